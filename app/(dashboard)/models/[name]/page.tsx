@@ -1,0 +1,35 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { ModelPage } from '@/components/models/model-page';
+import { AppError } from '@/lib/errors';
+import { keys } from '@/lib/query/keys';
+import { serverQueryClient } from '@/lib/query/server-prefetch';
+import { getEvents } from '@/lib/server/registry/events';
+import { getModelDetail } from '@/lib/server/registry/models';
+
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ name: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).name) };
+}
+
+export default async function ModelDetailPage({ params }: Props) {
+  const name = decodeURIComponent((await params).name);
+  const qc = serverQueryClient();
+  try {
+    const [detail, events] = await Promise.all([getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 })]);
+    qc.setQueryData(keys.models.detail(name), detail);
+    qc.setQueryData(keys.models.events(name), events);
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
+    throw err;
+  }
+  return (
+    <HydrationBoundary state={dehydrate(qc)}>
+      <ModelPage name={name} />
+    </HydrationBoundary>
+  );
+}

@@ -1,0 +1,38 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { VersionDetail } from '@/components/models/version-detail';
+import { AppError } from '@/lib/errors';
+import { keys } from '@/lib/query/keys';
+import { serverQueryClient } from '@/lib/query/server-prefetch';
+import { getModelDetail } from '@/lib/server/registry/models';
+
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ name: string; n: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const p = await params;
+  return { title: `${decodeURIComponent(p.name)} v${p.n}` };
+}
+
+export default async function VersionPage({ params }: Props) {
+  const p = await params;
+  const name = decodeURIComponent(p.name);
+  const n = Number(p.n);
+  if (!Number.isInteger(n) || n < 1) notFound();
+  const qc = serverQueryClient();
+  try {
+    const detail = await getModelDetail(name, { includeArchived: true });
+    if (!detail.versions.some((v) => v.number === n)) notFound();
+    qc.setQueryData(keys.models.detail(name), detail);
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
+    throw err;
+  }
+  return (
+    <HydrationBoundary state={dehydrate(qc)}>
+      <VersionDetail name={name} number={n} />
+    </HydrationBoundary>
+  );
+}

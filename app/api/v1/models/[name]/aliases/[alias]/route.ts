@@ -1,0 +1,14 @@
+import { defineRoute, json } from '@/lib/api/define-route';
+import { aliasParamsSchema, setAliasSchema } from '@/lib/schemas/registry';
+import { deleteAlias, setAlias } from '@/lib/server/registry/aliases';
+
+// PUT /api/v1/models/:name/aliases/:alias — point the alias at a version (promotion, rollback)
+export const PUT = defineRoute({ scope: 'admin', params: aliasParamsSchema, body: setAliasSchema }, async ({ params, body, actor }) => {
+  return json(await setAlias(params.name, params.alias, body.version, actor));
+});
+
+// DELETE /api/v1/models/:name/aliases/:alias — remove the alias
+export const DELETE = defineRoute({ scope: 'admin', params: aliasParamsSchema }, async ({ params, actor }) => {
+  await deleteAlias(params.name, params.alias, actor);
+  return new Response(null, { status: 204 });
+});

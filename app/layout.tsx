@@ -1,0 +1,32 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { Providers } from '@/components/providers';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Modeldock', template: '%s · Modeldock' },
+  description: 'Model registry, serving and monitoring for ONNX models',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen">
+        <Providers>
+          <header className="border-b border-slate-200 bg-white">
+            <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-6">
+              <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+                <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-slate-900 text-xs font-bold text-white">md</span>
+                Modeldock
+              </Link>
+              <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">Models</Link>
+              <Link href="/models/new" className="ml-auto rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">New model</Link>
+            </nav>
+          </header>
+          <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,101 @@
+'use client';
+// A model's page: header with aliases and rollback, upload, versions table, timeline.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardHeader } from '@/components/ui/card';
+import { Dialog } from '@/components/ui/dialog';
+import { EmptyState } from '@/components/ui/empty-state';
+import { TASK_LABELS } from '@/lib/format';
+import { api } from '@/lib/query/api-client';
+import { keys, modelQueries } from '@/lib/query/keys';
+import { rollbackSource } from '@/lib/rollback';
+import { EventTimeline } from './event-timeline';
+import { UploadForm } from './upload-form';
+import { VersionsTable } from './versions-table';
+
+export function ModelPage({ name }: { name: string }) {
+  const qc = useQueryClient();
+  const { data, error } = useQuery(modelQueries.detail(name));
+  const { data: events } = useQuery(modelQueries.events(name));
+  const [confirmRollback, setConfirmRollback] = useState(false);
+  const rollback = useMutation({
+    mutationFn: () => api.rollbackAlias(name, 'production'),
+    onSuccess: (r) => {
+      qc.invalidateQueries({ queryKey: keys.models.all });
+      toast.success(`production rolled back: v${r.previous} → v${r.version}`);
+      setConfirmRollback(false);
+    },
+    onError: (err) => { toast.error(err.message); setConfirmRollback(false); },
+  });
+  if (error) return <p role="alert" className="text-red-600">Could not load the model: {error.message}</p>;
+  if (!data) return null;
+  const { model, versions, aliases } = data;
+  const target = rollbackSource(events?.events ?? [], 'production', aliases.production);
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{model.name}</h1>
+          <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+            <Badge>{TASK_LABELS[model.task]}</Badge>
+            {model.labels ? <span>labels: {model.labels.join(', ')}</span> : null}
+          </div>
+          {model.description ? <p className="mt-2 max-w-2xl text-sm text-slate-700">{model.description}</p> : null}
+        </div>
+        <div className="flex items-center gap-3">
+          <div className="text-right text-sm" data-testid="production-alias">
+            <div className="text-xs uppercase tracking-wide text-slate-500">production</div>
+            <div className="text-lg font-semibold">{aliases.production ? `v${aliases.production}` : '—'}</div>
+          </div>
+          <Button
+            variant="secondary"
+            disabled={target === null || rollback.isPending}
+            title={target === null ? 'No earlier production version to return to' : `Return production to v${target}`}
+            onClick={() => setConfirmRollback(true)}
+          >
+            Roll back{target !== null ? ` to v${target}` : ''}
+          </Button>
+        </div>
+      </div>
+
+      <Card>
+        <CardHeader title="Upload a version" description="The file is checked by onnxruntime before anything is stored." />
+        <UploadForm name={name} />
+      </Card>
+
+      <Card>
+        <CardHeader title="Versions" description={Object.keys(aliases).length > 0 ? Object.entries(aliases).map(([a, v]) => `${a} → v${v}`).join(' · ') : 'No aliases yet: promote a version to serve it.'} />
+        {versions.length > 0 ? (
+          <div className="overflow-x-auto"><VersionsTable name={name} versions={versions} aliases={aliases} /></div>
+        ) : (
+          <div className="p-5"><EmptyState title="No versions yet">Upload an .onnx file above to create v1.</EmptyState></div>
+        )}
+      </Card>
+
+      <Card>
+        <CardHeader title="Timeline" />
+        <EventTimeline name={name} />
+      </Card>
+
+      <Dialog
+        open={confirmRollback}
+        onClose={() => setConfirmRollback(false)}
+        title="Roll back production?"
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setConfirmRollback(false)}>Cancel</Button>
+            <Button variant="danger" disabled={rollback.isPending} onClick={() => rollback.mutate()}>
+              {rollback.isPending ? 'Rolling back…' : `Roll back to v${target}`}
+            </Button>
+          </>
+        }
+      >
+        production moves from v{aliases.production} back to v{target}. The next prediction is served by v{target}.
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+// Alias queries: named pointers to versions; every move is an event (from → to).
+import { and, eq } from 'drizzle-orm';
+import { AppError } from '../../lib/errors';
+import type { Db } from '../client';
+import { aliases, modelVersions } from '../schema';
+import { recordEvent } from './events';
+
+export interface AliasTarget { name: string; versionId: number; number: number }
+
+export async function listAliases(db: Db, modelId: number): Promise<AliasTarget[]> {
+  return db
+    .select({ name: aliases.name, versionId: aliases.versionId, number: modelVersions.number })
+    .from(aliases)
+    .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
+    .where(eq(aliases.modelId, modelId))
+    .all();
+}
+
+export async function findAlias(db: Db, q: { modelId: number; alias: string }): Promise<AliasTarget | undefined> {
+  return db
+    .select({ name: aliases.name, versionId: aliases.versionId, number: modelVersions.number })
+    .from(aliases)
+    .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
+    .where(and(eq(aliases.modelId, q.modelId), eq(aliases.name, q.alias)))
+    .get();
+}
+
+/** Points the alias at a version; returns the number it pointed at before (null if new). */
+export async function moveAlias(
+  db: Db,
+  m: { modelId: number; alias: string; versionId: number; versionNumber: number; actor: string; reason?: string },
+): Promise<{ from: number | null; to: number }> {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const current = tx
+      .select({ number: modelVersions.number })
+      .from(aliases)
+      .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
+      .where(and(eq(aliases.modelId, m.modelId), eq(aliases.name, m.alias)))
+      .get();
+    const target = tx.select({ archivedAt: modelVersions.archivedAt }).from(modelVersions).where(eq(modelVersions.id, m.versionId)).get();
+    if (!target) throw new AppError('not_found', `version: ${m.versionNumber} does not exist`);
+    if (target.archivedAt !== null) throw new AppError('conflict', `version: ${m.versionNumber} is archived and cannot receive an alias`, [{ path: 'version', message: 'is archived' }]);
+    const from = current?.number ?? null;
+    if (from === m.versionNumber) return { from, to: m.versionNumber };
+    tx.insert(aliases)
+      .values({ modelId: m.modelId, name: m.alias, versionId: m.versionId, updatedAt: now, updatedBy: m.actor })
+      .onConflictDoUpdate({ target: [aliases.modelId, aliases.name], set: { versionId: m.versionId, updatedAt: now, updatedBy: m.actor } })
+      .run();
+    const detail: Record<string, unknown> = { alias: m.alias, from, to: m.versionNumber };
+    if (m.reason) detail.reason = m.reason;
+    recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail, ts: now });
+    return { from, to: m.versionNumber };
+  }, { behavior: 'immediate' });
+}
+
+/** Removes the alias; returns the version it pointed at, or null when there was none. */
+export async function removeAlias(db: Db, r: { modelId: number; alias: string; actor: string }): Promise<number | null> {
+  return db.transaction((tx) => {
+    const current = tx
+      .select({ number: modelVersions.number })
+      .from(aliases)
+      .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
+      .where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias)))
+      .get();
+    if (!current) return null;
+    tx.delete(aliases).where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias))).run();
+    recordEvent(tx, { modelId: r.modelId, kind: 'alias_deleted', actor: r.actor, detail: { alias: r.alias, from: current.number } });
+    return current.number;
+  }, { behavior: 'immediate' });
+}

@@ -1,0 +1,36 @@
+// Event log queries: every registry change is recorded with its actor.
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Db } from '../client';
+import { events, type EventKind, type EventRow } from '../schema';
+
+type Tx = Pick<Db, 'insert' | 'select'>;
+
+/** Records an event; call inside the transaction that makes the change. */
+export function recordEvent(
+  tx: Tx,
+  e: { modelId: number; kind: EventKind; actor: string; detail: Record<string, unknown>; ts?: number },
+): void {
+  tx.insert(events).values({ modelId: e.modelId, kind: e.kind, actor: e.actor, detail: e.detail, ts: e.ts ?? Date.now() }).run();
+}
+
+export async function listEvents(db: Db, q: { modelId: number; limit: number; beforeId?: number }): Promise<EventRow[]> {
+  return db
+    .select()
+    .from(events)
+    .where(q.beforeId ? and(eq(events.modelId, q.modelId), lt(events.id, q.beforeId)) : eq(events.modelId, q.modelId))
+    .orderBy(desc(events.id))
+    .limit(q.limit)
+    .all();
+}
+
+/** Alias moves of one alias, newest first (the history rollback walks). */
+export async function listAliasMoves(db: Db, q: { modelId: number; alias: string; limit: number }): Promise<EventRow[]> {
+  const rows = db
+    .select()
+    .from(events)
+    .where(and(eq(events.modelId, q.modelId), eq(events.kind, 'alias_moved')))
+    .orderBy(desc(events.id))
+    .limit(q.limit * 10)
+    .all();
+  return rows.filter((r) => r.detail.alias === q.alias).slice(0, q.limit);
+}

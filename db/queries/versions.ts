@@ -1,0 +1,111 @@
+// Version queries: numbered inserts (never reused), reads, archive/restore.
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { ModelSignature, OutputSpec, ReferenceInfo } from '../../inference/signature';
+import { AppError } from '../../lib/errors';
+import type { Db } from '../client';
+import { aliases, modelVersions, models, type VersionRow } from '../schema';
+import { recordEvent } from './events';
+
+export interface NewVersion {
+  modelId: number;
+  sha256: string;
+  sizeBytes: number;
+  signature: ModelSignature;
+  featureNames: string[] | null;
+  metrics: Record<string, number>;
+  output: OutputSpec | null;
+  reference: ReferenceInfo | null;
+  description: string;
+  source: string;
+  actor: string;
+}
+
+/** Takes the model's next number and inserts the version with its event, in one transaction. */
+export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    const bumped = tx
+      .update(models)
+      .set({ lastVersion: sql`${models.lastVersion} + 1`, updatedAt: now })
+      .where(eq(models.id, v.modelId))
+      .returning({ number: models.lastVersion })
+      .get();
+    if (!bumped) throw new AppError('not_found', 'the model was deleted during the upload');
+    const row = tx
+      .insert(modelVersions)
+      .values({
+        modelId: v.modelId,
+        number: bumped.number,
+        sha256: v.sha256,
+        sizeBytes: v.sizeBytes,
+        signature: v.signature,
+        featureNames: v.featureNames,
+        metrics: v.metrics,
+        output: v.output,
+        reference: v.reference,
+        description: v.description,
+        source: v.source,
+        createdAt: now,
+        createdBy: v.actor,
+      })
+      .returning()
+      .get();
+    recordEvent(tx, {
+      modelId: v.modelId,
+      kind: 'version_uploaded',
+      actor: v.actor,
+      detail: { version: row.number, sha256: v.sha256, size_bytes: v.sizeBytes },
+      ts: now,
+    });
+    return row;
+  }, { behavior: 'immediate' });
+}
+
+export async function listVersions(db: Db, q: { modelId: number; includeArchived: boolean }): Promise<VersionRow[]> {
+  return db
+    .select()
+    .from(modelVersions)
+    .where(q.includeArchived ? eq(modelVersions.modelId, q.modelId) : and(eq(modelVersions.modelId, q.modelId), isNull(modelVersions.archivedAt)))
+    .orderBy(asc(modelVersions.number))
+    .all();
+}
+
+export async function findVersion(db: Db, q: { modelId: number; number: number }): Promise<VersionRow | undefined> {
+  return db.select().from(modelVersions).where(and(eq(modelVersions.modelId, q.modelId), eq(modelVersions.number, q.number))).get();
+}
+
+export async function updateVersion(
+  db: Db,
+  u: { version: VersionRow; description?: string; archived?: boolean; actor: string },
+): Promise<VersionRow> {
+  const now = Date.now();
+  return db.transaction((tx) => {
+    let row = u.version;
+    if (u.description !== undefined && u.description !== row.description) {
+      row = tx.update(modelVersions).set({ description: u.description }).where(eq(modelVersions.id, row.id)).returning().get();
+      recordEvent(tx, { modelId: row.modelId, kind: 'version_updated', actor: u.actor, detail: { version: row.number, description: u.description }, ts: now });
+    }
+    if (u.archived !== undefined && u.archived !== (row.archivedAt !== null)) {
+      if (u.archived) {
+        const held = tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.versionId, row.id)).all();
+        if (held.length > 0) {
+          throw new AppError('conflict', `version ${row.number} is aliased as ${held.map((h) => h.name).join(', ')}; move the alias first`);
+        }
+      }
+      row = tx.update(modelVersions).set({ archivedAt: u.archived ? now : null }).where(eq(modelVersions.id, row.id)).returning().get();
+      recordEvent(tx, { modelId: row.modelId, kind: u.archived ? 'version_archived' : 'version_restored', actor: u.actor, detail: { version: row.number }, ts: now });
+    }
+    return row;
+  }, { behavior: 'immediate' });
+}
+
+/** Whether any version still uses this artifact (as its model or as its reference sample). */
+export async function isArtifactReferenced(db: Db, sha256: string): Promise<boolean> {
+  const hit = db
+    .select({ id: modelVersions.id })
+    .from(modelVersions)
+    .where(or(eq(modelVersions.sha256, sha256), sql`json_extract(${modelVersions.reference}, '$.sha256') = ${sha256}`))
+    .limit(1)
+    .get();
+  return hit !== undefined;
+}

@@ -1,0 +1,70 @@
+// Drizzle schema: the registry's tables (models, versions, aliases, events).
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
+
+export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
+export type Task = (typeof TASKS)[number];
+
+export const models = sqliteTable('models', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  task: text('task', { enum: TASKS }).notNull(),
+  description: text('description').notNull().default(''),
+  labels: text('labels', { mode: 'json' }).$type<string[] | null>(),
+  // Highest version number ever issued: numbers are never reused, even after deletes.
+  lastVersion: integer('last_version').notNull().default(0),
+  // Maintained by monitoring; read by the overview.
+  needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [uniqueIndex('models_name_unique').on(t.name), index('models_created_at_idx').on(t.createdAt)]);
+
+export const modelVersions = sqliteTable('model_versions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  number: integer('number').notNull(),
+  sha256: text('sha256').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  signature: text('signature', { mode: 'json' }).$type<ModelSignature>().notNull(),
+  featureNames: text('feature_names', { mode: 'json' }).$type<string[] | null>(),
+  metrics: text('metrics', { mode: 'json' }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
+  output: text('output', { mode: 'json' }).$type<OutputSpec | null>(),
+  reference: text('reference', { mode: 'json' }).$type<ReferenceInfo | null>(),
+  description: text('description').notNull().default(''),
+  source: text('source').notNull().default(''),
+  archivedAt: integer('archived_at'),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+}, (t) => [
+  uniqueIndex('model_versions_model_number_unique').on(t.modelId, t.number),
+  index('model_versions_sha256_idx').on(t.sha256),
+]);
+
+export const aliases = sqliteTable('aliases', {
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  versionId: integer('version_id').notNull().references(() => modelVersions.id),
+  updatedAt: integer('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
+}, (t) => [primaryKey({ columns: [t.modelId, t.name] }), index('aliases_version_id_idx').on(t.versionId)]);
+
+export const EVENT_KINDS = [
+  'model_created', 'model_updated', 'version_uploaded', 'version_updated', 'version_archived',
+  'version_restored', 'alias_moved', 'alias_deleted',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const events = sqliteTable('events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  ts: integer('ts').notNull(),
+  kind: text('kind', { enum: EVENT_KINDS }).notNull(),
+  actor: text('actor').notNull(),
+  detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+}, (t) => [index('events_model_id_id_idx').on(t.modelId, t.id)]);
+
+export type ModelRow = typeof models.$inferSelect;
+export type VersionRow = typeof modelVersions.$inferSelect;
+export type AliasRow = typeof aliases.$inferSelect;
+export type EventRow = typeof events.$inferSelect;

@@ -1,0 +1,112 @@
+// Validates an ONNX file's protobuf framing and finds external-data references without decoding
+// tensor payloads, so a 500 MB model is checked in one pass with no copies.
+
+export class OnnxFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OnnxFormatError';
+  }
+}
+
+export interface OnnxScan {
+  irVersion: number;
+  producer: string;
+  opsets: { domain: string; version: number }[];
+  /** `location` values of tensors stored outside the file (refused by the registry). */
+  externalData: string[];
+}
+
+// Message kinds and, per kind, the fields that hold nested messages we must descend into.
+// Field numbers from onnx/onnx.proto3.
+type Kind = 'model' | 'graph' | 'node' | 'attribute' | 'tensor' | 'sparse' | 'function' | 'training' | 'entry' | 'opset';
+const CHILDREN: Record<Kind, Partial<Record<number, Kind>>> = {
+  model: { 7: 'graph', 8: 'opset', 20: 'training', 25: 'function' },
+  graph: { 1: 'node', 5: 'tensor', 15: 'sparse' },
+  node: { 5: 'attribute' },
+  attribute: { 5: 'tensor', 6: 'graph', 10: 'tensor', 11: 'graph', 22: 'sparse', 23: 'sparse' },
+  tensor: { 13: 'entry' },
+  sparse: { 1: 'tensor', 2: 'tensor' },
+  function: { 7: 'node' },
+  training: { 1: 'graph', 2: 'graph' },
+  entry: {},
+  opset: {},
+};
+const MAX_DEPTH = 64;
+
+interface Cursor { buf: Uint8Array; pos: number }
+
+function readVarint(c: Cursor, end: number): number {
+  let result = 0;
+  let shift = 0;
+  for (let i = 0; i < 10; i++) {
+    if (c.pos >= end) throw new OnnxFormatError('the file is truncated (a field ends past the end of the file)');
+    const byte = c.buf[c.pos++];
+    if (shift < 53) result += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return result;
+    shift += 7;
+  }
+  throw new OnnxFormatError('the file is not a valid ONNX protobuf (malformed varint)');
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export function scanOnnx(buf: Uint8Array): OnnxScan {
+  if (buf.length === 0) throw new OnnxFormatError('the file is empty');
+  const out: OnnxScan = { irVersion: 0, producer: '', opsets: [], externalData: [] };
+  let sawGraph = false;
+
+  const walk = (kind: Kind, start: number, end: number, depth: number) => {
+    if (depth > MAX_DEPTH) throw new OnnxFormatError('the model nests graphs too deeply');
+    const c: Cursor = { buf, pos: start };
+    let entryKey = '';
+    let entryValue = '';
+    let location = -1;
+    let opsetDomain = '';
+    let opsetVersion = 0;
+    while (c.pos < end) {
+      const key = readVarint(c, end);
+      const field = Math.floor(key / 8);
+      const wire = key & 7;
+      if (field === 0) throw new OnnxFormatError('the file is not a valid ONNX protobuf (field number 0)');
+      if (wire === 0) {
+        const v = readVarint(c, end);
+        if (kind === 'model' && field === 1) out.irVersion = v;
+        if (kind === 'tensor' && field === 14) location = v;
+        if (kind === 'opset' && field === 2) opsetVersion = v;
+      } else if (wire === 1 || wire === 5) {
+        c.pos += wire === 1 ? 8 : 4;
+        if (c.pos > end) throw new OnnxFormatError('the file is truncated (a field ends past the end of the file)');
+      } else if (wire === 2) {
+        const len = readVarint(c, end);
+        const from = c.pos;
+        const to = from + len;
+        if (to > end) throw new OnnxFormatError('the file is truncated (a field ends past the end of the file)');
+        const child = CHILDREN[kind][field];
+        if (child) {
+          if (kind === 'model' && field === 7) sawGraph = true;
+          walk(child, from, to, depth + 1);
+        } else if (kind === 'model' && field === 2) {
+          out.producer = decoder.decode(buf.subarray(from, to));
+        } else if (kind === 'entry') {
+          if (field === 1) entryKey = decoder.decode(buf.subarray(from, to));
+          if (field === 2) entryValue = decoder.decode(buf.subarray(from, to));
+        } else if (kind === 'opset' && field === 1) {
+          opsetDomain = decoder.decode(buf.subarray(from, to));
+        }
+        c.pos = to;
+      } else {
+        throw new OnnxFormatError(`the file is not a valid ONNX protobuf (unsupported wire type ${wire})`);
+      }
+    }
+    if (c.pos !== end) throw new OnnxFormatError('the file is truncated (a field ends past the end of the file)');
+    if (kind === 'entry' && entryKey === 'location') out.externalData.push(entryValue);
+    if (kind === 'tensor' && location === 1 && out.externalData.length === 0) out.externalData.push('(unnamed)');
+    if (kind === 'opset') out.opsets.push({ domain: opsetDomain, version: opsetVersion });
+  };
+
+  walk('model', 0, buf.length, 0);
+  if (out.irVersion <= 0 || !sawGraph) {
+    throw new OnnxFormatError('the file is not an ONNX model (no ir_version or graph found)');
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+// The route kit: every /api handler parses params, query and body with zod, authenticates in one
+// place, calls one lib/server function and serializes; anything thrown becomes problem+json.
+import type { z } from 'zod';
+import { AppError } from '../errors';
+import { env } from '../env';
+import { authenticate, type Actor, type Scope } from '../server/auth';
+import { problemResponse } from './problem';
+
+interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  scope: Scope;
+  params?: P;
+  query?: Q;
+  body?: B;
+}
+
+interface Ctx<P, Q, B> { params: P; query: Q; body: B; actor: Actor; req: Request }
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+function invalid(where: string, error: z.ZodError): AppError {
+  const errors = error.issues.map((i) => ({ path: [where, ...i.path].filter((p) => p !== '').join('.'), message: i.message }));
+  return new AppError('invalid_input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  const type = req.headers.get('content-type');
+  if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new AppError('unsupported_media_type', `content-type: expected application/json, got "${type}"`);
+  }
+  const limit = env.MAX_BODY_MB * 1024 * 1024;
+  if (Number(req.headers.get('content-length') ?? 0) > limit) {
+    throw new AppError('payload_too_large', `body: larger than ${env.MAX_BODY_MB} MB (MAX_BODY_MB)`);
+  }
+  const text = await req.text();
+  if (text.length > limit) throw new AppError('payload_too_large', `body: larger than ${env.MAX_BODY_MB} MB (MAX_BODY_MB)`);
+  if (text.trim() === '') throw new AppError('invalid_input', 'body: required (JSON)', [{ path: 'body', message: 'required' }]);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError('invalid_input', `body: malformed JSON (${(err as Error).message})`, [{ path: 'body', message: 'malformed JSON' }]);
+  }
+}
+
+export function json(data: unknown, status = 200): Response {
+  return Response.json(data, { status });
+}
+
+export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, B extends z.ZodType = z.ZodUnknown>(
+  spec: Spec<P, Q, B>,
+  handler: (ctx: Ctx<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Response>,
+) {
+  return async (req: Request, context: RouteContext): Promise<Response> => {
+    try {
+      const actor = await authenticate(req.headers, spec.scope);
+      const rawParams = (await context?.params) ?? {};
+      const params = spec.params ? spec.params.safeParse(rawParams) : { success: true as const, data: rawParams };
+      if (!params.success) throw invalid('', params.error);
+      const searchParams = Object.fromEntries(new URL(req.url).searchParams);
+      const query = spec.query ? spec.query.safeParse(searchParams) : { success: true as const, data: searchParams };
+      if (!query.success) throw invalid('', query.error);
+      let body: unknown = undefined;
+      if (spec.body) {
+        const parsed = spec.body.safeParse(await readJson(req));
+        if (!parsed.success) throw invalid('', parsed.error);
+        body = parsed.data;
+      }
+      return await handler({ params: params.data, query: query.data, body, actor, req } as Ctx<z.output<P>, z.output<Q>, z.output<B>>);
+    } catch (err) {
+      return problemResponse(err);
+    }
+  };
+}

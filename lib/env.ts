@@ -1,0 +1,23 @@
+// The environment, validated once. Every setting has a default so a fresh clone just runs.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOSTNAME: z.string().min(1).default('0.0.0.0'),
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(512),
+  MAX_BODY_MB: z.coerce.number().positive().default(16),
+  MODELDOCK_ADMIN_KEY: z.string().min(16).optional(),
+});
+
+function readEnv() {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  return { ...parsed.data, DATA_DIR: resolve(parsed.data.DATA_DIR) };
+}
+
+export const env = readEnv();

@@ -1,0 +1,36 @@
+// The one application error: a closed set of codes, each mapped to one HTTP status.
+
+export const ERROR_STATUS = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  model_not_ready: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export interface FieldError { path: string; message: string }
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+/** An error about one field: the message names it, and `errors` carries its path. */
+export function fieldError(code: ErrorCode, path: string, message: string): AppError {
+  return new AppError(code, `${path}: ${message}`, [{ path, message }]);
+}

@@ -1,0 +1,20 @@
+// React Query keys and query options, one factory per domain.
+import { queryOptions } from '@tanstack/react-query';
+import { api } from './api-client';
+
+export const keys = {
+  models: {
+    all: ['models'] as const,
+    list: () => ['models', 'list'] as const,
+    detail: (name: string) => ['models', 'detail', name] as const,
+    events: (name: string) => ['models', 'events', name] as const,
+    version: (name: string, n: number) => ['models', 'version', name, n] as const,
+  },
+};
+
+export const modelQueries = {
+  list: () => queryOptions({ queryKey: keys.models.list(), queryFn: api.listModels }),
+  detail: (name: string) => queryOptions({ queryKey: keys.models.detail(name), queryFn: () => api.getModel(name) }),
+  events: (name: string) => queryOptions({ queryKey: keys.models.events(name), queryFn: () => api.getEvents(name) }),
+  version: (name: string, n: number) => queryOptions({ queryKey: keys.models.version(name, n), queryFn: () => api.getVersion(name, n) }),
+};

@@ -1,0 +1,23 @@
+// Name rules shared by the API, the UI forms and the database layer.
+import { z } from 'zod';
+
+export const MODEL_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const ALIAS_NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export const modelNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(MODEL_NAME_RE, 'must be lowercase letters, digits, "-", "_" or ".", starting with a letter or digit');
+
+export const aliasNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(63, 'must be at most 63 characters')
+  .regex(ALIAS_NAME_RE, 'must be lowercase letters, digits or "-", starting with a letter or digit');
+
+export const versionNumberSchema = z.coerce
+  .number({ error: 'must be a version number' })
+  .int('must be a whole number')
+  .min(1, 'must be 1 or more')
+  .max(2 ** 31, 'is too large');

@@ -1,0 +1,135 @@
+// Wire schemas of the registry (requests) and the DTOs it answers with. Client-safe.
+import { z } from 'zod';
+import { aliasNameSchema, modelNameSchema, versionNumberSchema } from './names';
+
+export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
+export const taskSchema = z.enum(TASKS, { error: `must be one of ${TASKS.join(', ')}` });
+export type Task = z.infer<typeof taskSchema>;
+
+const labelsSchema = z
+  .array(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'), { error: 'must be a list of strings' })
+  .min(1, 'must list at least one label')
+  .max(10_000, 'must list at most 10000 labels')
+  .refine((l) => new Set(l).size === l.length, 'must not repeat a label');
+
+const descriptionSchema = z.string({ error: 'must be a string' }).max(10_000, 'must be at most 10000 characters');
+
+export const createModelSchema = z.strictObject({
+  name: modelNameSchema,
+  task: taskSchema,
+  description: descriptionSchema.optional(),
+  labels: labelsSchema.optional(),
+});
+export type CreateModelInput = z.infer<typeof createModelSchema>;
+
+export const updateModelSchema = z
+  .strictObject({ description: descriptionSchema.optional(), labels: labelsSchema.nullable().optional() })
+  .refine((v) => v.description !== undefined || v.labels !== undefined, 'give description and/or labels');
+export type UpdateModelInput = z.infer<typeof updateModelSchema>;
+
+const featureNamesSchema = z
+  .array(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
+  .min(1, 'must name at least one feature')
+  .max(100_000, 'must name at most 100000 features')
+  .refine((l) => new Set(l).size === l.length, 'must not repeat a name');
+
+export const versionMetadataSchema = z.strictObject({
+  description: descriptionSchema.optional(),
+  feature_names: featureNamesSchema.optional(),
+  metrics: z
+    .record(z.string().min(1).max(100), z.number({ error: 'must be a number' }).finite('must be finite'))
+    .refine((m) => Object.keys(m).length <= 100, 'must have at most 100 entries')
+    .optional(),
+  source: z.string().max(10_000, 'must be at most 10000 characters').optional(),
+  output: z
+    .strictObject({
+      positive_class: z.string().min(1).max(200).optional(),
+      threshold: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1').optional(),
+    })
+    .optional(),
+});
+export type VersionMetadata = z.infer<typeof versionMetadataSchema>;
+
+export const updateVersionSchema = z
+  .strictObject({ description: descriptionSchema.optional(), archived: z.boolean({ error: 'must be true or false' }).optional() })
+  .refine((v) => v.description !== undefined || v.archived !== undefined, 'give description and/or archived');
+export type UpdateVersionInput = z.infer<typeof updateVersionSchema>;
+
+export const setAliasSchema = z.strictObject({ version: versionNumberSchema });
+export type SetAliasInput = z.infer<typeof setAliasSchema>;
+
+export const modelParamsSchema = z.object({ name: modelNameSchema });
+export const versionParamsSchema = z.object({ name: modelNameSchema, n: versionNumberSchema });
+export const aliasParamsSchema = z.object({ name: modelNameSchema, alias: aliasNameSchema });
+
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const modelDetailQuerySchema = z.object({
+  include_archived: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+});
+
+// ---- DTOs (what the API answers) ----
+
+export interface TensorSpecDto { name: string; dtype: string; shape: (number | string)[] | null; is_tensor: boolean }
+export interface SignatureDto {
+  inputs: TensorSpecDto[];
+  outputs: TensorSpecDto[];
+  ir_version: number;
+  opsets: { domain: string; version: number }[];
+  producer: string;
+}
+
+export interface ModelDto {
+  name: string;
+  task: Task;
+  description: string;
+  labels: string[] | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ModelSummaryDto extends ModelDto {
+  aliases: Record<string, number>;
+  latest_version: number | null;
+  version_count: number;
+  needs_retraining: boolean;
+}
+
+export interface VersionDto {
+  number: number;
+  sha256: string;
+  size_bytes: number;
+  signature: SignatureDto;
+  feature_names: string[] | null;
+  metrics: Record<string, number>;
+  output: { positive_class?: string; threshold?: number } | null;
+  reference: { sha256: string; rows: number; columns: string[]; format: 'csv' | 'json' } | null;
+  description: string;
+  source: string;
+  archived: boolean;
+  aliases: string[];
+  created_at: string;
+  created_by: string;
+}
+
+export interface ModelDetailDto {
+  model: ModelDto;
+  versions: VersionDto[];
+  aliases: Record<string, number>;
+}
+
+export interface EventDto {
+  id: number;
+  ts: string;
+  kind: string;
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+export interface ModelListDto { models: ModelSummaryDto[]; next_cursor: string | null }
+export interface EventListDto { events: EventDto[]; next_cursor: string | null }
+export interface AliasMoveDto { alias: string; version: number; previous: number | null }
+
+export { aliasNameSchema, modelNameSchema, versionNumberSchema };

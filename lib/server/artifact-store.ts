@@ -1,0 +1,104 @@
+// Content-addressed artifact store under DATA_DIR/artifacts: <sha256>.<ext>, written to a temp
+// file, fsynced and renamed into place, verified by hash when read back.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { env } from '../env';
+
+export type ArtifactKind = 'onnx' | 'json';
+const SHA_RE = /^[0-9a-f]{64}$/;
+
+export function artifactDir(): string {
+  return join(env.DATA_DIR, 'artifacts');
+}
+export function tempDir(): string {
+  return join(env.DATA_DIR, 'tmp');
+}
+export function artifactPath(sha256: string, kind: ArtifactKind): string {
+  if (!SHA_RE.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+  return join(artifactDir(), `${sha256}.${kind}`);
+}
+
+export interface TempFile { path: string; sha256: string; size: number }
+
+/** Creates the store's folders; removes temp files a crash may have left. */
+export async function prepareStore(): Promise<void> {
+  mkdirSync(artifactDir(), { recursive: true });
+  mkdirSync(tempDir(), { recursive: true });
+  for (const f of await readdir(tempDir())) await rm(join(tempDir(), f), { force: true });
+}
+
+/** Streams chunks to a new temp file while hashing; `onChunk` may throw to abort (size limits). */
+export async function writeTemp(chunks: AsyncIterable<Uint8Array>, onChunk?: (size: number) => void): Promise<TempFile> {
+  mkdirSync(tempDir(), { recursive: true });
+  const path = join(tempDir(), `${randomUUID()}.part`);
+  const fh = await open(path, 'wx');
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of chunks) {
+      size += chunk.length;
+      onChunk?.(size);
+      hash.update(chunk);
+      await fh.write(chunk);
+    }
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await rm(path, { force: true });
+    throw err;
+  }
+  await fh.close();
+  return { path, sha256: hash.digest('hex'), size };
+}
+
+export async function writeTempBytes(bytes: Uint8Array): Promise<TempFile> {
+  return writeTemp((async function* () { yield bytes; })());
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try { await fh.sync(); } finally { await fh.close(); }
+}
+
+/** Moves a verified temp file into the store under its hash (idempotent for equal content). */
+export async function commitArtifact(tmp: TempFile, kind: ArtifactKind): Promise<string> {
+  const dest = artifactPath(tmp.sha256, kind);
+  mkdirSync(artifactDir(), { recursive: true });
+  await rename(tmp.path, dest);
+  await syncDir(artifactDir());
+  return dest;
+}
+
+export class ArtifactCorruptError extends Error {}
+
+/** Reads an artifact and checks it still hashes to its name. */
+export async function readArtifact(sha256: string, kind: ArtifactKind): Promise<Buffer> {
+  const bytes = await readFile(artifactPath(sha256, kind));
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256) throw new ArtifactCorruptError(`artifact ${sha256}.${kind} is corrupt (hash ${actual})`);
+  return bytes;
+}
+
+export async function artifactExists(sha256: string, kind: ArtifactKind): Promise<boolean> {
+  return stat(artifactPath(sha256, kind)).then(() => true, () => false);
+}
+
+export async function removeArtifact(sha256: string, kind: ArtifactKind): Promise<void> {
+  await rm(artifactPath(sha256, kind), { force: true });
+}
+
+// Hashes an upload in progress holds, so a concurrent cleanup never removes a file about to be referenced.
+const pinned = new Map<string, number>();
+export function pin(sha256: string): () => void {
+  pinned.set(sha256, (pinned.get(sha256) ?? 0) + 1);
+  return () => {
+    const n = (pinned.get(sha256) ?? 1) - 1;
+    if (n <= 0) pinned.delete(sha256);
+    else pinned.set(sha256, n);
+  };
+}
+export function isPinned(sha256: string): boolean {
+  return pinned.has(sha256);
+}

@@ -1,0 +1,122 @@
+// Upload of a new model version: stream to temp, validate in onnxruntime, then commit file + row.
+// Any failure before the commit leaves no row and no file behind.
+import { readFile } from 'node:fs/promises';
+import { insertVersion } from '../../../db/queries/versions';
+import { OnnxFormatError } from '../../../inference/onnx-scan';
+import { loadModel, ModelLoadError } from '../../../inference/runtime';
+import type { ModelSignature, ReferenceInfo } from '../../../inference/signature';
+import { AppError, fieldError } from '../../errors';
+import { env } from '../../env';
+import { versionMetadataSchema, type VersionDto, type VersionMetadata } from '../../schemas/registry';
+import type { Actor } from '../auth';
+import { commitArtifact, pin, writeTempBytes } from '../artifact-store';
+import { db } from '../db';
+import { discardFiles, parseMultipart, type UploadedFile } from '../multipart';
+import { toVersionDto } from './dto';
+import { collectArtifact, requireModel } from './models';
+import { readReferenceSample } from './reference-sample';
+
+const MB = 1024 * 1024;
+
+function parseMetadata(text: string | undefined): VersionMetadata {
+  if (text === undefined || text.trim() === '') return {};
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch (err) {
+    throw fieldError('invalid_input', 'metadata', `is not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = versionMetadataSchema.safeParse(raw);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({ path: ['metadata', ...i.path].join('.'), message: i.message }));
+    throw new AppError('invalid_input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+  return parsed.data;
+}
+
+/** feature_names must fit a single 2-D input's fixed width, or name the model's inputs. */
+function checkFeatureNames(names: string[] | undefined, sig: ModelSignature): void {
+  if (!names) return;
+  const tensors = sig.inputs.filter((i) => i.is_tensor);
+  if (tensors.length === 1) {
+    const width = tensors[0].shape?.[1];
+    if (typeof width === 'number' && tensors[0].shape?.length === 2 && width !== names.length) {
+      throw fieldError('unprocessable', 'metadata.feature_names',
+        `has ${names.length} names but input "${tensors[0].name}" takes ${width} features`);
+    }
+  } else {
+    const unknown = names.filter((n) => !tensors.some((t) => t.name === n));
+    if (unknown.length > 0) {
+      throw fieldError('unprocessable', 'metadata.feature_names',
+        `names ${unknown.slice(0, 5).join(', ')}, which are not inputs of this model (${tensors.map((t) => t.name).join(', ')})`);
+    }
+  }
+}
+
+async function validateOnnx(file: UploadedFile | undefined): Promise<ModelSignature> {
+  if (!file) throw fieldError('invalid_input', 'file', 'required: attach the .onnx model as the "file" part');
+  if (file.size === 0) throw fieldError('unprocessable', 'file', 'is empty');
+  try {
+    const { session, signature } = await loadModel(await readFile(file.path));
+    await session.release();
+    return signature;
+  } catch (err) {
+    if (err instanceof OnnxFormatError || err instanceof ModelLoadError) throw fieldError('unprocessable', 'file', err.message);
+    throw err;
+  }
+}
+
+export async function uploadVersion(name: string, req: Request, actor: Actor): Promise<VersionDto> {
+  const model = await requireModel(name);
+  const { fields, files } = await parseMultipart(req, {
+    fileFields: ['file', 'reference'],
+    textFields: ['metadata'],
+    maxFileBytes: env.MAX_UPLOAD_MB * MB,
+    maxFieldBytes: MB,
+  });
+  const unpins: (() => void)[] = [];
+  const committed: { sha: string; kind: 'onnx' | 'json' }[] = [];
+  try {
+    const metadata = parseMetadata(fields.metadata);
+    const signature = await validateOnnx(files.file);
+    checkFeatureNames(metadata.feature_names, signature);
+    const labels = model.labels;
+    const positive = metadata.output?.positive_class;
+    if (positive && labels && !labels.includes(positive)) {
+      throw fieldError('unprocessable', 'metadata.output.positive_class', `"${positive}" is not one of the model's labels`);
+    }
+
+    let reference: ReferenceInfo | null = null;
+    if (files.reference) {
+      const sample = await readReferenceSample(files.reference.path, files.reference.filename, metadata.feature_names ?? null);
+      const bytes = Buffer.from(JSON.stringify({ columns: sample.columns, rows: sample.rows }));
+      const tmp = await writeTempBytes(bytes);
+      unpins.push(pin(tmp.sha256));
+      await commitArtifact(tmp, 'json');
+      committed.push({ sha: tmp.sha256, kind: 'json' });
+      reference = { sha256: tmp.sha256, rows: sample.rows.length, columns: sample.columns, format: sample.format };
+    }
+
+    const file = files.file!;
+    unpins.push(pin(file.sha256));
+    await commitArtifact(file, 'onnx');
+    committed.push({ sha: file.sha256, kind: 'onnx' });
+    const row = await insertVersion(db(), {
+      modelId: model.id,
+      sha256: file.sha256,
+      sizeBytes: file.size,
+      signature,
+      featureNames: metadata.feature_names ?? null,
+      metrics: metadata.metrics ?? {},
+      output: metadata.output ?? null,
+      reference,
+      description: metadata.description ?? '',
+      source: metadata.source ?? '',
+      actor: actor.name,
+    });
+    committed.length = 0; // referenced now: keep the files
+    return toVersionDto(row, []);
+  } finally {
+    unpins.forEach((u) => u());
+    for (const c of committed) await collectArtifact(c.sha, c.kind);
+    await discardFiles(files);
+  }
+}

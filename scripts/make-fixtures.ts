@@ -1,0 +1,68 @@
+// Writes the small ONNX models the tests use to e2e/fixtures/models/. Deterministic: run
+// `npm run fixtures` after editing and commit the outputs with this script.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DT, floatTensor, model, node, valueInfo, zipMapInfo } from './onnx-builder';
+
+const dir = join(__dirname, '..', 'e2e', 'fixtures', 'models');
+mkdirSync(dir, { recursive: true });
+
+const fixtures: Record<string, Uint8Array> = {
+  // y = x · [1, 2, 3] + 0.5, output [N, 1] like skl2onnx's regressors.
+  'regressor.onnx': model({
+    inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
+    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+    initializers: [floatTensor('W', [3, 1], [1, 2, 3]), floatTensor('B', [1], [0.5])],
+    nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
+  }),
+  // PyTorch-style export: symbolic batch dim, raw logits [N, 2]; logits = [x0 - x1, x1 - x0] + [0, 0].
+  'logits-binary.onnx': model({
+    producer: 'pytorch',
+    inputs: [valueInfo('input', DT.FLOAT, ['batch_size', 4])],
+    outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
+    initializers: [
+      floatTensor('W', [4, 2], [1, -1, -1, 1, 0, 0, 0, 0]),
+      floatTensor('B', [2], [0, 0]),
+    ],
+    nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
+  }),
+  // skl2onnx's default LogisticRegression export: int64 labels plus a ZipMap (sequence of maps).
+  'skl-zipmap.onnx': model({
+    producer: 'skl2onnx',
+    ml: true,
+    inputs: [valueInfo('float_input', DT.FLOAT, [null, 4])],
+    outputs: [valueInfo('output_label', DT.INT64, [null]), zipMapInfo('output_probability', DT.INT64)],
+    nodes: [
+      node('LinearClassifier', ['float_input'], ['label', 'probability_tensor'], {
+        classlabels_ints: [0, 1, 2],
+        coefficients: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0],
+        intercepts: [0, 0, 0],
+        multi_class: 1,
+        post_transform: 'SOFTMAX',
+      }, 'ai.onnx.ml'),
+      node('Identity', ['label'], ['output_label']),
+      node('ZipMap', ['probability_tensor'], ['output_probability'], { classlabels_int64s: [0, 1, 2] }, 'ai.onnx.ml'),
+    ],
+  }),
+  // An operator no runtime knows: parses as ONNX, fails to load.
+  'unknown-op.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 2])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 2])],
+    nodes: [node('FrobnicateTensor', ['x'], ['y'])],
+  }),
+  // Weights "stored" in an external file whose path escapes the model's folder: must be refused.
+  'external-data.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 2])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 2])],
+    initializers: [{
+      name: 'W', dims: [2, 2], dataType: DT.FLOAT, dataLocation: 1,
+      externalData: [{ key: 'location', value: '../../../../etc/passwd' }, { key: 'offset', value: '0' }],
+    }],
+    nodes: [node('MatMul', ['x', 'W'], ['y'])],
+  }),
+};
+
+for (const [name, bytes] of Object.entries(fixtures)) {
+  writeFileSync(join(dir, name), bytes);
+  console.log(`${name}: ${bytes.length} bytes`);
+}
