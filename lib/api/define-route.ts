@@ -22,8 +22,10 @@ function invalid(where: string, error: z.ZodError): AppError {
 }
 
 async function readJson(req: Request): Promise<unknown> {
+  // JSON is read whatever the declared type (curl -d sends form-urlencoded); only types that
+  // cannot carry a JSON text are refused.
   const type = req.headers.get('content-type');
-  if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
+  if (type && /^(multipart\/|image\/|audio\/|video\/|application\/octet-stream)/i.test(type)) {
     throw new AppError('unsupported_media_type', `content-type: expected application/json, got "${type}"`);
   }
   const limit = env.MAX_BODY_MB * 1024 * 1024;
