@@ -42,7 +42,7 @@ export function CreateModelForm() {
   }
 
   return (
-    <form onSubmit={submit} className="mt-6 space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm" noValidate>
+    <form onSubmit={submit} aria-label="Create a model" className="mt-6 space-y-5 rounded-lg border border-slate-200 bg-white p-6 shadow-sm" noValidate>
       <Field id="name" label="Name" hint="Lowercase letters, digits, - _ . (up to 64)" error={error?.forField('name')}>
         <Input id="name" name="name" required autoFocus placeholder="churn-classifier" aria-invalid={Boolean(error?.forField('name'))} />
       </Field>

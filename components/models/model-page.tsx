@@ -63,17 +63,17 @@ export function ModelPage({ name }: { name: string }) {
       </div>
 
       <Card>
-        <CardHeader title="Upload a version" description="The file is checked by onnxruntime before anything is stored." />
-        <UploadForm name={name} />
-      </Card>
-
-      <Card>
         <CardHeader title="Versions" description={Object.keys(aliases).length > 0 ? Object.entries(aliases).map(([a, v]) => `${a} → v${v}`).join(' · ') : 'No aliases yet: promote a version to serve it.'} />
         {versions.length > 0 ? (
           <div className="overflow-x-auto"><VersionsTable name={name} versions={versions} aliases={aliases} /></div>
         ) : (
-          <div className="p-5"><EmptyState title="No versions yet">Upload an .onnx file above to create v1.</EmptyState></div>
+          <div className="p-5"><EmptyState title="No versions yet">Upload an .onnx file below to create v1.</EmptyState></div>
         )}
+      </Card>
+
+      <Card>
+        <CardHeader title="Upload a version" description="The file is checked by onnxruntime before anything is stored." />
+        <UploadForm name={name} />
       </Card>
 
       <Card>

@@ -2,7 +2,6 @@
 // One version: signature, metrics, lineage, download, and how to call it.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { formatBytes, formatShape, formatTime } from '@/lib/format';
@@ -11,7 +10,7 @@ import type { TensorSpecDto, VersionDto } from '@/lib/schemas/registry';
 
 function SignatureTable({ title, specs }: { title: string; specs: TensorSpecDto[] }) {
   return (
-    <table className="w-full text-sm" aria-label={title}>
+    <table className="w-full table-fixed text-sm" aria-label={title}>
       <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
         <tr><th className="px-4 py-2 font-medium">{title}</th><th className="px-4 py-2 font-medium">Type</th><th className="px-4 py-2 font-medium">Shape</th></tr>
       </thead>
@@ -47,10 +46,8 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function VersionDetail({ name, number }: { name: string; number: number }) {
+export function VersionDetail({ name, number, origin }: { name: string; number: number; origin: string }) {
   const { data } = useQuery(modelQueries.detail(name));
-  const [origin, setOrigin] = useState('http://localhost:3000');
-  useEffect(() => setOrigin(window.location.origin), []);
   const v = data?.versions.find((x) => x.number === number);
   if (!data || !v) return null;
   const base = `/api/v1/models/${encodeURIComponent(name)}/versions/${v.number}`;

@@ -1,5 +1,6 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { VersionDetail } from '@/components/models/version-detail';
 import { AppError } from '@/lib/errors';
@@ -14,6 +15,14 @@ type Props = { params: Promise<{ name: string; n: string }> };
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
   return { title: `${decodeURIComponent(p.name)} v${p.n}` };
+}
+
+/** The origin the browser used, for copy-pasteable curl examples. */
+async function requestOrigin(): Promise<string> {
+  const h = await headers();
+  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
+  const proto = h.get('x-forwarded-proto') ?? 'http';
+  return `${proto}://${host}`;
 }
 
 export default async function VersionPage({ params }: Props) {
@@ -32,7 +41,7 @@ export default async function VersionPage({ params }: Props) {
   }
   return (
     <HydrationBoundary state={dehydrate(qc)}>
-      <VersionDetail name={name} number={n} />
+      <VersionDetail name={name} number={n} origin={await requestOrigin()} />
     </HydrationBoundary>
   );
 }

@@ -1,0 +1,64 @@
+// `npm test`: every suite in order (lint, typecheck, unit, build, e2e), then one line
+// `N passed, N failed` totalling them all. Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const out = join(root, '.test-data');
+mkdirSync(out, { recursive: true });
+
+function run(cmd, args, env = {}) {
+  console.log(`\n$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+function readJson(path) {
+  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return null; }
+}
+
+const totals = { passed: 0, failed: 0 };
+const rows = [];
+function record(name, passed, failed) {
+  totals.passed += passed;
+  totals.failed += failed;
+  rows.push(`${name}: ${passed} passed, ${failed} failed`);
+}
+/** A step that is one check (lint, typecheck, build): it passes or fails as a whole. */
+function check(name, cmd, args, env) {
+  const ok = run(cmd, args, env);
+  record(name, ok ? 1 : 0, ok ? 0 : 1);
+  return ok;
+}
+
+check('chromium', 'bash', ['scripts/ensure-chromium.sh']);
+check('lint', 'npx', ['eslint', '.']);
+check('typecheck', 'npx', ['tsc', '--noEmit']);
+
+const vitestJson = join(out, 'vitest.json');
+rmSync(vitestJson, { force: true });
+const unitOk = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+const unit = readJson(vitestJson);
+if (unit) record('unit', unit.numPassedTests, unit.numFailedTests + (unitOk || unit.numFailedTests > 0 ? 0 : 1));
+else record('unit', 0, 1);
+
+const built = check('build', 'npx', ['next', 'build']);
+if (built) {
+  const pwJson = join(out, 'playwright.json');
+  rmSync(pwJson, { force: true });
+  const e2eOk = run('npx', ['playwright', 'test']);
+  const e2e = readJson(pwJson);
+  if (e2e && existsSync(pwJson)) {
+    const failed = e2e.stats.unexpected + e2e.stats.flaky;
+    record('e2e', e2e.stats.expected, failed + (e2eOk || failed > 0 ? 0 : 1));
+  } else {
+    record('e2e', 0, 1);
+  }
+} else {
+  record('e2e', 0, 1);
+}
+
+console.log('\n' + rows.join('\n'));
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed > 0 ? 1 : 0);
