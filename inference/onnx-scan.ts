@@ -26,7 +26,7 @@ const CHILDREN: Record<Kind, Partial<Record<number, Kind>>> = {
   attribute: { 5: 'tensor', 6: 'graph', 10: 'tensor', 11: 'graph', 22: 'sparse', 23: 'sparse' },
   tensor: { 13: 'entry' },
   sparse: { 1: 'tensor', 2: 'tensor' },
-  function: { 7: 'node' },
+  function: { 7: 'node', 11: 'attribute' },
   training: { 1: 'graph', 2: 'graph' },
   entry: {},
   opset: {},
@@ -108,5 +108,7 @@ export function scanOnnx(buf: Uint8Array): OnnxScan {
   if (out.irVersion <= 0 || !sawGraph) {
     throw new OnnxFormatError('the file is not an ONNX model (no ir_version or graph found)');
   }
+  // The spec requires at least one opset_import; without it the file is most likely cut short.
+  if (out.opsets.length === 0) throw new OnnxFormatError('the file is not a complete ONNX model (no opset_import)');
   return out;
 }

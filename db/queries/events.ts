@@ -1,5 +1,5 @@
 // Event log queries: every registry change is recorded with its actor.
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { events, type EventKind, type EventRow } from '../schema';
 
@@ -25,12 +25,11 @@ export async function listEvents(db: Db, q: { modelId: number; limit: number; be
 
 /** Alias moves of one alias, newest first (the history rollback walks). */
 export async function listAliasMoves(db: Db, q: { modelId: number; alias: string; limit: number }): Promise<EventRow[]> {
-  const rows = db
+  return db
     .select()
     .from(events)
-    .where(and(eq(events.modelId, q.modelId), eq(events.kind, 'alias_moved')))
+    .where(and(eq(events.modelId, q.modelId), eq(events.kind, 'alias_moved'), sql`json_extract(${events.detail}, '$.alias') = ${q.alias}`))
     .orderBy(desc(events.id))
-    .limit(q.limit * 10)
+    .limit(q.limit)
     .all();
-  return rows.filter((r) => r.detail.alias === q.alias).slice(0, q.limit);
 }

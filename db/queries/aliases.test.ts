@@ -1,0 +1,143 @@
+// Alias queries on a real, migrated SQLite file: moves, their events, and the archive rule.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { ModelSignature } from '../../inference/signature';
+import { AppError } from '../../lib/errors';
+import { openDatabase, type Db } from '../client';
+import { events } from '../schema';
+import { findAlias, listAliases, moveAlias, removeAlias } from './aliases';
+import { insertModel } from './models';
+import { insertVersion, updateVersion } from './versions';
+
+const repoRoot = join(__dirname, '..', '..');
+
+function freshDb(): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
+  const handle = openDatabase(dir);
+  migrate(handle.db, { migrationsFolder: join(repoRoot, 'db/migrations') });
+  onTestFinished(() => {
+    handle.sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return handle.db;
+}
+
+const signature: ModelSignature = {
+  inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], is_tensor: true }],
+  outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1], is_tensor: true }],
+  ir_version: 8,
+  opsets: [{ domain: '', version: 17 }],
+  producer: 'test',
+};
+
+/** A model with `n` versions; returns its id and the versions in order. */
+async function modelWithVersions(db: Db, name: string, n: number) {
+  const m = await insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' });
+  const versions = [];
+  for (let i = 0; i < n; i++) {
+    versions.push(await insertVersion(db, {
+      modelId: m.id, sha256: 'a'.repeat(64), sizeBytes: 1, signature, featureNames: null, metrics: {}, output: null,
+      reference: null, description: '', source: '', actor: 'tester',
+    }));
+  }
+  return { modelId: m.id, versions };
+}
+
+const moveTo = (db: Db, modelId: number, alias: string, v: { id: number; number: number }, reason?: string) =>
+  moveAlias(db, { modelId, alias, versionId: v.id, versionNumber: v.number, actor: 'deployer', reason });
+
+const aliasEvents = (db: Db) =>
+  db.select().from(events).all().filter((e) => e.kind === 'alias_moved' || e.kind === 'alias_deleted').map((e) => [e.kind, e.actor, e.detail]);
+
+async function appError(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('moveAlias', () => {
+  it('returns {from, to} and records each move as alias_moved {alias, from, to}', async () => {
+    const db = freshDb();
+    const { modelId, versions: [v1, v2, v3] } = await modelWithVersions(db, 'm', 3);
+    expect(await moveTo(db, modelId, 'prod', v1)).toEqual({ from: null, to: 1 });
+    expect(await moveTo(db, modelId, 'prod', v3)).toEqual({ from: 1, to: 3 });
+    expect(await moveTo(db, modelId, 'prod', v2, 'rollback')).toEqual({ from: 3, to: 2 });
+    expect(aliasEvents(db)).toEqual([
+      ['alias_moved', 'deployer', { alias: 'prod', from: null, to: 1 }],
+      ['alias_moved', 'deployer', { alias: 'prod', from: 1, to: 3 }],
+      ['alias_moved', 'deployer', { alias: 'prod', from: 3, to: 2, reason: 'rollback' }],
+    ]);
+    expect(await findAlias(db, { modelId, alias: 'prod' })).toEqual({ name: 'prod', versionId: v2.id, number: 2 });
+  });
+
+  it('records nothing when the alias already points at the version', async () => {
+    const db = freshDb();
+    const { modelId, versions: [v1] } = await modelWithVersions(db, 'm', 1);
+    await moveTo(db, modelId, 'prod', v1);
+    expect(await moveTo(db, modelId, 'prod', v1)).toEqual({ from: 1, to: 1 });
+    expect(aliasEvents(db)).toHaveLength(1);
+  });
+
+  it('refuses an archived version as a conflict and leaves the alias where it was', async () => {
+    const db = freshDb();
+    const { modelId, versions: [v1, v2] } = await modelWithVersions(db, 'm', 2);
+    await moveTo(db, modelId, 'prod', v1);
+    await updateVersion(db, { version: v2, archived: true, actor: 'tester' });
+    const err = await appError(moveTo(db, modelId, 'prod', v2));
+    expect(err.code).toBe('conflict');
+    expect(err.errors).toEqual([{ path: 'version', message: 'is archived' }]);
+    expect((await findAlias(db, { modelId, alias: 'prod' }))?.number).toBe(1);
+    expect(aliasEvents(db)).toHaveLength(1);
+  });
+
+  it('refuses a version id that does not exist as not_found', async () => {
+    const db = freshDb();
+    const { modelId } = await modelWithVersions(db, 'm', 1);
+    const err = await appError(moveAlias(db, { modelId, alias: 'prod', versionId: 12345, versionNumber: 9, actor: 'x' }));
+    expect(err.code).toBe('not_found');
+    expect(await listAliases(db, modelId)).toEqual([]);
+  });
+
+  it('keeps aliases of different models and different names apart', async () => {
+    const db = freshDb();
+    const a = await modelWithVersions(db, 'a', 2);
+    const b = await modelWithVersions(db, 'b', 1);
+    await moveTo(db, a.modelId, 'prod', a.versions[1]);
+    await moveTo(db, a.modelId, 'staging', a.versions[0]);
+    // b's first prod move starts from nothing, whatever a's prod points at.
+    expect(await moveTo(db, b.modelId, 'prod', b.versions[0])).toEqual({ from: null, to: 1 });
+    const byName = (rows: { name: string; number: number }[]) => Object.fromEntries(rows.map((r) => [r.name, r.number]));
+    expect(byName(await listAliases(db, a.modelId))).toEqual({ prod: 2, staging: 1 });
+    expect(byName(await listAliases(db, b.modelId))).toEqual({ prod: 1 });
+  });
+});
+
+describe('removeAlias', () => {
+  it('removes the alias, returns the version it pointed at and records alias_deleted', async () => {
+    const db = freshDb();
+    const { modelId, versions: [, v2] } = await modelWithVersions(db, 'm', 2);
+    await moveTo(db, modelId, 'prod', v2);
+    expect(await removeAlias(db, { modelId, alias: 'prod', actor: 'remover' })).toBe(2);
+    expect(await findAlias(db, { modelId, alias: 'prod' })).toBeUndefined();
+    expect(aliasEvents(db).at(-1)).toEqual(['alias_deleted', 'remover', { alias: 'prod', from: 2 }]);
+  });
+
+  it('returns null and records nothing for an alias that does not exist', async () => {
+    const db = freshDb();
+    const { modelId } = await modelWithVersions(db, 'm', 1);
+    expect(await removeAlias(db, { modelId, alias: 'prod', actor: 'x' })).toBeNull();
+    expect(db.select().from(events).where(eq(events.kind, 'alias_deleted')).all()).toEqual([]);
+  });
+
+  it('lets the version be archived once its alias is gone', async () => {
+    const db = freshDb();
+    const { modelId, versions: [v1] } = await modelWithVersions(db, 'm', 1);
+    await moveTo(db, modelId, 'prod', v1);
+    await removeAlias(db, { modelId, alias: 'prod', actor: 'x' });
+    expect((await updateVersion(db, { version: v1, archived: true, actor: 'x' })).archivedAt).not.toBeNull();
+  });
+});

@@ -1,0 +1,74 @@
+// Event log queries on a real, migrated SQLite file: newest-first paging and one alias's moves.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openDatabase, type Db } from '../client';
+import { listAliasMoves, listEvents, recordEvent } from './events';
+import { insertModel } from './models';
+
+const repoRoot = join(__dirname, '..', '..');
+
+function freshDb(): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
+  const handle = openDatabase(dir);
+  migrate(handle.db, { migrationsFolder: join(repoRoot, 'db/migrations') });
+  onTestFinished(() => {
+    handle.sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return handle.db;
+}
+
+const newModelId = async (db: Db, name: string) =>
+  (await insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' })).id;
+
+const moved = (db: Db, modelId: number, alias: string, from: number | null, to: number) =>
+  recordEvent(db, { modelId, kind: 'alias_moved', actor: 'tester', detail: { alias, from, to } });
+
+describe('listEvents', () => {
+  it('lists one model\'s events newest first and pages with beforeId', async () => {
+    const db = freshDb();
+    const m = await newModelId(db, 'm');
+    const other = await newModelId(db, 'other');
+    for (let i = 1; i <= 4; i++) recordEvent(db, { modelId: m, kind: 'model_updated', actor: 'tester', detail: { n: i }, ts: 1000 + i });
+    recordEvent(db, { modelId: other, kind: 'model_updated', actor: 'tester', detail: { n: 99 } });
+
+    const page1 = await listEvents(db, { modelId: m, limit: 3 });
+    expect(page1.map((e) => e.detail)).toEqual([{ n: 4 }, { n: 3 }, { n: 2 }]);
+    expect(page1.map((e) => e.ts)).toEqual([1004, 1003, 1002]);
+    const page2 = await listEvents(db, { modelId: m, limit: 3, beforeId: page1[2].id });
+    // n: 1, then the model_created event insertModel recorded.
+    expect(page2.map((e) => e.kind)).toEqual(['model_updated', 'model_created']);
+    expect(page2[0].detail).toEqual({ n: 1 });
+  });
+});
+
+describe('listAliasMoves', () => {
+  it('returns only the named alias\'s moves, newest first, up to the limit', async () => {
+    const db = freshDb();
+    const m = await newModelId(db, 'm');
+    const other = await newModelId(db, 'other');
+    moved(db, m, 'prod', null, 1);
+    moved(db, m, 'staging', null, 1);
+    moved(db, m, 'prod', 1, 2);
+    moved(db, other, 'prod', null, 7);
+    moved(db, m, 'prod', 2, 3);
+    recordEvent(db, { modelId: m, kind: 'alias_deleted', actor: 'tester', detail: { alias: 'prod', from: 3 } });
+
+    const all = await listAliasMoves(db, { modelId: m, alias: 'prod', limit: 10 });
+    expect(all.map((e) => [e.detail.from, e.detail.to])).toEqual([[2, 3], [1, 2], [null, 1]]);
+    const two = await listAliasMoves(db, { modelId: m, alias: 'prod', limit: 2 });
+    expect(two.map((e) => e.detail.to)).toEqual([3, 2]);
+  });
+
+  it('still finds the alias\'s moves behind many moves of other aliases', async () => {
+    const db = freshDb();
+    const m = await newModelId(db, 'm');
+    moved(db, m, 'prod', 1, 2);
+    for (let i = 0; i < 10; i++) moved(db, m, 'staging', i, i + 1);
+    const moves = await listAliasMoves(db, { modelId: m, alias: 'prod', limit: 1 });
+    expect(moves.map((e) => e.detail)).toEqual([{ alias: 'prod', from: 1, to: 2 }]);
+  });
+});

@@ -1,0 +1,173 @@
+// Model queries on a real, migrated SQLite file: unique names, listing, deletion rules.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { ModelSignature } from '../../inference/signature';
+import { AppError } from '../../lib/errors';
+import { openDatabase, type Db } from '../client';
+import { aliases, events, modelVersions } from '../schema';
+import { moveAlias, removeAlias } from './aliases';
+import { deleteModel, findModel, insertModel, listModels, updateModel } from './models';
+import { insertVersion, updateVersion } from './versions';
+
+const repoRoot = join(__dirname, '..', '..');
+
+function freshDb(): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
+  const handle = openDatabase(dir);
+  migrate(handle.db, { migrationsFolder: join(repoRoot, 'db/migrations') });
+  onTestFinished(() => {
+    handle.sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return handle.db;
+}
+
+const signature: ModelSignature = {
+  inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], is_tensor: true }],
+  outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1], is_tensor: true }],
+  ir_version: 8,
+  opsets: [{ domain: '', version: 17 }],
+  producer: 'test',
+};
+
+const newModel = (db: Db, name: string) =>
+  insertModel(db, { name, task: 'binary_classification', description: `about ${name}`, labels: ['no', 'yes'], actor: 'tester' });
+
+const newVersion = (db: Db, modelId: number, sha256 = 'a'.repeat(64), referenceSha?: string) =>
+  insertVersion(db, {
+    modelId, sha256, sizeBytes: 100, signature, featureNames: null, metrics: {}, output: null,
+    reference: referenceSha ? { sha256: referenceSha, rows: 10, columns: ['x'], format: 'json' } : null,
+    description: '', source: '', actor: 'tester',
+  });
+
+const alias = (db: Db, modelId: number, name: string, v: { id: number; number: number }) =>
+  moveAlias(db, { modelId, alias: name, versionId: v.id, versionNumber: v.number, actor: 'tester' });
+
+async function appError(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('insertModel', () => {
+  it('creates the model with no versions yet and records model_created', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'churn');
+    expect(m).toMatchObject({ name: 'churn', task: 'binary_classification', description: 'about churn', labels: ['no', 'yes'], lastVersion: 0, needsRetraining: false });
+    expect(db.select().from(events).all().map((e) => [e.modelId, e.kind, e.actor, e.detail]))
+      .toEqual([[m.id, 'model_created', 'tester', { name: 'churn', task: 'binary_classification' }]]);
+  });
+
+  it('refuses a second model with the same name as a conflict on "name"', async () => {
+    const db = freshDb();
+    await newModel(db, 'churn');
+    const err = await appError(newModel(db, 'churn'));
+    expect(err.code).toBe('conflict');
+    expect(err.status).toBe(409);
+    expect(err.errors).toEqual([{ path: 'name', message: 'already exists' }]);
+    // The refused insert left no event behind.
+    expect(db.select().from(events).all()).toHaveLength(1);
+  });
+});
+
+describe('updateModel', () => {
+  it('changes only the given fields and records them', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const row = await updateModel(db, { model: m, labels: null, actor: 'editor' });
+    expect(row.description).toBe('about m');
+    expect(row.labels).toBeNull();
+    const last = db.select().from(events).all().at(-1);
+    expect([last?.kind, last?.actor, last?.detail]).toEqual(['model_updated', 'editor', { labels: null }]);
+  });
+});
+
+describe('listModels', () => {
+  it('pages by name with a cursor', async () => {
+    const db = freshDb();
+    for (const name of ['c', 'a', 'e', 'b', 'd']) await newModel(db, name);
+    const names = async (q: { limit: number; afterName?: string }) => (await listModels(db, q)).map((r) => r.model.name);
+    expect(await names({ limit: 2 })).toEqual(['a', 'b']);
+    expect(await names({ limit: 2, afterName: 'b' })).toEqual(['c', 'd']);
+    expect(await names({ limit: 2, afterName: 'd' })).toEqual(['e']);
+    expect(await names({ limit: 2, afterName: 'e' })).toEqual([]);
+    // The cursor need not be an existing name.
+    expect(await names({ limit: 10, afterName: 'bb' })).toEqual(['c', 'd', 'e']);
+  });
+
+  it('reports aliases, latest live version and live version count per model', async () => {
+    const db = freshDb();
+    const a = await newModel(db, 'a');
+    const b = await newModel(db, 'b');
+    const c = await newModel(db, 'c');
+    const a1 = await newVersion(db, a.id);
+    const a2 = await newVersion(db, a.id);
+    const a3 = await newVersion(db, a.id);
+    await updateVersion(db, { version: a3, archived: true, actor: 'tester' });
+    await alias(db, a.id, 'prod', a2);
+    await alias(db, a.id, 'staging', a1);
+    const c1 = await newVersion(db, c.id);
+    await updateVersion(db, { version: c1, archived: true, actor: 'tester' });
+    await newVersion(db, b.id);
+
+    const rows = await listModels(db, { limit: 10 });
+    expect(rows.map((r) => ({ name: r.model.name, aliases: r.aliases, latest: r.latestVersion, count: r.versionCount }))).toEqual([
+      { name: 'a', aliases: { prod: 2, staging: 1 }, latest: 2, count: 2 },
+      { name: 'b', aliases: {}, latest: 1, count: 1 },
+      { name: 'c', aliases: {}, latest: null, count: 0 },
+    ]);
+    expect(rows[0].model.id).toBe(a.id);
+  });
+
+  it('returns nothing for an empty registry', async () => {
+    expect(await listModels(freshDb(), { limit: 5 })).toEqual([]);
+  });
+});
+
+describe('deleteModel', () => {
+  it('is refused while an alias points at one of its versions', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v = await newVersion(db, m.id);
+    await alias(db, m.id, 'prod', v);
+    await alias(db, m.id, 'canary', v);
+    const err = await appError(deleteModel(db, m));
+    expect(err.code).toBe('conflict');
+    expect(err.message).toMatch(/^model "m" has aliases \((prod, canary|canary, prod)\); delete them first$/);
+    expect(await findModel(db, 'm')).toBeDefined();
+    expect(db.select().from(modelVersions).all()).toHaveLength(1);
+  });
+
+  it('once its aliases are removed, deletes the model with its versions and returns each artifact hash once', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const other = await newModel(db, 'other');
+    const v1 = await newVersion(db, m.id, '1'.repeat(64), 'r'.repeat(64));
+    await newVersion(db, m.id, '1'.repeat(64)); // same bytes uploaded twice
+    await newVersion(db, m.id, '2'.repeat(64), 'r'.repeat(64));
+    await newVersion(db, m.id, '3'.repeat(64), 's'.repeat(64));
+    await newVersion(db, other.id, '9'.repeat(64));
+    await alias(db, m.id, 'prod', v1);
+    await removeAlias(db, { modelId: m.id, alias: 'prod', actor: 'tester' });
+
+    const freed = await deleteModel(db, m);
+    expect({ onnx: [...freed.onnx].sort(), json: [...freed.json].sort() }).toEqual({
+      onnx: ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)],
+      json: ['r'.repeat(64), 's'.repeat(64)],
+    });
+    expect(await findModel(db, 'm')).toBeUndefined();
+    // Cascades: only the other model's version and event rows remain.
+    expect(db.select().from(modelVersions).all().map((v) => v.modelId)).toEqual([other.id]);
+    expect(new Set(db.select().from(events).all().map((e) => e.modelId))).toEqual(new Set([other.id]));
+    expect(db.select().from(aliases).all()).toEqual([]);
+  });
+
+  it('returns empty lists for a model without versions', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    expect(await deleteModel(db, m)).toEqual({ onnx: [], json: [] });
+  });
+});

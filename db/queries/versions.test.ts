@@ -1,0 +1,167 @@
+// Version queries on a real, migrated SQLite file: numbering, archive rules, artifact references.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { ModelSignature } from '../../inference/signature';
+import { AppError } from '../../lib/errors';
+import { openDatabase, type Db } from '../client';
+import { events, modelVersions } from '../schema';
+import { moveAlias } from './aliases';
+import { deleteModel, findModel, insertModel } from './models';
+import { findVersion, insertVersion, isArtifactReferenced, listVersions, updateVersion } from './versions';
+
+const repoRoot = join(__dirname, '..', '..');
+
+function freshDb(): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
+  const handle = openDatabase(dir);
+  migrate(handle.db, { migrationsFolder: join(repoRoot, 'db/migrations') });
+  onTestFinished(() => {
+    handle.sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return handle.db;
+}
+
+const signature: ModelSignature = {
+  inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], is_tensor: true }],
+  outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1], is_tensor: true }],
+  ir_version: 8,
+  opsets: [{ domain: '', version: 17 }],
+  producer: 'test',
+};
+
+const newModel = (db: Db, name: string) =>
+  insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' });
+
+const newVersion = (db: Db, modelId: number, sha256 = 'a'.repeat(64), referenceSha?: string) =>
+  insertVersion(db, {
+    modelId, sha256, sizeBytes: 100, signature, featureNames: ['f0', 'f1'], metrics: {}, output: null,
+    reference: referenceSha ? { sha256: referenceSha, rows: 10, columns: ['f0', 'f1'], format: 'csv' } : null,
+    description: '', source: '', actor: 'tester',
+  });
+
+async function appError(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('insertVersion', () => {
+  it('numbers a model\'s versions 1, 2, 3', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'churn');
+    const numbers = [];
+    for (let i = 0; i < 3; i++) numbers.push((await newVersion(db, m.id)).number);
+    expect(numbers).toEqual([1, 2, 3]);
+    expect((await findModel(db, 'churn'))?.lastVersion).toBe(3);
+  });
+
+  it('numbers each model independently, even when uploads interleave', async () => {
+    const db = freshDb();
+    const a = await newModel(db, 'a');
+    const b = await newModel(db, 'b');
+    const got: string[] = [];
+    for (const m of [a, b, a, a, b]) got.push(`${m.name}${(await newVersion(db, m.id)).number}`);
+    expect(got).toEqual(['a1', 'b1', 'a2', 'a3', 'b2']);
+  });
+
+  it('never reuses a number, even after the highest version row is gone', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    await newVersion(db, m.id);
+    await newVersion(db, m.id);
+    const v3 = await newVersion(db, m.id);
+    db.delete(modelVersions).where(eq(modelVersions.id, v3.id)).run();
+    expect((await newVersion(db, m.id)).number).toBe(4);
+    expect((await listVersions(db, { modelId: m.id, includeArchived: true })).map((v) => v.number)).toEqual([1, 2, 4]);
+  });
+
+  it('records a version_uploaded event with the number, hash and size', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    await newVersion(db, m.id, 'b'.repeat(64));
+    const rows = db.select().from(events).where(eq(events.kind, 'version_uploaded')).all();
+    expect(rows.map((r) => [r.actor, r.detail])).toEqual([['tester', { version: 1, sha256: 'b'.repeat(64), size_bytes: 100 }]]);
+  });
+
+  it('refuses a model that does not exist', async () => {
+    const db = freshDb();
+    expect((await appError(newVersion(db, 999))).code).toBe('not_found');
+  });
+
+  it('stores the JSON columns as they were given', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v = await newVersion(db, m.id, 'c'.repeat(64), 'd'.repeat(64));
+    const read = await findVersion(db, { modelId: m.id, number: v.number });
+    expect(read?.signature).toEqual(signature);
+    expect(read?.featureNames).toEqual(['f0', 'f1']);
+    expect(read?.reference).toEqual({ sha256: 'd'.repeat(64), rows: 10, columns: ['f0', 'f1'], format: 'csv' });
+    expect(read?.archivedAt).toBeNull();
+  });
+});
+
+describe('updateVersion', () => {
+  it('archives and restores a version, each with its event, and listVersions hides archived ones', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v1 = await newVersion(db, m.id);
+    await newVersion(db, m.id);
+    const archived = await updateVersion(db, { version: v1, archived: true, actor: 'tester' });
+    expect(archived.archivedAt).toEqual(expect.any(Number));
+    expect((await listVersions(db, { modelId: m.id, includeArchived: false })).map((v) => v.number)).toEqual([2]);
+    expect((await listVersions(db, { modelId: m.id, includeArchived: true })).map((v) => v.number)).toEqual([1, 2]);
+    const restored = await updateVersion(db, { version: archived, archived: false, actor: 'tester' });
+    expect(restored.archivedAt).toBeNull();
+    const kinds = db.select().from(events).all().filter((e) => e.kind.startsWith('version_') && e.kind !== 'version_uploaded');
+    expect(kinds.map((e) => [e.kind, e.detail])).toEqual([['version_archived', { version: 1 }], ['version_restored', { version: 1 }]]);
+  });
+
+  it('records nothing when nothing changes', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v = await newVersion(db, m.id);
+    await updateVersion(db, { version: v, archived: false, description: '', actor: 'tester' });
+    expect(db.select().from(events).all().map((e) => e.kind)).toEqual(['model_created', 'version_uploaded']);
+  });
+
+  it('refuses to archive an aliased version and keeps the rest of the edit undone', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v = await newVersion(db, m.id);
+    await moveAlias(db, { modelId: m.id, alias: 'prod', versionId: v.id, versionNumber: 1, actor: 'tester' });
+    const err = await appError(updateVersion(db, { version: v, archived: true, description: 'new text', actor: 'tester' }));
+    expect(err.code).toBe('conflict');
+    expect(err.message).toBe('version 1 is aliased as prod; move the alias first');
+    const after = await findVersion(db, { modelId: m.id, number: 1 });
+    expect(after?.archivedAt).toBeNull();
+    expect(after?.description).toBe('');
+    expect(db.select().from(events).all().map((e) => e.kind)).toEqual(['model_created', 'version_uploaded', 'alias_moved']);
+  });
+});
+
+describe('isArtifactReferenced', () => {
+  it('finds a hash used as a model artifact or as a reference sample, and forgets it once the model is deleted', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    await newVersion(db, m.id, 'a'.repeat(64), 'r'.repeat(64));
+    expect(await isArtifactReferenced(db, 'a'.repeat(64))).toBe(true);
+    expect(await isArtifactReferenced(db, 'r'.repeat(64))).toBe(true);
+    expect(await isArtifactReferenced(db, 'f'.repeat(64))).toBe(false);
+    await deleteModel(db, m);
+    expect(await isArtifactReferenced(db, 'a'.repeat(64))).toBe(false);
+    expect(await isArtifactReferenced(db, 'r'.repeat(64))).toBe(false);
+  });
+
+  it('still counts an archived version\'s artifacts', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v = await newVersion(db, m.id, 'a'.repeat(64));
+    await updateVersion(db, { version: v, archived: true, actor: 'tester' });
+    expect(await isArtifactReferenced(db, 'a'.repeat(64))).toBe(true);
+  });
+});
