@@ -59,6 +59,7 @@ export async function findInModelList(request: APIRequestContext, name: string):
 export const REGRESSOR_SIGNATURE = {
   inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 3], is_tensor: true }],
   outputs: [{ name: 'variable', dtype: 'float32', shape: ['batch', 1], is_tensor: true }],
+  producer: 'modeldock-fixtures',
 };
 
 export const LOGITS_SIGNATURE = {
@@ -73,4 +74,5 @@ export const ZIPMAP_SIGNATURE = {
     { name: 'output_label', dtype: 'int64', shape: ['?'], is_tensor: true },
     { name: 'output_probability', dtype: 'non_tensor', shape: null, is_tensor: false },
   ],
+  producer: 'skl2onnx',
 };

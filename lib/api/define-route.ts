@@ -17,7 +17,7 @@ interface Ctx<P, Q, B> { params: P; query: Q; body: B; actor: Actor; req: Reques
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 function invalid(where: string, error: z.ZodError): AppError {
-  const errors = error.issues.map((i) => ({ path: [where, ...i.path].filter((p) => p !== '').join('.'), message: i.message }));
+  const errors = error.issues.map((i) => ({ path: [where, ...i.path].filter((p) => p !== '').join('.') || 'body', message: i.message }));
   return new AppError('invalid_input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 

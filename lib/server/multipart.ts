@@ -45,32 +45,43 @@ export async function parseMultipart(req: Request, opts: Options): Promise<Multi
   try {
     bb = busboy({
       headers: { 'content-type': contentType },
-      limits: {
-        fileSize: opts.maxFileBytes,
-        fieldSize: opts.maxFieldBytes,
-        files: opts.fileFields.length,
-        fields: opts.textFields.length,
-        parts: opts.fileFields.length + opts.textFields.length,
-      },
+      // Generous part counts: unknown and repeated parts are refused by name below, and busboy
+      // reports a limit as soon as the count reaches it.
+      limits: { fileSize: opts.maxFileBytes, fieldSize: opts.maxFieldBytes, files: 8, fields: 8, parts: 16 },
     });
   } catch (err) {
     throw new AppError('invalid_input', `content-type: ${(err as Error).message}`);
   }
   const source = Readable.fromWeb(req.body as unknown as NodeWebStream<Uint8Array>);
+  let received = 0;
+  source.on('data', (chunk: Uint8Array) => {
+    received += chunk.length;
+    if (received > maxTotal * 2) {
+      fail(fieldError('payload_too_large', 'file', `the upload exceeds ${(opts.maxFileBytes / MB).toFixed(0)} MB (MAX_UPLOAD_MB)`));
+      source.destroy();
+    }
+  });
 
+  const seen = new Set<string>();
+  const expected = [...opts.fileFields, ...opts.textFields].join(', ');
   bb.on('file', (name, stream, info) => {
-    if (!opts.fileFields.includes(name) || files[name] || failure) {
-      if (!failure) fail(fieldError('invalid_input', name, opts.fileFields.includes(name) ? 'given twice' : `is not a known part (expected ${[...opts.fileFields, ...opts.textFields].join(', ')})`));
+    const repeated = seen.has(name);
+    seen.add(name);
+    if (!opts.fileFields.includes(name) || repeated || failure) {
+      if (!failure) fail(fieldError('invalid_input', name, repeated ? 'given twice' : `is not a known part (expected ${expected})`));
       stream.resume();
       return;
     }
     stream.on('limit', () => {
+      // Stop storing; keep reading (and discarding) so the client still receives the 413 on a
+      // usable connection. A body far beyond any limit is cut off below.
       fail(fieldError('payload_too_large', name, `is larger than ${(opts.maxFileBytes / MB).toFixed(0)} MB (MAX_UPLOAD_MB)`));
-      source.destroy();
       stream.resume();
     });
     pending.push(
-      writeTemp(stream, () => { if (failure) throw failure; })
+      // Written to the end even when another part fails (busboy stalls if a part stops being
+      // read); the file is removed afterwards.
+      writeTemp(stream)
         .then((tmp) => {
           const file = { ...tmp, filename: info.filename ?? '', mimeType: info.mimeType };
           if (failure) return rm(tmp.path, { force: true });
@@ -80,11 +91,14 @@ export async function parseMultipart(req: Request, opts: Options): Promise<Multi
     );
   });
   bb.on('field', (name, value, info) => {
-    if (info.valueTruncated) fail(fieldError('payload_too_large', name, `is larger than ${opts.maxFieldBytes} bytes`));
-    else if (!opts.textFields.includes(name)) fail(fieldError('invalid_input', name, `is not a known field (expected ${[...opts.fileFields, ...opts.textFields].join(', ')})`));
+    const repeated = seen.has(name);
+    seen.add(name);
+    if (!opts.textFields.includes(name)) fail(fieldError('invalid_input', name, `is not a known field (expected ${expected})`));
+    else if (repeated) fail(fieldError('invalid_input', name, 'given twice'));
+    else if (info.valueTruncated) fail(fieldError('payload_too_large', name, `is larger than ${opts.maxFieldBytes} bytes`));
     else fields[name] = value;
   });
-  bb.on('partsLimit', () => fail(new AppError('invalid_input', 'body: too many parts')));
+  bb.on('partsLimit', () => fail(new AppError('invalid_input', `body: too many parts (expected ${expected})`)));
   bb.on('filesLimit', () => fail(new AppError('invalid_input', `body: too many files (expected ${opts.fileFields.join(', ')})`)));
   bb.on('fieldsLimit', () => fail(new AppError('invalid_input', `body: too many fields (expected ${opts.textFields.join(', ')})`)));
 
