@@ -1,6 +1,6 @@
 // Drizzle schema: the registry's tables (models, versions, aliases, events).
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
 
 export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
@@ -68,3 +68,28 @@ export type ModelRow = typeof models.$inferSelect;
 export type VersionRow = typeof modelVersions.$inferSelect;
 export type AliasRow = typeof aliases.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+
+// Prediction log: one compact row per predicted example. Inputs are packed (float32/float64
+// little-endian) when the model's inputs are all numeric, JSON otherwise; probabilities float32.
+export const PREDICTION_SOURCES = { live: 0, imported: 1, shadow: 2 } as const;
+export const INPUT_CODECS = { f32: 1, f64: 2, json: 3 } as const;
+
+export const predictions = sqliteTable('predictions', {
+  id: text('id').primaryKey(),
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
+  alias: text('alias'),
+  ts: integer('ts').notNull(),
+  clientId: text('client_id'),
+  inputCodec: integer('input_codec').notNull(),
+  inputs: blob('inputs', { mode: 'buffer' }).notNull(),
+  label: text('label'),
+  value: real('value'),
+  probabilities: blob('probabilities', { mode: 'buffer' }),
+  latencyUs: integer('latency_us').notNull(),
+  source: integer('source').notNull().default(0),
+}, (t) => [
+  index('predictions_version_ts_idx').on(t.versionId, t.ts),
+  index('predictions_model_client_idx').on(t.modelId, t.clientId),
+]);
+export type PredictionRow = typeof predictions.$inferSelect;

@@ -11,6 +11,8 @@ export class ModelLoadError extends Error {
   }
 }
 
+export type InferenceSessionOptions = ort.InferenceSession.SessionOptions;
+
 export interface LoadedModel {
   session: ort.InferenceSession;
   signature: ModelSignature;
@@ -35,7 +37,7 @@ function cleanRuntimeMessage(message: string): string {
  * Validates and loads ONNX bytes. The protobuf is scanned first so external-data references are
  * refused before onnxruntime could resolve any path; then the runtime must accept the graph.
  */
-export async function loadModel(bytes: Uint8Array): Promise<LoadedModel> {
+export async function loadModel(bytes: Uint8Array, options: InferenceSessionOptions = {}): Promise<LoadedModel> {
   const scan = scanOnnx(bytes);
   if (scan.externalData.length > 0) {
     throw new OnnxFormatError(
@@ -45,7 +47,7 @@ export async function loadModel(bytes: Uint8Array): Promise<LoadedModel> {
   }
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
   } catch (err) {
     throw new ModelLoadError(`onnxruntime could not load the model: ${cleanRuntimeMessage((err as Error).message)}`);
   }

@@ -8,6 +8,9 @@ const envSchema = z.object({
   HOSTNAME: z.string().min(1).default('0.0.0.0'),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(512),
   MAX_BODY_MB: z.coerce.number().positive().default(16),
+  MAX_BATCH_ROWS: z.coerce.number().int().positive().default(10_000),
+  SESSION_CACHE_SIZE: z.coerce.number().int().positive().default(16),
+  ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).default(1),
   MODELDOCK_ADMIN_KEY: z.string().min(16).optional(),
 });
 

@@ -1,5 +1,5 @@
-// The production server: applies migrations, then serves the Next.js app on PORT/HOSTNAME.
-// (Prediction routes get a lean fast path here with the serving issue.)
+// The production server: applies migrations, loads the production versions, then serves the
+// prediction routes on a lean fast path and everything else through Next.js, on PORT/HOSTNAME.
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import next from 'next';
@@ -7,14 +7,26 @@ import { closeHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
+import { handleFastPath } from '../lib/server/http/fast-path';
+import { serving } from '../lib/server/predictions/serving-state';
+
+/** Loads every production version's session before the first request. */
+async function warmProduction(): Promise<void> {
+  const { lookups, sessions } = serving();
+  for (const sha of lookups.productionShas()) {
+    await sessions.warm(sha).catch((err: unknown) => console.error(`[modeldock] could not load ${sha}`, err));
+  }
+}
 
 async function main(): Promise<void> {
   migrateDatabase(env.DATA_DIR);
   await prepareStore();
   const app = next({ dev: false, dir: join(__dirname, '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
+  await warmProduction();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
+    if (handleFastPath(req, res)) return;
     handle(req, res).catch((err: unknown) => {
       console.error('[modeldock] request failed', err);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
@@ -31,6 +43,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: draining requests`);
     server.close(() => {
+      serving().log.flush();
       closeHandle();
       process.exit(0);
     });

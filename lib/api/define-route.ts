@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors';
 import { env } from '../env';
 import { authenticate, type Actor, type Scope } from '../server/auth';
+import { checkJsonContentType, parseJsonText, tooLarge } from './json-body';
 import { problemResponse } from './problem';
 
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -22,24 +23,12 @@ function invalid(where: string, error: z.ZodError): AppError {
 }
 
 async function readJson(req: Request): Promise<unknown> {
-  // JSON is read whatever the declared type (curl -d sends form-urlencoded); only types that
-  // cannot carry a JSON text are refused.
-  const type = req.headers.get('content-type');
-  if (type && /^(multipart\/|image\/|audio\/|video\/|application\/octet-stream)/i.test(type)) {
-    throw new AppError('unsupported_media_type', `content-type: expected application/json, got "${type}"`);
-  }
+  checkJsonContentType(req.headers.get('content-type'));
   const limit = env.MAX_BODY_MB * 1024 * 1024;
-  if (Number(req.headers.get('content-length') ?? 0) > limit) {
-    throw new AppError('payload_too_large', `body: larger than ${env.MAX_BODY_MB} MB (MAX_BODY_MB)`);
-  }
+  if (Number(req.headers.get('content-length') ?? 0) > limit) throw tooLarge(env.MAX_BODY_MB);
   const text = await req.text();
-  if (text.length > limit) throw new AppError('payload_too_large', `body: larger than ${env.MAX_BODY_MB} MB (MAX_BODY_MB)`);
-  if (text.trim() === '') throw new AppError('invalid_input', 'body: required (JSON)', [{ path: 'body', message: 'required' }]);
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new AppError('invalid_input', `body: malformed JSON (${(err as Error).message})`, [{ path: 'body', message: 'malformed JSON' }]);
-  }
+  if (text.length > limit) throw tooLarge(env.MAX_BODY_MB);
+  return parseJsonText(text);
 }
 
 export function json(data: unknown, status = 200): Response {
@@ -52,7 +41,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
-      const actor = await authenticate(req.headers, spec.scope);
+      const actor = await authenticate(req.headers.get('authorization'), spec.scope);
       const rawParams = (await context?.params) ?? {};
       const params = spec.params ? spec.params.safeParse(rawParams) : { success: true as const, data: rawParams };
       if (!params.success) throw invalid('', params.error);

@@ -15,8 +15,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function authenticate(headers: Headers, scope: Scope): Promise<Actor> {
-  const header = headers.get('authorization');
+export async function authenticate(header: string | null | undefined, scope: Scope): Promise<Actor> {
   if (!header) return ANONYMOUS;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AppError('unauthorized', 'authorization: expected "Bearer <api key>"');

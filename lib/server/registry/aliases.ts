@@ -6,6 +6,7 @@ import { AppError } from '../../errors';
 import { rollbackSource } from '../../rollback';
 import type { Actor } from '../auth';
 import { db } from '../db';
+import { serving } from '../predictions/serving-state';
 import { requireModel } from './models';
 import { requireVersion } from './versions';
 
@@ -14,6 +15,8 @@ export interface AliasMove { alias: string; version: number; previous: number | 
 export async function setAlias(name: string, alias: string, number: number, actor: Actor): Promise<AliasMove> {
   const model = await requireModel(name);
   const version = await requireVersion(model, number);
+  // Load the new version before the alias moves, so the next request is not the one that waits.
+  if (version.archivedAt === null) await serving().sessions.warm(version.sha256);
   const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name });
   return { alias, version: moved.to, previous: moved.from };
 }
@@ -35,6 +38,7 @@ export async function rollbackAlias(name: string, alias: string, actor: Actor): 
   if (!target || target.archivedAt !== null || target.number === current.number) {
     throw new AppError('conflict', `alias: "${alias}" has no earlier version to roll back to`);
   }
+  await serving().sessions.warm(target.sha256);
   const moved = await moveAlias(db(), {
     modelId: model.id, alias, versionId: target.id, versionNumber: target.number, actor: actor.name, reason: 'rollback',
   });

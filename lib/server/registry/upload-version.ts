@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { insertVersion } from '../../../db/queries/versions';
 import { OnnxFormatError } from '../../../inference/onnx-scan';
+import { planOutputs } from '../../../inference/outputs';
 import { loadModel, ModelLoadError } from '../../../inference/runtime';
 import type { ModelSignature, ReferenceInfo } from '../../../inference/signature';
 import { AppError, fieldError } from '../../errors';
@@ -77,6 +78,8 @@ export async function uploadVersion(name: string, req: Request, actor: Actor): P
   try {
     const metadata = parseMetadata(fields.metadata);
     const signature = await validateOnnx(files.file);
+    const plan = planOutputs(model.task, signature.outputs);
+    if ('error' in plan) throw fieldError('unprocessable', 'file', `this model cannot serve a ${model.task.replace(/_/g, ' ')}: ${plan.error}`);
     checkFeatureNames(metadata.feature_names, signature);
     const labels = model.labels;
     const positive = metadata.output?.positive_class;

@@ -1,0 +1,57 @@
+// Prometheus metrics of serving (prom-client), one registry per process on globalThis.
+// Latency buckets start at 0.1 ms: prom-client's defaults (from 5 ms) hide sub-millisecond models.
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+interface ServingMetrics {
+  registry: Registry;
+  requests: Counter<'route' | 'model' | 'version' | 'status'>;
+  latency: Histogram<'route' | 'model' | 'version'>;
+  batchRows: Histogram<'model' | 'version'>;
+}
+
+const KEY = Symbol.for('modeldock.metrics');
+type Holder = { [KEY]?: ServingMetrics };
+
+export const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export function metrics(): ServingMetrics {
+  const holder = globalThis as Holder;
+  if (holder[KEY]) return holder[KEY];
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'modeldock_' });
+  const m: ServingMetrics = {
+    registry,
+    requests: new Counter({
+      name: 'modeldock_prediction_requests_total',
+      help: 'Prediction requests by route (rest|v2), model, version and status class (2xx|4xx|5xx)',
+      labelNames: ['route', 'model', 'version', 'status'],
+      registers: [registry],
+    }),
+    latency: new Histogram({
+      name: 'modeldock_prediction_duration_seconds',
+      help: 'Time from request to answer, logging included',
+      labelNames: ['route', 'model', 'version'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    batchRows: new Histogram({
+      name: 'modeldock_prediction_batch_rows',
+      help: 'Rows per prediction request',
+      labelNames: ['model', 'version'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 10000],
+      registers: [registry],
+    }),
+  };
+  holder[KEY] = m;
+  return m;
+}
+
+export function observePrediction(o: { route: 'rest' | 'v2'; model: string; version: string; status: number; seconds: number; rows: number }): void {
+  const m = metrics();
+  const status = `${Math.floor(o.status / 100)}xx`;
+  m.requests.inc({ route: o.route, model: o.model, version: o.version, status });
+  if (o.status < 400) {
+    m.latency.observe({ route: o.route, model: o.model, version: o.version }, o.seconds);
+    m.batchRows.observe({ model: o.model, version: o.version }, o.rows);
+  }
+}

@@ -1,0 +1,99 @@
+// The prediction use case: resolve the version, decode the request, run onnxruntime, read the
+// outputs, log every row durably, answer. Shared by the REST fast path and the V2 infer route.
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { PREDICTION_SOURCES } from '../../../db/schema';
+import { decodeRequest } from '../../../inference/codecs';
+import { InputError } from '../../../inference/errors';
+import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
+import { AppError } from '../../errors';
+import { packInputs, packProbabilities } from './pack';
+import { resolveTarget, type Target } from './resolve';
+import { serving, type ServingPlan } from './serving-state';
+
+export interface PredictResponse {
+  predictions: (string | number | number[])[];
+  probabilities?: (Record<string, number> | null)[];
+  prediction_ids: string[];
+  model: { name: string; version: number; alias: string | null };
+}
+
+export function inputErrorToApp(err: unknown): unknown {
+  if (!(err instanceof InputError)) return err;
+  const code = err.status === 413 ? 'payload_too_large' : err.status === 422 ? 'unprocessable' : 'invalid_input';
+  return new AppError(code, err.message, [{ path: err.path, message: err.message.slice(err.path.length + 2) }]);
+}
+
+/** Runs the session, turning runtime failures on an accepted input into a clean 422. */
+export async function runSession(session: InferenceSession, feeds: Record<string, Tensor>, fetch: string[]): Promise<Record<string, Tensor>> {
+  try {
+    return (await session.run(feeds, fetch)) as Record<string, Tensor>;
+  } catch (err) {
+    const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
+    throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
+  }
+}
+
+/** Logs one row per example and returns their ids, once committed. */
+export async function logPredictions(
+  plan: ServingPlan,
+  alias: string | null,
+  feeds: Record<string, Tensor>,
+  answers: RowAnswer[],
+  clientIds: string[] | null,
+  latencyUs: number,
+): Promise<string[]> {
+  const state = serving();
+  const packed = packInputs(feeds, answers.length);
+  const ts = Date.now();
+  const ids = new Array<string>(answers.length);
+  const rows = answers.map((a, r) => {
+    ids[r] = state.nextId(ts);
+    const numeric = typeof a.prediction === 'number';
+    return {
+      id: ids[r],
+      modelId: plan.modelId,
+      versionId: plan.versionId,
+      alias,
+      ts,
+      clientId: clientIds?.[r] ?? null,
+      inputCodec: packed.codec,
+      inputs: packed.rows[r],
+      label: typeof a.prediction === 'string' ? a.prediction : null,
+      value: numeric ? (a.prediction as number) : Array.isArray(a.prediction) ? a.prediction[0] : null,
+      probabilities: packProbabilities(a.probabilities),
+      latencyUs,
+      source: PREDICTION_SOURCES.live,
+    };
+  });
+  await state.log.write(rows);
+  return ids;
+}
+
+export async function predict(target: Target, body: unknown): Promise<PredictResponse> {
+  const started = performance.now();
+  const plan = resolveTarget(target);
+  const outputs = plan.outputs as OutputPlan;
+  let decoded;
+  try {
+    decoded = decodeRequest(body, plan.decode);
+  } catch (err) {
+    throw inputErrorToApp(err);
+  }
+  const lease = await serving().sessions.acquire(plan.sha256);
+  let results: Record<string, Tensor>;
+  try {
+    results = await runSession(lease.session, decoded.feeds, outputs.fetch);
+  } finally {
+    lease.release();
+  }
+  const answers = interpretOutputs(outputs, results, decoded.rows, { labels: plan.labels, output: plan.output });
+  const alias = 'alias' in target ? target.alias : null;
+  const ids = await logPredictions(plan, alias, decoded.feeds, answers, decoded.ids, Math.round((performance.now() - started) * 1000));
+  const response: PredictResponse = {
+    predictions: answers.map((a) => a.prediction),
+    prediction_ids: ids,
+    model: { name: plan.modelName, version: plan.number, alias },
+  };
+  if (answers.some((a) => a.probabilities)) response.probabilities = answers.map((a) => a.probabilities);
+  return response;
+}

@@ -1,0 +1,92 @@
+// The serving singletons of this process — session cache, log writer, hot-path statements, plans —
+// kept on globalThis so Next's module graph and the custom server's fast path share one of each.
+import { monotonicFactory } from 'ulid';
+import { prepareServingLookups, preparePredictionInsert, type ServingLookups, type ServingRow } from '../../../db/queries/predictions';
+import { getHandle } from '../../../db/client';
+import type { DecodeOptions } from '../../../inference/codecs';
+import { planOutputs, type OutputPlan, type Task } from '../../../inference/outputs';
+import { loadModel } from '../../../inference/runtime';
+import { SessionCache } from '../../../inference/session-cache';
+import type { ModelSignature, OutputSpec } from '../../../inference/signature';
+import { env } from '../../env';
+import { readArtifact } from '../artifact-store';
+import { LogWriter } from './log-writer';
+
+export interface ServingPlan {
+  modelId: number;
+  modelName: string;
+  versionId: number;
+  number: number;
+  sha256: string;
+  task: Task;
+  labels: string[] | null;
+  output: OutputSpec | null;
+  signature: ModelSignature;
+  decode: DecodeOptions;
+  outputs: OutputPlan | { error: string };
+  archived: boolean;
+}
+
+interface ServingState {
+  sessions: SessionCache;
+  log: LogWriter;
+  lookups: ServingLookups;
+  plans: Map<string, ServingPlan>;
+  nextId: (seedTime?: number) => string;
+}
+
+const KEY = Symbol.for('modeldock.serving');
+type Holder = { [KEY]?: ServingState };
+
+export function serving(): ServingState {
+  const holder = globalThis as Holder;
+  if (holder[KEY]) return holder[KEY];
+  const { sqlite } = getHandle(env.DATA_DIR);
+  const state: ServingState = {
+    sessions: new SessionCache(async (sha) => {
+      const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
+        intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+      });
+      return session;
+    }, env.SESSION_CACHE_SIZE),
+    log: new LogWriter(preparePredictionInsert(sqlite)),
+    lookups: prepareServingLookups(sqlite),
+    plans: new Map(),
+    nextId: monotonicFactory(),
+  };
+  holder[KEY] = state;
+  return state;
+}
+
+/** The parsed, immutable view of a version for serving (cached; model edits change the key). */
+export function servingPlan(row: ServingRow): ServingPlan {
+  const state = serving();
+  const key = `${row.version_id}:${row.model_updated_at}:${row.archived_at ?? ''}`;
+  let plan = state.plans.get(key);
+  if (plan) return plan;
+  const signature = JSON.parse(row.signature) as ModelSignature;
+  const task = row.task as Task;
+  plan = {
+    modelId: row.model_id,
+    modelName: row.model_name,
+    versionId: row.version_id,
+    number: row.number,
+    sha256: row.sha256,
+    task,
+    labels: row.labels ? (JSON.parse(row.labels) as string[]) : null,
+    output: row.output ? (JSON.parse(row.output) as OutputSpec) : null,
+    signature,
+    decode: {
+      inputs: signature.inputs.filter((i) => i.is_tensor),
+      featureNames: row.feature_names ? (JSON.parse(row.feature_names) as string[]) : null,
+      maxRows: env.MAX_BATCH_ROWS,
+    },
+    outputs: planOutputs(task, signature.outputs),
+    archived: row.archived_at !== null,
+  };
+  if (state.plans.size > 1000) state.plans.clear();
+  state.plans.set(key, plan);
+  return plan;
+}

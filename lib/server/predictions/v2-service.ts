@@ -1,0 +1,61 @@
+// Open Inference Protocol use cases: server/model metadata and readiness, and infer (logged like
+// every other prediction).
+import type { Tensor } from 'onnxruntime-node';
+import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
+import { decodeInferRequest, encodeOutputs, modelMetadata, type V2ModelMetadata } from '../../../inference/v2';
+import { checkHealth } from '../health';
+import { inputErrorToApp, logPredictions, runSession } from './predict';
+import { resolveTarget, type Target } from './resolve';
+import { serving } from './serving-state';
+
+export function v2Target(name: string, version: number | null): Target {
+  return version === null ? { model: name, alias: 'production' } : { model: name, version };
+}
+
+export function v2ModelMetadata(name: string, version: number | null): V2ModelMetadata {
+  const plan = resolveTarget(v2Target(name, version));
+  const versions = version === null ? serving().lookups.versionNumbers(plan.modelId) : [plan.number];
+  return modelMetadata(plan.modelName, versions, plan.signature);
+}
+
+export function v2ModelReady(name: string, version: number | null): { name: string; ready: boolean } {
+  const plan = resolveTarget(v2Target(name, version));
+  return { name: plan.modelName, ready: serving().sessions.isLoaded(plan.sha256) };
+}
+
+/** Ready when the database answers and every production version is loaded. */
+export async function v2ServerReady(): Promise<boolean> {
+  if ((await checkHealth()).status !== 'ok') return false;
+  const { lookups, sessions } = serving();
+  return lookups.productionShas().every((sha) => sessions.isLoaded(sha));
+}
+
+export async function v2Infer(name: string, version: number | null, body: unknown) {
+  const started = performance.now();
+  const target = v2Target(name, version);
+  const plan = resolveTarget(target);
+  let request;
+  try {
+    request = decodeInferRequest(body, plan.signature, plan.decode.maxRows);
+  } catch (err) {
+    throw inputErrorToApp(err);
+  }
+  const outputs = plan.outputs as OutputPlan;
+  const fetch = [...new Set([...request.outputs, ...outputs.fetch])];
+  const lease = await serving().sessions.acquire(plan.sha256);
+  let results: Record<string, Tensor>;
+  try {
+    results = await runSession(lease.session, request.feeds, fetch);
+  } finally {
+    lease.release();
+  }
+  const answers = interpretOutputs(outputs, results, request.rows, { labels: plan.labels, output: plan.output });
+  const ids = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
+  return {
+    model_name: plan.modelName,
+    model_version: String(plan.number),
+    ...(request.id !== undefined ? { id: request.id } : {}),
+    parameters: { prediction_ids: ids },
+    outputs: encodeOutputs(results, request.outputs),
+  };
+}
