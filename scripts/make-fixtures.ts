@@ -44,6 +44,38 @@ const fixtures: Record<string, Uint8Array> = {
       node('ZipMap', ['probability_tensor'], ['output_probability'], { classlabels_int64s: [0, 1, 2] }, 'ai.onnx.ml'),
     ],
   }),
+  // skl2onnx with options={'zipmap': False} and string classes: label string [N], probabilities [N, 3].
+  // scores = x · coefficients + intercepts, softmax; class order: bronze, silver, gold.
+  'skl-strings-nozipmap.onnx': model({
+    producer: 'skl2onnx',
+    ml: true,
+    inputs: [valueInfo('float_input', DT.FLOAT, [null, 2])],
+    outputs: [valueInfo('label', DT.STRING, [null]), valueInfo('probabilities', DT.FLOAT, [null, 3])],
+    nodes: [
+      node('LinearClassifier', ['float_input'], ['label', 'probabilities'], {
+        classlabels_strings: ['bronze', 'silver', 'gold'],
+        coefficients: [-1, 0, 0, 0, 1, 0],
+        intercepts: [0, 0, 0],
+        multi_class: 1,
+        post_transform: 'SOFTMAX',
+      }, 'ai.onnx.ml'),
+    ],
+  }),
+  // skl2onnx from a DataFrame: one [N, 1] input per column (float, string, int64).
+  // spend = 1·age + 10·code(plan) + 0.5·visits + 2, code: basic 0, plus 1, pro 2 (unknown → -1).
+  'skl-dataframe.onnx': model({
+    producer: 'skl2onnx',
+    ml: true,
+    inputs: [valueInfo('age', DT.FLOAT, [null, 1]), valueInfo('plan', DT.STRING, [null, 1]), valueInfo('visits', DT.INT64, [null, 1])],
+    outputs: [valueInfo('variable', DT.FLOAT, [null, 1])],
+    nodes: [
+      node('LabelEncoder', ['plan'], ['plan_code'], { keys_strings: ['basic', 'plus', 'pro'], values_int64s: [0, 1, 2], default_int64: -1 }, 'ai.onnx.ml'),
+      node('Cast', ['plan_code'], ['plan_f'], { to: DT.FLOAT }),
+      node('Cast', ['visits'], ['visits_f'], { to: DT.FLOAT }),
+      node('Concat', ['age', 'plan_f', 'visits_f'], ['features'], { axis: 1 }),
+      node('LinearRegressor', ['features'], ['variable'], { coefficients: [1, 10, 0.5], intercepts: [2] }, 'ai.onnx.ml'),
+    ],
+  }),
   // An operator no runtime knows: parses as ONNX, fails to load.
   'unknown-op.onnx': model({
     inputs: [valueInfo('x', DT.FLOAT, ['batch', 2])],
