@@ -5,7 +5,8 @@ import { z } from 'zod';
 const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOSTNAME: z.string().min(1).default('0.0.0.0'),
+  // Loopback by default, as MLflow does: the API has no keys until the security issue lands.
+  HOSTNAME: z.string().min(1).default('127.0.0.1'),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(512),
   MAX_BODY_MB: z.coerce.number().positive().default(16),
   MAX_BATCH_ROWS: z.coerce.number().int().positive().default(10_000),

@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
+import { bumpRegistryGeneration } from '../generation';
 import { aliases, modelVersions } from '../schema';
 import { recordEvent } from './events';
 
@@ -31,7 +32,8 @@ export async function moveAlias(
   m: { modelId: number; alias: string; versionId: number; versionNumber: number; actor: string; reason?: string },
 ): Promise<{ from: number | null; to: number }> {
   const now = Date.now();
-  return db.transaction((tx) => {
+  try {
+    return db.transaction((tx) => {
     const current = tx
       .select({ number: modelVersions.number })
       .from(aliases)
@@ -52,11 +54,15 @@ export async function moveAlias(
     recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail, ts: now });
     return { from, to: m.versionNumber };
   }, { behavior: 'immediate' });
+  } finally {
+    bumpRegistryGeneration();
+  }
 }
 
 /** Removes the alias; returns the version it pointed at, or null when there was none. */
 export async function removeAlias(db: Db, r: { modelId: number; alias: string; actor: string }): Promise<number | null> {
-  return db.transaction((tx) => {
+  try {
+    return db.transaction((tx) => {
     const current = tx
       .select({ number: modelVersions.number })
       .from(aliases)
@@ -68,4 +74,7 @@ export async function removeAlias(db: Db, r: { modelId: number; alias: string; a
     recordEvent(tx, { modelId: r.modelId, kind: 'alias_deleted', actor: r.actor, detail: { alias: r.alias, from: current.number } });
     return current.number;
   }, { behavior: 'immediate' });
+  } finally {
+    bumpRegistryGeneration();
+  }
 }

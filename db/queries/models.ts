@@ -2,6 +2,7 @@
 import { and, asc, count, eq, gt, inArray, isNull, max } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
+import { bumpRegistryGeneration } from '../generation';
 import { aliases, modelVersions, models, type ModelRow, type Task } from '../schema';
 import { recordEvent } from './events';
 
@@ -77,7 +78,8 @@ export async function updateModel(
   u: { model: ModelRow; description?: string; labels?: string[] | null; actor: string },
 ): Promise<ModelRow> {
   const now = Date.now();
-  return db.transaction((tx) => {
+  try {
+    return db.transaction((tx) => {
     const changes: Partial<ModelRow> = { updatedAt: now };
     const detail: Record<string, unknown> = {};
     if (u.description !== undefined) { changes.description = u.description; detail.description = u.description; }
@@ -86,12 +88,16 @@ export async function updateModel(
     recordEvent(tx, { modelId: u.model.id, kind: 'model_updated', actor: u.actor, detail, ts: now });
     return row;
   }, { behavior: 'immediate' });
+  } finally {
+    bumpRegistryGeneration();
+  }
 }
 
 /** Deletes a model and its versions; refused while any alias points at one of its versions. */
 /** Returns the artifact hashes its versions used, for the caller to collect. */
 export async function deleteModel(db: Db, model: ModelRow): Promise<{ onnx: string[]; json: string[] }> {
-  return db.transaction((tx) => {
+  try {
+    return db.transaction((tx) => {
     const held = tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.modelId, model.id)).all();
     if (held.length > 0) {
       throw new AppError('conflict', `model "${model.name}" has aliases (${held.map((h) => h.name).join(', ')}); delete them first`);
@@ -103,4 +109,7 @@ export async function deleteModel(db: Db, model: ModelRow): Promise<{ onnx: stri
       json: [...new Set(rows.flatMap((r) => (r.reference ? [r.reference.sha256] : [])))],
     };
   }, { behavior: 'immediate' });
+  } finally {
+    bumpRegistryGeneration();
+  }
 }

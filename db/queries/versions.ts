@@ -3,6 +3,7 @@ import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../../inference/signature';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
+import { bumpRegistryGeneration } from '../generation';
 import { aliases, modelVersions, models, type VersionRow } from '../schema';
 import { recordEvent } from './events';
 
@@ -23,7 +24,8 @@ export interface NewVersion {
 /** Takes the model's next number and inserts the version with its event, in one transaction. */
 export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> {
   const now = Date.now();
-  return db.transaction((tx) => {
+  try {
+    return db.transaction((tx) => {
     const bumped = tx
       .update(models)
       .set({ lastVersion: sql`${models.lastVersion} + 1`, updatedAt: now })
@@ -59,6 +61,9 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
     });
     return row;
   }, { behavior: 'immediate' });
+  } finally {
+    bumpRegistryGeneration();
+  }
 }
 
 export async function listVersions(db: Db, q: { modelId: number; includeArchived: boolean }): Promise<VersionRow[]> {
@@ -79,7 +84,8 @@ export async function updateVersion(
   u: { version: VersionRow; description?: string; archived?: boolean; actor: string },
 ): Promise<VersionRow> {
   const now = Date.now();
-  return db.transaction((tx) => {
+  try {
+    return db.transaction((tx) => {
     let row = u.version;
     if (u.description !== undefined && u.description !== row.description) {
       row = tx.update(modelVersions).set({ description: u.description }).where(eq(modelVersions.id, row.id)).returning().get();
@@ -97,6 +103,9 @@ export async function updateVersion(
     }
     return row;
   }, { behavior: 'immediate' });
+  } finally {
+    bumpRegistryGeneration();
+  }
 }
 
 /** Whether any version still uses this artifact (as its model or as its reference sample). */

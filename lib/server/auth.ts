@@ -15,7 +15,8 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export async function authenticate(header: string | null | undefined, scope: Scope): Promise<Actor> {
+/** Synchronous: the prediction fast path should not pay a promise for it. */
+export function authenticate(header: string | null | undefined, scope: Scope): Actor {
   if (!header) return ANONYMOUS;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AppError('unauthorized', 'authorization: expected "Bearer <api key>"');

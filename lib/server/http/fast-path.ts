@@ -78,7 +78,7 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 async function handle(route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
   switch (route.kind) {
     case 'metrics': {
-      await authenticate(req.headers.authorization, 'read');
+      authenticate(req.headers.authorization, 'read');
       const registry = metrics().registry;
       return send(res, 200, await registry.metrics(), registry.contentType);
     }
@@ -91,17 +91,17 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse): 
     case 'v2-server':
       return send(res, 200, { name: 'modeldock', version: process.env.npm_package_version ?? '0.1.0', extensions: [] });
     case 'v2-model': {
-      await authenticate(req.headers.authorization, 'read');
+      authenticate(req.headers.authorization, 'read');
       return send(res, 200, v2ModelMetadata(segment(route.model, 'name'), route.version));
     }
     case 'v2-ready': {
-      await authenticate(req.headers.authorization, 'read');
+      authenticate(req.headers.authorization, 'read');
       const r = v2ModelReady(segment(route.model, 'name'), route.version);
       return send(res, r.ready ? 200 : 503, r);
     }
     case 'v2-infer':
     case 'predict': {
-      await authenticate(req.headers.authorization, 'predict');
+      authenticate(req.headers.authorization, 'predict');
       const started = performance.now();
       const name = segment(route.model, 'name');
       const body = await readBody(req);

@@ -8,6 +8,7 @@ import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../infe
 import { AppError } from '../../errors';
 import { packInputs, packProbabilities } from './pack';
 import { resolveTarget, type Target } from './resolve';
+import { newPredictionId } from './ids';
 import { serving, type ServingPlan } from './serving-state';
 
 export interface PredictResponse {
@@ -47,7 +48,7 @@ export async function logPredictions(
   const ts = Date.now();
   const ids = new Array<string>(answers.length);
   const rows = answers.map((a, r) => {
-    ids[r] = state.nextId(ts);
+    ids[r] = newPredictionId(ts);
     const numeric = typeof a.prediction === 'number';
     return {
       id: ids[r],

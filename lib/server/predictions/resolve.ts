@@ -1,10 +1,32 @@
 // Which version answers a request: the alias's (production by default) or an explicit number.
+import { registryGeneration } from '../../../db/generation';
 import { AppError } from '../../errors';
 import { servingPlan, serving, type ServingPlan } from './serving-state';
 
 export type Target = { model: string; alias: string } | { model: string; version: number };
 
+/**
+ * Resolved targets are cached until the registry changes: in this process (the generation counter
+ * every registry write bumps) or from another process (SQLite's data_version), so an alias move is
+ * seen by the very next request.
+ */
 export function resolveTarget(target: Target): ServingPlan {
+  const state = serving();
+  const stamp = `${registryGeneration()}:${state.dataVersion()}`;
+  if (stamp !== state.targetsStamp) {
+    state.targets.clear();
+    state.targetsStamp = stamp;
+  }
+  const key = 'alias' in target ? `${target.model}\0${target.alias}` : `${target.model}\0#${target.version}`;
+  const cached = state.targets.get(key);
+  if (cached) return cached;
+  const plan = lookupTarget(target);
+  if (state.targets.size > 10_000) state.targets.clear();
+  state.targets.set(key, plan);
+  return plan;
+}
+
+function lookupTarget(target: Target): ServingPlan {
   const { lookups } = serving();
   const row = 'alias' in target ? lookups.byAlias(target.model, target.alias) : lookups.byNumber(target.model, target.version);
   if (!row) {

@@ -1,6 +1,5 @@
 // The serving singletons of this process — session cache, log writer, hot-path statements, plans —
 // kept on globalThis so Next's module graph and the custom server's fast path share one of each.
-import { monotonicFactory } from 'ulid';
 import { prepareServingLookups, preparePredictionInsert, type ServingLookups, type ServingRow } from '../../../db/queries/predictions';
 import { getHandle } from '../../../db/client';
 import type { DecodeOptions } from '../../../inference/codecs';
@@ -32,7 +31,10 @@ interface ServingState {
   log: LogWriter;
   lookups: ServingLookups;
   plans: Map<string, ServingPlan>;
-  nextId: (seedTime?: number) => string;
+  /** Resolved targets ("model\0alias" or "model\0#n"), valid for one registry generation. */
+  targets: Map<string, ServingPlan>;
+  targetsStamp: string;
+  dataVersion: () => number;
 }
 
 const KEY = Symbol.for('modeldock.serving');
@@ -54,7 +56,9 @@ export function serving(): ServingState {
     log: new LogWriter(preparePredictionInsert(sqlite)),
     lookups: prepareServingLookups(sqlite),
     plans: new Map(),
-    nextId: monotonicFactory(),
+    targets: new Map(),
+    targetsStamp: '',
+    dataVersion: ((stmt) => () => stmt.get() as number)(sqlite.prepare('PRAGMA data_version').pluck()),
   };
   holder[KEY] = state;
   return state;

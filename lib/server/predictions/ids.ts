@@ -1,0 +1,54 @@
+// Prediction ids: ULIDs (48-bit millisecond time + 80 bits), monotonic within a millisecond so ids
+// sort in issue order. Randomness is drawn from a pooled buffer: one crypto call per 512 ids.
+import { randomFillSync } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const pool = new Uint8Array(512 * 10);
+let poolAt = pool.length;
+let lastMs = -1;
+const last = new Uint8Array(10); // the 80 low bits of the previous id
+
+function encodeTime(ms: number): string {
+  let out = '';
+  for (let i = 9; i >= 0; i--) {
+    const mod = ms % 32;
+    out = ALPHABET[mod] + out;
+    ms = (ms - mod) / 32;
+  }
+  return out;
+}
+
+function encodeRandom(bytes: Uint8Array): string {
+  // 80 bits → 16 base32 characters, 5 bits at a time from the most significant end.
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < 10; i++) {
+    acc = (acc << 8) | bytes[i];
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+export function newPredictionId(now = Date.now()): string {
+  if (now <= lastMs) {
+    // Same millisecond (or the clock stepped back): increment the previous random part.
+    for (let i = 9; i >= 0; i--) {
+      if (last[i] === 255) { last[i] = 0; continue; }
+      last[i]++;
+      break;
+    }
+    return encodeTime(lastMs) + encodeRandom(last);
+  }
+  if (poolAt >= pool.length) { randomFillSync(pool); poolAt = 0; }
+  last.set(pool.subarray(poolAt, poolAt + 10));
+  last[0] &= 0x7f; // headroom so increments within a millisecond do not overflow
+  poolAt += 10;
+  lastMs = now;
+  return encodeTime(now) + encodeRandom(last);
+}
