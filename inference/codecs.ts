@@ -198,19 +198,24 @@ function flatten(value: unknown, path: string): { flat: unknown[]; shape: number
   return { flat, shape };
 }
 
-function namedFeeds(named: Record<string, unknown>, specs: TensorSpec[], max: number): { feeds: Record<string, Tensor>; rows: number } {
+/** `where` names each input as the client sent it (defaults to `inputs.<name>`). */
+function namedFeeds(
+  named: Record<string, unknown>, specs: TensorSpec[], max: number, whereOf: (name: string) => string = (n) => `inputs.${n}`,
+): { feeds: Record<string, Tensor>; rows: number } {
   const known = new Set(specs.map((s) => s.name));
   for (const k of Object.keys(named)) if (!known.has(k)) throw new InputError(`inputs.${k}`, `is not an input of this model (inputs: ${[...known].join(', ')})`);
   const feeds: Record<string, Tensor> = {};
   let rows = -1;
   for (const spec of specs) {
-    const where = `inputs.${spec.name}`;
+    const where = whereOf(spec.name);
     if (named[spec.name] === undefined) throw new InputError(where, 'required');
     const flattened = flatten(named[spec.name], where);
     const flat = flattened.flat;
     let shape = flattened.shape;
+    if (flat.length === 0) throw new InputError(where, 'the batch is empty: send at least one row');
     const expected = spec.shape;
-    if (expected && shape.length === expected.length - 1) shape = [1, ...shape]; // one unbatched example
+    let unbatched = false;
+    if (expected && shape.length === expected.length - 1) { shape = [1, ...shape]; unbatched = true; } // one example
     if (expected && shape.length !== expected.length) throw new InputError(where, `has ${shape.length} dimensions; the model expects ${expected.length} ([${expected.join(', ')}])`, 422);
     expected?.forEach((d, i) => {
       if (typeof d === 'number' && d !== shape[i]) throw new InputError(where, `dimension ${i} is ${shape[i]}; the model expects ${d} ([${expected.join(', ')}])`, 422);
@@ -219,7 +224,9 @@ function namedFeeds(named: Record<string, unknown>, specs: TensorSpec[], max: nu
     if (rows >= 0 && shape[0] !== rows) throw new InputError(where, `has ${shape[0]} rows; other inputs have ${rows}`, 422);
     rows = shape[0];
     const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-    feeds[spec.name] = toTensor(spec.dtype, flat, shape, (i) => `${where}${strides.map((s, d) => `[${Math.floor(i / s) % shape[d]}]`).join('')}`);
+    // Paths name the value as sent: without the batch dimension added to an unbatched example.
+    const pathOf = (i: number) => `${where}${strides.map((s, d) => (unbatched && d === 0 ? '' : `[${Math.floor(i / s) % shape[d]}]`)).join('')}`;
+    feeds[spec.name] = toTensor(spec.dtype, flat, shape, pathOf);
   }
   return { feeds, rows };
 }
@@ -239,7 +246,7 @@ export function decodeRequest(body: unknown, opts: DecodeOptions): DecodedReques
     } else if (specs.length > 1 && specs.every(isColumnInput)) {
       feeds = columnInputsFeeds(table, specs);
     } else if (specs.length === 1) {
-      ({ feeds, rows } = namedFeeds({ [specs[0].name]: table.rows }, specs, opts.maxRows));
+      ({ feeds, rows } = namedFeeds({ [specs[0].name]: table.rows }, specs, opts.maxRows, () => table.where));
     } else {
       throw new InputError(table.where, `this model has inputs ${specs.map((s) => `${s.name} [${s.shape?.join(', ')}]`).join(', ')}; send them as {"inputs": {name: values}}`);
     }

@@ -109,7 +109,9 @@ export function interpretOutputs(
     const p = probs?.[r] ?? null;
     let prediction: string;
     if (p && p.length === 2 && threshold !== undefined) {
-      const positive = opts.output?.positive_class && labels ? Math.max(0, labels.indexOf(opts.output.positive_class)) : 1;
+      // The positive class by name (labels, or "0"/"1" without them); class 1 when unnamed.
+      const named = opts.output?.positive_class ? [className(labels, 0), className(labels, 1)].indexOf(opts.output.positive_class) : -1;
+      const positive = named >= 0 ? named : 1;
       prediction = className(labels, p[positive] >= threshold ? positive : 1 - positive);
     } else if (labelData) {
       const v = labelData[r];

@@ -75,6 +75,7 @@ export function decodeInferRequest(body: unknown, signature: ModelSignature, max
     const n = dims[0] ?? 1;
     if (n === 0) throw new InputError(`${where}.shape`, 'the batch is empty');
     if (n > maxRows) throw new InputError(`${where}.shape`, `has ${n} rows; at most ${maxRows} are accepted (MAX_BATCH_ROWS)`, 413);
+    if (rows >= 0 && n !== rows) throw new InputError(`${where}.shape`, `has ${n} rows; other inputs have ${rows}`);
     if (rows < 0) rows = n;
     feeds[name] = toTensor(spec.dtype, flat, dims, (k) => `${where}.data[${k}]`);
   });

@@ -42,10 +42,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: draining requests`);
+    // In-flight requests finish (their log rows commit), then the log, sessions and DB close.
     server.close(() => {
       serving().log.flush();
-      closeHandle();
-      process.exit(0);
+      void serving().sessions.close().finally(() => {
+        closeHandle();
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

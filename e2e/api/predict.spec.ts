@@ -30,7 +30,7 @@ import {
 
 const FEATURES = ['a', 'b', 'c'];
 const ROWS = [[1, 2, 3], [0.5, -1, 2], [0, 0, 0]];
-const EXPECTED = ROWS.map(regress); // 14.5, 4.5, 0.5
+const EXPECTED = ROWS.map(regress); // 14.5, 5, 0.5
 
 /** The regressor with feature_names a, b, c, promoted to production. */
 function regressor(request: APIRequestContext, prefix: string, extra: Partial<Parameters<typeof servedModel>[1]> = {}) {
@@ -277,6 +277,7 @@ test.describe('multi-input DataFrame model (skl-dataframe: age float, plan strin
       { instances: people },
       { instances: people.map((p) => [p.age, p.plan, p.visits]) },
       { inputs: { visits: people.map((p) => [p.visits]), plan: people.map((p) => [p.plan]), age: people.map((p) => [p.age]) } },
+      { inputs: people.map((p) => [p.age, p.plan, p.visits]) },
     ];
     for (const body of bodies) {
       const answer = await predictOk(request, name, body);
@@ -388,6 +389,8 @@ test.describe('routes, aliases and hot swap', () => {
     expect(errorPaths(version)).toEqual(['version']);
     await expectProblem(await postPredict(request, uniqueName('nobody'), body, { version: 1 }), 404);
     await expectProblem(await postPredict(request, uniqueName('nobody'), body, { alias: 'staging' }), 404);
+    expect(errorPaths(await expectProblem(await postPredict(request, 'Not_A%20Valid!Name', body), 404))).toEqual(['name']);
+    expect(errorPaths(await expectProblem(await postPredict(request, name, body, { alias: 'PROD' }), 400))).toEqual(['alias']);
   });
 
   test('a model without production answers 404 on "alias" for unqualified predict', async ({ request }) => {
@@ -401,6 +404,10 @@ test.describe('routes, aliases and hot swap', () => {
     await setAlias(request, name, 'production', 1);
     expect((await request.delete(`/api/v1/models/${name}/aliases/production`)).status()).toBe(204);
     await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3]] }), 404);
+    // Once the model is deleted, its versions are gone from serving too.
+    expect((await request.delete(`/api/v1/models/${name}`)).status()).toBe(204);
+    const gone = await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3]] }, { version: 1 }), 404);
+    expect(errorPaths(gone)).toEqual(['name']);
   });
 
   test('an archived version answers 409; restored, it serves again', async ({ request }) => {

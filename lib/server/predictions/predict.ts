@@ -24,10 +24,12 @@ export function inputErrorToApp(err: unknown): unknown {
   return new AppError(code, err.message, [{ path: err.path, message: err.message.slice(err.path.length + 2) }]);
 }
 
-/** Runs the session, turning runtime failures on an accepted input into a clean 422. */
-export async function runSession(session: InferenceSession, feeds: Record<string, Tensor>, fetch: string[]): Promise<Record<string, Tensor>> {
+/** Runs the session (through the batcher), turning runtime failures on an accepted input into a clean 422. */
+export async function runSession(
+  plan: ServingPlan, session: InferenceSession, feeds: Record<string, Tensor>, rows: number, fetch: string[],
+): Promise<Record<string, Tensor>> {
   try {
-    return (await session.run(feeds, fetch)) as Record<string, Tensor>;
+    return await serving().batcher.run(plan.sha256, session, feeds, rows, fetch);
   } catch (err) {
     const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
     throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
@@ -83,7 +85,7 @@ export async function predict(target: Target, body: unknown): Promise<PredictRes
   const lease = await serving().sessions.acquire(plan.sha256);
   let results: Record<string, Tensor>;
   try {
-    results = await runSession(lease.session, decoded.feeds, outputs.fetch);
+    results = await runSession(plan, lease.session, decoded.feeds, decoded.rows, outputs.fetch);
   } finally {
     lease.release();
   }

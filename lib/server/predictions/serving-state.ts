@@ -5,6 +5,7 @@ import { getHandle } from '../../../db/client';
 import type { DecodeOptions } from '../../../inference/codecs';
 import { planOutputs, type OutputPlan, type Task } from '../../../inference/outputs';
 import { loadModel } from '../../../inference/runtime';
+import { Batcher } from '../../../inference/batcher';
 import { SessionCache } from '../../../inference/session-cache';
 import type { ModelSignature, OutputSpec } from '../../../inference/signature';
 import { env } from '../../env';
@@ -29,6 +30,7 @@ export interface ServingPlan {
 interface ServingState {
   sessions: SessionCache;
   log: LogWriter;
+  batcher: Batcher;
   lookups: ServingLookups;
   plans: Map<string, ServingPlan>;
   /** Resolved targets ("model\0alias" or "model\0#n"), valid for one registry generation. */
@@ -54,6 +56,7 @@ export function serving(): ServingState {
       return session;
     }, env.SESSION_CACHE_SIZE),
     log: new LogWriter(preparePredictionInsert(sqlite)),
+    batcher: new Batcher(env.BATCH_MAX_ROWS),
     lookups: prepareServingLookups(sqlite),
     plans: new Map(),
     targets: new Map(),

@@ -45,7 +45,7 @@ export async function v2Infer(name: string, version: number | null, body: unknow
   const lease = await serving().sessions.acquire(plan.sha256);
   let results: Record<string, Tensor>;
   try {
-    results = await runSession(lease.session, request.feeds, fetch);
+    results = await runSession(plan, lease.session, request.feeds, request.rows, fetch);
   } finally {
     lease.release();
   }

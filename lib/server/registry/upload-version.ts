@@ -86,6 +86,9 @@ export async function uploadVersion(name: string, req: Request, actor: Actor): P
     if (positive && labels && !labels.includes(positive)) {
       throw fieldError('unprocessable', 'metadata.output.positive_class', `"${positive}" is not one of the model's labels`);
     }
+    if (positive && !labels && positive !== '0' && positive !== '1') {
+      throw fieldError('unprocessable', 'metadata.output.positive_class', `"${positive}" must be "0" or "1" for a model without labels (or give the model labels)`);
+    }
 
     let reference: ReferenceInfo | null = null;
     if (files.reference) {

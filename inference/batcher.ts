@@ -1,0 +1,107 @@
+// Dynamic batching: rows for the same session (and the same outputs) that arrive in one event-loop
+// turn are concatenated along the batch dimension into one onnxruntime run, and each caller gets
+// its own slice of the outputs. Bounded by maxRows per run; no timer, so a lone request waits for
+// nothing but the end of the current turn.
+import { Tensor, type InferenceSession } from 'onnxruntime-node';
+
+type Results = Record<string, Tensor>;
+interface Job { feeds: Record<string, Tensor>; rows: number; resolve: (r: Results) => void; reject: (e: unknown) => void }
+interface Queue { session: InferenceSession; fetch: string[]; jobs: Job[]; rows: number }
+
+const CTOR: Record<string, new (n: number) => ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void }> = {
+  float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array,
+  uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array,
+};
+
+function concat(tensors: Tensor[], total: number): Tensor {
+  const first = tensors[0];
+  const inner = first.dims.slice(1);
+  if (first.type === 'string') {
+    return new Tensor('string', tensors.flatMap((t) => t.data as string[]), [total, ...inner]);
+  }
+  const out = new CTOR[first.type](tensors.reduce((n, t) => n + t.size, 0));
+  let offset = 0;
+  for (const t of tensors) {
+    out.set(t.data as ArrayLike<unknown>, offset);
+    offset += t.size;
+  }
+  return new Tensor(first.type as 'float32', out as Float32Array, [total, ...inner]);
+}
+
+function slice(t: Tensor, start: number, rows: number, total: number): Tensor {
+  if (t.dims[0] !== total) return t; // not batched along dim 0 (e.g. a constant output): shared
+  const per = t.size / total;
+  const dims = [rows, ...t.dims.slice(1)];
+  const data = t.data as unknown as { slice(a: number, b: number): unknown };
+  return new Tensor(t.type as 'float32', data.slice(start * per, (start + rows) * per) as Float32Array, dims);
+}
+
+const sameInner = (a: Tensor, b: Tensor) => a.type === b.type && a.dims.length === b.dims.length && a.dims.every((d, i) => i === 0 || d === b.dims[i]);
+
+export class Batcher {
+  private queues = new Map<string, Queue>();
+  private scheduled = false;
+
+  constructor(private readonly maxRows: number) {}
+
+  run(key: string, session: InferenceSession, feeds: Record<string, Tensor>, rows: number, fetch: string[]): Promise<Results> {
+    if (this.maxRows <= 1 || rows >= this.maxRows) return session.run(feeds, fetch) as Promise<Results>;
+    const qkey = `${key}\0${fetch.join('\0')}`;
+    return new Promise((resolve, reject) => {
+      let q = this.queues.get(qkey);
+      if (q && (q.rows + rows > this.maxRows || !Object.keys(feeds).every((k) => q!.jobs[0].feeds[k] && sameInner(q!.jobs[0].feeds[k], feeds[k])))) {
+        this.queues.delete(qkey);
+        this.execute(q);
+        q = undefined;
+      }
+      if (!q) {
+        q = { session, fetch, jobs: [], rows: 0 };
+        this.queues.set(qkey, q);
+      }
+      q.jobs.push({ feeds, rows, resolve, reject });
+      q.rows += rows;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    for (const q of queues) this.execute(q);
+  }
+
+  private execute(q: Queue): void {
+    if (q.jobs.length === 1) {
+      const job = q.jobs[0];
+      (q.session.run(job.feeds, q.fetch) as Promise<Results>).then(job.resolve, job.reject);
+      return;
+    }
+    let feeds: Record<string, Tensor>;
+    try {
+      feeds = {};
+      for (const name of Object.keys(q.jobs[0].feeds)) feeds[name] = concat(q.jobs.map((j) => j.feeds[name]), q.rows);
+    } catch (err) {
+      for (const j of q.jobs) j.reject(err);
+      return;
+    }
+    (q.session.run(feeds, q.fetch) as Promise<Results>).then(
+      (results) => {
+        let start = 0;
+        for (const job of q.jobs) {
+          const mine: Results = {};
+          for (const [name, t] of Object.entries(results)) mine[name] = slice(t, start, job.rows, q.rows);
+          start += job.rows;
+          job.resolve(mine);
+        }
+      },
+      // One bad row fails the whole run: retry each request alone so only its caller sees the error.
+      () => {
+        for (const job of q.jobs) (q.session.run(job.feeds, q.fetch) as Promise<Results>).then(job.resolve, job.reject);
+      },
+    );
+  }
+}
