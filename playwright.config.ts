@@ -29,7 +29,10 @@ export default defineConfig({
     env: { DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port), HOSTNAME: '127.0.0.1', MAX_UPLOAD_MB: '8' },
   },
   projects: [
-    { name: 'api', testDir: 'e2e/api' },
+    { name: 'api', testDir: 'e2e/api', testIgnore: 'rejected-uploads.spec.ts' },
+    // Compares the whole artifact store before and after each refused upload, so it runs after
+    // the other projects, when no other worker is uploading.
+    { name: 'store', testDir: 'e2e/api', testMatch: 'rejected-uploads.spec.ts', dependencies: ['api', 'ui'] },
     {
       name: 'ui',
       testDir: 'e2e/ui',

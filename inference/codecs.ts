@@ -176,7 +176,7 @@ function columnInputsFeeds(table: Table, specs: TensorSpec[]): Record<string, Te
 }
 
 /** Flattens a rectangular nested list; returns its shape. */
-function flatten(value: unknown, path: string): { flat: unknown[]; shape: number[] } {
+export function flatten(value: unknown, path: string): { flat: unknown[]; shape: number[] } {
   const shape: number[] = [];
   let probe: unknown = value;
   while (Array.isArray(probe)) {
@@ -215,7 +215,12 @@ function namedFeeds(
     if (flat.length === 0) throw new InputError(where, 'the batch is empty: send at least one row');
     const expected = spec.shape;
     let unbatched = false;
-    if (expected && shape.length === expected.length - 1) { shape = [1, ...shape]; unbatched = true; } // one example
+    if (expected && shape.length === expected.length - 1) {
+      // A [N, 1] input given as a plain list is MLflow's column form (N rows); otherwise the value
+      // is one unbatched example.
+      if (expected[expected.length - 1] === 1 && shape.length === 1) shape = [shape[0], 1];
+      else { shape = [1, ...shape]; unbatched = true; }
+    }
     if (expected && shape.length !== expected.length) throw new InputError(where, `has ${shape.length} dimensions; the model expects ${expected.length} ([${expected.join(', ')}])`, 422);
     expected?.forEach((d, i) => {
       if (typeof d === 'number' && d !== shape[i]) throw new InputError(where, `dimension ${i} is ${shape[i]}; the model expects ${d} ([${expected.join(', ')}])`, 422);

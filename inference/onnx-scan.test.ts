@@ -58,13 +58,13 @@ const constantNode = (output: string, t: onnx.ITensorProto): onnx.INodeProto => 
 describe('scanOnnx on the fixtures', () => {
   it('reads ir_version, producer and the default opset of regressor.onnx', () => {
     expect(scanOnnx(fixture('regressor.onnx'))).toEqual({
-      irVersion: 8, producer: 'modeldock-fixtures', opsets: [{ domain: '', version: 17 }], externalData: [],
+      irVersion: 8, producer: 'modeldock-fixtures', opsets: [{ domain: '', version: 17 }], externalData: [], classLabels: null,
     });
   });
 
   it('reads the pytorch producer of logits-binary.onnx', () => {
     expect(scanOnnx(fixture('logits-binary.onnx'))).toEqual({
-      irVersion: 8, producer: 'pytorch', opsets: [{ domain: '', version: 17 }], externalData: [],
+      irVersion: 8, producer: 'pytorch', opsets: [{ domain: '', version: 17 }], externalData: [], classLabels: null,
     });
   });
 
@@ -74,12 +74,18 @@ describe('scanOnnx on the fixtures', () => {
       producer: 'skl2onnx',
       opsets: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 3 }],
       externalData: [],
+      // LinearClassifier's classlabels_ints, the first class-label attribute in the graph.
+      classLabels: ['0', '1', '2'],
     });
+  });
+
+  it('reads the string class labels of skl-strings-nozipmap.onnx in column order', () => {
+    expect(scanOnnx(fixture('skl-strings-nozipmap.onnx')).classLabels).toEqual(['bronze', 'silver', 'gold']);
   });
 
   it('parses unknown-op.onnx (the operator is the runtime\'s problem, not the scan\'s)', () => {
     expect(scanOnnx(fixture('unknown-op.onnx'))).toEqual({
-      irVersion: 8, producer: 'modeldock-fixtures', opsets: [{ domain: '', version: 17 }], externalData: [],
+      irVersion: 8, producer: 'modeldock-fixtures', opsets: [{ domain: '', version: 17 }], externalData: [], classLabels: null,
     });
   });
 

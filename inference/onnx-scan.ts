@@ -14,7 +14,11 @@ export interface OnnxScan {
   opsets: { domain: string; version: number }[];
   /** `location` values of tensors stored outside the file (refused by the registry). */
   externalData: string[];
+  /** Class labels an exporter stored on a classifier node (classlabels_strings / _ints / _int64s). */
+  classLabels: string[] | null;
 }
+
+const CLASS_ATTRS = new Set(['classlabels_strings', 'classlabels_ints', 'classlabels_int64s']);
 
 // Message kinds and, per kind, the fields that hold nested messages we must descend into.
 // Field numbers from onnx/onnx.proto3.
@@ -52,7 +56,7 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export function scanOnnx(buf: Uint8Array): OnnxScan {
   if (buf.length === 0) throw new OnnxFormatError('the file is empty');
-  const out: OnnxScan = { irVersion: 0, producer: '', opsets: [], externalData: [] };
+  const out: OnnxScan = { irVersion: 0, producer: '', opsets: [], externalData: [], classLabels: null };
   let sawGraph = false;
 
   const walk = (kind: Kind, start: number, end: number, depth: number) => {
@@ -63,6 +67,9 @@ export function scanOnnx(buf: Uint8Array): OnnxScan {
     let location = -1;
     let opsetDomain = '';
     let opsetVersion = 0;
+    let attrName = '';
+    const attrStrings: string[] = [];
+    const attrInts: number[] = [];
     while (c.pos < end) {
       const key = readVarint(c, end);
       const field = Math.floor(key / 8);
@@ -73,6 +80,7 @@ export function scanOnnx(buf: Uint8Array): OnnxScan {
         if (kind === 'model' && field === 1) out.irVersion = v;
         if (kind === 'tensor' && field === 14) location = v;
         if (kind === 'opset' && field === 2) opsetVersion = v;
+        if (kind === 'attribute' && field === 8) attrInts.push(v);
       } else if (wire === 1 || wire === 5) {
         c.pos += wire === 1 ? 8 : 4;
         if (c.pos > end) throw new OnnxFormatError('the file is truncated (a field ends past the end of the file)');
@@ -92,6 +100,13 @@ export function scanOnnx(buf: Uint8Array): OnnxScan {
           if (field === 2) entryValue = decoder.decode(buf.subarray(from, to));
         } else if (kind === 'opset' && field === 1) {
           opsetDomain = decoder.decode(buf.subarray(from, to));
+        } else if (kind === 'attribute' && field === 1) {
+          attrName = decoder.decode(buf.subarray(from, to));
+        } else if (kind === 'attribute' && field === 9) {
+          attrStrings.push(decoder.decode(buf.subarray(from, to)));
+        } else if (kind === 'attribute' && field === 8) {
+          const packed: Cursor = { buf, pos: from }; // packed repeated int64
+          while (packed.pos < to) attrInts.push(readVarint(packed, to));
         }
         c.pos = to;
       } else {
@@ -102,6 +117,9 @@ export function scanOnnx(buf: Uint8Array): OnnxScan {
     if (kind === 'entry' && entryKey === 'location') out.externalData.push(entryValue);
     if (kind === 'tensor' && location === 1 && out.externalData.length === 0) out.externalData.push('(unnamed)');
     if (kind === 'opset') out.opsets.push({ domain: opsetDomain, version: opsetVersion });
+    if (kind === 'attribute' && out.classLabels === null && CLASS_ATTRS.has(attrName)) {
+      out.classLabels = attrName === 'classlabels_strings' ? attrStrings.slice() : attrInts.map(String);
+    }
   };
 
   walk('model', 0, buf.length, 0);

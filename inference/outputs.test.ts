@@ -264,3 +264,40 @@ describe('interpretOutputs: threshold and positive_class', () => {
     expect(out[0].prediction).toBe('b');
   });
 });
+
+describe('interpretOutputs: class values stored in the graph', () => {
+  const strLabel = spec('label', 'string', ['N']);
+  const probs3 = spec('probabilities', 'float32', ['N', 3]);
+  const str = (values: string[]) => new Tensor('string', values, [values.length]);
+
+  it('names probability columns by the graph’s string classes when the model has no labels', () => {
+    const p = plan('multiclass_classification', [strLabel, probs3]);
+    const [a] = interpretOutputs(p, { label: str(['gold']), probabilities: f32([0.125, 0.25, 0.625], [1, 3]) }, 1,
+      { labels: null, classValues: ['bronze', 'silver', 'gold'], output: null });
+    expect(a.prediction).toBe('gold');
+    expectProbabilities(a.probabilities, { bronze: 0.125, silver: 0.25, gold: 0.625 });
+  });
+
+  it('maps non-contiguous integer classes (1, 5, 9) by value, not by index', () => {
+    const p = plan('multiclass_classification', [LABEL, probs3]);
+    const [a] = interpretOutputs(p, { output_label: i64([5n], [1]), probabilities: f32([0.25, 0.5, 0.25], [1, 3]) }, 1,
+      { labels: null, classValues: ['1', '5', '9'], output: null });
+    expect(a.prediction).toBe('5');
+    expectProbabilities(a.probabilities, { 1: 0.25, 5: 0.5, 9: 0.25 });
+  });
+
+  it('lets the model’s labels rename the graph’s classes by position', () => {
+    const p = plan('multiclass_classification', [LABEL, probs3]);
+    const [a] = interpretOutputs(p, { output_label: i64([9n], [1]), probabilities: f32([0.125, 0.125, 0.75], [1, 3]) }, 1,
+      { labels: ['low', 'mid', 'high'], classValues: ['1', '5', '9'], output: null });
+    expect(a.prediction).toBe('high');
+    expectProbabilities(a.probabilities, { low: 0.125, mid: 0.125, high: 0.75 });
+  });
+
+  it('applies a threshold to the positive class named by a graph class value', () => {
+    const p = plan('binary_classification', [LABEL, PROBS]);
+    const [a] = interpretOutputs(p, { output_label: i64([3n], [1]), output_probability: f32([0.7, 0.3], [1, 2]) }, 1,
+      { labels: null, classValues: ['3', '7'], output: { positive_class: '7', threshold: 0.25 } });
+    expect(a.prediction).toBe('7');
+  });
+});

@@ -65,8 +65,19 @@ function softmaxRow(data: ArrayLike<number>, offset: number, c: number): number[
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-function className(labels: string[] | null, j: number): string {
-  return labels && j < labels.length ? labels[j] : String(j);
+/**
+ * Names of classes, by probability column: the model's labels (set by the user), else the class
+ * values the exporter stored in the graph, else the column index.
+ */
+function classNamer(labels: string[] | null, classValues: string[] | null) {
+  const column = (j: number) => labels?.[j] ?? classValues?.[j] ?? String(j);
+  /** A value of the label output: its column via the graph's class values, or itself as an index. */
+  const ofLabel = (v: number | bigint | string): string => {
+    const idx = classValues ? classValues.indexOf(String(v)) : typeof v === 'string' ? -1 : Number(v);
+    if (idx >= 0 && (labels?.[idx] !== undefined || classValues?.[idx] !== undefined)) return column(idx);
+    return typeof v === 'string' ? v : labels?.[Number(v)] ?? String(v);
+  };
+  return { column, ofLabel };
 }
 
 /** Per-row predictions (labels or numbers) and class probabilities where the model gives scores. */
@@ -74,7 +85,7 @@ export function interpretOutputs(
   plan: OutputPlan,
   results: Record<string, Tensor>,
   rows: number,
-  opts: { labels: string[] | null; output: OutputSpec | null },
+  opts: { labels: string[] | null; classValues?: string[] | null; output: OutputSpec | null },
 ): RowAnswer[] {
   const answers = new Array<RowAnswer>(rows);
   if (plan.value) {
@@ -86,7 +97,7 @@ export function interpretOutputs(
     }
     return answers;
   }
-  const labels = opts.labels;
+  const names = classNamer(opts.labels, opts.classValues ?? null);
   let probs: number[][] | null = null;
   if (plan.scores) {
     const t = results[plan.scores];
@@ -109,22 +120,21 @@ export function interpretOutputs(
     const p = probs?.[r] ?? null;
     let prediction: string;
     if (p && p.length === 2 && threshold !== undefined) {
-      // The positive class by name (labels, or "0"/"1" without them); class 1 when unnamed.
-      const named = opts.output?.positive_class ? [className(labels, 0), className(labels, 1)].indexOf(opts.output.positive_class) : -1;
+      // The positive class by name (labels, the graph's classes, or "0"/"1"); class 1 when unnamed.
+      const named = opts.output?.positive_class ? [names.column(0), names.column(1)].indexOf(opts.output.positive_class) : -1;
       const positive = named >= 0 ? named : 1;
-      prediction = className(labels, p[positive] >= threshold ? positive : 1 - positive);
+      prediction = names.column(p[positive] >= threshold ? positive : 1 - positive);
     } else if (labelData) {
-      const v = labelData[r];
-      prediction = typeof v === 'string' ? v : className(labels, Number(v));
+      prediction = names.ofLabel(labelData[r]);
     } else {
       let best = 0;
       for (let j = 1; j < p!.length; j++) if (p![j] > p![best]) best = j;
-      prediction = className(labels, best);
+      prediction = names.column(best);
     }
     let probabilities: Record<string, number> | null = null;
     if (p) {
       probabilities = {};
-      for (let j = 0; j < p.length; j++) probabilities[className(labels, j)] = p[j];
+      for (let j = 0; j < p.length; j++) probabilities[names.column(j)] = p[j];
     }
     answers[r] = { prediction, probabilities };
   }

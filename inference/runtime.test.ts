@@ -44,6 +44,7 @@ describe('introspect', () => {
       ir_version: 8,
       opsets: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 3 }],
       producer: 'skl2onnx',
+      class_labels: ['0', '1', '2'],
     });
   });
 

@@ -59,6 +59,7 @@ export async function loadModel(bytes: Uint8Array, options: InferenceSessionOpti
       ir_version: scan.irVersion,
       opsets: scan.opsets,
       producer: scan.producer,
+      ...(scan.classLabels ? { class_labels: scan.classLabels } : {}),
     },
   };
 }

@@ -16,6 +16,8 @@ export interface ModelSignature {
   ir_version: number;
   opsets: { domain: string; version: number }[];
   producer: string;
+  /** Class values the exporter stored in the graph, in probability-column order (when it did). */
+  class_labels?: string[];
 }
 
 /** How to read a classifier's outputs; stored per version. */

@@ -115,8 +115,12 @@ describe('decodeInferRequest: inputs', () => {
     expect(err.message).toBe('inputs[0].data: has 5 values; shape [2, 3] holds 6');
   });
 
-  it('refuses nested data with too many values', () => {
-    expect(refusal({ inputs: [x({ data: [[1, 2, 3], [4, 5, 6, 7]] })] }).message).toBe('inputs[0].data: has 7 values; shape [2, 3] holds 6');
+  it('refuses nested data with too many values, naming the ragged row', () => {
+    expect(refusal({ inputs: [x({ data: [[1, 2, 3], [4, 5, 6, 7]] })] }).message).toBe('inputs[0].data[1]: is ragged: expected a list of 3 values');
+  });
+
+  it('refuses nested data whose nesting differs from the declared shape even when the count matches', () => {
+    expect(refusal({ inputs: [x({ data: [[1, 2], [3, 4], [5, 6]] })] }).message).toBe('inputs[0].data: is nested as [3, 2]; the declared shape is [2, 3]');
   });
 
   it('refuses data that is not a list', () => {

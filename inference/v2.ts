@@ -1,6 +1,7 @@
 // Open Inference Protocol (V2) shapes: datatypes, model metadata, infer request decoding and
 // response encoding. https://kserve.github.io/website/latest/modelserving/data_plane/v2_protocol/
 import { Tensor } from 'onnxruntime-node';
+import { flatten } from './codecs';
 import { InputError } from './errors';
 import type { ModelSignature, TensorSpec } from './signature';
 import { tensorValues, toTensor } from './tensors';
@@ -37,9 +38,15 @@ export interface V2InferRequest {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function flattenData(data: unknown, where: string): unknown[] {
+/** Flat data, or nested data whose nesting must match the declared shape exactly. */
+function flattenData(data: unknown, dims: number[], where: string): unknown[] {
   if (!Array.isArray(data)) throw new InputError(where, 'must be a list');
-  return Array.isArray(data[0]) ? (data.flat(Infinity) as unknown[]) : data;
+  if (!Array.isArray(data[0])) return data;
+  const { flat, shape } = flatten(data, where);
+  if (shape.length !== dims.length || shape.some((d, i) => d !== dims[i])) {
+    throw new InputError(where, `is nested as [${shape.join(', ')}]; the declared shape is [${dims.join(', ')}]`);
+  }
+  return flat;
 }
 
 export function decodeInferRequest(body: unknown, signature: ModelSignature, maxRows: number): V2InferRequest {
@@ -69,7 +76,7 @@ export function decodeInferRequest(body: unknown, signature: ModelSignature, max
     spec.shape?.forEach((d, k) => {
       if (typeof d === 'number' && d !== dims[k]) throw new InputError(`${where}.shape`, `dimension ${k} is ${dims[k]}; "${name}" takes ${d}`);
     });
-    const flat = flattenData(data, `${where}.data`);
+    const flat = flattenData(data, dims, `${where}.data`);
     const size = dims.reduce((a, b) => a * b, 1);
     if (flat.length !== size) throw new InputError(`${where}.data`, `has ${flat.length} values; shape [${dims.join(', ')}] holds ${size}`);
     const n = dims[0] ?? 1;

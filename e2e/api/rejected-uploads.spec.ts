@@ -16,8 +16,9 @@ const MB = 1024 * 1024;
 test.beforeAll(async ({ playwright }) => {
   const request = await playwright.request.newContext({ baseURL: process.env.E2E_BASE_URL });
   const keeper = uniqueName('keeper');
-  await createModel(request, { name: keeper, task: 'regression' });
-  for (const f of ['regressor.onnx', 'logits-binary.onnx', 'skl-zipmap.onnx']) {
+  // A classifier: every fixture's outputs can answer it (skl-zipmap has no float output for a regression).
+  await createModel(request, { name: keeper, task: 'multiclass_classification' });
+  for (const f of ['regressor.onnx', 'logits-binary.onnx', 'skl-zipmap.onnx', 'skl-strings-nozipmap.onnx']) {
     expect((await uploadVersion(request, keeper, fixture(f))).status()).toBe(201);
   }
   const withReference = await request.post(`/api/v1/models/${keeper}/versions`, {

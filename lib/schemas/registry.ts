@@ -79,6 +79,7 @@ export interface SignatureDto {
   ir_version: number;
   opsets: { domain: string; version: number }[];
   producer: string;
+  class_labels?: string[];
 }
 
 export interface ModelDto {

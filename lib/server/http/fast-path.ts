@@ -144,7 +144,7 @@ export function handleFastPath(req: IncomingMessage, res: ServerResponse): boole
     req.resume();
     res.setHeader('allow', matched.method);
     if (isV2) send(res, 405, { error: `method ${req.method} not allowed; use ${matched.method}` });
-    else send(res, 405, problemBody(new AppError('invalid_input', `method: ${req.method} is not allowed; use ${matched.method}`)), 'application/problem+json');
+    else send(res, 405, problemBody(new AppError('method_not_allowed', `method: ${req.method} is not allowed; use ${matched.method}`)), 'application/problem+json');
     return true;
   }
   handle(matched.route, req, res).catch((err: unknown) => fail(err, isV2, res, req, matched.route));

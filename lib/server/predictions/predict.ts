@@ -89,7 +89,7 @@ export async function predict(target: Target, body: unknown): Promise<PredictRes
   } finally {
     lease.release();
   }
-  const answers = interpretOutputs(outputs, results, decoded.rows, { labels: plan.labels, output: plan.output });
+  const answers = interpretOutputs(outputs, results, decoded.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
   const alias = 'alias' in target ? target.alias : null;
   const ids = await logPredictions(plan, alias, decoded.feeds, answers, decoded.ids, Math.round((performance.now() - started) * 1000));
   const response: PredictResponse = {

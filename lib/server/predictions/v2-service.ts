@@ -49,7 +49,7 @@ export async function v2Infer(name: string, version: number | null, body: unknow
   } finally {
     lease.release();
   }
-  const answers = interpretOutputs(outputs, results, request.rows, { labels: plan.labels, output: plan.output });
+  const answers = interpretOutputs(outputs, results, request.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
   const ids = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
   return {
     model_name: plan.modelName,
