@@ -1,6 +1,6 @@
 // Drizzle schema: the registry's tables (models, versions, aliases, events).
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
 
 export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
@@ -69,27 +69,39 @@ export type VersionRow = typeof modelVersions.$inferSelect;
 export type AliasRow = typeof aliases.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 
-// Prediction log: one compact row per predicted example. Inputs are packed (float32/float64
-// little-endian) when the model's inputs are all numeric, JSON otherwise; probabilities float32.
+// Prediction log: one row per request, its rows packed (a 100-row batch is one B-tree insert, not
+// 100). A prediction's id is the request's ULID followed by its row index in 3 base32 characters.
+// Inputs are float32/float64 little-endian (rows × width) when all numeric, else a JSON array.
 export const PREDICTION_SOURCES = { live: 0, imported: 1, shadow: 2 } as const;
 export const INPUT_CODECS = { f32: 1, f64: 2, json: 3 } as const;
 
-export const predictions = sqliteTable('predictions', {
+export const predictionRequests = sqliteTable('prediction_requests', {
   id: text('id').primaryKey(),
   modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
   versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
   alias: text('alias'),
   ts: integer('ts').notNull(),
-  clientId: text('client_id'),
+  rows: integer('rows').notNull(),
   inputCodec: integer('input_codec').notNull(),
   inputs: blob('inputs', { mode: 'buffer' }).notNull(),
-  label: text('label'),
-  value: real('value'),
+  /** JSON array of predicted labels (classification). */
+  labels: text('labels'),
+  /** float64 × rows (regression; the first value when a model returns several). */
+  outputValues: blob('output_values', { mode: 'buffer' }),
+  /** float32 rows × classes, columns named by `classes`. */
   probabilities: blob('probabilities', { mode: 'buffer' }),
+  classes: text('classes'),
+  /** JSON array of the client's ids, when given. */
+  clientIds: text('client_ids'),
   latencyUs: integer('latency_us').notNull(),
   source: integer('source').notNull().default(0),
-}, (t) => [
-  index('predictions_version_ts_idx').on(t.versionId, t.ts),
-  index('predictions_model_client_idx').on(t.modelId, t.clientId),
-]);
-export type PredictionRow = typeof predictions.$inferSelect;
+}, (t) => [index('prediction_requests_version_ts_idx').on(t.versionId, t.ts)]);
+
+/** The client's own id of a row → its prediction id (the latest with that id wins). */
+export const predictionKeys = sqliteTable('prediction_keys', {
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  clientId: text('client_id').notNull(),
+  predictionId: text('prediction_id').notNull(),
+}, (t) => [primaryKey({ columns: [t.modelId, t.clientId] })]);
+
+export type PredictionRequestRow = typeof predictionRequests.$inferSelect;

@@ -45,6 +45,16 @@ export class SessionCache {
     }
   }
 
+  /** A lease without waiting when the session is loaded already (the hot path), else null. */
+  tryAcquire(key: string): Lease | null {
+    const entry = this.entries.get(key);
+    if (!entry?.session) return null;
+    entry.leases++;
+    entry.lastUsed = ++this.clock;
+    let released = false;
+    return { session: entry.session, release: () => { if (!released) { released = true; this.drop(entry); } } };
+  }
+
   /** Loads `key` ahead of need (e.g. before an alias moves to it). */
   async warm(key: string): Promise<void> {
     (await this.acquire(key)).release();

@@ -3,7 +3,8 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import next from 'next';
-import { closeHandle } from '../db/client';
+import { startCheckpointer } from '../db/checkpointer';
+import { closeHandle, getHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
@@ -20,6 +21,7 @@ async function warmProduction(): Promise<void> {
 
 async function main(): Promise<void> {
   migrateDatabase(env.DATA_DIR);
+  const checkpointer = startCheckpointer(getHandle(env.DATA_DIR).sqlite);
   await prepareStore();
   const app = next({ dev: false, dir: join(__dirname, '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
@@ -45,10 +47,12 @@ async function main(): Promise<void> {
     // In-flight requests finish (their log rows commit), then the log, sessions and DB close.
     server.close(() => {
       serving().log.flush();
-      void serving().sessions.close().finally(() => {
-        closeHandle();
-        process.exit(0);
-      });
+      void serving().sessions.close()
+        .then(() => checkpointer.stop())
+        .finally(() => {
+          closeHandle();
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

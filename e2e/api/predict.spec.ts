@@ -120,10 +120,10 @@ test.describe('request formats (regressor, feature_names a, b, c)', () => {
   test('optional ids: one client id per row, strings or numbers, logged as client_id', async ({ request }) => {
     const name = await regressor(request, 'fmt-ids');
     const answer = await predictOk(request, name, { instances: ROWS, ids: ['customer-17', 'customer-18', 42] });
-    const logged = loggedPredictions(answer.prediction_ids);
+    const logged = await loggedPredictions(request, answer.prediction_ids);
     expect(logged.map((r) => r.client_id)).toEqual(['customer-17', 'customer-18', '42']);
     const without = await predictOk(request, name, { instances: ROWS.slice(0, 1) });
-    expect(loggedPredictions(without.prediction_ids)[0].client_id).toBeNull();
+    expect((await loggedPredictions(request, without.prediction_ids))[0].client_id).toBeNull();
   });
 
   test('prediction ids keep increasing from one request to the next', async ({ request }) => {
@@ -141,7 +141,7 @@ test.describe('request formats (regressor, feature_names a, b, c)', () => {
     answers.forEach((a, i) => expectCloseArray(a.predictions as number[], [regress([i, 1, 1]), regress([i, 2, 2])]));
     const ids = answers.flatMap((a) => a.prediction_ids);
     expect(new Set(ids).size).toBe(48);
-    const logged = loggedPredictions(ids);
+    const logged = await loggedPredictions(request, ids);
     expect(logged).toHaveLength(48);
     expect(logged.map((r) => r.client_id)).toEqual(answers.flatMap((_, i) => [`r${i}a`, `r${i}b`]));
     expect(loggedCount(name)).toBe(48);
@@ -288,7 +288,7 @@ test.describe('multi-input DataFrame model (skl-dataframe: age float, plan strin
   test('logs each row\'s inputs as a JSON record of the named inputs', async ({ request }) => {
     const name = await dataframeModel(request, 'df-log');
     const answer = await predictOk(request, name, { dataframe_records: people.slice(0, 2), ids: ['p1', 'p2'] });
-    const logged = loggedPredictions(answer.prediction_ids);
+    const logged = await loggedPredictions(request, answer.prediction_ids);
     expect(logged).toHaveLength(2);
     logged.forEach((row, i) => {
       expect(row.input_codec).toBe(INPUT_CODEC.json);
@@ -352,7 +352,7 @@ test.describe('routes, aliases and hot swap', () => {
     expect(v1.model).toEqual({ name, version: 1, alias: null });
     for (const a of [prod, prodAlias, staging, v1]) expectCloseArray(a.predictions as number[], [14.5]);
 
-    const logged = loggedPredictions([prod, prodAlias, staging, v1].map((a) => a.prediction_ids[0]));
+    const logged = await loggedPredictions(request, [prod, prodAlias, staging, v1].map((a) => a.prediction_ids[0]));
     expect(logged.map((r) => [r.version_number, r.alias])).toEqual([[2, 'production'], [2, 'production'], [3, 'staging'], [1, null]]);
   });
 
@@ -586,7 +586,7 @@ test.describe('prediction log and metrics', () => {
     const name = await regressor(request, 'log-reg');
     const before = Date.now();
     const answer = await predictOk(request, name, { instances: ROWS, ids: ['x1', 'x2', 'x3'] });
-    const logged = loggedPredictions(answer.prediction_ids);
+    const logged = await loggedPredictions(request, answer.prediction_ids);
     expect(logged.map((r) => r.id)).toEqual(answer.prediction_ids);
     logged.forEach((row, i) => {
       expect(row.model_name).toBe(name);
@@ -612,7 +612,7 @@ test.describe('prediction log and metrics', () => {
     const name = await servedModel(request, { prefix: 'log-cls', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx', labels: TIERS });
     const rows = [[-2, 0], [3, -1]];
     const answer = await predictOk(request, name, { instances: rows }, { alias: 'production' });
-    const logged = loggedPredictions(answer.prediction_ids);
+    const logged = await loggedPredictions(request, answer.prediction_ids);
     expect(logged.map((r) => r.label)).toEqual(['bronze', 'gold']);
     logged.forEach((row, i) => {
       expect(row.value).toBeNull();
@@ -621,7 +621,7 @@ test.describe('prediction log and metrics', () => {
     });
     const zip = await servedModel(request, { prefix: 'log-zip', task: 'multiclass_classification', file: 'skl-zipmap.onnx', labels: ['a', 'b', 'c'] });
     const zipAnswer = await predictOk(request, zip, { instances: [[0, 9, 0, 0]] }, { version: 1 });
-    const [zipRow] = loggedPredictions(zipAnswer.prediction_ids);
+    const [zipRow] = await loggedPredictions(request, zipAnswer.prediction_ids);
     expect(zipRow).toMatchObject({ label: 'b', probabilities: null, alias: null, version_number: 1 });
   });
 

@@ -2,6 +2,7 @@
 // answer comes from a version that was production during the request), and crash safety of the
 // prediction log (every id the server answered with survives a SIGKILL). Each test runs its own
 // server processes (npx tsx scripts/server.ts) on a private DATA_DIR and port, not the shared one.
+import { predictionId } from '../../db/queries/predictions';
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,16 @@ import { DT, floatTensor, model, node, valueInfo } from '../../scripts/onnx-buil
 import { fixture } from '../fixtures';
 
 test.describe.configure({ mode: 'serial' });
+
+/** Every logged prediction id → the version number that answered it (requests expanded to rows). */
+function readLoggedIds(db: Database.Database): Map<string, number> {
+  const requests = db
+    .prepare('SELECT r.id AS id, r.rows AS rows, v.number AS number FROM prediction_requests r JOIN model_versions v ON v.id = r.version_id')
+    .all() as { id: string; rows: number; number: number }[];
+  const ids = new Map<string, number>();
+  for (const r of requests) for (let i = 0; i < r.rows; i++) ids.set(predictionId(r.id, i), r.number);
+  return ids;
+}
 
 const ROOT = join(__dirname, '..', '..');
 const SEED = Number(process.env.RESILIENCE_SEED ?? 20240611);
@@ -353,10 +364,7 @@ test('hot swap under load: production moves 20 times, no request fails, every an
   // The log attributes every answered prediction to the version that answered it.
   const db = new Database(join(server.dataDir, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db
-      .prepare('SELECT p.id AS id, v.number AS number FROM predictions p JOIN model_versions v ON v.id = p.version_id')
-      .all() as { id: string; number: number }[];
-    const logged = new Map(rows.map((r) => [r.id, r.number]));
+    const logged = readLoggedIds(db);
     const mismatched = [...loggedIds].filter(([id, v]) => logged.get(id) !== v);
     expect(mismatched.slice(0, 5), `${mismatched.length} of ${loggedIds.size} ids missing or logged under another version`).toEqual([]);
   } finally {
@@ -385,7 +393,7 @@ test('crash safety: 5 SIGKILLs under load lose no answered prediction and leave 
     const db = new Database(join(dataDir, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
     try {
       expect(db.pragma('integrity_check', { simple: true }), `integrity_check ${when}`).toBe('ok');
-      const stored = new Set((db.prepare('SELECT id FROM predictions').pluck().all() as string[]));
+      const stored = readLoggedIds(db);
       const missing = [...answered].filter((id) => !stored.has(id));
       expect(missing.slice(0, 5), `${missing.length} of ${answered.size} answered ids missing from predictions ${when}`).toEqual([]);
       return stored.size;

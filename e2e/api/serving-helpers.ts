@@ -7,7 +7,8 @@ import { expect, type APIRequestContext, type APIResponse } from '@playwright/te
 import { createModel, DATA_DIR, fixture, uniqueName, uploadVersion } from '../fixtures';
 import { errorPaths, expectProblem, type Problem } from './helpers';
 
-export const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** A prediction id: the request's ULID (26 characters) and the row's index (3 base32 characters). */
+export const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{29}$/;
 
 export interface PredictAnswer {
   predictions: (string | number)[];
@@ -131,69 +132,75 @@ export const tierProbs = (x: number[]) => softmax([-x[0], 0, x[0]]);
 const PLAN_CODE: Record<string, number> = { basic: 0, plus: 1, pro: 2 };
 export const spend = (age: number, plan: string, visits: number) => age + 10 * (PLAN_CODE[plan] ?? -1) + 0.5 * visits + 2;
 
-// ---- The prediction log, read straight from the server's SQLite file ---------------------------
+// ---- The prediction log, read back through GET /api/v1/predictions ----------------------------
+
+export const INPUT_CODEC = { f32: 1, f64: 2, json: 3 } as const;
+const CODEC_OF = { float32: INPUT_CODEC.f32, float64: INPUT_CODEC.f64, json: INPUT_CODEC.json } as const;
+const SOURCE_OF = { live: 0, imported: 1, shadow: 2 } as const;
+
+interface LoggedPredictionDto {
+  id: string; model: string; version: number; alias: string | null; ts: string; client_id: string | null;
+  source: keyof typeof SOURCE_OF; inputs: number[] | Record<string, unknown>; input_encoding: keyof typeof CODEC_OF;
+  prediction: string | number; probabilities: Record<string, number> | null; latency_ms: number;
+}
 
 export interface LoggedPrediction {
   id: string;
-  model_id: number;
-  version_id: number;
   alias: string | null;
   ts: number;
   client_id: string | null;
   input_codec: number;
-  inputs: Buffer;
+  inputs: number[] | Record<string, unknown>;
   label: string | null;
   value: number | null;
-  probabilities: Buffer | null;
+  probabilities: Record<string, number> | null;
   latency_us: number;
   source: number;
   model_name: string;
   version_number: number;
 }
 
-function withDb<T>(fn: (db: Database.Database) => T): T {
+/** The logged predictions with these ids, in the ids' order (unknown ids are left out). */
+export async function loggedPredictions(request: APIRequestContext, ids: string[]): Promise<LoggedPrediction[]> {
+  if (ids.length === 0) return [];
+  const res = await request.get('/api/v1/predictions', { params: { ids: ids.join(',') } });
+  expect(res.status()).toBe(200);
+  const { predictions } = (await res.json()) as { predictions: LoggedPredictionDto[] };
+  return predictions.map((p) => ({
+    id: p.id,
+    alias: p.alias,
+    ts: Date.parse(p.ts),
+    client_id: p.client_id,
+    input_codec: CODEC_OF[p.input_encoding],
+    inputs: p.inputs,
+    label: typeof p.prediction === 'string' ? p.prediction : null,
+    value: typeof p.prediction === 'number' ? p.prediction : null,
+    probabilities: p.probabilities,
+    latency_us: Math.round(p.latency_ms * 1000),
+    source: SOURCE_OF[p.source],
+    model_name: p.model,
+    version_number: p.version,
+  }));
+}
+
+/** How many predictions (rows) are logged for a model, read from the server's SQLite file. */
+export function loggedCount(modelName: string): number {
   const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return fn(db);
+    return (db.prepare('SELECT coalesce(sum(p.rows), 0) AS n FROM prediction_requests p JOIN models m ON m.id = p.model_id WHERE m.name = ?').get(modelName) as { n: number }).n;
   } finally {
     db.close();
   }
 }
 
-const LOG_COLUMNS = `p.*, m.name AS model_name, v.number AS version_number
-  FROM predictions p JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id`;
-
-/** The logged rows of these prediction ids, in the ids' order (missing ids are left out). */
-export function loggedPredictions(ids: string[]): LoggedPrediction[] {
-  if (ids.length === 0) return [];
-  return withDb((db) => {
-    const rows = db.prepare(`SELECT ${LOG_COLUMNS} WHERE p.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as LoggedPrediction[];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id)).filter((r): r is LoggedPrediction => r !== undefined);
-  });
-}
-
-/** How many predictions are logged for a model. */
-export function loggedCount(modelName: string): number {
-  return withDb((db) => (db.prepare('SELECT count(*) AS n FROM predictions p JOIN models m ON m.id = p.model_id WHERE m.name = ?').get(modelName) as { n: number }).n);
-}
-
-export const INPUT_CODEC = { f32: 1, f64: 2, json: 3 } as const;
-
 /** A logged row's inputs: numbers for the packed codecs, the JSON record otherwise. */
 export function decodeLoggedInputs(row: LoggedPrediction): number[] | Record<string, unknown> {
-  const b = row.inputs;
-  const copy = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-  if (row.input_codec === INPUT_CODEC.f32) return Array.from(new Float32Array(copy));
-  if (row.input_codec === INPUT_CODEC.f64) return Array.from(new Float64Array(copy));
-  return JSON.parse(b.toString('utf8')) as Record<string, unknown>;
+  return row.inputs;
 }
 
 /** A logged row's class probabilities, in class order. */
 export function decodeLoggedProbabilities(row: LoggedPrediction): number[] | null {
-  const b = row.probabilities;
-  if (!b) return null;
-  return Array.from(new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+  return row.probabilities ? Object.values(row.probabilities) : null;
 }
 
 // ---- Prometheus ---------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ test.describe('POST /v2/models/{name}[/versions/{n}]/infer', () => {
     expectUlids(prod.parameters!.prediction_ids, 2);
     const pinned = await inferOk(request, name, { inputs: [REG_INPUT([1, 1, 1], [1, 3])] }, 2);
     expectUlids(pinned.parameters!.prediction_ids, 1);
-    const logged = loggedPredictions([...prod.parameters!.prediction_ids, ...pinned.parameters!.prediction_ids]);
+    const logged = await loggedPredictions(request, [...prod.parameters!.prediction_ids, ...pinned.parameters!.prediction_ids]);
     expect(logged.map((r) => [r.model_name, r.version_number, r.alias, r.client_id])).toEqual([
       [name, 1, 'production', null],
       [name, 1, 'production', null],

@@ -134,3 +134,26 @@ export interface EventListDto { events: EventDto[]; next_cursor: string | null }
 export interface AliasMoveDto { alias: string; version: number; previous: number | null }
 
 export { aliasNameSchema, modelNameSchema, versionNumberSchema };
+
+export interface LoggedPredictionDto {
+  id: string;
+  model: string;
+  version: number;
+  alias: string | null;
+  ts: string;
+  client_id: string | null;
+  source: 'live' | 'imported' | 'shadow';
+  inputs: number[] | Record<string, unknown>;
+  input_encoding: 'float32' | 'float64' | 'json';
+  prediction: string | number;
+  probabilities: Record<string, number> | null;
+  latency_ms: number;
+}
+
+export const predictionIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{29}$/, 'is not a prediction id');
+export const predictionLookupSchema = z.object({
+  ids: z
+    .string({ error: 'required: comma-separated prediction ids' })
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(predictionIdSchema).min(1, 'give at least one id').max(200, 'at most 200 ids')),
+});

@@ -1,5 +1,5 @@
-// Prediction ids: ULIDs (48-bit millisecond time + 80 bits), monotonic within a millisecond so ids
-// sort in issue order. Randomness is drawn from a pooled buffer: one crypto call per 512 ids.
+// Request ids: ULIDs (48-bit millisecond time + 80 bits), monotonic within a millisecond so ids
+// sort in issue order (a prediction's id adds its row, see db/queries/predictions). Randomness is drawn from a pooled buffer: one crypto call per 512 ids.
 import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

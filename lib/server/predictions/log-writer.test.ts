@@ -1,11 +1,11 @@
 // LogWriter: group commit per event-loop turn, promises settled by the insert, failures per batch.
 import { describe, expect, it, vi } from 'vitest';
-import type { PredictionInsert } from '../../../db/queries/predictions';
+import type { PredictionRecord } from '../../../db/queries/predictions';
 import { LogWriter } from './log-writer';
 
-const row = (id: string): PredictionInsert => ({
-  id, modelId: 1, versionId: 1, alias: null, ts: 0, clientId: null, inputCodec: 1,
-  inputs: Buffer.alloc(0), label: null, value: 1, probabilities: null, latencyUs: 0, source: 0,
+const row = (id: string): PredictionRecord => ({
+  id, modelId: 1, versionId: 1, alias: null, ts: 0, rows: 1, inputCodec: 1, inputs: Buffer.alloc(0),
+  labels: null, outputValues: null, probabilities: null, classes: null, clientIds: null, latencyUs: 0, source: 0,
 });
 
 /** Resolves after pending setImmediate callbacks (the writer's end-of-turn flush) have run. */
@@ -18,18 +18,18 @@ function track(p: Promise<void>) {
   return state;
 }
 
-const ids = (rows: PredictionInsert[]) => rows.map((r) => r.id);
+const ids = (rows: PredictionRecord[]) => rows.map((r) => r.id);
 
 describe('LogWriter', () => {
   it('writes every request of one turn in one insertBatch call, in order', async () => {
-    const insertBatch = vi.fn<(rows: PredictionInsert[]) => void>();
+    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>();
     const writer = new LogWriter(insertBatch);
-    const writes = [writer.write([row('a1'), row('a2')]), writer.write([row('b1')]), writer.write([row('c1'), row('c2')])];
+    const writes = [writer.write(row('a')), writer.write(row('b')), writer.write(row('c'))];
     expect(insertBatch).not.toHaveBeenCalled();
     expect(writer.pending).toBe(3);
     await Promise.all(writes);
     expect(insertBatch).toHaveBeenCalledTimes(1);
-    expect(ids(insertBatch.mock.calls[0][0])).toEqual(['a1', 'a2', 'b1', 'c1', 'c2']);
+    expect(ids(insertBatch.mock.calls[0][0])).toEqual(['a', 'b', 'c']);
     expect(writer.pending).toBe(0);
   });
 
@@ -38,8 +38,8 @@ describe('LogWriter', () => {
     let a = { settled: false, error: null as unknown };
     let b = { settled: false, error: null as unknown };
     const writer = new LogWriter(() => { seenByInsert.push(a.settled, b.settled); });
-    a = track(writer.write([row('a')]));
-    b = track(writer.write([row('b')]));
+    a = track(writer.write(row('a')));
+    b = track(writer.write(row('b')));
     // Microtasks alone do not flush: the batch waits for the end of the turn.
     for (let i = 0; i < 5; i++) await Promise.resolve();
     expect([a.settled, b.settled]).toEqual([false, false]);
@@ -50,26 +50,26 @@ describe('LogWriter', () => {
 
   it('rejects every request of a failing batch, and the next batch still commits', async () => {
     const boom = new Error('SQLITE_BUSY');
-    const insertBatch = vi.fn<(rows: PredictionInsert[]) => void>()
+    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>()
       .mockImplementationOnce(() => { throw boom; });
     const writer = new LogWriter(insertBatch);
-    const failed = [writer.write([row('a')]), writer.write([row('b')])];
+    const failed = [writer.write(row('a')), writer.write(row('b'))];
     for (const p of failed) await expect(p).rejects.toBe(boom);
     expect(writer.pending).toBe(0);
 
-    await expect(writer.write([row('c')])).resolves.toBeUndefined();
+    await expect(writer.write(row('c'))).resolves.toBeUndefined();
     expect(insertBatch).toHaveBeenCalledTimes(2);
     expect(ids(insertBatch.mock.calls[1][0])).toEqual(['c']);
   });
 
   it('writes after a flush go to a new batch', async () => {
-    const insertBatch = vi.fn<(rows: PredictionInsert[]) => void>();
+    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>();
     const writer = new LogWriter(insertBatch);
-    const first = track(writer.write([row('a')]));
+    const first = track(writer.write(row('a')));
     await nextTurn();
     expect(first.settled).toBe(true);
-    const second = track(writer.write([row('b')]));
-    const third = track(writer.write([row('c')]));
+    const second = track(writer.write(row('b')));
+    const third = track(writer.write(row('c')));
     expect(insertBatch).toHaveBeenCalledTimes(1);
     await nextTurn();
     expect(insertBatch).toHaveBeenCalledTimes(2);
@@ -79,9 +79,9 @@ describe('LogWriter', () => {
   });
 
   it('an explicit flush commits what is queued now; the scheduled flush then has nothing to do', async () => {
-    const insertBatch = vi.fn<(rows: PredictionInsert[]) => void>();
+    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>();
     const writer = new LogWriter(insertBatch);
-    const p = writer.write([row('a')]);
+    const p = writer.write(row('a'));
     writer.flush();
     expect(insertBatch).toHaveBeenCalledTimes(1);
     await p;
@@ -90,12 +90,12 @@ describe('LogWriter', () => {
   });
 
   it('a batch failure does not leak into a batch queued after it', async () => {
-    const insertBatch = vi.fn<(rows: PredictionInsert[]) => void>()
+    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>()
       .mockImplementationOnce(() => { throw new Error('disk full'); });
     const writer = new LogWriter(insertBatch);
-    const bad = track(writer.write([row('a')]));
+    const bad = track(writer.write(row('a')));
     await nextTurn();
-    const good = track(writer.write([row('b')]));
+    const good = track(writer.write(row('b')));
     await nextTurn();
     expect(bad.error).toBeInstanceOf(Error);
     expect(good).toEqual({ settled: true, error: null });

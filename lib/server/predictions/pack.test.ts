@@ -1,48 +1,58 @@
-// packInputs / packProbabilities: per-row buffers, checked byte by byte and decoded back.
+// packInputs / unpackInputRow / packOutputs: one buffer per request, checked byte by byte and
+// decoded back row by row.
 import { Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { INPUT_CODECS } from '../../../db/schema';
-import { packInputs, packProbabilities } from './pack';
+import { packInputs, packOutputs, unpackInputRow, type PackedInputs } from './pack';
 
 const f32 = (values: number[], dims: number[]) => new Tensor('float32', Float32Array.from(values), dims);
 
 /** A little-endian float32 buffer read back as numbers. */
 const readF32 = (b: Buffer) => Array.from({ length: b.length / 4 }, (_, i) => b.readFloatLE(i * 4));
 const readF64 = (b: Buffer) => Array.from({ length: b.length / 8 }, (_, i) => b.readDoubleLE(i * 8));
+const rowsOf = (p: PackedInputs, n: number) => Array.from({ length: n }, (_, r) => unpackInputRow(p.codec, p.data, n, r));
 
 describe('packInputs: float32', () => {
-  it('packs each row of one [N, 3] input as 12 little-endian float32 bytes', () => {
+  it('packs one [N, 3] input as rows × 12 little-endian float32 bytes', () => {
     const packed = packInputs({ x: f32([1.5, -2, 0.25, 4, 5, 6], [2, 3]) }, 2);
     expect(packed.codec).toBe(INPUT_CODECS.f32);
     expect(packed.codec).toBe(1);
-    expect(packed.rows).toHaveLength(2);
-    // 1.5 = 0x3FC00000, -2 = 0xC0000000, 0.25 = 0x3E800000, stored little-endian.
-    expect(packed.rows[0].toString('hex')).toBe('0000c03f000000c00000803e');
-    // 4 = 0x40800000, 5 = 0x40A00000, 6 = 0x40C00000.
-    expect(packed.rows[1].toString('hex')).toBe('000080400000a0400000c040');
+    expect(packed.width).toBe(3);
+    // 1.5 = 0x3FC00000, -2 = 0xC0000000, 0.25 = 0x3E800000; 4 = 0x40800000, 5 = 0x40A00000,
+    // 6 = 0x40C00000, all little-endian.
+    expect(packed.data.toString('hex')).toBe('0000c03f000000c00000803e' + '000080400000a0400000c040');
+    expect(rowsOf(packed, 2)).toEqual([[1.5, -2, 0.25], [4, 5, 6]]);
   });
 
   it('keeps float32 precision: 4 bytes per value', () => {
     const packed = packInputs({ x: f32([0.1, 0.2], [1, 2]) }, 1);
-    expect(packed.rows[0].length).toBe(8);
-    expect(readF32(packed.rows[0])).toEqual([0.10000000149011612, 0.20000000298023224]);
+    expect(packed.data.length).toBe(8);
+    expect(readF32(packed.data)).toEqual([0.10000000149011612, 0.20000000298023224]);
   });
 
-  it('concatenates several [N, 1] inputs per row, in feed order', () => {
+  it('does not alias the tensor: later changes to the feed do not change the log', () => {
+    const t = f32([1, 2], [1, 2]);
+    const packed = packInputs({ x: t }, 1);
+    (t.data as Float32Array)[0] = 99;
+    expect(readF32(packed.data)).toEqual([1, 2]);
+  });
+
+  it('interleaves several [N, 1] inputs per row, in feed order', () => {
     const packed = packInputs({ a: f32([1, 2, 3], [3, 1]), b: f32([10, 20, 30], [3, 1]) }, 3);
     expect(packed.codec).toBe(INPUT_CODECS.f32);
-    expect(packed.rows.map(readF32)).toEqual([[1, 10], [2, 20], [3, 30]]);
+    expect(readF32(packed.data)).toEqual([1, 10, 2, 20, 3, 30]);
+    expect(rowsOf(packed, 3)).toEqual([[1, 10], [2, 20], [3, 30]]);
   });
 
   it('splits a rank-3 input into rows of its trailing size', () => {
     const packed = packInputs({ img: f32([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]) }, 2);
-    expect(packed.rows.map(readF32)).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
+    expect(rowsOf(packed, 2)).toEqual([[1, 2, 3, 4], [5, 6, 7, 8]]);
   });
 
   it('a [N] input gives one value per row', () => {
     const packed = packInputs({ x: f32([7, 8], [2]) }, 2);
-    expect(packed.rows.map((b) => b.length)).toEqual([4, 4]);
-    expect(packed.rows.map(readF32)).toEqual([[7], [8]]);
+    expect(packed.data.length).toBe(8);
+    expect(rowsOf(packed, 2)).toEqual([[7], [8]]);
   });
 });
 
@@ -55,15 +65,15 @@ describe('packInputs: other numeric types as float64', () => {
     expect(packed.codec).toBe(INPUT_CODECS.f64);
     expect(packed.codec).toBe(2);
     // 0.5 = 0x3FE0000000000000, 7 = 0x401C000000000000, little-endian.
-    expect(packed.rows[0].toString('hex')).toBe('000000000000e03f0000000000001c40');
-    expect(readF64(packed.rows[1])).toEqual([1.5, -3]);
+    expect(packed.data.subarray(0, 16).toString('hex')).toBe('000000000000e03f0000000000001c40');
+    expect(rowsOf(packed, 2)).toEqual([[0.5, 7], [1.5, -3]]);
   });
 
   it('int32 alone packs as float64', () => {
     const packed = packInputs({ x: new Tensor('int32', Int32Array.from([1, 2, 3, 4]), [2, 2]) }, 2);
     expect(packed.codec).toBe(INPUT_CODECS.f64);
-    expect(packed.rows.map((b) => b.length)).toEqual([16, 16]);
-    expect(packed.rows.map(readF64)).toEqual([[1, 2], [3, 4]]);
+    expect(packed.data.length).toBe(32);
+    expect(rowsOf(packed, 2)).toEqual([[1, 2], [3, 4]]);
   });
 
   it('bool packs as 0/1 next to floats', () => {
@@ -72,12 +82,12 @@ describe('packInputs: other numeric types as float64', () => {
       flag: new Tensor('bool', Uint8Array.from([1, 0]), [2, 1]),
     }, 2);
     expect(packed.codec).toBe(INPUT_CODECS.f64);
-    expect(packed.rows.map(readF64)).toEqual([[0.25, 1], [0.75, 0]]);
+    expect(readF64(packed.data)).toEqual([0.25, 1, 0.75, 0]);
   });
 
   it('float64 keeps double precision', () => {
     const packed = packInputs({ x: new Tensor('float64', Float64Array.from([0.1]), [1, 1]) }, 1);
-    expect(readF64(packed.rows[0])).toEqual([0.1]);
+    expect(readF64(packed.data)).toEqual([0.1]);
   });
 });
 
@@ -90,10 +100,8 @@ describe('packInputs: string inputs as JSON', () => {
     }, 2);
     expect(packed.codec).toBe(INPUT_CODECS.json);
     expect(packed.codec).toBe(3);
-    expect(packed.rows.map((b) => b.toString('utf8'))).toEqual([
-      '{"a":1.5,"b":7,"s":"u"}',
-      '{"a":2,"b":8,"s":"v"}',
-    ]);
+    expect(packed.data.toString('utf8')).toBe('[{"a":1.5,"b":7,"s":"u"},{"a":2,"b":8,"s":"v"}]');
+    expect(rowsOf(packed, 2)).toEqual([{ a: 1.5, b: 7, s: 'u' }, { a: 2, b: 8, s: 'v' }]);
   });
 
   it('writes wider inputs as lists per row', () => {
@@ -101,23 +109,30 @@ describe('packInputs: string inputs as JSON', () => {
       tokens: new Tensor('string', ['a', 'b', 'c', 'd'], [2, 2]),
       flag: new Tensor('bool', Uint8Array.from([0, 1]), [2]),
     }, 2);
-    expect(packed.rows.map((b) => b.toString('utf8'))).toEqual([
-      '{"tokens":["a","b"],"flag":false}',
-      '{"tokens":["c","d"],"flag":true}',
-    ]);
+    expect(packed.data.toString('utf8')).toBe('[{"tokens":["a","b"],"flag":false},{"tokens":["c","d"],"flag":true}]');
   });
 });
 
-describe('packProbabilities', () => {
-  it('packs the values as float32, in key order', () => {
-    const b = packProbabilities({ no: 0.25, yes: 0.75 })!;
-    expect(b.length).toBe(8);
-    // 0.25 = 0x3E800000, 0.75 = 0x3F400000.
-    expect(b.toString('hex')).toBe('0000803e0000403f');
-    expect(readF32(packProbabilities({ c: 0.5, a: 0.125, b: 0.375 })!)).toEqual([0.5, 0.125, 0.375]);
+describe('packOutputs', () => {
+  it('packs labels as JSON and probabilities as float32 rows × classes, in class order', () => {
+    const out = packOutputs([
+      { prediction: 'yes', probabilities: { no: 0.25, yes: 0.75 } },
+      { prediction: 'no', probabilities: { no: 0.5, yes: 0.5 } },
+    ]);
+    expect(out.labels).toBe('["yes","no"]');
+    expect(out.classes).toBe('["no","yes"]');
+    // 0.25 = 0x3E800000, 0.75 = 0x3F400000, 0.5 = 0x3F000000.
+    expect(out.probabilities!.toString('hex')).toBe('0000803e0000403f0000003f0000003f');
+    expect(out.values).toBeNull();
   });
 
-  it('null stays null', () => {
-    expect(packProbabilities(null)).toBeNull();
+  it('labels without probabilities (a ZipMap model) store no probabilities', () => {
+    expect(packOutputs([{ prediction: '2', probabilities: null }])).toEqual({ labels: '["2"]', values: null, probabilities: null, classes: null });
+  });
+
+  it('packs regression values as float64, the first of several', () => {
+    const out = packOutputs([{ prediction: 14.5, probabilities: null }, { prediction: [1.25, 9], probabilities: null }]);
+    expect(out.labels).toBeNull();
+    expect(readF64(out.values!)).toEqual([14.5, 1.25]);
   });
 });

@@ -1,48 +1,73 @@
-// Compact per-row storage of what was predicted: numeric inputs packed as float32/float64
-// little-endian (a 30-feature row is 120 bytes, not a multi-KB JSON), others as JSON.
+// Compact storage of one request's rows: numeric inputs packed as float32/float64 little-endian,
+// rows × width in input order (a 30-feature row is 120 bytes, not a multi-KB JSON); others as a
+// JSON array of row objects. Outputs: float64 values, float32 probabilities.
 import type { Tensor } from 'onnxruntime-node';
 import { INPUT_CODECS } from '../../../db/schema';
+import type { RowAnswer } from '../../../inference/outputs';
 import { tensorValues } from '../../../inference/tensors';
 
 const NUMERIC = new Set(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool']);
 
-export interface PackedRows { codec: number; rows: Buffer[] }
+export interface PackedInputs { codec: number; data: Buffer; width: number | null }
 
-/** Splits the feeds into one packed buffer per row (values of every input, in input order). */
-export function packInputs(feeds: Record<string, Tensor>, rows: number): PackedRows {
+export function packInputs(feeds: Record<string, Tensor>, rows: number): PackedInputs {
   const tensors = Object.values(feeds);
-  const numeric = tensors.every((t) => NUMERIC.has(t.type));
-  if (!numeric) {
+  if (!tensors.every((t) => NUMERIC.has(t.type))) {
     const names = Object.keys(feeds);
     const values = tensors.map(tensorValues);
-    const out = new Array<Buffer>(rows);
+    const out = new Array<Record<string, unknown>>(rows);
     for (let r = 0; r < rows; r++) {
       const rec: Record<string, unknown> = {};
       names.forEach((nm, k) => {
         const w = values[k].length / rows;
         rec[nm] = w === 1 ? values[k][r] : values[k].slice(r * w, (r + 1) * w);
       });
-      out[r] = Buffer.from(JSON.stringify(rec));
+      out[r] = rec;
     }
-    return { codec: INPUT_CODECS.json, rows: out };
+    return { codec: INPUT_CODECS.json, data: Buffer.from(JSON.stringify(out)), width: null };
   }
   const f32 = tensors.every((t) => t.type === 'float32');
   const widths = tensors.map((t) => t.size / rows);
-  const total = widths.reduce((a, b) => a + b, 0);
-  const out = new Array<Buffer>(rows);
+  const width = widths.reduce((a, b) => a + b, 0);
+  if (f32 && tensors.length === 1) {
+    // One float32 input is already rows × width, row-major: copy it as is.
+    const d = tensors[0].data as Float32Array;
+    return { codec: INPUT_CODECS.f32, data: Buffer.from(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)), width };
+  }
+  const packed = f32 ? new Float32Array(rows * width) : new Float64Array(rows * width);
+  let o = 0;
   for (let r = 0; r < rows; r++) {
-    const packed = f32 ? new Float32Array(total) : new Float64Array(total);
-    let o = 0;
     tensors.forEach((t, k) => {
       const d = t.data as ArrayLike<number | bigint>;
       const w = widths[k];
       for (let j = 0; j < w; j++) packed[o++] = Number(d[r * w + j]);
     });
-    out[r] = Buffer.from(packed.buffer);
   }
-  return { codec: f32 ? INPUT_CODECS.f32 : INPUT_CODECS.f64, rows: out };
+  return { codec: f32 ? INPUT_CODECS.f32 : INPUT_CODECS.f64, data: Buffer.from(packed.buffer), width };
 }
 
-export function packProbabilities(p: Record<string, number> | null): Buffer | null {
-  return p ? Buffer.from(new Float32Array(Object.values(p)).buffer) : null;
+/** Row `r` of packed inputs: numbers (packed codecs) or the row's object (JSON). */
+export function unpackInputRow(codec: number, data: Buffer, rows: number, r: number): number[] | Record<string, unknown> {
+  if (codec === INPUT_CODECS.json) return (JSON.parse(data.toString('utf8')) as Record<string, unknown>[])[r];
+  const bytes = codec === INPUT_CODECS.f32 ? 4 : 8;
+  const width = data.length / bytes / rows;
+  const copy = data.buffer.slice(data.byteOffset + r * width * bytes, data.byteOffset + (r + 1) * width * bytes);
+  return Array.from(codec === INPUT_CODECS.f32 ? new Float32Array(copy) : new Float64Array(copy));
+}
+
+export interface PackedOutputs { labels: string | null; values: Buffer | null; probabilities: Buffer | null; classes: string | null }
+
+export function packOutputs(answers: RowAnswer[]): PackedOutputs {
+  const first = answers[0];
+  if (typeof first.prediction !== 'string') {
+    const values = new Float64Array(answers.length);
+    answers.forEach((a, r) => { values[r] = Array.isArray(a.prediction) ? a.prediction[0] : (a.prediction as number); });
+    return { labels: null, values: Buffer.from(values.buffer), probabilities: null, classes: null };
+  }
+  const labels = JSON.stringify(answers.map((a) => a.prediction));
+  if (!first.probabilities) return { labels, values: null, probabilities: null, classes: null };
+  const classes = Object.keys(first.probabilities);
+  const probs = new Float32Array(answers.length * classes.length);
+  answers.forEach((a, r) => classes.forEach((c, j) => { probs[r * classes.length + j] = a.probabilities![c]; }));
+  return { labels, values: null, probabilities: Buffer.from(probs.buffer), classes: JSON.stringify(classes) };
 }

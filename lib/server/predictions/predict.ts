@@ -1,12 +1,13 @@
 // The prediction use case: resolve the version, decode the request, run onnxruntime, read the
 // outputs, log every row durably, answer. Shared by the REST fast path and the V2 infer route.
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { predictionId } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import { decodeRequest } from '../../../inference/codecs';
 import { InputError } from '../../../inference/errors';
 import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
 import { AppError } from '../../errors';
-import { packInputs, packProbabilities } from './pack';
+import { packInputs, packOutputs } from './pack';
 import { resolveTarget, type Target } from './resolve';
 import { newPredictionId } from './ids';
 import { serving, type ServingPlan } from './serving-state';
@@ -29,14 +30,16 @@ export async function runSession(
   plan: ServingPlan, session: InferenceSession, feeds: Record<string, Tensor>, rows: number, fetch: string[],
 ): Promise<Record<string, Tensor>> {
   try {
-    return await serving().batcher.run(plan.sha256, session, feeds, rows, fetch);
+    const { batcher } = serving();
+    if (!plan.batchable) return (await session.run(feeds, fetch)) as Record<string, Tensor>;
+    return await batcher.run(plan.sha256, session, feeds, rows, fetch);
   } catch (err) {
     const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
     throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
   }
 }
 
-/** Logs one row per example and returns their ids, once committed. */
+/** Logs the request (all its rows in one record) and returns the rows' prediction ids, once committed. */
 export async function logPredictions(
   plan: ServingPlan,
   alias: string | null,
@@ -45,31 +48,28 @@ export async function logPredictions(
   clientIds: string[] | null,
   latencyUs: number,
 ): Promise<string[]> {
-  const state = serving();
-  const packed = packInputs(feeds, answers.length);
+  const inputs = packInputs(feeds, answers.length);
+  const outputs = packOutputs(answers);
   const ts = Date.now();
-  const ids = new Array<string>(answers.length);
-  const rows = answers.map((a, r) => {
-    ids[r] = newPredictionId(ts);
-    const numeric = typeof a.prediction === 'number';
-    return {
-      id: ids[r],
-      modelId: plan.modelId,
-      versionId: plan.versionId,
-      alias,
-      ts,
-      clientId: clientIds?.[r] ?? null,
-      inputCodec: packed.codec,
-      inputs: packed.rows[r],
-      label: typeof a.prediction === 'string' ? a.prediction : null,
-      value: numeric ? (a.prediction as number) : Array.isArray(a.prediction) ? a.prediction[0] : null,
-      probabilities: packProbabilities(a.probabilities),
-      latencyUs,
-      source: PREDICTION_SOURCES.live,
-    };
+  const requestId = newPredictionId(ts);
+  await serving().log.write({
+    id: requestId,
+    modelId: plan.modelId,
+    versionId: plan.versionId,
+    alias,
+    ts,
+    rows: answers.length,
+    inputCodec: inputs.codec,
+    inputs: inputs.data,
+    labels: outputs.labels,
+    outputValues: outputs.values,
+    probabilities: outputs.probabilities,
+    classes: outputs.classes,
+    clientIds,
+    latencyUs,
+    source: PREDICTION_SOURCES.live,
   });
-  await state.log.write(rows);
-  return ids;
+  return answers.map((_, r) => predictionId(requestId, r));
 }
 
 export async function predict(target: Target, body: unknown): Promise<PredictResponse> {
@@ -82,7 +82,8 @@ export async function predict(target: Target, body: unknown): Promise<PredictRes
   } catch (err) {
     throw inputErrorToApp(err);
   }
-  const lease = await serving().sessions.acquire(plan.sha256);
+  const { sessions } = serving();
+  const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
   let results: Record<string, Tensor>;
   try {
     results = await runSession(plan, lease.session, decoded.feeds, decoded.rows, outputs.fetch);

@@ -7,12 +7,19 @@ export type Target = { model: string; alias: string } | { model: string; version
 
 /**
  * Resolved targets are cached until the registry changes: in this process (the generation counter
- * every registry write bumps) or from another process (SQLite's data_version), so an alias move is
- * seen by the very next request.
+ * every registry write bumps, seen by the very next request) or from another process (SQLite's
+ * data_version, checked at most every 50 ms).
  */
 export function resolveTarget(target: Target): ServingPlan {
   const state = serving();
-  const stamp = `${registryGeneration()}:${state.dataVersion()}`;
+  // Another process's registry writes are noticed within 50 ms (data_version costs a query);
+  // this process's own writes bump the generation and are seen by the very next request.
+  const now = Date.now();
+  if (now - state.dataVersionAt > 50) {
+    state.dataVersionAt = now;
+    state.dataVersionSeen = state.dataVersion();
+  }
+  const stamp = `${registryGeneration()}:${state.dataVersionSeen}`;
   if (stamp !== state.targetsStamp) {
     state.targets.clear();
     state.targetsStamp = stamp;

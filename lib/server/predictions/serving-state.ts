@@ -25,6 +25,8 @@ export interface ServingPlan {
   decode: DecodeOptions;
   outputs: OutputPlan | { error: string };
   archived: boolean;
+  /** Requests may be merged into one run only when every input's batch dimension is dynamic. */
+  batchable: boolean;
 }
 
 interface ServingState {
@@ -37,6 +39,8 @@ interface ServingState {
   targets: Map<string, ServingPlan>;
   targetsStamp: string;
   dataVersion: () => number;
+  dataVersionAt: number;
+  dataVersionSeen: number;
 }
 
 const KEY = Symbol.for('modeldock.serving');
@@ -62,6 +66,8 @@ export function serving(): ServingState {
     targets: new Map(),
     targetsStamp: '',
     dataVersion: ((stmt) => () => stmt.get() as number)(sqlite.prepare('PRAGMA data_version').pluck()),
+    dataVersionAt: 0,
+    dataVersionSeen: 0,
   };
   holder[KEY] = state;
   return state;
@@ -92,6 +98,7 @@ export function servingPlan(row: ServingRow): ServingPlan {
     },
     outputs: planOutputs(task, signature.outputs),
     archived: row.archived_at !== null,
+    batchable: signature.inputs.filter((i) => i.is_tensor).every((i) => i.shape !== null && typeof i.shape[0] !== 'number'),
   };
   if (state.plans.size > 1000) state.plans.clear();
   state.plans.set(key, plan);

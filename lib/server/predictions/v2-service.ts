@@ -42,7 +42,8 @@ export async function v2Infer(name: string, version: number | null, body: unknow
   }
   const outputs = plan.outputs as OutputPlan;
   const fetch = [...new Set([...request.outputs, ...outputs.fetch])];
-  const lease = await serving().sessions.acquire(plan.sha256);
+  const { sessions } = serving();
+  const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
   let results: Record<string, Tensor>;
   try {
     results = await runSession(plan, lease.session, request.feeds, request.rows, fetch);

@@ -1,0 +1,56 @@
+// Reading the prediction log back as one record per predicted row (for the API and monitoring).
+import { findRequests, parsePredictionId, type LoggedRequest } from '../../../db/queries/predictions';
+import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
+import { AppError } from '../../errors';
+import type { LoggedPredictionDto } from '../../schemas/registry';
+import { db } from '../db';
+import { unpackInputRow } from './pack';
+
+const SOURCE_NAMES = Object.fromEntries(Object.entries(PREDICTION_SOURCES).map(([k, v]) => [v, k])) as Record<number, LoggedPredictionDto['source']>;
+const ENCODINGS: Record<number, LoggedPredictionDto['input_encoding']> = { [INPUT_CODECS.f32]: 'float32', [INPUT_CODECS.f64]: 'float64', [INPUT_CODECS.json]: 'json' };
+
+function rowOf(req: LoggedRequest, id: string, r: number): LoggedPredictionDto {
+  let prediction: string | number;
+  let probabilities: Record<string, number> | null = null;
+  if (req.labels) {
+    prediction = (JSON.parse(req.labels) as string[])[r];
+    if (req.probabilities && req.classes) {
+      const classes = JSON.parse(req.classes) as string[];
+      const p = new Float32Array(req.probabilities.buffer.slice(req.probabilities.byteOffset, req.probabilities.byteOffset + req.probabilities.byteLength));
+      probabilities = Object.fromEntries(classes.map((c, j) => [c, p[r * classes.length + j]]));
+    }
+  } else {
+    prediction = req.outputValues!.readDoubleLE(r * 8);
+  }
+  return {
+    id,
+    model: req.modelName,
+    version: req.versionNumber,
+    alias: req.alias,
+    ts: new Date(req.ts).toISOString(),
+    client_id: req.clientIds ? (JSON.parse(req.clientIds) as string[])[r] : null,
+    source: SOURCE_NAMES[req.source],
+    inputs: unpackInputRow(req.inputCodec, req.inputs, req.rows, r),
+    input_encoding: ENCODINGS[req.inputCodec],
+    prediction,
+    probabilities,
+    latency_ms: req.latencyUs / 1000,
+  };
+}
+
+/** The logged predictions with these ids, in the ids' order; unknown ids are left out. */
+export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto[]> {
+  const parsed = ids.map((id) => ({ id, ref: parsePredictionId(id) }));
+  const requests = await findRequests(db(), [...new Set(parsed.flatMap((p) => (p.ref ? [p.ref.requestId] : [])))]);
+  const byId = new Map(requests.map((r) => [r.id, r]));
+  return parsed.flatMap(({ id, ref }) => {
+    const req = ref && byId.get(ref.requestId);
+    return req && ref.row < req.rows ? [rowOf(req, id, ref.row)] : [];
+  });
+}
+
+export async function getPrediction(id: string): Promise<LoggedPredictionDto> {
+  const [found] = await getPredictions([id]);
+  if (!found) throw new AppError('not_found', `id: no prediction "${id}"`, [{ path: 'id', message: 'not found' }]);
+  return found;
+}
