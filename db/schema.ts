@@ -1,6 +1,6 @@
 // Drizzle schema: the registry's tables (models, versions, aliases, events).
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
 
 export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
@@ -16,6 +16,8 @@ export const models = sqliteTable('models', {
   lastVersion: integer('last_version').notNull().default(0),
   // Maintained by monitoring; read by the overview.
   needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
+  /** The retraining policy (null: the defaults of ../shared/MONITORING.md). */
+  policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [uniqueIndex('models_name_unique').on(t.name), index('models_created_at_idx').on(t.createdAt)]);
@@ -31,6 +33,8 @@ export const modelVersions = sqliteTable('model_versions', {
   metrics: text('metrics', { mode: 'json' }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
   output: text('output', { mode: 'json' }).$type<OutputSpec | null>(),
   reference: text('reference', { mode: 'json' }).$type<ReferenceInfo | null>(),
+  /** Drift baseline: per-feature bins and shares of the reference, computed once at registration. */
+  profile: text('profile', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   description: text('description').notNull().default(''),
   source: text('source').notNull().default(''),
   archivedAt: integer('archived_at'),
@@ -51,7 +55,7 @@ export const aliases = sqliteTable('aliases', {
 
 export const EVENT_KINDS = [
   'model_created', 'model_updated', 'version_uploaded', 'version_updated', 'version_archived',
-  'version_restored', 'alias_moved', 'alias_deleted',
+  'version_restored', 'alias_moved', 'alias_deleted', 'policy_updated',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -105,3 +109,60 @@ export const predictionKeys = sqliteTable('prediction_keys', {
 }, (t) => [primaryKey({ columns: [t.modelId, t.clientId] })]);
 
 export type PredictionRequestRow = typeof predictionRequests.$inferSelect;
+
+// ---- Monitoring ----
+
+/** Ground truth for one predicted row; `applied_*` is what the labeled rollups currently include. */
+export const outcomes = sqliteTable('outcomes', {
+  predictionId: text('prediction_id').primaryKey(),
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
+  predTs: integer('pred_ts').notNull(),
+  actualLabel: text('actual_label'),
+  actualValue: real('actual_value'),
+  ts: integer('ts').notNull(),
+}, (t) => [index('outcomes_version_pred_ts_idx').on(t.versionId, t.predTs)]);
+
+/** Per version and UTC hour (of prediction time): what the prediction log holds. */
+export const rollupHours = sqliteTable('rollup_hours', {
+  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
+  hour: integer('hour').notNull(),
+  count: integer('count').notNull(),
+  /** u32 counts over LATENCY_BUCKETS_MS (+1 overflow). */
+  latency: blob('latency', { mode: 'buffer' }).notNull(),
+  /** JSON: {"classes": {label: n}} or {"values": {edges, counts}} for regression. */
+  predictions: text('predictions', { mode: 'json' }).$type<PredictionDistribution>().notNull(),
+  /** u32 counts per feature over the version profile's bins (fine then decile), features in profile order. */
+  features: blob('features', { mode: 'buffer' }),
+}, (t) => [primaryKey({ columns: [t.versionId, t.hour] })]);
+
+/** Per version and UTC hour (of prediction time): labeled statistics, kept exact under corrections. */
+export const rollupLabeledHours = sqliteTable('rollup_labeled_hours', {
+  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
+  hour: integer('hour').notNull(),
+  labeled: integer('labeled').notNull(),
+  stats: text('stats', { mode: 'json' }).$type<LabeledStats>().notNull(),
+}, (t) => [primaryKey({ columns: [t.versionId, t.hour] })]);
+
+/** Small key/value state (the rollup watermark). */
+export const monitoringState = sqliteTable('monitoring_state', {
+  key: text('key').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+export type PredictionDistribution = { classes: Record<string, number> } | { values: { sum: number; sum2: number; min: number; max: number } };
+
+export interface LabeledStats {
+  /** Classification: confusion counts matrix[actual][predicted] over `classes`. */
+  classes?: string[];
+  matrix?: number[][];
+  logLossSum?: number;
+  logLossN?: number;
+  /** Binary: counts of the positive-class probability in 100 equal bins, by actual class. */
+  aucPos?: number[];
+  aucNeg?: number[];
+  /** Regression sums (see lib/metrics/regression). */
+  reg?: { n: number; absErr: number; sqErr: number; absPctErr: number; nearZero: number; y: number; y2: number };
+  /** Label lag (outcome time − prediction time) counts over LAG_BUCKETS_S (+1 overflow). */
+  lag: number[];
+}

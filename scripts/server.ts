@@ -9,7 +9,21 @@ import { migrateDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
 import { handleFastPath } from '../lib/server/http/fast-path';
+import { processPredictionLog } from '../lib/server/monitoring/rollup';
 import { serving } from '../lib/server/predictions/serving-state';
+
+/** Folds the prediction log into hourly rollups every second, in slices that keep pauses short. */
+function startRollups(): NodeJS.Timeout {
+  const { sqlite } = getHandle(env.DATA_DIR);
+  const tick = () => {
+    try {
+      if (processPredictionLog(sqlite, 2000) === 2000) setImmediate(tick);
+    } catch (err) {
+      console.error('[modeldock] rollup failed', err);
+    }
+  };
+  return setInterval(tick, 1000).unref();
+}
 
 /** Loads every production version's session before the first request. */
 async function warmProduction(): Promise<void> {
@@ -26,6 +40,7 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: join(__dirname, '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   await warmProduction();
+  const rollups = startRollups();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
     if (handleFastPath(req, res)) return;
@@ -46,6 +61,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: draining requests`);
     // In-flight requests finish (their log rows commit), then the log, sessions and DB close.
     server.close(() => {
+      clearInterval(rollups);
       serving().log.flush();
       void serving().sessions.close()
         .then(() => checkpointer.stop())

@@ -41,7 +41,7 @@ async function modelWithVersions(db: Db, name: string, n: number) {
   for (let i = 0; i < n; i++) {
     versions.push(await insertVersion(db, {
       modelId: m.id, sha256: 'a'.repeat(64), sizeBytes: 1, signature, featureNames: null, metrics: {}, output: null,
-      reference: null, description: '', source: '', actor: 'tester',
+      reference: null, profile: null, description: '', source: '', actor: 'tester',
     }));
   }
   return { modelId: m.id, versions };

@@ -40,6 +40,7 @@ const newVersion = (db: Db, modelId: number, sha256 = 'a'.repeat(64), referenceS
   insertVersion(db, {
     modelId, sha256, sizeBytes: 100, signature, featureNames: null, metrics: {}, output: null,
     reference: referenceSha ? { sha256: referenceSha, rows: 10, columns: ['x'], format: 'json' } : null,
+    profile: null,
     description: '', source: '', actor: 'tester',
   });
 

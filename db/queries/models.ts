@@ -31,6 +31,10 @@ export async function insertModel(
   }
 }
 
+export async function findModelById(db: Db, id: number): Promise<ModelRow | undefined> {
+  return db.select().from(models).where(eq(models.id, id)).get();
+}
+
 export async function findModel(db: Db, name: string): Promise<ModelRow | undefined> {
   return db.select().from(models).where(eq(models.name, name)).get();
 }
@@ -112,4 +116,17 @@ export async function deleteModel(db: Db, model: ModelRow): Promise<{ onnx: stri
   } finally {
     bumpRegistryGeneration();
   }
+}
+
+export async function setNeedsRetraining(db: Db, modelId: number, flag: boolean): Promise<void> {
+  db.update(models).set({ needsRetraining: flag }).where(eq(models.id, modelId)).run();
+}
+
+/** Replaces the retraining policy, recorded as an event. */
+export async function updatePolicy(db: Db, u: { model: ModelRow; policy: Record<string, unknown>; actor: string }): Promise<void> {
+  db.transaction((tx) => {
+    tx.update(models).set({ policy: u.policy, updatedAt: Date.now() }).where(eq(models.id, u.model.id)).run();
+    recordEvent(tx, { modelId: u.model.id, kind: 'policy_updated', actor: u.actor, detail: { policy: u.policy } });
+  }, { behavior: 'immediate' });
+  bumpRegistryGeneration();
 }

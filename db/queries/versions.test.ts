@@ -41,6 +41,7 @@ const newVersion = (db: Db, modelId: number, sha256 = 'a'.repeat(64), referenceS
   insertVersion(db, {
     modelId, sha256, sizeBytes: 100, signature, featureNames: ['f0', 'f1'], metrics: {}, output: null,
     reference: referenceSha ? { sha256: referenceSha, rows: 10, columns: ['f0', 'f1'], format: 'csv' } : null,
+    profile: null,
     description: '', source: '', actor: 'tester',
   });
 

@@ -16,6 +16,7 @@ export interface NewVersion {
   metrics: Record<string, number>;
   output: OutputSpec | null;
   reference: ReferenceInfo | null;
+  profile: Record<string, unknown> | null;
   description: string;
   source: string;
   actor: string;
@@ -45,6 +46,7 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
         metrics: v.metrics,
         output: v.output,
         reference: v.reference,
+        profile: v.profile,
         description: v.description,
         source: v.source,
         createdAt: now,

@@ -4,7 +4,7 @@
 // concurrency 1; the end-of-turn flush costs ~5–10 % at concurrency 64.
 import type { PredictionRecord } from '../../../db/queries/predictions';
 
-interface Pending { record: PredictionRecord; resolve: () => void; reject: (err: unknown) => void }
+interface Pending { records: PredictionRecord[]; resolve: () => void; reject: (err: unknown) => void }
 
 export class LogWriter {
   private queue: Pending[] = [];
@@ -14,8 +14,13 @@ export class LogWriter {
   constructor(private readonly insertBatch: (records: PredictionRecord[]) => void) {}
 
   write(record: PredictionRecord): Promise<void> {
+    return this.writeAll([record]);
+  }
+
+  /** Queues several records that commit together (an import). */
+  writeAll(records: PredictionRecord[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.queue.push({ records, resolve, reject });
       this.inFlight++;
       if (!this.scheduled) {
         this.scheduled = true;
@@ -31,7 +36,7 @@ export class LogWriter {
     if (batch.length === 0) return;
     this.queue = [];
     try {
-      this.insertBatch(batch.map((p) => p.record));
+      this.insertBatch(batch.length === 1 ? batch[0].records : batch.flatMap((p) => p.records));
       for (const p of batch) p.resolve();
     } catch (err) {
       for (const p of batch) p.reject(err);

@@ -7,6 +7,7 @@ import { rollbackSource } from '../../rollback';
 import type { Actor } from '../auth';
 import { db } from '../db';
 import { serving } from '../predictions/serving-state';
+import { refreshRetrainingFlag } from '../monitoring/monitoring';
 import { requireModel } from './models';
 import { requireVersion } from './versions';
 
@@ -18,6 +19,7 @@ export async function setAlias(name: string, alias: string, number: number, acto
   // Load the new version before the alias moves, so the next request is not the one that waits.
   if (version.archivedAt === null) await serving().sessions.warm(version.sha256);
   const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name });
+  if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from };
 }
 
@@ -42,5 +44,15 @@ export async function rollbackAlias(name: string, alias: string, actor: Actor): 
   const moved = await moveAlias(db(), {
     modelId: model.id, alias, versionId: target.id, versionNumber: target.number, actor: actor.name, reason: 'rollback',
   });
+  if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from };
+}
+
+/** A new production version clears (or sets) the overview's flag; the move stands if this fails. */
+async function refreshFlagQuietly(name: string): Promise<void> {
+  try {
+    await refreshRetrainingFlag(await requireModel(name));
+  } catch (err) {
+    console.error('[modeldock] could not refresh the retraining flag', err);
+  }
 }

@@ -16,6 +16,9 @@ import { discardFiles, parseMultipart, type UploadedFile } from '../multipart';
 import { toVersionDto } from './dto';
 import { collectArtifact, requireModel } from './models';
 import { readReferenceSample } from './reference-sample';
+import { decileEdges } from '../../metrics/drift';
+import { versionFeatures } from '../monitoring/features';
+import { buildProfile, type VersionProfile } from '../monitoring/profile';
 
 const MB = 1024 * 1024;
 
@@ -91,8 +94,11 @@ export async function uploadVersion(name: string, req: Request, actor: Actor): P
     }
 
     let reference: ReferenceInfo | null = null;
+    let profile: VersionProfile | null = null;
     if (files.reference) {
       const sample = await readReferenceSample(files.reference.path, files.reference.filename, metadata.feature_names ?? null);
+      const features = versionFeatures(signature, metadata.feature_names ?? null, sample.columns);
+      profile = buildProfile('reference', features, sample.columns, sample.rows, decileEdges);
       const bytes = Buffer.from(JSON.stringify({ columns: sample.columns, rows: sample.rows }));
       const tmp = await writeTempBytes(bytes);
       unpins.push(pin(tmp.sha256));
@@ -114,6 +120,7 @@ export async function uploadVersion(name: string, req: Request, actor: Actor): P
       metrics: metadata.metrics ?? {},
       output: metadata.output ?? null,
       reference,
+      profile: profile as Record<string, unknown> | null,
       description: metadata.description ?? '',
       source: metadata.source ?? '',
       actor: actor.name,

@@ -1,0 +1,25 @@
+// Wire schemas of outcomes and imports. Client-safe.
+import { z } from 'zod';
+
+export const outcomesBodySchema = z.strictObject({
+  outcomes: z.array(z.unknown(), { error: 'must be a list of outcomes' }).min(1, 'give at least one outcome').max(10_000, 'at most 10000 outcomes per call'),
+});
+
+const cell = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+export const importBodySchema = z.strictObject({
+  records: z
+    .array(
+      z.strictObject({
+        ts: z.union([z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }), z.number().int().min(0)]),
+        inputs: z.union([z.array(cell), z.record(z.string(), z.union([cell, z.array(cell)]))], { error: 'must be a row: a list of values or an object of column: value' }),
+        prediction: z.union([z.string(), z.number().finite()]).optional(),
+        actual: z.union([z.string(), z.number().finite(), z.boolean()]).optional(),
+        id: z.union([z.string().min(1).max(256), z.number()]).optional(),
+      }),
+    )
+    .min(1, 'give at least one record')
+    .max(10_000, 'at most 10000 records per call'),
+});
+export type ImportBody = z.infer<typeof importBodySchema>;
+
+export interface ImportResultDto { imported: number; prediction_ids: string[]; outcomes: { accepted: number; updated: number } }

@@ -1,0 +1,94 @@
+// POST /api/v1/models/{name}/versions/{n}/predictions/import: predictions made elsewhere (batch
+// jobs, edge devices) or, without `prediction`, scored now by the version and logged at the
+// record's time (backtesting); actuals, when given, are recorded as outcomes.
+import type { Tensor } from 'onnxruntime-node';
+import { predictionId, type PredictionRecord } from '../../../db/queries/predictions';
+import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
+import { decodeRequest } from '../../../inference/codecs';
+import { InputError } from '../../../inference/errors';
+import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
+import { AppError } from '../../errors';
+import type { ImportBody, ImportResultDto } from '../../schemas/outcomes';
+import { newPredictionId } from '../predictions/ids';
+import { inputErrorToApp, runSession } from '../predictions/predict';
+import { packInputs, packOutputs } from '../predictions/pack';
+import { resolveTarget } from '../predictions/resolve';
+import { serving } from '../predictions/serving-state';
+import { recordOutcomes } from './outcomes';
+
+/** Splits one request's packed inputs into one buffer per row. */
+function splitRows(feeds: Record<string, Tensor>, rows: number): { codec: number; rows: Buffer[] } {
+  const packed = packInputs(feeds, rows);
+  if (packed.codec === INPUT_CODECS.json) {
+    const records = JSON.parse(packed.data.toString('utf8')) as unknown[];
+    return { codec: packed.codec, rows: records.map((r) => Buffer.from(JSON.stringify([r]))) };
+  }
+  const size = packed.data.length / rows;
+  return { codec: packed.codec, rows: Array.from({ length: rows }, (_, r) => Buffer.from(packed.data.subarray(r * size, (r + 1) * size))) };
+}
+
+export async function importPredictions(name: string, number: number, body: ImportBody): Promise<ImportResultDto> {
+  const plan = resolveTarget({ model: name, version: number });
+  const records = body.records;
+  let decoded;
+  try {
+    decoded = decodeRequest({ instances: records.map((r) => r.inputs) }, { ...plan.decode, maxRows: 10_000 });
+  } catch (err) {
+    if (err instanceof InputError) {
+      const path = err.path.replace(/^instances\[(\d+)\]\.?/, (_, i: string) => `records[${i}].inputs.`).replace(/\.(\[|$)/, '$1');
+      throw inputErrorToApp(new InputError(path, err.message.slice(err.path.length + 2), err.status));
+    }
+    throw err;
+  }
+  // Everything is checked before anything is written: a refused import leaves no row behind.
+  const known = plan.labels ?? plan.signature.class_labels ?? null;
+  records.forEach((r, i) => {
+    const bad = (path: string, message: string) => new AppError('unprocessable', `records[${i}].${path}: ${message}`, [{ path: `records[${i}].${path}`, message }]);
+    if (plan.task === 'regression') {
+      if (r.prediction !== undefined && typeof r.prediction !== 'number') throw bad('prediction', 'a regression prediction must be a number');
+      if (r.actual !== undefined && typeof r.actual !== 'number') throw bad('actual', 'a regression outcome must be a number');
+    } else if (known) {
+      if (r.prediction !== undefined && !known.includes(String(r.prediction))) throw bad('prediction', `"${r.prediction}" is not one of the model's labels (${known.join(', ')})`);
+      if (r.actual !== undefined && !known.includes(String(r.actual))) throw bad('actual', `"${r.actual}" is not one of the model's labels (${known.join(', ')})`);
+    }
+  });
+  const answers = new Array<RowAnswer>(records.length);
+  const toScore = records.flatMap((r, i) => (r.prediction === undefined ? [i] : []));
+  if (toScore.length > 0) {
+    const scored = decodeRequest({ instances: toScore.map((i) => records[i].inputs) }, { ...plan.decode, maxRows: 10_000 });
+    const { sessions } = serving();
+    const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
+    try {
+      const results = await runSession(plan, lease.session, scored.feeds, scored.rows, (plan.outputs as OutputPlan).fetch);
+      const scoredAnswers = interpretOutputs(plan.outputs as OutputPlan, results, scored.rows, {
+        labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output,
+      });
+      toScore.forEach((i, k) => { answers[i] = scoredAnswers[k]; });
+    } finally {
+      lease.release();
+    }
+  }
+  records.forEach((r, i) => {
+    if (r.prediction !== undefined) answers[i] = { prediction: plan.task === 'regression' ? r.prediction : String(r.prediction), probabilities: null };
+  });
+
+  const inputs = splitRows(decoded.feeds, records.length);
+  const ids: string[] = [];
+  const log: PredictionRecord[] = records.map((r, i) => {
+    const ts = typeof r.ts === 'number' ? r.ts : Date.parse(r.ts);
+    const requestId = newPredictionId(ts);
+    ids.push(predictionId(requestId, 0));
+    const out = packOutputs([answers[i]]);
+    return {
+      id: requestId, modelId: plan.modelId, versionId: plan.versionId, alias: null, ts, rows: 1,
+      inputCodec: inputs.codec, inputs: inputs.rows[i], labels: out.labels, outputValues: out.values,
+      probabilities: out.probabilities, classes: out.classes, clientIds: r.id === undefined ? null : [String(r.id)],
+      latencyUs: 0, source: PREDICTION_SOURCES.imported,
+    };
+  });
+  await serving().log.writeAll(log);
+  const withActual = records.flatMap((r, i) => (r.actual === undefined ? [] : [{ prediction_id: ids[i], actual: r.actual, ts: r.ts }]));
+  const outcomes = withActual.length ? recordOutcomes(withActual) : { accepted: 0, updated: 0, invalid: [], unknown: [] };
+  if (outcomes.invalid.length > 0) throw new Error(`import: outcomes refused after validation: ${outcomes.invalid[0].message}`);
+  return { imported: records.length, prediction_ids: ids, outcomes: { accepted: outcomes.accepted, updated: outcomes.updated } };
+}

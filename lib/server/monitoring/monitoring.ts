@@ -1,0 +1,169 @@
+// GET /api/v1/models/{name}/monitoring: windows of one version's traffic read from the rollups
+// (never the raw log), with metrics, drift, latency, the baseline and the retraining verdict.
+import { getHandle } from '../../../db/client';
+import { prepareMonitoringReads } from '../../../db/queries/monitoring';
+import { setNeedsRetraining, updatePolicy } from '../../../db/queries/models';
+import { listAliases } from '../../../db/queries/aliases';
+import { findVersion } from '../../../db/queries/versions';
+import type { ModelRow, VersionRow } from '../../../db/schema';
+import { AppError } from '../../errors';
+import { env } from '../../env';
+import { defaultPolicy, policySchema, type MonitoringDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
+import { db } from '../db';
+import { requireModel } from '../registry/models';
+import { DAY_MS, HOUR_MS } from './buckets';
+import type { VersionProfile } from './profile';
+import { catchUpRollups } from './rollup';
+import { mergeLabeledStats } from './labeled-stats';
+import { evaluateVerdict, type WindowEval } from './verdict';
+import { addHour, addLabeledHour, emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, windowDrift, windowMetrics, type WindowSum } from './windows';
+
+export function effectivePolicy(model: ModelRow): Policy {
+  const parsed = policySchema.safeParse({ ...defaultPolicy(model.task), ...(model.policy ?? {}) });
+  return parsed.success ? parsed.data : defaultPolicy(model.task);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function sumWindows(reads: ReturnType<typeof prepareMonitoringReads>, versionId: number, from: number, to: number, size: number): WindowSum[] {
+  const windows: WindowSum[] = [];
+  for (let s = from; s < to; s += size) windows.push(emptyWindow(s));
+  const at = (hour: number) => windows[Math.floor((hour - from) / size)];
+  for (const h of reads.hours(versionId, from, to)) addHour(at(h.hour), h);
+  for (const l of reads.labeled(versionId, from, to)) addLabeledHour(at(l.hour), l);
+  return windows;
+}
+
+/** Baseline: the offline metric given at upload; else the version's first day with enough labels. */
+function baselineOf(reads: ReturnType<typeof prepareMonitoringReads>, version: VersionRow, task: string, policy: Policy) {
+  const offline = version.metrics[policy.metric];
+  if (typeof offline === 'number') return { metric: policy.metric, value: offline, source: 'offline' as const };
+  const rows = reads.firstLabeled(version.id, 24 * 60);
+  let w: WindowSum | null = null;
+  for (const l of rows) {
+    const day = Math.floor(l.hour / DAY_MS) * DAY_MS;
+    if (!w || w.start !== day) {
+      if (w && w.labeled >= policy.min_labeled) break;
+      w = emptyWindow(day);
+    }
+    addLabeledHour(w, l);
+  }
+  if (w && w.labeled >= policy.min_labeled) {
+    return { metric: policy.metric, value: windowMetrics(task, w.stats, w.labeled).metrics[policy.metric] ?? null, source: 'first_window' as const };
+  }
+  return { metric: policy.metric, value: null, source: null };
+}
+
+async function resolveVersion(model: ModelRow, q: MonitoringQuery): Promise<{ version: VersionRow; alias: string | null }> {
+  if (q.version !== undefined) {
+    const version = await findVersion(db(), { modelId: model.id, number: q.version });
+    if (!version) throw new AppError('not_found', `version: model "${model.name}" has no version ${q.version}`, [{ path: 'version', message: 'not found' }]);
+    return { version, alias: null };
+  }
+  const alias = q.alias ?? 'production';
+  const target = (await listAliases(db(), model.id)).find((a) => a.name === alias);
+  if (!target) throw new AppError('not_found', `alias: model "${model.name}" has no alias "${alias}"; pass version=n`, [{ path: 'alias', message: 'not set' }]);
+  return { version: (await findVersion(db(), { modelId: model.id, number: target.number }))!, alias };
+}
+
+export async function getMonitoring(name: string, q: MonitoringQuery): Promise<MonitoringDto> {
+  const model = await requireModel(name);
+  const { version, alias } = await resolveVersion(model, q);
+  const { sqlite } = getHandle(env.DATA_DIR);
+  catchUpRollups(sqlite);
+  const reads = prepareMonitoringReads(sqlite);
+  const size = q.bucket === 'hour' ? HOUR_MS : DAY_MS;
+  const toMs = q.to ? Date.parse(q.to) : Date.now();
+  const fromMs = q.from ? Date.parse(q.from) : toMs - 30 * DAY_MS;
+  if (fromMs >= toMs) throw new AppError('invalid_input', 'from: must be before to', [{ path: 'from', message: 'after to' }]);
+  const from = Math.floor(fromMs / size) * size;
+  const to = Math.ceil(toMs / size) * size;
+  if ((to - from) / size > 24 * 400) throw new AppError('invalid_input', 'from: the range holds too many windows; use bucket=day or a shorter range', [{ path: 'from', message: 'range too long' }]);
+
+  const policy = effectivePolicy(model);
+  const profile = (version.profile as VersionProfile | null) ?? null;
+  const windows = sumWindows(reads, version.id, from, to, size);
+  // Prediction drift is judged against the version's first day of traffic.
+  const first = reads.firstHours(version.id, 24);
+  const reference = emptyWindow(0);
+  for (const h of first) addHour(reference, h);
+
+  const series: WindowDto[] = [];
+  const evals: WindowEval[] = [];
+  const confusion = emptyWindow(0).stats;
+  for (const w of windows) {
+    const { metrics, interval } = windowMetrics(model.task, w.stats, w.labeled);
+    const drift = windowDrift(profile, w.features);
+    const names = Object.keys(drift);
+    const driftedFeatures = names.filter((n) => drift[n].drifted);
+    const dataset = names.length ? { share: driftedFeatures.length / names.length, drifted: driftedFeatures.length / names.length >= policy.drift_share } : null;
+    const predDrift = w.count > 0 && first.length && w.start > first[first.length - 1].hour ? predictionDrift(reference.dist, w.dist, reference.count, w.count) : null;
+    series.push({
+      start: iso(w.start),
+      count: w.count,
+      labeled: w.labeled,
+      coverage: w.count > 0 ? w.labeled / w.count : null,
+      label_lag_s: { p50: medianLagSeconds(w.stats) },
+      metrics,
+      interval,
+      drift: Object.fromEntries(names.map((n) => [n, drift[n].psi])),
+      drift_detail: drift,
+      dataset_drift: dataset,
+      prediction_drift: predDrift,
+      latency_ms: latencyQuantiles(w.latency),
+      predictions: w.dist && 'classes' in w.dist ? w.dist.classes : { mean: w.dist && 'values' in w.dist && w.count ? w.dist.values.sum / w.count : null },
+    });
+    const ranked = driftedFeatures
+      .map((n) => ({ feature: n, method: drift[n].method, score: drift[n].score, psi: drift[n].psi }))
+      .sort((a, b) => b.psi - a.psi);
+    evals.push({
+      start: iso(w.start), labeled: w.labeled, value: metrics[policy.metric] ?? null, interval: interval[policy.metric] ?? null,
+      datasetDrift: dataset ? { ...dataset, features: ranked } : null, predictionDrift: predDrift,
+    });
+    if (w.stats.classes && w.stats.matrix) mergeLabeledStats(confusion, { lag: [], classes: w.stats.classes, matrix: w.stats.matrix });
+  }
+  const baseline = baselineOf(reads, version, model.task, policy);
+  const status = evaluateVerdict(evals, baseline.value, policy);
+  const versions = reads.versionsWithTraffic(model.id, from, to).map((v) => ({
+    version: v.number,
+    series: sumWindows(reads, v.id, from, to, size).map((w) => ({
+      start: iso(w.start), count: w.count, labeled: w.labeled,
+      value: windowMetrics(model.task, w.stats, w.labeled).metrics[policy.metric] ?? null,
+    })),
+  }));
+  return {
+    model: model.name, task: model.task, version: version.number, alias, bucket: q.bucket, from: iso(from), to: iso(to),
+    series, baseline, policy, status,
+    confusion: confusion.classes && confusion.matrix ? { classes: confusion.classes, matrix: confusion.matrix } : null,
+    versions,
+  };
+}
+
+/** Recomputes the overview's retraining flag of a model from its production version (last 30 days). */
+export async function refreshRetrainingFlag(model: ModelRow): Promise<boolean> {
+  const production = (await listAliases(db(), model.id)).find((a) => a.name === 'production');
+  let flag = false;
+  if (production) flag = (await getMonitoring(model.name, { bucket: 'day' })).status.needs_retraining;
+  if (flag !== model.needsRetraining) await setNeedsRetraining(db(), model.id, flag);
+  return flag;
+}
+
+
+export interface PolicyDto { policy: Policy; defaults: Policy; custom: boolean }
+
+export async function getPolicy(name: string): Promise<PolicyDto> {
+  const model = await requireModel(name);
+  return { policy: effectivePolicy(model), defaults: defaultPolicy(model.task), custom: model.policy !== null };
+}
+
+/** Replaces the fields given (the rest keep their value); an event records the change. */
+export async function putPolicy(name: string, update: Partial<Policy>, actor: { name: string }): Promise<PolicyDto> {
+  const model = await requireModel(name);
+  const next = { ...effectivePolicy(model), ...update };
+  const expected = model.task === 'regression' ? 'rmse' : 'accuracy';
+  if (next.metric !== expected) throw new AppError('unprocessable', `metric: a ${model.task.replace(/_/g, ' ')} model is judged on ${expected}`, [{ path: 'metric', message: `must be ${expected}` }]);
+  await updatePolicy(db(), { model, policy: next, actor: actor.name });
+  const updated = await requireModel(name);
+  await refreshRetrainingFlag(updated);
+  return { policy: next, defaults: defaultPolicy(model.task), custom: true };
+}

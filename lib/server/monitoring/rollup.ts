@@ -1,0 +1,169 @@
+// Hourly rollups of the prediction log, built behind the serving path: a watermark (the last
+// prediction_requests rowid folded in) moves in the same transaction as the rollup rows, so after a
+// crash the processor resumes exactly where it stopped, and the rollups always equal a
+// from-scratch recomputation over the raw log.
+import type Database from 'better-sqlite3';
+import { PREDICTION_SOURCES, type PredictionDistribution } from '../../../db/schema';
+import type { ModelSignature } from '../../../inference/signature';
+import { decileEdges } from '../../metrics/drift';
+import { bucketIndex, hourOf, LATENCY_BUCKETS_MS } from './buckets';
+import { requestRows, versionFeatures } from './features';
+import { addToSlots, buildProfile, slotCount, type Cell, type VersionProfile } from './profile';
+
+const WATERMARK = 'rollup_rowid';
+const TRAFFIC_PROFILE_MIN_ROWS = 100;
+const TRAFFIC_PROFILE_MAX_ROWS = 2000;
+
+interface VersionInfo { profile: VersionProfile | null; features: string[]; slots: number; offsets: number[] }
+interface HourAcc {
+  versionId: number;
+  hour: number;
+  count: number;
+  latency: Uint32Array;
+  dist: PredictionDistribution;
+  features: Uint32Array | null;
+}
+
+interface LogRow {
+  rowid: number; version_id: number; ts: number; rows: number; input_codec: number; inputs: Buffer;
+  labels: string | null; output_values: Buffer | null; latency_us: number; source: number;
+}
+
+function layout(profile: VersionProfile | null): Pick<VersionInfo, 'slots' | 'offsets'> {
+  const offsets: number[] = [];
+  let slots = 0;
+  for (const f of profile?.features ?? []) { offsets.push(slots); slots += slotCount(f); }
+  return { slots, offsets };
+}
+
+function statements(sqlite: Database.Database) {
+  return {
+    watermark: sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = '${WATERMARK}'`).pluck(),
+    setWatermark: sqlite.prepare(`INSERT INTO monitoring_state (key, value) VALUES ('${WATERMARK}', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+    next: sqlite.prepare(
+      `SELECT rowid, version_id, ts, rows, input_codec, inputs, labels, output_values, latency_us, source
+       FROM prediction_requests WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    ),
+    version: sqlite.prepare('SELECT profile, feature_names, signature, reference FROM model_versions WHERE id = ?'),
+    firstRequests: sqlite.prepare('SELECT input_codec, inputs, rows FROM prediction_requests WHERE version_id = ? ORDER BY rowid LIMIT ?'),
+    saveProfile: sqlite.prepare('UPDATE model_versions SET profile = ? WHERE id = ? AND profile IS NULL'),
+    hour: sqlite.prepare('SELECT count, latency, predictions, features FROM rollup_hours WHERE version_id = ? AND hour = ?'),
+    upsertHour: sqlite.prepare('INSERT OR REPLACE INTO rollup_hours (version_id, hour, count, latency, predictions, features) VALUES (?, ?, ?, ?, ?, ?)'),
+  };
+}
+type Statements = ReturnType<typeof statements>;
+
+/** A version without a reference sample gets its drift baseline from its first window of traffic. */
+function trafficProfile(st: Statements, versionId: number, features: string[]): VersionProfile | null {
+  const requests = st.firstRequests.all(versionId, TRAFFIC_PROFILE_MAX_ROWS) as { input_codec: number; inputs: Buffer; rows: number }[];
+  const rows: Cell[][] = [];
+  for (const r of requests) {
+    for (const row of requestRows(r.input_codec, r.inputs, r.rows, features)) {
+      if (rows.length < TRAFFIC_PROFILE_MAX_ROWS) rows.push(row);
+    }
+  }
+  if (rows.length < TRAFFIC_PROFILE_MIN_ROWS) return null;
+  return buildProfile('traffic', features, features, rows, decileEdges);
+}
+
+function versionInfo(st: Statements, cache: Map<number, VersionInfo>, versionId: number): VersionInfo {
+  const hit = cache.get(versionId);
+  if (hit) return hit;
+  const v = st.version.get(versionId) as { profile: string | null; feature_names: string | null; signature: string; reference: string | null } | undefined;
+  const signature = JSON.parse(v?.signature ?? '{"inputs":[],"outputs":[]}') as ModelSignature;
+  const reference = v?.reference ? (JSON.parse(v.reference) as { columns: string[] }) : null;
+  const features = versionFeatures(signature, v?.feature_names ? (JSON.parse(v.feature_names) as string[]) : null, reference?.columns ?? null);
+  let profile = v?.profile ? (JSON.parse(v.profile) as VersionProfile) : null;
+  if (!profile && features.length > 0) {
+    profile = trafficProfile(st, versionId, features);
+    if (profile) st.saveProfile.run(JSON.stringify(profile), versionId);
+  }
+  const info = { profile, features, ...layout(profile) };
+  // A version still waiting for enough traffic to profile is looked at again next time.
+  if (profile || features.length === 0) cache.set(versionId, info);
+  return info;
+}
+
+function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
+  acc.count += row.rows;
+  // Serving latency is the live route's; imported predictions were made elsewhere.
+  if (row.source === PREDICTION_SOURCES.live) acc.latency[bucketIndex(row.latency_us / 1000, LATENCY_BUCKETS_MS)]++;
+  if (row.labels) {
+    const classes = (acc.dist as { classes: Record<string, number> }).classes ?? ((acc.dist = { classes: {} }) as { classes: Record<string, number> }).classes;
+    for (const label of JSON.parse(row.labels) as string[]) classes[label] = (classes[label] ?? 0) + 1;
+  } else if (row.output_values) {
+    const d = (acc.dist as { values?: { sum: number; sum2: number; min: number; max: number } });
+    const v = d.values ?? ((acc.dist = { values: { sum: 0, sum2: 0, min: Infinity, max: -Infinity } }) as { values: { sum: number; sum2: number; min: number; max: number } }).values;
+    for (let r = 0; r < row.rows; r++) {
+      const x = row.output_values.readDoubleLE(r * 8);
+      v.sum += x; v.sum2 += x * x; v.min = Math.min(v.min, x); v.max = Math.max(v.max, x);
+    }
+  }
+  if (info.profile && info.slots > 0) {
+    acc.features ??= new Uint32Array(info.slots);
+    const values = requestRows(row.input_codec, row.inputs, row.rows, info.features);
+    info.profile.features.forEach((f, k) => {
+      for (const vals of values) addToSlots(acc.features!, info.offsets[k], f, vals[f.position] ?? null);
+    });
+  }
+}
+
+function mergeDist(a: PredictionDistribution, b: PredictionDistribution): PredictionDistribution {
+  if ('classes' in a && 'classes' in b) {
+    const classes = { ...a.classes };
+    for (const [k, n] of Object.entries(b.classes)) classes[k] = (classes[k] ?? 0) + n;
+    return { classes };
+  }
+  if ('values' in a && 'values' in b) {
+    return { values: { sum: a.values.sum + b.values.sum, sum2: a.values.sum2 + b.values.sum2, min: Math.min(a.values.min, b.values.min), max: Math.max(a.values.max, b.values.max) } };
+  }
+  return 'classes' in a && Object.keys(a.classes).length === 0 ? b : a;
+}
+
+function addInto(target: Uint32Array, source: Uint32Array): Uint32Array {
+  for (let i = 0; i < Math.min(target.length, source.length); i++) target[i] += source[i];
+  return target;
+}
+
+const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+/** Folds up to `limit` new log records into the hourly rollups; returns how many it folded. */
+export function processPredictionLog(sqlite: Database.Database, limit = 2000): number {
+  const st = statements(sqlite);
+  return sqlite.transaction(() => {
+    const from = (st.watermark.get() as number | undefined) ?? 0;
+    const rows = st.next.all(from, limit) as LogRow[];
+    if (rows.length === 0) return 0;
+    const cache = new Map<number, VersionInfo>();
+    const hours = new Map<string, HourAcc>();
+    for (const row of rows) {
+      const info = versionInfo(st, cache, row.version_id);
+      const hour = hourOf(row.ts);
+      const key = `${row.version_id}:${hour}`;
+      let acc = hours.get(key);
+      if (!acc) {
+        acc = { versionId: row.version_id, hour, count: 0, latency: new Uint32Array(LATENCY_BUCKETS_MS.length + 1), dist: { classes: {} }, features: null };
+        hours.set(key, acc);
+      }
+      addRequest(acc, row, info);
+    }
+    for (const acc of hours.values()) {
+      const old = st.hour.get(acc.versionId, acc.hour) as { count: number; latency: Buffer; predictions: string; features: Buffer | null } | undefined;
+      const count = acc.count + (old?.count ?? 0);
+      const latency = old ? addInto(u32(old.latency), acc.latency) : acc.latency;
+      const dist = old ? mergeDist(JSON.parse(old.predictions) as PredictionDistribution, acc.dist) : acc.dist;
+      let features = acc.features;
+      if (old?.features) features = features ? addInto(u32(old.features), features) : u32(old.features);
+      st.upsertHour.run(acc.versionId, acc.hour, count, Buffer.from(latency.buffer), JSON.stringify(dist), features ? Buffer.from(features.buffer) : null);
+    }
+    st.setWatermark.run(rows[rows.length - 1].rowid);
+    return rows.length;
+  }).immediate();
+}
+
+/** Folds everything logged so far (the monitoring API calls this before it reads). */
+export function catchUpRollups(sqlite: Database.Database): number {
+  let total = 0;
+  for (let n = processPredictionLog(sqlite, 5000); n > 0; n = processPredictionLog(sqlite, 5000)) total += n;
+  return total;
+}

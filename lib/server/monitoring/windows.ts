@@ -1,0 +1,164 @@
+// Window arithmetic over rollups: sum hours into windows, then compute the window's metrics and
+// drift with lib/metrics. Pure given the rows.
+import type { HourRow, LabeledRow } from '../../../db/queries/monitoring';
+import { parseDistribution, parseStats } from '../../../db/queries/monitoring';
+import type { LabeledStats, PredictionDistribution } from '../../../db/schema';
+import { aucFromHistograms, classificationMetrics } from '../../metrics/classification';
+import { wilson } from '../../metrics/intervals';
+import { regressionMetrics, rmseInterval } from '../../metrics/regression';
+import { chiSquareTest, chooseDriftMethod, isDrift, jensenShannonDistance, psi, psiCritical, zTestProportions } from '../../metrics/drift';
+import { ksFromCounts, sharesFromCounts, wassersteinFromCounts } from '../../metrics/binned';
+import type { FeatureDrift } from '../../schemas/monitoring';
+import { LAG_BUCKETS_S, LATENCY_BUCKETS_MS, quantileFromBuckets } from './buckets';
+import { emptyLabeledStats, mergeLabeledStats } from './labeled-stats';
+import { slotCount, type FeatureProfile, type VersionProfile } from './profile';
+
+export interface WindowSum {
+  start: number;
+  count: number;
+  latency: number[];
+  dist: PredictionDistribution | null;
+  features: number[] | null;
+  labeled: number;
+  stats: LabeledStats;
+}
+
+export function emptyWindow(start: number): WindowSum {
+  return { start, count: 0, latency: new Array(LATENCY_BUCKETS_MS.length + 1).fill(0), dist: null, features: null, labeled: 0, stats: emptyLabeledStats() };
+}
+
+const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+
+export function addHour(w: WindowSum, h: HourRow): void {
+  w.count += h.count;
+  u32(h.latency).forEach((n, i) => { w.latency[i] += n; });
+  const d = parseDistribution(h.predictions);
+  if ('classes' in d) {
+    const into = (w.dist && 'classes' in w.dist ? w.dist : (w.dist = { classes: {} })) as { classes: Record<string, number> };
+    for (const [k, n] of Object.entries(d.classes)) into.classes[k] = (into.classes[k] ?? 0) + n;
+  } else {
+    const into = w.dist && 'values' in w.dist ? w.dist.values : (w.dist = { values: { sum: 0, sum2: 0, min: Infinity, max: -Infinity } }).values;
+    into.sum += d.values.sum; into.sum2 += d.values.sum2; into.min = Math.min(into.min, d.values.min); into.max = Math.max(into.max, d.values.max);
+  }
+  if (h.features) {
+    const f = u32(h.features);
+    w.features ??= new Array(f.length).fill(0);
+    f.forEach((n, i) => { w.features![i] += n; });
+  }
+}
+
+export function addLabeledHour(w: WindowSum, l: LabeledRow): void {
+  w.labeled += l.labeled;
+  mergeLabeledStats(w.stats, parseStats(l.stats));
+}
+
+export interface WindowMetrics { metrics: Record<string, number | null>; interval: Record<string, [number, number] | null> }
+
+export function windowMetrics(task: string, stats: LabeledStats, labeled: number): WindowMetrics {
+  if (task === 'regression') {
+    const r = stats.reg;
+    if (!r || r.n <= 0) return { metrics: { mae: null, rmse: null, mape: null, r2: null }, interval: { rmse: null } };
+    const m = regressionMetrics(r);
+    return { metrics: { mae: m.mae, rmse: m.rmse, mape: m.mape, r2: m.r2, near_zero_targets: m.near_zero_targets }, interval: { rmse: rmseInterval(r) } };
+  }
+  if (!stats.classes || !stats.matrix || labeled <= 0) {
+    return { metrics: { accuracy: null, macro_precision: null, macro_recall: null, macro_f1: null, roc_auc: null, log_loss: null }, interval: { accuracy: null } };
+  }
+  const c = classificationMetrics({ classes: stats.classes, matrix: stats.matrix });
+  const metrics: Record<string, number | null> = {
+    accuracy: c.accuracy, macro_precision: c.macro_precision, macro_recall: c.macro_recall, macro_f1: c.macro_f1,
+    roc_auc: stats.aucPos && stats.aucNeg ? aucFromHistograms(stats.aucPos, stats.aucNeg) : null,
+    log_loss: stats.logLossN ? stats.logLossSum! / stats.logLossN : null,
+  };
+  for (const [cls, pc] of Object.entries(c.per_class)) {
+    metrics[`precision.${cls}`] = pc.precision;
+    metrics[`recall.${cls}`] = pc.recall;
+    metrics[`f1.${cls}`] = pc.f1;
+  }
+  return { metrics, interval: { accuracy: wilson(c.correct, c.n) } };
+}
+
+export function latencyQuantiles(latency: number[]) {
+  const q = (p: number) => quantileFromBuckets(latency, LATENCY_BUCKETS_MS, p);
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99) };
+}
+
+export const medianLagSeconds = (stats: LabeledStats) => quantileFromBuckets(stats.lag, LAG_BUCKETS_S, 0.5);
+
+/** Drift of one feature: the window's counts against the reference's, by Evidently's choice of method. */
+export function featureDrift(f: FeatureProfile, counts: number[]): FeatureDrift | null {
+  if (f.kind === 'categorical') {
+    const cur = counts.slice(0, f.categories!.length + 1);
+    const m = cur.reduce((a, b) => a + b, 0);
+    if (m === 0) return null;
+    const ref = [...f.categoryCounts!, 0];
+    const distinct = f.distinct + (cur[cur.length - 1] > 0 ? 1 : 0);
+    const method = chooseDriftMethod('categorical', f.n, distinct);
+    let statistic: number;
+    let score: number;
+    if (method === 'ztest' && f.categories!.length === 2 && cur[2] === 0) {
+      const t = zTestProportions(ref[1], f.n, cur[1], m);
+      statistic = t.statistic; score = t.p_value;
+    } else if (method === 'jensenshannon') {
+      statistic = score = jensenShannonDistance(sharesFromCounts(ref), sharesFromCounts(cur));
+    } else {
+      // χ² over the reference's categories; mass on a category the reference never had is drift outright.
+      if (cur[cur.length - 1] > 0) { statistic = Infinity; score = 0; } else {
+        const t = chiSquareTest(ref.slice(0, -1), cur.slice(0, -1));
+        statistic = t.statistic; score = t.p_value;
+      }
+    }
+    const effective = method === 'ztest' && !(f.categories!.length === 2 && cur[2] === 0) ? 'chisquare' : method;
+    const value = psi(sharesFromCounts(ref), sharesFromCounts(cur));
+    return { method: effective, score, statistic, drifted: isDrift(effective, score), psi: value, psi_critical: psiCritical(ref.length, f.n, m) };
+  }
+  const nf = f.fine!.length + 1;
+  const nd = f.deciles!.length + 1;
+  const fine = counts.slice(0, nf);
+  const dec = counts.slice(nf, nf + nd);
+  const m = fine.reduce((a, b) => a + b, 0);
+  if (m === 0) return null;
+  const method = chooseDriftMethod('numeric', f.n, f.distinct);
+  let statistic: number;
+  let score: number;
+  if (method === 'wasserstein') {
+    statistic = score = wassersteinFromCounts(f.fine!, f.fineCounts!, fine, f.std!, { min: f.min!, max: f.max! });
+  } else {
+    const t = ksFromCounts(f.fineCounts!, fine);
+    statistic = t.statistic; score = t.p_value;
+  }
+  const value = psi(sharesFromCounts(f.decileCounts!), sharesFromCounts(dec));
+  return { method, score, statistic, drifted: isDrift(method, score), psi: value, psi_critical: psiCritical(nd, f.n, m) };
+}
+
+export function windowDrift(profile: VersionProfile | null, features: number[] | null): Record<string, FeatureDrift> {
+  const out: Record<string, FeatureDrift> = {};
+  if (!profile || !features) return out;
+  let offset = 0;
+  for (const f of profile.features) {
+    const size = slotCount(f);
+    const d = featureDrift(f, features.slice(offset, offset + size));
+    if (d) out[f.name] = d;
+    offset += size;
+  }
+  return out;
+}
+
+/** Prediction drift against the version's first window of traffic: JS distance of class shares, or normed mean shift. */
+export function predictionDrift(ref: PredictionDistribution | null, cur: PredictionDistribution | null, refCount: number, curCount: number): { score: number; drifted: boolean } | null {
+  if (!ref || !cur || refCount === 0 || curCount === 0) return null;
+  if ('classes' in ref && 'classes' in cur) {
+    const keys = [...new Set([...Object.keys(ref.classes), ...Object.keys(cur.classes)])];
+    const score = jensenShannonDistance(sharesFromCounts(keys.map((k) => ref.classes[k] ?? 0)), sharesFromCounts(keys.map((k) => cur.classes[k] ?? 0)));
+    return { score, drifted: score >= 0.1 };
+  }
+  if ('values' in ref && 'values' in cur) {
+    const m0 = ref.values.sum / refCount;
+    const sd0 = Math.sqrt(Math.max(0, ref.values.sum2 / refCount - m0 * m0));
+    const score = Math.abs(cur.values.sum / curCount - m0) / Math.max(sd0, 0.001);
+    return { score, drifted: score >= 0.1 };
+  }
+  return null;
+}
+
+export { emptyLabeledStats };
