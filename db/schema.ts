@@ -16,6 +16,8 @@ export const models = sqliteTable('models', {
   lastVersion: integer('last_version').notNull().default(0),
   // Maintained by monitoring; read by the overview.
   needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
+  /** The verdict's reasons, one line each, shown beside the overview's badge. */
+  retrainingReason: text('retraining_reason'),
   /** The retraining policy (null: the defaults of ../shared/MONITORING.md). */
   policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   createdAt: integer('created_at').notNull(),

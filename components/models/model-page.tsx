@@ -13,6 +13,7 @@ import { api } from '@/lib/query/api-client';
 import { keys, modelQueries } from '@/lib/query/keys';
 import { rollbackSource } from '@/lib/rollback';
 import { EventTimeline } from './event-timeline';
+import { OutcomesUpload } from './outcomes-upload';
 import { UploadForm } from './upload-form';
 import { VersionsTable } from './versions-table';
 
@@ -74,6 +75,11 @@ export function ModelPage({ name }: { name: string }) {
       <Card>
         <CardHeader title="Upload a version" description="The file is checked by onnxruntime before anything is stored." />
         <UploadForm name={name} />
+      </Card>
+
+      <Card>
+        <CardHeader title="Outcomes" description="Ground truth for logged predictions, as it becomes known; it feeds live accuracy." />
+        <OutcomesUpload name={name} regression={model.task === 'regression'} />
       </Card>
 
       <Card>

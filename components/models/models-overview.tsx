@@ -6,6 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { formatTime, TASK_LABELS } from '@/lib/format';
 import { modelQueries } from '@/lib/query/keys';
+import { DemoButton } from './demo-button';
 
 export function ModelsOverview() {
   const { data, error } = useQuery(modelQueries.list());
@@ -27,6 +28,7 @@ export function ModelsOverview() {
               <li><Link className="font-medium text-slate-900 underline" href="/models/new">Create a model</Link> and upload the .onnx file as its first version.</li>
               <li>Promote a version to <code>production</code>; it then serves predictions over REST.</li>
             </ol>
+            <div className="mt-5"><DemoButton /></div>
           </EmptyState>
         </div>
       ) : (
@@ -47,8 +49,17 @@ export function ModelsOverview() {
                 <tr key={m.name} className="hover:bg-slate-50">
                   <td className="px-4 py-3">
                     <Link href={`/models/${encodeURIComponent(m.name)}`} className="font-medium text-slate-900 hover:underline">{m.name}</Link>
-                    {m.needs_retraining ? <Badge tone="red" className="ml-2">needs retraining</Badge> : null}
+                    {m.needs_retraining ? (
+                      <Link href={`/models/${encodeURIComponent(m.name)}/monitoring`} className="ml-2" title="Open monitoring">
+                        <Badge tone="red">needs retraining</Badge>
+                      </Link>
+                    ) : m.retraining_reason ? <Badge tone="amber" className="ml-2">watch</Badge> : null}
                     {m.description ? <p className="mt-0.5 line-clamp-1 text-xs text-slate-500">{m.description}</p> : null}
+                    {m.retraining_reason ? (
+                      <ul className="mt-1 space-y-0.5 text-xs text-slate-600" aria-label={`Why ${m.name} is flagged`}>
+                        {m.retraining_reason.split('\n').slice(0, 3).map((line) => <li key={line}>{line}</li>)}
+                      </ul>
+                    ) : null}
                   </td>
                   <td className="px-4 py-3 text-slate-600">{TASK_LABELS[m.task]}</td>
                   <td className="px-4 py-3">

@@ -37,4 +37,5 @@ CREATE TABLE `rollup_labeled_hours` (
 );
 --> statement-breakpoint
 ALTER TABLE `model_versions` ADD `profile` text;--> statement-breakpoint
+ALTER TABLE `models` ADD `retraining_reason` text;--> statement-breakpoint
 ALTER TABLE `models` ADD `policy` text;

@@ -118,8 +118,8 @@ export async function deleteModel(db: Db, model: ModelRow): Promise<{ onnx: stri
   }
 }
 
-export async function setNeedsRetraining(db: Db, modelId: number, flag: boolean): Promise<void> {
-  db.update(models).set({ needsRetraining: flag }).where(eq(models.id, modelId)).run();
+export async function setNeedsRetraining(db: Db, modelId: number, flag: boolean, reason: string | null): Promise<void> {
+  db.update(models).set({ needsRetraining: flag, retrainingReason: reason }).where(eq(models.id, modelId)).run();
 }
 
 /** Replaces the retraining policy, recorded as an event. */

@@ -4,6 +4,8 @@ import type {
   UpdateModelInput, UpdateVersionInput, VersionDto,
 } from '../schemas/registry';
 import type { ErrorCode, FieldError } from '../errors';
+import type { OutcomesResultDto } from '../schemas/outcomes';
+import type { MonitoringDto, MonitoringQuery, Policy } from '../schemas/monitoring';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode | 'network', message: string, readonly errors: FieldError[] = []) {
@@ -71,4 +73,31 @@ export const api = {
   deleteAlias: (name: string, alias: string) => request<void>('DELETE', `${m(name)}/aliases/${alias}`),
   rollbackAlias: (name: string, alias: string) => request<AliasMoveDto>('POST', `${m(name)}/aliases/${alias}/rollback`),
   getEvents: (name: string) => request<EventListDto>('GET', `${m(name)}/events?limit=100`),
+  getMonitoring: (name: string, view: MonitoringView) => {
+    const q = monitoringQuery(view);
+    const search = new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+    return request<MonitoringDto>('GET', `${m(name)}/monitoring?${search}`);
+  },
+  getPolicy: (name: string) => request<PolicyDto>('GET', `${m(name)}/policy`),
+  putPolicy: (name: string, policy: Partial<Policy>) => request<PolicyDto>('PUT', `${m(name)}/policy`, policy),
+  createDemo: () => request<{ model: string; created: boolean }>('POST', '/api/v1/demo', {}),
+  postOutcomes: (outcomes: unknown[]) => request<OutcomesResultDto>('POST', '/api/v1/outcomes', { outcomes }),
 };
+
+/** GET/PUT /api/v1/models/{name}/policy: the policy in force, the task's defaults, and whether it was edited. */
+export interface PolicyDto { policy: Policy; defaults: Policy; custom: boolean }
+
+/** What the monitoring page shows: a version (or an alias), the last `days` days, in hour or day windows. */
+export interface MonitoringView { version?: number; alias?: string; days: number; bucket: 'hour' | 'day' }
+
+/**
+ * The monitoring query of a view. `from` is relative to now and `to` is left to the server (now),
+ * so the query key holds the view, not timestamps: the server's prefetch and the browser agree.
+ */
+export function monitoringQuery(view: MonitoringView, now = Date.now()): MonitoringQuery {
+  return {
+    ...(view.version !== undefined ? { version: view.version } : { alias: view.alias ?? 'production' }),
+    from: new Date(now - view.days * 86_400_000).toISOString(),
+    bucket: view.bucket,
+  };
+}

@@ -23,3 +23,10 @@ export const importBodySchema = z.strictObject({
 export type ImportBody = z.infer<typeof importBodySchema>;
 
 export interface ImportResultDto { imported: number; prediction_ids: string[]; outcomes: { accepted: number; updated: number } }
+
+export interface OutcomesResultDto {
+  accepted: number;
+  updated: number;
+  unknown: { index: number; prediction_id?: string; model?: string; id?: string }[];
+  invalid: { index: number; message: string }[];
+}

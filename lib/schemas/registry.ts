@@ -96,6 +96,8 @@ export interface ModelSummaryDto extends ModelDto {
   latest_version: number | null;
   version_count: number;
   needs_retraining: boolean;
+  /** The verdict's reasons when the production version is not healthy (one per line). */
+  retraining_reason: string | null;
 }
 
 export interface VersionDto {

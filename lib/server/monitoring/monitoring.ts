@@ -139,15 +139,15 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
   };
 }
 
-/** Recomputes the overview's retraining flag of a model from its production version (last 30 days). */
+/** Recomputes the overview's retraining flag (and its reasons) of a model from its production version (last 30 days). */
 export async function refreshRetrainingFlag(model: ModelRow): Promise<boolean> {
   const production = (await listAliases(db(), model.id)).find((a) => a.name === 'production');
-  let flag = false;
-  if (production) flag = (await getMonitoring(model.name, { bucket: 'day' })).status.needs_retraining;
-  if (flag !== model.needsRetraining) await setNeedsRetraining(db(), model.id, flag);
+  const status = production ? (await getMonitoring(model.name, { bucket: 'day' })).status : null;
+  const flag = status?.needs_retraining ?? false;
+  const reason = status && status.state !== 'healthy' ? status.reasons.map((r) => r.message).join('\n') || null : null;
+  if (flag !== model.needsRetraining || reason !== model.retrainingReason) await setNeedsRetraining(db(), model.id, flag, reason);
   return flag;
 }
-
 
 export interface PolicyDto { policy: Policy; defaults: Policy; custom: boolean }
 

@@ -40,6 +40,7 @@ export async function listModels(page: { limit: number; cursor?: string }): Prom
     latest_version: r.latestVersion,
     version_count: r.versionCount,
     needs_retraining: r.model.needsRetraining,
+    retraining_reason: r.model.retrainingReason ?? null,
   }));
   return { models: items, next_cursor: rows.length === page.limit ? rows[rows.length - 1].model.name : null };
 }
