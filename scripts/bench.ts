@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DT, floatTensor, model, node, valueInfo } from './onnx-builder';
 import { runLoad, type LoadResult } from './bench/load';
+import { benchMonitoring } from './bench/monitoring';
 
 const ROOT = join(__dirname, '..');
 const WORK = join(ROOT, '.test-data', `bench-${Date.now()}`);
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   benchModel(modelPath);
   let app: ChildProcess | undefined;
   let limit: ChildProcess | undefined;
-  try {
+  if (process.env.BENCH_SERVING !== '0') try {
     app = await start('npx', ['tsx', 'scripts/server.ts'], { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1' }, /listening/);
     limit = await start('npx', ['tsx', 'scripts/bench/limit-server.ts', modelPath, String(LIMIT_PORT)], {}, /ready/);
     await api('POST', '/api/v1/models', { name: 'bench', task: 'binary_classification', labels: ['no', 'yes'] });
@@ -94,6 +95,12 @@ async function main(): Promise<void> {
   } finally {
     stop(app);
     stop(limit);
+  }
+  try {
+    if (process.env.BENCH_MONITORING !== '0') {
+      await benchMonitoring(WORK, { ingestRows: Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000), totalRows: Number(process.env.BENCH_TOTAL_ROWS ?? 10_000_000) });
+    }
+  } finally {
     rmSync(WORK, { recursive: true, force: true });
   }
 }
