@@ -55,7 +55,8 @@ export async function importPredictions(name: string, number: number, body: Impo
   const answers = new Array<RowAnswer>(records.length);
   const toScore = records.flatMap((r, i) => (r.prediction === undefined ? [i] : []));
   if (toScore.length > 0) {
-    const scored = decodeRequest({ instances: toScore.map((i) => records[i].inputs) }, { ...plan.decode, maxRows: 10_000 });
+    // Backtests usually score every record: reuse the decode above rather than decoding again.
+    const scored = toScore.length === records.length ? decoded : decodeRequest({ instances: toScore.map((i) => records[i].inputs) }, { ...plan.decode, maxRows: 10_000 });
     const { sessions } = serving();
     const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
     try {
