@@ -30,11 +30,15 @@ export function ksFromCounts(refCounts: number[], curCounts: number[]): TestResu
 
 /**
  * Wasserstein-1 between two histograms on the bins of `innerEdges` (see binCounts: right-closed,
- * open outer edges), each bin's mass placed at one representative point, divided by
- * max(refStd, 0.001) like wassersteinNormed. Inner bins are represented by their midpoints; the
- * open outer bins by the reference's `min` and `max` (the only finite ends they have), so current
- * values beyond the reference's range count as if at its edge and W1 is underestimated for them.
- * Within a bin the distance is not seen: the finer the bins, the closer to the raw W1.
+ * open outer edges), each bin's mass placed at its midpoint, divided by max(refStd, 0.001) like
+ * wassersteinNormed. The open outer bins are closed by the reference's `min` and `max`, so they
+ * are represented by (min + e₀)/2 and (e_last + max)/2. Placing their mass at min and max instead
+ * overstates the tails: on 100 quantile bins of 2000 normal rows that reads 0.315 for a raw 0.286,
+ * midpoints 0.284. What a histogram cannot show, this cannot either: distances within a bin, how
+ * far current values lie beyond the reference's range (they count as if in its outer bins; for a
+ * constant reference both bins shrink to the constant and W is 0, while KS and PSI on the same
+ * counts see the move), and, for discrete values sitting on the edges, the half-bin offset between
+ * the bottom bin (at its value) and the others (at their midpoints).
  */
 export function wassersteinFromCounts(
   innerEdges: number[],
@@ -51,7 +55,9 @@ export function wassersteinFromCounts(
   const m = sum(curCounts);
   if (n === 0 || m === 0 || innerEdges.length === 0) return 0;
   const last = innerEdges.length;
-  const point = (i: number) => (i === 0 ? range.min : i === last ? range.max : (innerEdges[i - 1] + innerEdges[i]) / 2);
+  const lower = (i: number) => (i === 0 ? Math.min(range.min, innerEdges[0]) : innerEdges[i - 1]);
+  const upper = (i: number) => (i === last ? Math.max(range.max, innerEdges[last - 1]) : innerEdges[i]);
+  const point = (i: number) => (lower(i) + upper(i)) / 2;
   let cumRef = 0;
   let cumCur = 0;
   let w1 = 0;

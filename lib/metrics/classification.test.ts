@@ -1,7 +1,7 @@
 // Classification metrics: hand-computed confusion matrices, AUC against Mann–Whitney, log loss.
 import { describe, expect, it } from 'vitest';
 import { aucFromHistograms, classificationMetrics, logLoss, logLossTerm, rocAuc } from './classification';
-import { expectClose } from './testing';
+import { expectClose } from './test-expect';
 
 describe('classificationMetrics', () => {
   it('computes per-class and macro metrics; a class predicted but never seen has F1 0, recall null', () => {
