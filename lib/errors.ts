@@ -35,3 +35,8 @@ export class AppError extends Error {
 export function fieldError(code: ErrorCode, path: string, message: string): AppError {
   return new AppError(code, `${path}: ${message}`, [{ path, message }]);
 }
+
+/** A field path as API.md writes it: inputs[3].age (indices in brackets, names after dots). */
+export function formatPath(parts: readonly PropertyKey[]): string {
+  return parts.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}

@@ -1,7 +1,7 @@
 // The route kit: every /api handler parses params, query and body with zod, authenticates in one
 // place, calls one lib/server function and serializes; anything thrown becomes problem+json.
 import type { z } from 'zod';
-import { AppError } from '../errors';
+import { AppError, formatPath } from '../errors';
 import { env } from '../env';
 import { authenticate, type Actor, type Scope } from '../server/auth';
 import { checkJsonContentType, parseJsonText, tooLarge } from './json-body';
@@ -18,7 +18,7 @@ interface Ctx<P, Q, B> { params: P; query: Q; body: B; actor: Actor; req: Reques
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 function invalid(where: string, error: z.ZodError): AppError {
-  const errors = error.issues.map((i) => ({ path: [where, ...i.path].filter((p) => p !== '').join('.') || 'body', message: i.message }));
+  const errors = error.issues.map((i) => ({ path: formatPath([where, ...i.path].filter((p) => p !== '')) || 'body', message: i.message }));
   return new AppError('invalid_input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 

@@ -14,7 +14,7 @@ import { inputErrorToApp, runSession } from '../predictions/predict';
 import { packInputs, packOutputs } from '../predictions/pack';
 import { resolveTarget } from '../predictions/resolve';
 import { serving } from '../predictions/serving-state';
-import { recordOutcomes } from './outcomes';
+import { ingestOutcomes } from './outcomes';
 
 /** Splits one request's packed inputs into one buffer per row. */
 function splitRows(feeds: Record<string, Tensor>, rows: number): { codec: number; rows: Buffer[] } {
@@ -89,7 +89,8 @@ export async function importPredictions(name: string, number: number, body: Impo
   });
   await serving().log.writeAll(log);
   const withActual = records.flatMap((r, i) => (r.actual === undefined ? [] : [{ prediction_id: ids[i], actual: r.actual, ts: r.ts }]));
-  const outcomes = withActual.length ? recordOutcomes(withActual) : { accepted: 0, updated: 0, invalid: [], unknown: [] };
+  // ingestOutcomes also refreshes the overview's retraining flag.
+  const outcomes = withActual.length ? await ingestOutcomes(withActual) : { accepted: 0, updated: 0, invalid: [], unknown: [] };
   if (outcomes.invalid.length > 0) throw new Error(`import: outcomes refused after validation: ${outcomes.invalid[0].message}`);
   return { imported: records.length, prediction_ids: ids, outcomes: { accepted: outcomes.accepted, updated: outcomes.updated } };
 }

@@ -111,7 +111,9 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
       dataset_drift: dataset,
       prediction_drift: predDrift,
       latency_ms: latencyQuantiles(w.latency),
-      predictions: w.dist && 'classes' in w.dist ? w.dist.classes : { mean: w.dist && 'values' in w.dist && w.count ? w.dist.values.sum / w.count : null },
+      predictions: model.task !== 'regression'
+        ? (w.dist && 'classes' in w.dist ? w.dist.classes : {})
+        : { mean: w.dist && 'values' in w.dist && w.count ? w.dist.values.sum / w.count : null },
     });
     const ranked = driftedFeatures
       .map((n) => ({ feature: n, method: drift[n].method, score: drift[n].score, psi: drift[n].psi }))

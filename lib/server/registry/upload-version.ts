@@ -6,7 +6,7 @@ import { OnnxFormatError } from '../../../inference/onnx-scan';
 import { planOutputs } from '../../../inference/outputs';
 import { loadModel, ModelLoadError } from '../../../inference/runtime';
 import type { ModelSignature, ReferenceInfo } from '../../../inference/signature';
-import { AppError, fieldError } from '../../errors';
+import { AppError, fieldError, formatPath } from '../../errors';
 import { env } from '../../env';
 import { versionMetadataSchema, type VersionDto, type VersionMetadata } from '../../schemas/registry';
 import type { Actor } from '../auth';
@@ -30,7 +30,7 @@ function parseMetadata(text: string | undefined): VersionMetadata {
   }
   const parsed = versionMetadataSchema.safeParse(raw);
   if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ path: ['metadata', ...i.path].join('.'), message: i.message }));
+    const errors = parsed.error.issues.map((i) => ({ path: formatPath(['metadata', ...i.path]), message: i.message }));
     throw new AppError('invalid_input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
   }
   return parsed.data;
