@@ -1,38 +1,14 @@
 // Alias queries on a real, migrated SQLite file: moves, their events, and the archive rule.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ModelSignature } from '../../inference/signature';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/errors';
-import { openDatabase, type Db } from '../client';
+import type { Db } from '../client';
+import { freshDb, testSignature as signature } from '../test-db';
 import { events } from '../schema';
 import { findAlias, listAliases, moveAlias, removeAlias } from './aliases';
 import { insertModel } from './models';
 import { insertVersion, updateVersion } from './versions';
 
-const repoRoot = join(__dirname, '..', '..');
-
-function freshDb(): Db {
-  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
-  const handle = openDatabase(dir);
-  migrate(handle.db, { migrationsFolder: join(repoRoot, 'db/migrations') });
-  onTestFinished(() => {
-    handle.sqlite.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return handle.db;
-}
-
-const signature: ModelSignature = {
-  inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], is_tensor: true }],
-  outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1], is_tensor: true }],
-  ir_version: 8,
-  opsets: [{ domain: '', version: 17 }],
-  producer: 'test',
-};
 
 /** A model with `n` versions; returns its id and the versions in order. */
 async function modelWithVersions(db: Db, name: string, n: number) {

@@ -1,25 +1,10 @@
 // Event log queries on a real, migrated SQLite file: newest-first paging and one alias's moves.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { openDatabase, type Db } from '../client';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../client';
+import { freshDb } from '../test-db';
 import { listAliasMoves, listEvents, recordEvent } from './events';
 import { insertModel } from './models';
 
-const repoRoot = join(__dirname, '..', '..');
-
-function freshDb(): Db {
-  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
-  const handle = openDatabase(dir);
-  migrate(handle.db, { migrationsFolder: join(repoRoot, 'db/migrations') });
-  onTestFinished(() => {
-    handle.sqlite.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return handle.db;
-}
 
 const newModelId = async (db: Db, name: string) =>
   (await insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' })).id;

@@ -1,37 +1,13 @@
 // Model queries on a real, migrated SQLite file: unique names, listing, deletion rules.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ModelSignature } from '../../inference/signature';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/errors';
-import { openDatabase, type Db } from '../client';
+import type { Db } from '../client';
+import { freshDb, testSignature as signature } from '../test-db';
 import { aliases, events, modelVersions } from '../schema';
 import { moveAlias, removeAlias } from './aliases';
 import { deleteModel, findModel, insertModel, listModels, updateModel } from './models';
 import { insertVersion, updateVersion } from './versions';
 
-const repoRoot = join(__dirname, '..', '..');
-
-function freshDb(): Db {
-  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
-  const handle = openDatabase(dir);
-  migrate(handle.db, { migrationsFolder: join(repoRoot, 'db/migrations') });
-  onTestFinished(() => {
-    handle.sqlite.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return handle.db;
-}
-
-const signature: ModelSignature = {
-  inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], is_tensor: true }],
-  outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1], is_tensor: true }],
-  ir_version: 8,
-  opsets: [{ domain: '', version: 17 }],
-  producer: 'test',
-};
 
 const newModel = (db: Db, name: string) =>
   insertModel(db, { name, task: 'binary_classification', description: `about ${name}`, labels: ['no', 'yes'], actor: 'tester' });

@@ -1,0 +1,27 @@
+// For unit tests: a real, migrated SQLite file in a temp folder, removed when the test finishes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { onTestFinished } from 'vitest';
+import { openDatabase, type Db } from './client';
+import type { ModelSignature } from '../inference/signature';
+
+export function freshDb(): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
+  const handle = openDatabase(dir);
+  migrate(handle.db, { migrationsFolder: join(__dirname, 'migrations') });
+  onTestFinished(() => {
+    handle.sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return handle.db;
+}
+
+export const testSignature: ModelSignature = {
+  inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2], is_tensor: true }],
+  outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 1], is_tensor: true }],
+  ir_version: 8,
+  opsets: [{ domain: '', version: 17 }],
+  producer: 'test',
+};
