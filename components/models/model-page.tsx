@@ -1,6 +1,7 @@
 'use client';
 // A model's page: header with aliases and rollback, upload, versions table, timeline.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { Badge } from '@/components/ui/badge';
@@ -48,6 +49,9 @@ export function ModelPage({ name }: { name: string }) {
           {model.description ? <p className="mt-2 max-w-2xl text-sm text-slate-700">{model.description}</p> : null}
         </div>
         <div className="flex items-center gap-3">
+          <Link href={`/models/${encodeURIComponent(name)}/monitoring`} className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-900 hover:bg-slate-50">
+            Monitoring
+          </Link>
           <div className="text-right text-sm" data-testid="production-alias">
             <div className="text-xs uppercase tracking-wide text-slate-500">production</div>
             <div className="text-lg font-semibold">{aliases.production ? `v${aliases.production}` : '—'}</div>

@@ -5,7 +5,7 @@ import type {
 } from '../schemas/registry';
 import type { ErrorCode, FieldError } from '../errors';
 import type { OutcomesResultDto } from '../schemas/outcomes';
-import type { MonitoringDto, MonitoringQuery, Policy } from '../schemas/monitoring';
+import type { MonitoringDto, MonitoringQuery, Policy, PolicyDto } from '../schemas/monitoring';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode | 'network', message: string, readonly errors: FieldError[] = []) {
@@ -83,9 +83,6 @@ export const api = {
   createDemo: () => request<{ model: string; created: boolean }>('POST', '/api/v1/demo', {}),
   postOutcomes: (outcomes: unknown[]) => request<OutcomesResultDto>('POST', '/api/v1/outcomes', { outcomes }),
 };
-
-/** GET/PUT /api/v1/models/{name}/policy: the policy in force, the task's defaults, and whether it was edited. */
-export interface PolicyDto { policy: Policy; defaults: Policy; custom: boolean }
 
 /** What the monitoring page shows: a version (or an alias), the last `days` days, in hour or day windows. */
 export interface MonitoringView { version?: number; alias?: string; days: number; bucket: 'hour' | 'day' }

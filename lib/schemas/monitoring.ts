@@ -24,6 +24,9 @@ export const policySchema = z.strictObject({
 export type Policy = z.infer<typeof policySchema>;
 export const policyUpdateSchema = policySchema.partial();
 
+/** GET/PUT /api/v1/models/{name}/policy: the policy in force, the task's defaults, and whether it was edited. */
+export interface PolicyDto { policy: Policy; defaults: Policy; custom: boolean }
+
 export const monitoringQuerySchema = z.object({
   version: z.coerce.number().int().min(1).optional(),
   alias: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not an alias name').optional(),

@@ -8,7 +8,7 @@ import { findVersion } from '../../../db/queries/versions';
 import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
 import { env } from '../../env';
-import { defaultPolicy, policySchema, type MonitoringDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
+import { defaultPolicy, policySchema, type MonitoringDto, type PolicyDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
 import { db } from '../db';
 import { requireModel } from '../registry/models';
 import { DAY_MS, HOUR_MS } from './buckets';
@@ -150,8 +150,6 @@ export async function refreshRetrainingFlag(model: ModelRow): Promise<boolean> {
   if (flag !== model.needsRetraining || reason !== model.retrainingReason) await setNeedsRetraining(db(), model.id, flag, reason);
   return flag;
 }
-
-export interface PolicyDto { policy: Policy; defaults: Policy; custom: boolean }
 
 export async function getPolicy(name: string): Promise<PolicyDto> {
   const model = await requireModel(name);

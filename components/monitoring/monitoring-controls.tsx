@@ -1,0 +1,89 @@
+'use client';
+// The view's controls: which version, how far back, and the window size.
+import { Select } from '@/components/ui/field';
+import { cn } from '@/components/ui/cn';
+import type { MonitoringView } from '@/lib/query/api-client';
+import type { VersionDto } from '@/lib/schemas/registry';
+import { MAX_HOURLY_DAYS, RANGES } from './view';
+
+export function MonitoringControls({ view, versions, aliases, onChange, busy }: {
+  view: MonitoringView;
+  versions: Pick<VersionDto, 'number' | 'archived'>[];
+  aliases: Record<string, number>;
+  onChange: (view: MonitoringView) => void;
+  busy: boolean;
+}) {
+  const production = aliases.production;
+  const selected = view.version !== undefined ? String(view.version) : 'production';
+  const aliasesOf = (n: number) => Object.entries(aliases).filter(([, v]) => v === n).map(([a]) => a);
+  const pick = (value: string) => {
+    const n = Number(value);
+    onChange(value === 'production' || n === production ? { alias: 'production', days: view.days, bucket: view.bucket } : { version: n, days: view.days, bucket: view.bucket });
+  };
+  return (
+    <div className="flex flex-wrap items-end gap-3" aria-busy={busy}>
+      <div className="space-y-1">
+        <label htmlFor="monitoring-version" className="block text-xs font-medium text-slate-600">Version</label>
+        <Select id="monitoring-version" value={selected} onChange={(e) => pick(e.target.value)} className="h-9 w-52 py-1.5">
+          {[...versions].sort((a, b) => b.number - a.number).map((v) => {
+            const tags = [...aliasesOf(v.number), ...(v.archived ? ['archived'] : [])];
+            return (
+              <option key={v.number} value={v.number === production ? 'production' : String(v.number)}>
+                v{v.number}{tags.length ? ` · ${tags.join(', ')}` : ''}
+              </option>
+            );
+          })}
+        </Select>
+      </div>
+      <Segmented
+        label="Range"
+        value={String(view.days)}
+        options={RANGES.map((d) => ({ value: String(d), label: `${d} days` }))}
+        onChange={(d) => {
+          const days = Number(d);
+          onChange({ ...view, days, bucket: days > MAX_HOURLY_DAYS ? 'day' : view.bucket });
+        }}
+      />
+      <Segmented
+        label="Window"
+        value={view.bucket}
+        options={[
+          { value: 'day', label: 'Day' },
+          { value: 'hour', label: 'Hour', disabled: view.days > MAX_HOURLY_DAYS, title: `Hourly windows cover at most ${MAX_HOURLY_DAYS} days` },
+        ]}
+        onChange={(b) => onChange({ ...view, bucket: b === 'hour' ? 'hour' : 'day' })}
+      />
+    </div>
+  );
+}
+
+function Segmented({ label, value, options, onChange }: {
+  label: string;
+  value: string;
+  options: { value: string; label: string; disabled?: boolean; title?: string }[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="space-y-1">
+      <span id={`seg-${label}`} className="block text-xs font-medium text-slate-600">{label}</span>
+      <div role="group" aria-labelledby={`seg-${label}`} className="flex h-9 overflow-hidden rounded-md border border-slate-300 bg-white text-sm shadow-sm">
+        {options.map((o) => (
+          <button
+            key={o.value}
+            type="button"
+            aria-pressed={value === o.value}
+            disabled={o.disabled}
+            title={o.title}
+            onClick={() => onChange(o.value)}
+            className={cn(
+              'px-3 font-medium transition-colors not-first:border-l not-first:border-slate-300 disabled:cursor-not-allowed disabled:text-slate-300',
+              value === o.value ? 'bg-slate-900 text-white' : 'text-slate-700 hover:bg-slate-50',
+            )}
+          >
+            {o.label}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
