@@ -1,6 +1,7 @@
 // The production server: applies migrations, loads the production versions, then serves the
 // prediction routes on a lean fast path and everything else through Next.js, on PORT/HOSTNAME.
 import { createServer } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import next from 'next';
 import { startCheckpointer } from '../db/checkpointer';
@@ -9,20 +10,22 @@ import { migrateDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
 import { handleFastPath } from '../lib/server/http/fast-path';
-import { processPredictionLog } from '../lib/server/monitoring/rollup';
 import { serving } from '../lib/server/predictions/serving-state';
 
-/** Folds the prediction log into hourly rollups every second, in slices that keep pauses short. */
-function startRollups(): NodeJS.Timeout {
-  const { sqlite } = getHandle(env.DATA_DIR);
-  const tick = () => {
-    try {
-      if (processPredictionLog(sqlite, 2000) === 2000) setImmediate(tick);
-    } catch (err) {
-      console.error('[modeldock] rollup failed', err);
-    }
+/** The rollup processor runs in a worker thread with its own connection. */
+function startRollups(): { stop(): Promise<void> } {
+  // Workers do not inherit tsx's loader: register it, then load the TypeScript entry.
+  const entry = join(__dirname, '..', 'lib', 'server', 'monitoring', 'rollup-worker.ts');
+  const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`, { eval: true, workerData: { dataDir: env.DATA_DIR, intervalMs: env.ROLLUP_INTERVAL_MS } });
+  worker.on('error', (err) => console.error('[modeldock] rollup worker failed', err));
+  worker.unref();
+  return {
+    stop: () => new Promise((resolve) => {
+      worker.once('message', () => { void worker.terminate().then(() => resolve()); });
+      worker.once('exit', () => resolve());
+      worker.postMessage('stop');
+    }),
   };
-  return setInterval(tick, 1000).unref();
 }
 
 /** Loads every production version's session before the first request. */
@@ -61,9 +64,9 @@ async function main(): Promise<void> {
     console.log(`${signal}: draining requests`);
     // In-flight requests finish (their log rows commit), then the log, sessions and DB close.
     server.close(() => {
-      clearInterval(rollups);
       serving().log.flush();
       void serving().sessions.close()
+        .then(() => rollups.stop())
         .then(() => checkpointer.stop())
         .finally(() => {
           closeHandle();

@@ -132,7 +132,7 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
         const t = performance.now();
         await page.goto(`http://127.0.0.1:${port}/models/mon/monitoring`);
         await page.getByTestId('verdict').waitFor();
-        await page.getByRole('img').first().waitFor();
+        await page.getByRole('figure').first().waitFor();
         if (i > 0) loads.push(performance.now() - t);
       }
       loads.sort((a, b) => a - b);

@@ -127,26 +127,39 @@ function addInto(target: Uint32Array, source: Uint32Array): Uint32Array {
 
 const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
-/** Folds up to `limit` new log records into the hourly rollups; returns how many it folded. */
-export function processPredictionLog(sqlite: Database.Database, limit = 2000): number {
+/**
+ * Folds up to `maxRows` predicted rows of new log records into the hourly rollups; returns how many
+ * records it folded. Reading and aggregating happen outside any write lock; the write transaction
+ * only merges the aggregates and moves the watermark, and gives up (returns 0) when another
+ * connection moved the watermark meanwhile, so a record is never counted twice.
+ */
+export function processPredictionLog(sqlite: Database.Database, maxRows = 20_000): number {
   const st = statements(sqlite);
-  return sqlite.transaction(() => {
-    const from = (st.watermark.get() as number | undefined) ?? 0;
-    const rows = st.next.all(from, limit) as LogRow[];
-    if (rows.length === 0) return 0;
-    const cache = new Map<number, VersionInfo>();
-    const hours = new Map<string, HourAcc>();
-    for (const row of rows) {
-      const info = versionInfo(st, cache, row.version_id);
-      const hour = hourOf(row.ts);
-      const key = `${row.version_id}:${hour}`;
-      let acc = hours.get(key);
-      if (!acc) {
-        acc = { versionId: row.version_id, hour, count: 0, latency: new Uint32Array(LATENCY_BUCKETS_MS.length + 1), dist: { classes: {} }, features: null };
-        hours.set(key, acc);
-      }
-      addRequest(acc, row, info);
+  const from = (st.watermark.get() as number | undefined) ?? 0;
+  const candidates = st.next.all(from, 5000) as LogRow[];
+  if (candidates.length === 0) return 0;
+  const rows: LogRow[] = [];
+  let total = 0;
+  for (const r of candidates) {
+    if (rows.length > 0 && total + r.rows > maxRows) break;
+    rows.push(r);
+    total += r.rows;
+  }
+  const cache = new Map<number, VersionInfo>();
+  const hours = new Map<string, HourAcc>();
+  for (const row of rows) {
+    const info = versionInfo(st, cache, row.version_id);
+    const hour = hourOf(row.ts);
+    const key = `${row.version_id}:${hour}`;
+    let acc = hours.get(key);
+    if (!acc) {
+      acc = { versionId: row.version_id, hour, count: 0, latency: new Uint32Array(LATENCY_BUCKETS_MS.length + 1), dist: { classes: {} }, features: null };
+      hours.set(key, acc);
     }
+    addRequest(acc, row, info);
+  }
+  return sqlite.transaction(() => {
+    if (((st.watermark.get() as number | undefined) ?? 0) !== from) return 0;
     for (const acc of hours.values()) {
       const old = st.hour.get(acc.versionId, acc.hour) as { count: number; latency: Buffer; predictions: string; features: Buffer | null } | undefined;
       const count = acc.count + (old?.count ?? 0);
@@ -164,6 +177,14 @@ export function processPredictionLog(sqlite: Database.Database, limit = 2000): n
 /** Folds everything logged so far (the monitoring API calls this before it reads). */
 export function catchUpRollups(sqlite: Database.Database): number {
   let total = 0;
-  for (let n = processPredictionLog(sqlite, 5000); n > 0; n = processPredictionLog(sqlite, 5000)) total += n;
+  // A 0 can also mean another connection folded the same records first: look again until the
+  // watermark reaches the end of the log.
+  const last = sqlite.prepare('SELECT max(rowid) FROM prediction_requests').pluck();
+  const st = statements(sqlite);
+  for (let i = 0; i < 100_000; i++) {
+    const n = processPredictionLog(sqlite, 200_000);
+    total += n;
+    if (n === 0 && ((st.watermark.get() as number | undefined) ?? 0) >= ((last.get() as number | null) ?? 0)) break;
+  }
   return total;
 }
