@@ -22,15 +22,25 @@ const x = (rows: number[][]) => ({ x: new Tensor('float32', Float32Array.from(ro
 const values = (t: Tensor) => Array.from(t.data as Float32Array);
 
 describe('Batcher', () => {
-  it('merges the requests of one turn into one run and gives each caller its own rows', async () => {
+  it('runs a request that finds nothing under way at once, without waiting for the turn to end', async () => {
     const { session, runs } = fakeSession();
     const b = new Batcher(64);
-    const [r1, r2, r3] = await Promise.all([
+    const pending = b.run('k', session, x([[1, 2]]), 1, ['y']);
+    expect(runs).toEqual([1]);
+    expect(values((await pending).y)).toEqual([2, 4]);
+  });
+
+  it('merges the requests that arrive while a run is under way and gives each caller its own rows', async () => {
+    const { session, runs } = fakeSession();
+    const b = new Batcher(64);
+    const [r0, r1, r2, r3] = await Promise.all([
+      b.run('k', session, x([[0, 0]]), 1, ['y']),
       b.run('k', session, x([[1, 2]]), 1, ['y']),
       b.run('k', session, x([[3, 4], [5, 6]]), 2, ['y']),
       b.run('k', session, x([[7, 8]]), 1, ['y']),
     ]);
-    expect(runs).toEqual([4]);
+    expect(runs).toEqual([1, 4]);
+    expect(values(r0.y)).toEqual([0, 0]);
     expect(values(r1.y)).toEqual([2, 4]);
     expect(r1.y.dims).toEqual([1, 2]);
     expect(values(r2.y)).toEqual([6, 8, 10, 12]);
@@ -75,9 +85,14 @@ describe('Batcher', () => {
   it('when a merged run fails, retries each request alone so only the bad one fails', async () => {
     const { session, runs } = fakeSession({ failWhenRowsAbove: 1 });
     const b = new Batcher(64);
-    const results = await Promise.allSettled([b.run('k', session, x([[1]]), 1, ['y']), b.run('k', session, x([[2]]), 1, ['y'])]);
-    expect(runs).toEqual([2, 1, 1]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    const results = await Promise.allSettled([
+      b.run('k', session, x([[0]]), 1, ['y']),
+      b.run('k', session, x([[1]]), 1, ['y']),
+      b.run('k', session, x([[2]]), 1, ['y']),
+    ]);
+    // The first runs alone; the other two merge, fail together, and are retried one by one.
+    expect(runs).toEqual([1, 2, 1, 1]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
   });
 
   it('with maxRows 0 runs every request directly', async () => {

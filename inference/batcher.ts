@@ -1,7 +1,7 @@
 // Dynamic batching: rows for the same session (and the same outputs) that arrive in one event-loop
-// turn are concatenated along the batch dimension into one onnxruntime run, and each caller gets
-// its own slice of the outputs. Bounded by maxRows per run; no timer, so a lone request waits for
-// nothing but the end of the current turn.
+// turn while other runs are under way are concatenated along the batch dimension into one
+// onnxruntime run, and each caller gets its own slice of the outputs. Bounded by maxRows per run;
+// no timer, and a request that finds nothing running runs at once.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 
 type Results = Record<string, Tensor>;
@@ -44,8 +44,12 @@ export class Batcher {
 
   constructor(private readonly maxRows: number) {}
 
+  /** Runs under way; when none is, a request has nobody to wait for and runs at once. */
+  private inFlight = 0;
+
   run(key: string, session: InferenceSession, feeds: Record<string, Tensor>, rows: number, fetch: string[]): Promise<Results> {
     if (this.maxRows <= 1 || rows >= this.maxRows) return session.run(feeds, fetch) as Promise<Results>;
+    if (this.inFlight === 0 && this.queues.size === 0) return this.track(session.run(feeds, fetch) as Promise<Results>);
     const qkey = `${key}\0${fetch.join('\0')}`;
     return new Promise((resolve, reject) => {
       let q = this.queues.get(qkey);
@@ -74,10 +78,17 @@ export class Batcher {
     for (const q of queues) this.execute(q);
   }
 
+  private track(p: Promise<Results>): Promise<Results> {
+    this.inFlight++;
+    const done = () => { this.inFlight--; };
+    p.then(done, done);
+    return p;
+  }
+
   private execute(q: Queue): void {
     if (q.jobs.length === 1) {
       const job = q.jobs[0];
-      (q.session.run(job.feeds, q.fetch) as Promise<Results>).then(job.resolve, job.reject);
+      this.track(q.session.run(job.feeds, q.fetch) as Promise<Results>).then(job.resolve, job.reject);
       return;
     }
     let feeds: Record<string, Tensor>;
@@ -88,7 +99,7 @@ export class Batcher {
       for (const j of q.jobs) j.reject(err);
       return;
     }
-    (q.session.run(feeds, q.fetch) as Promise<Results>).then(
+    this.track(q.session.run(feeds, q.fetch) as Promise<Results>).then(
       (results) => {
         let start = 0;
         for (const job of q.jobs) {

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     await api('PUT', '/api/v1/models/bench/aliases/production', { version: 1 });
 
     console.log(`Serving benchmark: ${FEATURES}-feature logistic model, ${SECONDS}s per measurement, loopback, ${cpus().length} cores`);
-    console.log(`route = production build (fast path, validation, durable logging, BATCH_MAX_ROWS=${process.env.BATCH_MAX_ROWS ?? 0}); limit = bare node:http + onnxruntime-node, no logging\n`);
+    console.log(`route = production build (fast path, validation, durable logging, BATCH_MAX_ROWS=${process.env.BATCH_MAX_ROWS ?? '64 (default)'}, rollups folding in their worker); limit = bare node:http + onnxruntime-node, no logging\n`);
     console.log('single-row      |   route req/s    p50 ms   p99 ms |   limit req/s    p50 ms   p99 ms | ratio  target');
     const results: { label: string; route: LoadResult; limit: LoadResult }[] = [];
     for (const c of [1, 16, 64]) {
