@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { DATA_DIR } from '../fixtures';
 import { servedModel } from './serving-helpers';
+import { seededRandom } from '../../lib/random';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -26,16 +27,8 @@ export function wilson(k: number, n: number): [number, number] {
   return [center - half, center + half];
 }
 
-/** mulberry32: a small seeded PRNG, so every simulated day is the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so every simulated day is the same on every run. */
+export const seeded = seededRandom;
 
 /** Fisher–Yates with the seeded PRNG. */
 export function shuffle<T>(xs: T[], random: () => number): T[] {

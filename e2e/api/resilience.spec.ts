@@ -12,6 +12,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { DT, floatTensor, model, node, valueInfo } from '../../scripts/onnx-builder';
 import { fixture } from '../fixtures';
+import { seededRandom as rng } from '../../lib/random';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -31,17 +32,6 @@ const SEED = Number(process.env.RESILIENCE_SEED ?? 20240611);
 // ---------------------------------------------------------------------------------------------
 // Helpers: seeded randomness, free ports, the server's process group.
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with RESILIENCE_SEED. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -2,20 +2,13 @@
 // (more support calls, higher spend, fewer discounts) and so does what makes them churn; the model,
 // fitted to the old world, drops from ~0.79 to ~0.60 accuracy.
 import { DEMO_WEIGHTS } from './model';
+import { seededRandom } from '../../random';
 
 export const DEMO_FEATURES = ['tenure_months', 'monthly_spend', 'support_calls', 'age', 'discount'] as const;
 type Weights = typeof DEMO_WEIGHTS;
 const AFTER_DRIFT: Weights = { b: -2.2, tenure_months: -0.01, monthly_spend: 0.02, support_calls: 0.25, age: 0, discount: 0.6 };
 
-export function seededRandom(seed: number): () => number {
-  let a = seed | 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface DemoRow { inputs: number[]; churns: boolean }
 
