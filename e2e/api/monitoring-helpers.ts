@@ -7,6 +7,8 @@ import { expect, type APIRequestContext, type APIResponse } from '@playwright/te
 import { DATA_DIR } from '../fixtures';
 import { servedModel } from './serving-helpers';
 import { seededRandom } from '../../lib/random';
+import type { MonitoringDto, WindowDto } from '../../lib/schemas/monitoring';
+import type { ImportResultDto as ImportAnswer, OutcomesResultDto as OutcomesAnswer } from '../../lib/schemas/outcomes';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -66,13 +68,7 @@ export function regressionModel(request: APIRequestContext, prefix: string, meta
 // ---- The API calls ------------------------------------------------------------------------------
 
 export interface ImportRecord { ts: string | number; inputs: unknown; prediction?: string | number; actual?: string | number | boolean; id?: string | number }
-export interface ImportAnswer { imported: number; prediction_ids: string[]; outcomes: { accepted: number; updated: number } }
-export interface OutcomesAnswer {
-  accepted: number;
-  updated: number;
-  unknown: { index: number; prediction_id?: string; model?: string; id?: string }[];
-  invalid: { index: number; message: string }[];
-}
+export type { ImportResultDto as ImportAnswer, OutcomesResultDto as OutcomesAnswer } from '../../lib/schemas/outcomes';
 
 export function postImport(request: APIRequestContext, name: string, version: number, records: unknown[]): Promise<APIResponse> {
   return request.post(`/api/v1/models/${name}/versions/${version}/predictions/import`, { data: { records } });
@@ -97,29 +93,7 @@ export async function outcomesOk(request: APIRequestContext, outcomes: unknown[]
   return (await res.json()) as OutcomesAnswer;
 }
 
-export interface WindowDto {
-  start: string;
-  count: number;
-  labeled: number;
-  coverage: number | null;
-  label_lag_s: { p50: number | null };
-  metrics: Record<string, number | null>;
-  interval: Record<string, [number, number] | null>;
-  dataset_drift: { share: number; drifted: boolean } | null;
-  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
-  predictions: Record<string, number | null>;
-}
-export interface ReasonDto {
-  metric: string; window: string; value: number; interval: [number, number] | null; baseline: number | null;
-  threshold: number; since: string; message: string; features?: { feature: string; method: string; score: number; psi: number }[];
-}
-export interface MonitoringDto {
-  model: string; task: string; version: number; alias: string | null; bucket: string; from: string; to: string;
-  series: WindowDto[];
-  baseline: { metric: string; value: number | null; source: string | null };
-  policy: Record<string, unknown>;
-  status: { state: string; needs_retraining: boolean; reasons: ReasonDto[] };
-}
+export type { MonitoringDto, WindowDto, Reason as ReasonDto } from '../../lib/schemas/monitoring';
 
 export async function monitoring(request: APIRequestContext, name: string, params: Record<string, string | number> = {}): Promise<MonitoringDto> {
   const res = await request.get(`/api/v1/models/${name}/monitoring`, { params });
