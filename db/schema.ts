@@ -55,20 +55,83 @@ export const aliases = sqliteTable('aliases', {
   updatedBy: text('updated_by').notNull(),
 }, (t) => [primaryKey({ columns: [t.modelId, t.name] }), index('aliases_version_id_idx').on(t.versionId)]);
 
+/**
+ * A weighted split of an alias (canary): while present, requests to the alias are shared among these
+ * versions by weight; `aliases.version_id` stays the champion (what the alias names when asked).
+ */
+export const aliasWeights = sqliteTable('alias_weights', {
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  versionId: integer('version_id').notNull().references(() => modelVersions.id),
+  weight: real('weight').notNull(),
+}, (t) => [primaryKey({ columns: [t.modelId, t.name, t.versionId] })]);
+
+/** Versions that receive a copy of production traffic; their answers are logged, never returned. */
+export const shadows = sqliteTable('shadows', {
+  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  versionId: integer('version_id').notNull().references(() => modelVersions.id),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+}, (t) => [primaryKey({ columns: [t.modelId, t.versionId] })]);
+
 export const EVENT_KINDS = [
   'model_created', 'model_updated', 'version_uploaded', 'version_updated', 'version_archived',
   'version_restored', 'alias_moved', 'alias_deleted', 'policy_updated',
+  'split_set', 'split_ended', 'shadow_set', 'shadow_ended',
+  'key_created', 'key_revoked', 'user_created', 'password_changed',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const events = sqliteTable('events', {
   id: integer('id').primaryKey({ autoIncrement: true }),
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
+  /** Null for events that belong to no model (API keys, users). */
+  modelId: integer('model_id').references(() => models.id, { onDelete: 'cascade' }),
   ts: integer('ts').notNull(),
   kind: text('kind', { enum: EVENT_KINDS }).notNull(),
   actor: text('actor').notNull(),
   detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
 }, (t) => [index('events_model_id_id_idx').on(t.modelId, t.id)]);
+
+// ---- Access ----
+
+export const SCOPES = ['read', 'predict', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** API keys: only a SHA-256 of the key is kept; `prefix` is its first characters, for recognising it. */
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull(),
+  hash: text('hash').notNull(),
+  scopes: text('scopes', { mode: 'json' }).$type<Scope[]>().notNull(),
+  /** Requests per second on the prediction routes (null: the RATE_LIMIT_RPS default). */
+  rateLimit: real('rate_limit'),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+}, (t) => [
+  uniqueIndex('api_keys_hash_unique').on(t.hash),
+  uniqueIndex('api_keys_active_name_unique').on(t.name).where(sql`revoked_at IS NULL`),
+]);
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull(),
+  /** scrypt$N$r$p$salt$hash (base64). */
+  passwordHash: text('password_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('users_username_unique').on(t.username)]);
+
+/** Browser sessions: the cookie holds a random token, the table its SHA-256. */
+export const sessions = sqliteTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+}, (t) => [index('sessions_user_id_idx').on(t.userId)]);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 export type ModelRow = typeof models.$inferSelect;
 export type VersionRow = typeof modelVersions.$inferSelect;
@@ -101,7 +164,12 @@ export const predictionRequests = sqliteTable('prediction_requests', {
   clientIds: text('client_ids'),
   latencyUs: integer('latency_us').notNull(),
   source: integer('source').notNull().default(0),
-}, (t) => [index('prediction_requests_version_ts_idx').on(t.versionId, t.ts)]);
+  /** Shadow rows: the id of the answered request they copy (row i pairs with row i). */
+  pairId: text('pair_id'),
+}, (t) => [
+  index('prediction_requests_version_ts_idx').on(t.versionId, t.ts),
+  index('prediction_requests_pair_id_idx').on(t.pairId).where(sql`pair_id IS NOT NULL`),
+]);
 
 /** The client's own id of a row → its prediction id (the latest with that id wins). */
 export const predictionKeys = sqliteTable('prediction_keys', {
