@@ -1,0 +1,62 @@
+// Wire shapes of experiments (../shared/API.md, Experiments): weighted alias splits, shadow
+// versions, and the champion/challenger comparison. Client-safe.
+import { z } from 'zod';
+
+const versionNumber = z.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more');
+
+export const splitEntrySchema = z.strictObject({
+  version: versionNumber,
+  /** Any positive number; weights are shares of their sum. */
+  weight: z.number({ error: 'must be a number' }).finite('must be finite').gt(0, 'must be above 0').max(1_000_000, 'must be at most 1000000'),
+});
+export type SplitEntry = z.infer<typeof splitEntrySchema>;
+
+export const splitSchema = z
+  .array(splitEntrySchema, { error: 'must be a list of {version, weight}' })
+  .min(1, 'must name at least one version')
+  .max(10, 'can split among at most 10 versions')
+  .refine((list) => new Set(list.map((e) => e.version)).size === list.length, 'must not repeat a version');
+
+export const shadowBodySchema = z.strictObject({
+  versions: z.array(versionNumber, { error: 'must be a list of version numbers' }).max(5, 'can shadow at most 5 versions')
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a version'),
+});
+
+/** GET/PUT /api/v1/models/{name}/shadow */
+export interface ShadowDto { versions: number[]; dropped: number; queued: number }
+
+export const compareQuerySchema = z.object({
+  a: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number'),
+  b: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number'),
+  from: z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }).optional(),
+  to: z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }).optional(),
+  bucket: z.enum(['hour', 'day'], { error: 'must be hour or day' }).default('day'),
+});
+export type CompareQuery = z.infer<typeof compareQuerySchema>;
+
+/** A metric's value over labeled rows, with its 95 % interval (Wilson for accuracy). */
+export interface MetricPoint { value: number | null; interval: [number, number] | null; labeled: number }
+
+export interface CompareSide {
+  version: number;
+  /** Predictions served (split) or scored in shadow, in the range. */
+  count: number;
+  labeled: number;
+  metric: MetricPoint;
+  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+}
+
+export interface CompareDto {
+  metric: 'accuracy' | 'rmse';
+  /** paired: b scored the same requests as a (shadow); independent: different requests (split). */
+  design: 'paired' | 'independent';
+  a: CompareSide;
+  b: CompareSide;
+  /** b − a on the metric, with its 95 % interval; null until both sides have labeled rows. */
+  difference: { value: number; interval: [number, number] } | null;
+  /** two_proportion_z (accuracy, independent), mcnemar (accuracy, paired), welch_t / paired_t (rmse). */
+  test: { name: 'two_proportion_z' | 'mcnemar' | 'welch_t' | 'paired_t'; statistic: number; p_value: number; significant: boolean } | null;
+  /** Share of paired rows where a and b predict the same label (regression: within 1e-6 relative); null when not paired. */
+  agreement: { rate: number; n: number } | null;
+  series: { start: string; a: MetricPoint & { count: number }; b: MetricPoint & { count: number } }[];
+}
