@@ -10,6 +10,7 @@ import { migrateDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
 import { handleFastPath } from '../lib/server/http/fast-path';
+import { guardRequest } from '../lib/server/http/request-guard';
 import { serving } from '../lib/server/predictions/serving-state';
 
 /** The rollup processor runs in a worker thread with its own connection. */
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const rollups = startRollups();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
-    if (handleFastPath(req, res)) return;
+    if (handleFastPath(req, res) || guardRequest(req, res)) return;
     handle(req, res).catch((err: unknown) => {
       console.error('[modeldock] request failed', err);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });

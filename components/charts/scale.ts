@@ -3,23 +3,34 @@
 export interface NiceScale { domain: [number, number]; ticks: number[] }
 
 export function niceScale(values: readonly (number | null | undefined)[], count = 5): NiceScale | null {
-  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  if (finite.length === 0) return null;
-  let min = Math.min(...finite);
-  let max = Math.max(...finite);
-  if (min === max) {
-    const pad = Math.abs(min) * 0.1 || 1;
-    min -= pad;
-    max += pad;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  const raw = (max - min) / Math.max(1, count - 1);
+  if (min > max) return null;
+  // A spread below the values' own precision (0.5 and the next double) is no spread: stepping by
+  // it would not move past the first tick. Pad it like equal values.
+  if (max - min <= Math.max(Math.abs(min), Math.abs(max)) * 1e-9) {
+    const pad = Math.abs(min) * 0.1 || 1;
+    min = Math.max(min - pad, -Number.MAX_VALUE);
+    max = Math.min(max + pad, Number.MAX_VALUE);
+  }
+  // Divided before subtracting, so ±1e308 does not overflow to Infinity.
+  const raw = max / Math.max(1, count - 1) - min / Math.max(1, count - 1);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
-  const lo = Math.floor(min / step) * step;
-  const hi = Math.ceil(max / step) * step;
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  if (!step || !Number.isFinite(step)) return { domain: [min, max], ticks: [min, max] };
+  const first = Math.floor(min / step);
+  const last = Math.ceil(max / step);
   const ticks: number[] = [];
-  // Rounded to the step's precision so 0.1 + 0.2 never prints as 0.30000000000000004.
-  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 2);
-  for (let t = lo; t <= hi + step / 2; t += step) ticks.push(Number(t.toFixed(digits)));
+  // k × step, rounded to 12 significant digits so 3 × 0.1 never prints as 0.30000000000000004.
+  for (let k = first; k <= last && ticks.length <= count * 3; k++) {
+    const t = Number((k * step).toPrecision(12));
+    if (Number.isFinite(t)) ticks.push(t);
+  }
+  if (ticks.length < 2) return { domain: [min, max], ticks: [min, max] };
   return { domain: [ticks[0], ticks[ticks.length - 1]], ticks };
 }

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { AppError, formatPath } from '../errors';
 import { env } from '../env';
 import { authenticate, type Actor, type Scope } from '../server/auth';
-import { checkJsonContentType, parseJsonText, tooLarge } from './json-body';
+import { checkJsonContentType, parseJsonText, readBodyText, tooLarge } from './json-body';
 import { problemResponse } from './problem';
 
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -26,7 +26,7 @@ async function readJson(req: Request): Promise<unknown> {
   checkJsonContentType(req.headers.get('content-type'));
   const limit = env.MAX_BODY_MB * 1024 * 1024;
   if (Number(req.headers.get('content-length') ?? 0) > limit) throw tooLarge(env.MAX_BODY_MB);
-  const text = await req.text();
+  const text = await readBodyText(req);
   if (text.length > limit) throw tooLarge(env.MAX_BODY_MB);
   return parseJsonText(text);
 }

@@ -20,3 +20,12 @@ export function parseJsonText(text: string): unknown {
 export function tooLarge(limitMb: number): AppError {
   return new AppError('payload_too_large', `body: larger than ${limitMb} MB (MAX_BODY_MB)`, [{ path: 'body', message: 'too large' }]);
 }
+
+/** The request's body as text; a body the client stopped sending (aborted, reset) is its fault, not ours. */
+export async function readBodyText(req: Request): Promise<string> {
+  try {
+    return await req.text();
+  } catch {
+    throw new AppError('invalid_input', 'body: the request was interrupted before its body was complete', [{ path: 'body', message: 'interrupted' }]);
+  }
+}

@@ -65,6 +65,9 @@ export async function parseMultipart(req: Request, opts: Options): Promise<Multi
   const seen = new Set<string>();
   const expected = [...opts.fileFields, ...opts.textFields].join(', ');
   bb.on('file', (name, stream, info) => {
+    // A part cut off mid-stream errors its stream, maybe before writeTemp starts reading it: a
+    // listener from the first moment keeps that error from escaping as an uncaught exception.
+    stream.on('error', (err: Error) => fail(fieldError('invalid_input', name, `the part was cut off (${err.message})`)));
     const repeated = seen.has(name);
     seen.add(name);
     if (!opts.fileFields.includes(name) || repeated || failure) {

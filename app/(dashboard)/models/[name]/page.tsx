@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { ModelPage } from '@/components/models/model-page';
 import { AppError } from '@/lib/errors';
+import { routeParam } from '@/lib/route-param';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getEvents } from '@/lib/server/registry/events';
@@ -13,11 +14,11 @@ export const dynamic = 'force-dynamic';
 type Props = { params: Promise<{ name: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: decodeURIComponent((await params).name) };
+  return { title: routeParam((await params).name) };
 }
 
 export default async function ModelDetailPage({ params }: Props) {
-  const name = decodeURIComponent((await params).name);
+  const name = routeParam((await params).name);
   const qc = serverQueryClient();
   try {
     const [detail, events] = await Promise.all([getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 })]);

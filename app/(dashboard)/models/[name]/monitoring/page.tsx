@@ -6,6 +6,7 @@ import { notFound } from 'next/navigation';
 import { MonitoringPage } from '@/components/monitoring/monitoring-page';
 import { resolveView, type SearchParams } from '@/components/monitoring/view';
 import { AppError } from '@/lib/errors';
+import { routeParam } from '@/lib/route-param';
 import { monitoringQuery } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
@@ -17,11 +18,11 @@ export const dynamic = 'force-dynamic';
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `${decodeURIComponent((await params).name)} · monitoring` };
+  return { title: `${routeParam((await params).name)} · monitoring` };
 }
 
 export default async function MonitoringRoute({ params, searchParams }: Props) {
-  const name = decodeURIComponent((await params).name);
+  const name = routeParam((await params).name);
   const qc = serverQueryClient();
   let view;
   try {

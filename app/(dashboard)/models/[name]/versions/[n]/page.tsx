@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { VersionDetail } from '@/components/models/version-detail';
 import { AppError } from '@/lib/errors';
+import { routeParam } from '@/lib/route-param';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getModelDetail } from '@/lib/server/registry/models';
@@ -14,7 +15,7 @@ type Props = { params: Promise<{ name: string; n: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
-  return { title: `${decodeURIComponent(p.name)} v${p.n}` };
+  return { title: `${routeParam(p.name)} v${p.n}` };
 }
 
 /** The origin the browser used, for copy-pasteable curl examples. */
@@ -27,7 +28,7 @@ async function requestOrigin(): Promise<string> {
 
 export default async function VersionPage({ params }: Props) {
   const p = await params;
-  const name = decodeURIComponent(p.name);
+  const name = routeParam(p.name);
   const n = Number(p.n);
   if (!Number.isInteger(n) || n < 1) notFound();
   const qc = serverQueryClient();

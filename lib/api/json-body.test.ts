@@ -1,0 +1,37 @@
+// Reading JSON bodies: a client that stops sending mid-body gets a 400, not a logged 500 (found by
+// the fuzz suite's raw-socket cases: Content-Length larger than the body, then a closed socket).
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors';
+import { parseJsonText, readBodyText } from './json-body';
+
+function aborted(): Request {
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.enqueue(new TextEncoder().encode('{"outcomes": ['));
+      c.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    },
+  });
+  return new Request('http://x/api/v1/outcomes', { method: 'POST', body, duplex: 'half' } as RequestInit);
+}
+
+describe('readBodyText', () => {
+  it('returns the body', async () => {
+    expect(await readBodyText(new Request('http://x', { method: 'POST', body: '{"a":1}' }))).toBe('{"a":1}');
+  });
+
+  it('turns an interrupted body into invalid_input (400) naming the body', async () => {
+    const err = await readBodyText(aborted()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).status).toBe(400);
+    expect((err as AppError).errors.map((e) => e.path)).toEqual(['body']);
+  });
+});
+
+describe('parseJsonText', () => {
+  it('parses 100 000 levels of nesting or refuses it with a 400, never a RangeError', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    let result: unknown;
+    try { result = parseJsonText(deep); } catch (err) { result = err; }
+    if (result instanceof Error) expect(result).toBeInstanceOf(AppError);
+  });
+});
