@@ -104,6 +104,7 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   let sent = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const details = new Map<string, Set<string>>();
+  const slowest: { ms: number; what: string }[] = [];
   await pool(CONCURRENCY, next, async (req) => {
     const out = await send(agent, target, req);
     if (req.route === 'repair') {
@@ -111,6 +112,8 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
       return;
     }
     sent++;
+    slowest.push({ ms: out.ms, what: `${out.status ?? out.error} ← ${describe(req).slice(0, 400)}` });
+    if (slowest.length > 40) { slowest.sort((a, b) => b.ms - a.ms); slowest.length = 20; }
     if (out.status !== null && out.status >= 400 && out.status < 500 && out.preview) {
       // A few answers per route and status, to see which checks stop the generated requests.
       const d = details.get(`${req.route} ${out.status}`) ?? new Set<string>();
@@ -161,6 +164,8 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   const fmt = (m: Map<string, number>) => [...m.entries()].sort().map(([k, v]) => `${k}×${v}`).join(' ');
   console.log(`[fuzz] seed ${SEED}: ${sent} requests in ${(fuzzMs / 1000).toFixed(1)} s (${(sent / (fuzzMs / 1000)).toFixed(0)}/s) · statuses ${fmt(statuses)} · V2 not-ready 503s ${notReady} · raw sockets: ${rawList.length} cases in ${(rawMs / 1000).toFixed(1)} s, ${fmt(rawStatuses)}`);
   const routeLines = [...perRoute.entries()].sort().map(([r, m]) => `${r}: ${[...m.entries()].map(([k, v]) => `${k}×${v}`).join(' ')}`);
+  slowest.sort((a, b) => b.ms - a.ms);
+  routeLines.push('', 'slowest requests:', ...slowest.slice(0, 10).map((x) => `${x.ms.toFixed(0)} ms: ${x.what}`));
   routeLines.push('', `repairs between chunks: ${repairs}`, '', 'sample 4xx details:', ...[...details.entries()].sort().map(([k, d]) => `${k}: ${[...d].join(' | ')}`));
   await testInfo.attach('fuzz-per-route.txt', { body: routeLines.join('\n'), contentType: 'text/plain' });
 
