@@ -1,14 +1,15 @@
 // Walks the app's route table (every app/api route file and the methods it exports, the fast-path
 // routes, every page) and proves nothing answers data or changes state without credentials.
 // Open by design: GET /api/health, /v2/health/live, /v2/health/ready and /v2 (liveness and server
-// metadata, no data), and the sign-in/setup endpoints (setup refuses once an account exists).
+// metadata, no data), the OpenAPI document, and the sign-in/setup endpoints (setup refuses once an
+// account exists).
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { servedModel } from './serving-helpers';
 
 const ROOT = join(__dirname, '..', '..');
-const OPEN = new Set(['GET /api/health', 'GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2', 'GET /api/v1/session', 'POST /api/v1/session', 'DELETE /api/v1/session', 'POST /api/v1/setup']);
+const OPEN = new Set(['GET /api/health', 'GET /api/v1/openapi.json', 'GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2', 'GET /api/v1/session', 'POST /api/v1/session', 'DELETE /api/v1/session', 'POST /api/v1/setup']);
 const FAST_PATH = [
   'POST /api/v1/models/[name]/predict', 'POST /api/v1/models/[name]/aliases/[alias]/predict', 'POST /api/v1/models/[name]/versions/[n]/predict',
   'GET /metrics', 'GET /v2', 'GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2/models/[name]', 'GET /v2/models/[name]/ready',
@@ -55,6 +56,26 @@ test('the route table is complete: every API route file and fast-path route is w
   expect(routes.length).toBeGreaterThanOrEqual(25);
   for (const r of ['GET /api/v1/models', 'POST /api/v1/keys', 'DELETE /api/v1/keys/[id]', 'PUT /api/v1/models/[name]/aliases/[alias]', 'POST /api/v1/outcomes']) expect(routes).toContain(r);
   expect(pages()).toEqual(expect.arrayContaining(['/', '/settings', '/models/new', '/models/[name]', '/login', '/setup']));
+});
+
+test('the OpenAPI document describes every route, with the scope it needs', async ({ playwright }) => {
+  const anon = await playwright.request.newContext({ baseURL: process.env.E2E_BASE_URL, extraHTTPHeaders: {} });
+  const doc = await (await anon.get('/api/v1/openapi.json')).json();
+  expect(doc.openapi).toBe('3.1.0');
+  const described = new Set(Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+  for (const route of [...apiRoutes(), ...FAST_PATH]) {
+    if (route.endsWith('[...path]')) continue;
+    const [method, pattern] = route.split(' ');
+    const path = pattern.replace(/\[(\w+)\]/g, '{$1}');
+    expect(described, `${route} is missing from openapi.json`).toContain(`${method} ${path}`);
+    const op = doc.paths[path][method.toLowerCase()];
+    expect(op.responses, route).toBeDefined();
+    if (OPEN.has(route)) expect(op.security, route).toEqual([]);
+    else expect(['read', 'predict', 'admin'], route).toContain(op['x-scope']);
+  }
+  // Bodies come from the validating schemas: the model creation body names its fields.
+  expect(Object.keys(doc.paths['/api/v1/models'].post.requestBody.content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['name', 'task', 'labels']));
+  await anon.dispose();
 });
 
 test('without credentials, no API route answers data or changes state (401), except the open ones', async ({ playwright, request }) => {
