@@ -27,9 +27,9 @@ const CHUNK = 250;
 
 // The route files and verbs this suite was written against: a walk that finds fewer means the
 // walk is broken (or routes were removed, which should be a deliberate edit here).
-const MIN_ROUTE_FILES = 17;
-const MIN_ROUTE_VERBS = 28;
-const MIN_PAGES = 5;
+const MIN_ROUTE_FILES = 23;
+const MIN_ROUTE_VERBS = 37;
+const MIN_PAGES = 8;
 
 test.describe.configure({ mode: 'serial' });
 
@@ -73,7 +73,7 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   const world = await buildWorld(request);
   const createNames = Array.from({ length: 8 }, () => uniqueName('fz-new'));
   const base = new URL(process.env.E2E_BASE_URL!);
-  const target: Target = { host: base.hostname, port: Number(base.port), authorization: authHeader(testInfo.project.use.extraHTTPHeaders) };
+  const target: Target = { host: base.hostname, port: Number(base.port), authorization: authHeader(testInfo.project.use.extraHTTPHeaders), cookie: world.cookie };
 
   const shallow = landingDirs(DATA_DIR, ROOT);
   const before = { repo: listing(ROOT), tmp: listing('/tmp', 3), marked: markedFiles(shallow, ['/tmp', ROOT, DATA_DIR]) };

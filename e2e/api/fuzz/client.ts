@@ -12,7 +12,7 @@ export interface Outcome {
   preview: string;
 }
 
-export interface Target { host: string; port: number; authorization: string | null }
+export interface Target { host: string; port: number; authorization: string | null; cookie: string | null }
 
 const MB = 1024 * 1024;
 
@@ -28,6 +28,8 @@ export function materialize(body: BodySpec | null): Buffer | null {
 function headersOf(req: FuzzRequest, target: Target, body: Buffer | null): Record<string, string> {
   const headers: Record<string, string> = { ...req.headers };
   if (req.auth === 'default' && target.authorization) headers.authorization = target.authorization;
+  // The admin's session for pages (a generated cookie header wins); never on sign-out, which would end it.
+  if (req.auth === 'default' && target.cookie && headers.cookie === undefined && req.route !== 'DELETE /api/v1/session') headers.cookie = target.cookie;
   if (req.auth === 'garbage' && req.garbageAuth !== undefined) headers.authorization = req.garbageAuth;
   if (body) headers['content-length'] = String(body.length);
   return headers;

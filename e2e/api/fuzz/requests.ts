@@ -51,6 +51,12 @@ function paramValue(kind: string, world: World, method: string, template: string
         { arbitrary: plain(hostile), weight: 3 },
       );
     case 'id':
+      if (template.includes('/keys/')) {
+        return fc.oneof(
+          { arbitrary: plain(fc.constantFrom(...world.keyIds.map(String), '0', '-1', '1e3', '2147483648', '9999')), weight: 6 },
+          { arbitrary: plain(hostile), weight: 3 },
+        );
+      }
       return fc.oneof(
         { arbitrary: plain(fc.constantFrom(...world.predictionIds)), weight: 6 },
         { arbitrary: plain(fc.string({ unit: fc.constantFrom(...ULID_ALPHABET), minLength: 26, maxLength: 30 })), weight: 3 },
@@ -114,9 +120,9 @@ const CONTENT_TYPES = [
 ];
 
 const extraHeaders: fc.Arbitrary<Record<string, string>> = fc.dictionary(
-  fc.constantFrom('accept', 'accept-encoding', 'content-encoding', 'host', 'origin', 'referer', 'cookie', 'range', 'if-none-match', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'user-agent', 'x-request-id', 'x-middleware-subrequest', 'rsc', 'next-action', 'next-router-state-tree'),
+  fc.constantFrom('accept', 'accept-encoding', 'sec-fetch-site', 'x-modeldock-remote', 'content-encoding', 'host', 'origin', 'referer', 'cookie', 'range', 'if-none-match', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'user-agent', 'x-request-id', 'x-middleware-subrequest', 'rsc', 'next-action', 'next-router-state-tree'),
   fc.oneof(
-    fc.constantFrom('*/*', 'application/json', 'text/html', 'gzip', 'deflate', 'br', 'identity', 'evil.example', '', 'a b', '[::1', 'x:99999', 'null', 'https://evil.example', 'bytes=0-10', 'bytes=-1', 'bytes=99999999-', '1', 'session=garbage', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware'),
+    fc.constantFrom('*/*', 'application/json', 'text/html', 'same-origin', 'cross-site', 'same-site', 'none', 'http://127.0.0.1', 'gzip', 'deflate', 'br', 'identity', 'evil.example', '', 'a b', '[::1', 'x:99999', 'null', 'https://evil.example', 'bytes=0-10', 'bytes=-1', 'bytes=99999999-', '1', 'session=garbage', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware'),
     hostileString.map(headerSafe),
   ),
   { maxKeys: 3 },

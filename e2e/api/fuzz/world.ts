@@ -31,6 +31,10 @@ export interface World {
   predictionIds: string[];
   clientIds: string[];
   fixtures: Record<string, Buffer>;
+  /** The admin's session cookie ("name=value"), for pages; null when the server has no admin password. */
+  cookie: string | null;
+  /** Ids of API keys created for the fuzzer (revoking them is harmless). */
+  keyIds: number[];
 }
 
 const FILES = ['regressor.onnx', 'logits-binary.onnx', 'skl-zipmap.onnx', 'skl-dataframe.onnx', 'skl-strings-nozipmap.onnx', 'external-data.onnx', 'unknown-op.onnx'];
@@ -137,5 +141,17 @@ export async function buildWorld(request: APIRequestContext): Promise<World> {
   await ok(request.post('/api/v1/models', { data: { name: sentinel, task: 'regression' } }), 201);
   await ok(request.post(`/api/v1/models/${sentinel}/versions`, { multipart: { file: onnxPart(fixtures['regressor.onnx']) } }), 201);
   await ok(request.put(`/api/v1/models/${sentinel}/aliases/production`, { data: { version: 1 } }), 200);
-  return { models, victims, sentinel, predictionIds, clientIds, fixtures };
+  // Pages need a signed-in browser: sign in as the admin and send its cookie with page requests.
+  let cookie: string | null = null;
+  if (process.env.E2E_ADMIN_PASSWORD) {
+    const login = await request.post('/api/v1/session', { data: { username: process.env.E2E_ADMIN_USER ?? 'admin', password: process.env.E2E_ADMIN_PASSWORD } });
+    expect(login.status(), await login.text()).toBe(204);
+    cookie = (login.headers()['set-cookie'] ?? '').split(';')[0] || null;
+  }
+  const keyIds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const res = await request.post('/api/v1/keys', { data: { name: uniqueName('fz-key'), scopes: ['read'] } });
+    if (res.status() === 201) keyIds.push(((await res.json()) as { api_key: { id: number } }).api_key.id);
+  }
+  return { models, victims, sentinel, predictionIds, clientIds, fixtures, cookie, keyIds };
 }
