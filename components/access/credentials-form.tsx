@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Field, Input } from '@/components/ui/field';
 import { ApiError } from '@/lib/query/api-client';
 import { accessApi } from '@/lib/query/access-client';
+import { safeNext } from '@/lib/safe-next';
 
 export function CredentialsForm({ mode, next }: { mode: 'login' | 'setup'; next?: string }) {
   const [error, setError] = useState<ApiError | null>(null);
@@ -13,7 +14,7 @@ export function CredentialsForm({ mode, next }: { mode: 'login' | 'setup'; next?
     mutationFn: ({ username, password }: { username: string; password: string }) =>
       mode === 'login' ? accessApi.login(username, password) : accessApi.setup(username, password),
     // A full navigation, so the server renders the next page with the new cookie.
-    onSuccess: () => { window.location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/'); },
+    onSuccess: () => { window.location.assign(safeNext(next)); },
     onError: (err) => setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err))),
   });
 
