@@ -73,7 +73,7 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   const world = await buildWorld(request);
   const createNames = Array.from({ length: 8 }, () => uniqueName('fz-new'));
   const base = new URL(process.env.E2E_BASE_URL!);
-  const target: Target = { host: base.hostname, port: Number(base.port), authorization: authHeader(testInfo.project.use.extraHTTPHeaders), cookie: world.cookie };
+  const target: Target = { host: base.hostname, port: Number(base.port), authorization: authHeader(testInfo.project.use.extraHTTPHeaders), cookie: world.cookie, localAddress: '127.0.0.2' };
 
   const shallow = landingDirs(DATA_DIR, ROOT);
   const before = { repo: listing(ROOT), tmp: listing('/tmp', 3), marked: markedFiles(shallow, ['/tmp', ROOT, DATA_DIR]) };

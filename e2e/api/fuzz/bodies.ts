@@ -215,7 +215,7 @@ export function validBody(key: string, world: World, model: FuzzModel | null, cr
       return fc.record({ name: text, scopes: fc.uniqueArray(fc.constantFrom('read', 'predict', 'admin'), { minLength: 1, maxLength: 3 }), rate_limit: fc.option(fc.double({ min: 0.1, max: 1000, noNaN: true }), { nil: null }) }, { requiredKeys: ['name', 'scopes'] });
     case 'POST /api/v1/session':
     case 'POST /api/v1/setup':
-      // Never the admin's password: the fuzzer must not sign anyone in or out by chance.
+      // Never the admin's password: the fuzzer must not sign anyone in by chance.
       return fc.record({ username: fc.constantFrom('admin', 'root', 'fz-user'), password: fc.string({ minLength: 1, maxLength: 40 }) });
     case 'POST /api/v1/models/[name]/predict':
     case 'POST /api/v1/models/[name]/aliases/[alias]/predict':

@@ -12,7 +12,17 @@ export interface Outcome {
   preview: string;
 }
 
-export interface Target { host: string; port: number; authorization: string | null; cookie: string | null }
+export interface Target {
+  host: string;
+  port: number;
+  authorization: string | null;
+  cookie: string | null;
+  /**
+   * The fuzzer's own source address: sign-in attempts are throttled per client address, and the
+   * fuzzer's would otherwise lock the other specs' sign-ins out (127.0.0.0/8 is all loopback).
+   */
+  localAddress?: string;
+}
 
 const MB = 1024 * 1024;
 
@@ -48,7 +58,7 @@ function once(agent: http.Agent, target: Target, req: FuzzRequest, timeoutMs: nu
     };
     let r: http.ClientRequest;
     try {
-      r = http.request({ host: target.host, port: target.port, method: req.method, path: req.path, headers: headersOf(req, target, body), agent, timeout: timeoutMs,
+      r = http.request({ host: target.host, port: target.port, localAddress: target.localAddress, method: req.method, path: req.path, headers: headersOf(req, target, body), agent, timeout: timeoutMs,
         // Next's redirects repeat a 10 000-character path in Location and Refresh: past node's 16 KB default.
         maxHeaderSize: 1024 * 1024 });
     } catch (err) {
