@@ -273,6 +273,16 @@ describe('decodeRequest: several [N, 1] inputs', () => {
 describe('decodeRequest: named tensors', () => {
   const IMG = spec('img', 'float32', ['N', 2, 2]);
 
+  it('refuses lists nested beyond any tensor rank with a 400, not a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    for (const body of [{ inputs: { img: deep } }, { inputs: { img: [[[1, 2], [3, 4]], deep] } }, { instances: [deep] }]) {
+      const err = refusal(body, { inputs: [IMG] });
+      expect(err.status).toBe(400);
+    }
+    expect(refusal({ inputs: { img: deep } }, { inputs: [IMG] }).message).toContain('at most 32 dimensions');
+  });
+
   it('a rank-3 input keeps its shape', () => {
     const out = decode({ inputs: { img: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] } }, { inputs: [IMG] });
     expect(out.feeds.img.dims).toEqual([2, 2, 2]);

@@ -175,12 +175,17 @@ function columnInputsFeeds(table: Table, specs: TensorSpec[]): Record<string, Te
   return feeds;
 }
 
+/** More dimensions than any model takes; the bound also keeps `walk`'s recursion shallow. */
+export const MAX_RANK = 32;
+
 /** Flattens a rectangular nested list; returns its shape. */
 export function flatten(value: unknown, path: string): { flat: unknown[]; shape: number[] } {
   const shape: number[] = [];
   let probe: unknown = value;
   while (Array.isArray(probe)) {
     shape.push(probe.length);
+    // 10 000 nested lists would overflow the stack below (found by the fuzz suite).
+    if (shape.length > MAX_RANK) throw new InputError(path, `is nested more than ${MAX_RANK} lists deep; a tensor has at most ${MAX_RANK} dimensions`);
     if (probe.length === 0) break;
     probe = probe[0];
   }
