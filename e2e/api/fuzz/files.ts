@@ -51,3 +51,11 @@ export function markedFiles(shallow: string[], deep: string[]): string[] {
   for (const d of deep) for (const p of listing(d, 6).keys()) if (p.slice(p.lastIndexOf('/') + 1).includes(MARK)) hits.push(p);
   return [...new Set(hits)].sort();
 }
+
+/** True when `path` lies in some Modeldock DATA_DIR (a folder holding modeldock.sqlite), e.g. another instance's under /tmp. */
+export function insideSomeDataDir(path: string, stopAt = '/'): boolean {
+  for (let d = dirname(path); d !== stopAt && dirname(d) !== d; d = dirname(d)) {
+    if (existsSync(join(d, 'modeldock.sqlite'))) return true;
+  }
+  return false;
+}
