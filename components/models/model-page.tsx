@@ -1,9 +1,10 @@
 'use client';
-// A model's page: header with aliases and rollback, upload, versions table, timeline.
+// A model's page: header with aliases and rollback, versions table, traffic, upload, timeline.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import { TrafficPanel } from '@/components/experiments/traffic-panel';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -75,6 +76,8 @@ export function ModelPage({ name }: { name: string }) {
           <div className="p-5"><EmptyState title="No versions yet">Upload an .onnx file below to create v1.</EmptyState></div>
         )}
       </Card>
+
+      {versions.length > 0 ? <TrafficPanel name={name} detail={data} /> : null}
 
       <Card>
         <CardHeader title="Upload a version" description="The file is checked by onnxruntime before anything is stored." />

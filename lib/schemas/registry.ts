@@ -120,7 +120,12 @@ export interface VersionDto {
 export interface ModelDetailDto {
   model: ModelDto;
   versions: VersionDto[];
+  /** alias → its version (the champion when the alias is split). */
   aliases: Record<string, number>;
+  /** alias → its weighted split, for split aliases only. */
+  splits: Record<string, { version: number; weight: number }[]>;
+  /** Versions that receive a copy of production traffic. */
+  shadows: number[];
 }
 
 export interface EventDto {
