@@ -31,7 +31,7 @@ export const ForestPlot = memo(function ForestPlot({ title, description, rows, f
   const rowHeight = Math.max(height, 56 + rows.length * 36);
   return (
     <ChartFrame title={title} description={description} height={rowHeight} empty={rows.length === 0 ? (empty ?? 'Nothing to draw.') : undefined} className={className}>
-      <ScatterChart responsive style={{ width: '100%', height: rowHeight }} margin={{ top: 8, right: 16, bottom: 0, left: 16 }} title={title}>
+      <ScatterChart responsive style={{ width: '100%', height: rowHeight }} margin={{ top: 8, right: 32, bottom: 0, left: 32 }} title={title}>
         <ReferenceArea x1={favourable === 'above' ? 0 : min} x2={favourable === 'above' ? max : 0} fill="#ecfdf5" fillOpacity={1} stroke="none" />
         <XAxis
           type="number"
@@ -42,6 +42,7 @@ export const ForestPlot = memo(function ForestPlot({ title, description, rows, f
           tick={{ fontSize: 11, fill: '#64748b' }}
           tickLine={false}
           axisLine={{ stroke: '#cbd5e1' }}
+          interval={0}
         />
         <YAxis type="number" dataKey="y" domain={[-0.75, rows.length - 0.25]} hide reversed />
         <ReferenceLine x={0} stroke="#475569" strokeWidth={1.5} />

@@ -127,7 +127,7 @@ function MetricOverTime({ data }: { data: CompareDto }) {
       series={series}
       unit={data.series.length > 0 && isHourly(data) ? 'hour' : 'day'}
       format={format}
-      tickFormat={data.metric === 'accuracy' ? (v) => `${Math.round(v * 100)} %` : format}
+      tickFormat={data.metric === 'accuracy' ? (v) => `${Math.round(v * 100)}%` : format}
       empty={`No labeled windows yet: ${metric.toLowerCase()} over time needs outcomes for both versions’ predictions.`}
     />
   );

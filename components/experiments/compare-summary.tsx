@@ -30,12 +30,7 @@ export function CompareVerdictBanner({ data, action }: { data: CompareDto; actio
             <span className={cn('text-lg font-semibold', t.title)} data-testid="verdict-headline">{v.headline}</span>
           </p>
           <p className="mt-1 text-sm text-slate-700" data-testid="verdict-detail">{v.detail}</p>
-          {data.test ? (
-            <p className="mt-1 text-xs text-slate-500">
-              {data.design === 'paired' ? 'Both versions scored the same requests (shadow), so the test is paired: ' : 'Each request went to one version (split), so the groups are independent: '}
-              the {TEST_INFO[data.test.name].title} {TEST_INFO[data.test.name].about}.
-            </p>
-          ) : null}
+          {data.test ? <p className="mt-1 text-xs text-slate-500">{TEST_INFO[data.test.name].about}</p> : null}
         </div>
         {action}
       </div>

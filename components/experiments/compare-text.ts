@@ -11,26 +11,27 @@ export const METRIC_NAMES: Record<Metric, string> = { accuracy: 'Accuracy', rmse
 /** Accuracy rises when better; RMSE falls. */
 export const higherIsBetter = (metric: Metric) => metric === 'accuracy';
 
+/** Each test's name, its statistic's symbol, and one sentence on what it looks at. */
 export const TEST_INFO: Record<TestName, { title: string; symbol: string; about: string }> = {
   two_proportion_z: {
     title: 'Two-proportion z-test',
     symbol: 'z',
-    about: 'compares the share of correct answers of two separate groups of requests (each version saw its own share of the split)',
+    about: 'Each request went to one version (a split), so the two groups are independent: the two-proportion z-test compares their shares of correct answers.',
   },
   mcnemar: {
     title: 'McNemar’s test',
     symbol: 'χ²',
-    about: 'looks only at the requests both versions scored where exactly one of them was right',
+    about: 'Both versions scored the same requests (a shadow), so the test is paired: McNemar’s test looks only at the requests where exactly one of the two was right.',
   },
   welch_t: {
     title: 'Welch’s t-test',
     symbol: 't',
-    about: 'compares the squared errors of two separate groups of requests, without assuming they vary alike',
+    about: 'Each request went to one version (a split), so the two groups are independent: Welch’s t-test compares their squared errors without assuming they vary alike.',
   },
   paired_t: {
     title: 'Paired t-test',
     symbol: 't',
-    about: 'compares the two versions’ squared errors request by request, on the same requests',
+    about: 'Both versions scored the same requests (a shadow), so the test is paired: it compares the two squared errors request by request.',
   },
 };
 

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import { formatShare, productionShares } from '@/components/experiments/traffic';
 import { TrafficPanel } from '@/components/experiments/traffic-panel';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -37,6 +38,7 @@ export function ModelPage({ name }: { name: string }) {
   if (!data) return null;
   const { model, versions, aliases } = data;
   const target = rollbackSource(events?.events ?? [], 'production', aliases.production);
+  const canary = (productionShares(data) ?? []).filter((e) => !e.champion).reduce((sum, e) => sum + e.share, 0);
 
   return (
     <div className="space-y-6">
@@ -56,6 +58,7 @@ export function ModelPage({ name }: { name: string }) {
           <div className="text-right text-sm" data-testid="production-alias">
             <div className="text-xs uppercase tracking-wide text-slate-500">production</div>
             <div className="text-lg font-semibold">{aliases.production ? `v${aliases.production}` : '—'}</div>
+            {canary > 0 ? <div className="text-xs text-sky-700">split · canary {formatShare(canary)}</div> : null}
           </div>
           <Button
             variant="secondary"
