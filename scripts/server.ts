@@ -9,7 +9,9 @@ import { closeHandle, getHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
+import { ensureEnvAdmin } from '../lib/server/access/accounts';
 import { handleFastPath } from '../lib/server/http/fast-path';
+import { guardPage } from '../lib/server/http/page-guard';
 import { serving } from '../lib/server/predictions/serving-state';
 
 /** The rollup processor runs in a worker thread with its own connection. */
@@ -40,13 +42,23 @@ async function main(): Promise<void> {
   migrateDatabase(env.DATA_DIR);
   const checkpointer = startCheckpointer(getHandle(env.DATA_DIR).sqlite);
   await prepareStore();
+  await ensureEnvAdmin();
   const app = next({ dev: false, dir: join(__dirname, '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   await warmProduction();
   const rollups = startRollups();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
+    // The peer's address, for sign-in throttling; a client-sent value is overwritten.
+    req.headers['x-modeldock-remote'] = req.socket.remoteAddress ?? 'unknown';
     if (handleFastPath(req, res)) return;
+    try {
+      if (guardPage(req, res)) return;
+    } catch (err) {
+      console.error('[modeldock] page guard failed', err);
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Modeldock cannot read its database');
+      return;
+    }
     handle(req, res).catch((err: unknown) => {
       console.error('[modeldock] request failed', err);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });

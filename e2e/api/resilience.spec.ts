@@ -120,7 +120,7 @@ const running = new Set<Server>();
 async function startServer(dataDir: string, port: number): Promise<Server> {
   const child = spawn('npx', ['tsx', 'scripts/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: process.env.E2E_ADMIN_KEY },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -184,9 +184,10 @@ test.afterAll(async () => {
 type Json = any;
 
 async function api(server: Server, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const init: RequestInit = { method };
+  const headers: Record<string, string> = { authorization: `Bearer ${process.env.E2E_ADMIN_KEY}` };
+  const init: RequestInit = { method, headers };
   if (body instanceof FormData) init.body = body;
-  else if (body !== undefined) { init.body = JSON.stringify(body); init.headers = { 'content-type': 'application/json' }; }
+  else if (body !== undefined) { init.body = JSON.stringify(body); headers['content-type'] = 'application/json'; }
   const res = await fetch(`${server.base}${path}`, init);
   const text = await res.text();
   let json: Json = null;
@@ -219,7 +220,7 @@ function postJson(agent: http.Agent, port: number, path: string, payload: unknow
   const data = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), authorization: `Bearer ${process.env.E2E_ADMIN_KEY}` } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -24,7 +24,7 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, p.code ?? 'internal', p.detail ?? `request failed with status ${status}`, p.errors ?? []);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
