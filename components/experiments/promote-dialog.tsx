@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { api } from '@/lib/query/api-client';
 import { trafficKeys } from '@/lib/query/keys';
+import { useSingleFlight } from '@/lib/query/single-flight';
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 import { isSplit } from './traffic';
 
@@ -45,6 +46,7 @@ export function PromoteDialog({ name, detail, version, open, onClose, onPromoted
       await Promise.all(trafficKeys(name).map((queryKey) => qc.invalidateQueries({ queryKey })));
     },
   });
+  const send = useSingleFlight(promote);
   return (
     <Dialog
       open={open}
@@ -53,7 +55,7 @@ export function PromoteDialog({ name, detail, version, open, onClose, onPromoted
       footer={
         <>
           <Button variant="secondary" onClick={onClose} disabled={promote.isPending}>Cancel</Button>
-          <Button disabled={promote.isPending} onClick={() => promote.mutate()}>
+          <Button disabled={promote.isPending} onClick={() => send()}>
             {promote.isPending ? 'Promoting…' : `Promote v${version}`}
           </Button>
         </>

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Select } from '@/components/ui/field';
 import { api } from '@/lib/query/api-client';
 import { modelQueries, trafficKeys } from '@/lib/query/keys';
+import { useSingleFlight } from '@/lib/query/single-flight';
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 import { liveVersions, MAX_SHADOWS, productionShares } from './traffic';
 
@@ -29,6 +30,7 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
     },
     onError: (err) => toast.error(err.message),
   });
+  const send = useSingleFlight(change);
   const busy = change.isPending;
 
   return (
@@ -54,7 +56,7 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
                   <button
                     type="button"
                     disabled={busy}
-                    onClick={() => change.mutate(shadows.filter((s) => s !== v))}
+                    onClick={() => send(shadows.filter((s) => s !== v))}
                     className="rounded-full px-2 py-0.5 text-xs font-medium text-violet-800 hover:bg-violet-100 disabled:cursor-not-allowed disabled:text-violet-300"
                     aria-label={`Stop shadowing with v${v}`}
                   >
@@ -76,7 +78,7 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
                     {candidates.map((v) => <option key={v} value={v}>v{v}</option>)}
                   </Select>
                 </div>
-                <Button type="button" variant="secondary" disabled={busy} onClick={() => change.mutate([...shadows, toAdd])}>
+                <Button type="button" variant="secondary" disabled={busy} onClick={() => send([...shadows, toAdd])}>
                   {busy ? 'Saving…' : 'Add shadow'}
                 </Button>
               </>
@@ -88,7 +90,7 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
               </p>
             )}
             {shadows.length > 1 ? (
-              <Button type="button" variant="ghost" disabled={busy} onClick={() => change.mutate([])}>Remove all</Button>
+              <Button type="button" variant="ghost" disabled={busy} onClick={() => send([])}>Remove all</Button>
             ) : null}
           </div>
 

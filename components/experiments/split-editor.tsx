@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Input, Select } from '@/components/ui/field';
 import { ApiError, api } from '@/lib/query/api-client';
 import { trafficKeys } from '@/lib/query/keys';
+import { useSingleFlight } from '@/lib/query/single-flight';
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 import { SplitBar } from './split-bar';
 import { checkSplit, formatShare, initialRows, liveVersions, MAX_SPLIT_VERSIONS, parseWeight, SHARE_COLORS, type SplitRow } from './traffic';
@@ -34,6 +35,7 @@ export function SplitEditor({ name, detail, onClose }: { name: string; detail: M
     onError: (err) => setServerError(err instanceof ApiError ? err : new ApiError(0, 'internal', String(err))),
   });
 
+  const send = useSingleFlight(save);
   const update = (next: SplitRow[]) => { setRows(next); setServerError(null); };
   const rowError = (i: number) => check.rows[i] ?? serverError?.forField(`versions[${i}].weight`) ?? serverError?.forField(`versions[${i}]`);
   // A server message no row claims is shown for the form (e.g. a version archived meanwhile).
@@ -43,7 +45,7 @@ export function SplitEditor({ name, detail, onClose }: { name: string; detail: M
     <form
       aria-label="Canary split"
       className="space-y-4 rounded-lg border border-slate-200 bg-slate-50/70 p-4"
-      onSubmit={(e) => { e.preventDefault(); if (check.ok && !save.isPending) save.mutate(); }}
+      onSubmit={(e) => { e.preventDefault(); if (check.ok) send(); }}
       noValidate
     >
       <div>

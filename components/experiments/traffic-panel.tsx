@@ -11,6 +11,7 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { Dialog } from '@/components/ui/dialog';
 import { api } from '@/lib/query/api-client';
 import { trafficKeys } from '@/lib/query/keys';
+import { useSingleFlight } from '@/lib/query/single-flight';
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 import { ShadowControl } from './shadow-control';
 import { SplitBar } from './split-bar';
@@ -104,6 +105,7 @@ function EndSplitDialog({ name, champion, others, open, onClose }: { name: strin
     },
     onError: (err) => toast.error(err.message),
   });
+  const send = useSingleFlight(end);
   const list = others.map((v) => `v${v}`).join(' and ');
   return (
     <Dialog
@@ -113,7 +115,7 @@ function EndSplitDialog({ name, champion, others, open, onClose }: { name: strin
       footer={
         <>
           <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button disabled={end.isPending} onClick={() => end.mutate()}>{end.isPending ? 'Ending…' : `End split, keep v${champion}`}</Button>
+          <Button disabled={end.isPending} onClick={() => send()}>{end.isPending ? 'Ending…' : `End split, keep v${champion}`}</Button>
         </>
       }
     >

@@ -31,10 +31,10 @@ function describe(e: EventDto): string {
       if (d.reason === 'rollback') return `${d.alias} rolled back: v${d.from} → v${d.to}`;
       return d.from ? `${d.alias}: v${d.from} → v${d.to}` : `${d.alias} → v${d.to}`;
     case 'alias_deleted': return `${d.alias} removed (was v${d.from})`;
-    case 'split_set': return `${d.alias ?? 'production'} split: ${splitText(d.versions)}${d.from ? ` (was ${splitText(d.from)})` : ''}`;
-    case 'split_ended': return `${d.alias ?? 'production'} split ended${typeof d.version === 'number' ? `: v${d.version} serves all` : ''}`;
+    case 'split_set': return `${d.alias} split: ${splitText(d.versions)}${Array.isArray(d.previous) ? ` (was ${splitText(d.previous)})` : ''}`;
+    case 'split_ended': return `${d.alias} split ended${typeof d.to === 'number' ? `: v${d.to} serves all` : ''}${Array.isArray(d.versions) ? ` (was ${splitText(d.versions)})` : ''}`;
     case 'shadow_set': return `Shadowing production: ${versionsText(d.versions)}`;
-    case 'shadow_ended': return `Shadowing ended${Array.isArray(d.versions) && d.versions.length > 0 ? ` (was ${versionsText(d.versions)})` : ''}`;
+    case 'shadow_ended': return `Shadowing ended${Array.isArray(d.from) && d.from.length > 0 ? ` (was ${versionsText(d.from)})` : ''}`;
     default: return e.kind;
   }
 }
