@@ -7,6 +7,8 @@ interface ServingMetrics {
   requests: Counter<'route' | 'model' | 'version' | 'status'>;
   latency: Histogram<'route' | 'model' | 'version'>;
   batchRows: Histogram<'model' | 'version'>;
+  shadowDropped: Counter<'model'>;
+  shadowFailed: Counter<'model' | 'version'>;
 }
 
 const KEY = Symbol.for('modeldock.metrics');
@@ -39,6 +41,18 @@ export function metrics(): ServingMetrics {
       help: 'Rows per prediction request',
       labelNames: ['model', 'version'],
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 10000],
+      registers: [registry],
+    }),
+    shadowDropped: new Counter({
+      name: 'modeldock_shadow_dropped_total',
+      help: 'Production requests not copied to shadow versions because the shadow queue was full (SHADOW_QUEUE_SIZE)',
+      labelNames: ['model'],
+      registers: [registry],
+    }),
+    shadowFailed: new Counter({
+      name: 'modeldock_shadow_failed_total',
+      help: 'Shadow runs that failed (session load, input the version cannot take); the answered request is unaffected',
+      labelNames: ['model', 'version'],
       registers: [registry],
     }),
   };

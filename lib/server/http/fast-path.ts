@@ -106,7 +106,7 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse): 
       const name = segment(route.model, 'name');
       const body = await readBody(req);
       if (route.kind === 'v2-infer') {
-        const answer = await v2Infer(name, route.version, body);
+        const answer = await v2Infer(name, route.version, body, req.headers['x-client-id']);
         observePrediction({ route: 'v2', model: name, version: answer.model_version, status: 200, seconds: (performance.now() - started) / 1000, rows: answer.parameters.prediction_ids.length });
         return send(res, 200, answer);
       }
@@ -114,7 +114,7 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse): 
       const target = route.version !== null
         ? { model: name, version: route.version }
         : { model: name, alias: alias === null ? 'production' : segment(alias, 'alias') };
-      const answer = await predict(target, body);
+      const answer = await predict(target, body, req.headers['x-client-id']);
       observePrediction({ route: 'rest', model: name, version: String(answer.model.version), status: 200, seconds: (performance.now() - started) / 1000, rows: answer.predictions.length });
       return send(res, 200, answer);
     }

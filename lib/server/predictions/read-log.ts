@@ -1,5 +1,5 @@
 // Reading the prediction log back as one record per predicted row (for the API and monitoring).
-import { findRequests, parsePredictionId, type LoggedRequest } from '../../../db/queries/predictions';
+import { findRequests, parsePredictionId, predictionId, type LoggedRequest } from '../../../db/queries/predictions';
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { AppError } from '../../errors';
 import type { LoggedPredictionDto } from '../../schemas/registry';
@@ -30,6 +30,7 @@ function rowOf(req: LoggedRequest, id: string, r: number): LoggedPredictionDto {
     ts: new Date(req.ts).toISOString(),
     client_id: req.clientIds ? (JSON.parse(req.clientIds) as string[])[r] : null,
     source: SOURCE_NAMES[req.source],
+    pair_id: req.pairId ? predictionId(req.pairId, r) : null,
     inputs: unpackInputRow(req.inputCodec, req.inputs, req.rows, r),
     input_encoding: ENCODINGS[req.inputCodec],
     prediction,
