@@ -94,14 +94,29 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
             ) : null}
           </div>
 
-          {shadows.length > 0 || (state && state.dropped > 0) ? (
-            <dl className="flex gap-6 text-xs text-slate-600" data-testid="shadow-queue">
-              <div><dt className="inline">Copies queued now </dt><dd className="inline font-medium tabular-nums text-slate-900">{state ? state.queued.toLocaleString('en-GB') : '…'}</dd></div>
-              <div><dt className="inline">Dropped under load </dt><dd className="inline font-medium tabular-nums text-slate-900">{state ? state.dropped.toLocaleString('en-GB') : '…'}</dd></div>
-            </dl>
+          {state && (shadows.length > 0 || state.queued > 0) ? (
+            <div className="space-y-1">
+              <dl className="flex flex-wrap gap-x-6 gap-y-1 text-xs text-slate-600" data-testid="shadow-queue" aria-label="Shadow copies since the server started">
+                <Counter label="Copies logged" value={state.logged} />
+                <Counter label="Waiting now" value={state.pending} />
+                <Counter label="Dropped under load" value={state.dropped} warn={state.dropped > 0} />
+                <Counter label="Failed" value={state.failed} warn={state.failed > 0} />
+              </dl>
+              {state.last_error ? <p className="text-xs text-red-600">Last failure: {state.last_error}</p> : null}
+              <p className="text-xs text-slate-400">Counted since the server started; the answered requests never wait for these copies.</p>
+            </div>
           ) : null}
         </>
       )}
     </section>
+  );
+}
+
+function Counter({ label, value, warn = false }: { label: string; value: number; warn?: boolean }) {
+  return (
+    <div>
+      <dt className="inline">{label} </dt>
+      <dd className={warn ? 'inline font-medium tabular-nums text-amber-700' : 'inline font-medium tabular-nums text-slate-900'}>{value.toLocaleString('en-GB')}</dd>
+    </div>
   );
 }

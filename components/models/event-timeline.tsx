@@ -18,6 +18,14 @@ function versionsText(versions: unknown): string {
   return Array.isArray(versions) ? versions.map((v) => `v${v}`).join(', ') : '';
 }
 
+/** Why versions left the shadow list, when the server says (e.g. one was promoted to production). */
+function left(d: Record<string, unknown>): string {
+  if (typeof d.reason !== 'string' || !Array.isArray(d.from)) return '';
+  const now = Array.isArray(d.versions) ? d.versions : [];
+  const gone = d.from.filter((v) => !now.includes(v));
+  return gone.length > 0 ? `; ${versionsText(gone)} ${d.reason}` : '';
+}
+
 function describe(e: EventDto): string {
   const d = e.detail as Record<string, unknown>;
   switch (e.kind) {
@@ -32,9 +40,9 @@ function describe(e: EventDto): string {
       return d.from ? `${d.alias}: v${d.from} → v${d.to}` : `${d.alias} → v${d.to}`;
     case 'alias_deleted': return `${d.alias} removed (was v${d.from})`;
     case 'split_set': return `${d.alias} split: ${splitText(d.versions)}${Array.isArray(d.previous) ? ` (was ${splitText(d.previous)})` : ''}`;
-    case 'split_ended': return `${d.alias} split ended${typeof d.to === 'number' ? `: v${d.to} serves all` : ''}${Array.isArray(d.versions) ? ` (was ${splitText(d.versions)})` : ''}`;
-    case 'shadow_set': return `Shadowing production: ${versionsText(d.versions)}`;
-    case 'shadow_ended': return `Shadowing ended${Array.isArray(d.from) && d.from.length > 0 ? ` (was ${versionsText(d.from)})` : ''}`;
+    case 'split_ended': return `${d.alias} split ended${typeof d.to === 'number' ? `: v${d.to} serves all` : ''}${Array.isArray(d.versions) ? ` (was ${splitText(d.versions)})` : ''}${typeof d.reason === 'string' ? `, ${d.reason}` : ''}`;
+    case 'shadow_set': return `Shadowing production: ${versionsText(d.versions)}${left(d)}`;
+    case 'shadow_ended': return `Shadowing ended${Array.isArray(d.from) && d.from.length > 0 ? ` (was ${versionsText(d.from)})` : ''}${left(d)}`;
     default: return e.kind;
   }
 }

@@ -72,7 +72,7 @@ export const api = {
   uploadVersion: upload,
   setAlias: (name: string, alias: string, input: SetAliasInput) => request<AliasMoveDto>('PUT', `${m(name)}/aliases/${alias}`, input),
   /** A weighted split of the alias; `setAlias` ends it. */
-  setSplit: (name: string, alias: string, versions: SplitEntry[]) => request<unknown>('PUT', `${m(name)}/aliases/${alias}`, { versions }),
+  setSplit: (name: string, alias: string, versions: SplitEntry[]) => request<AliasMoveDto>('PUT', `${m(name)}/aliases/${alias}`, { versions }),
   deleteAlias: (name: string, alias: string) => request<void>('DELETE', `${m(name)}/aliases/${alias}`),
   rollbackAlias: (name: string, alias: string) => request<AliasMoveDto>('POST', `${m(name)}/aliases/${alias}/rollback`),
   getEvents: (name: string) => request<EventListDto>('GET', `${m(name)}/events?limit=100`),
