@@ -44,7 +44,7 @@ export default defineConfig({
     // the other projects, when no other worker is uploading.
     { name: 'store', testDir: 'e2e/api', testMatch: 'rejected-uploads.spec.ts', dependencies: ['api', 'ui'], use: apiAuth },
     // Signs the browser in through the login page and saves the session for the UI specs.
-    { name: 'setup', testDir: 'e2e/setup', use: { browserName: 'chromium', launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] } } },
+    { name: 'setup', testDir: 'e2e/setup', testMatch: /.*\.setup\.ts$/, use: { browserName: 'chromium', launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] } } },
     {
       name: 'ui',
       testDir: 'e2e/ui',
