@@ -26,6 +26,25 @@ const fixtures: Record<string, Uint8Array> = {
     ],
     nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
   }),
+  // A challenger of logits-binary.onnx with the same inputs: logits = [x0 - x2, x2 - x0], so class 1
+  // iff x2 > x0 (the champion: iff x1 > x0). They agree exactly where x1 and x2 fall on the same side of x0.
+  'logits-binary-b.onnx': model({
+    producer: 'pytorch',
+    inputs: [valueInfo('input', DT.FLOAT, ['batch_size', 4])],
+    outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
+    initializers: [
+      floatTensor('W', [4, 2], [1, -1, 0, 0, -1, 1, 0, 0]),
+      floatTensor('B', [2], [0, 0]),
+    ],
+    nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
+  }),
+  // A challenger of regressor.onnx with the same input: y = x · [1, 2, 3] + 1.5 (one more than it).
+  'regressor-b.onnx': model({
+    inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
+    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+    initializers: [floatTensor('W', [3, 1], [1, 2, 3]), floatTensor('B', [1], [1.5])],
+    nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
+  }),
   // skl2onnx's default LogisticRegression export: int64 labels plus a ZipMap (sequence of maps).
   'skl-zipmap.onnx': model({
     producer: 'skl2onnx',
