@@ -20,7 +20,8 @@ export const TEST_INFO: Record<TestName, { title: string; symbol: string; about:
   },
   mcnemar: {
     title: 'McNemar’s test',
-    symbol: 'χ²',
+    // χ² with 25 or more discordant pairs, the smaller discordant count (exact binomial) below.
+    symbol: 'statistic',
     about: 'Both versions scored the same requests (a shadow), so the test is paired: McNemar’s test looks only at the requests where exactly one of the two was right.',
   },
   welch_t: {

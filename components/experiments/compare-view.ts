@@ -11,8 +11,9 @@ type Detail = Pick<ModelDetailDto, 'aliases' | 'splits' | 'shadows' | 'versions'
 
 /**
  * The view the URL asks for, or the default: a = the production champion (else the newest but
- * one version), b = the split's other version, else the first shadow, else the newest other
- * version; the last 30 days in day windows. Null when the model has fewer than two versions.
+ * one version), b = the split's other version, else the first shadow, else the champion, else the
+ * newest other version (never a itself); the last 30 days in day windows. Null when the model has
+ * fewer than two versions.
  */
 export function resolveCompareView(detail: Detail, sp: SearchParams): CompareView | null {
   const numbers = detail.versions.map((v) => v.number).sort((x, y) => y - x);
@@ -25,7 +26,8 @@ export function resolveCompareView(detail: Detail, sp: SearchParams): CompareVie
   };
   const a = asked('a') ?? detail.aliases.production ?? numbers[1];
   const challenger = currentChallenger(detail);
-  const b = asked('b') ?? (challenger !== null && challenger !== a ? challenger : numbers.find((n) => n !== a)!);
+  // Never the same version twice: the API refuses a = b.
+  const b = [asked('b'), challenger ?? undefined, detail.aliases.production, ...numbers].find((n) => n !== undefined && n !== a)!;
   return { a, b, days, bucket };
 }
 

@@ -74,6 +74,7 @@ describe('resolveCompareView', () => {
   it('takes the URL’s versions when they exist, and refuses hour windows beyond 30 days', () => {
     expect(resolveCompareView(detail, { a: '3', b: '1', days: '7', bucket: 'hour' })).toEqual({ a: 3, b: 1, days: 7, bucket: 'hour' });
     expect(resolveCompareView(detail, { a: '9', b: 'x', days: '90', bucket: 'hour' })).toEqual({ a: 2, b: 4, days: 90, bucket: 'day' });
+    expect(resolveCompareView(detail, { a: '4', b: '4' })).toEqual({ a: 4, b: 2, days: 30, bucket: 'day' });
     expect(compareSearch({ a: 3, b: 1, days: 7, bucket: 'hour' })).toBe('?a=3&b=1&days=7&bucket=hour');
   });
 

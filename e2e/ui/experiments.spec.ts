@@ -1,21 +1,29 @@
 // A canary experiment end to end: set a 70/30 split in the browser (validation, one request per
 // double click), send sticky traffic and outcomes through the API, read the comparison page against
-// the API's answer and our own tally, promote the challenger through its dialog, then shadow a
-// version and remove it.
+// the API's answer and our own tally, promote the challenger through its dialog; then shadow the old
+// champion, read the paired comparison (agreement, McNemar) the same way, and remove the shadow.
 import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../lib/random';
 import type { CompareDto, ShadowDto } from '../../lib/schemas/experiments';
 import type { EventListDto, ModelDetailDto } from '../../lib/schemas/registry';
-import { binaryRow, LABELS, other } from '../api/monitoring-helpers';
-import { predictOk, servedModel } from '../api/serving-helpers';
+import { binaryClass, binaryRow, LABELS, other } from '../api/monitoring-helpers';
+import { addVersion, predictOk, servedModel } from '../api/serving-helpers';
 import { ComparePageObject, TrafficPanelObject } from './pages/experiments-page';
 
 const SHOTS = join(__dirname, '..', '..', '.test-data', 'screenshots');
 const REQUESTS = 400;
-/** How often each version's answers turn out right, by construction of the outcomes we post. */
-const RIGHT = { 1: 0.7, 2: 0.9 } as Record<number, number>;
+const SHADOWED = 120;
+/**
+ * The world the outcomes come from: "yes" iff x2 > x0, one in ten flipped. The challenger
+ * (logits-binary-b.onnx) predicts exactly that rule; the champion (logits-binary.onnx, x1 > x0)
+ * agrees with it only where x1 and x2 fall on the same side of x0.
+ */
+function outcomeOf(x: number[], random: () => number): string {
+  const label = x[2] > x[0] ? 'yes' : 'no';
+  return random() < 0.1 ? other(label) : label;
+}
 
 function screenshots(page: Page, testInfo: TestInfo) {
   mkdirSync(SHOTS, { recursive: true });
@@ -40,7 +48,8 @@ const pValue = (p: number) => (p < 0.0001 ? '< 0.0001' : p.toFixed(4));
 test('split 70/30 in the browser, compare on real traffic, promote the challenger, shadow', async ({ page, request }, testInfo) => {
   test.setTimeout(120_000);
   const shot = screenshots(page, testInfo);
-  const name = await servedModel(request, { prefix: 'canary', task: 'binary_classification', file: 'logits-binary.onnx', labels: [...LABELS], versions: 2, production: 1 });
+  const name = await servedModel(request, { prefix: 'canary', task: 'binary_classification', file: 'logits-binary.onnx', labels: [...LABELS] });
+  expect(await addVersion(request, name, 'logits-binary-b.onnx')).toBe(2);
   const traffic = new TrafficPanelObject(page, name);
   await traffic.goto();
   await expect(traffic.summary).toHaveText('100 % v1');
@@ -83,12 +92,12 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
     answers.forEach((a, k) => {
       const v = a.model.version;
       expect([1, 2]).toContain(v);
-      const right = random() < RIGHT[v];
-      const predicted = String(a.predictions[0]);
-      outcomes.push({ model: name, id: batch[k].id, actual: right ? predicted : other(predicted) });
+      if (v === 1) expect(a.predictions[0]).toBe(binaryClass(batch[k].row));
+      const actual = outcomeOf(batch[k].row, random);
+      outcomes.push({ model: name, id: batch[k].id, actual });
       tally[v].served++;
       tally[v].labeled++;
-      if (right) tally[v].right++;
+      if (a.predictions[0] === actual) tally[v].right++;
     });
   }
   // 30 % of 400 has a standard deviation of 2.3 %; 20–40 % is over four of them either side.
@@ -178,8 +187,58 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   await expect.poll(async () => (await getJson<ShadowDto>(request, `/api/v1/models/${name}/shadow`)).versions).toEqual([1]);
   await expect(traffic.compareLink()).toHaveText('Compare v2 with v1 →');
   await shot('experiments-06-shadow');
+
+  // ---- Shadow traffic: v1 scores a copy of every request v2 answers; the comparison is paired ----
+  const paired = { agree: 0, rightA: 0, rightB: 0 };
+  const shadowOutcomes: { model: string; id: string; actual: string }[] = [];
+  for (let start = 0; start < SHADOWED; start += 20) {
+    const batch = Array.from({ length: 20 }, (_, k) => ({ id: `shadowed-${start + k}`, row: binaryRow(random) }));
+    const answers = await Promise.all(batch.map((b) => predictOk(request, name, { instances: [b.row], ids: [b.id] })));
+    answers.forEach((a, k) => {
+      expect(a.model.version).toBe(2);
+      const shadowAnswer = binaryClass(batch[k].row); // v1's answer, logged but never returned
+      const actual = outcomeOf(batch[k].row, random);
+      shadowOutcomes.push({ model: name, id: batch[k].id, actual });
+      if (a.predictions[0] === shadowAnswer) paired.agree++;
+      if (a.predictions[0] === actual) paired.rightA++;
+      if (shadowAnswer === actual) paired.rightB++;
+    });
+  }
+  const posted = await request.post('/api/v1/outcomes', { data: { outcomes: shadowOutcomes } });
+  expect(posted.status(), await posted.text()).toBe(200);
+  const pairedCompare = () => getJson<CompareDto>(request, `/api/v1/models/${name}/compare`, { a: 2, b: 1, from, bucket: 'day' });
+  // Shadow copies are scored off the request path: wait until every one is logged and labeled.
+  await expect.poll(async () => { const c = await pairedCompare(); return [c.design, c.agreement?.n, c.b.labeled]; }, { timeout: 30_000 })
+    .toEqual(['paired', SHADOWED, SHADOWED]);
+  const pairedApi = await pairedCompare();
+  expect(pairedApi.test!.name).toBe('mcnemar');
+  expect(pairedApi.agreement!.rate).toBeCloseTo(paired.agree / SHADOWED, 12);
+  expect(pairedApi.a.metric.value).toBeCloseTo(paired.rightA / SHADOWED, 12);
+  expect(pairedApi.b.metric.value).toBeCloseTo(paired.rightB / SHADOWED, 12);
+  const shadowState = await getJson<ShadowDto>(request, `/api/v1/models/${name}/shadow`);
+  expect(shadowState.logged).toBeGreaterThanOrEqual(SHADOWED);
+
+  await traffic.page.reload();
+  await expect(traffic.shadow.getByTestId('shadow-queue')).toContainText(`Copies logged ${count(shadowState.logged)}`);
+  await traffic.compareLink().click();
+  await cmp.expectLoaded();
+  await expect(cmp.figure('a', 'metric-value')).toHaveText(pct(pairedApi.a.metric.value!));
+  await expect(cmp.figure('b', 'metric-value')).toHaveText(pct(pairedApi.b.metric.value!));
+  await expect(cmp.figure('b', 'labeled')).toHaveText(count(SHADOWED));
+  await expect(cmp.side('b')).toContainText('shadow');
+  await expect(cmp.agreement.getByTestId('agreement-rate')).toHaveText(pct(pairedApi.agreement!.rate));
+  await expect(cmp.agreement.getByTestId('agreement-n')).toContainText(`of ${count(SHADOWED)} requests scored by both`);
+  const pd = pairedApi.difference!;
+  await expect(cmp.difference).toHaveText(`${pts(pd.value)} [${pts(pd.interval[0])}, ${pts(pd.interval[1])}]`);
+  await expect(cmp.headline).toHaveText(pairedApi.test!.significant
+    ? `v1 is ${pd.value > 0 ? 'better' : 'worse'} than v2 at the 5 % level`
+    : `No significant difference yet (n = ${count(SHADOWED)} labeled requests scored by both)`);
+  await expect(cmp.detail).toContainText(`McNemar’s test: statistic = ${pairedApi.test!.statistic.toFixed(2)}, p = ${pValue(pairedApi.test!.p_value)}`);
+  await shot('experiments-07-shadow-compare');
+
+  // ---- End the shadow from the Traffic panel ----
+  await traffic.goto();
   await traffic.shadow.getByRole('button', { name: 'Stop shadowing with v1' }).click();
   await expect(traffic.shadow).toContainText('No version shadows production.');
   await expect.poll(async () => (await getJson<ShadowDto>(request, `/api/v1/models/${name}/shadow`)).versions).toEqual([]);
 });
-

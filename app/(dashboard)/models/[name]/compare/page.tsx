@@ -7,8 +7,10 @@ import { ComparePage } from '@/components/experiments/compare-page';
 import { resolveCompareView } from '@/components/experiments/compare-view';
 import type { SearchParams } from '@/components/monitoring/view';
 import { AppError } from '@/lib/errors';
+import { compareQuery } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
+import { getCompare } from '@/lib/server/experiments/compare';
 import { getModelDetail } from '@/lib/server/registry/models';
 
 export const dynamic = 'force-dynamic';
@@ -27,6 +29,7 @@ export default async function CompareRoute({ params, searchParams }: Props) {
     const detail = await getModelDetail(name, { includeArchived: true });
     qc.setQueryData(keys.models.detail(name), detail);
     view = resolveCompareView(detail, await searchParams);
+    if (view) qc.setQueryData(keys.models.compare(name, view), await getCompare(name, compareQuery(view)));
   } catch (err) {
     if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
     throw err;
