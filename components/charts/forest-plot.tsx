@@ -2,7 +2,7 @@
 // A forest plot: estimates with their intervals on one axis around zero (no effect), with the
 // favourable side tinted, so whether an interval crosses zero reads at a glance.
 import { memo, useMemo } from 'react';
-import { ErrorBar, ReferenceArea, ReferenceLine, Scatter, ScatterChart, XAxis, YAxis } from 'recharts';
+import { ReferenceArea, ReferenceLine, Scatter, ScatterChart, XAxis, YAxis } from 'recharts';
 import { ChartFrame } from './chart-frame';
 import { niceScale } from './scale';
 
@@ -26,7 +26,7 @@ export const ForestPlot = memo(function ForestPlot({ title, description, rows, f
     const reach = Math.max(...rows.flatMap((r) => [Math.abs(r.lo), Math.abs(r.hi), Math.abs(r.value)]), 0) || 0.01;
     return niceScale([-reach, reach], 5);
   }, [rows]);
-  const data = rows.map((r, i) => ({ ...r, y: i, err: [r.value - r.lo, r.hi - r.value] as [number, number] }));
+  const data = rows.map((r, i) => ({ ...r, y: i }));
   const [min, max] = scale?.domain ?? [-1, 1];
   const rowHeight = Math.max(height, 56 + rows.length * 36);
   return (
@@ -46,11 +46,14 @@ export const ForestPlot = memo(function ForestPlot({ title, description, rows, f
         />
         <YAxis type="number" dataKey="y" domain={[-0.75, rows.length - 0.25]} hide reversed />
         <ReferenceLine x={0} stroke="#475569" strokeWidth={1.5} />
-        {data.map((d) => (
-          <Scatter key={d.label} data={[d]} fill={d.color} isAnimationActive={false} shape={<Diamond />}>
-            <ErrorBar dataKey="err" direction="x" width={10} strokeWidth={2.5} stroke={d.color} />
-          </Scatter>
-        ))}
+        {/* The interval as segments in data coordinates: a line from lo to hi and a cap at each end. */}
+        {data.flatMap((d) => [
+          <ReferenceLine key={`${d.label}-ci`} segment={[{ x: d.lo, y: d.y }, { x: d.hi, y: d.y }]} stroke={d.color} strokeWidth={2.5} />,
+          ...[d.lo, d.hi].map((x, k) => (
+            <ReferenceLine key={`${d.label}-cap-${k}`} segment={[{ x, y: d.y - 0.18 }, { x, y: d.y + 0.18 }]} stroke={d.color} strokeWidth={2.5} />
+          )),
+        ])}
+        {data.map((d) => <Scatter key={d.label} data={[d]} fill={d.color} isAnimationActive={false} shape={<Diamond />} />)}
       </ScatterChart>
       <div className="mt-1 flex justify-between px-4 text-xs text-slate-500" aria-hidden>
         <span>← {sides[0]}</span>

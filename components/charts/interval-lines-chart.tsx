@@ -1,7 +1,7 @@
 'use client';
 // Several series over time, each a line with its confidence band (e.g. two versions' accuracy).
 import { memo, useMemo } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, ErrorBar, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, TooltipBox, type LegendItem, type TooltipState } from './chart-frame';
 import { niceScale } from './scale';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
@@ -25,13 +25,16 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
   height?: number;
   empty: string;
 }) {
-  // recharts reads flat keys: `<key>` for the line and `<key>_band` ([lo, hi]) for the area.
-  const data = useMemo(() => rows.map((r): Flat => {
+  // recharts reads flat keys: `<key>` for the line, `<key>_band` ([lo, hi]) for the area, and
+  // `<key>_err` for a point with no neighbour, whose band would be invisible: it gets whiskers.
+  const data = useMemo(() => rows.map((r, i): Flat => {
     const flat: Flat = { x: r.x, row: r };
     for (const s of series) {
       const p = r.values[s.key];
+      const has = (j: number) => rows[j]?.values[s.key]?.y != null;
       flat[s.key] = p?.y ?? null;
       flat[`${s.key}_band`] = p && p.lo !== null && p.hi !== null ? [p.lo, p.hi] : null;
+      flat[`${s.key}_err`] = p && p.y !== null && p.lo !== null && p.hi !== null && !has(i - 1) && !has(i + 1) ? [p.y - p.lo, p.hi - p.y] : null;
     }
     return flat;
   }), [rows, series]);
@@ -44,7 +47,7 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
 
   return (
     <ChartFrame title={title} description={description} legend={legend} height={height} empty={hasData ? undefined : empty}>
-      <ComposedChart responsive style={{ width: '100%', height }} data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} title={title}>
+      <ComposedChart responsive style={{ width: '100%', height }} data={data} margin={{ top: 8, right: 28, bottom: 0, left: 0 }} title={title}>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
         <XAxis {...timeAxisProps(unit, rows.length)} />
         <YAxis {...VALUE_AXIS} domain={scale?.domain ?? [0, 1]} ticks={scale?.ticks} allowDataOverflow tickFormatter={(v: number) => (tickFormat ?? format)(v)} />
@@ -62,7 +65,9 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
             connectNulls={false}
             dot={rows.length <= 120 ? { r: 2.5, fill: s.color, strokeWidth: 0 } : false}
             activeDot={{ r: 4 }}
-          />
+          >
+            <ErrorBar dataKey={`${s.key}_err`} width={8} strokeWidth={1.5} stroke={s.color} direction="y" />
+          </Line>
         ))}
         <Tooltip content={({ active, payload }) => <BandTooltip active={active} payload={payload} series={series} unit={unit} format={format} />} isAnimationActive={false} />
       </ComposedChart>

@@ -14,7 +14,7 @@ import type { CompareDto } from '@/lib/schemas/experiments';
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 import { CompareControls } from './compare-controls';
 import { AgreementCard, CompareVerdictBanner, DifferenceCard, SIDE_COLORS, SideCard } from './compare-summary';
-import { formatValue, METRIC_NAMES } from './compare-text';
+import { compareVerdict, formatValue, METRIC_NAMES } from './compare-text';
 import { compareSearch } from './compare-view';
 import { PromoteDialog, type Promotion } from './promote-dialog';
 import { isSplit, roleOf } from './traffic';
@@ -83,6 +83,7 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
         data={data}
         action={
           <Button
+            variant={compareVerdict(data).tone === 'better' ? 'primary' : 'secondary'}
             onClick={() => setConfirm(true)}
             disabled={bIsProduction || bArchived}
             title={bIsProduction ? `v${b} already serves all of production` : bArchived ? `v${b} is archived: restore it first` : undefined}

@@ -61,7 +61,7 @@ export function SideCard({ side, which, metric, role }: { side: CompareSide; whi
       </div>
       <dl className="mt-4 grid grid-cols-2 gap-3 border-t border-slate-100 pt-3 text-sm">
         <Stat label="Labeled" testId="labeled" value={side.labeled.toLocaleString('en-GB')} />
-        <Stat label="Served" testId="count" value={side.count.toLocaleString('en-GB')} />
+        <Stat label={which === 'b' && role === 'shadow' ? 'Predictions (live and shadow)' : 'Predictions'} testId="count" value={side.count.toLocaleString('en-GB')} />
       </dl>
       <dl className="mt-3 grid grid-cols-3 gap-3 text-sm">
         {(['p50', 'p95', 'p99'] as const).map((q) => (

@@ -19,6 +19,7 @@ describe('compareVerdict', () => {
     expect(v.tone).toBe('better');
     expect(v.headline).toBe('v4 is better than v3 at the 5 % level');
     expect(v.detail).toContain('Two-proportion z-test: z = 2.31, p = 0.0209');
+    expect(compareVerdict(dto({ test: { name: 'two_proportion_z', statistic: 5.2, p_value: 2e-7, significant: true } })).detail).toContain('z = 5.20, p < 0.0001');
   });
 
   it('reads RMSE the other way round: a lower error is better', () => {

@@ -46,8 +46,9 @@ export function formatDifference(metric: Metric, v: number): string {
   return metric === 'accuracy' ? `${sign}${Math.abs(v * 100).toFixed(1)} pts` : `${sign}${formatMetric(Math.abs(v))}`;
 }
 
+/** "p = 0.0213", or "p < 0.0001" where four decimals would print zero. */
 export function formatP(p: number): string {
-  return p < 0.0001 ? '< 0.0001' : p.toFixed(4);
+  return p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`;
 }
 
 export function formatStatistic(v: number): string {
@@ -77,7 +78,7 @@ export function compareVerdict(dto: CompareDto): CompareVerdict {
     ? `n = ${b.labeled.toLocaleString('en-GB')} labeled requests scored by both`
     : `n = ${a.labeled.toLocaleString('en-GB')} for ${va}, ${b.labeled.toLocaleString('en-GB')} for ${vb}`;
   const info = TEST_INFO[dto.test.name];
-  const stat = `${info.title}: ${info.symbol} = ${formatStatistic(dto.test.statistic)}, p = ${formatP(dto.test.p_value)}`;
+  const stat = `${info.title}: ${info.symbol} = ${formatStatistic(dto.test.statistic)}, ${formatP(dto.test.p_value)}`;
   if (!dto.test.significant) {
     return { tone: 'none', headline: `No significant difference yet (${n})`, detail: `${stat}. The 95 % interval of the difference still includes zero; more labeled traffic narrows it.` };
   }

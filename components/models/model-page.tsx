@@ -38,7 +38,12 @@ export function ModelPage({ name }: { name: string }) {
   if (!data) return null;
   const { model, versions, aliases } = data;
   const target = rollbackSource(events?.events ?? [], 'production', aliases.production);
-  const canary = (productionShares(data) ?? []).filter((e) => !e.champion).reduce((sum, e) => sum + e.share, 0);
+  const shares = productionShares(data) ?? [];
+  const canary = shares.filter((e) => !e.champion).reduce((sum, e) => sum + e.share, 0);
+  const experiments: Record<number, string> = Object.fromEntries([
+    ...data.shadows.map((v) => [v, 'shadow']),
+    ...shares.filter((e) => !e.champion).map((e) => [e.version, `canary ${formatShare(e.share)}`]),
+  ]);
 
   return (
     <div className="space-y-6">
@@ -74,7 +79,7 @@ export function ModelPage({ name }: { name: string }) {
       <Card>
         <CardHeader title="Versions" description={Object.keys(aliases).length > 0 ? Object.entries(aliases).map(([a, v]) => `${a} → v${v}`).join(' · ') : 'No aliases yet: promote a version to serve it.'} />
         {versions.length > 0 ? (
-          <div className="overflow-x-auto"><VersionsTable name={name} versions={versions} aliases={aliases} /></div>
+          <div className="overflow-x-auto"><VersionsTable name={name} versions={versions} aliases={aliases} experiments={experiments} splitAliases={Object.keys(data.splits)} /></div>
         ) : (
           <div className="p-5"><EmptyState title="No versions yet">Upload an .onnx file below to create v1.</EmptyState></div>
         )}

@@ -43,7 +43,7 @@ async function getJson<T>(request: APIRequestContext, path: string, params?: Rec
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const pts = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v * 100).toFixed(1)} pts`;
 const count = (n: number) => n.toLocaleString('en-GB');
-const pValue = (p: number) => (p < 0.0001 ? '< 0.0001' : p.toFixed(4));
+const pValue = (p: number) => (p < 0.0001 ? 'p < 0.0001' : `p = ${p.toFixed(4)}`);
 
 test('split 70/30 in the browser, compare on real traffic, promote the challenger, shadow', async ({ page, request }, testInfo) => {
   test.setTimeout(120_000);
@@ -153,7 +153,7 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   await expect(cmp.headline).toHaveText(api.test!.significant
     ? `v2 is ${better ? 'better' : 'worse'} than v1 at the 5 % level`
     : `No significant difference yet (n = ${count(api.a.labeled)} for v1, ${count(api.b.labeled)} for v2)`);
-  await expect(cmp.detail).toContainText(`Two-proportion z-test: z = ${api.test!.statistic.toFixed(2)}, p = ${pValue(api.test!.p_value)}`);
+  await expect(cmp.detail).toContainText(`Two-proportion z-test: z = ${api.test!.statistic.toFixed(2)}, ${pValue(api.test!.p_value)}`);
   await expect(cmp.agreement).toContainText('Measured when both versions score the same requests');
   await expect(cmp.chart('Difference').getByRole('application')).toBeVisible();
   await expect(cmp.chart('Accuracy over time').getByRole('application')).toBeVisible();
@@ -233,7 +233,7 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   await expect(cmp.headline).toHaveText(pairedApi.test!.significant
     ? `v1 is ${pd.value > 0 ? 'better' : 'worse'} than v2 at the 5 % level`
     : `No significant difference yet (n = ${count(SHADOWED)} labeled requests scored by both)`);
-  await expect(cmp.detail).toContainText(`McNemar’s test: statistic = ${pairedApi.test!.statistic.toFixed(2)}, p = ${pValue(pairedApi.test!.p_value)}`);
+  await expect(cmp.detail).toContainText(`McNemar’s test: statistic = ${pairedApi.test!.statistic.toFixed(2)}, ${pValue(pairedApi.test!.p_value)}`);
   await shot('experiments-07-shadow-compare');
 
   // ---- End the shadow from the Traffic panel ----
