@@ -56,7 +56,7 @@ export function SplitEditor({ name, detail, onClose }: { name: string; detail: M
         </p>
       </div>
 
-      <table className="w-full text-sm">
+      <table className="w-full max-w-2xl text-sm">
         <thead className="text-left text-xs uppercase tracking-wide text-slate-500">
           <tr>
             <th className="py-1.5 pr-3 font-medium">Version</th>

@@ -1,8 +1,9 @@
 // A canary experiment end to end: set a 70/30 split in the browser (validation, one request per
 // double click), send sticky traffic and outcomes through the API, read the comparison page against
 // the API's answer and our own tally, promote the challenger through its dialog; then shadow the old
-// champion, read the paired comparison (agreement, McNemar) the same way, and remove the shadow.
-import { expect, test, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+// champion, read the paired comparison (agreement, McNemar) the same way, and remove the shadow;
+// last, end a split through its confirmation dialog.
+import { expect, test, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '../../lib/random';
@@ -27,9 +28,10 @@ function outcomeOf(x: number[], random: () => number): string {
 
 function screenshots(page: Page, testInfo: TestInfo) {
   mkdirSync(SHOTS, { recursive: true });
-  return async (label: string) => {
+  /** The whole page, or only `part` of it. */
+  return async (label: string, part?: Locator) => {
     const path = join(SHOTS, `${label}.png`);
-    await page.screenshot({ path, fullPage: true });
+    await (part ? part.screenshot({ path }) : page.screenshot({ path, fullPage: true }));
     await testInfo.attach(label, { path, contentType: 'image/png' });
   };
 }
@@ -81,6 +83,7 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   expect(events.events.filter((e) => e.kind === 'split_set')).toHaveLength(1);
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('production split: v1 70 % · v2 30 %');
   await shot('experiments-02-split-set');
+  await shot('experiments-02-traffic-panel', traffic.panel);
 
   // ---- Traffic with client ids, and outcomes for it ----
   const random = seededRandom(20260606);
@@ -241,4 +244,18 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   await traffic.shadow.getByRole('button', { name: 'Stop shadowing with v1' }).click();
   await expect(traffic.shadow).toContainText('No version shadows production.');
   await expect.poll(async () => (await getJson<ShadowDto>(request, `/api/v1/models/${name}/shadow`)).versions).toEqual([]);
+
+  // ---- A split set through the API is ended from the panel, keeping the champion ----
+  const put = await request.put(`/api/v1/models/${name}/aliases/production`, { data: { versions: [{ version: 2, weight: 1 }, { version: 1, weight: 1 }] } });
+  expect(put.status(), await put.text()).toBe(200);
+  await traffic.goto();
+  await expect(traffic.summary).toHaveText('50 % v2 · 50 % v1');
+  await traffic.panel.getByRole('button', { name: 'End split' }).click();
+  const end = page.getByRole('dialog', { name: 'End the split?' });
+  await expect(end).toContainText('The champion v2 serves every production request');
+  await end.getByRole('button', { name: 'End split, keep v2' }).click();
+  await expect(end).toBeHidden();
+  await expect(traffic.summary).toHaveText('100 % v2');
+  const ended = await getJson<ModelDetailDto>(request, `/api/v1/models/${name}`);
+  expect([ended.aliases.production, ended.splits.production]).toEqual([2, undefined]);
 });
