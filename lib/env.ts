@@ -17,6 +17,8 @@ const envSchema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(0).default(64),
   // How often the rollup worker folds new predictions into the monitoring rollups.
   ROLLUP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  // On SIGTERM/SIGINT: how long in-flight requests may take to finish before the server exits anyway (code 1).
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   MODELDOCK_ADMIN_KEY: z.string().min(16).optional(),
 });
 
