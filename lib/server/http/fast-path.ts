@@ -3,7 +3,7 @@
 // for a prediction). Everything else is handed to Next.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemBody, toAppError } from '../../api/problem';
-import { checkJsonContentType, parseJsonText, tooLarge } from '../../api/json-body';
+import { checkContentEncoding, checkJsonContentType, parseJsonText, tooLarge } from '../../api/json-body';
 import { AppError } from '../../errors';
 import { env } from '../../env';
 import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../../schemas/names';
@@ -52,6 +52,7 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
 
 function readBody(req: IncomingMessage): Promise<unknown> {
   checkJsonContentType(req.headers['content-type']);
+  checkContentEncoding(req.headers['content-encoding']);
   const limit = env.MAX_BODY_MB * 1024 * 1024;
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     req.resume();
