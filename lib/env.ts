@@ -17,6 +17,10 @@ const envSchema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(0).default(64),
   // How often the rollup worker folds new predictions into the monitoring rollups.
   ROLLUP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  // Production requests waiting to be copied to shadow versions; beyond it copies are dropped (and counted).
+  SHADOW_QUEUE_SIZE: z.coerce.number().int().min(0).default(1000),
+  // On SIGTERM/SIGINT: how long in-flight requests may take to finish before the server exits anyway (code 1).
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   MODELDOCK_ADMIN_KEY: z.string().min(16).optional(),
   // Creates the admin account at start when none exists (else the browser shows a setup page).
   MODELDOCK_ADMIN_USER: z.string().min(1).default('admin'),

@@ -26,6 +26,25 @@ const fixtures: Record<string, Uint8Array> = {
     ],
     nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
   }),
+  // A challenger of logits-binary.onnx with the same inputs: logits = [x0 - x2, x2 - x0], so class 1
+  // iff x2 > x0 (the champion: iff x1 > x0). They agree exactly where x1 and x2 fall on the same side of x0.
+  'logits-binary-b.onnx': model({
+    producer: 'pytorch',
+    inputs: [valueInfo('input', DT.FLOAT, ['batch_size', 4])],
+    outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
+    initializers: [
+      floatTensor('W', [4, 2], [1, -1, 0, 0, -1, 1, 0, 0]),
+      floatTensor('B', [2], [0, 0]),
+    ],
+    nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
+  }),
+  // A challenger of regressor.onnx with the same input: y = x · [1, 2, 3] + 1.5 (one more than it).
+  'regressor-b.onnx': model({
+    inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
+    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+    initializers: [floatTensor('W', [3, 1], [1, 2, 3]), floatTensor('B', [1], [1.5])],
+    nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
+  }),
   // skl2onnx's default LogisticRegression export: int64 labels plus a ZipMap (sequence of maps).
   'skl-zipmap.onnx': model({
     producer: 'skl2onnx',
@@ -90,6 +109,29 @@ const fixtures: Record<string, Uint8Array> = {
       name: 'W', dims: [2, 2], dataType: DT.FLOAT, dataLocation: 1,
       externalData: [{ key: 'location', value: '../../../../etc/passwd' }, { key: 'offset', value: '0' }],
     }],
+    nodes: [node('MatMul', ['x', 'W'], ['y'])],
+  }),
+  // Fails at inference time for some inputs: y = table[trunc(x)] with a 10-row table, so x in
+  // [-10, 10) answers 10·x (negative x counts from the end) and x ≥ 10 is an index out of range.
+  'gather-lookup.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 1])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 1])],
+    initializers: [
+      floatTensor('table', [10, 1], [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]),
+      { name: 'flat', dims: [1], dataType: DT.INT64, int64Data: [-1] },
+    ],
+    nodes: [
+      node('Cast', ['x'], ['xi'], { to: DT.INT64 }),
+      node('Reshape', ['xi', 'flat'], ['idx']),
+      node('Gather', ['table', 'idx'], ['y'], { axis: 0 }),
+    ],
+  }),
+  // An initializer that declares 10^5 × 10^5 floats (40 GB) and holds none: refused by the scan
+  // before onnxruntime would size a buffer from its dims.
+  'phantom-initializer.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 100000])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 100000])],
+    initializers: [{ name: 'W', dims: [100000, 100000], dataType: DT.FLOAT }],
     nodes: [node('MatMul', ['x', 'W'], ['y'])],
   }),
 };

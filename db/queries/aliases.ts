@@ -5,6 +5,7 @@ import type { Db } from '../client';
 import { bumpRegistryGeneration } from '../generation';
 import { aliases, modelVersions } from '../schema';
 import { recordEvent } from './events';
+import { dropShadowIn, endSplitIn } from './experiments';
 
 export interface AliasTarget { name: string; versionId: number; number: number }
 
@@ -26,7 +27,7 @@ export async function findAlias(db: Db, q: { modelId: number; alias: string }): 
     .get();
 }
 
-/** Points the alias at a version; returns the number it pointed at before (null if new). */
+/** Points the alias at one version, ending any split of it; returns the number it pointed at before (null if new). */
 export async function moveAlias(
   db: Db,
   m: { modelId: number; alias: string; versionId: number; versionNumber: number; actor: string; reason?: string },
@@ -44,6 +45,7 @@ export async function moveAlias(
     if (!target) throw new AppError('not_found', `version: ${m.versionNumber} does not exist`);
     if (target.archivedAt !== null) throw new AppError('conflict', `version: ${m.versionNumber} is archived and cannot receive an alias`, [{ path: 'version', message: 'is archived' }]);
     const from = current?.number ?? null;
+    endSplitIn(tx, { modelId: m.modelId, alias: m.alias, from, to: m.versionNumber, actor: m.actor, reason: m.reason, ts: now });
     if (from === m.versionNumber) return { from, to: m.versionNumber };
     tx.insert(aliases)
       .values({ modelId: m.modelId, name: m.alias, versionId: m.versionId, updatedAt: now, updatedBy: m.actor })
@@ -52,6 +54,7 @@ export async function moveAlias(
     const detail: Record<string, unknown> = { alias: m.alias, from, to: m.versionNumber };
     if (m.reason) detail.reason = m.reason;
     recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail, ts: now });
+    if (m.alias === 'production') dropShadowIn(tx, { modelId: m.modelId, versionId: m.versionId, actor: m.actor, ts: now });
     return { from, to: m.versionNumber };
   }, { behavior: 'immediate' });
   } finally {
@@ -70,6 +73,7 @@ export async function removeAlias(db: Db, r: { modelId: number; alias: string; a
       .where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias)))
       .get();
     if (!current) return null;
+    endSplitIn(tx, { modelId: r.modelId, alias: r.alias, from: current.number, to: null, actor: r.actor, reason: 'alias deleted', ts: Date.now() });
     tx.delete(aliases).where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias))).run();
     recordEvent(tx, { modelId: r.modelId, kind: 'alias_deleted', actor: r.actor, detail: { alias: r.alias, from: current.number } });
     return current.number;

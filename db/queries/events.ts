@@ -35,3 +35,14 @@ export async function listAliasMoves(db: Db, q: { modelId: number; alias: string
     .limit(q.limit)
     .all();
 }
+
+/** The alias's latest split_set event (where a rollback of the split returns to). */
+export async function latestSplitSet(db: Db, q: { modelId: number; alias: string }): Promise<EventRow | undefined> {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.modelId, q.modelId), eq(events.kind, 'split_set'), sql`json_extract(${events.detail}, '$.alias') = ${q.alias}`))
+    .orderBy(desc(events.id))
+    .limit(1)
+    .get();
+}

@@ -5,12 +5,20 @@ import type { LabeledStats } from '../schema';
 export interface LoggedRequestForOutcome {
   model_id: number; version_id: number; ts: number; rows: number;
   labels: string | null; output_values: Buffer | null; probabilities: Buffer | null; classes: string | null;
+  source: number; alias: string | null;
 }
+/** A shadow request paired with an answered one. */
+export interface PairedRequestForOutcome extends LoggedRequestForOutcome { id: string }
 export interface VersionForOutcome { task: string; labels: string | null; output: string | null; signature: string; model_name: string }
 export interface StoredOutcome { actual_label: string | null; actual_value: number | null; ts: number }
 
 export function prepareOutcomeStatements(sqlite: Database.Database) {
-  const request = sqlite.prepare('SELECT model_id, version_id, ts, rows, labels, output_values, probabilities, classes FROM prediction_requests WHERE id = ?');
+  const columns = 'model_id, version_id, ts, rows, labels, output_values, probabilities, classes, source, alias';
+  const request = sqlite.prepare(`SELECT ${columns} FROM prediction_requests WHERE id = ?`);
+  // Shadow copies of an answered request (prediction_requests_pair_id_idx), and whether any exist at all.
+  const pairs = sqlite.prepare(`SELECT id, ${columns} FROM prediction_requests WHERE pair_id = ?`);
+  const anyPairs = sqlite.prepare('SELECT 1 FROM prediction_requests WHERE pair_id IS NOT NULL LIMIT 1').pluck();
+  const requestOutcomes = sqlite.prepare('SELECT prediction_id, actual_label, actual_value, ts FROM outcomes WHERE prediction_id > ? AND prediction_id < ?');
   const version = sqlite.prepare('SELECT m.task, m.labels, m.name AS model_name, v.output, v.signature FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?');
   const model = sqlite.prepare('SELECT id FROM models WHERE name = ?').pluck();
   const key = sqlite.prepare('SELECT prediction_id FROM prediction_keys WHERE model_id = ? AND client_id = ?').pluck();
@@ -23,6 +31,11 @@ export function prepareOutcomeStatements(sqlite: Database.Database) {
   const saveLabeledHour = sqlite.prepare('INSERT OR REPLACE INTO rollup_labeled_hours (version_id, hour, labeled, stats) VALUES (?, ?, ?, ?)');
   return {
     request: (id: string) => request.get(id) as LoggedRequestForOutcome | undefined,
+    pairs: (requestId: string) => pairs.all(requestId) as PairedRequestForOutcome[],
+    anyPairs: () => anyPairs.get() !== undefined,
+    /** The outcomes of one request's rows (prediction ids are the request id plus 3 characters). */
+    requestOutcomes: (requestId: string) =>
+      requestOutcomes.all(requestId, `${requestId}~`) as (StoredOutcome & { prediction_id: string })[],
     version: (id: number) => version.get(id) as VersionForOutcome | undefined,
     modelId: (name: string) => model.get(name) as number | undefined,
     predictionIdForKey: (modelId: number, clientId: string) => key.get(modelId, clientId) as string | undefined,

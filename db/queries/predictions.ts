@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { modelVersions, models, predictionRequests, type PredictionRequestRow } from '../schema';
+import { modelVersions, models, outcomes, PREDICTION_SOURCES, predictionRequests, type PredictionRequestRow } from '../schema';
 
 export interface PredictionRecord {
   id: string;
@@ -21,21 +21,27 @@ export interface PredictionRecord {
   clientIds: string[] | null;
   latencyUs: number;
   source: number;
+  /** Shadow records: the id of the answered request they copy. */
+  pairId?: string | null;
 }
 
-/** Returns a function that writes a batch of request records (and their client keys) in one transaction. */
+/**
+ * Returns a function that writes a batch of request records (and their client keys) in one
+ * transaction. Shadow records keep their client ids but never take the keys: outcomes by client
+ * id must find the answered prediction.
+ */
 export function preparePredictionInsert(sqlite: Database.Database): (records: PredictionRecord[]) => void {
   // Positional parameters: binding by name costs a lookup per column.
   const insert = sqlite.prepare(
-    `INSERT INTO prediction_requests (id, model_id, version_id, alias, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, latency_us, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO prediction_requests (id, model_id, version_id, alias, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, latency_us, source, pair_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const key = sqlite.prepare('INSERT OR REPLACE INTO prediction_keys (model_id, client_id, prediction_id) VALUES (?, ?, ?)');
   return sqlite.transaction((records: PredictionRecord[]) => {
     for (const r of records) {
       insert.run(r.id, r.modelId, r.versionId, r.alias, r.ts, r.rows, r.inputCodec, r.inputs, r.labels, r.outputValues,
-        r.probabilities, r.classes, r.clientIds ? JSON.stringify(r.clientIds) : null, r.latencyUs, r.source);
-      if (r.clientIds) r.clientIds.forEach((c, i) => key.run(r.modelId, c, predictionId(r.id, i)));
+        r.probabilities, r.classes, r.clientIds ? JSON.stringify(r.clientIds) : null, r.latencyUs, r.source, r.pairId ?? null);
+      if (r.clientIds && r.source !== PREDICTION_SOURCES.shadow) r.clientIds.forEach((c, i) => key.run(r.modelId, c, predictionId(r.id, i)));
     }
   });
 }
@@ -79,6 +85,11 @@ export interface ServingLookups {
   model(name: string): { id: number } | undefined;
   byAlias(name: string, alias: string): ServingRow | undefined;
   byNumber(name: string, number: number): ServingRow | undefined;
+  byVersionId(versionId: number): ServingRow | undefined;
+  /** The alias's weighted split (empty when it has none), in the order it was given. */
+  split(modelId: number, alias: string): { version_id: number; weight: number }[];
+  /** Version ids shadowing the model's production traffic. */
+  shadows(modelId: number): number[];
   versionNumbers(modelId: number): number[];
   productionShas(): string[];
 }
@@ -92,14 +103,21 @@ export function prepareServingLookups(sqlite: Database.Database): ServingLookups
   const byNumber = sqlite.prepare(
     `SELECT ${COLUMNS} FROM models m JOIN model_versions v ON v.model_id = m.id WHERE m.name = ? AND v.number = ?`,
   );
+  const byVersionId = sqlite.prepare(`SELECT ${COLUMNS} FROM models m JOIN model_versions v ON v.model_id = m.id WHERE v.id = ?`);
+  const split = sqlite.prepare('SELECT version_id, weight FROM alias_weights WHERE model_id = ? AND name = ? ORDER BY rowid');
+  const shadowIds = sqlite.prepare('SELECT version_id FROM shadows WHERE model_id = ? ORDER BY version_id').pluck();
   const numbers = sqlite.prepare('SELECT number FROM model_versions WHERE model_id = ? AND archived_at IS NULL ORDER BY number').pluck();
   const production = sqlite.prepare(
-    `SELECT DISTINCT v.sha256 FROM aliases a JOIN model_versions v ON v.id = a.version_id WHERE a.name = 'production'`,
+    `SELECT DISTINCT v.sha256 FROM model_versions v WHERE v.id IN
+       (SELECT version_id FROM aliases WHERE name = 'production' UNION SELECT version_id FROM alias_weights WHERE name = 'production')`,
   ).pluck();
   return {
     model: (name) => model.get(name) as { id: number } | undefined,
     byAlias: (name, alias) => byAlias.get(name, alias) as ServingRow | undefined,
     byNumber: (name, number) => byNumber.get(name, number) as ServingRow | undefined,
+    byVersionId: (versionId) => byVersionId.get(versionId) as ServingRow | undefined,
+    split: (modelId, alias) => split.all(modelId, alias) as { version_id: number; weight: number }[],
+    shadows: (modelId) => shadowIds.all(modelId) as number[],
     versionNumbers: (modelId) => numbers.all(modelId) as number[],
     productionShas: () => production.all() as string[],
   };
@@ -118,4 +136,16 @@ export async function findRequests(db: Db, requestIds: string[]): Promise<Logged
     .where(inArray(predictionRequests.id, requestIds))
     .all();
   return rows.map((x) => ({ ...x.r, modelName: x.modelName, versionNumber: x.versionNumber }));
+}
+
+export interface StoredOutcomeRow { predictionId: string; actualLabel: string | null; actualValue: number | null; ts: number }
+
+/** The outcomes reported for these prediction ids (ids without one are left out). */
+export async function findOutcomes(db: Db, predictionIds: string[]): Promise<StoredOutcomeRow[]> {
+  if (predictionIds.length === 0) return [];
+  return db
+    .select({ predictionId: outcomes.predictionId, actualLabel: outcomes.actualLabel, actualValue: outcomes.actualValue, ts: outcomes.ts })
+    .from(outcomes)
+    .where(inArray(outcomes.predictionId, predictionIds))
+    .all();
 }

@@ -6,6 +6,7 @@ import type { Db } from '../client';
 import { bumpRegistryGeneration } from '../generation';
 import { aliases, modelVersions, models, type VersionRow } from '../schema';
 import { recordEvent } from './events';
+import { experimentHoldIn } from './experiments';
 
 export interface NewVersion {
   modelId: number;
@@ -99,6 +100,8 @@ export async function updateVersion(
         if (held.length > 0) {
           throw new AppError('conflict', `version ${row.number} is aliased as ${held.map((h) => h.name).join(', ')}; move the alias first`);
         }
+        const hold = experimentHoldIn(tx, row.id);
+        if (hold) throw new AppError('conflict', `version ${row.number} ${hold}`, [{ path: 'archived', message: hold }]);
       }
       row = tx.update(modelVersions).set({ archivedAt: u.archived ? now : null }).where(eq(modelVersions.id, row.id)).returning().get();
       recordEvent(tx, { modelId: row.modelId, kind: u.archived ? 'version_archived' : 'version_restored', actor: u.actor, detail: { version: row.number }, ts: now });

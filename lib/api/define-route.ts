@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { AppError, formatPath } from '../errors';
 import { env } from '../env';
 import { authenticate, fromFetchRequest, type Actor, type Scope } from '../server/auth';
-import { checkJsonContentType, parseJsonText, readBodyText, tooLarge } from './json-body';
+import { checkContentEncoding, checkJsonContentType, parseJsonText, readTextLimited, tooLarge } from './json-body';
 import { problemResponse } from './problem';
 
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -25,11 +25,9 @@ function invalid(where: string, error: z.ZodError): AppError {
 
 async function readJson(req: Request): Promise<unknown> {
   checkJsonContentType(req.headers.get('content-type'));
-  const limit = env.MAX_BODY_MB * 1024 * 1024;
-  if (Number(req.headers.get('content-length') ?? 0) > limit) throw tooLarge(env.MAX_BODY_MB);
-  const text = await readBodyText(req);
-  if (text.length > limit) throw tooLarge(env.MAX_BODY_MB);
-  return parseJsonText(text);
+  checkContentEncoding(req.headers.get('content-encoding'));
+  if (Number(req.headers.get('content-length') ?? 0) > env.MAX_BODY_MB * 1024 * 1024) throw tooLarge(env.MAX_BODY_MB);
+  return parseJsonText(await readTextLimited(req.body, env.MAX_BODY_MB));
 }
 
 const PUBLIC: Actor = { name: 'anonymous', kind: 'user', scopes: [] };

@@ -2,7 +2,7 @@
 // the fuzz suite's raw-socket cases: Content-Length larger than the body, then a closed socket).
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { parseJsonText, readBodyText } from './json-body';
+import { parseJsonText, readTextLimited } from './json-body';
 
 function aborted(): Request {
   const body = new ReadableStream<Uint8Array>({
@@ -14,13 +14,13 @@ function aborted(): Request {
   return new Request('http://x/api/v1/outcomes', { method: 'POST', body, duplex: 'half' } as RequestInit);
 }
 
-describe('readBodyText', () => {
+describe('readTextLimited', () => {
   it('returns the body', async () => {
-    expect(await readBodyText(new Request('http://x', { method: 'POST', body: '{"a":1}' }))).toBe('{"a":1}');
+    expect(await readTextLimited(new Request('http://x', { method: 'POST', body: '{"a":1}' }).body, 1)).toBe('{"a":1}');
   });
 
   it('turns an interrupted body into invalid_input (400) naming the body', async () => {
-    const err = await readBodyText(aborted()).catch((e: unknown) => e);
+    const err = await readTextLimited(aborted().body, 1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).status).toBe(400);
     expect((err as AppError).errors.map((e) => e.path)).toEqual(['body']);

@@ -8,6 +8,46 @@ export function checkJsonContentType(type: string | null | undefined): void {
   }
 }
 
+/**
+ * Bodies are taken as sent: inflating a compressed body would let a few kilobytes of gzip become
+ * gigabytes (a zip bomb), so any content coding other than identity is refused (RFC 9110 §15.5.16).
+ */
+export function checkContentEncoding(encoding: string | null | undefined): void {
+  if (encoding === null || encoding === undefined) return;
+  const coding = encoding.trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return;
+  throw new AppError('unsupported_media_type', `content-encoding: "${encoding.slice(0, 40)}" is not accepted; send the body uncompressed`, [
+    { path: 'content-encoding', message: 'compressed request bodies are not accepted' },
+  ]);
+}
+
+/** Reads a body as UTF-8 text, refusing it as soon as it passes `limitMb` (whatever content-length said). */
+export async function readTextLimited(body: ReadableStream<Uint8Array> | null, limitMb: number): Promise<string> {
+  if (!body) return '';
+  const limit = limitMb * 1024 * 1024;
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      // The client stopped sending (aborted, reset): its fault, not a 500 (found by the fuzz suite).
+      throw new AppError('invalid_input', 'body: the request was interrupted before its body was complete', [{ path: 'body', message: 'interrupted' }]);
+    }
+    const { done, value } = next;
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge(limitMb);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function parseJsonText(text: string): unknown {
   if (text.trim() === '') throw new AppError('invalid_input', 'body: required (JSON)', [{ path: 'body', message: 'required' }]);
   try {
@@ -21,11 +61,3 @@ export function tooLarge(limitMb: number): AppError {
   return new AppError('payload_too_large', `body: larger than ${limitMb} MB (MAX_BODY_MB)`, [{ path: 'body', message: 'too large' }]);
 }
 
-/** The request's body as text; a body the client stopped sending (aborted, reset) is its fault, not ours. */
-export async function readBodyText(req: Request): Promise<string> {
-  try {
-    return await req.text();
-  } catch {
-    throw new AppError('invalid_input', 'body: the request was interrupted before its body was complete', [{ path: 'body', message: 'interrupted' }]);
-  }
-}

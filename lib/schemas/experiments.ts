@@ -15,15 +15,35 @@ export const splitSchema = z
   .array(splitEntrySchema, { error: 'must be a list of {version, weight}' })
   .min(1, 'must name at least one version')
   .max(10, 'can split among at most 10 versions')
-  .refine((list) => new Set(list.map((e) => e.version)).size === list.length, 'must not repeat a version');
+  .superRefine((list, ctx) => {
+    list.forEach((e, i) => {
+      if (list.findIndex((x) => x.version === e.version) < i) ctx.addIssue({ code: 'custom', path: [i, 'version'], message: `repeats version ${e.version}` });
+    });
+  });
 
 export const shadowBodySchema = z.strictObject({
   versions: z.array(versionNumber, { error: 'must be a list of version numbers' }).max(5, 'can shadow at most 5 versions')
-    .refine((list) => new Set(list).size === list.length, 'must not repeat a version'),
+    .superRefine((list, ctx) => {
+      list.forEach((n, i) => {
+        if (list.indexOf(n) < i) ctx.addIssue({ code: 'custom', path: [i], message: `repeats version ${n}` });
+      });
+    }),
 });
 
-/** GET/PUT /api/v1/models/{name}/shadow */
-export interface ShadowDto { versions: number[]; dropped: number; queued: number }
+/**
+ * GET/PUT /api/v1/models/{name}/shadow. Counters are this server process's since it started:
+ * `queued` copies accepted, `dropped` refused because the queue was full, `pending` waiting now,
+ * `logged` shadow predictions written, `failed` shadow runs that failed (never seen by clients).
+ */
+export interface ShadowDto {
+  versions: number[];
+  dropped: number;
+  queued: number;
+  pending: number;
+  logged: number;
+  failed: number;
+  last_error: string | null;
+}
 
 export const compareQuerySchema = z.object({
   a: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number'),

@@ -1,5 +1,6 @@
 // Wire schemas of the registry (requests) and the DTOs it answers with. Client-safe.
 import { z } from 'zod';
+import { splitSchema, type SplitEntry } from './experiments';
 import { aliasNameSchema, modelNameSchema, versionNumberSchema } from './names';
 
 export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
@@ -55,7 +56,10 @@ export const updateVersionSchema = z
   .refine((v) => v.description !== undefined || v.archived !== undefined, 'give description and/or archived');
 export type UpdateVersionInput = z.infer<typeof updateVersionSchema>;
 
-export const setAliasSchema = z.strictObject({ version: versionNumberSchema });
+/** `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight. */
+export const setAliasSchema = z
+  .strictObject({ version: versionNumberSchema.optional(), versions: splitSchema.optional() })
+  .refine((v) => (v.version === undefined) !== (v.versions === undefined), 'give version, or versions (a weighted split), not both');
 export type SetAliasInput = z.infer<typeof setAliasSchema>;
 
 export const modelParamsSchema = z.object({ name: modelNameSchema });
@@ -93,6 +97,10 @@ export interface ModelDto {
 
 export interface ModelSummaryDto extends ModelDto {
   aliases: Record<string, number>;
+  /** Weighted splits by alias (an alias in `aliases` names its champion). */
+  splits: Record<string, SplitEntry[]>;
+  /** Versions receiving a copy of production traffic. */
+  shadows: number[];
   latest_version: number | null;
   version_count: number;
   needs_retraining: boolean;
@@ -121,6 +129,10 @@ export interface ModelDetailDto {
   model: ModelDto;
   versions: VersionDto[];
   aliases: Record<string, number>;
+  /** Weighted splits by alias (an alias in `aliases` names its champion). */
+  splits: Record<string, SplitEntry[]>;
+  /** Versions receiving a copy of production traffic. */
+  shadows: number[];
 }
 
 export interface EventDto {
@@ -133,7 +145,8 @@ export interface EventDto {
 
 export interface ModelListDto { models: ModelSummaryDto[]; next_cursor: string | null }
 export interface EventListDto { events: EventDto[]; next_cursor: string | null }
-export interface AliasMoveDto { alias: string; version: number; previous: number | null }
+/** `version` is the alias's champion; `split` its weighted split, null when it points at one version. */
+export interface AliasMoveDto { alias: string; version: number; previous: number | null; split: SplitEntry[] | null }
 
 export { aliasNameSchema, modelNameSchema, versionNumberSchema };
 
@@ -145,11 +158,15 @@ export interface LoggedPredictionDto {
   ts: string;
   client_id: string | null;
   source: 'live' | 'imported' | 'shadow';
+  /** Shadow rows: the prediction id of the answered row this one copies. */
+  pair_id: string | null;
   inputs: number[] | Record<string, unknown>;
   input_encoding: 'float32' | 'float64' | 'json';
   prediction: string | number;
   probabilities: Record<string, number> | null;
   latency_ms: number;
+  /** The ground truth reported for this row (POST /api/v1/outcomes), null until there is one. */
+  outcome: { actual: string | number; ts: string } | null;
 }
 
 export const predictionIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{29}$/, 'is not a prediction id');

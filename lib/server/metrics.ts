@@ -1,12 +1,16 @@
 // Prometheus metrics of serving (prom-client), one registry per process on globalThis.
 // Latency buckets start at 0.1 ms: prom-client's defaults (from 5 ms) hide sub-millisecond models.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 interface ServingMetrics {
   registry: Registry;
   requests: Counter<'route' | 'model' | 'version' | 'status'>;
   latency: Histogram<'route' | 'model' | 'version'>;
   batchRows: Histogram<'model' | 'version'>;
+  shadowDropped: Counter<'model'>;
+  shadowFailed: Counter<'model' | 'version'>;
+  /** Where the in-flight gauge reads its value (the HTTP server registers it). */
+  inFlightSource: () => number;
 }
 
 const KEY = Symbol.for('modeldock.metrics');
@@ -41,7 +45,26 @@ export function metrics(): ServingMetrics {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 10000],
       registers: [registry],
     }),
+    shadowDropped: new Counter({
+      name: 'modeldock_shadow_dropped_total',
+      help: 'Production requests not copied to shadow versions because the shadow queue was full (SHADOW_QUEUE_SIZE)',
+      labelNames: ['model'],
+      registers: [registry],
+    }),
+    shadowFailed: new Counter({
+      name: 'modeldock_shadow_failed_total',
+      help: 'Shadow runs that failed (session load, input the version cannot take); the answered request is unaffected',
+      labelNames: ['model', 'version'],
+      registers: [registry],
+    }),
+    inFlightSource: () => 0,
   };
+  new Gauge({
+    name: 'modeldock_http_requests_in_flight',
+    help: 'HTTP requests received and not yet answered (all routes)',
+    registers: [registry],
+    collect() { this.set(m.inFlightSource()); },
+  });
   holder[KEY] = m;
   return m;
 }
@@ -54,4 +77,9 @@ export function observePrediction(o: { route: 'rest' | 'v2'; model: string; vers
     m.latency.observe({ route: o.route, model: o.model, version: o.version }, o.seconds);
     m.batchRows.observe({ model: o.model, version: o.version }, o.rows);
   }
+}
+
+/** Lets the HTTP server report how many requests it is answering (read when /metrics is scraped). */
+export function reportInFlight(source: () => number): void {
+  metrics().inFlightSource = source;
 }

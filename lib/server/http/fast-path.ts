@@ -3,7 +3,7 @@
 // for a prediction). Everything else is handed to Next.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemBody, toAppError } from '../../api/problem';
-import { checkJsonContentType, parseJsonText, tooLarge } from '../../api/json-body';
+import { checkContentEncoding, checkJsonContentType, parseJsonText, tooLarge } from '../../api/json-body';
 import { AppError } from '../../errors';
 import { env } from '../../env';
 import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../../schemas/names';
@@ -52,6 +52,7 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
 
 function readBody(req: IncomingMessage): Promise<unknown> {
   checkJsonContentType(req.headers['content-type']);
+  checkContentEncoding(req.headers['content-encoding']);
   const limit = env.MAX_BODY_MB * 1024 * 1024;
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     req.resume();
@@ -106,7 +107,7 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse): 
       const name = segment(route.model, 'name');
       const body = await readBody(req);
       if (route.kind === 'v2-infer') {
-        const answer = await v2Infer(name, route.version, body);
+        const answer = await v2Infer(name, route.version, body, req.headers['x-client-id']);
         observePrediction({ route: 'v2', model: name, version: answer.model_version, status: 200, seconds: (performance.now() - started) / 1000, rows: answer.parameters.prediction_ids.length });
         return send(res, 200, answer);
       }
@@ -114,7 +115,7 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse): 
       const target = route.version !== null
         ? { model: name, version: route.version }
         : { model: name, alias: alias === null ? 'production' : segment(alias, 'alias') };
-      const answer = await predict(target, body);
+      const answer = await predict(target, body, req.headers['x-client-id']);
       observePrediction({ route: 'rest', model: name, version: String(answer.model.version), status: 200, seconds: (performance.now() - started) / 1000, rows: answer.predictions.length });
       return send(res, 200, answer);
     }

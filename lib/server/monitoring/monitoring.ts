@@ -25,7 +25,8 @@ export function effectivePolicy(model: ModelRow): Policy {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function sumWindows(reads: ReturnType<typeof prepareMonitoringReads>, versionId: number, from: number, to: number, size: number): WindowSum[] {
+/** A version's rollup hours summed into windows of `size` ms from `from` to `to`. */
+export function sumWindows(reads: ReturnType<typeof prepareMonitoringReads>, versionId: number, from: number, to: number, size: number): WindowSum[] {
   const windows: WindowSum[] = [];
   for (let s = from; s < to; s += size) windows.push(emptyWindow(s));
   const at = (hour: number) => windows[Math.floor((hour - from) / size)];

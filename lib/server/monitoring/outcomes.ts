@@ -1,9 +1,10 @@
 // Ground truth arriving later: POST /api/v1/outcomes. Each outcome joins its prediction by
 // prediction id, or by model + the client's id; re-sending replaces it (counted as updated) and the
 // labeled rollups move from the old actual to the new one in the same transaction.
-import { prepareOutcomeStatements, type LoggedRequestForOutcome, type VersionForOutcome } from '../../../db/queries/outcomes';
-import { parsePredictionId } from '../../../db/queries/predictions';
-import type { LabeledStats } from '../../../db/schema';
+import type Database from 'better-sqlite3';
+import { prepareOutcomeStatements, type LoggedRequestForOutcome, type PairedRequestForOutcome, type VersionForOutcome } from '../../../db/queries/outcomes';
+import { parsePredictionId, predictionId as predictionIdOf } from '../../../db/queries/predictions';
+import { PREDICTION_SOURCES, type LabeledStats } from '../../../db/schema';
 import { getHandle } from '../../../db/client';
 import { env } from '../../env';
 import { findModelById } from '../../../db/queries/models';
@@ -71,17 +72,73 @@ function parseTs(raw: unknown, now: number): number | string {
   return ms;
 }
 
-/** Records the outcomes; `models` lists the models they touched (not part of the answer). */
-export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set<number> } {
+type Deltas = Map<string, { versionId: number; hour: number; labeled: number; stats: LabeledStats }>;
+
+/**
+ * Records one outcome for row `row` of a logged request (a new one, or a correction that moves the
+ * labeled rollup from the old actual to the new); returns whether it replaced an earlier one.
+ */
+function applyOutcome(
+  st: Statements, deltas: Deltas, req: LoggedRequestForOutcome, predictionId: string, row: number, ctx: VersionCtx, actual: Actual, ts: number,
+): 'accepted' | 'updated' {
+  const prediction = predictionOf(req, row, ctx);
+  const hour = hourOf(req.ts);
+  const key = `${req.version_id}:${hour}`;
+  let delta = deltas.get(key);
+  if (!delta) { delta = { versionId: req.version_id, hour, labeled: 0, stats: emptyLabeledStats() }; deltas.set(key, delta); }
+  const previous = st.outcome(predictionId);
+  if (previous) {
+    const old: Actual = previous.actual_label !== null ? { kind: 'class', label: previous.actual_label } : { kind: 'value', value: previous.actual_value! };
+    addOutcome(delta.stats, prediction, old, previous.ts - req.ts, -1);
+  } else {
+    delta.labeled++;
+  }
+  addOutcome(delta.stats, prediction, actual, ts - req.ts, 1);
+  st.upsertOutcome({
+    predictionId, modelId: req.model_id, versionId: req.version_id, predTs: req.ts,
+    label: actual.kind === 'class' ? actual.label : null, value: actual.kind === 'value' ? actual.value : null, ts,
+  });
+  return previous ? 'updated' : 'accepted';
+}
+
+function saveDeltas(st: Statements, deltas: Deltas): void {
+  for (const d of deltas.values()) {
+    const old = st.labeledHour(d.versionId, d.hour);
+    const stats = old ? mergeLabeledStats(old.stats, d.stats) : d.stats;
+    st.saveLabeledHour(d.versionId, d.hour, (old?.labeled ?? 0) + d.labeled, stats);
+  }
+}
+
+/** Only answered production requests have shadow copies. */
+const mayHavePairs = (req: LoggedRequestForOutcome) => req.source === PREDICTION_SOURCES.live && req.alias === 'production';
+
+const STATEMENTS = Symbol.for('modeldock.outcome-statements');
+type Holder = { [STATEMENTS]?: { sqlite: Database.Database; st: Statements } };
+
+/** The outcome statements of this process's connection, prepared once. */
+function statements(): { sqlite: Database.Database; st: Statements } {
   const { sqlite } = getHandle(env.DATA_DIR);
-  const st = prepareOutcomeStatements(sqlite);
+  const holder = globalThis as Holder;
+  if (holder[STATEMENTS]?.sqlite !== sqlite) holder[STATEMENTS] = { sqlite, st: prepareOutcomeStatements(sqlite) };
+  return holder[STATEMENTS]!;
+}
+
+/**
+ * Records the outcomes; `models` lists the models they touched (not part of the answer). An
+ * outcome of an answered production row is recorded for its shadow copies too (same row of each
+ * request paired with it), in the same transaction, so shadow versions get labeled rollups.
+ */
+export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set<number> } {
+  const { sqlite, st } = statements();
   const result: OutcomesResult & { models: Set<number> } = { accepted: 0, updated: 0, unknown: [], invalid: [], models: new Set() };
   const versions = new Map<number, VersionCtx>();
   const now = Date.now();
   for (let start = 0; start < items.length; start += CHUNK) {
     sqlite.transaction(() => {
       const requests = new Map<string, LoggedRequestForOutcome | null>();
-      const deltas = new Map<string, { versionId: number; hour: number; labeled: number; stats: LabeledStats }>();
+      const pairs = new Map<string, PairedRequestForOutcome[]>();
+      let anyPairs: boolean | undefined;
+      const deltas: Deltas = new Map();
       for (let index = start; index < Math.min(items.length, start + CHUNK); index++) {
         const item = items[index];
         if (typeof item !== 'object' || item === null || Array.isArray(item)) { result.invalid.push({ index, message: 'must be an object {prediction_id | model + id, actual, ts?}' }); continue; }
@@ -114,35 +171,51 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
         const actual = parseActual(o.actual, ctx, req.classes ? (JSON.parse(req.classes) as string[]) : null);
         if (typeof actual === 'string') { result.invalid.push({ index, message: actual }); continue; }
 
-        const prediction = predictionOf(req, ref.row, ctx);
-        const hour = hourOf(req.ts);
-        const key = `${req.version_id}:${hour}`;
-        let delta = deltas.get(key);
-        if (!delta) { delta = { versionId: req.version_id, hour, labeled: 0, stats: emptyLabeledStats() }; deltas.set(key, delta); }
-        const previous = st.outcome(predictionId);
-        if (previous) {
-          const old: Actual = previous.actual_label !== null ? { kind: 'class', label: previous.actual_label } : { kind: 'value', value: previous.actual_value! };
-          addOutcome(delta.stats, prediction, old, previous.ts - req.ts, -1);
-          result.updated++;
-        } else {
-          delta.labeled++;
-          result.accepted++;
-        }
-        addOutcome(delta.stats, prediction, actual, ts - req.ts, 1);
+        if (applyOutcome(st, deltas, req, predictionId, ref.row, ctx, actual, ts) === 'updated') result.updated++;
+        else result.accepted++;
         result.models.add(req.model_id);
-        st.upsertOutcome({
-          predictionId, modelId: req.model_id, versionId: req.version_id, predTs: req.ts,
-          label: actual.kind === 'class' ? actual.label : null, value: actual.kind === 'value' ? actual.value : null, ts,
-        });
+        if (mayHavePairs(req) && (anyPairs ??= st.anyPairs())) {
+          let copies = pairs.get(ref.requestId);
+          if (!copies) { copies = st.pairs(ref.requestId); pairs.set(ref.requestId, copies); }
+          for (const copy of copies) {
+            if (ref.row >= copy.rows) continue;
+            applyOutcome(st, deltas, copy, predictionIdOf(copy.id, ref.row), ref.row, versionCtx(st, versions, copy.version_id), actual, ts);
+          }
+        }
       }
-      for (const d of deltas.values()) {
-        const old = st.labeledHour(d.versionId, d.hour);
-        const stats = old ? mergeLabeledStats(old.stats, d.stats) : d.stats;
-        st.saveLabeledHour(d.versionId, d.hour, (old?.labeled ?? 0) + d.labeled, stats);
-      }
+      saveDeltas(st, deltas);
     }).immediate();
   }
   return result;
+}
+
+/**
+ * A shadow copy logged after its answered request already had outcomes takes them over (rows
+ * that have none yet), so the order in which outcomes and shadow runs finish does not matter.
+ * Returns how many it recorded.
+ */
+export function copyPrimaryOutcomes(shadowRequestId: string, pairId: string): number {
+  const { sqlite, st } = statements();
+  const outcomes = st.requestOutcomes(pairId);
+  if (outcomes.length === 0) return 0;
+  return sqlite.transaction(() => {
+    const copy = st.request(shadowRequestId);
+    if (!copy) return 0;
+    const ctx = versionCtx(st, new Map(), copy.version_id);
+    const deltas: Deltas = new Map();
+    let recorded = 0;
+    for (const o of outcomes) {
+      const ref = parsePredictionId(o.prediction_id);
+      if (!ref || ref.row >= copy.rows) continue;
+      const id = predictionIdOf(shadowRequestId, ref.row);
+      if (st.outcome(id)) continue;
+      const actual: Actual = o.actual_label !== null ? { kind: 'class', label: o.actual_label } : { kind: 'value', value: o.actual_value! };
+      applyOutcome(st, deltas, copy, id, ref.row, ctx, actual, o.ts);
+      recorded++;
+    }
+    saveDeltas(st, deltas);
+    return recorded;
+  }).immediate();
 }
 
 /** The API's use case: record, then refresh the retraining flag of every model touched. */

@@ -86,8 +86,8 @@ function versionInfo(st: Statements, cache: Map<number, VersionInfo>, versionId:
 
 function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
   acc.count += row.rows;
-  // Serving latency is the live route's; imported predictions were made elsewhere.
-  if (row.source === PREDICTION_SOURCES.live) acc.latency[bucketIndex(row.latency_us / 1000, LATENCY_BUCKETS_MS)]++;
+  // Serving latency is the live route's (and a shadow's own run); imported predictions were made elsewhere.
+  if (row.source !== PREDICTION_SOURCES.imported) acc.latency[bucketIndex(row.latency_us / 1000, LATENCY_BUCKETS_MS)]++;
   if (row.labels) {
     const classes = (acc.dist as { classes: Record<string, number> }).classes ?? ((acc.dist = { classes: {} }) as { classes: Record<string, number> }).classes;
     for (const label of JSON.parse(row.labels) as string[]) classes[label] = (classes[label] ?? 0) + 1;

@@ -1,14 +1,15 @@
 // The prediction use case: resolve the version, decode the request, run onnxruntime, read the
 // outputs, log every row durably, answer. Shared by the REST fast path and the V2 infer route.
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
 import { predictionId } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import { decodeRequest } from '../../../inference/codecs';
-import { InputError } from '../../../inference/errors';
 import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
-import { AppError } from '../../errors';
 import { packInputs, packOutputs } from './pack';
-import { resolveTarget, type Target } from './resolve';
+import { enqueueShadow } from '../experiments/shadow-queue';
+import { inputErrorToApp, runSession } from './run';
+import { resolveRoute, routePlan, type Target } from './resolve';
+import { requestClientId } from './split-routing';
 import { newPredictionId } from './ids';
 import { serving, type ServingPlan } from './serving-state';
 
@@ -19,27 +20,9 @@ export interface PredictResponse {
   model: { name: string; version: number; alias: string | null };
 }
 
-export function inputErrorToApp(err: unknown): unknown {
-  if (!(err instanceof InputError)) return err;
-  const code = err.status === 413 ? 'payload_too_large' : err.status === 422 ? 'unprocessable' : 'invalid_input';
-  return new AppError(code, err.message, [{ path: err.path, message: err.message.slice(err.path.length + 2) }]);
-}
+export { inputErrorToApp, runSession };
 
-/** Runs the session (through the batcher), turning runtime failures on an accepted input into a clean 422. */
-export async function runSession(
-  plan: ServingPlan, session: InferenceSession, feeds: Record<string, Tensor>, rows: number, fetch: string[],
-): Promise<Record<string, Tensor>> {
-  try {
-    const { batcher } = serving();
-    if (!plan.batchable) return (await session.run(feeds, fetch)) as Record<string, Tensor>;
-    return await batcher.run(plan.sha256, session, feeds, rows, fetch);
-  } catch (err) {
-    const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
-    throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
-  }
-}
-
-/** Logs the request (all its rows in one record) and returns the rows' prediction ids, once committed. */
+/** Logs the request (all its rows in one record) and returns its id and the rows' prediction ids, once committed. */
 export async function logPredictions(
   plan: ServingPlan,
   alias: string | null,
@@ -47,7 +30,7 @@ export async function logPredictions(
   answers: RowAnswer[],
   clientIds: string[] | null,
   latencyUs: number,
-): Promise<string[]> {
+): Promise<{ requestId: string; ids: string[] }> {
   const inputs = packInputs(feeds, answers.length);
   const outputs = packOutputs(answers);
   const ts = Date.now();
@@ -69,12 +52,17 @@ export async function logPredictions(
     latencyUs,
     source: PREDICTION_SOURCES.live,
   });
-  return answers.map((_, r) => predictionId(requestId, r));
+  return { requestId, ids: answers.map((_, r) => predictionId(requestId, r)) };
 }
 
-export async function predict(target: Target, body: unknown): Promise<PredictResponse> {
+/**
+ * `clientHeader` is the x-client-id header: with the request's first id, what a split routes by.
+ * A production request with shadows is copied to the shadow queue once its log is committed.
+ */
+export async function predict(target: Target, body: unknown, clientHeader?: string | string[] | null): Promise<PredictResponse> {
   const started = performance.now();
-  const plan = resolveTarget(target);
+  const resolved = resolveRoute(target);
+  const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, body));
   const outputs = plan.outputs as OutputPlan;
   let decoded;
   try {
@@ -92,7 +80,8 @@ export async function predict(target: Target, body: unknown): Promise<PredictRes
   }
   const answers = interpretOutputs(outputs, results, decoded.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
   const alias = 'alias' in target ? target.alias : null;
-  const ids = await logPredictions(plan, alias, decoded.feeds, answers, decoded.ids, Math.round((performance.now() - started) * 1000));
+  const { requestId, ids } = await logPredictions(plan, alias, decoded.feeds, answers, decoded.ids, Math.round((performance.now() - started) * 1000));
+  if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, decoded.feeds, decoded.rows, requestId, decoded.ids);
   const response: PredictResponse = {
     predictions: answers.map((a) => a.prediction),
     prediction_ids: ids,

@@ -29,6 +29,12 @@ export interface ServingPlan {
   batchable: boolean;
 }
 
+/** A split alias: its versions' plans and the cumulative shares of their weights. */
+export interface SplitRoute { plans: ServingPlan[]; cumulative: Float64Array; model: string; alias: string }
+
+/** A resolved target: the version it names, its split (alias with weights) and production's shadows. */
+export interface Resolved { plan: ServingPlan; split: SplitRoute | null; shadows: ServingPlan[] | null }
+
 interface ServingState {
   sessions: SessionCache;
   log: LogWriter;
@@ -36,7 +42,7 @@ interface ServingState {
   lookups: ServingLookups;
   plans: Map<string, ServingPlan>;
   /** Resolved targets ("model\0alias" or "model\0#n"), valid for one registry generation. */
-  targets: Map<string, ServingPlan>;
+  targets: Map<string, Resolved>;
   targetsStamp: string;
   dataVersion: () => number;
   dataVersionAt: number;

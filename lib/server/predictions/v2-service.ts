@@ -5,7 +5,9 @@ import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
 import { decodeInferRequest, encodeOutputs, modelMetadata, type V2ModelMetadata } from '../../../inference/v2';
 import { checkHealth } from '../health';
 import { inputErrorToApp, logPredictions, runSession } from './predict';
-import { resolveTarget, type Target } from './resolve';
+import { enqueueShadow } from '../experiments/shadow-queue';
+import { resolveRoute, resolveTarget, routePlan, type Target } from './resolve';
+import { requestClientId } from './split-routing';
 import { serving } from './serving-state';
 
 export function v2Target(name: string, version: number | null): Target {
@@ -30,10 +32,12 @@ export async function v2ServerReady(): Promise<boolean> {
   return lookups.productionShas().every((sha) => sessions.isLoaded(sha));
 }
 
-export async function v2Infer(name: string, version: number | null, body: unknown) {
+/** `clientHeader` (x-client-id) is what a split of production routes by; random without it. */
+export async function v2Infer(name: string, version: number | null, body: unknown, clientHeader?: string | string[] | null) {
   const started = performance.now();
   const target = v2Target(name, version);
-  const plan = resolveTarget(target);
+  const resolved = resolveRoute(target);
+  const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, null));
   let request;
   try {
     request = decodeInferRequest(body, plan.signature, plan.decode.maxRows);
@@ -51,7 +55,8 @@ export async function v2Infer(name: string, version: number | null, body: unknow
     lease.release();
   }
   const answers = interpretOutputs(outputs, results, request.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
-  const ids = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
+  const { requestId, ids } = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
+  if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, request.feeds, request.rows, requestId, null);
   return {
     model_name: plan.modelName,
     model_version: String(plan.number),

@@ -1,9 +1,12 @@
-// Registry use cases for aliases: promote (move), roll back, delete.
+// Registry use cases for aliases: promote (move), split by weight, roll back, delete.
 import { findAlias, moveAlias, removeAlias } from '../../../db/queries/aliases';
-import { listAliasMoves } from '../../../db/queries/events';
+import { listAliasMoves, latestSplitSet } from '../../../db/queries/events';
+import { readSplit, setSplit } from '../../../db/queries/experiments';
 import { findVersion } from '../../../db/queries/versions';
 import { AppError } from '../../errors';
 import { rollbackSource } from '../../rollback';
+import type { SplitEntry } from '../../schemas/experiments';
+import type { AliasMoveDto, SetAliasInput } from '../../schemas/registry';
 import type { Actor } from '../auth';
 import { db } from '../db';
 import { serving } from '../predictions/serving-state';
@@ -11,7 +14,13 @@ import { refreshRetrainingFlag } from '../monitoring/monitoring';
 import { requireModel } from './models';
 import { requireVersion } from './versions';
 
-export interface AliasMove { alias: string; version: number; previous: number | null }
+export type AliasMove = AliasMoveDto;
+
+/** PUT …/aliases/{alias}: `{version}` moves the alias (ending any split); `{versions}` splits it. */
+export async function putAlias(name: string, alias: string, body: SetAliasInput, actor: Actor): Promise<AliasMove> {
+  if (body.versions && body.versions.length > 1) return splitAlias(name, alias, body.versions, actor);
+  return setAlias(name, alias, body.version ?? body.versions![0].version, actor);
+}
 
 export async function setAlias(name: string, alias: string, number: number, actor: Actor): Promise<AliasMove> {
   const model = await requireModel(name);
@@ -20,7 +29,21 @@ export async function setAlias(name: string, alias: string, number: number, acto
   if (version.archivedAt === null) await serving().sessions.warm(version.sha256);
   const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name });
   if (alias === 'production') await refreshFlagQuietly(model.name);
-  return { alias, version: moved.to, previous: moved.from };
+  return { alias, version: moved.to, previous: moved.from, split: null };
+}
+
+/** Shares the alias among versions by weight; see db/queries/experiments setSplit for the champion. */
+export async function splitAlias(name: string, alias: string, entries: SplitEntry[], actor: Actor): Promise<AliasMove> {
+  const model = await requireModel(name);
+  // Every version of the split is loaded before traffic reaches it (unknown or archived ones are
+  // refused by setSplit, with the path of the entry).
+  for (const e of entries) {
+    const v = await findVersion(db(), { modelId: model.id, number: e.version });
+    if (v && v.archivedAt === null) await serving().sessions.warm(v.sha256);
+  }
+  const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name });
+  if (alias === 'production' && result.from !== result.champion) await refreshFlagQuietly(model.name);
+  return { alias, version: result.champion, previous: result.from, split: result.versions };
 }
 
 export async function deleteAlias(name: string, alias: string, actor: Actor): Promise<void> {
@@ -29,23 +52,34 @@ export async function deleteAlias(name: string, alias: string, actor: Actor): Pr
   if (removed === null) throw new AppError('not_found', `alias: model "${name}" has no alias "${alias}"`, [{ path: 'alias', message: 'not found' }]);
 }
 
-/** Moves the alias back to the version it pointed at before its current one (see lib/rollback). */
+/**
+ * Moves the alias back. With a split running, the rollback ends it and returns the alias to the
+ * version it pointed at before the split began (else its champion). Without one, to the version
+ * it pointed at before its current one (see lib/rollback).
+ */
 export async function rollbackAlias(name: string, alias: string, actor: Actor): Promise<AliasMove> {
   const model = await requireModel(name);
   const current = await findAlias(db(), { modelId: model.id, alias });
   if (!current) throw new AppError('not_found', `alias: model "${name}" has no alias "${alias}"`, [{ path: 'alias', message: 'not found' }]);
-  const moves = await listAliasMoves(db(), { modelId: model.id, alias, limit: 200 });
-  const source = rollbackSource(moves, alias, current.number);
-  const target = source === null ? undefined : await findVersion(db(), { modelId: model.id, number: source });
-  if (!target || target.archivedAt !== null || target.number === current.number) {
-    throw new AppError('conflict', `alias: "${alias}" has no earlier version to roll back to`);
+  let target;
+  if (readSplit(db(), model.id, alias).length > 0) {
+    const before = await latestSplitSet(db(), { modelId: model.id, alias });
+    const candidate = typeof before?.detail.from === 'number' ? await findVersion(db(), { modelId: model.id, number: before.detail.from }) : undefined;
+    target = candidate && candidate.archivedAt === null ? candidate : await findVersion(db(), { modelId: model.id, number: current.number });
+  } else {
+    const moves = await listAliasMoves(db(), { modelId: model.id, alias, limit: 200 });
+    const source = rollbackSource(moves, alias, current.number);
+    target = source === null ? undefined : await findVersion(db(), { modelId: model.id, number: source });
+    if (!target || target.archivedAt !== null || target.number === current.number) {
+      throw new AppError('conflict', `alias: "${alias}" has no earlier version to roll back to`);
+    }
   }
-  await serving().sessions.warm(target.sha256);
+  await serving().sessions.warm(target!.sha256);
   const moved = await moveAlias(db(), {
-    modelId: model.id, alias, versionId: target.id, versionNumber: target.number, actor: actor.name, reason: 'rollback',
+    modelId: model.id, alias, versionId: target!.id, versionNumber: target!.number, actor: actor.name, reason: 'rollback',
   });
   if (alias === 'production') await refreshFlagQuietly(model.name);
-  return { alias, version: moved.to, previous: moved.from };
+  return { alias, version: moved.to, previous: moved.from, split: null };
 }
 
 /** A new production version clears (or sets) the overview's flag; the move stands if this fails. */

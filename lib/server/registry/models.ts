@@ -1,6 +1,7 @@
 // Registry use cases for models: create, list, read, edit, delete.
 import * as q from '../../../db/queries/models';
 import { listAliases } from '../../../db/queries/aliases';
+import { listShadows, listSplits } from '../../../db/queries/experiments';
 import { listVersions, isArtifactReferenced } from '../../../db/queries/versions';
 import type { ModelRow } from '../../../db/schema';
 import { AppError } from '../../errors';
@@ -34,9 +35,13 @@ export async function createModel(input: CreateModelInput, actor: Actor): Promis
 
 export async function listModels(page: { limit: number; cursor?: string }): Promise<ModelListDto> {
   const rows = await q.listModels(db(), { limit: page.limit, afterName: page.cursor });
+  const ids = rows.map((r) => r.model.id);
+  const [splits, shadows] = await Promise.all([listSplits(db(), ids), listShadows(db(), ids)]);
   const items = rows.map((r) => ({
     ...toModelDto(r.model),
     aliases: r.aliases,
+    splits: splits.get(r.model.id) ?? {},
+    shadows: shadows.get(r.model.id) ?? [],
     latest_version: r.latestVersion,
     version_count: r.versionCount,
     needs_retraining: r.model.needsRetraining,
@@ -47,9 +52,11 @@ export async function listModels(page: { limit: number; cursor?: string }): Prom
 
 export async function getModelDetail(name: string, opts: { includeArchived: boolean }): Promise<ModelDetailDto> {
   const model = await requireModel(name);
-  const [versions, aliasTargets] = await Promise.all([
+  const [versions, aliasTargets, splits, shadows] = await Promise.all([
     listVersions(db(), { modelId: model.id, includeArchived: opts.includeArchived }),
     listAliases(db(), model.id),
+    listSplits(db(), [model.id]),
+    listShadows(db(), [model.id]),
   ]);
   const aliases: Record<string, number> = {};
   for (const a of aliasTargets) aliases[a.name] = a.number;
@@ -57,6 +64,8 @@ export async function getModelDetail(name: string, opts: { includeArchived: bool
     model: toModelDto(model),
     versions: versions.map((v) => toVersionDto(v, aliasTargets.filter((a) => a.versionId === v.id).map((a) => a.name))),
     aliases,
+    splits: splits.get(model.id) ?? {},
+    shadows: shadows.get(model.id) ?? [],
   };
 }
 

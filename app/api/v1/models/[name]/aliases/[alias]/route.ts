@@ -1,10 +1,10 @@
 import { defineRoute, json } from '@/lib/api/define-route';
 import { aliasParamsSchema, setAliasSchema } from '@/lib/schemas/registry';
-import { deleteAlias, setAlias } from '@/lib/server/registry/aliases';
+import { deleteAlias, putAlias } from '@/lib/server/registry/aliases';
 
-// PUT /api/v1/models/:name/aliases/:alias — point the alias at a version (promotion, rollback)
+// PUT /api/v1/models/:name/aliases/:alias — point the alias at a version (promotion, ends a split) or split it by weight
 export const PUT = defineRoute({ scope: 'admin', params: aliasParamsSchema, body: setAliasSchema }, async ({ params, body, actor }) => {
-  return json(await setAlias(params.name, params.alias, body.version, actor));
+  return json(await putAlias(params.name, params.alias, body, actor));
 });
 
 // DELETE /api/v1/models/:name/aliases/:alias — remove the alias

@@ -1,0 +1,258 @@
+// GET /api/v1/models/{name}/compare: champion (a) vs challenger (b) over a time range.
+// Design: "paired" when one version's shadow rows copy the other's requests in the range (the same
+// rows scored twice), else "independent" (a split, or two periods).
+// - independent, accuracy: from the labeled rollups (never the raw log): Wilson per side, Newcombe's
+//   hybrid interval of b − a, the pooled two-proportion z-test.
+// - paired, accuracy: from the paired rows (shadow joined to its answered request, with the
+//   outcome): McNemar (exact below 25 discordant pairs), Newcombe's paired interval, agreement over
+//   all paired rows, labeled or not.
+// - rmse: values and intervals from the rollups (independent) or the paired rows; the tests need
+//   per-row squared errors the rollups do not keep, so Welch's t reads the range's labeled rows
+//   (outcomes joined to their predictions), and the paired t the paired rows. RMSE_b − RMSE_a with a
+//   delta-method interval.
+// Latency per side from the rollups' histograms (a shadow's is its own run, queue wait excluded).
+import { getHandle } from '../../../db/client';
+import { prepareCompareReads } from '../../../db/queries/compare';
+import { prepareMonitoringReads } from '../../../db/queries/monitoring';
+import { parsePredictionId, predictionId } from '../../../db/queries/predictions';
+import { findVersion } from '../../../db/queries/versions';
+import type { ModelRow, VersionRow } from '../../../db/schema';
+import { AppError } from '../../errors';
+import { env } from '../../env';
+import { wilson } from '../../metrics/intervals';
+import {
+  addMoment, emptyMoments, isSignificant, mcnemar, newcombeDifference, pairedDifference, pairedN, pairedT, rmseDifference,
+  twoProportionZ, welchT, type Moments, type PairedTable,
+} from '../../metrics/compare';
+import { rmseInterval } from '../../metrics/regression';
+import type { CompareDto, CompareQuery, CompareSide, MetricPoint } from '../../schemas/experiments';
+import { db } from '../db';
+import { DAY_MS, HOUR_MS } from '../monitoring/buckets';
+import { mergeLabeledStats } from '../monitoring/labeled-stats';
+import { catchUpRollups } from '../monitoring/rollup';
+import { sumWindows } from '../monitoring/monitoring';
+import { emptyWindow, latencyQuantiles, windowMetrics, type WindowSum } from '../monitoring/windows';
+import { requireModel } from '../registry/models';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const NO_POINT: MetricPoint = { value: null, interval: null, labeled: 0 };
+
+type Reads = ReturnType<typeof prepareCompareReads>;
+
+async function requireSide(model: ModelRow, number: number, path: 'a' | 'b'): Promise<VersionRow> {
+  const v = await findVersion(db(), { modelId: model.id, number });
+  if (!v) throw new AppError('not_found', `${path}: model "${model.name}" has no version ${number}`, [{ path, message: 'not found' }]);
+  return v;
+}
+
+/** Accuracy or RMSE of a window summed from the rollups. */
+function rollupPoint(task: string, w: WindowSum): MetricPoint {
+  const m = windowMetrics(task, w.stats, w.labeled);
+  const key = task === 'regression' ? 'rmse' : 'accuracy';
+  const labeled = task === 'regression' ? (w.stats.reg?.n ?? 0) : w.labeled;
+  return { value: m.metrics[key] ?? null, interval: m.interval[key] ?? null, labeled };
+}
+
+/** Right/total of a window's confusion matrix. */
+function correctOf(w: WindowSum): { correct: number; n: number } {
+  const m = w.stats.matrix;
+  if (!m) return { correct: 0, n: 0 };
+  let correct = 0;
+  let n = 0;
+  m.forEach((row, i) => row.forEach((x, j) => { n += x; if (i === j) correct += x; }));
+  return { correct, n };
+}
+
+function total(windows: WindowSum[]): WindowSum {
+  const out = emptyWindow(0);
+  for (const w of windows) {
+    out.count += w.count;
+    w.latency.forEach((n, i) => { out.latency[i] += n; });
+    out.labeled += w.labeled;
+    mergeLabeledStats(out.stats, w.stats);
+  }
+  return out;
+}
+
+/** Squared errors of a version's labeled rows in the range (outcomes joined to their predictions). */
+function squaredErrors(reads: Reads, versionId: number, from: number, to: number): Moments {
+  const m = emptyMoments();
+  const cache = new Map<string, Buffer | null>();
+  for (const o of reads.outcomes(versionId, from, to)) {
+    const ref = parsePredictionId(o.prediction_id);
+    if (!ref || o.actual_value === null) continue;
+    let values = cache.get(ref.requestId);
+    if (values === undefined) { values = reads.outputs(ref.requestId)?.output_values ?? null; cache.set(ref.requestId, values); }
+    if (!values || ref.row * 8 >= values.length) continue;
+    addMoment(m, (o.actual_value - values.readDoubleLE(ref.row * 8)) ** 2);
+  }
+  return m;
+}
+
+interface PairedSums {
+  agree: number;
+  pairs: number;
+  table: PairedTable;
+  /** Regression: squared errors of each side, their difference (b − a) and Σ e_a²·e_b². */
+  sqA: Moments;
+  sqB: Moments;
+  diff: Moments;
+  cross: number;
+}
+
+const emptyPaired = (): PairedSums => ({
+  agree: 0, pairs: 0, table: { both: 0, aOnly: 0, bOnly: 0, neither: 0 }, sqA: emptyMoments(), sqB: emptyMoments(), diff: emptyMoments(), cross: 0,
+});
+
+/** Reads the paired rows once, summing them per window and in total, in a/b orientation. */
+function readPaired(
+  reads: Reads, task: string, shadow: VersionRow, primary: VersionRow, aIsPrimary: boolean, from: number, to: number, size: number,
+): { totals: PairedSums; windows: PairedSums[] } {
+  const actuals = new Map<string, string | number>();
+  for (const o of reads.outcomes(shadow.id, from, to)) actuals.set(o.prediction_id, o.actual_label ?? o.actual_value!);
+  const totals = emptyPaired();
+  const windows = Array.from({ length: Math.round((to - from) / size) }, emptyPaired);
+  const regression = task === 'regression';
+  for (const r of reads.paired(shadow.id, primary.id, from, to)) {
+    const w = windows[Math.floor((r.ts - from) / size)];
+    const sLabels = r.s_labels ? (JSON.parse(r.s_labels) as string[]) : null;
+    const pLabels = r.p_labels ? (JSON.parse(r.p_labels) as string[]) : null;
+    for (let i = 0; i < r.rows; i++) {
+      const s: string | number | undefined = sLabels ? sLabels[i] : r.s_values && r.s_values.length >= (i + 1) * 8 ? r.s_values.readDoubleLE(i * 8) : undefined;
+      const p: string | number | undefined = pLabels ? pLabels[i] : r.p_values && r.p_values.length >= (i + 1) * 8 ? r.p_values.readDoubleLE(i * 8) : undefined;
+      if (s === undefined || p === undefined) continue;
+      const [a, b] = aIsPrimary ? [p, s] : [s, p];
+      const same = typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) <= 1e-6 * Math.max(Math.abs(a), Math.abs(b)) : a === b;
+      const actual = actuals.get(predictionId(r.sid, i));
+      for (const into of [totals, w]) {
+        into.pairs++;
+        if (same) into.agree++;
+        if (actual === undefined) continue;
+        if (regression && typeof actual === 'number' && typeof a === 'number' && typeof b === 'number') {
+          const ea = (actual - a) ** 2;
+          const eb = (actual - b) ** 2;
+          addMoment(into.sqA, ea);
+          addMoment(into.sqB, eb);
+          addMoment(into.diff, eb - ea);
+          into.cross += ea * eb;
+        } else if (!regression) {
+          const ra = a === actual;
+          const rb = b === actual;
+          if (ra && rb) into.table.both++;
+          else if (ra) into.table.aOnly++;
+          else if (rb) into.table.bOnly++;
+          else into.table.neither++;
+        }
+      }
+    }
+  }
+  return { totals, windows };
+}
+
+function pairedPoints(task: string, s: PairedSums): { a: MetricPoint; b: MetricPoint } {
+  if (task === 'regression') {
+    const point = (m: Moments): MetricPoint => m.n === 0 ? NO_POINT : {
+      value: Math.sqrt(m.sum / m.n),
+      interval: rmseInterval({ n: m.n, sqErr: m.sum, absErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 }),
+      labeled: m.n,
+    };
+    return { a: point(s.sqA), b: point(s.sqB) };
+  }
+  const n = pairedN(s.table);
+  const point = (correct: number): MetricPoint => (n === 0 ? NO_POINT : { value: correct / n, interval: wilson(correct, n), labeled: n });
+  return { a: point(s.table.both + s.table.aOnly), b: point(s.table.both + s.table.bOnly) };
+}
+
+function side(version: VersionRow, w: WindowSum, metric: MetricPoint): CompareSide {
+  const q = latencyQuantiles(w.latency);
+  return { version: version.number, count: w.count, labeled: metric.labeled, metric, latency_ms: { p50: q.p50, p95: q.p95, p99: q.p99 } };
+}
+
+export async function getCompare(name: string, q: CompareQuery): Promise<CompareDto> {
+  const model = await requireModel(name);
+  if (q.a === q.b) throw new AppError('invalid_input', 'b: must be another version than a', [{ path: 'b', message: 'same as a' }]);
+  const va = await requireSide(model, q.a, 'a');
+  const vb = await requireSide(model, q.b, 'b');
+  const { sqlite } = getHandle(env.DATA_DIR);
+  catchUpRollups(sqlite);
+  const size = q.bucket === 'hour' ? HOUR_MS : DAY_MS;
+  const toMs = q.to ? Date.parse(q.to) : Date.now();
+  const fromMs = q.from ? Date.parse(q.from) : toMs - 30 * DAY_MS;
+  if (fromMs >= toMs) throw new AppError('invalid_input', 'from: must be before to', [{ path: 'from', message: 'after to' }]);
+  const from = Math.floor(fromMs / size) * size;
+  const to = Math.ceil(toMs / size) * size;
+  if ((to - from) / size > 24 * 400) throw new AppError('invalid_input', 'from: the range holds too many windows; use bucket=day or a shorter range', [{ path: 'from', message: 'range too long' }]);
+
+  const monitoring = prepareMonitoringReads(sqlite);
+  const reads = prepareCompareReads(sqlite);
+  const task = model.task;
+  const metric = task === 'regression' ? 'rmse' : 'accuracy';
+  const windowsA = sumWindows(monitoring, va.id, from, to, size);
+  const windowsB = sumWindows(monitoring, vb.id, from, to, size);
+  const totalA = total(windowsA);
+  const totalB = total(windowsB);
+
+  const bShadowsA = reads.pairedExists(vb.id, va.id, from, to);
+  const aShadowsB = !bShadowsA && reads.pairedExists(va.id, vb.id, from, to);
+  if (bShadowsA || aShadowsB) {
+    const [shadow, primary] = bShadowsA ? [vb, va] : [va, vb];
+    const { totals, windows } = readPaired(reads, task, shadow, primary, bShadowsA, from, to, size);
+    const points = pairedPoints(task, totals);
+    let difference: CompareDto['difference'] = null;
+    let test: CompareDto['test'] = null;
+    if (task === 'regression') {
+      const n = totals.sqA.n;
+      const cov = n >= 2 ? (totals.cross - (totals.sqA.sum * totals.sqB.sum) / n) / (n - 1) / n : 0;
+      difference = rmseDifference(totals.sqA, totals.sqB, cov);
+      const t = pairedT(totals.diff);
+      test = t && { name: 'paired_t', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
+    } else if (pairedN(totals.table) > 0) {
+      difference = pairedDifference(totals.table);
+      const t = mcnemar(totals.table);
+      test = { name: 'mcnemar', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
+    }
+    return {
+      metric, design: 'paired',
+      a: side(va, totalA, points.a),
+      b: side(vb, totalB, points.b),
+      difference,
+      test,
+      agreement: totals.pairs > 0 ? { rate: totals.agree / totals.pairs, n: totals.pairs } : null,
+      series: windowsA.map((w, i) => {
+        const p = pairedPoints(task, windows[i]);
+        return { start: iso(w.start), a: { ...p.a, count: w.count }, b: { ...p.b, count: windowsB[i].count } };
+      }),
+    };
+  }
+
+  const pointA = rollupPoint(task, totalA);
+  const pointB = rollupPoint(task, totalB);
+  let difference: CompareDto['difference'] = null;
+  let test: CompareDto['test'] = null;
+  if (task === 'regression') {
+    const sqA = squaredErrors(reads, va.id, from, to);
+    const sqB = squaredErrors(reads, vb.id, from, to);
+    difference = rmseDifference(sqA, sqB);
+    const t = welchT(sqA, sqB);
+    test = t && { name: 'welch_t', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
+  } else {
+    const a = correctOf(totalA);
+    const b = correctOf(totalB);
+    difference = newcombeDifference(a.correct, a.n, b.correct, b.n);
+    const t = twoProportionZ(a.correct, a.n, b.correct, b.n);
+    test = t && { name: 'two_proportion_z', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
+  }
+  return {
+    metric, design: 'independent',
+    a: side(va, totalA, pointA),
+    b: side(vb, totalB, pointB),
+    difference,
+    test,
+    agreement: null,
+    series: windowsA.map((w, i) => ({
+      start: iso(w.start),
+      a: { ...rollupPoint(task, w), count: w.count },
+      b: { ...rollupPoint(task, windowsB[i]), count: windowsB[i].count },
+    })),
+  };
+}
