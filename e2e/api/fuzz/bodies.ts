@@ -190,6 +190,8 @@ export function validBody(key: string, world: World, model: FuzzModel | null, cr
         fc.record({ version: fc.constantFrom(1, 2, 3) }),
         fc.record({ versions: fc.uniqueArray(fc.record({ version: fc.constantFrom(1, 2), weight: fc.integer({ min: 1, max: 100 }) }), { minLength: 1, maxLength: 2, selector: (v) => v.version }) }),
       );
+    case 'PUT /api/v1/models/[name]/shadow':
+      return fc.record({ versions: fc.uniqueArray(fc.constantFrom(1, 2, 3), { minLength: 1, maxLength: 2 }) });
     case 'PUT /api/v1/models/[name]/policy':
       return fc.record({
         metric: fc.constantFrom('accuracy', 'rmse'), tolerance: fc.double({ min: 0, max: 10, noNaN: true }), floor: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),

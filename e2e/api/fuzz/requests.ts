@@ -97,6 +97,9 @@ function validQuery(template: string, world: World): fc.Arbitrary<string> | null
       return fc.uniqueArray(fc.constantFrom(...world.predictionIds), { minLength: 1, maxLength: 5 }).map((ids) => enc([['ids', ids.join(',')]]));
     case '/api/v1/models/[name]/monitoring':
       return pairs(opt('version', fc.constantFrom(1, 2, 3)), opt('alias', fc.constantFrom('production', 'staging')), opt('from', iso), opt('to', iso), opt('bucket', fc.constantFrom('hour', 'day')));
+    case '/api/v1/models/[name]/compare':
+    case '/models/[name]/compare':
+      return pairs(opt('a', fc.constantFrom(1, 2, 3)), opt('b', fc.constantFrom(1, 2, 3)), opt('from', iso), opt('to', iso), opt('bucket', fc.constantFrom('hour', 'day')));
     case '/api/v1/models':
     case '/api/v1/models/[name]/events':
       return pairs(opt('limit', fc.integer({ min: 1, max: 200 })), opt('cursor', fc.string({ maxLength: 20 })));
