@@ -83,13 +83,25 @@ function once(agent: http.Agent, target: Target, req: FuzzRequest, timeoutMs: nu
 }
 
 /**
- * Sends one request. A keep-alive socket the server closed between two requests fails with
- * ECONNRESET before any byte is answered; that request is retried once on a fresh socket.
+ * Sends one request. A connection reset before any answer is retried once on a fresh socket: a
+ * keep-alive socket the server closed between two requests fails that way, and so, rarely, does a
+ * fresh one when the shared machine starves the server for seconds. `retried` says it happened;
+ * a second reset is reported as the request's outcome.
  */
-export async function send(agent: http.Agent, target: Target, req: FuzzRequest, timeoutMs = 30_000): Promise<Outcome> {
+export async function send(agent: http.Agent, target: Target, req: FuzzRequest, timeoutMs = 30_000): Promise<Outcome & { retried: string | null }> {
   let out = await once(agent, target, req, timeoutMs);
-  if (out.status === null && out.reused && /ECONNRESET|EPIPE|socket hang up/.test(out.error ?? '')) out = await once(agent, target, req, timeoutMs);
-  return { status: out.status, error: out.error, ms: out.ms, preview: out.preview };
+  let retried: string | null = null;
+  if (out.status === null && /ECONNRESET|EPIPE|socket hang up/.test(out.error ?? '')) {
+    retried = `${out.error} after ${out.ms.toFixed(0)} ms`;
+    out = await once(agent, target, req, timeoutMs);
+    if (out.status === null) out = { ...out, error: `${retried}, then ${out.error}` };
+  }
+  return { status: out.status, error: out.error, ms: out.ms, preview: out.preview, retried };
+}
+
+/** Bytes of the request line and headers; past node's 16 KB limit the server answers 431 and closes. */
+export function headSize(req: FuzzRequest): number {
+  return req.method.length + req.path.length + 12 + Object.entries(req.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
 }
 
 /** Runs `next()` through `concurrency` lanes until it returns null. */
