@@ -1,6 +1,7 @@
 // End-to-end tests against the production server (next build + scripts/server.ts) on a throwaway
 // DATA_DIR: API specs use the request fixture, UI specs drive Debian's Chromium.
 import { defineConfig } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -8,6 +9,12 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 process.env.E2E_DATA_DIR ??= join(__dirname, '.test-data', `e2e-${Date.now()}`);
 const baseURL = `http://127.0.0.1:${port}`;
 process.env.E2E_BASE_URL = baseURL;
+// Credentials of this run: API specs send the admin key; the browser signs in as the admin
+// (created at start from MODELDOCK_ADMIN_PASSWORD) once, in the setup project.
+process.env.E2E_ADMIN_KEY ??= `mdk_e2e_${randomBytes(16).toString('hex')}`;
+process.env.E2E_ADMIN_PASSWORD ??= `pw-${randomBytes(8).toString('hex')}`;
+process.env.E2E_AUTH_STATE ??= join(process.env.E2E_DATA_DIR, '..', `${process.env.E2E_DATA_DIR.split(/[\\/]/).pop()}-browser.json`);
+const apiAuth = { extraHTTPHeaders: { authorization: `Bearer ${process.env.E2E_ADMIN_KEY}` } };
 
 export default defineConfig({
   timeout: 60_000,
@@ -26,17 +33,24 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port), HOSTNAME: '127.0.0.1', MAX_UPLOAD_MB: '8' },
+    env: {
+      DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port), HOSTNAME: '127.0.0.1', MAX_UPLOAD_MB: '8',
+      MODELDOCK_ADMIN_KEY: process.env.E2E_ADMIN_KEY, MODELDOCK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+    },
   },
   projects: [
-    { name: 'api', testDir: 'e2e/api', testIgnore: 'rejected-uploads.spec.ts' },
+    { name: 'api', testDir: 'e2e/api', testIgnore: 'rejected-uploads.spec.ts', use: apiAuth },
     // Compares the whole artifact store before and after each refused upload, so it runs after
     // the other projects, when no other worker is uploading.
-    { name: 'store', testDir: 'e2e/api', testMatch: 'rejected-uploads.spec.ts', dependencies: ['api', 'ui'] },
+    { name: 'store', testDir: 'e2e/api', testMatch: 'rejected-uploads.spec.ts', dependencies: ['api', 'ui'], use: apiAuth },
+    // Signs the browser in through the login page and saves the session for the UI specs.
+    { name: 'setup', testDir: 'e2e/setup', testMatch: /.*\.setup\.ts$/, use: { browserName: 'chromium', launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] } } },
     {
       name: 'ui',
       testDir: 'e2e/ui',
+      dependencies: ['setup'],
       use: {
+        storageState: process.env.E2E_AUTH_STATE,
         browserName: 'chromium',
         viewport: { width: 1280, height: 900 },
         screenshot: 'on',

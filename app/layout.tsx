@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { UserMenu } from '@/components/access/user-menu';
 import { Providers } from '@/components/providers';
+import { sessionUser } from '@/lib/server/auth';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -9,7 +12,9 @@ export const metadata: Metadata = {
   description: 'Model registry, serving and monitoring for ONNX models',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Pages are only rendered for a signed-in admin (the server's page guard); /login and /setup are the exception.
+  const user = sessionUser((await headers()).get('cookie') ?? undefined);
   return (
     <html lang="en">
       <body className="min-h-screen">
@@ -20,8 +25,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-slate-900 text-xs font-bold text-white">md</span>
                 Modeldock
               </Link>
-              <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">Models</Link>
-              <Link href="/models/new" className="ml-auto rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">New model</Link>
+              {user ? (
+                <>
+                  <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">Models</Link>
+                  <div className="ml-auto flex items-center gap-5">
+                    <UserMenu username={user.username} />
+                    <Link href="/models/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">New model</Link>
+                  </div>
+                </>
+              ) : null}
             </nav>
           </header>
           <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>

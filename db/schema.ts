@@ -78,7 +78,7 @@ export const EVENT_KINDS = [
   'model_created', 'model_updated', 'version_uploaded', 'version_updated', 'version_archived',
   'version_restored', 'alias_moved', 'alias_deleted', 'policy_updated',
   'split_set', 'split_ended', 'shadow_set', 'shadow_ended',
-  'key_created', 'key_revoked', 'user_created', 'password_changed',
+  'key_created', 'key_revoked', 'user_created', 'model_deleted',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -94,8 +94,7 @@ export const events = sqliteTable('events', {
 
 // ---- Access ----
 
-export const SCOPES = ['read', 'predict', 'admin'] as const;
-export type Scope = (typeof SCOPES)[number];
+export type Scope = 'read' | 'predict' | 'admin';
 
 /** API keys: only a SHA-256 of the key is kept; `prefix` is its first characters, for recognising it. */
 export const apiKeys = sqliteTable('api_keys', {

@@ -271,3 +271,57 @@ describe('scanOnnx finds external data wherever a tensor can sit', () => {
     expect(scanOnnx(bytes).externalData).toEqual([]);
   });
 });
+
+describe('scanOnnx refuses tensors that declare more than they hold', () => {
+  const io = { inputs: [valueInfo('x', DT.FLOAT, ['n', 2])], outputs: [valueInfo('y', DT.FLOAT, ['n', 2])] };
+  const withInitializer = (t: onnx.ITensorProto) => model({ ...io, initializers: [t], nodes: [node('MatMul', ['x', t.name!], ['y'])] });
+
+  it('phantom-initializer.onnx: 10^5 × 10^5 floats and no data', () => {
+    expect(formatError(() => scanOnnx(fixture('phantom-initializer.onnx'))).message)
+      .toBe('tensor "W" declares dims [100000, 100000] but holds data for 0 of its 10000000000 elements');
+  });
+
+  it('accepts tensors whose data matches their dims, in every encoding', () => {
+    const ok: onnx.ITensorProto[] = [
+      { name: 'W', dims: [2, 2], dataType: DT.FLOAT, floatData: [1, 2, 3, 4] },
+      { name: 'W', dims: [2, 2], dataType: DT.FLOAT, rawData: new Uint8Array(16) },
+      { name: 'W', dims: [2, 2], dataType: DT.DOUBLE, doubleData: [1, 2, 3, 4] },
+      { name: 'W', dims: [4], dataType: DT.INT64, int64Data: [1, -2, 300000, 4] },
+      { name: 'W', dims: [4], dataType: DT.INT32, int32Data: [1, -2, 3, 4] },
+      { name: 'W', dims: [2], dataType: DT.STRING, stringData: [new Uint8Array([97]), new Uint8Array([98])] },
+      { name: 'W', dims: [], dataType: DT.FLOAT, floatData: [1] },
+      { name: 'W', dims: [0, 5], dataType: DT.FLOAT },
+    ];
+    for (const t of ok) expect(() => scanOnnx(withInitializer(t)), JSON.stringify(t)).not.toThrow();
+  });
+
+  it('refuses data shorter than the dims, in every encoding', () => {
+    const bad: onnx.ITensorProto[] = [
+      { name: 'W', dims: [2, 2], dataType: DT.FLOAT, floatData: [1, 2, 3] },
+      { name: 'W', dims: [2, 2], dataType: DT.FLOAT, rawData: new Uint8Array(15) },
+      { name: 'W', dims: [4], dataType: DT.INT64, int64Data: [1, 2, 3] },
+      { name: 'W', dims: [3], dataType: DT.STRING, stringData: [new Uint8Array([97])] },
+      { name: 'W', dims: [], dataType: DT.FLOAT },
+      { name: 'W', dims: [-1], dataType: DT.FLOAT, floatData: [1] },
+    ];
+    for (const t of bad) expect(formatError(() => scanOnnx(withInitializer(t))).message, JSON.stringify(t)).toMatch(/^tensor "W" declares dims/);
+  });
+
+  it('checks a Constant node\'s tensor as well as initializers', () => {
+    const bytes = model({ ...io, nodes: [constantNode('c', { name: 'big', dims: [1_000_000, 1_000], dataType: DT.FLOAT }), node('Add', ['x', 'c'], ['y'])] });
+    expect(formatError(() => scanOnnx(bytes)).message).toMatch(/tensor "big" declares dims \[1000000, 1000\]/);
+  });
+
+  it('refuses a sparse initializer whose dense form is out of all proportion to the file', () => {
+    const sparse = (n: number) => onnx.ModelProto.encode({
+      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g', input: [valueInfo('x', DT.FLOAT, ['b', n])], output: [valueInfo('y', DT.FLOAT, ['b', n])],
+        sparseInitializer: [{ values: { name: 'W', dims: [1], dataType: DT.FLOAT, floatData: [1] }, indices: { name: 'W_i', dims: [1], dataType: DT.INT64, int64Data: [0] }, dims: [n, n] }],
+        node: [node('MatMul', ['x', 'W'], ['y'])],
+      },
+    }).finish();
+    expect(() => scanOnnx(sparse(100))).not.toThrow();
+    expect(formatError(() => scanOnnx(sparse(100_000))).message).toMatch(/sparse tensor declares dense dims \[100000, 100000\]/);
+  });
+});

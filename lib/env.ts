@@ -5,7 +5,7 @@ import { z } from 'zod';
 const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  // Loopback by default, as MLflow does: the API has no keys until the security issue lands.
+  // Loopback by default; every route but health needs an API key or a signed-in session.
   HOSTNAME: z.string().min(1).default('127.0.0.1'),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(512),
   MAX_BODY_MB: z.coerce.number().positive().default(16),
@@ -19,7 +19,19 @@ const envSchema = z.object({
   ROLLUP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
   // Production requests waiting to be copied to shadow versions; beyond it copies are dropped (and counted).
   SHADOW_QUEUE_SIZE: z.coerce.number().int().min(0).default(1000),
+  // On SIGTERM/SIGINT: how long in-flight requests may take to finish before the server exits anyway (code 1).
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   MODELDOCK_ADMIN_KEY: z.string().min(16).optional(),
+  // Creates the admin account at start when none exists (else the browser shows a setup page).
+  MODELDOCK_ADMIN_USER: z.string().min(1).default('admin'),
+  MODELDOCK_ADMIN_PASSWORD: z.string().min(10).optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(168),
+  // auto: Secure cookies when a proxy says X-Forwarded-Proto: https.
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  // Per-key requests per second on the prediction routes (0: unlimited; a key may set its own).
+  RATE_LIMIT_RPS: z.coerce.number().min(0).default(0),
+  // Bucket size (0: one second's worth of the rate).
+  RATE_LIMIT_BURST: z.coerce.number().min(0).default(0),
 });
 
 function readEnv() {

@@ -15,6 +15,9 @@ const APP_PORT = 3400;
 const LIMIT_PORT = 3401;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const FEATURES = 30;
+// The app runs with an admin key for setup; the load uses a predict-scoped API key, as clients do.
+const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_admin_key`;
+let predictAuth: Record<string, string> = {};
 
 function start(cmd: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -46,7 +49,7 @@ async function api(method: string, path: string, body?: unknown, form?: FormData
   const res = await fetch(`http://127.0.0.1:${APP_PORT}${path}`, {
     method,
     body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
-    headers: form ? undefined : { 'content-type': 'application/json' },
+    headers: form ? { authorization: `Bearer ${ADMIN_KEY}` } : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
@@ -67,20 +70,22 @@ async function main(): Promise<void> {
   let app: ChildProcess | undefined;
   let limit: ChildProcess | undefined;
   if (process.env.BENCH_SERVING !== '0') try {
-    app = await start('npx', ['tsx', 'scripts/server.ts'], { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1' }, /listening/);
+    app = await start('npx', ['tsx', 'scripts/server.ts'], { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY }, /listening/);
     limit = await start('npx', ['tsx', 'scripts/bench/limit-server.ts', modelPath, String(LIMIT_PORT)], {}, /ready/);
     await api('POST', '/api/v1/models', { name: 'bench', task: 'binary_classification', labels: ['no', 'yes'] });
     const form = new FormData();
     form.set('file', new Blob([new Uint8Array(readFileSync(modelPath))]), 'bench.onnx');
     await api('POST', '/api/v1/models/bench/versions', undefined, form);
     await api('PUT', '/api/v1/models/bench/aliases/production', { version: 1 });
+    const created = await api('POST', '/api/v1/keys', { name: 'bench', scopes: ['predict'] }) as { key: string };
+    predictAuth = { authorization: `Bearer ${created.key}` };
 
     console.log(`Serving benchmark: ${FEATURES}-feature logistic model, ${SECONDS}s per measurement, loopback, ${cpus().length} cores`);
-    console.log(`route = production build (fast path, validation, durable logging, BATCH_MAX_ROWS=${process.env.BATCH_MAX_ROWS ?? '64 (default)'}, rollups folding in their worker); limit = bare node:http + onnxruntime-node, no logging\n`);
+    console.log(`route = production build (fast path, API key auth, validation, durable logging, BATCH_MAX_ROWS=${process.env.BATCH_MAX_ROWS ?? '64 (default)'}, rollups folding in their worker); limit = bare node:http + onnxruntime-node, no logging\n`);
     console.log('single-row      |   route req/s    p50 ms   p99 ms |   limit req/s    p50 ms   p99 ms | ratio  target');
     const results: { label: string; route: LoadResult; limit: LoadResult }[] = [];
     for (const c of [1, 16, 64]) {
-      const r = await runLoad({ port: APP_PORT, path: '/api/v1/models/bench/predict', body: bodyOf(1), concurrency: c, seconds: SECONDS });
+      const r = await runLoad({ port: APP_PORT, path: '/api/v1/models/bench/predict', body: bodyOf(1), concurrency: c, seconds: SECONDS, headers: predictAuth });
       const l = await runLoad({ port: LIMIT_PORT, path: '/', body: bodyOf(1), concurrency: c, seconds: SECONDS });
       results.push({ label: `c=${c}`, route: r, limit: l });
       const ratio = r.rps / l.rps;
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
       const p99ok = r.p99 <= 2 * l.p99 + 1;
       console.log(`concurrency ${String(c).padEnd(3)} | ${fmt(r.rps)} ${fmt(r.p50, 2)} ${fmt(r.p99, 2)} | ${fmt(l.rps)} ${fmt(l.p50, 2)} ${fmt(l.p99, 2)} | ${ratio.toFixed(2)}  ≥${target} ${ratio >= target ? 'met' : 'MISSED'}; p99 ≤ 2×limit+1ms ${p99ok ? 'met' : 'MISSED'}${r.errors + l.errors ? `  errors ${r.errors}/${l.errors}` : ''}`);
     }
-    const rb = await runLoad({ port: APP_PORT, path: '/api/v1/models/bench/predict', body: bodyOf(100), concurrency: 16, seconds: SECONDS });
+    const rb = await runLoad({ port: APP_PORT, path: '/api/v1/models/bench/predict', body: bodyOf(100), concurrency: 16, seconds: SECONDS, headers: predictAuth });
     const lb = await runLoad({ port: LIMIT_PORT, path: '/', body: bodyOf(100), concurrency: 16, seconds: SECONDS });
     const ratio = rb.rps / lb.rps;
     console.log(`\n100-row batches, concurrency 16: route ${fmt(rb.rps * 100)} rows/s (p99 ${rb.p99.toFixed(2)} ms) | limit ${fmt(lb.rps * 100)} rows/s (p99 ${lb.p99.toFixed(2)} ms) | ratio ${ratio.toFixed(2)}  ≥0.7 ${ratio >= 0.7 ? 'met' : 'MISSED'}`);

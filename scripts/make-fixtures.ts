@@ -111,6 +111,29 @@ const fixtures: Record<string, Uint8Array> = {
     }],
     nodes: [node('MatMul', ['x', 'W'], ['y'])],
   }),
+  // Fails at inference time for some inputs: y = table[trunc(x)] with a 10-row table, so x in
+  // [-10, 10) answers 10·x (negative x counts from the end) and x ≥ 10 is an index out of range.
+  'gather-lookup.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 1])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 1])],
+    initializers: [
+      floatTensor('table', [10, 1], [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]),
+      { name: 'flat', dims: [1], dataType: DT.INT64, int64Data: [-1] },
+    ],
+    nodes: [
+      node('Cast', ['x'], ['xi'], { to: DT.INT64 }),
+      node('Reshape', ['xi', 'flat'], ['idx']),
+      node('Gather', ['table', 'idx'], ['y'], { axis: 0 }),
+    ],
+  }),
+  // An initializer that declares 10^5 × 10^5 floats (40 GB) and holds none: refused by the scan
+  // before onnxruntime would size a buffer from its dims.
+  'phantom-initializer.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 100000])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 100000])],
+    initializers: [{ name: 'W', dims: [100000, 100000], dataType: DT.FLOAT }],
+    nodes: [node('MatMul', ['x', 'W'], ['y'])],
+  }),
 };
 
 for (const [name, bytes] of Object.entries(fixtures)) {

@@ -1,6 +1,6 @@
 // The production server: applies migrations, loads the production versions, then serves the
 // prediction routes on a lean fast path and everything else through Next.js, on PORT/HOSTNAME.
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import next from 'next';
@@ -9,7 +9,11 @@ import { closeHandle, getHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
+import { ensureEnvAdmin } from '../lib/server/access/accounts';
 import { handleFastPath } from '../lib/server/http/fast-path';
+import { guardPage } from '../lib/server/http/page-guard';
+import { removeInstance, writeInstance } from '../lib/server/instance';
+import { reportInFlight } from '../lib/server/metrics';
 import { serving } from '../lib/server/predictions/serving-state';
 
 /** The rollup processor runs in a worker thread with its own connection. */
@@ -40,13 +44,30 @@ async function main(): Promise<void> {
   migrateDatabase(env.DATA_DIR);
   const checkpointer = startCheckpointer(getHandle(env.DATA_DIR).sqlite);
   await prepareStore();
+  await ensureEnvAdmin();
   const app = next({ dev: false, dir: join(__dirname, '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   await warmProduction();
   const rollups = startRollups();
   const handle = app.getRequestHandler();
+  // Responses under way, so a shutdown can tell their connections to close once they are answered.
+  const inFlight = new Set<ServerResponse>();
+  reportInFlight(() => inFlight.size);
+  let stopping = false;
   const server = createServer((req, res) => {
+    // The peer's address, for sign-in throttling; a client-sent value is overwritten.
+    req.headers['x-modeldock-remote'] = req.socket.remoteAddress ?? 'unknown';
+    if (stopping) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     if (handleFastPath(req, res)) return;
+    try {
+      if (guardPage(req, res)) return;
+    } catch (err) {
+      console.error('[modeldock] page guard failed', err);
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Modeldock cannot read its database');
+      return;
+    }
     handle(req, res).catch((err: unknown) => {
       console.error('[modeldock] request failed', err);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
@@ -54,27 +75,45 @@ async function main(): Promise<void> {
     });
   });
   server.listen(env.PORT, env.HOSTNAME, () => {
+    writeInstance(env.DATA_DIR, { port: env.PORT, hostname: env.HOSTNAME });
     console.log(`Modeldock listening on http://${env.HOSTNAME}:${env.PORT} (data in ${env.DATA_DIR})`);
   });
 
-  let stopping = false;
+  /** Commits what the log writer holds, stops the workers (the checkpointer truncates the WAL) and closes the database. */
+  const closeData = async () => {
+    serving().log.flush();
+    await serving().sessions.close();
+    await rollups.stop();
+    await checkpointer.stop();
+    closeHandle();
+    removeInstance(env.DATA_DIR);
+  };
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: draining requests`);
-    // In-flight requests finish (their log rows commit), then the log, sessions and DB close.
+    const started = performance.now();
+    console.log(`${signal}: draining ${inFlight.size} request(s)`);
+    // Stop listening (new connections are refused), answer what is under way with "connection: close",
+    // close idle keep-alive connections; the callback runs once every connection is gone.
+    for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
     server.close(() => {
-      serving().log.flush();
-      void serving().sessions.close()
-        .then(() => rollups.stop())
-        .then(() => checkpointer.stop())
-        .finally(() => {
-          closeHandle();
+      closeData().then(
+        () => {
+          console.log(`${signal}: stopped cleanly in ${Math.round(performance.now() - started)} ms`);
           process.exit(0);
-        });
+        },
+        (err: unknown) => {
+          console.error('[modeldock] shutdown failed', err);
+          process.exit(1);
+        },
+      );
     });
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    setTimeout(() => {
+      console.error(`${signal}: ${inFlight.size} request(s) still running after SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS}; exiting without them`);
+      try { serving().log.flush(); closeHandle(); } catch (err) { console.error('[modeldock] closing the database failed', err); }
+      process.exit(1);
+    }, env.SHUTDOWN_TIMEOUT_MS).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -9,10 +9,12 @@ import { Field, Input } from '@/components/ui/field';
 import { ApiError, api } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
 
-export function AliasDialog({ name, version, aliases, initialAlias, onClose }: {
+export function AliasDialog({ name, version, aliases, splitAliases = [], initialAlias, onClose }: {
   name: string;
   version: number;
   aliases: Record<string, number>;
+  /** Aliases with a weighted split, which a move ends. */
+  splitAliases?: string[];
   initialAlias: string;
   onClose: () => void;
 }) {
@@ -59,6 +61,7 @@ export function AliasDialog({ name, version, aliases, initialAlias, onClose }: {
           : current
             ? `${alias} moves from v${current} to v${version}. Requests for ${alias} are served by v${version} from the next one on.`
             : `${alias || 'The alias'} will point at v${version}.`}
+        {splitAliases.includes(alias.trim()) ? ` This ends ${alias.trim()}’s traffic split.` : ''}
       </p>
     </Dialog>
   );

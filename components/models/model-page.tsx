@@ -1,9 +1,11 @@
 'use client';
-// A model's page: header with aliases and rollback, upload, versions table, timeline.
+// A model's page: header with aliases and rollback, versions table, traffic, upload, timeline.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import { formatShare, productionShares } from '@/components/experiments/traffic';
+import { TrafficPanel } from '@/components/experiments/traffic-panel';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -36,6 +38,12 @@ export function ModelPage({ name }: { name: string }) {
   if (!data) return null;
   const { model, versions, aliases } = data;
   const target = rollbackSource(events?.events ?? [], 'production', aliases.production);
+  const shares = productionShares(data) ?? [];
+  const canary = shares.filter((e) => !e.champion).reduce((sum, e) => sum + e.share, 0);
+  const experiments: Record<number, string> = Object.fromEntries([
+    ...data.shadows.map((v) => [v, 'shadow']),
+    ...shares.filter((e) => !e.champion).map((e) => [e.version, `canary ${formatShare(e.share)}`]),
+  ]);
 
   return (
     <div className="space-y-6">
@@ -55,6 +63,7 @@ export function ModelPage({ name }: { name: string }) {
           <div className="text-right text-sm" data-testid="production-alias">
             <div className="text-xs uppercase tracking-wide text-slate-500">production</div>
             <div className="text-lg font-semibold">{aliases.production ? `v${aliases.production}` : '—'}</div>
+            {canary > 0 ? <div className="text-xs text-sky-700">split · canary {formatShare(canary)}</div> : null}
           </div>
           <Button
             variant="secondary"
@@ -70,11 +79,13 @@ export function ModelPage({ name }: { name: string }) {
       <Card>
         <CardHeader title="Versions" description={Object.keys(aliases).length > 0 ? Object.entries(aliases).map(([a, v]) => `${a} → v${v}`).join(' · ') : 'No aliases yet: promote a version to serve it.'} />
         {versions.length > 0 ? (
-          <div className="overflow-x-auto"><VersionsTable name={name} versions={versions} aliases={aliases} /></div>
+          <div className="overflow-x-auto"><VersionsTable name={name} versions={versions} aliases={aliases} experiments={experiments} splitAliases={Object.keys(data.splits)} /></div>
         ) : (
           <div className="p-5"><EmptyState title="No versions yet">Upload an .onnx file below to create v1.</EmptyState></div>
         )}
       </Card>
+
+      {versions.length > 0 ? <TrafficPanel name={name} detail={data} /> : null}
 
       <Card>
         <CardHeader title="Upload a version" description="The file is checked by onnxruntime before anything is stored." />

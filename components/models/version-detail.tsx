@@ -51,7 +51,7 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
   const v = data?.versions.find((x) => x.number === number);
   if (!data || !v) return null;
   const base = `/api/v1/models/${encodeURIComponent(name)}/versions/${v.number}`;
-  const curl = `curl -X POST ${origin}${base}/predict \\\n  -H 'content-type: application/json' \\\n  -d '${exampleBody(v)}'`;
+  const curl = `curl -X POST ${origin}${base}/predict \\\n  -H "authorization: Bearer $MODELDOCK_KEY" \\\n  -H 'content-type: application/json' \\\n  -d '${exampleBody(v)}'`;
   return (
     <div className="space-y-6">
       <div>
@@ -89,7 +89,7 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
       </div>
 
       <Card>
-        <CardHeader title="Predict with this version" description="MLflow scoring formats (dataframe_split, dataframe_records, instances, inputs) are accepted." />
+        <CardHeader title="Predict with this version" description="MLflow scoring formats (dataframe_split, dataframe_records, instances, inputs) are accepted. MODELDOCK_KEY is an API key with the predict scope (Settings)." />
         <pre className="overflow-x-auto rounded-b-lg bg-slate-900 p-5 text-xs text-slate-100" data-testid="curl-example">{curl}</pre>
       </Card>
     </div>

@@ -12,7 +12,15 @@ import { keys } from '@/lib/query/keys';
 import type { VersionDto } from '@/lib/schemas/registry';
 import { AliasDialog } from './alias-dialog';
 
-export function VersionsTable({ name, versions, aliases }: { name: string; versions: VersionDto[]; aliases: Record<string, number> }) {
+export function VersionsTable({ name, versions, aliases, experiments = {}, splitAliases = [] }: {
+  name: string;
+  versions: VersionDto[];
+  aliases: Record<string, number>;
+  /** A version's part in a traffic experiment ("canary 30 %", "shadow"), shown next to its aliases. */
+  experiments?: Record<number, string>;
+  /** Aliases split among several versions (moving one ends its split). */
+  splitAliases?: string[];
+}) {
   const qc = useQueryClient();
   const [dialog, setDialog] = useState<{ version: number; alias: string } | null>(null);
   const archive = useMutation({
@@ -46,6 +54,7 @@ export function VersionsTable({ name, versions, aliases }: { name: string; versi
               </td>
               <td className="space-x-1 px-4 py-3">
                 {v.aliases.map((a) => <Badge key={a} tone={a === 'production' ? 'green' : 'blue'}>{a}</Badge>)}
+                {experiments[v.number] ? <Badge tone={experiments[v.number] === 'shadow' ? 'neutral' : 'blue'}>{experiments[v.number]}</Badge> : null}
                 {v.archived ? <Badge>archived</Badge> : null}
               </td>
               <td className="px-4 py-3 font-mono text-xs text-slate-600">
@@ -65,8 +74,8 @@ export function VersionsTable({ name, versions, aliases }: { name: string; versi
                 <Button
                   size="sm"
                   variant="ghost"
-                  disabled={archive.isPending || (!v.archived && v.aliases.length > 0)}
-                  title={!v.archived && v.aliases.length > 0 ? 'Move its aliases first' : undefined}
+                  disabled={archive.isPending || (!v.archived && (v.aliases.length > 0 || experiments[v.number] !== undefined))}
+                  title={!v.archived && v.aliases.length > 0 ? 'Move its aliases first' : !v.archived && experiments[v.number] ? 'Take it out of the split or shadow first' : undefined}
                   onClick={() => archive.mutate({ number: v.number, archived: !v.archived })}
                 >
                   {v.archived ? 'Restore' : 'Archive'}
@@ -77,7 +86,7 @@ export function VersionsTable({ name, versions, aliases }: { name: string; versi
         </tbody>
       </table>
       {dialog ? (
-        <AliasDialog name={name} version={dialog.version} aliases={aliases} initialAlias={dialog.alias} onClose={() => setDialog(null)} />
+        <AliasDialog name={name} version={dialog.version} aliases={aliases} splitAliases={splitAliases} initialAlias={dialog.alias} onClose={() => setDialog(null)} />
       ) : null}
     </>
   );

@@ -1,7 +1,7 @@
 'use client';
 // The view's controls: which version, how far back, and the window size.
 import { Select } from '@/components/ui/field';
-import { cn } from '@/components/ui/cn';
+import { Segmented } from '@/components/ui/segmented';
 import type { MonitoringView } from '@/lib/query/api-client';
 import type { VersionDto } from '@/lib/schemas/registry';
 import { MAX_HOURLY_DAYS, RANGES } from './view';
@@ -53,37 +53,6 @@ export function MonitoringControls({ view, versions, aliases, onChange, busy }: 
         ]}
         onChange={(b) => onChange({ ...view, bucket: b === 'hour' ? 'hour' : 'day' })}
       />
-    </div>
-  );
-}
-
-function Segmented({ label, value, options, onChange }: {
-  label: string;
-  value: string;
-  options: { value: string; label: string; disabled?: boolean; title?: string }[];
-  onChange: (value: string) => void;
-}) {
-  return (
-    <div className="space-y-1">
-      <span id={`seg-${label}`} className="block text-xs font-medium text-slate-600">{label}</span>
-      <div role="group" aria-labelledby={`seg-${label}`} className="flex h-9 overflow-hidden rounded-md border border-slate-300 bg-white text-sm shadow-sm">
-        {options.map((o) => (
-          <button
-            key={o.value}
-            type="button"
-            aria-pressed={value === o.value}
-            disabled={o.disabled}
-            title={o.title}
-            onClick={() => onChange(o.value)}
-            className={cn(
-              'px-3 font-medium transition-colors not-first:border-l not-first:border-slate-300 disabled:cursor-not-allowed disabled:text-slate-300',
-              value === o.value ? 'bg-slate-900 text-white' : 'text-slate-700 hover:bg-slate-50',
-            )}
-          >
-            {o.label}
-          </button>
-        ))}
-      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // Event log queries: every registry change is recorded with its actor.
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { events, type EventKind, type EventRow } from '../schema';
 
@@ -8,16 +8,18 @@ type Tx = Pick<Db, 'insert' | 'select'>;
 /** Records an event; call inside the transaction that makes the change. */
 export function recordEvent(
   tx: Tx,
-  e: { modelId: number; kind: EventKind; actor: string; detail: Record<string, unknown>; ts?: number },
+  e: { modelId: number | null; kind: EventKind; actor: string; detail: Record<string, unknown>; ts?: number },
 ): void {
   tx.insert(events).values({ modelId: e.modelId, kind: e.kind, actor: e.actor, detail: e.detail, ts: e.ts ?? Date.now() }).run();
 }
 
-export async function listEvents(db: Db, q: { modelId: number; limit: number; beforeId?: number }): Promise<EventRow[]> {
+/** A model's events, or (modelId null) the events that belong to no model: keys, users, deletions. */
+export async function listEvents(db: Db, q: { modelId: number | null; limit: number; beforeId?: number }): Promise<EventRow[]> {
+  const owner = q.modelId === null ? isNull(events.modelId) : eq(events.modelId, q.modelId);
   return db
     .select()
     .from(events)
-    .where(q.beforeId ? and(eq(events.modelId, q.modelId), lt(events.id, q.beforeId)) : eq(events.modelId, q.modelId))
+    .where(q.beforeId ? and(owner, lt(events.id, q.beforeId)) : owner)
     .orderBy(desc(events.id))
     .limit(q.limit)
     .all();

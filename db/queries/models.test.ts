@@ -111,7 +111,7 @@ describe('deleteModel', () => {
     const v = await newVersion(db, m.id);
     await alias(db, m.id, 'prod', v);
     await alias(db, m.id, 'canary', v);
-    const err = await appError(deleteModel(db, m));
+    const err = await appError(deleteModel(db, m, "tester"));
     expect(err.code).toBe('conflict');
     expect(err.message).toMatch(/^model "m" has aliases \((prod, canary|canary, prod)\); delete them first$/);
     expect(await findModel(db, 'm')).toBeDefined();
@@ -130,21 +130,23 @@ describe('deleteModel', () => {
     await alias(db, m.id, 'prod', v1);
     await removeAlias(db, { modelId: m.id, alias: 'prod', actor: 'tester' });
 
-    const freed = await deleteModel(db, m);
+    const freed = await deleteModel(db, m, "tester");
     expect({ onnx: [...freed.onnx].sort(), json: [...freed.json].sort() }).toEqual({
       onnx: ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)],
       json: ['r'.repeat(64), 's'.repeat(64)],
     });
     expect(await findModel(db, 'm')).toBeUndefined();
-    // Cascades: only the other model's version and event rows remain.
+    // Cascades: only the other model's version and event rows remain, plus the deletion itself.
     expect(db.select().from(modelVersions).all().map((v) => v.modelId)).toEqual([other.id]);
-    expect(new Set(db.select().from(events).all().map((e) => e.modelId))).toEqual(new Set([other.id]));
+    expect(new Set(db.select().from(events).all().map((e) => e.modelId))).toEqual(new Set([other.id, null]));
+    const deletion = db.select().from(events).all().find((e) => e.modelId === null)!;
+    expect(deletion).toMatchObject({ kind: 'model_deleted', actor: 'tester', detail: { model: 'm' } });
     expect(db.select().from(aliases).all()).toEqual([]);
   });
 
   it('returns empty lists for a model without versions', async () => {
     const db = freshDb();
     const m = await newModel(db, 'm');
-    expect(await deleteModel(db, m)).toEqual({ onnx: [], json: [] });
+    expect(await deleteModel(db, m, "tester")).toEqual({ onnx: [], json: [] });
   });
 });

@@ -99,7 +99,7 @@ export async function updateModel(
 
 /** Deletes a model and its versions; refused while any alias points at one of its versions. */
 /** Returns the artifact hashes its versions used, for the caller to collect. */
-export async function deleteModel(db: Db, model: ModelRow): Promise<{ onnx: string[]; json: string[] }> {
+export async function deleteModel(db: Db, model: ModelRow, actor: string): Promise<{ onnx: string[]; json: string[] }> {
   try {
     return db.transaction((tx) => {
     const held = tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.modelId, model.id)).all();
@@ -108,6 +108,8 @@ export async function deleteModel(db: Db, model: ModelRow): Promise<{ onnx: stri
     }
     const rows = tx.select({ sha: modelVersions.sha256, reference: modelVersions.reference }).from(modelVersions).where(eq(modelVersions.modelId, model.id)).all();
     tx.delete(models).where(eq(models.id, model.id)).run();
+    // The model's own events go with it; this one stays, belonging to no model.
+    recordEvent(tx, { modelId: null, kind: 'model_deleted', actor, detail: { model: model.name, versions: rows.length } });
     return {
       onnx: [...new Set(rows.map((r) => r.sha))],
       json: [...new Set(rows.flatMap((r) => (r.reference ? [r.reference.sha256] : [])))],

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
-import { modelVersions, models, PREDICTION_SOURCES, predictionRequests, type PredictionRequestRow } from '../schema';
+import { modelVersions, models, outcomes, PREDICTION_SOURCES, predictionRequests, type PredictionRequestRow } from '../schema';
 
 export interface PredictionRecord {
   id: string;
@@ -136,4 +136,16 @@ export async function findRequests(db: Db, requestIds: string[]): Promise<Logged
     .where(inArray(predictionRequests.id, requestIds))
     .all();
   return rows.map((x) => ({ ...x.r, modelName: x.modelName, versionNumber: x.versionNumber }));
+}
+
+export interface StoredOutcomeRow { predictionId: string; actualLabel: string | null; actualValue: number | null; ts: number }
+
+/** The outcomes reported for these prediction ids (ids without one are left out). */
+export async function findOutcomes(db: Db, predictionIds: string[]): Promise<StoredOutcomeRow[]> {
+  if (predictionIds.length === 0) return [];
+  return db
+    .select({ predictionId: outcomes.predictionId, actualLabel: outcomes.actualLabel, actualValue: outcomes.actualValue, ts: outcomes.ts })
+    .from(outcomes)
+    .where(inArray(outcomes.predictionId, predictionIds))
+    .all();
 }

@@ -129,7 +129,7 @@ describe('isArtifactReferenced', () => {
     expect(await isArtifactReferenced(db, 'a'.repeat(64))).toBe(true);
     expect(await isArtifactReferenced(db, 'r'.repeat(64))).toBe(true);
     expect(await isArtifactReferenced(db, 'f'.repeat(64))).toBe(false);
-    await deleteModel(db, m);
+    await deleteModel(db, m, "tester");
     expect(await isArtifactReferenced(db, 'a'.repeat(64))).toBe(false);
     expect(await isArtifactReferenced(db, 'r'.repeat(64))).toBe(false);
   });

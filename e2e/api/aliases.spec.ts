@@ -177,7 +177,7 @@ test.describe('GET /api/v1/models/:name/events', () => {
     expect(events[2].detail).toMatchObject({ version: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size_bytes: fixture('regressor.onnx').length });
     expect(events[3].detail).toMatchObject({ version: 1 });
     for (const e of events) {
-      expect(e).toMatchObject({ actor: 'anonymous', ts: expect.stringMatching(/Z$/) });
+      expect(e).toMatchObject({ actor: 'admin-key', ts: expect.stringMatching(/Z$/) });
       expect(Number.isNaN(Date.parse(e.ts))).toBe(false);
     }
     const times = events.map((e: { ts: string }) => Date.parse(e.ts));

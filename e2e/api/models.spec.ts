@@ -218,7 +218,7 @@ test.describe('PATCH /api/v1/models/:name', () => {
     expect(updates[0].detail).toEqual({ labels: null });
     expect(updates[1].detail).toEqual({ description: 'newer' });
     expect(updates[2].detail).toEqual({ description: 'new text', labels: ['no', 'yes'] });
-    expect(updates[0].actor).toBe('anonymous');
+    expect(updates[0].actor).toBe('admin-key');
     expect(events[events.length - 1]).toMatchObject({ kind: 'model_created', detail: { name, task: 'binary_classification' } });
   });
 

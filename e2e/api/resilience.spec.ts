@@ -1,244 +1,22 @@
 // Resilience of the model server: moving `production` under sustained load (no failed request, every
 // answer comes from a version that was production during the request), and crash safety of the
-// prediction log (every id the server answered with survives a SIGKILL). Each test runs its own
-// server processes (npx tsx scripts/server.ts) on a private DATA_DIR and port, not the shared one.
-import { predictionId } from '../../db/queries/predictions';
+// prediction log and the outcomes (every prediction id and every outcome the server acknowledged
+// survives a SIGKILL). Each test runs its own server processes on a private DATA_DIR and port.
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import { join } from 'node:path';
 import { DT, floatTensor, model, node, valueInfo } from '../../scripts/onnx-builder';
 import { fixture } from '../fixtures';
 import { seededRandom as rng } from '../../lib/random';
+import {
+  api, freePort, freshDataDir, killServer, openDb, portClosed, postJson, readLoggedIds, regress, setupModel, sleep,
+  startServer, stopAllServers, value, type Json, type PredictAnswer,
+} from './server-process';
 
 test.describe.configure({ mode: 'serial' });
 
-/** Every logged prediction id → the version number that answered it (requests expanded to rows). */
-function readLoggedIds(db: Database.Database): Map<string, number> {
-  const requests = db
-    .prepare('SELECT r.id AS id, r.rows AS rows, v.number AS number FROM prediction_requests r JOIN model_versions v ON v.id = r.version_id')
-    .all() as { id: string; rows: number; number: number }[];
-  const ids = new Map<string, number>();
-  for (const r of requests) for (let i = 0; i < r.rows; i++) ids.set(predictionId(r.id, i), r.number);
-  return ids;
-}
-
-const ROOT = join(__dirname, '..', '..');
 const SEED = Number(process.env.RESILIENCE_SEED ?? 20240611);
 
-// ---------------------------------------------------------------------------------------------
-// Helpers: seeded randomness, free ports, the server's process group.
-
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function freshDataDir(label: string): string {
-  const dir = join(ROOT, '.test-data', `resilience-${label}-${process.pid}-${Date.now().toString(36)}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/** The scheduler state letters of a process's threads (none when it is gone). */
-function threadStates(pid: string): string[] {
-  let tasks: string[];
-  try { tasks = readdirSync(`/proc/${pid}/task`); } catch { return []; }
-  const states: string[] = [];
-  for (const tid of tasks) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      states.push(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]);
-    } catch { /* thread gone */ }
-  }
-  return states;
-}
-
-/**
- * Processes of a process group that still run. A killed multi-threaded process shows its leader as a
- * zombie while its other threads are still tearing down and holding its descriptors (the listening
- * socket among them), so a process counts as gone only once every thread is a zombie or dead.
- */
-function groupMembers(pgid: number): number[] {
-  const live: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
-    // pid (comm) state ppid pgrp ... — comm may hold spaces and parentheses, so split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) !== pgid) continue;
-    if (threadStates(entry).some((s) => s !== 'Z' && s !== 'X')) live.push(Number(entry));
-  }
-  return live;
-}
-
-function portAcceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
-    sock.once('error', () => resolve(false));
-  });
-}
-
-/** True once nothing accepts connections on the port (polled briefly: socket teardown is asynchronous). */
-async function portClosed(port: number, withinMs = 3_000): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (await portAcceptsConnections(port)) {
-    if (Date.now() > deadline) return false;
-    await sleep(50);
-  }
-  return true;
-}
-
-interface Server {
-  child: ChildProcess;
-  pgid: number;
-  port: number;
-  dataDir: string;
-  base: string;
-  output: string[];
-  exited: Promise<void>;
-}
-
-const running = new Set<Server>();
-
-/** Starts `npx tsx scripts/server.ts` as the leader of a new process group and waits for /api/health. */
-async function startServer(dataDir: string, port: number): Promise<Server> {
-  const child = spawn('npx', ['tsx', 'scripts/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid === undefined) throw new Error('could not spawn the server');
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString('utf8'));
-    if (output.length > 200) output.shift();
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let hasExited = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { hasExited = true; resolve(); }));
-  const server: Server = { child, pgid: child.pid, port, dataDir, base: `http://127.0.0.1:${port}`, output, exited };
-  running.add(server);
-
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (hasExited) throw new Error(`server exited before it was healthy:\n${output.join('')}`);
-    try {
-      const res = await fetch(`${server.base}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return server;
-    } catch { /* not listening yet */ }
-    await sleep(100);
-  }
-  await killServer(server, 'SIGKILL');
-  throw new Error(`server not healthy within 90 s:\n${output.join('')}`);
-}
-
-/** Signals the whole process group (npx → tsx → node) and waits until none of it is left running. */
-async function killServer(server: Server, signal: NodeJS.Signals): Promise<void> {
-  try { process.kill(-server.pgid, signal); } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-  const deadline = Date.now() + 20_000;
-  await Promise.race([server.exited, sleep(20_000)]);
-  while (groupMembers(server.pgid).length > 0) {
-    if (Date.now() > deadline) {
-      try { process.kill(-server.pgid, 'SIGKILL'); } catch { /* gone */ }
-      throw new Error(`process group ${server.pgid} still running after ${signal}: ${groupMembers(server.pgid).join(', ')}`);
-    }
-    await sleep(50);
-  }
-  running.delete(server);
-}
-
-// Safety net if the worker dies without running afterAll.
-process.once('exit', () => {
-  for (const s of running) { try { process.kill(-s.pgid, 'SIGKILL'); } catch { /* gone */ } }
-});
-
-test.afterAll(async () => {
-  for (const s of [...running]) await killServer(s, 'SIGKILL').catch(() => undefined);
-});
-
-// ---------------------------------------------------------------------------------------------
-// HTTP: setup through fetch, load through node:http on a keep-alive agent.
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-side JSON, asserted field by field
-type Json = any;
-
-async function api(server: Server, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const init: RequestInit = { method };
-  if (body instanceof FormData) init.body = body;
-  else if (body !== undefined) { init.body = JSON.stringify(body); init.headers = { 'content-type': 'application/json' }; }
-  const res = await fetch(`${server.base}${path}`, init);
-  const text = await res.text();
-  let json: Json = null;
-  try { json = JSON.parse(text); } catch { json = text; }
-  return { status: res.status, json };
-}
-
-async function setupModel(server: Server, name: string, artifacts: Buffer[]): Promise<void> {
-  const created = await api(server, 'POST', '/api/v1/models', { name, task: 'regression' });
-  expect(created.status, JSON.stringify(created.json)).toBe(201);
-  for (let i = 0; i < artifacts.length; i++) {
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(artifacts[i])], { type: 'application/octet-stream' }), 'model.onnx');
-    const up = await api(server, 'POST', `/api/v1/models/${name}/versions`, form);
-    expect(up.status, JSON.stringify(up.json)).toBe(201);
-    expect(up.json.version.number).toBe(i + 1);
-  }
-  const promoted = await api(server, 'PUT', `/api/v1/models/${name}/aliases/production`, { version: 1 });
-  expect(promoted.status, JSON.stringify(promoted.json)).toBe(200);
-}
-
-interface PredictAnswer {
-  predictions: (number | number[])[];
-  prediction_ids: string[];
-  model: { name: string; version: number; alias: string | null };
-}
-
-/** One POST on the agent; rejects on any transport failure, including a response cut short. */
-function postJson(agent: http.Agent, port: number, path: string, payload: unknown): Promise<{ status: number; text: string }> {
-  const data = JSON.stringify(payload);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('close', () => {
-          if (res.complete) resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-          else reject(new Error('response cut short'));
-        });
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error('request timed out')));
-    req.end(data);
-  });
-}
-
-function value(p: number | number[]): number {
-  return Array.isArray(p) ? p[0] : p;
-}
+test.afterAll(stopAllServers);
 
 /** y = x · [k, k, k]: version k of the hot-swap model, so an answer names its version by value. */
 function scaledRegressor(k: number): Buffer {
@@ -255,7 +33,7 @@ function scaledRegressor(k: number): Buffer {
 test('hot swap under load: production moves 20 times, no request fails, every answer is from a live production version', async () => {
   test.setTimeout(180_000);
   const random = rng(SEED);
-  const server = await startServer(freshDataDir('hotswap'), await freePort());
+  const server = await startServer(freshDataDir('resilience-hotswap'), await freePort());
   const name = 'hotswap';
   const VERSIONS = [1, 2, 3];
   await setupModel(server, name, VERSIONS.map(scaledRegressor));
@@ -352,7 +130,7 @@ test('hot swap under load: production moves 20 times, no request fails, every an
   expect(seenVersions.size).toBeGreaterThan(1);
 
   // The log attributes every answered prediction to the version that answered it.
-  const db = new Database(join(server.dataDir, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
+  const db = openDb(server.dataDir);
   try {
     const logged = readLoggedIds(db);
     const mismatched = [...loggedIds].filter(([id, v]) => logged.get(id) !== v);
@@ -365,59 +143,119 @@ test('hot swap under load: production moves 20 times, no request fails, every an
   expect(await portClosed(server.port), 'nothing listens after the stop').toBe(true);
 });
 
-test('crash safety: 5 SIGKILLs under load lose no answered prediction and leave the database intact', async () => {
-  test.setTimeout(180_000);
+test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing acknowledged and leave the database intact', async () => {
+  test.setTimeout(240_000);
   const random = rng(SEED ^ 0x5eed);
-  const dataDir = freshDataDir('crash');
+  const dataDir = freshDataDir('resilience-crash');
   const port = await freePort();
   const name = 'crashy';
   let server = await startServer(dataDir, port);
   await setupModel(server, name, [fixture('regressor.onnx')]);
 
-  const answered = new Set<string>();
+  const predicted = new Map<string, number>(); // answered prediction id → its answered value
+  const acknowledged = new Map<string, number>(); // prediction id → the actual of an outcome answered 200
+  const sentUnanswered = new Set<string>(); // outcomes sent whose answer never came (stored or not)
+  const awaiting: string[] = []; // answered ids no outcome was sent for yet
   const path = `/api/v1/models/${name}/predict`;
-  const CONCURRENCY = 8;
   const summary: string[] = [];
 
-  const checkDatabase = (when: string) => {
-    const db = new Database(join(dataDir, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
+  /** Everything acknowledged so far, read back through the API of the restarted server. */
+  const checkThroughApi = async (when: string) => {
+    const ids = [...predicted.keys()];
+    const chunks = Array.from({ length: Math.ceil(ids.length / 200) }, (_, i) => ids.slice(i * 200, i * 200 + 200));
+    const problems: string[] = [];
+    let withOutcome = 0;
+    for (let i = 0; i < chunks.length; i += 4) {
+      await Promise.all(chunks.slice(i, i + 4).map(async (chunk) => {
+        const res = await api(server, 'GET', `/api/v1/predictions?ids=${chunk.join(',')}`);
+        expect(res.status, JSON.stringify(res.json)).toBe(200);
+        const byId = new Map<string, { prediction: number; outcome: { actual: number } | null }>(res.json.predictions.map((p: Json) => [p.id, p]));
+        for (const id of chunk) {
+          const row = byId.get(id);
+          if (!row) { problems.push(`prediction ${id} missing`); continue; }
+          if (row.prediction !== predicted.get(id)) problems.push(`prediction ${id}: ${row.prediction}, answered ${predicted.get(id)}`);
+          const actual = acknowledged.get(id);
+          if (actual !== undefined) {
+            withOutcome++;
+            if (row.outcome?.actual !== actual) problems.push(`outcome of ${id}: ${JSON.stringify(row.outcome)}, acknowledged ${actual}`);
+          } else if (row.outcome !== null && !sentUnanswered.has(id)) {
+            problems.push(`outcome of ${id} was never sent but reads ${JSON.stringify(row.outcome)}`);
+          }
+        }
+      }));
+    }
+    expect(problems.slice(0, 5), `${problems.length} problems ${when} (of ${predicted.size} predictions, ${acknowledged.size} outcomes)`).toEqual([]);
+    expect(withOutcome).toBe(acknowledged.size);
+  };
+  const checkIntegrity = (when: string) => {
+    const db = openDb(dataDir);
     try {
       expect(db.pragma('integrity_check', { simple: true }), `integrity_check ${when}`).toBe('ok');
       const stored = readLoggedIds(db);
-      const missing = [...answered].filter((id) => !stored.has(id));
-      expect(missing.slice(0, 5), `${missing.length} of ${answered.size} answered ids missing from predictions ${when}`).toEqual([]);
-      return stored.size;
+      const missing = [...predicted.keys()].filter((id) => !stored.has(id));
+      expect(missing.slice(0, 5), `${missing.length} answered ids missing from the log ${when}`).toEqual([]);
+      const outcomes = db.prepare('SELECT count(*) FROM outcomes').pluck().get() as number;
+      return { rows: stored.size, outcomes };
     } finally {
       db.close();
     }
   };
 
   for (let round = 1; round <= 5; round++) {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 12 });
     let killed = false;
-    let ok = 0;
-    let dropped = 0;
+    const counts = { predictions: 0, outcomes: 0, cutOff: 0 };
     const unexpected: string[] = [];
-    const loop = async () => {
+    const predictLoop = async (seed: number) => {
+      const r = rng(seed);
       for (let n = 0; n < 100_000 && !killed; n++) {
-        let res: { status: number; text: string };
+        const rows = Array.from({ length: 1 + Math.floor(r() * 3) }, () => [Math.floor(r() * 10), Math.floor(r() * 10), Math.floor(r() * 10)]);
+        let res;
         try {
-          res = await postJson(agent, port, path, { instances: [[1, 2, 3]] });
+          res = await postJson(agent, port, path, { instances: rows });
         } catch {
-          dropped++; // the kill: connection reset or refused; expected and ignored
+          counts.cutOff++; // the kill: connection reset or refused; expected and ignored
           if (!killed) await sleep(5);
           continue;
         }
-        if (res.status !== 200) { unexpected.push(`${res.status} ${res.text.slice(0, 200)}`); continue; }
+        if (res.status !== 200) { unexpected.push(`predict ${res.status} ${res.text.slice(0, 200)}`); continue; }
         const body = JSON.parse(res.text) as PredictAnswer;
-        // y = x · [1, 2, 3] + 0.5 for the fixture regressor.
-        if (value(body.predictions[0]) !== 14.5) unexpected.push(`wrong value ${res.text.slice(0, 200)}`);
-        for (const id of body.prediction_ids) answered.add(id);
-        ok++;
+        body.prediction_ids.forEach((id, i) => {
+          if (value(body.predictions[i]) !== regress(rows[i])) unexpected.push(`wrong value ${res.text.slice(0, 200)}`);
+          predicted.set(id, value(body.predictions[i]));
+          awaiting.push(id);
+        });
+        counts.predictions++;
       }
     };
-    const loops = Array.from({ length: CONCURRENCY }, loop);
-    const delay = 200 + Math.floor(random() * 1300);
+    const outcomeLoop = async (seed: number) => {
+      const r = rng(seed);
+      for (let n = 0; n < 100_000 && !killed; n++) {
+        const ids = awaiting.splice(0, 1 + Math.floor(r() * 5));
+        if (ids.length === 0) { await sleep(5); continue; }
+        const actuals = ids.map(() => Math.round(r() * 1000) / 4);
+        let res;
+        try {
+          res = await postJson(agent, port, '/api/v1/outcomes', { outcomes: ids.map((id, i) => ({ prediction_id: id, actual: actuals[i] })) });
+        } catch {
+          ids.forEach((id) => sentUnanswered.add(id)); // never re-sent: its state is unknown to the client
+          counts.cutOff++;
+          continue;
+        }
+        const body = res.status === 200 ? JSON.parse(res.text) : null;
+        if (!body || body.accepted !== ids.length || body.updated !== 0 || body.unknown.length + body.invalid.length > 0) {
+          unexpected.push(`outcomes ${res.status} ${res.text.slice(0, 200)}`);
+          continue;
+        }
+        ids.forEach((id, i) => acknowledged.set(id, actuals[i]));
+        counts.outcomes++;
+      }
+    };
+    const loops = [
+      ...Array.from({ length: 6 }, (_, i) => predictLoop(SEED + round * 100 + i)),
+      ...Array.from({ length: 4 }, (_, i) => outcomeLoop(SEED + round * 100 + 50 + i)),
+    ];
+    const delay = 500 + Math.floor(random() * 2000);
     await sleep(delay);
     const kill = killServer(server, 'SIGKILL'); // the signal is sent synchronously, before this returns
     killed = true;
@@ -425,21 +263,36 @@ test('crash safety: 5 SIGKILLs under load lose no answered prediction and leave 
     await Promise.all(loops);
     agent.destroy();
     expect(await portClosed(port), 'nothing listens after the kill').toBe(true);
-    expect(unexpected.slice(0, 5), `round ${round}: non-200 answers before the kill`).toEqual([]);
-    expect(ok, `round ${round}: some predictions answered before the kill at ${delay} ms`).toBeGreaterThan(0);
+    expect(unexpected.slice(0, 5), `round ${round}: unexpected answers before the kill`).toEqual([]);
+    expect(counts.predictions, `round ${round}: predictions answered before the kill at ${delay} ms`).toBeGreaterThan(0);
+    expect(counts.outcomes, `round ${round}: outcome posts answered before the kill at ${delay} ms`).toBeGreaterThan(0);
 
     server = await startServer(dataDir, port);
-    const rows = checkDatabase(`after restart ${round}`);
-    summary.push(`round ${round}: kill at ${delay} ms, ${ok} answered, ${dropped} cut off, ${rows} rows stored`);
+    const stored = checkIntegrity(`after restart ${round}`);
+    await checkThroughApi(`after restart ${round}`);
+    summary.push(`round ${round}: kill at ${delay} ms, ${counts.predictions} predict + ${counts.outcomes} outcome posts answered, ${counts.cutOff} cut off; ${stored.rows} rows, ${stored.outcomes} outcomes stored`);
   }
 
-  // The restarted server still serves and logs.
+  // The restarted server still serves, logs and takes outcomes.
   const last = await api(server, 'POST', path, { instances: [[1, 2, 3]] });
   expect(last.status).toBe(200);
-  for (const id of (last.json as PredictAnswer).prediction_ids) answered.add(id);
+  const [lastId] = (last.json as PredictAnswer).prediction_ids;
+  predicted.set(lastId, 14.5);
+  const outcome = await api(server, 'POST', '/api/v1/outcomes', { outcomes: [{ prediction_id: lastId, actual: 14 }] });
+  expect(outcome.json).toEqual({ accepted: 1, updated: 0, unknown: [], invalid: [] });
+  acknowledged.set(lastId, 14);
 
   await killServer(server, 'SIGKILL');
-  const finalRows = checkDatabase('at the end, with no server running');
-  console.log(`[resilience] crash safety (seed ${SEED}): ${summary.join('; ')}; ${answered.size} answered ids checked, ${finalRows} rows in total`);
-  test.info().annotations.push({ type: 'crash-safety', description: `${answered.size} ids checked; ${summary.join('; ')}` });
+  const final = checkIntegrity('at the end, with no server running');
+  const db = openDb(dataDir);
+  try {
+    const stored = new Map((db.prepare('SELECT prediction_id AS id, actual_value AS actual FROM outcomes').all() as { id: string; actual: number }[]).map((o) => [o.id, o.actual]));
+    const lost = [...acknowledged].filter(([id, actual]) => stored.get(id) !== actual);
+    expect(lost.slice(0, 5), `${lost.length} of ${acknowledged.size} acknowledged outcomes missing or different in the file`).toEqual([]);
+  } finally {
+    db.close();
+  }
+  const line = `seed ${SEED}: ${summary.join('; ')}; checked ${predicted.size} predictions and ${acknowledged.size} outcomes (${sentUnanswered.size} cut off in flight), ${final.rows} rows in total`;
+  console.log(`[resilience] crash safety ${line}`);
+  test.info().annotations.push({ type: 'crash-safety', description: line });
 });

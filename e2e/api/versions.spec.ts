@@ -46,7 +46,7 @@ test.describe('POST /api/v1/models/:name/versions', () => {
         aliases: [],
         reference: null,
         feature_names: null,
-        created_by: 'anonymous',
+        created_by: 'admin-key',
       });
       expect(Math.abs(Date.parse(version.created_at) - Date.now())).toBeLessThan(60_000);
     });

@@ -3,12 +3,13 @@
 import type { z } from 'zod';
 import { AppError, formatPath } from '../errors';
 import { env } from '../env';
-import { authenticate, type Actor, type Scope } from '../server/auth';
-import { checkJsonContentType, parseJsonText, tooLarge } from './json-body';
+import { authenticate, fromFetchRequest, type Actor, type Scope } from '../server/auth';
+import { checkContentEncoding, checkJsonContentType, parseJsonText, readTextLimited, tooLarge } from './json-body';
 import { problemResponse } from './problem';
 
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  scope: Scope;
+  /** `public`: no credentials needed (health, sign-in, first-start setup). */
+  scope: Scope | 'public';
   params?: P;
   query?: Q;
   body?: B;
@@ -24,12 +25,12 @@ function invalid(where: string, error: z.ZodError): AppError {
 
 async function readJson(req: Request): Promise<unknown> {
   checkJsonContentType(req.headers.get('content-type'));
-  const limit = env.MAX_BODY_MB * 1024 * 1024;
-  if (Number(req.headers.get('content-length') ?? 0) > limit) throw tooLarge(env.MAX_BODY_MB);
-  const text = await req.text();
-  if (text.length > limit) throw tooLarge(env.MAX_BODY_MB);
-  return parseJsonText(text);
+  checkContentEncoding(req.headers.get('content-encoding'));
+  if (Number(req.headers.get('content-length') ?? 0) > env.MAX_BODY_MB * 1024 * 1024) throw tooLarge(env.MAX_BODY_MB);
+  return parseJsonText(await readTextLimited(req.body, env.MAX_BODY_MB));
 }
+
+const PUBLIC: Actor = { name: 'anonymous', kind: 'user', scopes: [] };
 
 export function json(data: unknown, status = 200): Response {
   return Response.json(data, { status });
@@ -41,7 +42,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
-      const actor = authenticate(req.headers.get('authorization'), spec.scope);
+      const actor = spec.scope === 'public' ? PUBLIC : authenticate(fromFetchRequest(req), spec.scope);
       const rawParams = (await context?.params) ?? {};
       const params = spec.params ? spec.params.safeParse(rawParams) : { success: true as const, data: rawParams };
       if (!params.success) throw invalid('', params.error);

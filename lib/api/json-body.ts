@@ -8,6 +8,39 @@ export function checkJsonContentType(type: string | null | undefined): void {
   }
 }
 
+/**
+ * Bodies are taken as sent: inflating a compressed body would let a few kilobytes of gzip become
+ * gigabytes (a zip bomb), so any content coding other than identity is refused (RFC 9110 §15.5.16).
+ */
+export function checkContentEncoding(encoding: string | null | undefined): void {
+  if (encoding === null || encoding === undefined) return;
+  const coding = encoding.trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return;
+  throw new AppError('unsupported_media_type', `content-encoding: "${encoding.slice(0, 40)}" is not accepted; send the body uncompressed`, [
+    { path: 'content-encoding', message: 'compressed request bodies are not accepted' },
+  ]);
+}
+
+/** Reads a body as UTF-8 text, refusing it as soon as it passes `limitMb` (whatever content-length said). */
+export async function readTextLimited(body: ReadableStream<Uint8Array> | null, limitMb: number): Promise<string> {
+  if (!body) return '';
+  const limit = limitMb * 1024 * 1024;
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge(limitMb);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function parseJsonText(text: string): unknown {
   if (text.trim() === '') throw new AppError('invalid_input', 'body: required (JSON)', [{ path: 'body', message: 'required' }]);
   try {

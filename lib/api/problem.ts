@@ -38,6 +38,6 @@ export function problemResponse(err: unknown): Response {
   const app = toAppError(err);
   return new Response(JSON.stringify(problemBody(app)), {
     status: app.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { ...app.headers, 'content-type': 'application/problem+json' },
   });
 }

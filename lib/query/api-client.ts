@@ -6,6 +6,7 @@ import type {
 import type { ErrorCode, FieldError } from '../errors';
 import type { OutcomesResultDto } from '../schemas/outcomes';
 import type { MonitoringDto, MonitoringQuery, Policy, PolicyDto } from '../schemas/monitoring';
+import type { CompareDto, CompareQuery, ShadowDto, SplitEntry } from '../schemas/experiments';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode | 'network', message: string, readonly errors: FieldError[] = []) {
@@ -23,7 +24,7 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, p.code ?? 'internal', p.detail ?? `request failed with status ${status}`, p.errors ?? []);
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -70,6 +71,8 @@ export const api = {
   updateVersion: (name: string, n: number, input: UpdateVersionInput) => request<{ version: VersionDto }>('PATCH', `${m(name)}/versions/${n}`, input),
   uploadVersion: upload,
   setAlias: (name: string, alias: string, input: SetAliasInput) => request<AliasMoveDto>('PUT', `${m(name)}/aliases/${alias}`, input),
+  /** A weighted split of the alias; `setAlias` ends it. */
+  setSplit: (name: string, alias: string, versions: SplitEntry[]) => request<AliasMoveDto>('PUT', `${m(name)}/aliases/${alias}`, { versions }),
   deleteAlias: (name: string, alias: string) => request<void>('DELETE', `${m(name)}/aliases/${alias}`),
   rollbackAlias: (name: string, alias: string) => request<AliasMoveDto>('POST', `${m(name)}/aliases/${alias}/rollback`),
   getEvents: (name: string) => request<EventListDto>('GET', `${m(name)}/events?limit=100`),
@@ -80,6 +83,14 @@ export const api = {
   },
   getPolicy: (name: string) => request<PolicyDto>('GET', `${m(name)}/policy`),
   putPolicy: (name: string, policy: Partial<Policy>) => request<PolicyDto>('PUT', `${m(name)}/policy`, policy),
+  getShadow: (name: string) => request<ShadowDto>('GET', `${m(name)}/shadow`),
+  setShadow: (name: string, versions: number[]) => request<ShadowDto>('PUT', `${m(name)}/shadow`, { versions }),
+  endShadow: (name: string) => request<void>('DELETE', `${m(name)}/shadow`),
+  getCompare: (name: string, view: CompareView) => {
+    const q = compareQuery(view);
+    const search = new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+    return request<CompareDto>('GET', `${m(name)}/compare?${search}`);
+  },
   createDemo: () => request<{ model: string; created: boolean }>('POST', '/api/v1/demo', {}),
   postOutcomes: (outcomes: unknown[]) => request<OutcomesResultDto>('POST', '/api/v1/outcomes', { outcomes }),
 };
@@ -97,4 +108,12 @@ export function monitoringQuery(view: MonitoringView, now = Date.now()): Monitor
     from: new Date(now - view.days * 86_400_000).toISOString(),
     bucket: view.bucket,
   };
+}
+
+/** What the comparison page shows: version a (champion) against b (challenger), the last `days` days, in hour or day windows. */
+export interface CompareView { a: number; b: number; days: number; bucket: 'hour' | 'day' }
+
+/** The compare query of a view; like `monitoringQuery`, `from` is relative to now and `to` is the server's now. */
+export function compareQuery(view: CompareView, now = Date.now()): CompareQuery {
+  return { a: view.a, b: view.b, from: new Date(now - view.days * 86_400_000).toISOString(), bucket: view.bucket };
 }

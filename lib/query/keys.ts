@@ -1,6 +1,6 @@
 // React Query keys and query options, one factory per domain.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { api, type MonitoringView } from './api-client';
+import { api, type CompareView, type MonitoringView } from './api-client';
 
 export const keys = {
   models: {
@@ -11,8 +11,25 @@ export const keys = {
     version: (name: string, n: number) => ['models', 'version', name, n] as const,
     monitoring: (name: string, view: MonitoringView) => ['models', 'monitoring', name, view] as const,
     policy: (name: string) => ['models', 'policy', name] as const,
+    shadow: (name: string) => ['models', 'shadow', name] as const,
+    /** Every comparison of a model (a prefix), and one view of it. */
+    compares: (name: string) => ['models', 'compare', name] as const,
+    compare: (name: string, view: CompareView) => ['models', 'compare', name, view] as const,
+    monitorings: (name: string) => ['models', 'monitoring', name] as const,
   },
 };
+
+/**
+ * What a change of a model's traffic (split, shadow, promotion) makes stale: its detail and
+ * timeline, its shadow state, every comparison and monitoring view of it (production may now be
+ * another version), and the overview's aliases.
+ */
+export function trafficKeys(name: string) {
+  return [
+    keys.models.detail(name), keys.models.events(name), keys.models.shadow(name),
+    keys.models.compares(name), keys.models.monitorings(name), keys.models.list(),
+  ];
+}
 
 export const modelQueries = {
   list: () => queryOptions({ queryKey: keys.models.list(), queryFn: api.listModels }),
@@ -24,4 +41,8 @@ export const modelQueries = {
     queryKey: keys.models.monitoring(name, view), queryFn: () => api.getMonitoring(name, view), placeholderData: keepPreviousData,
   }),
   policy: (name: string) => queryOptions({ queryKey: keys.models.policy(name), queryFn: () => api.getPolicy(name) }),
+  shadow: (name: string) => queryOptions({ queryKey: keys.models.shadow(name), queryFn: () => api.getShadow(name) }),
+  compare: (name: string, view: CompareView) => queryOptions({
+    queryKey: keys.models.compare(name, view), queryFn: () => api.getCompare(name, view), placeholderData: keepPreviousData,
+  }),
 };

@@ -168,6 +168,8 @@ export interface LoggedPredictionDto {
   prediction: string | number;
   probabilities: Record<string, number> | null;
   latency_ms: number;
+  /** The ground truth reported for this row (POST /api/v1/outcomes), null until there is one. */
+  outcome: { actual: string | number; ts: string } | null;
 }
 
 export const predictionIdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{29}$/, 'is not a prediction id');

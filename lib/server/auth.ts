@@ -1,29 +1,125 @@
-// The one place requests are authenticated. Until API keys land (security issue), the API is open
-// and callers are "anonymous"; MODELDOCK_ADMIN_KEY is already honoured as an admin key.
-import { timingSafeEqual } from 'node:crypto';
+// The one place requests are authenticated and authorised. Credentials, in order:
+// - `Authorization: Bearer <key>`: an API key (or MODELDOCK_ADMIN_KEY), scopes read/predict/admin;
+// - the browser session cookie of the admin account (every scope).
+// State-changing requests that a browser marks as cross-site are refused (CSRF), whatever the
+// credentials. Synchronous: the prediction fast path should not pay a promise for it.
 import { AppError } from '../errors';
 import { env } from '../env';
+import type { Scope } from '../schemas/access';
+import { SESSION_COOKIE, readCookie } from './access/cookies';
+import { sameSecret, sha256Hex } from './access/secrets';
+import { access } from './access/state';
 
-export type Scope = 'read' | 'predict' | 'admin';
-export interface Actor { name: string; scopes: Scope[] }
-
-const ANONYMOUS: Actor = { name: 'anonymous', scopes: ['read', 'predict', 'admin'] };
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+export type { Scope };
+export interface Actor {
+  /** What the event log records: the key's name, the user's name, or "admin-key". */
+  name: string;
+  kind: 'key' | 'user' | 'env-key' | 'system';
+  scopes: Scope[];
+  /** Rate limiting identity and per-key override (keys only). */
+  limitId?: string;
+  rateLimit?: number | null;
 }
 
-/** Synchronous: the prediction fast path should not pay a promise for it. */
-export function authenticate(header: string | null | undefined, scope: Scope): Actor {
-  if (!header) return ANONYMOUS;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new AppError('unauthorized', 'authorization: expected "Bearer <api key>"');
-  if (env.MODELDOCK_ADMIN_KEY && sameSecret(match[1], env.MODELDOCK_ADMIN_KEY)) {
-    return { name: 'admin-key', scopes: ['read', 'predict', 'admin'] };
+/** Header access for both node's IncomingMessage and the fetch API's Request. */
+export interface AuthRequest {
+  method: string;
+  header(name: string): string | undefined;
+}
+
+export function fromNodeHeaders(method: string | undefined, headers: Record<string, string | string[] | undefined>): AuthRequest {
+  return { method: method ?? 'GET', header: (n) => { const v = headers[n]; return Array.isArray(v) ? v[0] : v; } };
+}
+
+export function fromFetchRequest(req: Request): AuthRequest {
+  return { method: req.method, header: (n) => req.headers.get(n) ?? undefined };
+}
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const TOUCH_EVERY_MS = 60_000;
+
+function unauthorized(message: string): AppError {
+  return new AppError('unauthorized', message, [{ path: 'authorization', message }], { 'www-authenticate': 'Bearer realm="modeldock"' });
+}
+
+function requestHost(req: AuthRequest): string | undefined {
+  return (req.header('x-forwarded-host') ?? req.header('host'))?.split(',')[0].trim().toLowerCase();
+}
+
+/**
+ * Cross-site request protection for every state-changing request, as Go's CrossOriginProtection
+ * does it: browsers send Sec-Fetch-Site (or at least Origin) on every POST/PUT/PATCH/DELETE, so a
+ * request whose Sec-Fetch-Site is not same-origin/none, or whose Origin names another host, is
+ * refused; a request with neither header is not from a browser (curl, SDKs) and cannot be CSRF.
+ */
+export function checkOrigin(req: AuthRequest): void {
+  if (SAFE.has(req.method)) return;
+  const refuse = (what: string) => new AppError('forbidden', `origin: cross-site request refused (${what.slice(0, 120)})`, [{ path: 'origin', message: 'cross-site request refused' }]);
+  const site = req.header('sec-fetch-site');
+  if (site !== undefined) {
+    if (site === 'same-origin' || site === 'none') return;
+    throw refuse(`Sec-Fetch-Site: ${site}`);
   }
-  throw new AppError('unauthorized', 'authorization: unknown API key');
-  // Scope checks (403) come with API keys; every key accepted today is an admin key.
-  void scope;
+  const origin = req.header('origin');
+  if (origin === undefined) return;
+  let host: string | null = null;
+  try { host = origin === 'null' ? null : new URL(origin).host.toLowerCase(); } catch { host = null; }
+  if (host === null || host !== requestHost(req)) throw refuse(`Origin: ${origin}`);
+}
+
+function keyActor(token: string): Actor {
+  if (env.MODELDOCK_ADMIN_KEY && sameSecret(token, env.MODELDOCK_ADMIN_KEY)) {
+    return { name: 'admin-key', kind: 'env-key', scopes: ['read', 'predict', 'admin'], limitId: 'env', rateLimit: null };
+  }
+  const state = access();
+  const key = state.lookups.keyByHash(sha256Hex(token));
+  if (!key) throw unauthorized('authorization: unknown or revoked API key');
+  const now = Date.now();
+  const last = Math.max(key.lastUsedAt ?? 0, state.touched.get(key.id) ?? 0);
+  if (now - last > TOUCH_EVERY_MS) {
+    state.touched.set(key.id, now);
+    state.lookups.touchKey(key.id, now);
+  }
+  return { name: key.name, kind: 'key', scopes: key.scopes, limitId: `k${key.id}`, rateLimit: key.rateLimit };
+}
+
+/** The browser session's user, or null (no cookie, unknown or expired). */
+export function sessionUser(cookieHeader: string | undefined): { username: string } | null {
+  const token = readCookie(cookieHeader, SESSION_COOKIE);
+  if (!token) return null;
+  const s = access().lookups.sessionByHash(sha256Hex(token), Date.now());
+  return s ? { username: s.username } : null;
+}
+
+export function authenticate(req: AuthRequest, scope: Scope): Actor {
+  let actor: Actor;
+  const header = req.header('authorization');
+  if (header) {
+    const match = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i.exec(header);
+    if (!match) throw unauthorized('authorization: expected "Bearer <api key>"');
+    checkOrigin(req);
+    actor = keyActor(match[1]);
+  } else {
+    const user = sessionUser(req.header('cookie'));
+    if (!user) throw unauthorized('authorization: an API key (Authorization: Bearer <key>) or a signed-in session is required');
+    checkOrigin(req);
+    actor = { name: user.username, kind: 'user', scopes: ['read', 'predict', 'admin'] };
+  }
+  if (!actor.scopes.includes('admin') && !actor.scopes.includes(scope)) {
+    throw new AppError('forbidden', `scope: the key "${actor.name}" has ${actor.scopes.join(', ')}; this needs ${scope}`, [{ path: 'scope', message: `needs ${scope}` }]);
+  }
+  return actor;
+}
+
+/** Per-key token bucket for the prediction routes (RATE_LIMIT_RPS, or the key's own rate). */
+export function checkRateLimit(actor: Actor): void {
+  if (!actor.limitId) return;
+  const rate = actor.rateLimit ?? env.RATE_LIMIT_RPS;
+  if (!rate) return;
+  const burst = env.RATE_LIMIT_BURST || Math.max(1, Math.ceil(rate));
+  const wait = access().predictLimiter.take(actor.limitId, rate, burst);
+  if (wait > 0) {
+    const seconds = Math.max(1, Math.ceil(wait));
+    throw new AppError('rate_limited', `rate: the key "${actor.name}" is limited to ${rate} requests per second; retry in ${seconds} s`, [{ path: 'authorization', message: 'rate limited' }], { 'retry-after': String(seconds) });
+  }
 }

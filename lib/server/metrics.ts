@@ -1,6 +1,6 @@
 // Prometheus metrics of serving (prom-client), one registry per process on globalThis.
 // Latency buckets start at 0.1 ms: prom-client's defaults (from 5 ms) hide sub-millisecond models.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 interface ServingMetrics {
   registry: Registry;
@@ -9,6 +9,8 @@ interface ServingMetrics {
   batchRows: Histogram<'model' | 'version'>;
   shadowDropped: Counter<'model'>;
   shadowFailed: Counter<'model' | 'version'>;
+  /** Where the in-flight gauge reads its value (the HTTP server registers it). */
+  inFlightSource: () => number;
 }
 
 const KEY = Symbol.for('modeldock.metrics');
@@ -55,7 +57,14 @@ export function metrics(): ServingMetrics {
       labelNames: ['model', 'version'],
       registers: [registry],
     }),
+    inFlightSource: () => 0,
   };
+  new Gauge({
+    name: 'modeldock_http_requests_in_flight',
+    help: 'HTTP requests received and not yet answered (all routes)',
+    registers: [registry],
+    collect() { this.set(m.inFlightSource()); },
+  });
   holder[KEY] = m;
   return m;
 }
@@ -68,4 +77,9 @@ export function observePrediction(o: { route: 'rest' | 'v2'; model: string; vers
     m.latency.observe({ route: o.route, model: o.model, version: o.version }, o.seconds);
     m.batchRows.observe({ model: o.model, version: o.version }, o.rows);
   }
+}
+
+/** Lets the HTTP server report how many requests it is answering (read when /metrics is scraped). */
+export function reportInFlight(source: () => number): void {
+  metrics().inFlightSource = source;
 }

@@ -4,6 +4,7 @@ import busboy from 'busboy';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+import { checkContentEncoding } from '../api/json-body';
 import { AppError, fieldError } from '../errors';
 import { writeTemp, type TempFile } from './artifact-store';
 
@@ -28,6 +29,7 @@ export async function parseMultipart(req: Request, opts: Options): Promise<Multi
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
     throw new AppError('unsupported_media_type', `content-type: expected multipart/form-data with a "file" part, got "${contentType || 'none'}"`);
   }
+  checkContentEncoding(req.headers.get('content-encoding'));
   const declared = Number(req.headers.get('content-length') ?? NaN);
   const maxTotal = opts.maxFileBytes * opts.fileFields.length + opts.maxFieldBytes * opts.textFields.length + MB;
   if (Number.isFinite(declared) && declared > maxTotal) {
@@ -40,6 +42,8 @@ export async function parseMultipart(req: Request, opts: Options): Promise<Multi
   const pending: Promise<unknown>[] = [];
   let failure: AppError | null = null;
   const fail = (err: AppError) => { failure ??= err; };
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => { settle = resolve; });
 
   let bb: busboy.Busboy;
   try {
@@ -73,10 +77,12 @@ export async function parseMultipart(req: Request, opts: Options): Promise<Multi
       return;
     }
     stream.on('limit', () => {
-      // Stop storing; keep reading (and discarding) so the client still receives the 413 on a
-      // usable connection. A body far beyond any limit is cut off below.
+      // Stop storing and answer now, while the client is still sending. The rest of the body is read
+      // and discarded so the 413 arrives on a usable connection; a body far beyond any limit is cut
+      // off above.
       fail(fieldError('payload_too_large', name, `is larger than ${(opts.maxFileBytes / MB).toFixed(0)} MB (MAX_UPLOAD_MB)`));
       stream.resume();
+      settle();
     });
     pending.push(
       // Written to the end even when another part fails (busboy stalls if a part stops being
@@ -102,14 +108,17 @@ export async function parseMultipart(req: Request, opts: Options): Promise<Multi
   bb.on('filesLimit', () => fail(new AppError('invalid_input', `body: too many files (expected ${opts.fileFields.join(', ')})`)));
   bb.on('fieldsLimit', () => fail(new AppError('invalid_input', `body: too many fields (expected ${opts.textFields.join(', ')})`)));
 
-  await new Promise<void>((resolve) => {
-    bb.on('close', resolve);
-    bb.on('error', (err: Error) => { fail(new AppError('invalid_input', `body: malformed multipart data (${err.message})`)); resolve(); });
-    source.on('error', () => { fail(new AppError('invalid_input', 'body: the upload was interrupted')); resolve(); });
-    source.on('close', () => { if (failure) resolve(); });
-    source.pipe(bb);
-  });
-  await Promise.allSettled(pending);
+  bb.on('close', settle);
+  bb.on('error', (err: Error) => { fail(new AppError('invalid_input', `body: malformed multipart data (${err.message})`)); settle(); });
+  // A body that stops before its end (client gone, or cut off above) ends the part being written,
+  // whose temp file is then removed.
+  const cutShort = () => { if (!source.readableEnded) bb.destroy(new Error('the upload was interrupted')); };
+  source.on('error', () => { fail(new AppError('invalid_input', 'body: the upload was interrupted')); cutShort(); settle(); });
+  source.on('close', () => { cutShort(); if (failure) settle(); });
+  source.pipe(bb);
+  await settled;
+  // After a failure the parts still being written are not awaited: each removes its own temp file.
+  if (!failure) await Promise.allSettled(pending);
   if (failure) {
     await discardFiles(files);
     throw failure;

@@ -4,9 +4,9 @@ import { Agent, request } from 'node:http';
 
 export interface LoadResult { requests: number; errors: number; seconds: number; rps: number; p50: number; p99: number }
 
-function post(agent: Agent, port: number, path: string, body: string): Promise<number> {
+function post(agent: Agent, port: number, path: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -20,7 +20,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-export async function runLoad(o: { port: number; path: string; body: () => string; concurrency: number; seconds: number; warmupSeconds?: number }): Promise<LoadResult> {
+export async function runLoad(o: { port: number; path: string; body: () => string; concurrency: number; seconds: number; warmupSeconds?: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
   const phase = async (seconds: number, record: boolean) => {
     const latencies: number[] = [];
@@ -30,7 +30,7 @@ export async function runLoad(o: { port: number; path: string; body: () => strin
       while (performance.now() < end) {
         const t0 = performance.now();
         try {
-          const status = await post(agent, o.port, o.path, o.body());
+          const status = await post(agent, o.port, o.path, o.body(), o.headers ?? {});
           if (status !== 200) errors++;
         } catch { errors++; }
         if (record) latencies.push(performance.now() - t0);

@@ -14,10 +14,12 @@ import { newPredictionId } from '../../lib/server/predictions/ids';
 
 const ROOT = join(__dirname, '..', '..');
 const DAY = 86_400_000;
+const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_admin_key`;
+const ADMIN_PASSWORD = `bench-${Date.now().toString(36)}`;
 
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'scripts/server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const child = spawn('npx', ['tsx', 'scripts/server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, MODELDOCK_ADMIN_PASSWORD: ADMIN_PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     child.stdout!.on('data', (d: Buffer) => { if (/listening/.test(String(d))) resolve(child); });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -30,7 +32,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 async function call(port: number, method: string, path: string, body?: unknown, form?: FormData): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, body: form ?? (body === undefined ? undefined : JSON.stringify(body)), headers: form ? undefined : { 'content-type': 'application/json' } });
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, body: form ?? (body === undefined ? undefined : JSON.stringify(body)), headers: form ? { authorization: `Bearer ${ADMIN_KEY}` } : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` } });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
   return res.json();
 }
@@ -127,6 +129,11 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     try {
       const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${port}/login`);
+      await page.getByLabel('Username').fill('admin');
+      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`http://127.0.0.1:${port}/`);
       const loads: number[] = [];
       for (let i = 0; i < 4; i++) {
         const t = performance.now();

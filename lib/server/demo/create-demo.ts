@@ -1,6 +1,7 @@
 // `npm run demo` and the empty state's button: a churn model with a reference sample, promoted,
 // and 30 days of scored traffic with outcomes (60 % labeled) where the world drifts from day 15.
 import { AppError } from '../../errors';
+import type { Actor } from '../auth';
 import { db } from '../db';
 import { findModel } from '../../../db/queries/models';
 import { importPredictions } from '../monitoring/import';
@@ -12,10 +13,12 @@ import { DEMO_FEATURES, demoPredictsChurn, demoRows, seededRandom } from './gene
 import { DEMO_MODEL_BASE64 } from './model';
 
 export const DEMO_MODEL = 'demo-churn';
-const DAY = 86_400_000;
-const ACTOR = { name: 'demo', scopes: ['admin' as const] };
 
-export async function createDemo(): Promise<{ model: string; created: boolean }> {
+const DAY = 86_400_000;
+
+/** Creates the demo; its events name the actor who asked for it (the command line passes "demo"). */
+export async function createDemo(actor: Actor = { name: 'demo', kind: 'system', scopes: ['admin'] }): Promise<{ model: string; created: boolean }> {
+  const ACTOR = actor;
   if (await findModel(db(), DEMO_MODEL)) return { model: DEMO_MODEL, created: false };
   const random = seededRandom(20261123);
   await createModel({

@@ -3,11 +3,11 @@
 // for a prediction). Everything else is handed to Next.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemBody, toAppError } from '../../api/problem';
-import { checkJsonContentType, parseJsonText, tooLarge } from '../../api/json-body';
+import { checkContentEncoding, checkJsonContentType, parseJsonText, tooLarge } from '../../api/json-body';
 import { AppError } from '../../errors';
 import { env } from '../../env';
 import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../../schemas/names';
-import { authenticate } from '../auth';
+import { authenticate, checkRateLimit, fromNodeHeaders } from '../auth';
 import { metrics, observePrediction } from '../metrics';
 import { predict } from '../predictions/predict';
 import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerReady } from '../predictions/v2-service';
@@ -44,14 +44,15 @@ function match(method: string, path: string): { route: Route; method: 'GET' | 'P
   return null;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json', headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
 function readBody(req: IncomingMessage): Promise<unknown> {
   checkJsonContentType(req.headers['content-type']);
+  checkContentEncoding(req.headers['content-encoding']);
   const limit = env.MAX_BODY_MB * 1024 * 1024;
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     req.resume();
@@ -78,7 +79,7 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 async function handle(route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
   switch (route.kind) {
     case 'metrics': {
-      authenticate(req.headers.authorization, 'read');
+      authenticate(fromNodeHeaders(req.method, req.headers), 'read');
       const registry = metrics().registry;
       return send(res, 200, await registry.metrics(), registry.contentType);
     }
@@ -91,17 +92,17 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse): 
     case 'v2-server':
       return send(res, 200, { name: 'modeldock', version: process.env.npm_package_version ?? '0.1.0', extensions: [] });
     case 'v2-model': {
-      authenticate(req.headers.authorization, 'read');
+      authenticate(fromNodeHeaders(req.method, req.headers), 'read');
       return send(res, 200, v2ModelMetadata(segment(route.model, 'name'), route.version));
     }
     case 'v2-ready': {
-      authenticate(req.headers.authorization, 'read');
+      authenticate(fromNodeHeaders(req.method, req.headers), 'read');
       const r = v2ModelReady(segment(route.model, 'name'), route.version);
       return send(res, r.ready ? 200 : 503, r);
     }
     case 'v2-infer':
     case 'predict': {
-      authenticate(req.headers.authorization, 'predict');
+      checkRateLimit(authenticate(fromNodeHeaders(req.method, req.headers), 'predict'));
       const started = performance.now();
       const name = segment(route.model, 'name');
       const body = await readBody(req);
@@ -158,6 +159,6 @@ function fail(err: unknown, isV2: boolean, res: ServerResponse, req: IncomingMes
     observePrediction({ route: isV2 ? 'v2' : 'rest', model: route.model, version: '', status: app.status, seconds: 0, rows: 0 });
   }
   if (res.headersSent) { res.destroy(); return; }
-  if (isV2) send(res, app.status, { error: app.message });
-  else send(res, app.status, problemBody(app), 'application/problem+json');
+  if (isV2) send(res, app.status, { error: app.message }, 'application/json', app.headers);
+  else send(res, app.status, problemBody(app), 'application/problem+json', app.headers);
 }

@@ -1,5 +1,5 @@
 // Reading the prediction log back as one record per predicted row (for the API and monitoring).
-import { findRequests, parsePredictionId, predictionId, type LoggedRequest } from '../../../db/queries/predictions';
+import { findOutcomes, findRequests, parsePredictionId, predictionId, type LoggedRequest, type StoredOutcomeRow } from '../../../db/queries/predictions';
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { AppError } from '../../errors';
 import type { LoggedPredictionDto } from '../../schemas/registry';
@@ -9,7 +9,7 @@ import { unpackInputRow } from './pack';
 const SOURCE_NAMES = Object.fromEntries(Object.entries(PREDICTION_SOURCES).map(([k, v]) => [v, k])) as Record<number, LoggedPredictionDto['source']>;
 const ENCODINGS: Record<number, LoggedPredictionDto['input_encoding']> = { [INPUT_CODECS.f32]: 'float32', [INPUT_CODECS.f64]: 'float64', [INPUT_CODECS.json]: 'json' };
 
-function rowOf(req: LoggedRequest, id: string, r: number): LoggedPredictionDto {
+function rowOf(req: LoggedRequest, id: string, r: number, outcome: StoredOutcomeRow | undefined): LoggedPredictionDto {
   let prediction: string | number;
   let probabilities: Record<string, number> | null = null;
   if (req.labels) {
@@ -36,6 +36,7 @@ function rowOf(req: LoggedRequest, id: string, r: number): LoggedPredictionDto {
     prediction,
     probabilities,
     latency_ms: req.latencyUs / 1000,
+    outcome: outcome ? { actual: outcome.actualLabel ?? (outcome.actualValue as number), ts: new Date(outcome.ts).toISOString() } : null,
   };
 }
 
@@ -44,10 +45,9 @@ export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto
   const parsed = ids.map((id) => ({ id, ref: parsePredictionId(id) }));
   const requests = await findRequests(db(), [...new Set(parsed.flatMap((p) => (p.ref ? [p.ref.requestId] : [])))]);
   const byId = new Map(requests.map((r) => [r.id, r]));
-  return parsed.flatMap(({ id, ref }) => {
-    const req = ref && byId.get(ref.requestId);
-    return req && ref.row < req.rows ? [rowOf(req, id, ref.row)] : [];
-  });
+  const found = parsed.filter(({ ref }) => ref && ref.row < (byId.get(ref.requestId)?.rows ?? 0));
+  const outcomes = new Map((await findOutcomes(db(), found.map((p) => p.id))).map((o) => [o.predictionId, o]));
+  return found.map(({ id, ref }) => rowOf(byId.get(ref!.requestId)!, id, ref!.row, outcomes.get(id)));
 }
 
 export async function getPrediction(id: string): Promise<LoggedPredictionDto> {

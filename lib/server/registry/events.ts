@@ -6,12 +6,13 @@ import { db } from '../db';
 import { toEventDto } from './dto';
 import { requireModel } from './models';
 
-export async function getEvents(name: string, page: { limit: number; cursor?: string }): Promise<EventListDto> {
-  const model = await requireModel(name);
+/** A model's timeline, or (name null) the system's: API keys, accounts, deleted models. */
+export async function getEvents(name: string | null, page: { limit: number; cursor?: string }): Promise<EventListDto> {
+  const model = name === null ? null : await requireModel(name);
   const beforeId = page.cursor === undefined ? undefined : Number(page.cursor);
   if (beforeId !== undefined && (!Number.isInteger(beforeId) || beforeId < 1)) {
     throw new AppError('invalid_input', 'cursor: is not a cursor this endpoint returned', [{ path: 'cursor', message: 'invalid' }]);
   }
-  const rows = await listEvents(db(), { modelId: model.id, limit: page.limit, beforeId });
+  const rows = await listEvents(db(), { modelId: model?.id ?? null, limit: page.limit, beforeId });
   return { events: rows.map(toEventDto), next_cursor: rows.length === page.limit ? String(rows[rows.length - 1].id) : null };
 }

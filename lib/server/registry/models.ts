@@ -74,9 +74,9 @@ export async function updateModel(name: string, input: UpdateModelInput, actor: 
   return toModelDto(await q.updateModel(db(), { model, description: input.description, labels: input.labels, actor: actor.name }));
 }
 
-export async function deleteModel(name: string): Promise<void> {
+export async function deleteModel(name: string, actor: Actor): Promise<void> {
   const model = await requireModel(name);
-  const shas = await q.deleteModel(db(), model);
+  const shas = await q.deleteModel(db(), model, actor.name);
   for (const sha of shas.onnx) await collectArtifact(sha, 'onnx');
   for (const sha of shas.json) await collectArtifact(sha, 'json');
 }

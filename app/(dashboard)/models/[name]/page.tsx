@@ -5,6 +5,7 @@ import { ModelPage } from '@/components/models/model-page';
 import { AppError } from '@/lib/errors';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
+import { getShadow } from '@/lib/server/experiments/shadow';
 import { getEvents } from '@/lib/server/registry/events';
 import { getModelDetail } from '@/lib/server/registry/models';
 
@@ -20,9 +21,10 @@ export default async function ModelDetailPage({ params }: Props) {
   const name = decodeURIComponent((await params).name);
   const qc = serverQueryClient();
   try {
-    const [detail, events] = await Promise.all([getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 })]);
+    const [detail, events, shadow] = await Promise.all([getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 }), getShadow(name)]);
     qc.setQueryData(keys.models.detail(name), detail);
     qc.setQueryData(keys.models.events(name), events);
+    qc.setQueryData(keys.models.shadow(name), shadow);
   } catch (err) {
     if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
     throw err;

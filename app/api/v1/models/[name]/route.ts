@@ -13,7 +13,7 @@ export const PATCH = defineRoute({ scope: 'admin', params: modelParamsSchema, bo
 });
 
 // DELETE /api/v1/models/:name — delete (409 while an alias points at a version)
-export const DELETE = defineRoute({ scope: 'admin', params: modelParamsSchema }, async ({ params }) => {
-  await deleteModel(params.name);
+export const DELETE = defineRoute({ scope: 'admin', params: modelParamsSchema }, async ({ params, actor }) => {
+  await deleteModel(params.name, actor);
   return new Response(null, { status: 204 });
 });

@@ -1,0 +1,26 @@
+import { defineRoute, json } from '@/lib/api/define-route';
+import { loginSchema, type SessionDto } from '@/lib/schemas/access';
+import { isSecureRequest, login, logout, needsSetup } from '@/lib/server/access/accounts';
+import { checkOrigin, fromFetchRequest, sessionUser } from '@/lib/server/auth';
+
+// GET /api/v1/session — who is signed in (null when nobody), and whether setup is pending
+export const GET = defineRoute({ scope: 'public' }, async ({ req }) => {
+  const dto: SessionDto = { user: sessionUser(req.headers.get('cookie') ?? undefined), needs_setup: needsSetup() };
+  return json(dto);
+});
+
+// POST /api/v1/session — sign in: {username, password} → 204 with the session cookie
+export const POST = defineRoute({ scope: 'public', body: loginSchema }, async ({ req, body }) => {
+  checkOrigin(fromFetchRequest(req));
+  const secure = isSecureRequest(req.headers.get('x-forwarded-proto') ?? undefined);
+  const client = req.headers.get('x-modeldock-remote') ?? 'unknown';
+  const cookie = await login(body.username, body.password, client, secure);
+  return new Response(null, { status: 204, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } });
+});
+
+// DELETE /api/v1/session — sign out (ends the session server-side and clears the cookie)
+export const DELETE = defineRoute({ scope: 'public' }, async ({ req }) => {
+  checkOrigin(fromFetchRequest(req));
+  const secure = isSecureRequest(req.headers.get('x-forwarded-proto') ?? undefined);
+  return new Response(null, { status: 204, headers: { 'set-cookie': logout(req.headers.get('cookie') ?? undefined, secure) } });
+});

@@ -1,0 +1,12 @@
+import { defineRoute } from '@/lib/api/define-route';
+import { setupSchema } from '@/lib/schemas/access';
+import { isSecureRequest, setupAdmin } from '@/lib/server/access/accounts';
+import { checkOrigin, fromFetchRequest } from '@/lib/server/auth';
+
+// POST /api/v1/setup — first start only: create the admin account and sign it in (409 afterwards)
+export const POST = defineRoute({ scope: 'public', body: setupSchema }, async ({ req, body }) => {
+  checkOrigin(fromFetchRequest(req));
+  const secure = isSecureRequest(req.headers.get('x-forwarded-proto') ?? undefined);
+  const cookie = await setupAdmin(body.username, body.password, secure);
+  return new Response(null, { status: 201, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } });
+});

@@ -1,0 +1,60 @@
+'use client';
+// The comparison's controls: the two versions, how far back, and the window size.
+import { MAX_HOURLY_DAYS, RANGES } from '@/components/monitoring/view';
+import { Select } from '@/components/ui/field';
+import { Segmented } from '@/components/ui/segmented';
+import type { CompareView } from '@/lib/query/api-client';
+import type { ModelDetailDto } from '@/lib/schemas/registry';
+import { roleOf } from './traffic';
+
+export function CompareControls({ view, detail, onChange, busy }: {
+  view: CompareView;
+  detail: ModelDetailDto;
+  onChange: (view: CompareView) => void;
+  busy: boolean;
+}) {
+  const versions = [...detail.versions].sort((x, y) => y.number - x.number);
+  const option = (n: number, archived: boolean) => {
+    const tags = [roleOf(detail, n), archived ? 'archived' : null].filter(Boolean);
+    return <option key={n} value={n}>v{n}{tags.length ? ` · ${tags.join(', ')}` : ''}</option>;
+  };
+  // Picking the other side's version swaps the two, so a and b never coincide.
+  const pick = (side: 'a' | 'b', n: number) => {
+    const other = side === 'a' ? 'b' : 'a';
+    onChange(n === view[other] ? { ...view, [side]: n, [other]: view[side] } : { ...view, [side]: n });
+  };
+  return (
+    <div className="flex flex-wrap items-end gap-3" aria-busy={busy}>
+      <div className="space-y-1">
+        <label htmlFor="compare-a" className="block text-xs font-medium text-slate-600">Champion (A)</label>
+        <Select id="compare-a" value={String(view.a)} onChange={(e) => pick('a', Number(e.target.value))} className="h-9 w-48 py-1.5">
+          {versions.map((v) => option(v.number, v.archived))}
+        </Select>
+      </div>
+      <div className="space-y-1">
+        <label htmlFor="compare-b" className="block text-xs font-medium text-slate-600">Challenger (B)</label>
+        <Select id="compare-b" value={String(view.b)} onChange={(e) => pick('b', Number(e.target.value))} className="h-9 w-48 py-1.5">
+          {versions.map((v) => option(v.number, v.archived))}
+        </Select>
+      </div>
+      <Segmented
+        label="Range"
+        value={String(view.days)}
+        options={RANGES.map((d) => ({ value: String(d), label: `${d} days` }))}
+        onChange={(d) => {
+          const days = Number(d);
+          onChange({ ...view, days, bucket: days > MAX_HOURLY_DAYS ? 'day' : view.bucket });
+        }}
+      />
+      <Segmented
+        label="Window"
+        value={view.bucket}
+        options={[
+          { value: 'day', label: 'Day' },
+          { value: 'hour', label: 'Hour', disabled: view.days > MAX_HOURLY_DAYS, title: `Hourly windows cover at most ${MAX_HOURLY_DAYS} days` },
+        ]}
+        onChange={(b) => onChange({ ...view, bucket: b === 'hour' ? 'hour' : 'day' })}
+      />
+    </div>
+  );
+}

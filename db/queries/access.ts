@@ -1,0 +1,109 @@
+// Access queries: API keys (only their SHA-256 is stored), users and browser sessions. The
+// lookups used on every request are prepared statements on the raw handle.
+import type Database from 'better-sqlite3';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { apiKeys, sessions, users, type ApiKeyRow, type Scope } from '../schema';
+import { recordEvent } from './events';
+
+export interface KeyPrincipal { id: number; name: string; scopes: Scope[]; rateLimit: number | null; lastUsedAt: number | null }
+export interface SessionPrincipal { userId: number; username: string; expiresAt: number }
+
+export interface AccessLookups {
+  handle: Database.Database;
+  keyByHash(hash: string): KeyPrincipal | undefined;
+  sessionByHash(hash: string, now: number): SessionPrincipal | undefined;
+  touchKey(id: number, now: number): void;
+  userCount(): number;
+}
+
+export function prepareAccessLookups(sqlite: Database.Database): AccessLookups {
+  const key = sqlite.prepare<[string], { id: number; name: string; scopes: string; rate_limit: number | null; last_used_at: number | null }>(
+    'SELECT id, name, scopes, rate_limit, last_used_at FROM api_keys WHERE hash = ? AND revoked_at IS NULL',
+  );
+  const session = sqlite.prepare<[string, number], { user_id: number; username: string; expires_at: number }>(
+    'SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?',
+  );
+  const touch = sqlite.prepare<[number, number]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+  const count = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  return {
+    handle: sqlite,
+    keyByHash(hash) {
+      const row = key.get(hash);
+      return row && { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[], rateLimit: row.rate_limit, lastUsedAt: row.last_used_at };
+    },
+    sessionByHash(hash, now) {
+      const row = session.get(hash, now);
+      return row && { userId: row.user_id, username: row.username, expiresAt: row.expires_at };
+    },
+    touchKey(id, now) { touch.run(now, id); },
+    userCount() { return count.get()!.n; },
+  };
+}
+
+export function insertKey(
+  db: Db,
+  k: { name: string; prefix: string; hash: string; scopes: Scope[]; rateLimit: number | null; actor: string },
+): ApiKeyRow {
+  return db.transaction((tx) => {
+    const row = tx.insert(apiKeys).values({ ...k, createdBy: k.actor, createdAt: Date.now() }).returning().get();
+    recordEvent(tx, { modelId: null, kind: 'key_created', actor: k.actor, detail: { key: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit } });
+    return row;
+  }, { behavior: 'immediate' });
+}
+
+export function listKeys(db: Db): ApiKeyRow[] {
+  return db.select().from(apiKeys).orderBy(sql`${apiKeys.revokedAt} IS NOT NULL`, desc(apiKeys.id)).all();
+}
+
+export function findKeys(db: Db, ref: string): ApiKeyRow[] {
+  const id = /^\d+$/.test(ref) ? Number(ref) : -1;
+  return db.select().from(apiKeys)
+    .where(and(isNull(apiKeys.revokedAt), sql`(${apiKeys.id} = ${id} OR ${apiKeys.name} = ${ref} OR ${apiKeys.prefix} = ${ref})`))
+    .all();
+}
+
+/** Revokes an active key; returns it, or undefined when there is no such active key. */
+export function revokeKey(db: Db, r: { id: number; actor: string }): ApiKeyRow | undefined {
+  return db.transaction((tx) => {
+    const row = tx.update(apiKeys).set({ revokedAt: Date.now() })
+      .where(and(eq(apiKeys.id, r.id), isNull(apiKeys.revokedAt))).returning().get();
+    if (row) recordEvent(tx, { modelId: null, kind: 'key_revoked', actor: r.actor, detail: { key: row.name, prefix: row.prefix } });
+    return row;
+  }, { behavior: 'immediate' });
+}
+
+export function findKeyById(db: Db, id: number): ApiKeyRow | undefined {
+  return db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+}
+
+/** Creates the first user; refuses (returns undefined) once any user exists. */
+export function insertFirstUser(db: Db, u: { username: string; passwordHash: string; actor: string }): { id: number } | undefined {
+  return db.transaction((tx) => {
+    const n = tx.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
+    if (n > 0) return undefined;
+    const row = tx.insert(users).values({ username: u.username, passwordHash: u.passwordHash, createdAt: Date.now() }).returning({ id: users.id }).get();
+    recordEvent(tx, { modelId: null, kind: 'user_created', actor: u.actor, detail: { username: u.username, role: 'admin' } });
+    return row;
+  }, { behavior: 'immediate' });
+}
+
+export function findUser(db: Db, username: string) {
+  return db.select().from(users).where(eq(users.username, username)).get();
+}
+
+export function insertSession(db: Db, s: { tokenHash: string; userId: number; expiresAt: number }): void {
+  const now = Date.now();
+  db.transaction((tx) => {
+    tx.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+    tx.insert(sessions).values({ ...s, createdAt: now }).run();
+  }, { behavior: 'immediate' });
+}
+
+export function deleteSession(db: Db, tokenHash: string): void {
+  db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+}
+
+export function activeSessionCount(db: Db, userId: number): number {
+  return db.select({ n: sql<number>`count(*)` }).from(sessions).where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, Date.now()))).get()!.n;
+}

@@ -1,0 +1,187 @@
+// GET /api/v1/openapi.json: the OpenAPI 3.1 document of the HTTP API. Request bodies and query
+// parameters come from the same zod schemas the routes validate with, so the document cannot
+// drift from what is enforced; the route-table test checks every route file is described here.
+import { z } from 'zod';
+import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
+import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
+import { monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
+import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
+import {
+  createModelSchema, modelDetailQuerySchema, pageQuerySchema, predictionLookupSchema, setAliasSchema, updateModelSchema, updateVersionSchema,
+} from '../schemas/registry';
+
+type Scope = 'read' | 'predict' | 'admin' | 'public';
+interface Op {
+  summary: string;
+  scope: Scope;
+  query?: z.ZodObject;
+  body?: z.ZodType | Record<string, unknown>;
+  multipart?: boolean;
+  ok: number;
+  answer: string;
+  binary?: boolean;
+}
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+const aliasBody = {
+  oneOf: [schema(setAliasSchema), { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema) }, additionalProperties: false }],
+};
+
+/** MLflow scoring formats, parsed by inference/codecs (each row is one prediction). */
+const predictBody = {
+  type: 'object',
+  description: 'One of dataframe_split, dataframe_records, instances, inputs; optional ids (the client\'s key per row).',
+  properties: {
+    dataframe_split: { type: 'object', properties: { columns: { type: 'array', items: { type: 'string' } }, data: { type: 'array', items: { type: 'array' } } } },
+    dataframe_records: { type: 'array', items: { type: 'object' } },
+    instances: { type: 'array' },
+    inputs: { oneOf: [{ type: 'object' }, { type: 'array' }] },
+    ids: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+const v2InferBody = {
+  type: 'object',
+  required: ['inputs'],
+  properties: {
+    id: { type: 'string' },
+    inputs: { type: 'array', items: { type: 'object', required: ['name', 'shape', 'datatype', 'data'], properties: { name: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } }, datatype: { type: 'string' }, data: { type: 'array' } } } },
+    outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
+    parameters: { type: 'object' },
+  },
+};
+
+const M = '/api/v1/models/{name}';
+const OPS: Record<string, Record<string, Op>> = {
+  '/api/health': { get: { summary: 'Liveness and database health (503 when the database is unusable)', scope: 'public', ok: 200, answer: '{status: "ok"}' } },
+  '/api/v1/openapi.json': { get: { summary: 'This document', scope: 'public', ok: 200, answer: 'OpenAPI 3.1' } },
+  '/api/v1/models': {
+    get: { summary: 'List models with aliases, latest version and retraining flag', scope: 'read', query: pageQuerySchema, ok: 200, answer: '{models, next_cursor}' },
+    post: { summary: 'Create a model', scope: 'admin', body: createModelSchema, ok: 201, answer: '{model}; 409 when the name exists' },
+  },
+  [M]: {
+    get: { summary: 'A model with its versions and aliases', scope: 'read', query: modelDetailQuerySchema, ok: 200, answer: '{model, versions, aliases, splits, shadows}' },
+    patch: { summary: 'Edit description or labels', scope: 'admin', body: updateModelSchema, ok: 200, answer: '{model}' },
+    delete: { summary: 'Delete a model (409 while an alias points at one of its versions)', scope: 'admin', ok: 204, answer: 'empty' },
+  },
+  [`${M}/versions`]: {
+    get: { summary: 'Versions of a model', scope: 'read', query: modelDetailQuerySchema, ok: 200, answer: '{versions}' },
+    post: { summary: 'Upload an ONNX version (multipart: file, metadata JSON, reference sample)', scope: 'admin', multipart: true, ok: 201, answer: '{version}; 400/413/415/422 for a bad file, nothing stored' },
+  },
+  [`${M}/versions/{n}`]: {
+    get: { summary: 'One version: signature, metrics, lineage', scope: 'read', ok: 200, answer: '{version}' },
+    patch: { summary: 'Edit, archive or restore a version', scope: 'admin', body: updateVersionSchema, ok: 200, answer: '{version}' },
+  },
+  [`${M}/versions/{n}/artifact`]: { get: { summary: 'The .onnx bytes', scope: 'read', ok: 200, answer: 'application/octet-stream', binary: true } },
+  [`${M}/versions/{n}/predictions/import`]: { post: { summary: 'Import predictions made elsewhere, or backtest (score now, log at ts)', scope: 'admin', body: importBodySchema, ok: 200, answer: '{imported, prediction_ids}' } },
+  [`${M}/aliases/{alias}`]: {
+    put: { summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})', scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, from, to}' },
+    delete: { summary: 'Remove an alias', scope: 'admin', ok: 204, answer: 'empty' },
+  },
+  [`${M}/aliases/{alias}/rollback`]: { post: { summary: 'Move the alias back to the version it had before', scope: 'admin', ok: 200, answer: '{alias, from, to}' } },
+  [`${M}/events`]: { get: { summary: "The model's timeline, newest first", scope: 'read', query: pageQuerySchema, ok: 200, answer: '{events: [{ts, kind, actor, detail}], next_cursor}' } },
+  [`${M}/monitoring`]: { get: { summary: 'Metrics, drift, latency per window and the retraining verdict', scope: 'read', query: monitoringQuerySchema, ok: 200, answer: '{series, baseline, status}' } },
+  [`${M}/policy`]: {
+    get: { summary: 'The retraining policy', scope: 'read', ok: 200, answer: '{policy, defaults, custom}' },
+    put: { summary: 'Edit the retraining policy', scope: 'admin', body: policyUpdateSchema, ok: 200, answer: '{policy, defaults, custom}' },
+  },
+  [`${M}/shadow`]: {
+    get: { summary: 'Versions receiving a copy of production traffic, with queue counters', scope: 'read', ok: 200, answer: '{versions, dropped, queued}' },
+    put: { summary: 'Set the shadow versions', scope: 'admin', body: shadowBodySchema, ok: 200, answer: '{versions, dropped, queued}' },
+    delete: { summary: 'End all shadowing', scope: 'admin', ok: 200, answer: '{versions: [], ...}' },
+  },
+  [`${M}/compare`]: { get: { summary: 'Champion vs challenger on the same labeled traffic', scope: 'read', query: compareQuerySchema, ok: 200, answer: '{metric, design, a, b, difference, test, agreement, series}' } },
+  [`${M}/predict`]: { post: { summary: 'Predict with the production alias (MLflow formats)', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
+  [`${M}/aliases/{alias}/predict`]: { post: { summary: 'Predict with an alias', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
+  [`${M}/versions/{n}/predict`]: { post: { summary: 'Predict with a version', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
+  '/api/v1/predictions': { get: { summary: "Find a logged prediction by the client's id", scope: 'read', query: predictionLookupSchema, ok: 200, answer: '{prediction}' } },
+  '/api/v1/predictions/{id}': { get: { summary: 'A logged prediction', scope: 'read', ok: 200, answer: '{prediction}' } },
+  '/api/v1/outcomes': { post: { summary: 'Report actual outcomes (idempotent)', scope: 'predict', body: outcomesBodySchema, ok: 200, answer: '{accepted, updated, unknown, invalid}' } },
+  '/api/v1/demo': { post: { summary: 'Create the demo model with 30 days of traffic', scope: 'admin', ok: 201, answer: '{model, created}' } },
+  '/api/v1/keys': {
+    get: { summary: 'API keys (never the keys themselves)', scope: 'admin', ok: 200, answer: '{api_keys}' },
+    post: { summary: 'Create an API key; the answer holds it in clear, once', scope: 'admin', body: createKeySchema, ok: 201, answer: '{key, api_key}' },
+  },
+  '/api/v1/keys/{id}': { delete: { summary: 'Revoke an API key', scope: 'admin', ok: 200, answer: '{api_key}' } },
+  '/api/v1/events': { get: { summary: 'Events that belong to no model: keys, accounts, deleted models', scope: 'admin', query: pageQuerySchema, ok: 200, answer: '{events, next_cursor}' } },
+  '/api/v1/session': {
+    get: { summary: 'Who is signed in, and whether setup is pending', scope: 'public', ok: 200, answer: '{user, needs_setup}' },
+    post: { summary: 'Sign in: sets the session cookie', scope: 'public', body: loginSchema, ok: 204, answer: 'Set-Cookie' },
+    delete: { summary: 'Sign out', scope: 'public', ok: 204, answer: 'cleared cookie' },
+  },
+  '/api/v1/setup': { post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' } },
+  '/metrics': { get: { summary: 'Prometheus metrics', scope: 'read', ok: 200, answer: 'text/plain; version=0.0.4' } },
+  '/v2': { get: { summary: 'V2 server metadata', scope: 'public', ok: 200, answer: '{name, version, extensions}' } },
+  '/v2/health/live': { get: { summary: 'V2 liveness', scope: 'public', ok: 200, answer: '{live}' } },
+  '/v2/health/ready': { get: { summary: 'V2 readiness', scope: 'public', ok: 200, answer: '{ready}' } },
+  '/v2/models/{name}': { get: { summary: 'V2 model metadata (production)', scope: 'read', ok: 200, answer: '{name, versions, platform, inputs, outputs}' } },
+  '/v2/models/{name}/ready': { get: { summary: 'V2 model readiness (production)', scope: 'read', ok: 200, answer: '{name, ready}' } },
+  '/v2/models/{name}/infer': { post: { summary: 'V2 inference (production)', scope: 'predict', body: v2InferBody, ok: 200, answer: '{model_name, model_version, id, outputs}' } },
+  '/v2/models/{name}/versions/{n}': { get: { summary: 'V2 model metadata (a version)', scope: 'read', ok: 200, answer: '{name, versions, platform, inputs, outputs}' } },
+  '/v2/models/{name}/versions/{n}/ready': { get: { summary: 'V2 model readiness (a version)', scope: 'read', ok: 200, answer: '{name, ready}' } },
+  '/v2/models/{name}/versions/{n}/infer': { post: { summary: 'V2 inference (a version)', scope: 'predict', body: v2InferBody, ok: 200, answer: '{model_name, model_version, id, outputs}' } },
+};
+
+const PARAMS: Record<string, Record<string, unknown>> = {
+  name: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' },
+  alias: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+  n: { type: 'integer', minimum: 1 },
+  id: { type: 'string' },
+};
+
+const problem = { $ref: '#/components/schemas/Problem' };
+
+function operation(path: string, method: string, op: Op): Record<string, unknown> {
+  const parameters: unknown[] = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: PARAMS[m[1]] }));
+  if (op.query) {
+    const q = schema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, s] of Object.entries(q.properties ?? {})) parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema: s });
+  }
+  const body = op.multipart
+    ? { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, metadata: { type: 'string', description: 'JSON text' }, reference: { type: 'string', contentMediaType: 'text/csv' } } } } } }
+    : op.body ? { required: true, content: { 'application/json': { schema: op.body instanceof z.ZodType ? schema(op.body) : op.body } } } : undefined;
+  const errors = path.startsWith('/v2') ? { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } } : { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: problem } } };
+  return {
+    operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    summary: op.summary,
+    ...(op.scope === 'public' ? { security: [] } : { 'x-scope': op.scope }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(body ? { requestBody: body } : {}),
+    responses: {
+      [String(op.ok)]: { description: op.answer, ...(op.ok === 204 ? {} : { content: { [op.binary ? 'application/octet-stream' : 'application/json']: { schema: {} } } }) },
+      ...(op.scope === 'public' ? {} : { 401: errors, 403: errors }),
+      '4XX': errors,
+    },
+  };
+}
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [path, ops] of Object.entries(OPS)) {
+    paths[path] = Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, operation(path, method, op)]));
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Modeldock', version: '1', description: 'Model registry, serving (MLflow scoring formats, Open Inference Protocol V2) and monitoring. Scopes: read, predict (predictions and outcomes), admin (everything); x-scope names what each operation needs.' },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }, { session: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (Settings → API keys, or npm run keys), or MODELDOCK_ADMIN_KEY' },
+        session: { type: 'apiKey', in: 'cookie', name: 'modeldock_session', description: 'The signed-in admin (browser)' },
+      },
+      schemas: {
+        Problem: {
+          type: 'object',
+          required: ['type', 'title', 'status', 'detail', 'errors'],
+          properties: {
+            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,76 @@
+// The admin account and browser sessions: a setup step creates the first (and only) admin,
+// or MODELDOCK_ADMIN_PASSWORD does at start; login checks the scrypt hash and issues a session
+// whose random token lives only in an HttpOnly cookie (the table keeps its SHA-256).
+import { randomBytes } from 'node:crypto';
+import { deleteSession, findUser, insertFirstUser, insertSession } from '../../../db/queries/access';
+import { AppError } from '../../errors';
+import { env } from '../../env';
+import { db } from '../db';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies';
+import { decoyHash, hashPassword, verifyPassword } from './passwords';
+import { sha256Hex } from './secrets';
+import { access } from './state';
+
+/** Two scrypt runs at a time at most (32 MiB each); more wait for a 429, never for memory. */
+const MAX_HASHING = 2;
+
+async function withHashSlot<T>(fn: () => Promise<T>): Promise<T> {
+  const state = access();
+  if (state.hashing >= MAX_HASHING) {
+    throw new AppError('rate_limited', 'password: too many sign-ins at once; retry in a second', [], { 'retry-after': '1' });
+  }
+  state.hashing++;
+  try { return await fn(); } finally { state.hashing--; }
+}
+
+export function needsSetup(): boolean {
+  return access().lookups.userCount() === 0;
+}
+
+export function isSecureRequest(forwardedProto: string | undefined): boolean {
+  if (env.COOKIE_SECURE === 'true') return true;
+  if (env.COOKIE_SECURE === 'false') return false;
+  return forwardedProto?.split(',')[0].trim().toLowerCase() === 'https';
+}
+
+function newSession(userId: number, secure: boolean): string {
+  const token = randomBytes(32).toString('base64url');
+  const ttl = env.SESSION_TTL_HOURS * 3600;
+  insertSession(db(), { tokenHash: sha256Hex(token), userId, expiresAt: Date.now() + ttl * 1000 });
+  return sessionCookie(token, ttl, secure);
+}
+
+/** First start: creates the admin account and signs it in (returns the Set-Cookie value). */
+export async function setupAdmin(username: string, password: string, secure: boolean): Promise<string> {
+  if (!needsSetup()) throw new AppError('conflict', 'setup: an admin account already exists; sign in instead');
+  const hash = await withHashSlot(() => hashPassword(password));
+  const user = insertFirstUser(db(), { username, passwordHash: hash, actor: username });
+  if (!user) throw new AppError('conflict', 'setup: an admin account already exists; sign in instead');
+  return newSession(user.id, secure);
+}
+
+/** MODELDOCK_ADMIN_PASSWORD: the account is created at start when none exists (headless installs). */
+export async function ensureEnvAdmin(): Promise<void> {
+  if (!env.MODELDOCK_ADMIN_PASSWORD || !needsSetup()) return;
+  const hash = await hashPassword(env.MODELDOCK_ADMIN_PASSWORD);
+  insertFirstUser(db(), { username: env.MODELDOCK_ADMIN_USER, passwordHash: hash, actor: 'environment' });
+}
+
+export async function login(username: string, password: string, client: string, secure: boolean): Promise<string> {
+  // Ten attempts a minute per client address, on top of scrypt's own cost.
+  const wait = access().loginLimiter.take(`ip:${client}`, 10 / 60, 10);
+  if (wait > 0) {
+    const seconds = Math.ceil(wait);
+    throw new AppError('rate_limited', `password: too many attempts; retry in ${seconds} s`, [], { 'retry-after': String(seconds) });
+  }
+  const user = findUser(db(), username.trim());
+  const ok = await withHashSlot(async () => verifyPassword(password, user?.passwordHash ?? (await decoyHash())));
+  if (!user || !ok) throw new AppError('unauthorized', 'password: wrong username or password', [{ path: 'password', message: 'wrong username or password' }]);
+  return newSession(user.id, secure);
+}
+
+export function logout(cookieHeader: string | undefined, secure: boolean): string {
+  const token = readCookie(cookieHeader, SESSION_COOKIE);
+  if (token) deleteSession(db(), sha256Hex(token));
+  return clearedSessionCookie(secure);
+}

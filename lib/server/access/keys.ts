@@ -1,0 +1,57 @@
+// API keys: `mdk_` + 40 base62 characters (238 bits), shown once; the database keeps a SHA-256
+// and the first 12 characters as a recognisable prefix.
+import { findKeyById, findKeys, insertKey, listKeys, revokeKey } from '../../../db/queries/access';
+import type { ApiKeyRow } from '../../../db/schema';
+import { AppError } from '../../errors';
+import type { ApiKeyDto, CreateKeyInput, CreatedKeyDto } from '../../schemas/access';
+import { db } from '../db';
+import { randomBase62, sha256Hex } from './secrets';
+import { access } from './state';
+
+export const KEY_PREFIX = 'mdk_';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toKeyDto(k: ApiKeyRow): ApiKeyDto {
+  return {
+    id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit,
+    created_at: iso(k.createdAt)!, created_by: k.createdBy, last_used_at: iso(k.lastUsedAt), revoked_at: iso(k.revokedAt),
+  };
+}
+
+export function createKey(input: CreateKeyInput, actor: string): CreatedKeyDto {
+  const key = KEY_PREFIX + randomBase62(40);
+  const scopes = [...new Set(input.scopes)];
+  try {
+    const row = insertKey(db(), { name: input.name, prefix: key.slice(0, 12), hash: sha256Hex(key), scopes, rateLimit: input.rate_limit ?? null, actor });
+    return { key, api_key: toKeyDto(row) };
+  } catch (err) {
+    if (String((err as Error).message).includes('UNIQUE')) {
+      throw new AppError('conflict', `name: an active key is already named "${input.name}"`, [{ path: 'name', message: 'already in use' }]);
+    }
+    throw err;
+  }
+}
+
+export function listKeyDtos(): ApiKeyDto[] {
+  return listKeys(db()).map(toKeyDto);
+}
+
+export function revokeKeyById(id: number, actor: string): ApiKeyDto {
+  const row = revokeKey(db(), { id, actor });
+  if (!row) {
+    const existing = findKeyById(db(), id);
+    if (!existing) throw new AppError('not_found', `id: no API key ${id}`, [{ path: 'id', message: 'not found' }]);
+    return toKeyDto(existing);
+  }
+  access().predictLimiter.forget(`k${id}`);
+  return toKeyDto(row);
+}
+
+/** The command line names a key by id, name or prefix; it must match exactly one active key. */
+export function revokeKeyByRef(ref: string, actor: string): ApiKeyDto {
+  const found = findKeys(db(), ref);
+  if (found.length === 0) throw new AppError('not_found', `no active key with id, name or prefix "${ref}"`);
+  if (found.length > 1) throw new AppError('conflict', `"${ref}" matches ${found.length} keys; use the id`);
+  return revokeKeyById(found[0].id, actor);
+}

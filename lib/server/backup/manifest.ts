@@ -1,0 +1,32 @@
+// The manifest of a backup folder (manifest.json): what it holds and the hash of every file, so a
+// restore can prove the folder is complete and intact before it touches a data folder.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { z } from 'zod';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const DB_FILE = 'modeldock.sqlite';
+
+const fileEntry = z.object({ file: z.string().regex(/^[0-9a-f]{64}\.(onnx|json)$/), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
+export const manifestSchema = z.object({
+  format: z.literal('modeldock-backup'),
+  version: z.literal(1),
+  created_at: z.string(),
+  duration_ms: z.number(),
+  source_data_dir: z.string(),
+  database: z.object({ file: z.literal(DB_FILE), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/), integrity: z.literal('ok') }),
+  counts: z.record(z.string(), z.number().int().min(0)),
+  artifacts: z.array(fileEntry.extend({ linked: z.boolean() })),
+});
+export type BackupManifest = z.infer<typeof manifestSchema>;
+
+export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}

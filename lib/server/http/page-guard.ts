@@ -1,0 +1,31 @@
+// Every page needs the signed-in admin: requests for pages without a valid session are sent to
+// /login (or /setup on first start, when no account exists). API routes authenticate themselves
+// (Bearer key or session) in lib/server/auth.ts; Next's static assets are public.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { needsSetup } from '../access/accounts';
+import { sessionUser } from '../auth';
+
+const PUBLIC_PREFIXES = ['/_next/static/', '/_next/image', '/api/', '/v2', '/metrics'];
+const PUBLIC_FILES = new Set(['/favicon.ico', '/robots.txt']);
+
+function redirect(res: ServerResponse, location: string): true {
+  res.writeHead(303, { location, 'cache-control': 'no-store' });
+  res.end();
+  return true;
+}
+
+/** Redirects when the page may not be shown; returns false to let Next render it. */
+export function guardPage(req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  if (PUBLIC_FILES.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) return false;
+  const setup = needsSetup();
+  if (path === '/setup') return setup ? false : redirect(res, '/login');
+  const signedIn = !setup && sessionUser(req.headers.cookie) !== null;
+  if (path === '/login') return setup ? redirect(res, '/setup') : signedIn ? redirect(res, '/') : false;
+  if (signedIn) return false;
+  if (setup) return redirect(res, '/setup');
+  const back = url === '/' ? '' : `?next=${encodeURIComponent(url.slice(0, 2000))}`;
+  return redirect(res, `/login${back}`);
+}

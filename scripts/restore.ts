@@ -1,0 +1,36 @@
+// `npm run restore -- <backup dir> [--data-dir <dir>] [--force]`: verifies a backup and restores it
+// as a data folder (default: DATA_DIR). Refuses a folder a server is using, and a non-empty folder
+// unless --force (which moves its contents aside). See README "Backup and restore".
+import { restoreBackup, RestoreRefused } from '../lib/server/backup/restore';
+
+function usage(message: string): never {
+  console.error(`${message}\nusage: npm run restore -- <backup dir> [--data-dir <dir>] [--force]`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let backupDir: string | null = null;
+  let dataDir = process.env.DATA_DIR ?? './data';
+  let force = false;
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i + 1];
+    if (args[i] === '--data-dir' && value) { dataDir = value; i++; }
+    else if (args[i] === '--force') force = true;
+    else if (!args[i].startsWith('--') && backupDir === null) backupDir = args[i];
+    else usage(`unknown argument: ${args[i]}`);
+  }
+  if (backupDir === null) usage('which backup? give its folder');
+  const r = await restoreBackup({ backupDir, dataDir, force });
+  const c = r.manifest.counts;
+  console.log(`restored ${backupDir} (taken ${r.manifest.created_at}) into ${r.dataDir} in ${r.durationMs} ms`);
+  console.log(`  ${c.models} models, ${c.versions} versions, ${c.predictions} predictions, ${c.outcomes} outcomes; ${r.manifest.artifacts.length} artifacts verified`);
+  if (r.movedAside) console.log(`  the folder's previous contents are in ${r.movedAside}`);
+  console.log('  start the server on it: DATA_DIR=' + r.dataDir + ' npm start');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof RestoreRefused) console.error(`restore refused: ${err.message}`);
+  else console.error(`restore failed: ${(err as Error).message ?? String(err)}`);
+  process.exit(1);
+});
