@@ -127,18 +127,22 @@ test.describe('weighted splits', () => {
     expect(single).toEqual({ alias: 'production', version: 2, previous: 1, split: null });
     expect((await modelDetail(request, name)).splits).toEqual({});
 
-    const kinds = (await events(request, name)).filter((e) => ['split_set', 'split_ended', 'alias_moved'].includes(e.kind));
+    const all = await events(request, name);
+    // Every change names who made it: this spec's key, the same actor as the model's creation.
+    const actor = all.find((e) => e.kind === 'model_created')!.actor;
+    expect(actor).toMatch(/\S/);
+    const kinds = all.filter((e) => ['split_set', 'split_ended', 'alias_moved'].includes(e.kind));
     expect(kinds.map((e) => [e.kind, e.actor, e.detail])).toEqual([
-      ['alias_moved', 'anonymous', { alias: 'production', from: null, to: 1 }],
-      ['alias_moved', 'anonymous', { alias: 'production', from: 1, to: 2 }],
-      ['split_set', 'anonymous', { alias: 'production', versions: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }], from: 2, champion: 2, previous: null }],
-      ['split_set', 'anonymous', { alias: 'production', versions: [{ version: 2, weight: 50 }, { version: 3, weight: 50 }], from: 2, champion: 2, previous: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }] }],
-      ['split_ended', 'anonymous', { alias: 'production', versions: [{ version: 2, weight: 50 }, { version: 3, weight: 50 }], from: 2, to: 2, reason: 'rollback' }],
-      ['alias_moved', 'anonymous', { alias: 'production', from: 2, to: 3, reason: 'split' }],
-      ['split_set', 'anonymous', { alias: 'production', versions: [{ version: 1, weight: 1 }, { version: 3, weight: 4 }], from: 2, champion: 3, previous: null }],
-      ['split_ended', 'anonymous', { alias: 'production', versions: [{ version: 1, weight: 1 }, { version: 3, weight: 4 }], from: 3, to: 1 }],
-      ['alias_moved', 'anonymous', { alias: 'production', from: 3, to: 1 }],
-      ['alias_moved', 'anonymous', { alias: 'production', from: 1, to: 2 }],
+      ['alias_moved', actor, { alias: 'production', from: null, to: 1 }],
+      ['alias_moved', actor, { alias: 'production', from: 1, to: 2 }],
+      ['split_set', actor, { alias: 'production', versions: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }], from: 2, champion: 2, previous: null }],
+      ['split_set', actor, { alias: 'production', versions: [{ version: 2, weight: 50 }, { version: 3, weight: 50 }], from: 2, champion: 2, previous: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }] }],
+      ['split_ended', actor, { alias: 'production', versions: [{ version: 2, weight: 50 }, { version: 3, weight: 50 }], from: 2, to: 2, reason: 'rollback' }],
+      ['alias_moved', actor, { alias: 'production', from: 2, to: 3, reason: 'split' }],
+      ['split_set', actor, { alias: 'production', versions: [{ version: 1, weight: 1 }, { version: 3, weight: 4 }], from: 2, champion: 3, previous: null }],
+      ['split_ended', actor, { alias: 'production', versions: [{ version: 1, weight: 1 }, { version: 3, weight: 4 }], from: 3, to: 1 }],
+      ['alias_moved', actor, { alias: 'production', from: 3, to: 1 }],
+      ['alias_moved', actor, { alias: 'production', from: 1, to: 2 }],
     ]);
   });
 
