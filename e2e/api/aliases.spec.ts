@@ -29,11 +29,11 @@ test.describe('PUT /api/v1/models/:name/aliases/:alias', () => {
 
     const first = await promote(request, name, 'production', 1);
     expect(first.status()).toBe(200);
-    expect(await first.json()).toEqual({ alias: 'production', version: 1, previous: null });
+    expect(await first.json()).toEqual({ alias: 'production', version: 1, previous: null, split: null });
 
     const second = await promote(request, name, 'production', 2);
     expect(second.status()).toBe(200);
-    expect(await second.json()).toEqual({ alias: 'production', version: 2, previous: 1 });
+    expect(await second.json()).toEqual({ alias: 'production', version: 2, previous: 1, split: null });
 
     const detail = await (await request.get(`/api/v1/models/${name}`)).json();
     expect(detail.aliases).toEqual({ production: 2 });
@@ -93,7 +93,7 @@ test.describe('POST /api/v1/models/:name/aliases/:alias/rollback', () => {
 
     const res = await rollback(request, name, 'production');
     expect(res.status()).toBe(200);
-    expect(await res.json()).toEqual({ alias: 'production', version: 1, previous: 2 });
+    expect(await res.json()).toEqual({ alias: 'production', version: 1, previous: 2, split: null });
     expect((await (await request.get(`/api/v1/models/${name}`)).json()).aliases).toEqual({ production: 1 });
   });
 
@@ -103,11 +103,11 @@ test.describe('POST /api/v1/models/:name/aliases/:alias/rollback', () => {
 
     const toTwo = await rollback(request, name, 'production');
     expect(toTwo.status()).toBe(200);
-    expect(await toTwo.json()).toEqual({ alias: 'production', version: 2, previous: 3 });
+    expect(await toTwo.json()).toEqual({ alias: 'production', version: 2, previous: 3, split: null });
 
     const toOne = await rollback(request, name, 'production');
     expect(toOne.status()).toBe(200);
-    expect(await toOne.json()).toEqual({ alias: 'production', version: 1, previous: 2 });
+    expect(await toOne.json()).toEqual({ alias: 'production', version: 1, previous: 2, split: null });
 
     const problem = await expectProblem(await rollback(request, name, 'production'), 409);
     expect(problem.code).toBe('conflict');
@@ -134,7 +134,7 @@ test.describe('POST /api/v1/models/:name/aliases/:alias/rollback', () => {
     expect((await promote(request, name, 'production', 3)).status()).toBe(200);
     expect((await promote(request, name, 'staging', 3)).status()).toBe(200);
     const res = await rollback(request, name, 'staging');
-    expect(await res.json()).toEqual({ alias: 'staging', version: 2, previous: 3 });
+    expect(await res.json()).toEqual({ alias: 'staging', version: 2, previous: 3, split: null });
     expect((await (await request.get(`/api/v1/models/${name}`)).json()).aliases).toEqual({ production: 3, staging: 2 });
   });
 });

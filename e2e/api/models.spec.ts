@@ -173,7 +173,7 @@ test.describe('GET /api/v1/models/:name', () => {
     const created = await createModel(request, { name, task: 'regression', description: 'house prices' });
     const res = await request.get(`/api/v1/models/${name}`);
     expect(res.status()).toBe(200);
-    expect(await res.json()).toEqual({ model: created, versions: [], aliases: {} });
+    expect(await res.json()).toEqual({ model: created, versions: [], aliases: {}, splits: {}, shadows: [] });
   });
 
   test('answers 404 problem+json for an unknown model', async ({ request }) => {

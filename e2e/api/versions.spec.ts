@@ -232,7 +232,7 @@ test.describe('archiving versions', () => {
     expect((await request.patch(`/api/v1/models/${name}/versions/2`, { data: { archived: false } })).status()).toBe(200);
     const promoted = await request.put(`/api/v1/models/${name}/aliases/production`, { data: { version: 2 } });
     expect(promoted.status()).toBe(200);
-    expect(await promoted.json()).toEqual({ alias: 'production', version: 2, previous: 1 });
+    expect(await promoted.json()).toEqual({ alias: 'production', version: 2, previous: 1, split: null });
   });
 
   test('refuses an edit that is not a boolean or names an unknown field with 400', async ({ request }) => {

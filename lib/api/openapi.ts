@@ -76,10 +76,10 @@ const OPS: Record<string, Record<string, Op>> = {
   [`${M}/versions/{n}/artifact`]: { get: { summary: 'The .onnx bytes', scope: 'read', ok: 200, answer: 'application/octet-stream', binary: true } },
   [`${M}/versions/{n}/predictions/import`]: { post: { summary: 'Import predictions made elsewhere, or backtest (score now, log at ts)', scope: 'admin', body: importBodySchema, ok: 200, answer: '{imported, prediction_ids}' } },
   [`${M}/aliases/{alias}`]: {
-    put: { summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})', scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, from, to}' },
+    put: { summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})', scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}' },
     delete: { summary: 'Remove an alias', scope: 'admin', ok: 204, answer: 'empty' },
   },
-  [`${M}/aliases/{alias}/rollback`]: { post: { summary: 'Move the alias back to the version it had before', scope: 'admin', ok: 200, answer: '{alias, from, to}' } },
+  [`${M}/aliases/{alias}/rollback`]: { post: { summary: 'Move the alias back to the version it had before (ends a split: back to the version before it)', scope: 'admin', ok: 200, answer: '{alias, version, previous, split: null}' } },
   [`${M}/events`]: { get: { summary: "The model's timeline, newest first", scope: 'read', query: pageQuerySchema, ok: 200, answer: '{events: [{ts, kind, actor, detail}], next_cursor}' } },
   [`${M}/monitoring`]: { get: { summary: 'Metrics, drift, latency per window and the retraining verdict', scope: 'read', query: monitoringQuerySchema, ok: 200, answer: '{series, baseline, status}' } },
   [`${M}/policy`]: {
@@ -87,9 +87,9 @@ const OPS: Record<string, Record<string, Op>> = {
     put: { summary: 'Edit the retraining policy', scope: 'admin', body: policyUpdateSchema, ok: 200, answer: '{policy, defaults, custom}' },
   },
   [`${M}/shadow`]: {
-    get: { summary: 'Versions receiving a copy of production traffic, with queue counters', scope: 'read', ok: 200, answer: '{versions, dropped, queued}' },
-    put: { summary: 'Set the shadow versions', scope: 'admin', body: shadowBodySchema, ok: 200, answer: '{versions, dropped, queued}' },
-    delete: { summary: 'End all shadowing', scope: 'admin', ok: 200, answer: '{versions: [], ...}' },
+    get: { summary: 'Versions receiving a copy of production traffic, with this process\'s queue counters', scope: 'read', ok: 200, answer: '{versions, queued, dropped, pending, logged, failed, last_error}' },
+    put: { summary: 'Replace the shadow versions ([] ends); 422 naming versions[i] when one cannot take production\'s inputs', scope: 'admin', body: shadowBodySchema, ok: 200, answer: '{versions, queued, dropped, pending, logged, failed, last_error}' },
+    delete: { summary: 'End all shadowing', scope: 'admin', ok: 204, answer: 'empty' },
   },
   [`${M}/compare`]: { get: { summary: 'Champion vs challenger on the same labeled traffic', scope: 'read', query: compareQuerySchema, ok: 200, answer: '{metric, design, a, b, difference, test, agreement, series}' } },
   [`${M}/predict`]: { post: { summary: 'Predict with the production alias (MLflow formats)', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },

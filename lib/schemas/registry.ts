@@ -59,7 +59,10 @@ export type UpdateVersionInput = z.infer<typeof updateVersionSchema>;
 /** `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight. */
 export const setAliasSchema = z
   .strictObject({ version: versionNumberSchema.optional(), versions: splitSchema.optional() })
-  .refine((v) => (v.version === undefined) !== (v.versions === undefined), 'give version, or versions (a weighted split), not both');
+  .superRefine((v, ctx) => {
+    if (v.version === undefined && v.versions === undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'required: a version number (or versions, a weighted split)' });
+    if (v.version !== undefined && v.versions !== undefined) ctx.addIssue({ code: 'custom', path: [], message: 'give version, or versions (a weighted split), not both' });
+  });
 export type SetAliasInput = z.infer<typeof setAliasSchema>;
 
 export const modelParamsSchema = z.object({ name: modelNameSchema });
