@@ -72,7 +72,7 @@ test('hot swap under load: production moves 20 times, no request fails, every an
     const res = await api(server, 'PUT', `/api/v1/models/${name}/aliases/production`, { version: to });
     const answered = performance.now();
     expect(res.status, JSON.stringify(res.json)).toBe(200);
-    expect(res.json).toEqual({ alias: 'production', version: to, previous: current });
+    expect(res.json).toEqual({ alias: 'production', version: to, previous: current, split: null });
     moves.push({ to, sent, answered });
     current = to;
     await sleep(50 + random() * 100);
