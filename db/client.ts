@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
-interface Handle { sqlite: Database.Database; db: Db; path: string }
+interface Handle { sqlite: Database.Database; db: Db; path: string; dataDir: string }
 
 const KEY = Symbol.for('modeldock.db');
 type Holder = { [KEY]?: Handle };
@@ -23,14 +23,15 @@ export function openDatabase(dataDir: string): Handle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return { sqlite, db: drizzle(sqlite, { schema }), path };
+  return { sqlite, db: drizzle(sqlite, { schema }), path, dataDir };
 }
 
 /** The process-wide handle, opened on first use. */
 export function getHandle(dataDir: string): Handle {
   const holder = globalThis as Holder;
   const existing = holder[KEY];
-  if (existing && existing.path === dbPath(dataDir) && existing.sqlite.open) return existing;
+  // Called on every request: the folder is compared before any path is built.
+  if (existing && existing.sqlite.open && (existing.dataDir === dataDir || existing.path === dbPath(dataDir))) return existing;
   const handle = openDatabase(dataDir);
   holder[KEY] = handle;
   return handle;

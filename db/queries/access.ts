@@ -15,6 +15,8 @@ export interface AccessLookups {
   sessionByHash(hash: string, now: number): SessionPrincipal | undefined;
   touchKey(id: number, now: number): void;
   userCount(): number;
+  /** SQLite's data_version: changes when another connection (or process) commits. */
+  dataVersion(): number;
 }
 
 export function prepareAccessLookups(sqlite: Database.Database): AccessLookups {
@@ -26,6 +28,7 @@ export function prepareAccessLookups(sqlite: Database.Database): AccessLookups {
   );
   const touch = sqlite.prepare<[number, number]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
   const count = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  const dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
   return {
     handle: sqlite,
     keyByHash(hash) {
@@ -38,6 +41,7 @@ export function prepareAccessLookups(sqlite: Database.Database): AccessLookups {
     },
     touchKey(id, now) { touch.run(now, id); },
     userCount() { return count.get()!.n; },
+    dataVersion() { return dataVersion.get()!; },
   };
 }
 

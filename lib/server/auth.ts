@@ -7,8 +7,8 @@ import { AppError } from '../errors';
 import { env } from '../env';
 import type { Scope } from '../schemas/access';
 import { SESSION_COOKIE, readCookie } from './access/cookies';
-import { sameSecret, sha256Hex } from './access/secrets';
-import { access } from './access/state';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { access, findKey } from './access/state';
 
 export type { Scope };
 export interface Actor {
@@ -67,12 +67,19 @@ export function checkOrigin(req: AuthRequest): void {
   if (host === null || host !== requestHost(req)) throw refuse(`Origin: ${origin}`);
 }
 
+const ENV_KEY_DIGEST = env.MODELDOCK_ADMIN_KEY ? createHash('sha256').update(env.MODELDOCK_ADMIN_KEY).digest() : null;
+const ENV_ACTOR: Actor = { name: 'admin-key', kind: 'env-key', scopes: ['read', 'predict', 'admin'], limitId: 'env', rateLimit: null };
+
 function keyActor(token: string): Actor {
-  if (env.MODELDOCK_ADMIN_KEY && sameSecret(token, env.MODELDOCK_ADMIN_KEY)) {
-    return { name: 'admin-key', kind: 'env-key', scopes: ['read', 'predict', 'admin'], limitId: 'env', rateLimit: null };
-  }
   const state = access();
-  const key = state.lookups.keyByHash(sha256Hex(token));
+  // The digest (compared in constant time with the admin key's, then looked up) is computed once
+  // per token and cached with the lookup; any key change clears the cache (see findKey).
+  const principal = findKey(token, (t) => {
+    const digest = createHash('sha256').update(t).digest();
+    return ENV_KEY_DIGEST && timingSafeEqual(digest, ENV_KEY_DIGEST) ? 'env' : digest.toString('hex');
+  });
+  if (principal === 'env') return ENV_ACTOR;
+  const key = principal;
   if (!key) throw unauthorized('authorization: unknown or revoked API key');
   const now = Date.now();
   const last = Math.max(key.lastUsedAt ?? 0, state.touched.get(key.id) ?? 0);
@@ -87,7 +94,7 @@ function keyActor(token: string): Actor {
 export function sessionUser(cookieHeader: string | undefined): { username: string } | null {
   const token = readCookie(cookieHeader, SESSION_COOKIE);
   if (!token) return null;
-  const s = access().lookups.sessionByHash(sha256Hex(token), Date.now());
+  const s = access().lookups.sessionByHash(createHash('sha256').update(token).digest('hex'), Date.now());
   return s ? { username: s.username } : null;
 }
 

@@ -70,6 +70,17 @@ describe('API keys', () => {
     expect(thrown(() => keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice')).status).toBe(409);
   });
 
+  it('sees a key revoked by another process (the keys CLI) within 50 ms, though lookups are cached', async () => {
+    const { key, api_key } = keys.createKey({ name: 'elsewhere', scopes: ['read'] }, 'tester');
+    expect(auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read').name).toBe('elsewhere');
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(join(process.env.DATA_DIR!, 'modeldock.sqlite'));
+    other.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(Date.now(), api_key.id);
+    other.close();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(thrown(() => auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read')).status).toBe(401);
+  });
+
   it('records when a key was last used', () => {
     const { key, api_key } = keys.createKey({ name: 'used', scopes: ['read'] }, 'tester');
     expect(api_key.last_used_at).toBeNull();

@@ -6,7 +6,7 @@ import { AppError } from '../../errors';
 import type { ApiKeyDto, CreateKeyInput, CreatedKeyDto } from '../../schemas/access';
 import { db } from '../db';
 import { randomBase62, sha256Hex } from './secrets';
-import { access } from './state';
+import { access, forgetKeys } from './state';
 
 export const KEY_PREFIX = 'mdk_';
 
@@ -24,6 +24,7 @@ export function createKey(input: CreateKeyInput, actor: string): CreatedKeyDto {
   const scopes = [...new Set(input.scopes)];
   try {
     const row = insertKey(db(), { name: input.name, prefix: key.slice(0, 12), hash: sha256Hex(key), scopes, rateLimit: input.rate_limit ?? null, actor });
+    forgetKeys();
     return { key, api_key: toKeyDto(row) };
   } catch (err) {
     if (String((err as Error).message).includes('UNIQUE')) {
@@ -39,6 +40,7 @@ export function listKeyDtos(): ApiKeyDto[] {
 
 export function revokeKeyById(id: number, actor: string): ApiKeyDto {
   const row = revokeKey(db(), { id, actor });
+  forgetKeys();
   if (!row) {
     const existing = findKeyById(db(), id);
     if (!existing) throw new AppError('not_found', `id: no API key ${id}`, [{ path: 'id', message: 'not found' }]);

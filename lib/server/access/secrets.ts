@@ -1,5 +1,5 @@
-// Random tokens, their digests and constant-time comparison: the primitives of keys and sessions.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+// Random tokens and their digests: the primitives of keys and sessions.
+import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -16,10 +16,4 @@ export function randomBase62(n: number): string {
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-export function sameSecret(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y) && a.length === b.length;
 }

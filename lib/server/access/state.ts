@@ -1,6 +1,6 @@
 // The access singletons of this process (lookups, rate limiter, touch times), on globalThis so
 // Next's module graph and the custom server's fast path share them.
-import { prepareAccessLookups, type AccessLookups } from '../../../db/queries/access';
+import { prepareAccessLookups, type AccessLookups, type KeyPrincipal } from '../../../db/queries/access';
 import { getHandle } from '../../../db/client';
 import { env } from '../../env';
 import { RateLimiter } from './rate-limit';
@@ -13,6 +13,10 @@ interface AccessState {
   touched: Map<number, number>;
   /** scrypt runs in flight (each holds 32 MiB). */
   hashing: number;
+  /** Presented key → its active key, 'env' (MODELDOCK_ADMIN_KEY) or null (unknown or revoked), until any key changes here or elsewhere. */
+  keys: Map<string, KeyPrincipal | 'env' | null>;
+  keysCheckedAt: number;
+  keysDataVersion: number;
 }
 
 const KEY = Symbol.for('modeldock.access');
@@ -30,7 +34,40 @@ export function access(): AccessState {
     loginLimiter: existing?.loginLimiter ?? new RateLimiter(),
     touched: new Map(),
     hashing: 0,
+    keys: new Map(),
+    keysCheckedAt: 0,
+    keysDataVersion: -1,
   };
   holder[KEY] = state;
   return state;
+}
+
+/**
+ * What a presented key is: `digestOf` gives 'env' for the admin key, else the digest to look up.
+ * Answers are cached per presented key: this process's key changes clear the cache at once
+ * (forgetKeys), another process's (the keys CLI) within 50 ms, through SQLite's data_version.
+ */
+export function findKey(token: string, digestOf: (token: string) => string): KeyPrincipal | 'env' | null {
+  const state = access();
+  const now = Date.now();
+  if (now - state.keysCheckedAt > 50) {
+    state.keysCheckedAt = now;
+    const v = state.lookups.dataVersion();
+    if (v !== state.keysDataVersion) {
+      state.keysDataVersion = v;
+      state.keys.clear();
+    }
+  }
+  let key = state.keys.get(token);
+  if (key === undefined) {
+    const digest = digestOf(token);
+    key = digest === 'env' ? 'env' : state.lookups.keyByHash(digest) ?? null;
+    if (state.keys.size >= 10_000) state.keys.clear();
+    state.keys.set(token, key);
+  }
+  return key;
+}
+
+export function forgetKeys(): void {
+  access().keys.clear();
 }
