@@ -47,6 +47,12 @@ describe('guardRequest', () => {
     expect(res.headers).toMatch(/allow: get, head, options, post, put, delete, patch/);
   });
 
+  it('refuses a Next-Action header (the app has no server actions) with 400 naming it', async () => {
+    const res = await raw('POST /models/x HTTP/1.1\r\nNext-Action: ,X$Wd{x.iQ\r\nContent-Length: 0');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({ errors: [{ path: 'next-action' }] });
+  });
+
   it('refuses a request target that is not a path', async () => {
     expect((await raw('OPTIONS * HTTP/1.1')).status).toBe(400);
   });

@@ -3,7 +3,8 @@
 // - a path whose percent-escapes are not UTF-8 (%zz, %ff, overlong forms like %c0%ae): Next turns
 //   its DecodeError into a 400 error page, whose rendering fails in this App Router app → 500;
 // - a verb the App Router does not implement (TRACE, CONNECT…): "HTTP method is unsupported" → 500;
-// - a request target that is not a path (OPTIONS *): "Invalid URL" thrown out of Next → 500.
+// - a request target that is not a path (OPTIONS *): "Invalid URL" thrown out of Next → 500;
+// - a Next-Action header: this app defines no server actions, and Next logs an error for each one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { problemBody } from '../../api/problem';
 import { AppError } from '../../errors';
@@ -24,6 +25,9 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean
   const method = req.method ?? 'GET';
   if (!NEXT_METHODS.has(method)) {
     return refuse(req, res, new AppError('method_not_allowed', `method: ${method} is not supported`), { allow: [...NEXT_METHODS].join(', ') });
+  }
+  if (req.headers['next-action'] !== undefined) {
+    return refuse(req, res, new AppError('invalid_input', 'next-action: this app has no server actions', [{ path: 'next-action', message: 'no server actions' }]));
   }
   const url = req.url ?? '/';
   if (!url.startsWith('/') && !/^https?:\/\//i.test(url)) {
