@@ -39,7 +39,7 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TOUCH_EVERY_MS = 60_000;
 
 function unauthorized(message: string): AppError {
-  return new AppError('unauthorized', message, [{ path: 'authorization', message }], { 'www-authenticate': 'Bearer realm="modeldock"' });
+  return new AppError('unauthorized', message, [{ path: 'authorization', message: message.replace(/^authorization: /, '') }], { 'www-authenticate': 'Bearer realm="modeldock"' });
 }
 
 function requestHost(req: AuthRequest): string | undefined {
