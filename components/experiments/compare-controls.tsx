@@ -1,8 +1,7 @@
 'use client';
 // The comparison's controls: the two versions, how far back, and the window size.
-import { MAX_HOURLY_DAYS, RANGES } from '@/components/monitoring/view';
+import { RangeWindow } from '@/components/monitoring/range-window';
 import { Select } from '@/components/ui/field';
-import { Segmented } from '@/components/ui/segmented';
 import type { CompareView } from '@/lib/query/api-client';
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 import { roleOf } from './traffic';
@@ -37,24 +36,7 @@ export function CompareControls({ view, detail, onChange, busy }: {
           {versions.map((v) => option(v.number, v.archived))}
         </Select>
       </div>
-      <Segmented
-        label="Range"
-        value={String(view.days)}
-        options={RANGES.map((d) => ({ value: String(d), label: `${d} days` }))}
-        onChange={(d) => {
-          const days = Number(d);
-          onChange({ ...view, days, bucket: days > MAX_HOURLY_DAYS ? 'day' : view.bucket });
-        }}
-      />
-      <Segmented
-        label="Window"
-        value={view.bucket}
-        options={[
-          { value: 'day', label: 'Day' },
-          { value: 'hour', label: 'Hour', disabled: view.days > MAX_HOURLY_DAYS, title: `Hourly windows cover at most ${MAX_HOURLY_DAYS} days` },
-        ]}
-        onChange={(b) => onChange({ ...view, bucket: b === 'hour' ? 'hour' : 'day' })}
-      />
+      <RangeWindow view={view} onChange={onChange} />
     </div>
   );
 }

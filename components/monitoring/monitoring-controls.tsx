@@ -1,10 +1,9 @@
 'use client';
 // The view's controls: which version, how far back, and the window size.
 import { Select } from '@/components/ui/field';
-import { Segmented } from '@/components/ui/segmented';
 import type { MonitoringView } from '@/lib/query/api-client';
 import type { VersionDto } from '@/lib/schemas/registry';
-import { MAX_HOURLY_DAYS, RANGES } from './view';
+import { RangeWindow } from './range-window';
 
 export function MonitoringControls({ view, versions, aliases, onChange, busy }: {
   view: MonitoringView;
@@ -35,24 +34,7 @@ export function MonitoringControls({ view, versions, aliases, onChange, busy }: 
           })}
         </Select>
       </div>
-      <Segmented
-        label="Range"
-        value={String(view.days)}
-        options={RANGES.map((d) => ({ value: String(d), label: `${d} days` }))}
-        onChange={(d) => {
-          const days = Number(d);
-          onChange({ ...view, days, bucket: days > MAX_HOURLY_DAYS ? 'day' : view.bucket });
-        }}
-      />
-      <Segmented
-        label="Window"
-        value={view.bucket}
-        options={[
-          { value: 'day', label: 'Day' },
-          { value: 'hour', label: 'Hour', disabled: view.days > MAX_HOURLY_DAYS, title: `Hourly windows cover at most ${MAX_HOURLY_DAYS} days` },
-        ]}
-        onChange={(b) => onChange({ ...view, bucket: b === 'hour' ? 'hour' : 'day' })}
-      />
+      <RangeWindow view={view} onChange={onChange} />
     </div>
   );
 }

@@ -27,11 +27,10 @@ import {
 import { rmseInterval } from '../../metrics/regression';
 import type { CompareDto, CompareQuery, CompareSide, MetricPoint } from '../../schemas/experiments';
 import { db } from '../db';
-import { DAY_MS, HOUR_MS } from '../monitoring/buckets';
 import { mergeLabeledStats } from '../monitoring/labeled-stats';
 import { catchUpRollups } from '../monitoring/rollup';
 import { sumWindows } from '../monitoring/monitoring';
-import { emptyWindow, latencyQuantiles, windowMetrics, type WindowSum } from '../monitoring/windows';
+import { emptyWindow, latencyQuantiles, windowMetrics, windowRange, type WindowSum } from '../monitoring/windows';
 import { requireModel } from '../registry/models';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -175,13 +174,7 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
   const vb = await requireSide(model, q.b, 'b');
   const { sqlite } = getHandle(env.DATA_DIR);
   catchUpRollups(sqlite);
-  const size = q.bucket === 'hour' ? HOUR_MS : DAY_MS;
-  const toMs = q.to ? Date.parse(q.to) : Date.now();
-  const fromMs = q.from ? Date.parse(q.from) : toMs - 30 * DAY_MS;
-  if (fromMs >= toMs) throw new AppError('invalid_input', 'from: must be before to', [{ path: 'from', message: 'after to' }]);
-  const from = Math.floor(fromMs / size) * size;
-  const to = Math.ceil(toMs / size) * size;
-  if ((to - from) / size > 24 * 400) throw new AppError('invalid_input', 'from: the range holds too many windows; use bucket=day or a shorter range', [{ path: 'from', message: 'range too long' }]);
+  const { from, to, size } = windowRange(q);
 
   const monitoring = prepareMonitoringReads(sqlite);
   const reads = prepareCompareReads(sqlite);

@@ -11,12 +11,12 @@ import { env } from '../../env';
 import { defaultPolicy, policySchema, type MonitoringDto, type PolicyDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
 import { db } from '../db';
 import { requireModel } from '../registry/models';
-import { DAY_MS, HOUR_MS } from './buckets';
+import { DAY_MS } from './buckets';
 import type { VersionProfile } from './profile';
 import { catchUpRollups } from './rollup';
 import { mergeLabeledStats } from './labeled-stats';
 import { evaluateVerdict, type WindowEval } from './verdict';
-import { addHour, addLabeledHour, emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, windowDrift, windowMetrics, type WindowSum } from './windows';
+import { addHour, addLabeledHour, emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, windowDrift, windowMetrics, windowRange, type WindowSum } from './windows';
 
 export function effectivePolicy(model: ModelRow): Policy {
   const parsed = policySchema.safeParse({ ...defaultPolicy(model.task), ...(model.policy ?? {}) });
@@ -73,13 +73,7 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
   const { sqlite } = getHandle(env.DATA_DIR);
   catchUpRollups(sqlite);
   const reads = prepareMonitoringReads(sqlite);
-  const size = q.bucket === 'hour' ? HOUR_MS : DAY_MS;
-  const toMs = q.to ? Date.parse(q.to) : Date.now();
-  const fromMs = q.from ? Date.parse(q.from) : toMs - 30 * DAY_MS;
-  if (fromMs >= toMs) throw new AppError('invalid_input', 'from: must be before to', [{ path: 'from', message: 'after to' }]);
-  const from = Math.floor(fromMs / size) * size;
-  const to = Math.ceil(toMs / size) * size;
-  if ((to - from) / size > 24 * 400) throw new AppError('invalid_input', 'from: the range holds too many windows; use bucket=day or a shorter range', [{ path: 'from', message: 'range too long' }]);
+  const { from, to, size } = windowRange(q);
 
   const policy = effectivePolicy(model);
   const profile = (version.profile as VersionProfile | null) ?? null;

@@ -8,8 +8,9 @@ import { wilson } from '../../metrics/intervals';
 import { regressionMetrics, rmseInterval } from '../../metrics/regression';
 import { chiSquareTest, chooseDriftMethod, isDrift, jensenShannonDistance, psi, psiCritical, zTestProportions } from '../../metrics/drift';
 import { ksFromCounts, sharesFromCounts, wassersteinFromCounts } from '../../metrics/binned';
+import { AppError } from '../../errors';
 import type { FeatureDrift } from '../../schemas/monitoring';
-import { LAG_BUCKETS_S, LATENCY_BUCKETS_MS, quantileFromBuckets } from './buckets';
+import { DAY_MS, HOUR_MS, LAG_BUCKETS_S, LATENCY_BUCKETS_MS, quantileFromBuckets } from './buckets';
 import { emptyLabeledStats, mergeLabeledStats } from './labeled-stats';
 import { slotCount, type FeatureProfile, type VersionProfile } from './profile';
 
@@ -162,3 +163,19 @@ export function predictionDrift(ref: PredictionDistribution | null, cur: Predict
 }
 
 export { emptyLabeledStats };
+
+
+/**
+ * The windows a query asks for: `from`/`to` (default: the last 30 days up to now) widened to whole
+ * windows of an hour or a day; refused when reversed or when it holds more than 400 days of hours.
+ */
+export function windowRange(q: { from?: string; to?: string; bucket: 'hour' | 'day' }, now = Date.now()): { from: number; to: number; size: number } {
+  const size = q.bucket === 'hour' ? HOUR_MS : DAY_MS;
+  const toMs = q.to ? Date.parse(q.to) : now;
+  const fromMs = q.from ? Date.parse(q.from) : toMs - 30 * DAY_MS;
+  if (fromMs >= toMs) throw new AppError('invalid_input', 'from: must be before to', [{ path: 'from', message: 'after to' }]);
+  const from = Math.floor(fromMs / size) * size;
+  const to = Math.ceil(toMs / size) * size;
+  if ((to - from) / size > 24 * 400) throw new AppError('invalid_input', 'from: the range holds too many windows; use bucket=day or a shorter range', [{ path: 'from', message: 'range too long' }]);
+  return { from, to, size };
+}
