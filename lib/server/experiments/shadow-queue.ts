@@ -5,13 +5,11 @@
 // id as pair_id, never returned. Over the bound a copy is dropped and counted; a failure (a session
 // that cannot load, an input the version cannot take) is counted and never reaches the client.
 import type { Tensor } from 'onnxruntime-node';
-import { PREDICTION_SOURCES } from '../../../db/schema';
 import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
 import { env } from '../../env';
 import { metrics } from '../metrics';
 import { copyPrimaryOutcomes } from '../monitoring/outcomes';
-import { newPredictionId } from '../predictions/ids';
-import { packInputs, packOutputs } from '../predictions/pack';
+import { logPredictions } from '../predictions/log-request';
 import { runSession } from '../predictions/run';
 import { serving, type ServingPlan } from '../predictions/serving-state';
 
@@ -106,7 +104,7 @@ async function scoreAndLog(plan: ServingPlan, job: Job): Promise<void> {
   if (plan.archived) throw new Error('is archived');
   if ('error' in plan.outputs) throw new Error(plan.outputs.error);
   const outputs = plan.outputs as OutputPlan;
-  const { sessions, log } = serving();
+  const { sessions } = serving();
   const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
   const started = performance.now();
   let results: Record<string, Tensor>;
@@ -116,17 +114,7 @@ async function scoreAndLog(plan: ServingPlan, job: Job): Promise<void> {
     lease.release();
   }
   const answers = interpretOutputs(outputs, results, job.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
-  const latencyUs = Math.round((performance.now() - started) * 1000);
-  const inputs = packInputs(job.feeds, job.rows);
-  const packed = packOutputs(answers);
-  const ts = Date.now();
-  const id = newPredictionId(ts);
-  await log.write({
-    id, modelId: plan.modelId, versionId: plan.versionId, alias: null, ts, rows: job.rows,
-    inputCodec: inputs.codec, inputs: inputs.data, labels: packed.labels, outputValues: packed.values,
-    probabilities: packed.probabilities, classes: packed.classes, clientIds: job.clientIds, latencyUs,
-    source: PREDICTION_SOURCES.shadow, pairId: job.pairId,
-  });
+  const { requestId: id } = await logPredictions(plan, null, job.feeds, answers, job.clientIds, Math.round((performance.now() - started) * 1000), job.pairId);
   copyPrimaryOutcomes(id, job.pairId);
 }
 

@@ -10,7 +10,7 @@ import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../infe
 import { AppError } from '../../errors';
 import type { ImportBody, ImportResultDto } from '../../schemas/outcomes';
 import { newPredictionId } from '../predictions/ids';
-import { inputErrorToApp, runSession } from '../predictions/predict';
+import { inputErrorToApp, runSession } from '../predictions/run';
 import { packInputs, packOutputs } from '../predictions/pack';
 import { resolveTarget } from '../predictions/resolve';
 import { serving } from '../predictions/serving-state';

@@ -1,58 +1,20 @@
 // The prediction use case: resolve the version, decode the request, run onnxruntime, read the
 // outputs, log every row durably, answer. Shared by the REST fast path and the V2 infer route.
 import type { Tensor } from 'onnxruntime-node';
-import { predictionId } from '../../../db/queries/predictions';
-import { PREDICTION_SOURCES } from '../../../db/schema';
 import { decodeRequest } from '../../../inference/codecs';
-import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
-import { packInputs, packOutputs } from './pack';
+import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
 import { enqueueShadow } from '../experiments/shadow-queue';
+import { logPredictions } from './log-request';
 import { inputErrorToApp, runSession } from './run';
 import { resolveRoute, routePlan, type Target } from './resolve';
 import { requestClientId } from './split-routing';
-import { newPredictionId } from './ids';
-import { serving, type ServingPlan } from './serving-state';
+import { serving } from './serving-state';
 
 export interface PredictResponse {
   predictions: (string | number | number[])[];
   probabilities?: (Record<string, number> | null)[];
   prediction_ids: string[];
   model: { name: string; version: number; alias: string | null };
-}
-
-export { inputErrorToApp, runSession };
-
-/** Logs the request (all its rows in one record) and returns its id and the rows' prediction ids, once committed. */
-export async function logPredictions(
-  plan: ServingPlan,
-  alias: string | null,
-  feeds: Record<string, Tensor>,
-  answers: RowAnswer[],
-  clientIds: string[] | null,
-  latencyUs: number,
-): Promise<{ requestId: string; ids: string[] }> {
-  const inputs = packInputs(feeds, answers.length);
-  const outputs = packOutputs(answers);
-  const ts = Date.now();
-  const requestId = newPredictionId(ts);
-  await serving().log.write({
-    id: requestId,
-    modelId: plan.modelId,
-    versionId: plan.versionId,
-    alias,
-    ts,
-    rows: answers.length,
-    inputCodec: inputs.codec,
-    inputs: inputs.data,
-    labels: outputs.labels,
-    outputValues: outputs.values,
-    probabilities: outputs.probabilities,
-    classes: outputs.classes,
-    clientIds,
-    latencyUs,
-    source: PREDICTION_SOURCES.live,
-  });
-  return { requestId, ids: answers.map((_, r) => predictionId(requestId, r)) };
 }
 
 /**
