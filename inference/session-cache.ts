@@ -19,6 +19,8 @@ export interface Lease {
 export class SessionCache {
   private entries = new Map<string, Entry>();
   private clock = 0;
+  /** Artifacts that loaded here at least once (bounded by the registry's artifacts, not by requests). */
+  private loadedOnce = new Set<string>();
 
   constructor(
     private readonly load: (key: string) => Promise<InferenceSession>,
@@ -64,6 +66,14 @@ export class SessionCache {
     return this.entries.get(key)?.session != null;
   }
 
+  /**
+   * Loaded now, or loaded before and evicted since (LRU): either way it can serve. Readiness asks
+   * this, not isLoaded: more production versions than the cache holds is not "not ready".
+   */
+  canServe(key: string): boolean {
+    return this.isLoaded(key) || this.loadedOnce.has(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -74,11 +84,13 @@ export class SessionCache {
         (session) => {
           entry.session = session;
           entry.loading = null;
+          this.loadedOnce.add(entry.key);
           this.evictOverCapacity();
           return session;
         },
         (err: unknown) => {
           entry.loading = null;
+          this.loadedOnce.delete(entry.key);
           if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
           throw err;
         },

@@ -30,6 +30,8 @@ export function toTensor(dtype: string, values: unknown[], dims: number[], pathO
         if (typeof v !== 'number') throw new InputError(pathOf(i), `expected a number, got ${describe(v)}`, 422);
         if (!Number.isFinite(v)) throw new InputError(pathOf(i), 'must be a finite number', 422);
         out[i] = v;
+        // 3.5e38 is a finite double but an infinity as float32: the model would answer NaN/Inf.
+        if (!Number.isFinite(out[i])) throw new InputError(pathOf(i), `is outside the range of ${dtype} (±3.4028235e38)`, 422);
       }
       return new Tensor(dtype, out, dims);
     }

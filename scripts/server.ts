@@ -12,7 +12,7 @@ import { prepareStore } from '../lib/server/artifact-store';
 import { ensureEnvAdmin } from '../lib/server/access/accounts';
 import { handleFastPath } from '../lib/server/http/fast-path';
 import { guardPage } from '../lib/server/http/page-guard';
-import { guardRequest } from '../lib/server/http/request-guard';
+import { guardPath, guardRequest } from '../lib/server/http/request-guard';
 import { removeInstance, writeInstance } from '../lib/server/instance';
 import { reportInFlight } from '../lib/server/metrics';
 import { serving } from '../lib/server/predictions/serving-state';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     if (stopping) res.shouldKeepAlive = false;
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
-    if (handleFastPath(req, res) || guardRequest(req, res)) return;
+    if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
     try {
       if (guardPage(req, res)) return;
     } catch (err) {

@@ -65,6 +65,11 @@ describe('versionNumberSchema', () => {
     expect(ok(versionNumberSchema, v)).toBe(false);
   });
 
+  // JSON bodies: only numbers (and digit strings) are version numbers; z.coerce read true as 1.
+  it.each([true, false, null, [], [2], {}, ' ', NaN, Infinity])('rejects the JSON value %j', (v) => {
+    expect(versionNumberSchema.safeParse(v).error?.issues[0].message).toBe('must be a version number');
+  });
+
   it('says why 0 and 1.5 are refused', () => {
     expect(versionNumberSchema.safeParse('0').error?.issues[0].message).toBe('must be 1 or more');
     expect(versionNumberSchema.safeParse('1.5').error?.issues[0].message).toBe('must be a whole number');

@@ -69,13 +69,30 @@ export function metrics(): ServingMetrics {
   return m;
 }
 
+/** Most model/version label pairs a process keeps series for; later ones share model="other". */
+export const MAX_LABELLED_VERSIONS = 2000;
+const labelled = new Set<string>();
+
+/**
+ * Callers pass a registry model's name (or "unknown" before the model is resolved), never text
+ * from a request; the cap bounds the series even when models come and go for a long time.
+ */
+function labelsOf(model: string, version: string): { model: string; version: string } {
+  const key = `${model}\0${version}`;
+  if (labelled.has(key)) return { model, version };
+  if (labelled.size >= MAX_LABELLED_VERSIONS) return { model: 'other', version: '' };
+  labelled.add(key);
+  return { model, version };
+}
+
 export function observePrediction(o: { route: 'rest' | 'v2'; model: string; version: string; status: number; seconds: number; rows: number }): void {
   const m = metrics();
   const status = `${Math.floor(o.status / 100)}xx`;
-  m.requests.inc({ route: o.route, model: o.model, version: o.version, status });
+  const l = labelsOf(o.model, o.version);
+  m.requests.inc({ route: o.route, model: l.model, version: l.version, status });
   if (o.status < 400) {
-    m.latency.observe({ route: o.route, model: o.model, version: o.version }, o.seconds);
-    m.batchRows.observe({ model: o.model, version: o.version }, o.rows);
+    m.latency.observe({ route: o.route, ...l }, o.seconds);
+    m.batchRows.observe(l, o.rows);
   }
 }
 

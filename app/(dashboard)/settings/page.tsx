@@ -6,11 +6,13 @@ import { accessKeys } from '@/lib/query/access-client';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { listKeyDtos } from '@/lib/server/access/keys';
 import { getEvents } from '@/lib/server/registry/events';
+import { requireUser } from '@/lib/server/access/require-user';
 
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';
 
 export default async function SettingsPage() {
+  await requireUser();
   const qc = serverQueryClient();
   await Promise.all([
     qc.prefetchQuery({ queryKey: accessKeys.keys, queryFn: () => ({ api_keys: listKeyDtos() }) }),

@@ -10,7 +10,8 @@ import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../../schemas/names';
 import { authenticate, checkRateLimit, fromNodeHeaders } from '../auth';
 import { metrics, observePrediction } from '../metrics';
 import { predict } from '../predictions/predict';
-import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerReady } from '../predictions/v2-service';
+import { resolveRoute, type Target } from '../predictions/resolve';
+import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerReady, v2Target } from '../predictions/v2-service';
 
 type Route =
   | { kind: 'predict'; model: string; alias: string | null; version: number | null }
@@ -76,7 +77,10 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-async function handle(route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** What a failed prediction's metric series is labelled with: 'unknown' until the model is resolved. */
+interface Labels { model: string; version: string }
+
+async function handle(route: Route, req: IncomingMessage, res: ServerResponse, labels: Labels): Promise<void> {
   switch (route.kind) {
     case 'metrics': {
       authenticate(fromNodeHeaders(req.method, req.headers), 'read');
@@ -105,16 +109,21 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse): 
       checkRateLimit(authenticate(fromNodeHeaders(req.method, req.headers), 'predict'));
       const started = performance.now();
       const name = segment(route.model, 'name');
+      const alias = route.kind === 'predict' ? route.alias : null;
+      const target: Target = route.kind === 'v2-infer'
+        ? v2Target(name, route.version)
+        : route.version !== null ? { model: name, version: route.version } : { model: name, alias: alias === null ? 'production' : segment(alias, 'alias') };
+      // Metric labels name a model only once the caller is authenticated and the model resolved
+      // (before: any made-up name in the URL became a series); the body is read after that.
+      const resolved = resolveRoute(target);
+      labels.model = resolved.plan.modelName;
+      labels.version = String(resolved.plan.number);
       const body = await readBody(req);
       if (route.kind === 'v2-infer') {
         const answer = await v2Infer(name, route.version, body, req.headers['x-client-id']);
         observePrediction({ route: 'v2', model: name, version: answer.model_version, status: 200, seconds: (performance.now() - started) / 1000, rows: answer.parameters.prediction_ids.length });
         return send(res, 200, answer);
       }
-      const alias = (route as Extract<Route, { kind: 'predict' }>).alias;
-      const target = route.version !== null
-        ? { model: name, version: route.version }
-        : { model: name, alias: alias === null ? 'production' : segment(alias, 'alias') };
       const answer = await predict(target, body, req.headers['x-client-id']);
       observePrediction({ route: 'rest', model: name, version: String(answer.model.version), status: 200, seconds: (performance.now() - started) / 1000, rows: answer.predictions.length });
       return send(res, 200, answer);
@@ -148,15 +157,16 @@ export function handleFastPath(req: IncomingMessage, res: ServerResponse): boole
     else send(res, 405, problemBody(new AppError('method_not_allowed', `method: ${req.method} is not allowed; use ${matched.method}`)), 'application/problem+json');
     return true;
   }
-  handle(matched.route, req, res).catch((err: unknown) => fail(err, isV2, res, req, matched.route));
+  const labels: Labels = { model: 'unknown', version: '' };
+  handle(matched.route, req, res, labels).catch((err: unknown) => fail(err, isV2, res, req, matched.route, labels));
   return true;
 }
 
-function fail(err: unknown, isV2: boolean, res: ServerResponse, req: IncomingMessage, route?: Route): void {
+function fail(err: unknown, isV2: boolean, res: ServerResponse, req: IncomingMessage, route?: Route, labels?: Labels): void {
   const app = toAppError(err);
   if (!req.complete) req.resume();
-  if (route && (route.kind === 'predict' || route.kind === 'v2-infer')) {
-    observePrediction({ route: isV2 ? 'v2' : 'rest', model: route.model, version: '', status: app.status, seconds: 0, rows: 0 });
+  if (route && labels && (route.kind === 'predict' || route.kind === 'v2-infer')) {
+    observePrediction({ route: isV2 ? 'v2' : 'rest', model: labels.model, version: labels.version, status: app.status, seconds: 0, rows: 0 });
   }
   if (res.headersSent) { res.destroy(); return; }
   if (isV2) send(res, app.status, { error: app.message }, 'application/json', app.headers);

@@ -5,8 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { needsSetup } from '../access/accounts';
 import { sessionUser } from '../auth';
 
-const PUBLIC_PREFIXES = ['/_next/static/', '/_next/image', '/api/', '/v2', '/metrics'];
-const PUBLIC_FILES = new Set(['/favicon.ico', '/robots.txt']);
+// Whole segments: '/v2x' or '/metrics.html' are pages (and so need a session). Paths with dot
+// segments never get here (request-guard's guardPath), and every page checks the session itself too.
+const PUBLIC_PREFIXES = ['/_next/static/', '/api/', '/v2/'];
+const PUBLIC_PATHS = new Set(['/favicon.ico', '/robots.txt', '/_next/image', '/v2', '/metrics']);
 
 function redirect(res: ServerResponse, location: string): true {
   res.writeHead(303, { location, 'cache-control': 'no-store' });
@@ -19,7 +21,7 @@ export function guardPage(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  if (PUBLIC_FILES.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) return false;
+  if (PUBLIC_PATHS.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) return false;
   const setup = needsSetup();
   if (path === '/setup') return setup ? false : redirect(res, '/login');
   const signedIn = !setup && sessionUser(req.headers.cookie) !== null;

@@ -32,13 +32,18 @@ function classIndex(stats: LabeledStats, label: string): number {
 export function addOutcome(stats: LabeledStats, p: Prediction, a: Actual, lagMs: number, sign: 1 | -1): void {
   stats.lag[bucketIndex(Math.max(0, lagMs) / 1000, LAG_BUCKETS_S)] += sign;
   if (p.kind === 'value' && a.kind === 'value') {
-    const r = (stats.reg ??= { n: 0, absErr: 0, sqErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 });
     const e = a.value - p.value;
     // MAPE divides by max(|y|, 1e-9) and counts the near-zero targets (../shared/MONITORING.md).
+    const pct = Math.abs(e) / Math.max(Math.abs(a.value), 1e-9);
+    // A non-finite term (a NaN logged before outputs were checked, squares past 1e308) would turn
+    // every sum of the hour into NaN/Infinity for good: such a pair is left out of the sums, the
+    // same way when it is added and when a correction removes it.
+    if (!Number.isFinite(e * e) || !Number.isFinite(pct) || !Number.isFinite(a.value * a.value)) return;
+    const r = (stats.reg ??= { n: 0, absErr: 0, sqErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 });
     r.n += sign;
     r.absErr += sign * Math.abs(e);
     r.sqErr += sign * e * e;
-    r.absPctErr += sign * Math.abs(e) / Math.max(Math.abs(a.value), 1e-9);
+    r.absPctErr += sign * pct;
     if (Math.abs(a.value) < 1e-9) r.nearZero += sign;
     r.y += sign * a.value;
     r.y2 += sign * a.value * a.value;
@@ -50,11 +55,11 @@ export function addOutcome(stats: LabeledStats, p: Prediction, a: Actual, lagMs:
   stats.matrix![ai][pi] += sign;
   if (p.probabilities) {
     const pa = p.probabilities[a.label];
-    if (pa !== undefined) {
+    if (pa !== undefined && Number.isFinite(pa)) {
       stats.logLossSum = (stats.logLossSum ?? 0) + sign * logLossTerm(pa);
       stats.logLossN = (stats.logLossN ?? 0) + sign;
     }
-    if (p.positive !== null && p.probabilities[p.positive] !== undefined && Object.keys(p.probabilities).length === 2) {
+    if (p.positive !== null && Number.isFinite(p.probabilities[p.positive]) && Object.keys(p.probabilities).length === 2) {
       const bin = Math.min(AUC_BINS - 1, Math.floor(p.probabilities[p.positive] * AUC_BINS));
       const side = a.label === p.positive ? (stats.aucPos ??= new Array(AUC_BINS).fill(0)) : (stats.aucNeg ??= new Array(AUC_BINS).fill(0));
       side[bin] += sign;

@@ -56,6 +56,8 @@ function predictionOf(req: LoggedRequestForOutcome, row: number, ctx: VersionCtx
 function parseActual(raw: unknown, ctx: VersionCtx, knownFromRequest: string[] | null): Actual | string {
   if (ctx.task === 'regression') {
     if (typeof raw !== 'number' || !Number.isFinite(raw)) return 'actual: a regression outcome must be a finite number';
+    // Squared errors of larger values overflow a double and could not be summed.
+    if (Math.abs(raw) > 1e150) return 'actual: a regression outcome must be between -1e150 and 1e150';
     return { kind: 'value', value: raw };
   }
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return 'actual: must be a class label';

@@ -96,6 +96,8 @@ function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
     const v = d.values ?? ((acc.dist = { values: { sum: 0, sum2: 0, min: Infinity, max: -Infinity } }) as { values: { sum: number; sum2: number; min: number; max: number } }).values;
     for (let r = 0; r < row.rows; r++) {
       const x = row.output_values.readDoubleLE(r * 8);
+      // Never fold a non-finite term (rows logged before outputs were checked for NaN/Inf).
+      if (!Number.isFinite(x * x)) continue;
       v.sum += x; v.sum2 += x * x; v.min = Math.min(v.min, x); v.max = Math.max(v.max, x);
     }
   }

@@ -15,13 +15,36 @@ export function inputErrorToApp(err: unknown): unknown {
 export async function runSession(
   plan: ServingPlan, session: InferenceSession, feeds: Record<string, Tensor>, rows: number, fetch: string[],
 ): Promise<Record<string, Tensor>> {
+  let results: Record<string, Tensor>;
   try {
     const { batcher } = serving();
-    if (!plan.batchable) return (await session.run(feeds, fetch)) as Record<string, Tensor>;
-    return await batcher.run(plan.sha256, session, feeds, rows, fetch);
+    results = plan.batchable
+      ? await batcher.run(plan.sha256, session, feeds, rows, fetch)
+      : (await session.run(feeds, fetch)) as Record<string, Tensor>;
   } catch (err) {
     const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
     throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
+  }
+  checkFiniteOutputs(results, fetch);
+  return results;
+}
+
+/**
+ * A NaN or an infinity from the model is a failure, not an answer: JSON would carry it as null, and
+ * monitoring would fold it into sums that then read as a perfect model. 422 naming the output.
+ */
+export function checkFiniteOutputs(results: Record<string, Tensor>, fetch: string[]): void {
+  for (const name of fetch) {
+    const t = results[name];
+    if (!t || (t.type !== 'float32' && t.type !== 'float64' && t.type !== 'float16')) continue;
+    const d = t.data as ArrayLike<number>;
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i])) {
+        const what = Number.isNaN(d[i]) ? 'NaN' : 'an infinity';
+        const msg = `the model answered ${what} (value ${i}); no prediction was made. Check the input's range and the model's arithmetic`;
+        throw new AppError('unprocessable', `outputs.${name}: ${msg}`, [{ path: `outputs.${name}`, message: msg }]);
+      }
+    }
   }
 }
 

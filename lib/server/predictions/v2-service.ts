@@ -23,14 +23,17 @@ export function v2ModelMetadata(name: string, version: number | null): V2ModelMe
 
 export function v2ModelReady(name: string, version: number | null): { name: string; ready: boolean } {
   const plan = resolveTarget(v2Target(name, version));
-  return { name: plan.modelName, ready: serving().sessions.isLoaded(plan.sha256) };
+  return { name: plan.modelName, ready: serving().sessions.canServe(plan.sha256) };
 }
 
-/** Ready when the database answers and every production version is loaded. */
+/**
+ * Ready when the database answers and every production version is loaded or was loaded here
+ * (evicted by the session cache since: it loads again on its next request).
+ */
 export async function v2ServerReady(): Promise<boolean> {
   if ((await checkHealth()).status !== 'ok') return false;
   const { lookups, sessions } = serving();
-  return lookups.productionShas().every((sha) => sessions.isLoaded(sha));
+  return lookups.productionShas().every((sha) => sessions.canServe(sha));
 }
 
 /** `clientHeader` (x-client-id) is what a split of production routes by; random without it. */

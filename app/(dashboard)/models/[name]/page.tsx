@@ -9,6 +9,7 @@ import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getShadow } from '@/lib/server/experiments/shadow';
 import { getEvents } from '@/lib/server/registry/events';
 import { getModelDetail } from '@/lib/server/registry/models';
+import { requireUser } from '@/lib/server/access/require-user';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,6 +20,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function ModelDetailPage({ params }: Props) {
+  await requireUser();
   const name = routeParam((await params).name);
   const qc = serverQueryClient();
   try {

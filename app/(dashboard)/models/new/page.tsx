@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { CreateModelForm } from '@/components/models/create-model-form';
+import { requireUser } from '@/lib/server/access/require-user';
 
 export const metadata: Metadata = { title: 'New model' };
 
-export default function NewModelPage() {
+export default async function NewModelPage() {
+  await requireUser();
   return (
     <div className="mx-auto max-w-xl">
       <h1 className="text-2xl font-semibold tracking-tight">New model</h1>

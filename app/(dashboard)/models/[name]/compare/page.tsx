@@ -12,6 +12,7 @@ import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getCompare } from '@/lib/server/experiments/compare';
 import { getModelDetail } from '@/lib/server/registry/models';
+import { requireUser } from '@/lib/server/access/require-user';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,6 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function CompareRoute({ params, searchParams }: Props) {
+  await requireUser();
   const name = decodeURIComponent((await params).name);
   const qc = serverQueryClient();
   let view;

@@ -12,6 +12,7 @@ import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getMonitoring, getPolicy } from '@/lib/server/monitoring/monitoring';
 import { getModelDetail } from '@/lib/server/registry/models';
+import { requireUser } from '@/lib/server/access/require-user';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,6 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function MonitoringRoute({ params, searchParams }: Props) {
+  await requireUser();
   const name = routeParam((await params).name);
   const qc = serverQueryClient();
   let view;

@@ -8,6 +8,7 @@ import { routeParam } from '@/lib/route-param';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getModelDetail } from '@/lib/server/registry/models';
+import { requireUser } from '@/lib/server/access/require-user';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,6 +28,7 @@ async function requestOrigin(): Promise<string> {
 }
 
 export default async function VersionPage({ params }: Props) {
+  await requireUser();
   const p = await params;
   const name = routeParam(p.name);
   const n = Number(p.n);

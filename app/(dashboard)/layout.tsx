@@ -1,0 +1,9 @@
+import type { ReactNode } from 'react';
+import { requireUser } from '@/lib/server/access/require-user';
+
+// Dashboard pages need the signed-in admin; each page checks too (a client navigation can
+// re-render a page without its layout).
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  await requireUser();
+  return children;
+}
