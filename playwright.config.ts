@@ -2,11 +2,15 @@
 // DATA_DIR: API specs use the request fixture, UI specs drive Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // Set once in the runner process; workers inherit it, so every process agrees on the folder.
 process.env.E2E_DATA_DIR ??= join(__dirname, '.test-data', `e2e-${Date.now()}`);
+// The server's own TMPDIR: tests look there for stray files, never at the machine's shared /tmp.
+process.env.E2E_TMP_DIR ??= `${process.env.E2E_DATA_DIR}-tmp`;
+mkdirSync(process.env.E2E_TMP_DIR, { recursive: true });
 const baseURL = `http://127.0.0.1:${port}`;
 process.env.E2E_BASE_URL = baseURL;
 // Credentials of this run: API specs send the admin key; the browser signs in as the admin
@@ -34,7 +38,7 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
-      DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(port), HOSTNAME: '127.0.0.1', MAX_UPLOAD_MB: '8',
+      DATA_DIR: process.env.E2E_DATA_DIR, TMPDIR: process.env.E2E_TMP_DIR, PORT: String(port), HOSTNAME: '127.0.0.1', MAX_UPLOAD_MB: '8',
       MODELDOCK_ADMIN_KEY: process.env.E2E_ADMIN_KEY, MODELDOCK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
     },
   },

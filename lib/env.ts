@@ -21,6 +21,12 @@ const envSchema = z.object({
   SHADOW_QUEUE_SIZE: z.coerce.number().int().min(0).default(1000),
   // On SIGTERM/SIGINT: how long in-flight requests may take to finish before the server exits anyway (code 1).
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // A client must send its request head within HEADERS_TIMEOUT_MS and its whole request (an upload
+  // included) within REQUEST_TIMEOUT_MS; a body that stops arriving for BODY_IDLE_TIMEOUT_MS is
+  // answered 408. Slow clients cannot hold connections (node's defaults: 60 s and 300 s).
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   MODELDOCK_ADMIN_KEY: z.string().min(16).optional(),
   // Creates the admin account at start when none exists (else the browser shows a setup page).
   MODELDOCK_ADMIN_USER: z.string().min(1).default('admin'),

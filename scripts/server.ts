@@ -11,8 +11,10 @@ import { env } from '../lib/env';
 import { prepareStore } from '../lib/server/artifact-store';
 import { ensureEnvAdmin } from '../lib/server/access/accounts';
 import { handleFastPath } from '../lib/server/http/fast-path';
+import { watchBodyIdle } from '../lib/server/http/body-watch';
 import { guardPage } from '../lib/server/http/page-guard';
 import { guardPath, guardRequest } from '../lib/server/http/request-guard';
+import { setSecurityHeaders } from '../lib/server/http/security-headers';
 import { removeInstance, writeInstance } from '../lib/server/instance';
 import { reportInFlight } from '../lib/server/metrics';
 import { serving } from '../lib/server/predictions/serving-state';
@@ -55,13 +57,20 @@ async function main(): Promise<void> {
   const inFlight = new Set<ServerResponse>();
   reportInFlight(() => inFlight.size);
   let stopping = false;
-  const server = createServer((req, res) => {
+  // connectionsCheckingInterval: how often node enforces headersTimeout/requestTimeout (default 30 s).
+  const server = createServer({
+    headersTimeout: Math.min(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS),
+    requestTimeout: env.REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: Math.min(1000, env.HEADERS_TIMEOUT_MS),
+  }, (req, res) => {
     // The peer's address, for sign-in throttling; a client-sent value is overwritten.
     req.headers['x-modeldock-remote'] = req.socket.remoteAddress ?? 'unknown';
     if (stopping) res.shouldKeepAlive = false;
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
+    watchBodyIdle(req, res, env.BODY_IDLE_TIMEOUT_MS);
     if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
+    setSecurityHeaders(req, res);
     try {
       if (guardPage(req, res)) return;
     } catch (err) {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { DATA_DIR, uniqueName } from '../fixtures';
 import { describe, headSize, pool, send, type Target } from './fuzz/client';
-import { changed, insideSomeDataDir, landingDirs, listing, markedFiles } from './fuzz/files';
+import { changed, landingDirs, listing, markedFiles, serverTmpDir } from './fuzz/files';
 import { randomRaw, rawCases, sendRaw, type RawCase } from './fuzz/raw';
 import { repairRequests, requestArb, type FuzzRequest } from './fuzz/requests';
 import { FAST_ROUTES, ROOT, fastPathKinds, nextRoutes, routeTable } from './fuzz/routes';
@@ -78,7 +78,11 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   const target: Target = { host: base.hostname, port: Number(base.port), authorization: authHeader(testInfo.project.use.extraHTTPHeaders), cookie: world.cookie, localAddress: '127.0.0.2' };
 
   const shallow = landingDirs(DATA_DIR, ROOT);
-  const before = { repo: listing(ROOT), tmp: listing('/tmp', 3), marked: markedFiles(shallow, ['/tmp', ROOT, DATA_DIR]) };
+  // The server under test has a TMPDIR of its own (playwright.config.ts): the machine's /tmp is
+  // shared with other processes and is only searched for this run's marker.
+  const TMP = process.env.E2E_TMP_DIR!;
+  expect(serverTmpDir()).toBe(TMP);
+  const before = { repo: listing(ROOT), tmp: listing(TMP, 3), marked: markedFiles(shallow, [TMP, ROOT, DATA_DIR]) };
 
   // ---- Generated requests ------------------------------------------------------------------
   const arb = requestArb(routes, world, createNames);
@@ -191,11 +195,10 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
 
   expect(integrity()).toBe('ok');
 
-  const after = { repo: listing(ROOT), tmp: listing('/tmp', 3), marked: markedFiles(shallow, ['/tmp', ROOT, DATA_DIR]) };
+  const after = { repo: listing(ROOT), tmp: listing(TMP, 3), marked: markedFiles(shallow, [TMP, ROOT, DATA_DIR]) };
   expect(changed(before.repo, after.repo), 'files written in the repository').toEqual([]);
   expect(after.marked, `files named like the traversal payloads ("${MARK}")`).toEqual(before.marked);
-  // /tmp is shared with other processes (other servers keep their DATA_DIR there): what counts are
-  // upload-like files (.onnx, .csv, the store's .part temp files) outside any DATA_DIR.
-  const strays = changed(before.tmp, after.tmp).filter((p) => /\.(onnx|csv|part)$/i.test(p) && !insideSomeDataDir(p, '/tmp'));
-  expect(strays, 'upload-like files written in /tmp').toEqual([]);
+  // Upload-like files (.onnx, .csv, the store's .part temp files) left in the server's temp folder.
+  const strays = changed(before.tmp, after.tmp).filter((p) => /\.(onnx|csv|part)$/i.test(p));
+  expect(strays, 'upload-like files written in the server\'s TMPDIR').toEqual([]);
 });

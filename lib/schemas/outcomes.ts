@@ -1,6 +1,12 @@
 // Wire schemas of outcomes and imports. Client-safe.
 import { z } from 'zod';
 
+/**
+ * The largest magnitude of a regression value that monitoring takes (outcomes, imported predictions):
+ * squared errors of larger ones overflow a double and could not be summed.
+ */
+export const REGRESSION_LIMIT = 1e150;
+
 export const outcomesBodySchema = z.strictObject({
   outcomes: z.array(z.unknown(), { error: 'must be a list of outcomes' }).min(1, 'give at least one outcome').max(10_000, 'at most 10000 outcomes per call'),
 });

@@ -1,8 +1,9 @@
 // File-system evidence that hostile input wrote nothing outside DATA_DIR: listings of the repository
-// (minus build and test output) and of /tmp before and after, and a search for files named like
+// (minus build and test output) and of the server's own TMPDIR before and after, and a search for files named like
 // the traversal payloads wherever a "../" from the server's folders could land.
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DATA_DIR } from '../../fixtures';
 import { MARK } from './values';
 
 const SKIP = new Set(['node_modules', '.next', '.test-data', '.git', 'test-results', 'playwright-report']);
@@ -52,10 +53,9 @@ export function markedFiles(shallow: string[], deep: string[]): string[] {
   return [...new Set(hits)].sort();
 }
 
-/** True when `path` lies in some Modeldock DATA_DIR (a folder holding modeldock.sqlite), e.g. another instance's under /tmp. */
-export function insideSomeDataDir(path: string, stopAt = '/'): boolean {
-  for (let d = dirname(path); d !== stopAt && dirname(d) !== d; d = dirname(d)) {
-    if (existsSync(join(d, 'modeldock.sqlite'))) return true;
-  }
-  return false;
+/** The TMPDIR of the server serving DATA_DIR (its pid file names the process; /proc has its environment). */
+export function serverTmpDir(): string | null {
+  const { pid } = JSON.parse(readFileSync(join(DATA_DIR, 'modeldock.pid'), 'utf8')) as { pid: number };
+  const vars = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  return vars.find((v) => v.startsWith('TMPDIR='))?.slice('TMPDIR='.length) ?? null;
 }

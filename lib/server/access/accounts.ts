@@ -1,12 +1,12 @@
 // The admin account and browser sessions: a setup step creates the first (and only) admin,
 // or MODELDOCK_ADMIN_PASSWORD does at start; login checks the scrypt hash and issues a session
 // whose random token lives only in an HttpOnly cookie (the table keeps its SHA-256).
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { deleteSession, findUser, insertFirstUser, insertSession } from '../../../db/queries/access';
 import { AppError } from '../../errors';
 import { env } from '../../env';
 import { db } from '../db';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies';
+import { clearedSessionCookie, DEVICE_COOKIE, deviceCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { sha256Hex } from './secrets';
 import { access } from './state';
@@ -56,17 +56,42 @@ export async function ensureEnvAdmin(): Promise<void> {
   insertFirstUser(db(), { username: env.MODELDOCK_ADMIN_USER, passwordHash: hash, actor: 'environment' });
 }
 
-export async function login(username: string, password: string, client: string, secure: boolean): Promise<string> {
-  // Ten attempts a minute per client address, on top of scrypt's own cost.
-  const wait = access().loginLimiter.take(`ip:${client}`, 10 / 60, 10);
+/** The account's device token: keyed by its password hash, so a new password voids every device. */
+function deviceToken(user: { username: string; passwordHash: string }): string {
+  return createHmac('sha256', user.passwordHash).update(`device:${user.username}`).digest('base64url');
+}
+
+function validDevice(cookieHeader: string | undefined, user: { username: string; passwordHash: string } | undefined): boolean {
+  const shown = readCookie(cookieHeader, DEVICE_COOKIE);
+  if (!shown || !user) return false;
+  const expected = Buffer.from(deviceToken(user));
+  const given = Buffer.from(shown);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Signs in; returns the session's Set-Cookie value (deviceCookieFor gives the device token's). */
+export async function login(username: string, password: string, client: string, secure: boolean, cookieHeader?: string): Promise<string> {
+  const { loginThrottle } = access();
+  const user = findUser(db(), username.trim());
+  const device = validDevice(cookieHeader, user);
+  const wait = loginThrottle.check(client, username, device);
   if (wait > 0) {
     const seconds = Math.ceil(wait);
-    throw new AppError('rate_limited', `password: too many attempts; retry in ${seconds} s`, [], { 'retry-after': String(seconds) });
+    throw new AppError('rate_limited', `password: too many attempts; retry in ${seconds} s`, [{ path: 'password', message: 'too many attempts' }], { 'retry-after': String(seconds) });
   }
-  const user = findUser(db(), username.trim());
   const ok = await withHashSlot(async () => verifyPassword(password, user?.passwordHash ?? (await decoyHash())));
-  if (!user || !ok) throw new AppError('unauthorized', 'password: wrong username or password', [{ path: 'password', message: 'wrong username or password' }]);
+  if (!user || !ok) {
+    loginThrottle.failed(client, username, device);
+    throw new AppError('unauthorized', 'password: wrong username or password', [{ path: 'password', message: 'wrong username or password' }]);
+  }
+  loginThrottle.succeeded(client, username);
   return newSession(user.id, secure);
+}
+
+/** The Set-Cookie value that marks this browser as one that signed in to the account. */
+export function deviceCookieFor(username: string, secure: boolean): string | null {
+  const user = findUser(db(), username.trim());
+  return user ? deviceCookie(deviceToken(user), secure) : null;
 }
 
 export function logout(cookieHeader: string | undefined, secure: boolean): string {

@@ -18,3 +18,13 @@ export function sessionCookie(token: string, maxAgeSeconds: number, secure: bool
 export function clearedSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
+
+/**
+ * Proof that this browser signed in to the account before (see login-throttle.ts): it exempts the
+ * browser from throttling caused by others. Only the sign-in route reads it.
+ */
+export const DEVICE_COOKIE = 'modeldock_device';
+
+export function deviceCookie(token: string, secure: boolean): string {
+  return `${DEVICE_COOKIE}=${token}; Path=/api/v1/session; Max-Age=${365 * 24 * 3600}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}

@@ -3,12 +3,13 @@
 import { prepareAccessLookups, type AccessLookups, type KeyPrincipal } from '../../../db/queries/access';
 import { getHandle } from '../../../db/client';
 import { env } from '../../env';
+import { LoginThrottle } from './login-throttle';
 import { RateLimiter } from './rate-limit';
 
 interface AccessState {
   lookups: AccessLookups;
   predictLimiter: RateLimiter;
-  loginLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
   /** When each key's last_used_at was last written by this process. */
   touched: Map<number, number>;
   /** scrypt runs in flight (each holds 32 MiB). */
@@ -31,7 +32,7 @@ export function access(): AccessState {
   const state: AccessState = {
     lookups: prepareAccessLookups(sqlite),
     predictLimiter: existing?.predictLimiter ?? new RateLimiter(),
-    loginLimiter: existing?.loginLimiter ?? new RateLimiter(),
+    loginThrottle: existing?.loginThrottle ?? new LoginThrottle(),
     touched: new Map(),
     hashing: 0,
     keys: new Map(),
@@ -62,8 +63,12 @@ export function findKey(token: string, digestOf: (token: string) => string): Key
   if (key === undefined) {
     const digest = digestOf(token);
     key = digest === 'env' ? 'env' : state.lookups.keyByHash(digest) ?? null;
-    if (state.keys.size >= 10_000) state.keys.clear();
-    state.keys.set(token, key);
+    // Bounded in count and in size: a presented token is at most a few hundred bytes here (real
+    // keys are 44 characters), so made-up long tokens cannot fill memory through the cache.
+    if (token.length <= 256) {
+      if (state.keys.size >= 10_000) state.keys.clear();
+      state.keys.set(token, key);
+    }
   }
   return key;
 }

@@ -8,7 +8,7 @@ import { decodeRequest } from '../../../inference/codecs';
 import { InputError } from '../../../inference/errors';
 import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
 import { AppError } from '../../errors';
-import type { ImportBody, ImportResultDto } from '../../schemas/outcomes';
+import { REGRESSION_LIMIT, type ImportBody, type ImportResultDto } from '../../schemas/outcomes';
 import { newPredictionId } from '../predictions/ids';
 import { inputErrorToApp, runSession } from '../predictions/run';
 import { packInputs, packOutputs } from '../predictions/pack';
@@ -47,6 +47,9 @@ export async function importPredictions(name: string, number: number, body: Impo
     if (plan.task === 'regression') {
       if (r.prediction !== undefined && typeof r.prediction !== 'number') throw bad('prediction', 'a regression prediction must be a number');
       if (r.actual !== undefined && typeof r.actual !== 'number') throw bad('actual', 'a regression outcome must be a number');
+      for (const [field, v] of [['prediction', r.prediction], ['actual', r.actual]] as const) {
+        if (typeof v === 'number' && Math.abs(v) > REGRESSION_LIMIT) throw bad(field, `must be between -${REGRESSION_LIMIT} and ${REGRESSION_LIMIT}`);
+      }
     } else if (known) {
       if (r.prediction !== undefined && !known.includes(String(r.prediction))) throw bad('prediction', `"${r.prediction}" is not one of the model's labels (${known.join(', ')})`);
       if (r.actual !== undefined && !known.includes(String(r.actual))) throw bad('actual', `"${r.actual}" is not one of the model's labels (${known.join(', ')})`);

@@ -8,6 +8,7 @@ import { PREDICTION_SOURCES, type LabeledStats } from '../../../db/schema';
 import { getHandle } from '../../../db/client';
 import { env } from '../../env';
 import { findModelById } from '../../../db/queries/models';
+import { REGRESSION_LIMIT } from '../../schemas/outcomes';
 import { db } from '../db';
 import { refreshRetrainingFlag } from './monitoring';
 import { hourOf } from './buckets';
@@ -56,8 +57,7 @@ function predictionOf(req: LoggedRequestForOutcome, row: number, ctx: VersionCtx
 function parseActual(raw: unknown, ctx: VersionCtx, knownFromRequest: string[] | null): Actual | string {
   if (ctx.task === 'regression') {
     if (typeof raw !== 'number' || !Number.isFinite(raw)) return 'actual: a regression outcome must be a finite number';
-    // Squared errors of larger values overflow a double and could not be summed.
-    if (Math.abs(raw) > 1e150) return 'actual: a regression outcome must be between -1e150 and 1e150';
+    if (Math.abs(raw) > REGRESSION_LIMIT) return `actual: a regression outcome must be between -${REGRESSION_LIMIT} and ${REGRESSION_LIMIT}`;
     return { kind: 'value', value: raw };
   }
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return 'actual: must be a class label';

@@ -1,6 +1,6 @@
 import { defineRoute, json } from '@/lib/api/define-route';
 import { loginSchema, type SessionDto } from '@/lib/schemas/access';
-import { isSecureRequest, login, logout, needsSetup } from '@/lib/server/access/accounts';
+import { deviceCookieFor, isSecureRequest, login, logout, needsSetup } from '@/lib/server/access/accounts';
 import { checkOrigin, fromFetchRequest, sessionUser } from '@/lib/server/auth';
 
 // GET /api/v1/session — who is signed in (null when nobody), and whether setup is pending
@@ -14,8 +14,11 @@ export const POST = defineRoute({ scope: 'public', body: loginSchema }, async ({
   checkOrigin(fromFetchRequest(req));
   const secure = isSecureRequest(req.headers.get('x-forwarded-proto') ?? undefined);
   const client = req.headers.get('x-modeldock-remote') ?? 'unknown';
-  const cookie = await login(body.username, body.password, client, secure);
-  return new Response(null, { status: 204, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } });
+  const cookie = await login(body.username, body.password, client, secure, req.headers.get('cookie') ?? undefined);
+  const headers = new Headers({ 'cache-control': 'no-store', 'set-cookie': cookie });
+  const device = deviceCookieFor(body.username, secure);
+  if (device) headers.append('set-cookie', device);
+  return new Response(null, { status: 204, headers });
 });
 
 // DELETE /api/v1/session — sign out (ends the session server-side and clears the cookie)

@@ -1,6 +1,6 @@
 import { defineRoute } from '@/lib/api/define-route';
 import { setupSchema } from '@/lib/schemas/access';
-import { isSecureRequest, setupAdmin } from '@/lib/server/access/accounts';
+import { deviceCookieFor, isSecureRequest, setupAdmin } from '@/lib/server/access/accounts';
 import { checkOrigin, fromFetchRequest } from '@/lib/server/auth';
 
 // POST /api/v1/setup — first start only: create the admin account and sign it in (409 afterwards)
@@ -8,5 +8,8 @@ export const POST = defineRoute({ scope: 'public', body: setupSchema }, async ({
   checkOrigin(fromFetchRequest(req));
   const secure = isSecureRequest(req.headers.get('x-forwarded-proto') ?? undefined);
   const cookie = await setupAdmin(body.username, body.password, secure);
-  return new Response(null, { status: 201, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } });
+  const headers = new Headers({ 'cache-control': 'no-store', 'set-cookie': cookie });
+  const device = deviceCookieFor(body.username, secure);
+  if (device) headers.append('set-cookie', device);
+  return new Response(null, { status: 201, headers });
 });
