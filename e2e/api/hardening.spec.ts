@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { DT, model as onnxModel, node as onnxNode, valueInfo } from '../../scripts/onnx-builder';
 import { createModel, uniqueName } from '../fixtures';
 import { onnxPart } from './helpers';
-import { monitoring, outcomesOk, regressionModel } from './monitoring-helpers';
+import { monitoring, outcomesOk, postImport, regressionModel } from './monitoring-helpers';
 import { ADMIN_KEY, api, freePort, freshDataDir, killServer, ROOT, sleep, startServer, stopAllServers } from './server-process';
 import { servedModel } from './serving-helpers';
 
@@ -151,7 +151,7 @@ test.describe('metric series come from the registry, never from a request', () =
     // A refused request for a real model is labelled with it once the caller is known.
     const bad = await predictOnly.post(`/api/v1/models/${model}/predict`, { data: { instances: [['x', 2, 3]] } });
     expect(bad.status()).toBe(422);
-    expect(await metricsText()).toContain(`modeldock_prediction_requests_total{route="rest",model="${model}",version="1",status="4xx"}`);
+    expect(await metricsText()).toContain(`modeldock_prediction_requests_total{route="rest",model="${model}",version="",status="4xx"}`);
     await anon.dispose();
     await predictOnly.dispose();
   });
@@ -204,7 +204,7 @@ test.describe('monitoring cannot be poisoned with values outside the model\'s ra
     await expect.poll(async () => (await monitoring(request, name, { bucket: 'day' })).series.reduce((n, w) => n + w.count, 0), { timeout: 10_000 }).toBe(1);
     const outcome = await outcomesOk(request, [{ model: name, id: 'bad--1', actual: 1 }]);
     expect(outcome.unknown).toHaveLength(1);
-    expect(await (await request.get('/metrics')).text()).toMatch(new RegExp(`modeldock_prediction_requests_total\\{route="rest",model="${name}",version="1",status="4xx"\\} 2`));
+    expect(await (await request.get('/metrics')).text()).toMatch(new RegExp(`modeldock_prediction_requests_total\\{route="rest",model="${name}",version="",status="4xx"\\} 2`));
   });
 
   test('outcomes whose errors would overflow are refused; the window\'s metrics stay what the good pairs make them', async ({ request }) => {
@@ -226,7 +226,13 @@ test.describe('monitoring cannot be poisoned with values outside the model\'s ra
       { model: name, id: 'p0', actual: 1e200 }, { model: name, id: 'p1', actual: -3.5e300 },
     ]);
     expect(poisoned.accepted + poisoned.updated).toBe(0);
-    expect(poisoned.invalid.map((i) => i.message)).toEqual([expect.stringContaining('1e150'), expect.stringContaining('1e150')]);
+    expect(poisoned.invalid.map((i) => i.message)).toEqual([expect.stringContaining('1e+150'), expect.stringContaining('1e+150')]);
+    // Imports take the same bound, for predictions made elsewhere and for their outcomes.
+    for (const record of [{ prediction: 1e200 }, { actual: -1e200 }]) {
+      const res = await postImport(request, name, 1, [{ ts: Date.now() - 60_000, inputs: [1, 2, 3], ...record }]);
+      expect(res.status(), await res.text()).toBe(422);
+      expect((await res.json()).errors[0].path).toBe(`records[0].${Object.keys(record)[0]}`);
+    }
     const m = await windowMetrics();
     expect(m?.mae).toBeCloseTo(2, 4);
     expect(m?.rmse).toBeCloseTo(2, 4);
@@ -308,6 +314,51 @@ test.describe('slow clients cannot hold connections', () => {
     expect(slow.ms).toBeLessThan(8_000);
     // The server is still answering.
     expect((await api(server, 'GET', '/api/health')).status).toBe(200);
+    await killServer(server, 'SIGTERM');
+  });
+});
+
+test.describe('sign-in throttling', () => {
+  test.afterAll(stopAllServers);
+
+  test('guessing is slowed per address and per account, but never locks out a browser that signed in before', async () => {
+    test.setTimeout(180_000);
+    const password = 'the right password 123';
+    const server = await startServer(freshDataDir('throttle'), await freePort(), { MODELDOCK_ADMIN_PASSWORD: password });
+    const signIn = (from: string, pw: string, headers: Record<string, string> = {}) => new Promise<{ status: number; cookies: string[] }>((resolve, reject) => {
+      const body = JSON.stringify({ username: 'admin', password: pw });
+      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/v1/session', method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [] }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    // The admin's browser signs in once: a device cookie comes with the session (browsers only).
+    const first = await signIn('127.0.0.5', password, { 'sec-fetch-site': 'same-origin' });
+    expect(first.status).toBe(204);
+    const device = first.cookies.find((c) => c.startsWith('modeldock_device='))!.split(';')[0];
+    expect(device).toBeTruthy();
+    expect((await signIn('127.0.0.5', password)).cookies.some((c) => c.startsWith('modeldock_device='))).toBe(false);
+    // One address guessing: ten wrong passwords, then it must wait.
+    const one = [];
+    for (let i = 0; i < 11; i++) one.push((await signIn('127.0.0.6', `guess ${i}`)).status);
+    expect(one.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(one[10]).toBe(429);
+    // Another address is not held to that one's failures.
+    expect((await signIn('127.0.0.7', password)).status).toBe(204);
+    // Guessing from many addresses: after fifty failures on the account (ten of them above), every
+    // new address waits…
+    const spread = [];
+    for (let i = 0; i < 41; i++) spread.push((await signIn(`127.0.1.${i + 1}`, `spread ${i}`)).status);
+    expect(spread.slice(0, 40).every((s) => s === 401)).toBe(true);
+    expect(spread[40]).toBe(429);
+    const locked = await signIn('127.0.2.1', password);
+    expect(locked.status).toBe(429);
+    // …but the browser with the device cookie signs in, from the attacker's own address too.
+    expect((await signIn('127.0.0.6', password, { cookie: device, 'sec-fetch-site': 'same-origin' })).status).toBe(204);
+    // A forged device cookie counts for nothing.
+    expect((await signIn('127.0.2.2', password, { cookie: 'modeldock_device=forged' })).status).toBe(429);
     await killServer(server, 'SIGTERM');
   });
 });

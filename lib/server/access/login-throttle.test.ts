@@ -74,3 +74,14 @@ describe('LoginThrottle', () => {
     expect((th as unknown as { failures: Map<string, unknown> }).failures.size).toBeLessThanOrEqual(10_000);
   });
 });
+
+describe('LoginThrottle after a successful sign-in', () => {
+  it('keeps the account\'s backoff (the guesses go on) but clears the address\'s', () => {
+    const c = clock();
+    const th = new LoginThrottle(c.now);
+    for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++) attempt(th, `10.1.${i >> 8}.${i & 255}`, 'admin');
+    expect(th.check('10.2.0.1', 'admin', false)).toBeGreaterThan(0);
+    th.succeeded('10.2.0.9', 'admin');
+    expect(th.check('10.2.0.1', 'admin', false)).toBeGreaterThan(0);
+  });
+});

@@ -47,10 +47,13 @@ export class LoginThrottle {
     this.bump(`account:${user}`, ACCOUNT_FREE_FAILURES);
   }
 
+  /**
+   * Clears this address's and the device's failures. The account's stay (they fade after a quiet
+   * hour): a sign-in by the owner says nothing about the guesses others are still making.
+   */
   succeeded(address: string, username: string): void {
     const user = username.trim().toLowerCase().slice(0, 64);
     this.failures.delete(`pair:${address}:${user}`);
-    this.failures.delete(`account:${user}`);
     this.failures.delete(`device:${user}`);
   }
 

@@ -77,7 +77,7 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-/** What a failed prediction's metric series is labelled with: 'unknown' until the model is resolved. */
+/** What a failed prediction's metric series is labelled with: model 'unknown' until it is resolved; version '' (failures name no version). */
 interface Labels { model: string; version: string }
 
 async function handle(route: Route, req: IncomingMessage, res: ServerResponse, labels: Labels): Promise<void> {
@@ -115,9 +115,7 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse, l
         : route.version !== null ? { model: name, version: route.version } : { model: name, alias: alias === null ? 'production' : segment(alias, 'alias') };
       // Metric labels name a model only once the caller is authenticated and the model resolved
       // (before: any made-up name in the URL became a series); the body is read after that.
-      const resolved = resolveRoute(target);
-      labels.model = resolved.plan.modelName;
-      labels.version = String(resolved.plan.number);
+      labels.model = resolveRoute(target).plan.modelName;
       const body = await readBody(req);
       if (route.kind === 'v2-infer') {
         const answer = await v2Infer(name, route.version, body, req.headers['x-client-id']);

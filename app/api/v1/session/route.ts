@@ -16,7 +16,8 @@ export const POST = defineRoute({ scope: 'public', body: loginSchema }, async ({
   const client = req.headers.get('x-modeldock-remote') ?? 'unknown';
   const cookie = await login(body.username, body.password, client, secure, req.headers.get('cookie') ?? undefined);
   const headers = new Headers({ 'cache-control': 'no-store', 'set-cookie': cookie });
-  const device = deviceCookieFor(body.username, secure);
+  // Device cookies are for browsers (which always send Sec-Fetch-Site); programs use API keys.
+  const device = req.headers.has('sec-fetch-site') ? deviceCookieFor(body.username, secure) : null;
   if (device) headers.append('set-cookie', device);
   return new Response(null, { status: 204, headers });
 });
