@@ -121,7 +121,7 @@ describe('decodeRequest: formats for one [N, F] input', () => {
 });
 
 describe('decodeRequest: the name rule (named columns map by name, or are refused)', () => {
-  const HOW = 'send each row as an array, in the order of the model\'s input, or declare the version\'s feature_names '
+  const HOW = 'send rows as arrays, in the order of the model\'s input, or declare the version\'s feature_names '
     + '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
 
   it.each([

@@ -140,14 +140,14 @@ const describeInput = (s: TensorSpec) => `"${s.name}" [${(s.shape ?? ['N', '?'])
 function unnamedColumns(table: Table, specs: TensorSpec[]): InputError {
   const cols = table.columns!;
   const shown = `${cols.slice(0, 10).join(', ')}${cols.length > 10 ? ', …' : ''}`;
-  const fix = 'send each row as an array, in the order of the model\'s input, or declare the version\'s feature_names '
+  const fix = 'send rows as arrays, in the order of the model\'s input, or declare the version\'s feature_names '
     + '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
   const inputs = specs.map(describeInput).join(', ');
   if (specs.length > 1) {
     return new InputError(table.columnsWhere, `names columns (${shown}), which are not this model's inputs (${inputs}); name each column after an input, or send {"inputs": {name: values}}`);
   }
   if (rank(specs[0]) > 2) {
-    return new InputError(table.columnsWhere, `names columns (${shown}), but input ${inputs} takes no named columns; send {"inputs": {"${specs[0].name}": [...]}}, or each row as an array`);
+    return new InputError(table.columnsWhere, `names columns (${shown}), but input ${inputs} takes no named columns; send {"inputs": {"${specs[0].name}": [...]}}, or rows as arrays`);
   }
   return new InputError(table.columnsWhere, `names columns (${shown}), but this version has no feature_names to match them to input ${inputs}, and they are not the model's input names; ${fix}`);
 }
