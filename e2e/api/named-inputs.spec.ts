@@ -3,7 +3,7 @@
 // features, client ids are unique within a request, and an outcome by client id labels one
 // documented row (the latest prediction of that id at or before the outcome's ts).
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { createModel, fixture, uniqueName, uploadVersion } from '../fixtures';
+import { createModel, fixture, uniqueName } from '../fixtures';
 import { errorPaths, expectProblem, onnxPart, referencePart } from './helpers';
 import { daysAgo, HOUR, importOk, iso, outcomesOk, postImport } from './monitoring-helpers';
 import { expectCloseArray, expectInputProblem, loggedPredictions, postPredict, predictOk, regress, servedModel, setAlias, spend } from './serving-helpers';
