@@ -73,6 +73,27 @@ test.describe('named input without feature_names', () => {
   });
 });
 
+test.describe('V2 infer (already by name: kept so)', () => {
+  test('inputs match by name in any order; outputs are answered in the order asked, by name', async ({ request }) => {
+    const df = await servedModel(request, { prefix: 'ni-v2-df', task: 'regression', file: 'skl-dataframe.onnx' });
+    const age = { name: 'age', shape: [1, 1], datatype: 'FP32', data: [30] };
+    const plan = { name: 'plan', shape: [1, 1], datatype: 'BYTES', data: ['pro'] };
+    const visits = { name: 'visits', shape: [1, 1], datatype: 'INT64', data: [4] };
+    for (const inputs of [[age, plan, visits], [visits, age, plan], [plan, visits, age]]) {
+      const res = await request.post(`/v2/models/${df}/infer`, { data: { inputs } });
+      expect(res.status(), await res.text()).toBe(200);
+      expectCloseArray((await res.json()).outputs[0].data, [spend(30, 'pro', 4)]);
+    }
+    const cls = await servedModel(request, { prefix: 'ni-v2-out', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx', labels: ['bronze', 'silver', 'gold'] });
+    const input = { name: 'float_input', shape: [1, 2], datatype: 'FP32', data: [2, 0] };
+    const res = await request.post(`/v2/models/${cls}/infer`, { data: { inputs: [input], outputs: [{ name: 'probabilities' }, { name: 'label' }] } });
+    expect(res.status(), await res.text()).toBe(200);
+    const outputs = (await res.json()).outputs as { name: string; data: unknown[] }[];
+    expect(outputs.map((o) => o.name)).toEqual(['probabilities', 'label']);
+    expect(outputs[1].data).toEqual(['gold']);
+  });
+});
+
 test.describe('feature_names on an existing version (PATCH)', () => {
   test('set, changed and cleared: audited with the actor, and serving follows at once', async ({ request }) => {
     const name = await regressor(request, 'ni-patch');
