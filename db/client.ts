@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
-interface Handle { sqlite: Database.Database; db: Db; path: string; dataDir: string }
+export interface Handle { sqlite: Database.Database; db: Db; path: string; dataDir: string }
 
 const KEY = Symbol.for('modeldock.db');
 type Holder = { [KEY]?: Handle };

@@ -170,12 +170,17 @@ export const predictionRequests = sqliteTable('prediction_requests', {
   index('prediction_requests_pair_id_idx').on(t.pairId).where(sql`pair_id IS NOT NULL`),
 ]);
 
-/** The client's own id of a row → its prediction id (the latest with that id wins). */
+/**
+ * Every logged row that carried the client's own id (answered and imported rows, never shadow
+ * copies), with its prediction time: an outcome by model + id labels the latest of them at or
+ * before the outcome's ts. The key's order serves that lookup as one backward index step.
+ */
 export const predictionKeys = sqliteTable('prediction_keys', {
   modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
   clientId: text('client_id').notNull(),
+  ts: integer('ts').notNull(),
   predictionId: text('prediction_id').notNull(),
-}, (t) => [primaryKey({ columns: [t.modelId, t.clientId] })]);
+}, (t) => [primaryKey({ columns: [t.modelId, t.clientId, t.ts, t.predictionId] })]);
 
 export type PredictionRequestRow = typeof predictionRequests.$inferSelect;
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { onTestFinished } from 'vitest';
-import { openDatabase, type Db } from './client';
+import { openDatabase, type Db, type Handle } from './client';
 import type { ModelSignature } from '../inference/signature';
 
-export function freshDb(): Db {
+/** The handle (drizzle and the better-sqlite3 connection, for prepared-statement modules). */
+export function freshHandle(): Handle {
   const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
   const handle = openDatabase(dir);
   migrate(handle.db, { migrationsFolder: join(__dirname, 'migrations') });
@@ -15,7 +16,11 @@ export function freshDb(): Db {
     handle.sqlite.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return handle.db;
+  return handle;
+}
+
+export function freshDb(): Db {
+  return freshHandle().db;
 }
 
 export const testSignature: ModelSignature = {

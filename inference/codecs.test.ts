@@ -50,9 +50,10 @@ describe('decodeRequest: formats for one [N, F] input', () => {
     expect(values(out.feeds.x)).toEqual([1, 2, 3]);
   });
 
-  it('dataframe_split columns are not reordered when the version has no feature_names', () => {
-    const out = decode({ dataframe_split: { columns: ['c', 'a', 'b'], data: [[3, 1, 2]] } });
-    expect(values(out.feeds.x)).toEqual([3, 1, 2]);
+  it('dataframe_split columns are refused (not taken in the order sent) when the version has no feature_names', () => {
+    const err = refusal({ dataframe_split: { columns: ['c', 'a', 'b'], data: [[3, 1, 2]] } });
+    expect(err.path).toBe('dataframe_split.columns');
+    expect(err.status).toBe(400);
   });
 
   it('dataframe_split accepts an index field', () => {
@@ -116,6 +117,85 @@ describe('decodeRequest: formats for one [N, F] input', () => {
 
   it('accepts params next to the format', () => {
     expect(decode({ instances: [[1, 2, 3]], params: { anything: 1 } }).rows).toBe(1);
+  });
+});
+
+describe('decodeRequest: the name rule (named columns map by name, or are refused)', () => {
+  const HOW = 'send rows as arrays, in the order of the model\'s input, or declare the version\'s feature_names '
+    + '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
+
+  it.each([
+    [{ dataframe_records: [{ a: 1, b: 2, c: 3 }] }, 'dataframe_records[0]'],
+    [{ dataframe_records: [{ c: 3, b: 2, a: 1 }, { a: 1, b: 2, c: 3 }] }, 'dataframe_records[0]'],
+    [{ instances: [{ b: 2, a: 1, c: 3 }] }, 'instances[0]'],
+    [{ dataframe_split: { columns: ['a', 'b', 'c'], data: [[1, 2, 3]] } }, 'dataframe_split.columns'],
+  ])('without feature_names, %j is refused with 400 at %s, saying how to fix it', (body, path) => {
+    const err = refusal(body);
+    expect(err.path).toBe(path);
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('this version has no feature_names to match them to input "x" [N, 3]');
+    expect(err.message.endsWith(HOW)).toBe(true);
+  });
+
+  it('names the columns sent, at most ten', () => {
+    const wide = spec('x', 'float32', ['N', 12]);
+    const row = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}`, i]));
+    expect(refusal({ dataframe_records: [row] }, { inputs: [wide] }).message).toContain('names columns (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, …)');
+  });
+
+  it('arrays and dataframe_split without columns stay positional: the client states the order', () => {
+    expect(values(decode({ instances: [[3, 1, 2]] }).feeds.x)).toEqual([3, 1, 2]);
+    expect(values(decode({ dataframe_split: { data: [[3, 1, 2]] } }).feeds.x)).toEqual([3, 1, 2]);
+    expect(values(decode({ inputs: [[3, 1, 2]] }).feeds.x)).toEqual([3, 1, 2]);
+  });
+
+  it('records whose keys come in another order than row 0 are read by name', () => {
+    const out = decode({ dataframe_records: [{ a: 1, b: 2, c: 3 }, { c: 6, b: 5, a: 4 }, { b: 8, a: 7, c: 9 }] }, { featureNames: ['c', 'a', 'b'] });
+    expect(values(out.feeds.x)).toEqual([3, 1, 2, 6, 4, 5, 9, 7, 8]);
+  });
+
+  it('a column named like the single input takes one row of that input per cell', () => {
+    const out = decode({ dataframe_records: [{ x: [1, 2, 3] }, { x: [4, 5, 6] }] });
+    expect(out.feeds.x.dims).toEqual([2, 3]);
+    expect(values(out.feeds.x)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(values(decode({ instances: [{ x: [7, 8, 9] }] }).feeds.x)).toEqual([7, 8, 9]);
+    expect(values(decode({ dataframe_split: { columns: ['x'], data: [[[1, 2, 3]]] } }).feeds.x)).toEqual([1, 2, 3]);
+    const n = decode({ dataframe_records: [{ x: 1.5 }, { x: 2.5 }] }, { inputs: [spec('x', 'float32', ['N'])] });
+    expect(n.feeds.x.dims).toEqual([2]);
+    const n1 = decode({ dataframe_records: [{ x: 4 }] }, { inputs: [spec('x', 'int64', ['N', 1])] });
+    expect(n1.feeds.x.dims).toEqual([1, 1]);
+    expect(values(n1.feeds.x)).toEqual([4n]);
+    // The row's width is still checked against the input.
+    expect(refusal({ dataframe_records: [{ x: [1, 2] }] }).status).toBe(422);
+  });
+
+  it('declared feature_names win over the input\'s name', () => {
+    const err = refusal({ dataframe_records: [{ x: [1, 2, 3] }] }, { featureNames: ABC });
+    expect(err.message).toBe('dataframe_records: missing columns a, b, c (the model takes a, b, c)');
+  });
+
+  it('a rank-3 input refuses named columns other than its own name', () => {
+    const img = spec('img', 'float32', ['N', 2, 2]);
+    const err = refusal({ dataframe_records: [{ top: [1, 2], bottom: [3, 4] }] }, { inputs: [img] });
+    expect(err.path).toBe('dataframe_records[0]');
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('input "img" [N, 2, 2] takes no named columns');
+    const out = decode({ dataframe_records: [{ img: [[1, 2], [3, 4]] }] }, { inputs: [img] });
+    expect(out.feeds.img.dims).toEqual([1, 2, 2]);
+    expect(values(out.feeds.img)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('several inputs of any shape map named columns to inputs by name, whatever the order', () => {
+    const inputs = [spec('a', 'float32', ['N', 1]), X3];
+    const one = decode({ dataframe_records: [{ a: 1, x: [1, 2, 3] }, { a: 2, x: [4, 5, 6] }] }, { inputs });
+    const two = decode({ dataframe_records: [{ x: [1, 2, 3], a: 1 }, { a: 2, x: [4, 5, 6] }] }, { inputs });
+    for (const out of [one, two]) {
+      expect(values(out.feeds.a)).toEqual([1, 2]);
+      expect(values(out.feeds.x)).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+    const err = refusal({ dataframe_records: [{ a: 1, y: [1, 2, 3] }] }, { inputs });
+    expect(err.path).toBe('dataframe_records[0]');
+    expect(err.message).toBe('dataframe_records[0]: names columns (a, y), which are not this model\'s inputs ("a" [N, 1], "x" [N, 3]); name each column after an input, or send {"inputs": {name: values}}');
   });
 });
 
@@ -502,6 +582,16 @@ describe('decodeRequest: ids', () => {
 
   it('refuses ids that are not a list', () => {
     expect(refusal({ instances: rows2, ids: 'a,b' }).path).toBe('ids');
+  });
+
+  it('refuses an id used twice in one request, naming the second occurrence', () => {
+    const rows3 = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    const err = refusal({ instances: rows3, ids: ['c1', 'c2', 'c1'] });
+    expect(err.path).toBe('ids[2]');
+    expect(err.status).toBe(400);
+    expect(err.message).toBe('ids[2]: repeats ids[0] ("c1"): each row of a request needs its own id, so that an outcome reported by id labels one row');
+    // A number is the same id as its digits.
+    expect(refusal({ instances: rows2, ids: [7, '7'] }).path).toBe('ids[1]');
   });
 
   it('accepts 256 characters and refuses 257, empty strings and other types', () => {

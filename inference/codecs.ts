@@ -1,6 +1,10 @@
 // MLflow scoring request formats → named input tensors for a model's signature.
 // Formats: dataframe_split, dataframe_records, instances (rows as arrays, objects or scalars) and
 // inputs (named tensors, or one array). Every error names the offending field.
+// The name rule: named columns (objects, dataframe_split.columns) map by name — to the version's
+// feature_names, or to the model's own input names — or are refused; they are never taken in the
+// order they were sent. Only arrays (and dataframe_split without columns) are positional: there the
+// client states the order.
 import type { Tensor } from 'onnxruntime-node';
 import { InputError } from './errors';
 import type { TensorSpec } from './signature';
@@ -27,6 +31,8 @@ interface Table {
   /** Names value (row r, column c) as the client sent it. */
   at: (r: number, c: number) => string;
   where: string;
+  /** Where the column names were sent (row 0's keys, or dataframe_split.columns). */
+  columnsWhere: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,7 +56,7 @@ function recordsTable(records: unknown[], where: string): Table {
     }
     return columns.map((c) => rec[c]);
   });
-  return { columns, rows, where, at: (r, c) => `${where}[${r}].${columns[c]}` };
+  return { columns, rows, where, columnsWhere: `${where}[0]`, at: (r, c) => `${where}[${r}].${columns[c]}` };
 }
 
 function arraysTable(data: unknown[], where: string, columns: string[] | null): Table {
@@ -59,7 +65,7 @@ function arraysTable(data: unknown[], where: string, columns: string[] | null): 
     if (columns === null && (typeof row === 'number' || typeof row === 'string' || typeof row === 'boolean')) return [row];
     throw new InputError(`${where}[${r}]`, 'expected a row (a list of values)');
   });
-  return { columns, rows, where, at: (r, c) => `${where}[${r}][${c}]` };
+  return { columns, rows, where, columnsWhere: 'dataframe_split.columns', at: (r, c) => `${where}[${r}][${c}]` };
 }
 
 function splitTable(split: unknown, max: number): Table {
@@ -103,32 +109,60 @@ function readBody(body: unknown, max: number): { table: Table } | { named: Recor
   return { table: arraysTable(value, key, null) };
 }
 
+/**
+ * One id per row, each used once: an outcome reported later by that id must label one row, so a
+ * repeated id is refused (naming its second occurrence) rather than leaving the join to chance.
+ */
 function readIds(ids: unknown, rows: number): string[] | null {
   if (ids === undefined || ids === null) return null;
   if (!Array.isArray(ids)) throw new InputError('ids', 'expected a list with one id per row');
   if (ids.length !== rows) throw new InputError('ids', `has ${ids.length} ids for ${rows} rows`);
-  return ids.map((id, i) => {
-    if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-    if (typeof id !== 'string' || id.length === 0 || id.length > 256) throw new InputError(`ids[${i}]`, 'expected a string of 1–256 characters');
+  const seen = new Map<string, number>();
+  return ids.map((raw, i) => {
+    let id: string;
+    if (typeof raw === 'number' && Number.isFinite(raw)) id = String(raw);
+    else if (typeof raw !== 'string' || raw.length === 0 || raw.length > 256) throw new InputError(`ids[${i}]`, 'expected a string of 1–256 characters');
+    else id = raw;
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new InputError(`ids[${i}]`, `repeats ids[${first}] ("${id.slice(0, 100)}"): each row of a request needs its own id, so that an outcome reported by id labels one row`);
+    }
+    seen.set(id, i);
     return id;
   });
 }
 
 const rank = (s: TensorSpec) => s.shape?.length ?? 2;
 const isColumnInput = (s: TensorSpec) => rank(s) === 1 || (rank(s) === 2 && s.shape![1] === 1);
+const describeInput = (s: TensorSpec) => `"${s.name}" [${(s.shape ?? ['N', '?']).join(', ')}]`;
 
-/** One [N, F] (or [N]) input: rows go in whole, columns ordered by feature_names. */
+/** Named columns that nothing names on the model's side: refused, never taken in the order sent. */
+function unnamedColumns(table: Table, specs: TensorSpec[]): InputError {
+  const cols = table.columns!;
+  const shown = `${cols.slice(0, 10).join(', ')}${cols.length > 10 ? ', …' : ''}`;
+  const fix = 'send rows as arrays, in the order of the model\'s input, or declare the version\'s feature_names '
+    + '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
+  const inputs = specs.map(describeInput).join(', ');
+  if (specs.length > 1) {
+    return new InputError(table.columnsWhere, `names columns (${shown}), which are not this model's inputs (${inputs}); name each column after an input, or send {"inputs": {name: values}}`);
+  }
+  if (rank(specs[0]) > 2) {
+    return new InputError(table.columnsWhere, `names columns (${shown}), but input ${inputs} takes no named columns; send {"inputs": {"${specs[0].name}": [...]}}, or rows as arrays`);
+  }
+  return new InputError(table.columnsWhere, `names columns (${shown}), but this version has no feature_names to match them to input ${inputs}, and they are not the model's input names; ${fix}`);
+}
+
+/** One [N, F] (or [N]) input: rows go in whole, named columns ordered by feature_names. */
 function singleInputFeeds(table: Table, spec: TensorSpec, featureNames: string[] | null): Record<string, Tensor> {
   const width = rank(spec) === 1 ? 1 : spec.shape![1];
   let order: number[] | null = null;
   if (table.columns) {
-    if (featureNames) {
-      const missing = featureNames.filter((f) => !table.columns!.includes(f));
-      if (missing.length) throw new InputError(table.where, `missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`);
-      const extra = table.columns.filter((c) => !featureNames.includes(c));
-      if (extra.length) throw new InputError(table.where, `unknown column${extra.length > 1 ? 's' : ''} ${extra.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`);
-      order = featureNames.map((f) => table.columns!.indexOf(f));
-    }
+    if (!featureNames) throw unnamedColumns(table, [spec]);
+    const missing = featureNames.filter((f) => !table.columns!.includes(f));
+    if (missing.length) throw new InputError(table.where, `missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`);
+    const extra = table.columns.filter((c) => !featureNames.includes(c));
+    if (extra.length) throw new InputError(table.where, `unknown column${extra.length > 1 ? 's' : ''} ${extra.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`);
+    order = featureNames.map((f) => table.columns!.indexOf(f));
   }
   const w = order ? order.length : table.rows[0].length;
   if (typeof width === 'number' && w !== width) {
@@ -241,6 +275,24 @@ function namedFeeds(
   return { feeds, rows };
 }
 
+/** Whether the table's columns are exactly the model's input names (in any order). */
+function namesInputs(table: Table, specs: TensorSpec[]): boolean {
+  const cols = table.columns;
+  return cols !== null && cols.length === specs.length && specs.every((s) => cols.includes(s.name));
+}
+
+/**
+ * Columns named like the model's inputs, each cell one row of that input (TF Serving's row format,
+ * which MLflow takes for tensor models): `{"dataframe_records": [{"input": [1, 2, 3]}]}`.
+ */
+function tensorColumnsFeeds(table: Table, specs: TensorSpec[], max: number): { feeds: Record<string, Tensor>; rows: number } {
+  const named = Object.fromEntries(specs.map((s) => {
+    const c = table.columns!.indexOf(s.name);
+    return [s.name, table.rows.map((row) => row[c])];
+  }));
+  return namedFeeds(named, specs, max, (n) => (specs.length === 1 ? table.where : `${table.where}.${n}`));
+}
+
 export function decodeRequest(body: unknown, opts: DecodeOptions): DecodedRequest {
   const parsed = readBody(body, opts.maxRows);
   const specs = opts.inputs;
@@ -251,11 +303,17 @@ export function decodeRequest(body: unknown, opts: DecodeOptions): DecodedReques
   } else {
     const { table } = parsed;
     rows = table.rows.length;
-    if (specs.length === 1 && rank(specs[0]) <= 2) {
-      feeds = singleInputFeeds(table, specs[0], opts.featureNames);
-    } else if (specs.length > 1 && specs.every(isColumnInput)) {
+    const single = specs.length === 1;
+    if (specs.length > 1 && specs.every(isColumnInput)) {
       feeds = columnInputsFeeds(table, specs);
-    } else if (specs.length === 1) {
+    } else if (namesInputs(table, specs) && !(single && opts.featureNames)) {
+      // Declared feature names take precedence: they are what the version says its columns are.
+      ({ feeds, rows } = tensorColumnsFeeds(table, specs, opts.maxRows));
+    } else if (single && rank(specs[0]) <= 2) {
+      feeds = singleInputFeeds(table, specs[0], opts.featureNames);
+    } else if (table.columns) {
+      throw unnamedColumns(table, specs);
+    } else if (single) {
       ({ feeds, rows } = namedFeeds({ [specs[0].name]: table.rows }, specs, opts.maxRows, () => table.where));
     } else {
       throw new InputError(table.where, `this model has inputs ${specs.map((s) => `${s.name} [${s.shape?.join(', ')}]`).join(', ')}; send them as {"inputs": {name: values}}`);

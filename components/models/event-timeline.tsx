@@ -26,13 +26,19 @@ function left(d: Record<string, unknown>): string {
   return gone.length > 0 ? `; ${versionsText(gone)} ${d.reason}` : '';
 }
 
+function namesText(names: unknown[]): string {
+  return `${names.slice(0, 10).join(', ')}${names.length > 10 ? `, … (${names.length})` : ''}`;
+}
+
 function describe(e: EventDto): string {
   const d = e.detail as Record<string, unknown>;
   switch (e.kind) {
     case 'model_created': return `Model created (${String(d.task).replace(/_/g, ' ')})`;
     case 'model_updated': return 'Model details edited';
-    case 'version_uploaded': return `v${d.version} uploaded`;
-    case 'version_updated': return `v${d.version} description edited`;
+    case 'version_uploaded': return `v${d.version} uploaded${d.feature_names_from === 'reference' ? ' (feature names from the reference sample\'s header)' : ''}`;
+    case 'version_updated':
+      if (!('feature_names' in d)) return `v${d.version} description edited`;
+      return Array.isArray(d.feature_names) ? `v${d.version} feature names set: ${namesText(d.feature_names)}` : `v${d.version} feature names cleared`;
     case 'version_archived': return `v${d.version} archived`;
     case 'version_restored': return `v${d.version} restored`;
     case 'alias_moved':

@@ -5,33 +5,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type ChangeEvent } from 'react';
 import { toast } from 'sonner';
 import { Progress } from '@/components/ui/progress';
-import { CsvError, csvCell, parseCsv } from '@/lib/csv';
 import { api } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
+import { outcomesFromCsv } from '@/components/models/outcomes-csv';
 
 const CHUNK = 2_000;
 
 interface Summary { rows: number; accepted: number; updated: number; unknown: number; invalid: { line: number; message: string }[] }
-
-/** CSV rows → outcome objects; throws a message naming the problem. */
-export function outcomesFromCsv(text: string, model: string, regression: boolean): Record<string, unknown>[] {
-  let table: string[][];
-  try { table = parseCsv(text); } catch (err) { throw new Error(err instanceof CsvError ? `CSV ${err.message}` : 'the file is not CSV'); }
-  if (table.length < 2) throw new Error('the CSV needs a header line and at least one row');
-  const header = table[0].map((h) => h.trim().toLowerCase());
-  const col = (name: string) => header.indexOf(name);
-  if (col('actual') < 0) throw new Error('the header needs an "actual" column');
-  if (col('prediction_id') < 0 && col('id') < 0) throw new Error('the header needs a "prediction_id" or an "id" column');
-  return table.slice(1).map((r) => {
-    const cell = (name: string) => (col(name) >= 0 ? r[col(name)]?.trim() ?? '' : '');
-    const actual = regression ? csvCell(cell('actual')) : cell('actual');
-    const o: Record<string, unknown> = { actual: actual === '' ? null : actual };
-    if (cell('prediction_id')) o.prediction_id = cell('prediction_id');
-    else { o.model = model; o.id = cell('id'); }
-    if (cell('ts')) o.ts = cell('ts');
-    return o;
-  });
-}
 
 export function OutcomesUpload({ name, regression }: { name: string; regression: boolean }) {
   const qc = useQueryClient();
@@ -79,7 +59,7 @@ export function OutcomesUpload({ name, regression }: { name: string; regression:
         Upload outcomes (CSV)
         <input type="file" accept=".csv,text/csv" className="sr-only" aria-label="Outcomes CSV" onChange={onFile} disabled={progress !== null} />
       </label>
-      <p className="text-xs text-slate-500">Columns: <code>prediction_id</code> (or <code>id</code>, the id you sent with the prediction), <code>actual</code>, optional <code>ts</code>.</p>
+      <p className="text-xs text-slate-500">Columns, found by their header names: <code>prediction_id</code> (or <code>id</code>, the id you sent with the prediction), <code>actual</code>, optional <code>ts</code>.</p>
       {progress !== null ? <Progress value={progress} label="Sending outcomes" /> : null}
       {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
       {summary ? (

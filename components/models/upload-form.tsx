@@ -114,7 +114,7 @@ export function UploadForm({ name }: { name: string }) {
         <Field id="up-source" label="Source / lineage" error={errors.source} hint="Run id, commit, training data snapshot">
           <Textarea id="up-source" name="source" className="min-h-16" placeholder="git 3f2c1a0, data 2026-11-01" />
         </Field>
-        <Field id="up-features" label="Feature names" error={errors.feature_names} hint="Comma-separated, in input column order">
+        <Field id="up-features" label="Feature names" error={errors.feature_names} hint="Comma-separated, in input column order. Left empty, a reference sample whose header is as wide as the input names them.">
           <Input id="up-features" name="feature_names" placeholder="age, tenure, plan" />
         </Field>
         <Field id="up-metrics" label="Offline metrics (JSON)" error={errors.metrics} hint='Become the monitoring baseline, e.g. {"accuracy": 0.93}'>

@@ -1,9 +1,10 @@
 'use client';
-// One version: signature, metrics, lineage, download, and how to call it.
+// One version: signature and feature names, metrics, lineage, download, and how to call it.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
+import { FeatureNames } from '@/components/models/feature-names';
 import { formatBytes, formatShape, formatTime } from '@/lib/format';
 import { modelQueries } from '@/lib/query/keys';
 import type { TensorSpecDto, VersionDto } from '@/lib/schemas/registry';
@@ -69,7 +70,7 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
           <CardHeader title="Signature" description={`ONNX IR ${v.signature.ir_version} · opsets ${v.signature.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`} />
           <SignatureTable title="Inputs" specs={v.signature.inputs} />
           <SignatureTable title="Outputs" specs={v.signature.outputs} />
-          {v.feature_names ? <p className="px-5 py-3 text-xs text-slate-600">Feature names: <span className="font-mono">{v.feature_names.join(', ')}</span></p> : null}
+          <FeatureNames name={name} version={v} />
         </Card>
         <Card>
           <CardHeader title="Details" />

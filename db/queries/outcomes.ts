@@ -21,7 +21,11 @@ export function prepareOutcomeStatements(sqlite: Database.Database) {
   const requestOutcomes = sqlite.prepare('SELECT prediction_id, actual_label, actual_value, ts FROM outcomes WHERE prediction_id > ? AND prediction_id < ?');
   const version = sqlite.prepare('SELECT m.task, m.labels, m.name AS model_name, v.output, v.signature FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?');
   const model = sqlite.prepare('SELECT id FROM models WHERE name = ?').pluck();
-  const key = sqlite.prepare('SELECT prediction_id FROM prediction_keys WHERE model_id = ? AND client_id = ?').pluck();
+  // The join rule: the latest prediction of that client id at or before the outcome's time (rows of
+  // one request share a time; among equal times the later id, i.e. the later row, wins).
+  const key = sqlite.prepare(
+    'SELECT prediction_id FROM prediction_keys WHERE model_id = ? AND client_id = ? AND ts <= ? ORDER BY ts DESC, prediction_id DESC LIMIT 1',
+  ).pluck();
   const outcome = sqlite.prepare('SELECT actual_label, actual_value, ts FROM outcomes WHERE prediction_id = ?');
   const upsert = sqlite.prepare(
     `INSERT INTO outcomes (prediction_id, model_id, version_id, pred_ts, actual_label, actual_value, ts) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -38,7 +42,8 @@ export function prepareOutcomeStatements(sqlite: Database.Database) {
       requestOutcomes.all(requestId, `${requestId}~`) as (StoredOutcome & { prediction_id: string })[],
     version: (id: number) => version.get(id) as VersionForOutcome | undefined,
     modelId: (name: string) => model.get(name) as number | undefined,
-    predictionIdForKey: (modelId: number, clientId: string) => key.get(modelId, clientId) as string | undefined,
+    /** The prediction an outcome by model + client id at time `ts` labels (see the join rule above). */
+    predictionIdForKey: (modelId: number, clientId: string, ts: number) => key.get(modelId, clientId, ts) as string | undefined,
     outcome: (predictionId: string) => outcome.get(predictionId) as StoredOutcome | undefined,
     upsertOutcome: (o: { predictionId: string; modelId: number; versionId: number; predTs: number; label: string | null; value: number | null; ts: number }) =>
       upsert.run(o.predictionId, o.modelId, o.versionId, o.predTs, o.label, o.value, o.ts),

@@ -26,9 +26,9 @@ export interface PredictionRecord {
 }
 
 /**
- * Returns a function that writes a batch of request records (and their client keys) in one
- * transaction. Shadow records keep their client ids but never take the keys: outcomes by client
- * id must find the answered prediction.
+ * Returns a function that writes a batch of request records (and their client keys, at the
+ * record's time) in one transaction. Shadow records keep their client ids but never take the keys:
+ * outcomes by client id must find the answered prediction.
  */
 export function preparePredictionInsert(sqlite: Database.Database): (records: PredictionRecord[]) => void {
   // Positional parameters: binding by name costs a lookup per column.
@@ -36,12 +36,12 @@ export function preparePredictionInsert(sqlite: Database.Database): (records: Pr
     `INSERT INTO prediction_requests (id, model_id, version_id, alias, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, latency_us, source, pair_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const key = sqlite.prepare('INSERT OR REPLACE INTO prediction_keys (model_id, client_id, prediction_id) VALUES (?, ?, ?)');
+  const key = sqlite.prepare('INSERT INTO prediction_keys (model_id, client_id, ts, prediction_id) VALUES (?, ?, ?, ?)');
   return sqlite.transaction((records: PredictionRecord[]) => {
     for (const r of records) {
       insert.run(r.id, r.modelId, r.versionId, r.alias, r.ts, r.rows, r.inputCodec, r.inputs, r.labels, r.outputValues,
         r.probabilities, r.classes, r.clientIds ? JSON.stringify(r.clientIds) : null, r.latencyUs, r.source, r.pairId ?? null);
-      if (r.clientIds && r.source !== PREDICTION_SOURCES.shadow) r.clientIds.forEach((c, i) => key.run(r.modelId, c, predictionId(r.id, i)));
+      if (r.clientIds && r.source !== PREDICTION_SOURCES.shadow) r.clientIds.forEach((c, i) => key.run(r.modelId, c, r.ts, predictionId(r.id, i)));
     }
   });
 }

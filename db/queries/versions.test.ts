@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
 import { freshDb, testSignature as signature } from '../test-db';
-import { events, modelVersions } from '../schema';
+import { events, modelVersions, shadows } from '../schema';
 import { moveAlias } from './aliases';
 import { deleteModel, findModel, insertModel } from './models';
 import { findVersion, insertVersion, isArtifactReferenced, listVersions, updateVersion } from './versions';
@@ -79,6 +79,53 @@ describe('insertVersion', () => {
     expect(read?.featureNames).toEqual(['f0', 'f1']);
     expect(read?.reference).toEqual({ sha256: 'd'.repeat(64), rows: 10, columns: ['f0', 'f1'], format: 'csv' });
     expect(read?.archivedAt).toBeNull();
+  });
+});
+
+describe('updateVersion: feature names', () => {
+  const relabel = (tag: string) => (profile: Record<string, unknown> | null) => ({ ...(profile ?? {}), relabelled: tag });
+
+  it('sets, changes and clears them, each an event with the previous names; the profile goes through relabel', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v = await newVersion(db, m.id);
+    const set = await updateVersion(db, { version: v, featureNames: { names: ['b', 'a'], relabel: relabel('1') }, actor: 'ana' });
+    expect(set.featureNames).toEqual(['b', 'a']);
+    expect(set.profile).toEqual({ relabelled: '1' });
+    const cleared = await updateVersion(db, { version: set, featureNames: { names: null, relabel: (p) => p }, actor: 'bo' });
+    expect(cleared.featureNames).toBeNull();
+    const edits = db.select().from(events).all().filter((e) => e.kind === 'version_updated');
+    expect(edits.map((e) => [e.actor, e.detail])).toEqual([
+      ['ana', { version: 1, feature_names: ['b', 'a'], previous_feature_names: ['f0', 'f1'] }],
+      ['bo', { version: 1, feature_names: null, previous_feature_names: ['b', 'a'] }],
+    ]);
+  });
+
+  it('records nothing when the names are the same', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const v = await newVersion(db, m.id);
+    await updateVersion(db, { version: v, featureNames: { names: ['f0', 'f1'], relabel: relabel('x') }, actor: 'tester' });
+    expect(db.select().from(events).all().map((e) => e.kind)).toEqual(['model_created', 'version_uploaded']);
+    expect((await findVersion(db, { modelId: m.id, number: 1 }))?.profile).toBeNull();
+  });
+
+  it('refuses a change on either side of a shadow pair (409 naming feature_names), and changes nothing', async () => {
+    const db = freshDb();
+    const m = await newModel(db, 'm');
+    const prod = await newVersion(db, m.id);
+    const shadow = await newVersion(db, m.id);
+    const lone = await newVersion(db, m.id);
+    await moveAlias(db, { modelId: m.id, alias: 'production', versionId: prod.id, versionNumber: 1, actor: 'tester' });
+    db.insert(shadows).values({ modelId: m.id, versionId: shadow.id, createdAt: 0, createdBy: 'tester' }).run();
+    for (const v of [prod, shadow]) {
+      const err = await appError(updateVersion(db, { version: v, featureNames: { names: ['x', 'y'], relabel: (p) => p }, actor: 'tester' }));
+      expect(err.code).toBe('conflict');
+      expect(err.errors.map((e) => e.path)).toEqual(['feature_names']);
+      expect((await findVersion(db, { modelId: m.id, number: v.number }))?.featureNames).toEqual(['f0', 'f1']);
+    }
+    const ok = await updateVersion(db, { version: lone, featureNames: { names: ['x', 'y'], relabel: (p) => p }, actor: 'tester' });
+    expect(ok.featureNames).toEqual(['x', 'y']);
   });
 });
 

@@ -1,10 +1,11 @@
-// Version queries: numbered inserts (never reused), reads, archive/restore.
+// Version queries: numbered inserts (never reused), reads, edits (description, feature names),
+// archive/restore.
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../../inference/signature';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
 import { bumpRegistryGeneration } from '../generation';
-import { aliases, modelVersions, models, type VersionRow } from '../schema';
+import { aliases, aliasWeights, modelVersions, models, shadows, type VersionRow } from '../schema';
 import { recordEvent } from './events';
 import { experimentHoldIn } from './experiments';
 
@@ -14,6 +15,8 @@ export interface NewVersion {
   sizeBytes: number;
   signature: ModelSignature;
   featureNames: string[] | null;
+  /** Where the feature names came from: the upload's metadata, or the reference sample's header. */
+  featureNamesFrom?: 'metadata' | 'reference' | null;
   metrics: Record<string, number>;
   output: OutputSpec | null;
   reference: ReferenceInfo | null;
@@ -59,7 +62,7 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
       modelId: v.modelId,
       kind: 'version_uploaded',
       actor: v.actor,
-      detail: { version: row.number, sha256: v.sha256, size_bytes: v.sizeBytes },
+      detail: { version: row.number, sha256: v.sha256, size_bytes: v.sizeBytes, ...(v.featureNamesFrom ? { feature_names_from: v.featureNamesFrom } : {}) },
       ts: now,
     });
     return row;
@@ -82,14 +85,45 @@ export async function findVersion(db: Db, q: { modelId: number; number: number }
   return db.select().from(modelVersions).where(and(eq(modelVersions.modelId, q.modelId), eq(modelVersions.number, q.number))).get();
 }
 
+/**
+ * Why a version's feature names cannot change now, or null: a shadow version is fed production's
+ * decoded inputs (columns in production's order), so the versions of a shadow pair keep equal names.
+ */
+function shadowPairHold(tx: Pick<Db, 'select'>, row: VersionRow): string | null {
+  if (tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.versionId, row.id)).get()) {
+    return `version ${row.number} is a shadow of production and takes production's columns in production's order; end the shadow first`;
+  }
+  const serves = tx.select({ v: aliases.versionId }).from(aliases).where(and(eq(aliases.versionId, row.id), eq(aliases.name, 'production'))).get()
+    ?? tx.select({ v: aliasWeights.versionId }).from(aliasWeights).where(and(eq(aliasWeights.versionId, row.id), eq(aliasWeights.name, 'production'))).get();
+  const shadowed = tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.modelId, row.modelId)).get();
+  if (serves && shadowed) return `version ${row.number} serves production, whose shadow versions take its columns in its order; end the shadows first`;
+  return null;
+}
+
 export async function updateVersion(
   db: Db,
-  u: { version: VersionRow; description?: string; archived?: boolean; actor: string },
+  u: {
+    version: VersionRow; description?: string; archived?: boolean; actor: string;
+    /** New feature names (null: none known); `relabel` renames the drift profile's features to match. */
+    featureNames?: { names: string[] | null; relabel: (profile: VersionRow['profile']) => VersionRow['profile'] };
+  },
 ): Promise<VersionRow> {
   const now = Date.now();
   try {
     return db.transaction((tx) => {
     let row = u.version;
+    if (u.featureNames !== undefined) {
+      // Read again inside the transaction: the rollup worker may have saved a traffic profile since.
+      row = tx.select().from(modelVersions).where(eq(modelVersions.id, row.id)).get()!;
+      const previous = row.featureNames ?? null;
+      const next = u.featureNames.names;
+      if (JSON.stringify(previous) !== JSON.stringify(next)) {
+        const hold = shadowPairHold(tx, row);
+        if (hold) throw new AppError('conflict', `feature_names: ${hold}`, [{ path: 'feature_names', message: hold }]);
+        row = tx.update(modelVersions).set({ featureNames: next, profile: u.featureNames.relabel(row.profile) }).where(eq(modelVersions.id, row.id)).returning().get();
+        recordEvent(tx, { modelId: row.modelId, kind: 'version_updated', actor: u.actor, detail: { version: row.number, feature_names: next, previous_feature_names: previous }, ts: now });
+      }
+    }
     if (u.description !== undefined && u.description !== row.description) {
       row = tx.update(modelVersions).set({ description: u.description }).where(eq(modelVersions.id, row.id)).returning().get();
       recordEvent(tx, { modelId: row.modelId, kind: 'version_updated', actor: u.actor, detail: { version: row.number, description: u.description }, ts: now });

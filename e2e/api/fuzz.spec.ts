@@ -2,20 +2,22 @@
 // route of the app (read from the source tree: app/api route files, dashboard pages, the fast path),
 // then raw-socket framing abuse. Passes only if no request was answered 5xx, the server still
 // answers health and a known prediction, SQLite's integrity_check is "ok", and no file appeared
-// outside DATA_DIR. Reproduce a run with FUZZ_SEED=<the printed seed>.
+// outside DATA_DIR. Reproduce a run with FUZZ_SEED=<the printed seed>. Then the key-order property:
+// a body with its object keys shuffled is answered exactly like the body itself.
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import http from 'node:http';
 import { join } from 'node:path';
 import { DATA_DIR, uniqueName } from '../fixtures';
+import { keyOrderPairs, renderJson, validBody } from './fuzz/bodies';
 import { describe, headSize, pool, send, type Target } from './fuzz/client';
 import { changed, landingDirs, listing, markedFiles, serverTmpDir } from './fuzz/files';
 import { randomRaw, rawCases, sendRaw, type RawCase } from './fuzz/raw';
 import { repairRequests, requestArb, type FuzzRequest } from './fuzz/requests';
 import { FAST_ROUTES, ROOT, fastPathKinds, nextRoutes, routeTable } from './fuzz/routes';
 import { MARK } from './fuzz/values';
-import { buildWorld } from './fuzz/world';
+import { buildModels, buildWorld, type World } from './fuzz/world';
 import { regress } from './serving-helpers';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_250_505);
@@ -201,4 +203,75 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   // Upload-like files (.onnx, .csv, the store's .part temp files) left in the server's temp folder.
   const strays = changed(before.tmp, after.tmp).filter((p) => /\.(onnx|csv|part)$/i.test(p));
   expect(strays, 'upload-like files written in the server\'s TMPDIR').toEqual([]);
+});
+
+/** Numbers equal to float32 rounding (a merged batch may round the last bit differently); all else exactly. */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(a));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    return same(ka, kb) && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return a === b;
+}
+
+test('key order never changes an answer: shuffled object keys get the same answer or the same refusal, never another 200', async ({ request }) => {
+  test.setTimeout(240_000);
+  const models = await buildModels(request);
+  const world: World = { models, victims: [], sentinel: '', predictionIds: [], clientIds: [], fixtures: {}, cookie: null, keyIds: [] };
+  type Answer = { status: number; answer: unknown };
+  const post = async (path: string, body: unknown, read: (json: Record<string, unknown>) => Promise<unknown>): Promise<Answer> => {
+    const res = await request.post(path, { data: renderJson(body), headers: { 'content-type': 'application/json' } });
+    const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    return { status: res.status(), answer: res.status() === 200 && json ? await read(json) : null };
+  };
+  // What must not depend on key order: the answers, not the ids of the logged rows.
+  const predictAnswer = async (j: Record<string, unknown>) => ({ predictions: j.predictions, probabilities: j.probabilities, model: j.model });
+  const v2Answer = async (j: Record<string, unknown>) => ({
+    model: [j.model_name, j.model_version, j.id],
+    outputs: [...(j.outputs as { name: string }[])].sort((x, y) => x.name.localeCompare(y.name)),
+  });
+  const importAnswer = async (j: Record<string, unknown>) => {
+    const ids = j.prediction_ids as string[];
+    const res = await request.get('/api/v1/predictions', { params: { ids: ids.slice(0, 200).join(',') } });
+    const rows = ((await res.json()) as { predictions: { prediction: unknown; probabilities: unknown; inputs: unknown; ts: string; client_id: unknown }[] }).predictions;
+    return { imported: j.imported, rows: rows.map((r) => [r.prediction, r.probabilities, r.inputs, r.ts, r.client_id]) };
+  };
+
+  const failures: string[] = [];
+  let pairs = 0;
+  let refusedAlike = 0;
+  let validRefused = 0;
+  for (const [k, m] of models.entries()) {
+    const routes = [
+      { path: `/api/v1/models/${m.name}/predict`, valid: fc.constantFrom(...m.predictBodies, ...(m.namedBodies ?? [])), unordered: [], read: predictAnswer, runs: 50 },
+      { path: `/v2/models/${m.name}/infer`, valid: fc.constant(m.v2Body), unordered: ['inputs', 'outputs'], read: v2Answer, runs: 15 },
+      { path: `/api/v1/models/${m.name}/versions/1/predictions/import`, valid: validBody('POST /api/v1/models/[name]/versions/[n]/predictions/import', world, m, [])!, unordered: [], read: importAnswer, runs: 10 },
+    ];
+    for (const [r, route] of routes.entries()) {
+      const samples = fc.sample(keyOrderPairs(route.valid, route.unordered), { seed: chunkSeed(1000 + k * 10 + r), numRuns: route.runs });
+      for (const { body, shuffled, mutated } of samples) {
+        const a = await post(route.path, body, route.read);
+        const b = await post(route.path, shuffled, route.read);
+        pairs++;
+        const what = () => `${route.path} ${a.status}/${b.status}${mutated ? ' (mutated)' : ''}\n  ${renderJson(body).slice(0, 300)}\n  ${renderJson(shuffled).slice(0, 300)}\n  ${JSON.stringify(a.answer)?.slice(0, 200)}\n  ${JSON.stringify(b.answer)?.slice(0, 200)}`;
+        if (a.status === 200 && b.status === 200) {
+          if (!same(a.answer, b.answer)) failures.push(`different answers: ${what()}`);
+        } else if ((a.status === 200) !== (b.status === 200)) {
+          failures.push(`answered one order, refused the other: ${what()}`);
+        } else if (!mutated && a.status !== b.status) {
+          failures.push(`refused differently: ${what()}`);
+        } else {
+          refusedAlike++;
+          if (!mutated) validRefused++;
+        }
+      }
+    }
+  }
+  console.log(`[fuzz] key order: ${pairs} pairs, ${refusedAlike} refused alike, ${failures.length} failures`);
+  expect(failures, `${failures.length} of ${pairs} pairs answered differently:\n${failures.slice(0, 10).join('\n')}`).toEqual([]);
+  // The named bodies of a version without feature_names are refused in every order.
+  expect(validRefused).toBeGreaterThan(0);
 });

@@ -31,7 +31,10 @@ const aliasBody = {
 /** MLflow scoring formats, parsed by inference/codecs (each row is one prediction). */
 const predictBody = {
   type: 'object',
-  description: 'One of dataframe_split, dataframe_records, instances, inputs; optional ids (the client\'s key per row).',
+  description: 'One of dataframe_split, dataframe_records, instances, inputs; optional ids (the client\'s key per row, each used once per request: '
+    + 'a repeated id is refused with 400 naming ids[i], its second occurrence). Named columns (objects in dataframe_records or instances, '
+    + 'dataframe_split.columns) map by name to the version\'s feature_names, or to the model\'s own input names; otherwise they are refused '
+    + 'with 400 — never taken in the order sent. Rows as arrays, and dataframe_split without columns, are positional: the client states the order.',
   properties: {
     dataframe_split: { type: 'object', properties: { columns: { type: 'array', items: { type: 'string' } }, data: { type: 'array', items: { type: 'array' } } } },
     dataframe_records: { type: 'array', items: { type: 'object' } },
@@ -43,6 +46,7 @@ const predictBody = {
 
 const v2InferBody = {
   type: 'object',
+  description: 'inputs are matched to the model\'s inputs by name, in any order; outputs (by name) are answered in the order asked.',
   required: ['inputs'],
   properties: {
     id: { type: 'string' },
@@ -71,10 +75,20 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   [`${M}/versions/{n}`]: {
     get: { summary: 'One version: signature, metrics, lineage', scope: 'read', ok: 200, answer: '{version}' },
-    patch: { summary: 'Edit, archive or restore a version', scope: 'admin', body: updateVersionSchema, ok: 200, answer: '{version}' },
+    patch: {
+      summary: 'Edit, archive or restore a version; set or clear its feature_names (the column names of its one [N, F] input, as many as its width, unique; '
+        + 'used for named rows from the next request on; an audited event with the actor; 422 naming feature_names when they do not fit)',
+      scope: 'admin', body: updateVersionSchema, ok: 200, answer: '{version}',
+    },
   },
   [`${M}/versions/{n}/artifact`]: { get: { summary: 'The .onnx bytes', scope: 'read', ok: 200, answer: 'application/octet-stream', binary: true } },
-  [`${M}/versions/{n}/predictions/import`]: { post: { summary: 'Import predictions made elsewhere, or backtest (score now, log at ts)', scope: 'admin', body: importBodySchema, ok: 200, answer: '{imported, prediction_ids}' } },
+  [`${M}/versions/{n}/predictions/import`]: {
+    post: {
+      summary: 'Import predictions made elsewhere, or backtest (score now, log at ts); inputs as objects follow the named-column rule of predict; '
+        + 'an id may recur at different ts (a history for outcome joins), not twice at the same ts (400 naming records[i].id)',
+      scope: 'admin', body: importBodySchema, ok: 200, answer: '{imported, prediction_ids}',
+    },
+  },
   [`${M}/aliases/{alias}`]: {
     put: { summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})', scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}' },
     delete: { summary: 'Remove an alias', scope: 'admin', ok: 204, answer: 'empty' },
@@ -97,7 +111,13 @@ const OPS: Record<string, Record<string, Op>> = {
   [`${M}/versions/{n}/predict`]: { post: { summary: 'Predict with a version', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
   '/api/v1/predictions': { get: { summary: "Find a logged prediction by the client's id", scope: 'read', query: predictionLookupSchema, ok: 200, answer: '{prediction}' } },
   '/api/v1/predictions/{id}': { get: { summary: 'A logged prediction', scope: 'read', ok: 200, answer: '{prediction}' } },
-  '/api/v1/outcomes': { post: { summary: 'Report actual outcomes (idempotent)', scope: 'predict', body: outcomesBodySchema, ok: 200, answer: '{accepted, updated, unknown, invalid}' } },
+  '/api/v1/outcomes': {
+    post: {
+      summary: 'Report actual outcomes (idempotent). By prediction_id, or by model + id: then the outcome labels the latest prediction of that client id '
+        + 'for that model at or before the outcome\'s ts (default: when it is received); none → listed in unknown. Re-sending relabels the same row (updated).',
+      scope: 'predict', body: outcomesBodySchema, ok: 200, answer: '{accepted, updated, unknown, invalid}',
+    },
+  },
   '/api/v1/demo': { post: { summary: 'Create the demo model with 30 days of traffic', scope: 'admin', ok: 201, answer: '{model, created}' } },
   '/api/v1/keys': {
     get: { summary: 'API keys (never the keys themselves)', scope: 'admin', ok: 200, answer: '{api_keys}' },

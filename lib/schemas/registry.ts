@@ -29,7 +29,7 @@ export const updateModelSchema = z
 export type UpdateModelInput = z.infer<typeof updateModelSchema>;
 
 const featureNamesSchema = z
-  .array(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
+  .array(z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'), { error: 'must be a list of names, one per input column' })
   .min(1, 'must name at least one feature')
   .max(100_000, 'must name at most 100000 features')
   .refine((l) => new Set(l).size === l.length, 'must not repeat a name');
@@ -51,9 +51,14 @@ export const versionMetadataSchema = z.strictObject({
 });
 export type VersionMetadata = z.infer<typeof versionMetadataSchema>;
 
+/** `feature_names: [...]` names the columns of a version's one [N, F] input (null: none known). */
 export const updateVersionSchema = z
-  .strictObject({ description: descriptionSchema.optional(), archived: z.boolean({ error: 'must be true or false' }).optional() })
-  .refine((v) => v.description !== undefined || v.archived !== undefined, 'give description and/or archived');
+  .strictObject({
+    description: descriptionSchema.optional(),
+    archived: z.boolean({ error: 'must be true or false' }).optional(),
+    feature_names: featureNamesSchema.nullable().optional(),
+  })
+  .refine((v) => v.description !== undefined || v.archived !== undefined || v.feature_names !== undefined, 'give description, archived and/or feature_names');
 export type UpdateVersionInput = z.infer<typeof updateVersionSchema>;
 
 /** `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight. */

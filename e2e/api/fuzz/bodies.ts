@@ -1,7 +1,9 @@
 // Request bodies: valid bodies for each route (so the deep code runs), the same bodies with one
 // field mutated (wrong type, hostile string, huge number, 10 000-level nesting, NaN text, prototype
-// keys), text-level damage (truncated, BOM, UTF-16, garbage appended), random JSON and binary garbage.
+// keys), text-level damage (truncated, BOM, UTF-16, garbage appended), random JSON and binary garbage;
+// and pairs of one body with its object keys in another order, which must be answered alike.
 import fc from 'fast-check';
+import { seededRandom } from '../../../lib/random';
 import { hostileNumberText, hostileString, longString } from './values';
 import type { FuzzModel, World } from './world';
 
@@ -124,6 +126,51 @@ export function mutate(value: unknown, pick: number, op: Op): unknown {
 
 export const mutated = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
   fc.tuple(valid, fc.array(fc.tuple(fc.nat(), opArb), { minLength: 1, maxLength: 3 })).map(([v, ops]) => ops.reduce((acc, [pick, op]) => mutate(acc, pick, op), v));
+
+// ---- Key order ----------------------------------------------------------------------------------
+
+/**
+ * A copy of `value` whose objects list their keys in a seeded random order. Arrays keep their order
+ * (rows and values are ordered), except arrays under a key in `unorderedArrays` (V2's named
+ * tensors: `inputs`, `outputs`), which are permuted too. Raw leaves stay as they are.
+ */
+export function shuffleKeys(value: unknown, seed: number, unorderedArrays: readonly string[] = []): unknown {
+  const random = seededRandom(seed);
+  const permute = <T>(xs: T[]): T[] => {
+    const a = xs.slice();
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  };
+  const walk = (v: unknown, key: string | null): unknown => {
+    if (v instanceof Raw) return v;
+    if (Array.isArray(v)) {
+      const items = v.map((x) => walk(x, null));
+      return key !== null && unorderedArrays.includes(key) ? permute(items) : items;
+    }
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of permute(Object.entries(v))) Object.defineProperty(out, k, { value: walk(x, k), enumerable: true, writable: true, configurable: true });
+      return out;
+    }
+    return v;
+  };
+  return walk(value, null);
+}
+
+/**
+ * A body (valid, or valid then mutated) and the same body with its keys shuffled. The property:
+ * both get the same answer, or both the same refusal — never two different 200s.
+ */
+export function keyOrderPairs(valid: fc.Arbitrary<unknown>, unorderedArrays: readonly string[] = []): fc.Arbitrary<{ body: unknown; shuffled: unknown; mutated: boolean }> {
+  const body = fc.oneof(
+    { arbitrary: valid.map((v) => ({ v, mutated: false })), weight: 3 },
+    { arbitrary: mutated(valid).map((v) => ({ v, mutated: true })), weight: 1 },
+  );
+  return fc.tuple(body, fc.integer()).map(([{ v, mutated: m }, seed]) => ({ body: v, shuffled: shuffleKeys(v, seed, unorderedArrays), mutated: m }));
+}
 
 type TextDamage =
   | { how: 'truncate'; f: number }

@@ -14,6 +14,8 @@ export interface FuzzModel {
   labels: string[] | null;
   /** Request bodies the model answers with 200, one per MLflow format. */
   predictBodies: unknown[];
+  /** Bodies that name columns the version may not know (refused when it has no feature_names). */
+  namedBodies?: unknown[];
   /** A V2 infer request the model answers with 200. */
   v2Body: unknown;
   /** A valid `actual` for an outcome. */
@@ -66,6 +68,11 @@ const SPECS: Spec[] = [
       { inputs: { input: [[1, 2, 3, 4]] } },
       { dataframe_split: { data: [[1, 2, 3, 4]] } },
     ],
+    namedBodies: [
+      { dataframe_records: [{ x0: 1, x1: 0, x2: 0.5, x3: 0 }, { x0: 0, x1: 2, x2: 0, x3: 1 }], ids: ['n-1', 'n-2'] },
+      { instances: [{ x0: 3, x1: 1, x2: 0, x3: 0 }] },
+      { dataframe_split: { columns: ['x0', 'x1', 'x2', 'x3'], data: [[2, 0, 1, 0]] } },
+    ],
     v2Body: { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: [[1, 0, 0, 0], [0, 1, 0, 0]] }], outputs: [{ name: 'logits' }] },
     actuals: ['neg', 'pos', true],
     importInputs: [1, 0, 0, 0],
@@ -73,6 +80,7 @@ const SPECS: Spec[] = [
   {
     prefix: 'fz-zip', task: 'multiclass_classification', file: 'skl-zipmap.onnx', labels: ['setosa', 'versicolor', 'virginica'],
     predictBodies: [{ instances: [[5, 1, 1, 0]] }, { inputs: { float_input: [[1, 5, 1, 1]] } }],
+    namedBodies: [{ dataframe_records: [{ sepal_length: 5, sepal_width: 1, petal_length: 0, petal_width: 1 }] }],
     v2Body: { inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: [1, 1, 5, 1] }], outputs: [{ name: 'output_label' }] },
     actuals: ['setosa', 'virginica'],
     importInputs: [1, 2, 3, 4],
@@ -102,23 +110,32 @@ async function ok(res: Promise<import('@playwright/test').APIResponse>, status: 
   return r.json().catch(() => null);
 }
 
-export async function buildWorld(request: APIRequestContext): Promise<World> {
-  const fixtures = Object.fromEntries(FILES.map((f) => [f, fixture(f)]));
+/** One model per spec, each with versions 1 (production) and 2 (staging). */
+export async function buildModels(request: APIRequestContext): Promise<FuzzModel[]> {
   const models: FuzzModel[] = [];
-  const predictionIds: string[] = [];
-  const clientIds: string[] = [];
   for (const spec of SPECS) {
     const name = uniqueName(spec.prefix);
     await ok(request.post('/api/v1/models', { data: { name, task: spec.task, ...(spec.labels ? { labels: spec.labels } : {}), description: 'fuzz target' } }), 201);
     for (let v = 1; v <= 2; v++) {
-      const multipart: Record<string, ReturnType<typeof onnxPart> | string> = { file: onnxPart(fixtures[spec.file]) };
+      const multipart: Record<string, ReturnType<typeof onnxPart> | string> = { file: onnxPart(fixture(spec.file)) };
       if (spec.metadata) multipart.metadata = JSON.stringify(spec.metadata);
       if (spec.reference && v === 1) multipart.reference = referencePart(REFERENCE_CSV);
       await ok(request.post(`/api/v1/models/${name}/versions`, { multipart }), 201);
     }
     await ok(request.put(`/api/v1/models/${name}/aliases/production`, { data: { version: 1 } }), 200);
     await ok(request.put(`/api/v1/models/${name}/aliases/staging`, { data: { version: 2 } }), 200);
-    const model: FuzzModel = { name, ...spec };
+    models.push({ name, ...spec });
+  }
+  return models;
+}
+
+export async function buildWorld(request: APIRequestContext): Promise<World> {
+  const fixtures = Object.fromEntries(FILES.map((f) => [f, fixture(f)]));
+  const models = await buildModels(request);
+  const predictionIds: string[] = [];
+  const clientIds: string[] = [];
+  for (const model of models) {
+    const { name, ...spec } = model;
     for (const body of spec.predictBodies) {
       const answer = (await ok(request.post(`/api/v1/models/${name}/predict`, { data: body }), 200)) as { prediction_ids: string[] };
       predictionIds.push(...answer.prediction_ids);
@@ -126,7 +143,6 @@ export async function buildWorld(request: APIRequestContext): Promise<World> {
       if (ids) clientIds.push(...ids);
     }
     await ok(request.post('/api/v1/outcomes', { data: { outcomes: predictionIds.slice(-2).map((id) => ({ prediction_id: id, actual: spec.actuals[0] })) } }), 200);
-    models.push(model);
   }
   const victims: string[] = [];
   for (let i = 0; i < 3; i++) {

@@ -27,17 +27,41 @@ function splitRows(feeds: Record<string, Tensor>, rows: number): { codec: number
   return { codec: packed.codec, rows: Array.from({ length: rows }, (_, r) => Buffer.from(packed.data.subarray(r * size, (r + 1) * size))) };
 }
 
+/** The codec's path for the records sent as `instances`: instances[3].age → records[3].inputs.age. */
+function recordsPath(path: string): string {
+  if (path === 'instances') return 'records';
+  return path.replace(/^instances\[(\d+)\]\.?/, (_, i: string) => `records[${i}].inputs.`).replace(/\.(\[|$)/, '$1');
+}
+
+/**
+ * A client id may recur across records at different times (a customer scored every day: outcomes
+ * join the latest prediction at or before their ts), but not twice at the same time, where no rule
+ * could tell which of the two rows an outcome labels.
+ */
+function checkIds(records: ImportBody['records']): void {
+  const seen = new Map<string, number>();
+  records.forEach((r, i) => {
+    if (r.id === undefined) return;
+    const ts = typeof r.ts === 'number' ? r.ts : Date.parse(r.ts);
+    const key = `${ts}\u0000${String(r.id)}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const message = `repeats records[${first}].id ("${String(r.id).slice(0, 100)}") at the same ts; an outcome reported by that id could not tell the two rows apart`;
+      throw new AppError('invalid_input', `records[${i}].id: ${message}`, [{ path: `records[${i}].id`, message }]);
+    }
+    seen.set(key, i);
+  });
+}
+
 export async function importPredictions(name: string, number: number, body: ImportBody): Promise<ImportResultDto> {
   const plan = resolveTarget({ model: name, version: number });
   const records = body.records;
+  checkIds(records);
   let decoded;
   try {
     decoded = decodeRequest({ instances: records.map((r) => r.inputs) }, { ...plan.decode, maxRows: 10_000 });
   } catch (err) {
-    if (err instanceof InputError) {
-      const path = err.path.replace(/^instances\[(\d+)\]\.?/, (_, i: string) => `records[${i}].inputs.`).replace(/\.(\[|$)/, '$1');
-      throw inputErrorToApp(new InputError(path, err.message.slice(err.path.length + 2), err.status));
-    }
+    if (err instanceof InputError) throw inputErrorToApp(new InputError(recordsPath(err.path), err.message.slice(err.path.length + 2), err.status));
     throw err;
   }
   // Everything is checked before anything is written: a refused import leaves no row behind.

@@ -1,6 +1,8 @@
 // Ground truth arriving later: POST /api/v1/outcomes. Each outcome joins its prediction by
-// prediction id, or by model + the client's id; re-sending replaces it (counted as updated) and the
-// labeled rollups move from the old actual to the new one in the same transaction.
+// prediction id, or by model + the client's id: then it labels the latest prediction of that id at
+// or before the outcome's ts (default: when it is received), so a customer scored every day gets
+// each label on the scoring it follows. Re-sending replaces it (counted as updated) and the labeled
+// rollups move from the old actual to the new one in the same transaction.
 import type Database from 'better-sqlite3';
 import { prepareOutcomeStatements, type LoggedRequestForOutcome, type PairedRequestForOutcome, type VersionForOutcome } from '../../../db/queries/outcomes';
 import { parsePredictionId, predictionId as predictionIdOf } from '../../../db/queries/predictions';
@@ -158,7 +160,7 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
         } else if (o.model !== undefined && o.id !== undefined) {
           if (typeof o.model !== 'string' || (typeof o.id !== 'string' && typeof o.id !== 'number')) { result.invalid.push({ index, message: 'model and id: must be strings' }); continue; }
           const modelId = st.modelId(o.model);
-          predictionId = modelId === undefined ? undefined : st.predictionIdForKey(modelId, String(o.id));
+          predictionId = modelId === undefined ? undefined : st.predictionIdForKey(modelId, String(o.id), ts);
           if (!predictionId) { result.unknown.push({ index, model: o.model, id: String(o.id) }); continue; }
         } else {
           result.invalid.push({ index, message: 'give prediction_id, or model and id (the id sent with the prediction)' });

@@ -79,10 +79,15 @@ export function serving(): ServingState {
   return state;
 }
 
-/** The parsed, immutable view of a version for serving (cached; model edits change the key). */
+/**
+ * The parsed, immutable view of a version for serving, cached under a key made of what an edit can
+ * change: the model (labels, task: updated_at), archiving, and the version's feature_names (which
+ * decide how named columns map). Edits also bump the registry generation, so resolved targets are
+ * looked up again and reach the new key on the very next request.
+ */
 export function servingPlan(row: ServingRow): ServingPlan {
   const state = serving();
-  const key = `${row.version_id}:${row.model_updated_at}:${row.archived_at ?? ''}`;
+  const key = `${row.version_id}:${row.model_updated_at}:${row.archived_at ?? ''}:${row.feature_names ?? ''}`;
   let plan = state.plans.get(key);
   if (plan) return plan;
   const signature = JSON.parse(row.signature) as ModelSignature;

@@ -15,6 +15,7 @@ import { db } from '../db';
 import { discardFiles, parseMultipart, type UploadedFile } from '../multipart';
 import { toVersionDto } from './dto';
 import { collectArtifact, requireModel } from './models';
+import { featureNamesFromHeader, featureNamesMismatch } from './feature-names';
 import { readReferenceSample } from './reference-sample';
 import { decileEdges } from '../../metrics/drift';
 import { versionFeatures } from '../monitoring/features';
@@ -36,23 +37,9 @@ function parseMetadata(text: string | undefined): VersionMetadata {
   return parsed.data;
 }
 
-/** feature_names must fit a single 2-D input's fixed width, or name the model's inputs. */
 function checkFeatureNames(names: string[] | undefined, sig: ModelSignature): void {
-  if (!names) return;
-  const tensors = sig.inputs.filter((i) => i.is_tensor);
-  if (tensors.length === 1) {
-    const width = tensors[0].shape?.[1];
-    if (typeof width === 'number' && tensors[0].shape?.length === 2 && width !== names.length) {
-      throw fieldError('unprocessable', 'metadata.feature_names',
-        `has ${names.length} names but input "${tensors[0].name}" takes ${width} features`);
-    }
-  } else {
-    const unknown = names.filter((n) => !tensors.some((t) => t.name === n));
-    if (unknown.length > 0) {
-      throw fieldError('unprocessable', 'metadata.feature_names',
-        `names ${unknown.slice(0, 5).join(', ')}, which are not inputs of this model (${tensors.map((t) => t.name).join(', ')})`);
-    }
-  }
+  const why = names ? featureNamesMismatch(names, sig) : null;
+  if (why) throw fieldError('unprocessable', 'metadata.feature_names', why);
 }
 
 async function validateOnnx(file: UploadedFile | undefined): Promise<ModelSignature> {
@@ -95,9 +82,12 @@ export async function uploadVersion(name: string, req: Request, actor: Actor): P
 
     let reference: ReferenceInfo | null = null;
     let profile: VersionProfile | null = null;
+    let featureNames = metadata.feature_names ?? null;
     if (files.reference) {
-      const sample = await readReferenceSample(files.reference.path, files.reference.filename, metadata.feature_names ?? null);
-      const features = versionFeatures(signature, metadata.feature_names ?? null, sample.columns);
+      const sample = await readReferenceSample(files.reference.path, files.reference.filename, featureNames);
+      // Without declared names, a header as wide as the input names its columns (see featureNamesFromHeader).
+      featureNames ??= featureNamesFromHeader(sample.columns, signature);
+      const features = versionFeatures(signature, featureNames, sample.columns);
       profile = buildProfile('reference', features, sample.columns, sample.rows, decileEdges);
       const bytes = Buffer.from(JSON.stringify({ columns: sample.columns, rows: sample.rows }));
       const tmp = await writeTempBytes(bytes);
@@ -116,7 +106,8 @@ export async function uploadVersion(name: string, req: Request, actor: Actor): P
       sha256: file.sha256,
       sizeBytes: file.size,
       signature,
-      featureNames: metadata.feature_names ?? null,
+      featureNames,
+      featureNamesFrom: metadata.feature_names ? 'metadata' : featureNames ? 'reference' : null,
       metrics: metadata.metrics ?? {},
       output: metadata.output ?? null,
       reference,

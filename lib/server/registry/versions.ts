@@ -1,13 +1,15 @@
-// Registry use cases for versions: read, edit/archive, download the artifact.
+// Registry use cases for versions: read, edit (description, feature names)/archive, download the artifact.
 import { listAliases } from '../../../db/queries/aliases';
 import { findVersion, updateVersion as updateVersionRow } from '../../../db/queries/versions';
 import type { ModelRow, VersionRow } from '../../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, fieldError } from '../../errors';
 import type { UpdateVersionInput, VersionDto } from '../../schemas/registry';
 import type { Actor } from '../auth';
 import { readArtifact } from '../artifact-store';
 import { db } from '../db';
+import type { VersionProfile } from '../monitoring/profile';
 import { toVersionDto } from './dto';
+import { featureNamesMismatch, featureNamesNotEditable } from './feature-names';
 import { requireModel } from './models';
 
 export async function requireVersion(model: ModelRow, number: number): Promise<VersionRow> {
@@ -28,10 +30,32 @@ export async function getVersion(name: string, number: number): Promise<VersionD
   return withAliases(model, await requireVersion(model, number));
 }
 
+/**
+ * The drift profile after a rename: a logged row of a one-input model holds its values by position,
+ * so each profiled feature keeps its position (and its bins) and takes the new name of that position.
+ * Cleared names leave the profile as it is.
+ */
+function relabelProfile(names: string[] | null) {
+  return (profile: VersionRow['profile']): VersionRow['profile'] => {
+    const p = profile as VersionProfile | null;
+    if (!p || !names) return profile;
+    const renamed: VersionProfile = { ...p, features: p.features.map((f) => ({ ...f, name: names[f.position] ?? f.name })) };
+    return renamed as unknown as VersionRow['profile'];
+  };
+}
+
+/** The edit: description, archiving, feature names (audited; serving uses new names from the next request). */
 export async function updateVersion(name: string, number: number, input: UpdateVersionInput, actor: Actor): Promise<VersionDto> {
   const model = await requireModel(name);
   const version = await requireVersion(model, number);
-  const row = await updateVersionRow(db(), { version, description: input.description, archived: input.archived, actor: actor.name });
+  let featureNames;
+  if (input.feature_names !== undefined) {
+    const names = input.feature_names;
+    const why = featureNamesNotEditable(version.signature) ?? (names ? featureNamesMismatch(names, version.signature) : null);
+    if (why) throw fieldError('unprocessable', 'feature_names', why);
+    featureNames = { names, relabel: relabelProfile(names) };
+  }
+  const row = await updateVersionRow(db(), { version, description: input.description, archived: input.archived, featureNames, actor: actor.name });
   return withAliases(model, row);
 }
 
