@@ -1,4 +1,4 @@
-// End-to-end tests against the production server (next build + scripts/server.ts) on a throwaway
+// End-to-end tests against the production server (next build + lib/http/server.ts) on a throwaway
 // DATA_DIR: API specs use the request fixture, UI specs drive Debian's Chromium.
 import { defineConfig } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
@@ -31,7 +31,7 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: '.test-data/playwright.json' }]],
   use: { baseURL, trace: 'retain-on-failure' },
   webServer: {
-    command: 'npx tsx scripts/server.ts',
+    command: 'npx tsx lib/http/server.ts',
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

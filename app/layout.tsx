@@ -4,7 +4,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { UserMenu } from '@/components/access/user-menu';
 import { Providers } from '@/components/providers';
-import { sessionUser } from '@/lib/server/auth';
+import { sessionUser } from '@/lib/server/access/auth';
 import './globals.css';
 
 export const metadata: Metadata = {

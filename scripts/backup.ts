@@ -1,6 +1,6 @@
 // `npm run backup -- [--out <dir>] [--data-dir <dir>]`: an online backup of DATA_DIR (the server may
 // keep running) into <out>/modeldock-<time>/ (default out: ./backups). See README "Backup and restore".
-import { describeBackup, createBackup } from '../lib/server/backup/backup';
+import { describeBackup, createBackup } from '../db/backup/backup';
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run backup -- [--out <dir>] [--data-dir <dir>]`);

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   let app: ChildProcess | undefined;
   let limit: ChildProcess | undefined;
   if (process.env.BENCH_SERVING !== '0') try {
-    app = await start('npx', ['tsx', 'scripts/server.ts'], { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY }, /listening/);
+    app = await start('npx', ['tsx', 'lib/http/server.ts'], { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY }, /listening/);
     limit = await start('npx', ['tsx', 'scripts/bench/limit-server.ts', modelPath, String(LIMIT_PORT)], {}, /ready/);
     await api('POST', '/api/v1/models', { name: 'bench', task: 'binary_classification', labels: ['no', 'yes'] });
     const form = new FormData();

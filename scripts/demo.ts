@@ -25,7 +25,7 @@ async function inProcess(): Promise<{ model: string; created: boolean }> {
   const { migrateDatabase } = await import('../db/migrate');
   const { closeHandle } = await import('../db/client');
   const { env } = await import('../lib/env');
-  const { prepareStore } = await import('../lib/server/artifact-store');
+  const { prepareStore } = await import('../lib/runtime/artifact-store');
   const { createDemo } = await import('../lib/server/demo/create-demo');
   migrateDatabase(env.DATA_DIR);
   await prepareStore();

@@ -1,7 +1,7 @@
 // `npm run restore -- <backup dir> [--data-dir <dir>] [--force]`: verifies a backup and restores it
 // as a data folder (default: DATA_DIR). Refuses a folder a server is using, and a non-empty folder
 // unless --force (which moves its contents aside). See README "Backup and restore".
-import { restoreBackup, RestoreRefused } from '../lib/server/backup/restore';
+import { restoreBackup, RestoreRefused } from '../db/backup/restore';
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run restore -- <backup dir> [--data-dir <dir>] [--force]`);

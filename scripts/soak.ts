@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
-import { createBackup } from '../lib/server/backup/backup';
+import { createBackup } from '../db/backup/backup';
 
 const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const dataDir = join(WORK, 'data');
   mkdirSync(dataDir, { recursive: true });
   const port = Number(process.env.SOAK_PORT ?? (await freePort()));
-  const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'lib/http/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: KEY },
     stdio: ['ignore', 'pipe', 'inherit'],

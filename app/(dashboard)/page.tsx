@@ -3,7 +3,7 @@ import { ModelsOverview } from '@/components/models/models-overview';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { listModels } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/server/access/require-user';
+import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 

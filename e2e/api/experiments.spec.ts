@@ -447,7 +447,7 @@ test.describe('shadow queue bound', () => {
     const port = await freePort();
     const dataDir = join(ROOT, '.test-data', `experiments-queue-${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(dataDir, { recursive: true });
-    child = spawn('npx', ['tsx', 'scripts/server.ts'], {
+    child = spawn('npx', ['tsx', 'lib/http/server.ts'], {
       cwd: ROOT, detached: true, stdio: 'ignore',
       env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', SHADOW_QUEUE_SIZE: '1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
     });

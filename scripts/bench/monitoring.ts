@@ -10,7 +10,7 @@ import { INPUT_CODECS, PREDICTION_SOURCES } from '../../db/schema';
 import { DEMO_FEATURES, demoRows, seededRandom } from '../../lib/server/demo/generate';
 import { DEMO_MODEL_BASE64 } from '../../lib/server/demo/model';
 import { catchUpRollups } from '../../lib/server/monitoring/rollup';
-import { newPredictionId } from '../../lib/server/predictions/ids';
+import { newPredictionId } from '../../lib/runtime/ids';
 
 const ROOT = join(__dirname, '..', '..');
 const DAY = 86_400_000;
@@ -19,7 +19,7 @@ const ADMIN_PASSWORD = `bench-${Date.now().toString(36)}`;
 
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'scripts/server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, MODELDOCK_ADMIN_PASSWORD: ADMIN_PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const child = spawn('npx', ['tsx', 'lib/http/server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, MODELDOCK_ADMIN_PASSWORD: ADMIN_PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
     child.stdout!.on('data', (d: Buffer) => { if (/listening/.test(String(d))) resolve(child); });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });

@@ -6,7 +6,7 @@ import { accessKeys } from '@/lib/query/access-client';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { listKeyDtos } from '@/lib/server/access/keys';
 import { getEvents } from '@/lib/server/registry/events';
-import { requireUser } from '@/lib/server/access/require-user';
+import { requireUser } from '@/lib/http/page';
 
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';

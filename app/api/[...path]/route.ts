@@ -1,4 +1,4 @@
-import { problemResponse } from '@/lib/api/problem';
+import { problemResponse } from '@/lib/http/problem';
 import { AppError } from '@/lib/errors';
 
 // Any unknown /api path answers problem+json 404 rather than an HTML page.

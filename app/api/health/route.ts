@@ -1,5 +1,5 @@
-import { json } from '@/lib/api/define-route';
-import { checkHealth } from '@/lib/server/health';
+import { json } from '@/lib/http/define-route';
+import { checkHealth } from '@/lib/server/operations/health';
 
 // GET /api/health — 200 {status: "ok"}, 503 when the database is unusable
 export async function GET(): Promise<Response> {

@@ -5,7 +5,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { deleteSession, findUser, insertFirstUser, insertSession } from '../../../db/queries/access';
 import { AppError } from '../../errors';
 import { env } from '../../env';
-import { db } from '../db';
+import { db } from '../lookups';
 import { clearedSessionCookie, DEVICE_COOKIE, deviceCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { sha256Hex } from './secrets';

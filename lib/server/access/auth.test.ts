@@ -9,7 +9,7 @@ process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'modeldock-auth-'));
 process.env.MODELDOCK_ADMIN_KEY = 'env-admin-key-0123456789';
 process.env.RATE_LIMIT_RPS = '0';
 
-const auth = await import('../auth');
+const auth = await import('./auth');
 const keys = await import('./keys');
 const accounts = await import('./accounts');
 const { migrateDatabase } = await import('../../../db/migrate');
@@ -17,7 +17,7 @@ const { getHandle } = await import('../../../db/client');
 
 beforeAll(() => migrateDatabase(process.env.DATA_DIR!));
 
-function req(headers: Record<string, string>, method = 'GET'): import('../auth').AuthRequest {
+function req(headers: Record<string, string>, method = 'GET'): import('./auth').AuthRequest {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   return { method, header: (n) => lower[n] };
 }

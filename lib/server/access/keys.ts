@@ -4,7 +4,7 @@ import { findKeyById, findKeys, insertKey, listKeys, revokeKey } from '../../../
 import type { ApiKeyRow } from '../../../db/schema';
 import { AppError } from '../../errors';
 import type { ApiKeyDto, CreateKeyInput, CreatedKeyDto } from '../../schemas/access';
-import { db } from '../db';
+import { db } from '../lookups';
 import { randomBase62, sha256Hex } from './secrets';
 import { access, forgetKeys } from './state';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from './passwords';
-import { RateLimiter } from './rate-limit';
+import { RateLimiter } from '../../runtime/rate-limit';
 import { randomBase62, sha256Hex } from './secrets';
 import { readCookie, sessionCookie } from './cookies';
 

@@ -3,8 +3,8 @@
 import { prepareAccessLookups, type AccessLookups, type KeyPrincipal } from '../../../db/queries/access';
 import { getHandle } from '../../../db/client';
 import { env } from '../../env';
-import { LoginThrottle } from './login-throttle';
-import { RateLimiter } from './rate-limit';
+import { LoginThrottle } from '../../runtime/login-throttle';
+import { RateLimiter } from '../../runtime/rate-limit';
 
 interface AccessState {
   lookups: AccessLookups;

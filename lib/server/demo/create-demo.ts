@@ -1,10 +1,10 @@
 // `npm run demo` and the empty state's button: a churn model with a reference sample, promoted,
 // and 30 days of scored traffic with outcomes (60 % labeled) where the world drifts from day 15.
 import { AppError } from '../../errors';
-import type { Actor } from '../auth';
-import { db } from '../db';
+import type { Actor } from '../access/auth';
+import { db } from '../lookups';
 import { findModel } from '../../../db/queries/models';
-import { importPredictions } from '../monitoring/import';
+import { importPredictions } from '../serving/import';
 import { refreshRetrainingFlag } from '../monitoring/monitoring';
 import { setAlias } from '../registry/aliases';
 import { createModel, requireModel } from '../registry/models';

@@ -26,8 +26,8 @@ import {
 } from '../../metrics/compare';
 import { rmseInterval } from '../../metrics/regression';
 import type { CompareDto, CompareQuery, CompareSide, MetricPoint } from '../../schemas/experiments';
-import { db } from '../db';
-import { mergeLabeledStats } from '../monitoring/labeled-stats';
+import { db } from '../lookups';
+import { mergeLabeledStats } from '../../metrics/labeled-stats';
 import { catchUpRollups } from '../monitoring/rollup';
 import { sumWindows } from '../monitoring/monitoring';
 import { emptyWindow, latencyQuantiles, windowMetrics, windowRange, type WindowSum } from '../monitoring/windows';

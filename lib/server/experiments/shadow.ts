@@ -7,11 +7,11 @@ import type { VersionRow } from '../../../db/schema';
 import type { TensorSpec } from '../../../inference/signature';
 import { AppError } from '../../errors';
 import type { ShadowDto } from '../../schemas/experiments';
-import type { Actor } from '../auth';
-import { db } from '../db';
-import { serving } from '../predictions/serving-state';
+import type { Actor } from '../access/auth';
+import { db } from '../lookups';
+import { serving } from '../serving/serving-state';
 import { requireModel } from '../registry/models';
-import { shadowCounters } from './shadow-queue';
+import { shadowCounters } from '../serving/shadow-queue';
 
 export async function getShadow(name: string): Promise<ShadowDto> {
   const model = await requireModel(name);

@@ -1,7 +1,7 @@
 // Which features a version has (for drift), and a logged row's value of each.
 import type { ModelSignature } from '../../../inference/signature';
 import { INPUT_CODECS } from '../../../db/schema';
-import type { Cell } from './profile';
+import type { Cell } from '../../metrics/profile';
 
 /**
  * The model's features in the order of a logged row: feature_names; else the inputs of a model

@@ -9,13 +9,13 @@ import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
 import { env } from '../../env';
 import { defaultPolicy, policySchema, type MonitoringDto, type PolicyDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
-import { db } from '../db';
+import { db } from '../lookups';
 import { requireModel } from '../registry/models';
-import { DAY_MS } from './buckets';
-import type { VersionProfile } from './profile';
+import { DAY_MS } from '../../metrics/buckets';
+import type { VersionProfile } from '../../metrics/profile';
 import { catchUpRollups } from './rollup';
-import { mergeLabeledStats } from './labeled-stats';
-import { evaluateVerdict, type WindowEval } from './verdict';
+import { mergeLabeledStats } from '../../metrics/labeled-stats';
+import { evaluateVerdict, type WindowEval } from '../../metrics/verdict';
 import { addHour, addLabeledHour, emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, windowDrift, windowMetrics, windowRange, type WindowSum } from './windows';
 
 export function effectivePolicy(model: ModelRow): Policy {

@@ -11,10 +11,10 @@ import { getHandle } from '../../../db/client';
 import { env } from '../../env';
 import { findModelById } from '../../../db/queries/models';
 import { REGRESSION_LIMIT } from '../../schemas/outcomes';
-import { db } from '../db';
+import { db } from '../lookups';
 import { refreshRetrainingFlag } from './monitoring';
-import { hourOf } from './buckets';
-import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type Prediction } from './labeled-stats';
+import { hourOf } from '../../metrics/buckets';
+import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type Prediction } from '../../metrics/labeled-stats';
 
 export const MAX_OUTCOMES = 10_000;
 const CHUNK = 2_000;

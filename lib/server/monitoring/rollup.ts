@@ -6,9 +6,9 @@ import type Database from 'better-sqlite3';
 import { PREDICTION_SOURCES, type PredictionDistribution } from '../../../db/schema';
 import type { ModelSignature } from '../../../inference/signature';
 import { decileEdges } from '../../metrics/drift';
-import { bucketIndex, hourOf, LATENCY_BUCKETS_MS } from './buckets';
+import { bucketIndex, hourOf, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
 import { requestRows, versionFeatures } from './features';
-import { addToSlots, buildProfile, slotCount, type Cell, type VersionProfile } from './profile';
+import { addToSlots, buildProfile, slotCount, type Cell, type VersionProfile } from '../../metrics/profile';
 
 const WATERMARK = 'rollup_rowid';
 const TRAFFIC_PROFILE_MIN_ROWS = 100;

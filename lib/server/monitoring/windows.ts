@@ -10,9 +10,9 @@ import { chiSquareTest, chooseDriftMethod, isDrift, jensenShannonDistance, psi, 
 import { ksFromCounts, sharesFromCounts, wassersteinFromCounts } from '../../metrics/binned';
 import { AppError } from '../../errors';
 import type { FeatureDrift } from '../../schemas/monitoring';
-import { DAY_MS, HOUR_MS, LAG_BUCKETS_S, LATENCY_BUCKETS_MS, quantileFromBuckets } from './buckets';
-import { emptyLabeledStats, mergeLabeledStats } from './labeled-stats';
-import { slotCount, type FeatureProfile, type VersionProfile } from './profile';
+import { DAY_MS, HOUR_MS, LAG_BUCKETS_S, LATENCY_BUCKETS_MS, quantileFromBuckets } from '../../metrics/buckets';
+import { emptyLabeledStats, mergeLabeledStats } from '../../metrics/labeled-stats';
+import { slotCount, type FeatureProfile, type VersionProfile } from '../../metrics/profile';
 
 export interface WindowSum {
   start: number;

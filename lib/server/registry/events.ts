@@ -2,7 +2,7 @@
 import { listEvents } from '../../../db/queries/events';
 import { AppError } from '../../errors';
 import type { EventListDto } from '../../schemas/registry';
-import { db } from '../db';
+import { db } from '../lookups';
 import { toEventDto } from './dto';
 import { requireModel } from './models';
 

@@ -6,9 +6,9 @@ import { listVersions, isArtifactReferenced } from '../../../db/queries/versions
 import type { ModelRow } from '../../../db/schema';
 import { AppError } from '../../errors';
 import type { CreateModelInput, ModelDetailDto, ModelDto, ModelListDto, UpdateModelInput } from '../../schemas/registry';
-import type { Actor } from '../auth';
-import { isPinned, removeArtifact, type ArtifactKind } from '../artifact-store';
-import { db } from '../db';
+import type { Actor } from '../access/auth';
+import { isPinned, removeArtifact, type ArtifactKind } from '../../runtime/artifact-store';
+import { db } from '../lookups';
 import { toModelDto, toVersionDto } from './dto';
 
 /** Removes an artifact no version uses any more (and no upload in progress is about to). */

@@ -9,17 +9,17 @@ import type { ModelSignature, ReferenceInfo } from '../../../inference/signature
 import { AppError, fieldError, formatPath } from '../../errors';
 import { env } from '../../env';
 import { versionMetadataSchema, type VersionDto, type VersionMetadata } from '../../schemas/registry';
-import type { Actor } from '../auth';
-import { commitArtifact, pin, writeTempBytes } from '../artifact-store';
-import { db } from '../db';
-import { discardFiles, parseMultipart, type UploadedFile } from '../multipart';
+import type { Actor } from '../access/auth';
+import { commitArtifact, pin, writeTempBytes } from '../../runtime/artifact-store';
+import { db } from '../lookups';
+import { discardFiles, parseMultipart, type UploadedFile } from '../../http/multipart';
 import { toVersionDto } from './dto';
 import { collectArtifact, requireModel } from './models';
 import { featureNamesFromHeader, featureNamesMismatch } from './feature-names';
 import { readReferenceSample } from './reference-sample';
 import { decileEdges } from '../../metrics/drift';
 import { versionFeatures } from '../monitoring/features';
-import { buildProfile, type VersionProfile } from '../monitoring/profile';
+import { buildProfile, type VersionProfile } from '../../metrics/profile';
 
 const MB = 1024 * 1024;
 

@@ -4,10 +4,10 @@ import { findVersion, updateVersion as updateVersionRow } from '../../../db/quer
 import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError, fieldError } from '../../errors';
 import type { UpdateVersionInput, VersionDto } from '../../schemas/registry';
-import type { Actor } from '../auth';
-import { readArtifact } from '../artifact-store';
-import { db } from '../db';
-import type { VersionProfile } from '../monitoring/profile';
+import type { Actor } from '../access/auth';
+import { readArtifact } from '../../runtime/artifact-store';
+import { db } from '../lookups';
+import type { VersionProfile } from '../../metrics/profile';
 import { toVersionDto } from './dto';
 import { featureNamesMismatch, featureNamesNotEditable } from './feature-names';
 import { requireModel } from './models';

@@ -9,7 +9,7 @@ import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getShadow } from '@/lib/server/experiments/shadow';
 import { getEvents } from '@/lib/server/registry/events';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/server/access/require-user';
+import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { CreateModelForm } from '@/components/models/create-model-form';
-import { requireUser } from '@/lib/server/access/require-user';
+import { requireUser } from '@/lib/http/page';
 
 export const metadata: Metadata = { title: 'New model' };
 

@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { createDemo } from '@/lib/server/demo/create-demo';
 
 // POST /api/v1/demo — create the demo model with 30 days of traffic (idempotent: 200 when it exists)

@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { createKeySchema } from '@/lib/schemas/access';
 import { createKey, listKeyDtos } from '@/lib/server/access/keys';
 

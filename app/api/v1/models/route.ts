@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { createModelSchema, pageQuerySchema } from '@/lib/schemas/registry';
 import { createModel, listModels } from '@/lib/server/registry/models';
 

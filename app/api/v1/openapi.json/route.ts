@@ -1,5 +1,5 @@
-import { defineRoute, json } from '@/lib/api/define-route';
-import { openApiDocument } from '@/lib/api/openapi';
+import { defineRoute, json } from '@/lib/http/define-route';
+import { openApiDocument } from '@/lib/http/openapi';
 
 let doc: Record<string, unknown> | null = null;
 

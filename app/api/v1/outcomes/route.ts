@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { outcomesBodySchema } from '@/lib/schemas/outcomes';
 import { ingestOutcomes } from '@/lib/server/monitoring/outcomes';
 

@@ -12,7 +12,7 @@ import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getCompare } from '@/lib/server/experiments/compare';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/server/access/require-user';
+import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { revokeKeyById } from '@/lib/server/access/keys';
 
 const params = z.object({ id: z.coerce.number({ error: 'must be a key id' }).int('must be a key id').min(1, 'must be a key id').max(2 ** 31) });

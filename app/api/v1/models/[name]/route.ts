@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { modelDetailQuerySchema, modelParamsSchema, updateModelSchema } from '@/lib/schemas/registry';
 import { deleteModel, getModelDetail, updateModel } from '@/lib/server/registry/models';
 

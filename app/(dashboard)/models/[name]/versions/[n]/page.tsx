@@ -8,7 +8,7 @@ import { routeParam } from '@/lib/route-param';
 import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/server/access/require-user';
+import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 

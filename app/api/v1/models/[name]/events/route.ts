@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { modelParamsSchema, pageQuerySchema } from '@/lib/schemas/registry';
 import { getEvents } from '@/lib/server/registry/events';
 

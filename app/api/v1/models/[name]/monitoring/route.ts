@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { monitoringQuerySchema } from '@/lib/schemas/monitoring';
 import { modelParamsSchema } from '@/lib/schemas/registry';
 import { getMonitoring } from '@/lib/server/monitoring/monitoring';

@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { policyUpdateSchema } from '@/lib/schemas/monitoring';
 import { modelParamsSchema } from '@/lib/schemas/registry';
 import { getPolicy, putPolicy } from '@/lib/server/monitoring/monitoring';

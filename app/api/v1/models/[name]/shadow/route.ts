@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { shadowBodySchema } from '@/lib/schemas/experiments';
 import { modelParamsSchema } from '@/lib/schemas/registry';
 import { deleteShadow, getShadow, putShadow } from '@/lib/server/experiments/shadow';

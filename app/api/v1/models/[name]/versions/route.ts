@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { modelDetailQuerySchema, modelParamsSchema } from '@/lib/schemas/registry';
 import { getModelDetail } from '@/lib/server/registry/models';
 import { uploadVersion } from '@/lib/server/registry/upload-version';

@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { aliasParamsSchema, setAliasSchema } from '@/lib/schemas/registry';
 import { deleteAlias, putAlias } from '@/lib/server/registry/aliases';
 

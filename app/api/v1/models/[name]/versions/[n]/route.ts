@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { updateVersionSchema, versionParamsSchema } from '@/lib/schemas/registry';
 import { getVersion, updateVersion } from '@/lib/server/registry/versions';
 

@@ -1,4 +1,4 @@
-import { defineRoute, json } from '@/lib/api/define-route';
+import { defineRoute, json } from '@/lib/http/define-route';
 import { aliasParamsSchema } from '@/lib/schemas/registry';
 import { rollbackAlias } from '@/lib/server/registry/aliases';
 

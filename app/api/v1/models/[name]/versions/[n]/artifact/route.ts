@@ -1,4 +1,4 @@
-import { defineRoute } from '@/lib/api/define-route';
+import { defineRoute } from '@/lib/http/define-route';
 import { versionParamsSchema } from '@/lib/schemas/registry';
 import { readVersionArtifact } from '@/lib/server/registry/versions';
 

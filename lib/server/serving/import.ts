@@ -9,12 +9,12 @@ import { InputError } from '../../../inference/errors';
 import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
 import { AppError } from '../../errors';
 import { REGRESSION_LIMIT, type ImportBody, type ImportResultDto } from '../../schemas/outcomes';
-import { newPredictionId } from '../predictions/ids';
-import { inputErrorToApp, runSession } from '../predictions/run';
-import { packInputs, packOutputs } from '../predictions/pack';
-import { resolveTarget } from '../predictions/resolve';
-import { serving } from '../predictions/serving-state';
-import { ingestOutcomes } from './outcomes';
+import { newPredictionId } from '../../runtime/ids';
+import { inputErrorToApp, runSession } from './score';
+import { packInputs, packOutputs } from './pack';
+import { resolveTarget } from './resolve';
+import { serving } from './serving-state';
+import { ingestOutcomes } from '../monitoring/outcomes';
 
 /** Splits one request's packed inputs into one buffer per row. */
 function splitRows(feeds: Record<string, Tensor>, rows: number): { codec: number; rows: Buffer[] } {

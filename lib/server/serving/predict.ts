@@ -3,9 +3,9 @@
 import type { Tensor } from 'onnxruntime-node';
 import { decodeRequest } from '../../../inference/codecs';
 import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
-import { enqueueShadow } from '../experiments/shadow-queue';
+import { enqueueShadow } from './shadow-queue';
 import { logPredictions } from './log-request';
-import { inputErrorToApp, runSession } from './run';
+import { inputErrorToApp, runSession } from './score';
 import { resolveRoute, routePlan, type Target } from './resolve';
 import { requestClientId } from './split-routing';
 import { serving } from './serving-state';

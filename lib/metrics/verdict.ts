@@ -2,7 +2,7 @@
 // `consecutive` windows whose interval lies wholly beyond the baseline's tolerance (or past a floor),
 // cleared after as many recovered windows; a single bad window, dataset drift or prediction drift
 // is "watch"; too few labels is said, never flagged.
-import type { Policy, Reason, VerdictState } from '../../schemas/monitoring';
+import type { Policy, Reason, VerdictState } from '../schemas/monitoring';
 
 export interface WindowEval {
   start: string;

@@ -3,8 +3,8 @@
 // rendered without a valid session, however the request reached Next.
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { needsSetup } from './accounts';
-import { sessionUser } from '../auth';
+import { needsSetup } from '../server/access/accounts';
+import { sessionUser } from '../server/access/auth';
 
 export async function requireUser(): Promise<{ username: string }> {
   const user = sessionUser((await headers()).get('cookie') ?? undefined);

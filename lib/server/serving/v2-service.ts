@@ -3,10 +3,10 @@
 import type { Tensor } from 'onnxruntime-node';
 import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
 import { decodeInferRequest, encodeOutputs, modelMetadata, type V2ModelMetadata } from '../../../inference/v2';
-import { checkHealth } from '../health';
+import { checkHealth } from '../operations/health';
 import { logPredictions } from './log-request';
-import { inputErrorToApp, runSession } from './run';
-import { enqueueShadow } from '../experiments/shadow-queue';
+import { inputErrorToApp, runSession } from './score';
+import { enqueueShadow } from './shadow-queue';
 import { resolveRoute, resolveTarget, routePlan, type Target } from './resolve';
 import { requestClientId } from './split-routing';
 import { serving } from './serving-state';

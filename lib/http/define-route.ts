@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { AppError, formatPath } from '../errors';
 import { env } from '../env';
-import { authenticate, fromFetchRequest, type Actor, type Scope } from '../server/auth';
+import { authenticate, fromFetchRequest, type Actor, type Scope } from '../server/access/auth';
 import { checkContentEncoding, checkJsonContentType, parseJsonText, readTextLimited, tooLarge } from './json-body';
 import { problemResponse } from './problem';
 

@@ -3,12 +3,12 @@
 // - the browser session cookie of the admin account (every scope).
 // State-changing requests that a browser marks as cross-site are refused (CSRF), whatever the
 // credentials. Synchronous: the prediction fast path should not pay a promise for it.
-import { AppError } from '../errors';
-import { env } from '../env';
-import type { Scope } from '../schemas/access';
-import { SESSION_COOKIE, readCookie } from './access/cookies';
+import { AppError } from '../../errors';
+import { env } from '../../env';
+import type { Scope } from '../../schemas/access';
+import { SESSION_COOKIE, readCookie } from './cookies';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { access, findKey } from './access/state';
+import { access, findKey } from './state';
 
 export type { Scope };
 export interface Actor {

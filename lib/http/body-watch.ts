@@ -3,8 +3,8 @@
 // body stream itself is not touched (a 'data' listener would start it flowing before the route
 // reads it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { problemBody } from '../../api/problem';
-import { AppError } from '../../errors';
+import { problemBody } from './problem';
+import { AppError } from '../errors';
 
 export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
   const length = req.headers['content-length'];

@@ -9,8 +9,8 @@ import { Batcher } from '../../../inference/batcher';
 import { SessionCache } from '../../../inference/session-cache';
 import type { ModelSignature, OutputSpec } from '../../../inference/signature';
 import { env } from '../../env';
-import { readArtifact } from '../artifact-store';
-import { LogWriter } from './log-writer';
+import { readArtifact } from '../../runtime/artifact-store';
+import { LogWriter } from '../../runtime/log-writer';
 
 export interface ServingPlan {
   modelId: number;

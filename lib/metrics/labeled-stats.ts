@@ -1,7 +1,7 @@
 // One outcome's contribution to the labeled rollup of its prediction's hour, added with sign +1
 // and removed with −1 when a corrected outcome replaces it, so rollups stay exact.
-import type { LabeledStats } from '../../../db/schema';
-import { logLossTerm } from '../../metrics/classification';
+import type { LabeledStats } from '../../db/schema';
+import { logLossTerm } from './classification';
 import { bucketIndex, LAG_BUCKETS_S } from './buckets';
 
 export const AUC_BINS = 100;

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from './client';
+import { openDatabase } from '../../db/client';
 import { startCheckpointer } from './checkpointer';
 
 const MB = 1024 * 1024;

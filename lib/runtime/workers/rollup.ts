@@ -1,8 +1,8 @@
 // The rollup processor's thread: its own SQLite connection folds the prediction log into hourly
-// rollups every ROLLUP_INTERVAL_MS, so the serving thread never pays for it. Started by scripts/server.ts.
+// rollups every ROLLUP_INTERVAL_MS, so the serving thread never pays for it. Started by lib/http/server.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../../db/client';
-import { processPredictionLog } from './rollup';
+import { processPredictionLog } from '../../server/monitoring/rollup';
 
 const { sqlite } = openDatabase(workerData.dataDir as string);
 let stopped = false;

@@ -2,7 +2,7 @@
 // written in one transaction at the end of the turn (setImmediate), and each request's promise
 // resolves only once its record is committed. A fixed timer window measured 7× slower at
 // concurrency 1; the end-of-turn flush costs ~5–10 % at concurrency 64.
-import type { PredictionRecord } from '../../../db/queries/predictions';
+import type { PredictionRecord } from '../../db/queries/predictions';
 
 interface Pending { records: PredictionRecord[]; resolve: () => void; reject: (err: unknown) => void }
 

@@ -3,7 +3,7 @@ import { findOutcomes, findRequests, parsePredictionId, predictionId, type Logge
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { AppError } from '../../errors';
 import type { LoggedPredictionDto } from '../../schemas/registry';
-import { db } from '../db';
+import { db } from '../lookups';
 import { unpackInputRow } from './pack';
 
 const SOURCE_NAMES = Object.fromEntries(Object.entries(PREDICTION_SOURCES).map(([k, v]) => [v, k])) as Record<number, LoggedPredictionDto['source']>;

@@ -2,16 +2,16 @@
 // /metrics are answered here on node:http, without Next.js's per-request cost (measured ~10× slower
 // for a prediction). Everything else is handed to Next.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { problemBody, toAppError } from '../../api/problem';
-import { checkContentEncoding, checkJsonContentType, parseJsonText, tooLarge } from '../../api/json-body';
-import { AppError } from '../../errors';
-import { env } from '../../env';
-import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../../schemas/names';
-import { authenticate, checkRateLimit, fromNodeHeaders } from '../auth';
-import { metrics, observePrediction } from '../metrics';
-import { predict } from '../predictions/predict';
-import { resolveRoute, type Target } from '../predictions/resolve';
-import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerReady, v2Target } from '../predictions/v2-service';
+import { problemBody, toAppError } from './problem';
+import { checkContentEncoding, checkJsonContentType, parseJsonText, tooLarge } from './json-body';
+import { AppError } from '../errors';
+import { env } from '../env';
+import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../schemas/names';
+import { authenticate, checkRateLimit, fromNodeHeaders } from '../server/access/auth';
+import { metrics, observePrediction } from '../runtime/metrics';
+import { predict } from '../server/serving/predict';
+import { resolveRoute, type Target } from '../server/serving/resolve';
+import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerReady, v2Target } from '../server/serving/v2-service';
 
 type Route =
   | { kind: 'predict'; model: string; alias: string | null; version: number | null }

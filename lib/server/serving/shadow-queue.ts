@@ -7,11 +7,11 @@
 import type { Tensor } from 'onnxruntime-node';
 import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
 import { env } from '../../env';
-import { metrics } from '../metrics';
+import { metrics } from '../../runtime/metrics';
 import { copyPrimaryOutcomes } from '../monitoring/outcomes';
-import { logPredictions } from '../predictions/log-request';
-import { runSession } from '../predictions/run';
-import { serving, type ServingPlan } from '../predictions/serving-state';
+import { logPredictions } from './log-request';
+import { runSession } from './score';
+import { serving, type ServingPlan } from './serving-state';
 
 interface Job {
   plans: ServingPlan[];

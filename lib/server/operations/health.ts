@@ -1,6 +1,6 @@
 // Liveness of the application's dependencies (the database).
 import { sql } from 'drizzle-orm';
-import { db } from './db';
+import { db } from '../lookups';
 
 export async function checkHealth(): Promise<{ status: 'ok' | 'unavailable'; detail?: string }> {
   try {

@@ -10,8 +10,8 @@
 // raw path and a router that serves the resolved one disagree ('/api/../settings' was a public
 // '/api/' path to the page guard and the settings page to Next). No route of this app has one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { problemBody } from '../../api/problem';
-import { AppError } from '../../errors';
+import { problemBody } from './problem';
+import { AppError } from '../errors';
 
 /** The verbs an App Router route handler can export. */
 const NEXT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'DELETE', 'PATCH']);

@@ -1,6 +1,6 @@
 // LogWriter: group commit per event-loop turn, promises settled by the insert, failures per batch.
 import { describe, expect, it, vi } from 'vitest';
-import type { PredictionRecord } from '../../../db/queries/predictions';
+import type { PredictionRecord } from '../../db/queries/predictions';
 import { LogWriter } from './log-writer';
 
 const row = (id: string): PredictionRecord => ({

@@ -2,7 +2,7 @@
 // are numeric or categorical (≤ 5 distinct numbers count as categories), and the slot layout the
 // hourly rollups use.
 import { describe, expect, it } from 'vitest';
-import { decileEdges } from '../../metrics/drift';
+import { decileEdges } from './drift';
 import { addToSlots, binIndex, buildProfile, quantileEdges, slotCount, type Cell, type FeatureProfile } from './profile';
 
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);

@@ -4,7 +4,7 @@ import type { Tensor } from 'onnxruntime-node';
 import { predictionId } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import type { RowAnswer } from '../../../inference/outputs';
-import { newPredictionId } from './ids';
+import { newPredictionId } from '../../runtime/ids';
 import { packInputs, packOutputs } from './pack';
 import { serving, type ServingPlan } from './serving-state';
 

@@ -4,25 +4,25 @@ import { createServer, type ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import next from 'next';
-import { startCheckpointer } from '../db/checkpointer';
-import { closeHandle, getHandle } from '../db/client';
-import { migrateDatabase } from '../db/migrate';
-import { env } from '../lib/env';
-import { prepareStore } from '../lib/server/artifact-store';
-import { ensureEnvAdmin } from '../lib/server/access/accounts';
-import { handleFastPath } from '../lib/server/http/fast-path';
-import { watchBodyIdle } from '../lib/server/http/body-watch';
-import { guardPage } from '../lib/server/http/page-guard';
-import { guardPath, guardRequest } from '../lib/server/http/request-guard';
-import { setSecurityHeaders } from '../lib/server/http/security-headers';
-import { removeInstance, writeInstance } from '../lib/server/instance';
-import { reportInFlight } from '../lib/server/metrics';
-import { serving } from '../lib/server/predictions/serving-state';
+import { startCheckpointer } from '../runtime/checkpointer';
+import { closeHandle, getHandle } from '../../db/client';
+import { migrateDatabase } from '../../db/migrate';
+import { env } from '../env';
+import { prepareStore } from '../runtime/artifact-store';
+import { ensureEnvAdmin } from '../server/access/accounts';
+import { handleFastPath } from './fast-path';
+import { watchBodyIdle } from './body-watch';
+import { guardPage } from './page-guard';
+import { guardPath, guardRequest } from './request-guard';
+import { setSecurityHeaders } from './security-headers';
+import { removeInstance, writeInstance } from '../../db/instance';
+import { reportInFlight } from '../runtime/metrics';
+import { serving } from '../server/serving/serving-state';
 
 /** The rollup processor runs in a worker thread with its own connection. */
 function startRollups(): { stop(): Promise<void> } {
   // Workers do not inherit tsx's loader: register it, then load the TypeScript entry.
-  const entry = join(__dirname, '..', 'lib', 'server', 'monitoring', 'rollup-worker.ts');
+  const entry = join(__dirname, '..', 'runtime', 'workers', 'rollup.ts');
   const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`, { eval: true, workerData: { dataDir: env.DATA_DIR, intervalMs: env.ROLLUP_INTERVAL_MS } });
   worker.on('error', (err) => console.error('[modeldock] rollup worker failed', err));
   worker.unref();
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const checkpointer = startCheckpointer(getHandle(env.DATA_DIR).sqlite);
   await prepareStore();
   await ensureEnvAdmin();
-  const app = next({ dev: false, dir: join(__dirname, '..'), hostname: env.HOSTNAME, port: env.PORT });
+  const app = next({ dev: false, dir: join(__dirname, '..', '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   await warmProduction();
   const rollups = startRollups();

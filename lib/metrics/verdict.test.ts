@@ -2,8 +2,8 @@
 // K recovered ones clear, too few labels is neither bad nor good, a floor, RMSE's direction, a single
 // bad window or drift is "watch".
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, type Policy } from '../../schemas/monitoring';
-import { wilson } from '../../metrics/intervals';
+import { defaultPolicy, type Policy } from '../schemas/monitoring';
+import { wilson } from './intervals';
 import { evaluateVerdict, isBadWindow, type WindowEval } from './verdict';
 
 const ACC = defaultPolicy('binary_classification');

@@ -1,9 +1,9 @@
 // Every page needs the signed-in admin: requests for pages without a valid session are sent to
 // /login (or /setup on first start, when no account exists). API routes authenticate themselves
-// (Bearer key or session) in lib/server/auth.ts; Next's static assets are public.
+// (Bearer key or session) in lib/server/access/auth.ts; Next's static assets are public.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { needsSetup } from '../access/accounts';
-import { sessionUser } from '../auth';
+import { needsSetup } from '../server/access/accounts';
+import { sessionUser } from '../server/access/auth';
 
 // Whole segments: '/v2x' or '/metrics.html' are pages (and so need a session). Paths with dot
 // segments never get here (request-guard's guardPath), and every page checks the session itself too.

@@ -4,9 +4,9 @@ import busboy from 'busboy';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
-import { checkContentEncoding } from '../api/json-body';
+import { checkContentEncoding } from './json-body';
 import { AppError, fieldError } from '../errors';
-import { writeTemp, type TempFile } from './artifact-store';
+import { writeTemp, type TempFile } from '../runtime/artifact-store';
 
 export interface UploadedFile extends TempFile { filename: string; mimeType: string }
 export interface MultipartResult { fields: Record<string, string>; files: Record<string, UploadedFile> }
