@@ -1,18 +1,32 @@
-// One SQLite handle per process, shared on globalThis by Next's module graph and the custom server.
+// The database connection: one SQLite handle per process (WAL, foreign keys, busy timeout,
+// synchronous=NORMAL), its drizzle instance, the change signal, and the statements db/ prepares on it.
+// Nothing outside db/ reaches the driver: the rest of the app holds a `Handle` and passes its `db`
+// to repository functions. The handle is created once per process by lib/runtime.
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChangeSignal } from './change-signal';
 import * as schema from './schema';
 
-export type Db = BetterSQLite3Database<typeof schema>;
-export interface Handle { sqlite: Database.Database; db: Db; path: string; dataDir: string }
+/** What repository functions take: the drizzle instance, with the connection's change signal and statement cache. */
+export type Db = BetterSQLite3Database<typeof schema> & {
+  $client: Database.Database;
+  readonly changes: ChangeSignal;
+  /** Prepared statement groups of this connection, by name (see `prepared`). */
+  readonly statements: Map<string, unknown>;
+};
 
-const KEY = Symbol.for('modeldock.db');
-type Holder = { [KEY]?: Handle };
+export interface Handle {
+  db: Db;
+  path: string;
+  dataDir: string;
+}
+
+export const DB_FILE = 'modeldock.sqlite';
 
 export function dbPath(dataDir: string): string {
-  return join(dataDir, 'modeldock.sqlite');
+  return join(dataDir, DB_FILE);
 }
 
 export function openDatabase(dataDir: string): Handle {
@@ -23,22 +37,31 @@ export function openDatabase(dataDir: string): Handle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  return { sqlite, db: drizzle(sqlite, { schema }), path, dataDir };
+  const dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
+  const db = Object.assign(drizzle(sqlite, { schema }), {
+    changes: new ChangeSignal(() => dataVersion.get()!),
+    statements: new Map<string, unknown>(),
+  });
+  return { db, path, dataDir };
 }
 
-/** The process-wide handle, opened on first use. */
-export function getHandle(dataDir: string): Handle {
-  const holder = globalThis as Holder;
-  const existing = holder[KEY];
-  // Called on every request: the folder is compared before any path is built.
-  if (existing && existing.sqlite.open && (existing.dataDir === dataDir || existing.path === dbPath(dataDir))) return existing;
-  const handle = openDatabase(dataDir);
-  holder[KEY] = handle;
-  return handle;
+export function closeDatabase(handle: Handle): void {
+  if (handle.db.$client.open) handle.db.$client.close();
 }
 
-export function closeHandle(): void {
-  const holder = globalThis as Holder;
-  holder[KEY]?.sqlite.close();
-  delete holder[KEY];
+export function isOpen(handle: Handle): boolean {
+  return handle.db.$client.open;
+}
+
+/**
+ * A group of statements prepared once per connection (the hot paths'). Kept on the connection
+ * itself, so every module graph of the process (the server's and Next's bundle) shares them.
+ */
+export function prepared<T>(db: Db, name: string, prepare: (sqlite: Database.Database) => T): T {
+  let group = db.statements.get(name) as T | undefined;
+  if (group === undefined) {
+    group = prepare(db.$client);
+    db.statements.set(name, group);
+  }
+  return group;
 }

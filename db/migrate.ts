@@ -1,11 +1,11 @@
-// Applies the committed SQL migrations (db/migrations) to the database under DATA_DIR.
+// Applies the committed SQL migrations (db/migrations) to a database, before the server listens
+// (never inside `next build`). See db/migrations/README.md for how migrations are made.
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { join } from 'node:path';
-import { getHandle } from './client';
+import type { Db } from './client';
 
 export const MIGRATIONS_DIR = join(process.cwd(), 'db', 'migrations');
 
-export function migrateDatabase(dataDir: string): void {
-  const { db } = getHandle(dataDir);
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+export function migrateDatabase(db: Db, migrationsFolder = MIGRATIONS_DIR): void {
+  migrate(db, { migrationsFolder });
 }

@@ -2,9 +2,14 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
+import { TASKS, type Task } from '../inference/tasks';
+import type { Scope } from '../lib/schemas/access';
+import type { PredictionDistribution } from '../lib/metrics/distribution';
+import type { LabeledStats } from '../lib/metrics/labeled-stats';
 
-export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
-export type Task = (typeof TASKS)[number];
+export type { LabeledStats, PredictionDistribution };
+
+export { TASKS, type Task };
 
 export const models = sqliteTable('models', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -94,7 +99,7 @@ export const events = sqliteTable('events', {
 
 // ---- Access ----
 
-export type Scope = 'read' | 'predict' | 'admin';
+export type { Scope };
 
 /** API keys: only a SHA-256 of the key is kept; `prefix` is its first characters, for recognising it. */
 export const apiKeys = sqliteTable('api_keys', {
@@ -223,20 +228,3 @@ export const monitoringState = sqliteTable('monitoring_state', {
   key: text('key').primaryKey(),
   value: integer('value').notNull(),
 });
-
-export type PredictionDistribution = { classes: Record<string, number> } | { values: { sum: number; sum2: number; min: number; max: number } };
-
-export interface LabeledStats {
-  /** Classification: confusion counts matrix[actual][predicted] over `classes`. */
-  classes?: string[];
-  matrix?: number[][];
-  logLossSum?: number;
-  logLossN?: number;
-  /** Binary: counts of the positive-class probability in 100 equal bins, by actual class. */
-  aucPos?: number[];
-  aucNeg?: number[];
-  /** Regression sums (see lib/metrics/regression). */
-  reg?: { n: number; absErr: number; sqErr: number; absPctErr: number; nearZero: number; y: number; y2: number };
-  /** Label lag (outcome time − prediction time) counts over LAG_BUCKETS_S (+1 overflow). */
-  lag: number[];
-}

@@ -2,18 +2,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { onTestFinished } from 'vitest';
-import { openDatabase, type Db, type Handle } from './client';
+import { closeDatabase, openDatabase, type Db, type Handle } from './client';
+import { migrateDatabase } from './migrate';
 import type { ModelSignature } from '../inference/signature';
 
-/** The handle (drizzle and the better-sqlite3 connection, for prepared-statement modules). */
+/** A migrated database in its own folder (the handle: its drizzle instance and its folder). */
 export function freshHandle(): Handle {
   const dir = mkdtempSync(join(tmpdir(), 'modeldock-db-'));
   const handle = openDatabase(dir);
-  migrate(handle.db, { migrationsFolder: join(__dirname, 'migrations') });
+  migrateDatabase(handle.db, join(__dirname, 'migrations'));
   onTestFinished(() => {
-    handle.sqlite.close();
+    closeDatabase(handle);
     rmSync(dir, { recursive: true, force: true });
   });
   return handle;

@@ -3,8 +3,9 @@
 // regression value (float [N] / [N, 1]).
 import type { Tensor } from 'onnxruntime-node';
 import type { OutputSpec, TensorSpec } from './signature';
+import type { Task } from './tasks';
 
-export type Task = 'binary_classification' | 'multiclass_classification' | 'regression';
+export type { Task };
 
 export interface OutputPlan {
   task: Task;

@@ -39,6 +39,14 @@ export function fieldError(code: ErrorCode, path: string, message: string): AppE
   return new AppError(code, `${path}: ${message}`, [{ path, message }]);
 }
 
+/**
+ * The one "not found": `path: detail`, with the field's path in `errors` (its message "not found",
+ * or e.g. "not set" for an alias a model does not have).
+ */
+export function notFound(path: string, detail: string, short = 'not found'): AppError {
+  return new AppError('not_found', `${path}: ${detail}`, [{ path, message: short }]);
+}
+
 /** A field path as API.md writes it: inputs[3].age (indices in brackets, names after dots). */
 export function formatPath(parts: readonly PropertyKey[]): string {
   return parts.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');

@@ -23,16 +23,15 @@ async function overHttp(): Promise<{ model: string; created: boolean }> {
 
 async function inProcess(): Promise<{ model: string; created: boolean }> {
   const { migrateDatabase } = await import('../db/migrate');
-  const { closeHandle } = await import('../db/client');
-  const { env } = await import('../lib/env');
+  const { closeRuntime, runtime } = await import('../lib/runtime/runtime');
   const { prepareStore } = await import('../lib/runtime/artifact-store');
   const { createDemo } = await import('../lib/server/demo/create-demo');
-  migrateDatabase(env.DATA_DIR);
+  migrateDatabase(runtime().database.db);
   await prepareStore();
   try {
     return await createDemo();
   } finally {
-    closeHandle();
+    await closeRuntime();
   }
 }
 

@@ -4,10 +4,9 @@
 //   list
 //   revoke <id | name | prefix>
 import { parseArgs } from 'node:util';
-import { closeHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { AppError } from '../lib/errors';
-import { env } from '../lib/env';
+import { closeRuntime, runtime } from '../lib/runtime/runtime';
 import { createKeySchema } from '../lib/schemas/access';
 import { createKey, listKeyDtos, revokeKeyByRef } from '../lib/server/access/keys';
 
@@ -23,7 +22,7 @@ function fail(message: string): never {
 
 function main(): void {
   const [command, ...rest] = process.argv.slice(2);
-  migrateDatabase(env.DATA_DIR);
+  migrateDatabase(runtime().database.db);
   const actor = `cli:${process.env.USER ?? 'unknown'}`;
   switch (command) {
     case 'create': {
@@ -66,5 +65,5 @@ try {
   if (err instanceof AppError) fail(err.message);
   throw err;
 } finally {
-  closeHandle();
+  void closeRuntime();
 }

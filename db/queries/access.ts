@@ -1,8 +1,7 @@
 // Access queries: API keys (only their SHA-256 is stored), users and browser sessions. The
-// lookups used on every request are prepared statements on the raw handle.
-import type Database from 'better-sqlite3';
+// lookups used on every request are statements prepared once per connection.
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../client';
+import { prepared, type Db } from '../client';
 import { apiKeys, sessions, users, type ApiKeyRow, type Scope } from '../schema';
 import { recordEvent } from './events';
 
@@ -10,16 +9,15 @@ export interface KeyPrincipal { id: number; name: string; scopes: Scope[]; rateL
 export interface SessionPrincipal { userId: number; username: string; expiresAt: number }
 
 export interface AccessLookups {
-  handle: Database.Database;
   keyByHash(hash: string): KeyPrincipal | undefined;
   sessionByHash(hash: string, now: number): SessionPrincipal | undefined;
   touchKey(id: number, now: number): void;
   userCount(): number;
-  /** SQLite's data_version: changes when another connection (or process) commits. */
-  dataVersion(): number;
 }
 
-export function prepareAccessLookups(sqlite: Database.Database): AccessLookups {
+/** The per-request lookups (synchronous: the prediction fast path pays no promise for them). */
+export function accessLookups(db: Db): AccessLookups {
+  return prepared(db, 'access', (sqlite): AccessLookups => {
   const key = sqlite.prepare<[string], { id: number; name: string; scopes: string; rate_limit: number | null; last_used_at: number | null }>(
     'SELECT id, name, scopes, rate_limit, last_used_at FROM api_keys WHERE hash = ? AND revoked_at IS NULL',
   );
@@ -28,9 +26,7 @@ export function prepareAccessLookups(sqlite: Database.Database): AccessLookups {
   );
   const touch = sqlite.prepare<[number, number]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
   const count = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
-  const dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
   return {
-    handle: sqlite,
     keyByHash(hash) {
       const row = key.get(hash);
       return row && { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[], rateLimit: row.rate_limit, lastUsedAt: row.last_used_at };
@@ -41,19 +37,21 @@ export function prepareAccessLookups(sqlite: Database.Database): AccessLookups {
     },
     touchKey(id, now) { touch.run(now, id); },
     userCount() { return count.get()!.n; },
-    dataVersion() { return dataVersion.get()!; },
   };
+  });
 }
 
 export function insertKey(
   db: Db,
   k: { name: string; prefix: string; hash: string; scopes: Scope[]; rateLimit: number | null; actor: string },
 ): ApiKeyRow {
-  return db.transaction((tx) => {
+  const created = db.transaction((tx) => {
     const row = tx.insert(apiKeys).values({ ...k, createdBy: k.actor, createdAt: Date.now() }).returning().get();
     recordEvent(tx, { modelId: null, kind: 'key_created', actor: k.actor, detail: { key: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit } });
     return row;
   }, { behavior: 'immediate' });
+  db.changes.bump();
+  return created;
 }
 
 export function listKeys(db: Db): ApiKeyRow[] {
@@ -69,12 +67,14 @@ export function findKeys(db: Db, ref: string): ApiKeyRow[] {
 
 /** Revokes an active key; returns it, or undefined when there is no such active key. */
 export function revokeKey(db: Db, r: { id: number; actor: string }): ApiKeyRow | undefined {
-  return db.transaction((tx) => {
+  const revoked = db.transaction((tx) => {
     const row = tx.update(apiKeys).set({ revokedAt: Date.now() })
       .where(and(eq(apiKeys.id, r.id), isNull(apiKeys.revokedAt))).returning().get();
     if (row) recordEvent(tx, { modelId: null, kind: 'key_revoked', actor: r.actor, detail: { key: row.name, prefix: row.prefix } });
     return row;
   }, { behavior: 'immediate' });
+  db.changes.bump();
+  return revoked;
 }
 
 export function findKeyById(db: Db, id: number): ApiKeyRow | undefined {

@@ -2,7 +2,6 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
-import { bumpRegistryGeneration } from '../generation';
 import { aliases, modelVersions } from '../schema';
 import { recordEvent } from './events';
 import { dropShadowIn, endSplitIn } from './experiments';
@@ -58,7 +57,7 @@ export async function moveAlias(
     return { from, to: m.versionNumber };
   }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }
 
@@ -79,6 +78,6 @@ export async function removeAlias(db: Db, r: { modelId: number; alias: string; a
     return current.number;
   }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }

@@ -2,7 +2,7 @@
 // answered rows they copy (paired design), and a version's labeled rows with their predictions
 // (the variance of squared errors, for regression tests). All bounded by version and time range,
 // through prediction_requests_version_ts_idx and outcomes_version_pred_ts_idx.
-import type Database from 'better-sqlite3';
+import { prepared, type Db } from '../client';
 import { PREDICTION_SOURCES } from '../schema';
 
 export interface PairedRequest {
@@ -18,7 +18,14 @@ export interface PairedRequest {
 
 export interface LabeledOutcome { prediction_id: string; actual_label: string | null; actual_value: number | null }
 
-export function prepareCompareReads(sqlite: Database.Database) {
+export type CompareReads = ReturnType<typeof prepareCompareReads>;
+
+/** The comparison's reads of the raw log, prepared once per connection. */
+export function compareReads(db: Db): CompareReads {
+  return prepared(db, 'compare', prepareCompareReads);
+}
+
+function prepareCompareReads(sqlite: Db['$client']) {
   const pairedWhere = `FROM prediction_requests s JOIN prediction_requests p ON p.id = s.pair_id
      WHERE s.version_id = ? AND s.ts >= ? AND s.ts < ? AND s.source = ${PREDICTION_SOURCES.shadow} AND p.version_id = ?`;
   const pairedExists = sqlite.prepare(`SELECT 1 ${pairedWhere} LIMIT 1`).pluck();

@@ -1,9 +1,8 @@
 // Experiment queries: weighted alias splits (canaries) and shadow versions. Every change is an event
-// and bumps the registry generation, so serving sees it on its next request.
+// and bumps the change signal, so serving sees it on its next request.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
-import { bumpRegistryGeneration } from '../generation';
 import { aliases, aliasWeights, modelVersions, shadows, type VersionRow } from '../schema';
 import { recordEvent } from './events';
 
@@ -157,7 +156,7 @@ export async function setSplit(
       return { champion: champion.number, from, versions: entries };
     }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }
 
@@ -187,7 +186,7 @@ export async function setShadows(
       return { versions: next, from };
     }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }
 

@@ -2,7 +2,6 @@
 import { and, asc, count, eq, gt, inArray, isNull, max } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
-import { bumpRegistryGeneration } from '../generation';
 import { aliases, modelVersions, models, type ModelRow, type Task } from '../schema';
 import { recordEvent } from './events';
 
@@ -93,7 +92,7 @@ export async function updateModel(
     return row;
   }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }
 
@@ -116,7 +115,7 @@ export async function deleteModel(db: Db, model: ModelRow, actor: string): Promi
     };
   }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }
 
@@ -130,5 +129,5 @@ export async function updatePolicy(db: Db, u: { model: ModelRow; policy: Record<
     tx.update(models).set({ policy: u.policy, updatedAt: Date.now() }).where(eq(models.id, u.model.id)).run();
     recordEvent(tx, { modelId: u.model.id, kind: 'policy_updated', actor: u.actor, detail: { policy: u.policy } });
   }, { behavior: 'immediate' });
-  bumpRegistryGeneration();
+  db.changes.bump();
 }

@@ -1,11 +1,18 @@
 // Reads of the rollups for the monitoring API: a version's hours in a range, and the first ones.
-import type Database from 'better-sqlite3';
+import { prepared, type Db } from '../client';
 import type { LabeledStats, PredictionDistribution } from '../schema';
 
 export interface HourRow { version_id: number; hour: number; count: number; latency: Buffer; predictions: string; features: Buffer | null }
 export interface LabeledRow { version_id: number; hour: number; labeled: number; stats: string }
 
-export function prepareMonitoringReads(sqlite: Database.Database) {
+export type MonitoringReads = ReturnType<typeof prepareMonitoringReads>;
+
+/** The rollup reads, prepared once per connection. */
+export function monitoringReads(db: Db): MonitoringReads {
+  return prepared(db, 'monitoring', prepareMonitoringReads);
+}
+
+function prepareMonitoringReads(sqlite: Db['$client']) {
   const hours = sqlite.prepare('SELECT * FROM rollup_hours WHERE version_id = ? AND hour >= ? AND hour < ? ORDER BY hour');
   const labeled = sqlite.prepare('SELECT * FROM rollup_labeled_hours WHERE version_id = ? AND hour >= ? AND hour < ? ORDER BY hour');
   const firstHours = sqlite.prepare('SELECT * FROM rollup_hours WHERE version_id = ? ORDER BY hour LIMIT ?');

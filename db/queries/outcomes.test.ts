@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { freshHandle, testSignature as signature } from '../test-db';
 import { PREDICTION_SOURCES } from '../schema';
 import { insertModel } from './models';
-import { prepareOutcomeStatements } from './outcomes';
-import { predictionId, preparePredictionInsert, type PredictionRecord } from './predictions';
+import { outcomeStore } from './outcomes';
+import { predictionId, predictionInserter, type PredictionRecord } from './predictions';
 import { insertVersion } from './versions';
 
 const record = (id: string, modelId: number, versionId: number, ts: number, clientIds: string[] | null, source: number = PREDICTION_SOURCES.live): PredictionRecord => ({
@@ -15,12 +15,12 @@ const record = (id: string, modelId: number, versionId: number, ts: number, clie
 
 describe('predictionIdForKey', () => {
   it('joins the latest prediction of the id at or before the time, per model; shadows and other ids never', async () => {
-    const { db, sqlite } = freshHandle();
+    const { db } = freshHandle();
     const m = await insertModel(db, { name: 'm', task: 'regression', description: '', labels: null, actor: 't' });
     const other = await insertModel(db, { name: 'o', task: 'regression', description: '', labels: null, actor: 't' });
     const v = await insertVersion(db, { modelId: m.id, sha256: 'a'.repeat(64), sizeBytes: 1, signature, featureNames: null, metrics: {}, output: null, reference: null, profile: null, description: '', source: '', actor: 't' });
     const w = await insertVersion(db, { modelId: other.id, sha256: 'a'.repeat(64), sizeBytes: 1, signature, featureNames: null, metrics: {}, output: null, reference: null, profile: null, description: '', source: '', actor: 't' });
-    const write = preparePredictionInsert(sqlite);
+    const write = predictionInserter(db);
     const A = '01AAAAAAAAAAAAAAAAAAAAAAAA';
     const B = '01BBBBBBBBBBBBBBBBBBBBBBBB';
     const C = '01CCCCCCCCCCCCCCCCCCCCCCCC';
@@ -29,7 +29,7 @@ describe('predictionIdForKey', () => {
     // Logged out of time order: C (an import of an older day) after B.
     write([record(A, m.id, v.id, 100, ['c1', 'c2']), record(B, m.id, v.id, 300, ['c1']), record(C, m.id, v.id, 200, ['c1'], PREDICTION_SOURCES.imported)]);
     write([record(S, m.id, v.id, 400, ['c1'], PREDICTION_SOURCES.shadow), record(O, other.id, w.id, 250, ['c1'])]);
-    const st = prepareOutcomeStatements(sqlite);
+    const st = outcomeStore(db);
     const at = (ts: number, client = 'c1', model = m.id) => st.predictionIdForKey(model, client, ts);
     expect(at(99)).toBeUndefined();
     expect(at(100)).toBe(predictionId(A, 0));

@@ -1,5 +1,6 @@
-// Outcome writes and the lookups they need, as prepared statements (ingest handles 10 000 per call).
-import type Database from 'better-sqlite3';
+// Outcome writes and the lookups they need, as prepared statements (ingest handles 10 000 per call),
+// and the transaction that holds a batch of them.
+import { prepared, type Db } from '../client';
 import type { LabeledStats } from '../schema';
 
 export interface LoggedRequestForOutcome {
@@ -12,7 +13,24 @@ export interface PairedRequestForOutcome extends LoggedRequestForOutcome { id: s
 export interface VersionForOutcome { task: string; labels: string | null; output: string | null; signature: string; model_name: string }
 export interface StoredOutcome { actual_label: string | null; actual_value: number | null; ts: number }
 
-export function prepareOutcomeStatements(sqlite: Database.Database) {
+export type OutcomeStore = ReturnType<typeof prepareOutcomeStatements>;
+
+/** The outcome statements of this connection, prepared once. */
+export function outcomeStore(db: Db): OutcomeStore {
+  return prepared(db, 'outcomes', prepareOutcomeStatements);
+}
+
+/**
+ * Runs `work` on the outcome store inside one IMMEDIATE transaction, which this function owns:
+ * every read sees the writes before it (a correction reads the outcome it replaces), and a batch
+ * commits whole or not at all. `work` is synchronous here; PostgreSQL's version would be async.
+ */
+export function inOutcomeTransaction<T>(db: Db, work: (store: OutcomeStore) => T): T {
+  const store = outcomeStore(db);
+  return db.$client.transaction(() => work(store)).immediate();
+}
+
+function prepareOutcomeStatements(sqlite: Db['$client']) {
   const columns = 'model_id, version_id, ts, rows, labels, output_values, probabilities, classes, source, alias';
   const request = sqlite.prepare(`SELECT ${columns} FROM prediction_requests WHERE id = ?`);
   // Shadow copies of an answered request (prediction_requests_pair_id_idx), and whether any exist at all.

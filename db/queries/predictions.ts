@@ -1,8 +1,7 @@
 // Prediction log writes (prepared, batched) and the serving lookups of the hot path. These use
 // better-sqlite3 statements directly: the query builder's per-call cost shows at 5 000 req/s.
-import type Database from 'better-sqlite3';
-import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '../client';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { prepared, type Db } from '../client';
 import { modelVersions, models, outcomes, PREDICTION_SOURCES, predictionRequests, type PredictionRequestRow } from '../schema';
 
 export interface PredictionRecord {
@@ -26,11 +25,12 @@ export interface PredictionRecord {
 }
 
 /**
- * Returns a function that writes a batch of request records (and their client keys, at the
- * record's time) in one transaction. Shadow records keep their client ids but never take the keys:
- * outcomes by client id must find the answered prediction.
+ * The function that writes a batch of request records (and their client keys, at the record's
+ * time) in one transaction, which it owns. Shadow records keep their client ids but never take the
+ * keys: outcomes by client id must find the answered prediction.
  */
-export function preparePredictionInsert(sqlite: Database.Database): (records: PredictionRecord[]) => void {
+export function predictionInserter(db: Db): (records: PredictionRecord[]) => void {
+  return prepared(db, 'prediction-insert', (sqlite) => {
   // Positional parameters: binding by name costs a lookup per column.
   const insert = sqlite.prepare(
     `INSERT INTO prediction_requests (id, model_id, version_id, alias, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, latency_us, source, pair_id)
@@ -43,6 +43,7 @@ export function preparePredictionInsert(sqlite: Database.Database): (records: Pr
         r.probabilities, r.classes, r.clientIds ? JSON.stringify(r.clientIds) : null, r.latencyUs, r.source, r.pairId ?? null);
       if (r.clientIds && r.source !== PREDICTION_SOURCES.shadow) r.clientIds.forEach((c, i) => key.run(r.modelId, c, r.ts, predictionId(r.id, i)));
     }
+  });
   });
 }
 
@@ -94,7 +95,9 @@ export interface ServingLookups {
   productionShas(): string[];
 }
 
-export function prepareServingLookups(sqlite: Database.Database): ServingLookups {
+/** The lookups serving makes when a target is not cached yet (synchronous, prepared once per connection). */
+export function servingLookups(db: Db): ServingLookups {
+  return prepared(db, 'serving', (sqlite): ServingLookups => {
   const model = sqlite.prepare('SELECT id FROM models WHERE name = ?');
   const byAlias = sqlite.prepare(
     `SELECT ${COLUMNS} FROM models m JOIN aliases a ON a.model_id = m.id JOIN model_versions v ON v.id = a.version_id
@@ -121,6 +124,7 @@ export function prepareServingLookups(sqlite: Database.Database): ServingLookups
     versionNumbers: (modelId) => numbers.all(modelId) as number[],
     productionShas: () => production.all() as string[],
   };
+  });
 }
 
 export interface LoggedRequest extends PredictionRequestRow { modelName: string; versionNumber: number }
@@ -148,4 +152,9 @@ export async function findOutcomes(db: Db, predictionIds: string[]): Promise<Sto
     .from(outcomes)
     .where(inArray(outcomes.predictionId, predictionIds))
     .all();
+}
+
+/** How many predicted rows the log holds. */
+export async function countPredictedRows(db: Db): Promise<number> {
+  return db.select({ n: sql<number>`coalesce(sum(${predictionRequests.rows}), 0)` }).from(predictionRequests).get()!.n;
 }

@@ -4,7 +4,6 @@ import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../../inference/signature';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
-import { bumpRegistryGeneration } from '../generation';
 import { aliases, aliasWeights, modelVersions, models, shadows, type VersionRow } from '../schema';
 import { recordEvent } from './events';
 import { experimentHoldIn } from './experiments';
@@ -68,7 +67,7 @@ export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> 
     return row;
   }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }
 
@@ -143,7 +142,7 @@ export async function updateVersion(
     return row;
   }, { behavior: 'immediate' });
   } finally {
-    bumpRegistryGeneration();
+    db.changes.bump();
   }
 }
 

@@ -2,9 +2,9 @@
 // place, calls one lib/server function and serializes; anything thrown becomes problem+json.
 import type { z } from 'zod';
 import { AppError, formatPath } from '../errors';
-import { env } from '../env';
-import { authenticate, fromFetchRequest, type Actor, type Scope } from '../server/access/auth';
-import { checkContentEncoding, checkJsonContentType, parseJsonText, readTextLimited, tooLarge } from './json-body';
+import { authenticate, type Actor, type Scope } from '../server/access/auth';
+import { fromFetchRequest } from './credentials';
+import { readFetchJson } from './json-body';
 import { problemResponse } from './problem';
 
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -21,13 +21,6 @@ type RouteContext = { params: Promise<Record<string, string | string[]>> };
 function invalid(where: string, error: z.ZodError): AppError {
   const errors = error.issues.map((i) => ({ path: formatPath([where, ...i.path].filter((p) => p !== '')) || 'body', message: i.message }));
   return new AppError('invalid_input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
-}
-
-async function readJson(req: Request): Promise<unknown> {
-  checkJsonContentType(req.headers.get('content-type'));
-  checkContentEncoding(req.headers.get('content-encoding'));
-  if (Number(req.headers.get('content-length') ?? 0) > env.MAX_BODY_MB * 1024 * 1024) throw tooLarge(env.MAX_BODY_MB);
-  return parseJsonText(await readTextLimited(req.body, env.MAX_BODY_MB));
 }
 
 const PUBLIC: Actor = { name: 'anonymous', kind: 'user', scopes: [] };
@@ -51,7 +44,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
       if (!query.success) throw invalid('', query.error);
       let body: unknown = undefined;
       if (spec.body) {
-        const parsed = spec.body.safeParse(await readJson(req));
+        const parsed = spec.body.safeParse(await readFetchJson(req));
         if (!parsed.success) throw invalid('', parsed.error);
         body = parsed.data;
       }

@@ -1,5 +1,7 @@
 // Reading a JSON request body the same way on every route (Next handlers and the fast path).
+import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
+import { env } from '../env';
 
 /** JSON is read whatever the declared type (curl -d sends form-urlencoded); only types that cannot carry JSON text are refused. */
 export function checkJsonContentType(type: string | null | undefined): void {
@@ -61,3 +63,38 @@ export function tooLarge(limitMb: number): AppError {
   return new AppError('payload_too_large', `body: larger than ${limitMb} MB (MAX_BODY_MB)`, [{ path: 'body', message: 'too large' }]);
 }
 
+
+/** The fast path's body: a node request read to its end (refused past MAX_BODY_MB while it streams), parsed as JSON. */
+export function readNodeJson(req: IncomingMessage): Promise<unknown> {
+  checkJsonContentType(req.headers['content-type']);
+  checkContentEncoding(req.headers['content-encoding']);
+  const limit = env.MAX_BODY_MB * 1024 * 1024;
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    req.resume();
+    return Promise.reject(tooLarge(env.MAX_BODY_MB));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > limit) { failed = true; chunks.length = 0; reject(tooLarge(env.MAX_BODY_MB)); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (failed) return;
+      try { resolve(parseJsonText(Buffer.concat(chunks).toString('utf8'))); } catch (err) { reject(err); }
+    });
+    req.on('error', () => { if (!failed) { failed = true; reject(new AppError('invalid_input', 'body: the request was interrupted')); } });
+  });
+}
+
+/** A Next route handler's body: read with the same limit, parsed as JSON. */
+export async function readFetchJson(req: Request): Promise<unknown> {
+  checkJsonContentType(req.headers.get('content-type'));
+  checkContentEncoding(req.headers.get('content-encoding'));
+  if (Number(req.headers.get('content-length') ?? 0) > env.MAX_BODY_MB * 1024 * 1024) throw tooLarge(env.MAX_BODY_MB);
+  return parseJsonText(await readTextLimited(req.body, env.MAX_BODY_MB));
+}

@@ -6,25 +6,11 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { checkContentEncoding } from './json-body';
 import { AppError, fieldError } from '../errors';
-import { writeTemp, type TempFile } from '../runtime/artifact-store';
-
-export interface UploadedFile extends TempFile { filename: string; mimeType: string }
-export interface MultipartResult { fields: Record<string, string>; files: Record<string, UploadedFile> }
-
-interface Options {
-  fileFields: string[];
-  textFields: string[];
-  maxFileBytes: number;
-  maxFieldBytes: number;
-}
+import { discardFiles, writeTemp, type Upload, type UploadedFile, type UploadLimits } from '../runtime/artifact-store';
 
 const MB = 1024 * 1024;
 
-export async function discardFiles(files: Record<string, UploadedFile>): Promise<void> {
-  await Promise.all(Object.values(files).map((f) => rm(f.path, { force: true })));
-}
-
-export async function parseMultipart(req: Request, opts: Options): Promise<MultipartResult> {
+export async function parseMultipart(req: Request, opts: UploadLimits): Promise<Upload> {
   const contentType = req.headers.get('content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
     throw new AppError('unsupported_media_type', `content-type: expected multipart/form-data with a "file" part, got "${contentType || 'none'}"`);

@@ -1,7 +1,9 @@
 // GET /api/v1/openapi.json: the OpenAPI 3.1 document of the HTTP API. Request bodies and query
-// parameters come from the same zod schemas the routes validate with, so the document cannot
-// drift from what is enforced; the route-table test checks every route file is described here.
+// parameters come from the same zod schemas the routes validate with, and the fast path's routes
+// from its own route table (fast-routes.ts), so the document cannot drift from what is enforced;
+// the route-table test checks every route file is described here.
 import { z } from 'zod';
+import type { Scope as KeyScope } from '../schemas/access';
 import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
 import { monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
@@ -9,8 +11,9 @@ import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
 import {
   createModelSchema, modelDetailQuerySchema, pageQuerySchema, predictionLookupSchema, setAliasSchema, updateModelSchema, updateVersionSchema,
 } from '../schemas/registry';
+import { FAST_ROUTES } from './fast-routes';
 
-type Scope = 'read' | 'predict' | 'admin' | 'public';
+type Scope = KeyScope | 'public';
 interface Op {
   summary: string;
   scope: Scope;
@@ -26,34 +29,6 @@ const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentabl
 
 const aliasBody = {
   oneOf: [schema(setAliasSchema), { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema) }, additionalProperties: false }],
-};
-
-/** MLflow scoring formats, parsed by inference/codecs (each row is one prediction). */
-const predictBody = {
-  type: 'object',
-  description: 'One of dataframe_split, dataframe_records, instances, inputs; optional ids (the client\'s key per row, each used once per request: '
-    + 'a repeated id is refused with 400 naming ids[i], its second occurrence). Named columns (objects in dataframe_records or instances, '
-    + 'dataframe_split.columns) map by name to the version\'s feature_names, or to the model\'s own input names; otherwise they are refused '
-    + 'with 400 — never taken in the order sent. Rows as arrays, and dataframe_split without columns, are positional: the client states the order.',
-  properties: {
-    dataframe_split: { type: 'object', properties: { columns: { type: 'array', items: { type: 'string' } }, data: { type: 'array', items: { type: 'array' } } } },
-    dataframe_records: { type: 'array', items: { type: 'object' } },
-    instances: { type: 'array' },
-    inputs: { oneOf: [{ type: 'object' }, { type: 'array' }] },
-    ids: { type: 'array', items: { type: 'string' } },
-  },
-};
-
-const v2InferBody = {
-  type: 'object',
-  description: 'inputs are matched to the model\'s inputs by name, in any order; outputs (by name) are answered in the order asked.',
-  required: ['inputs'],
-  properties: {
-    id: { type: 'string' },
-    inputs: { type: 'array', items: { type: 'object', required: ['name', 'shape', 'datatype', 'data'], properties: { name: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } }, datatype: { type: 'string' }, data: { type: 'array' } } } },
-    outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
-    parameters: { type: 'object' },
-  },
 };
 
 const M = '/api/v1/models/{name}';
@@ -106,9 +81,6 @@ const OPS: Record<string, Record<string, Op>> = {
     delete: { summary: 'End all shadowing', scope: 'admin', ok: 204, answer: 'empty' },
   },
   [`${M}/compare`]: { get: { summary: 'Champion vs challenger on the same labeled traffic', scope: 'read', query: compareQuerySchema, ok: 200, answer: '{metric, design, a, b, difference, test, agreement, series}' } },
-  [`${M}/predict`]: { post: { summary: 'Predict with the production alias (MLflow formats)', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
-  [`${M}/aliases/{alias}/predict`]: { post: { summary: 'Predict with an alias', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
-  [`${M}/versions/{n}/predict`]: { post: { summary: 'Predict with a version', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
   '/api/v1/predictions': { get: { summary: "Find a logged prediction by the client's id", scope: 'read', query: predictionLookupSchema, ok: 200, answer: '{prediction}' } },
   '/api/v1/predictions/{id}': { get: { summary: 'A logged prediction', scope: 'read', ok: 200, answer: '{prediction}' } },
   '/api/v1/outcomes': {
@@ -131,16 +103,6 @@ const OPS: Record<string, Record<string, Op>> = {
     delete: { summary: 'Sign out', scope: 'public', ok: 204, answer: 'cleared cookie' },
   },
   '/api/v1/setup': { post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' } },
-  '/metrics': { get: { summary: 'Prometheus metrics', scope: 'read', ok: 200, answer: 'text/plain; version=0.0.4' } },
-  '/v2': { get: { summary: 'V2 server metadata', scope: 'public', ok: 200, answer: '{name, version, extensions}' } },
-  '/v2/health/live': { get: { summary: 'V2 liveness', scope: 'public', ok: 200, answer: '{live}' } },
-  '/v2/health/ready': { get: { summary: 'V2 readiness', scope: 'public', ok: 200, answer: '{ready}' } },
-  '/v2/models/{name}': { get: { summary: 'V2 model metadata (production)', scope: 'read', ok: 200, answer: '{name, versions, platform, inputs, outputs}' } },
-  '/v2/models/{name}/ready': { get: { summary: 'V2 model readiness (production)', scope: 'read', ok: 200, answer: '{name, ready}' } },
-  '/v2/models/{name}/infer': { post: { summary: 'V2 inference (production)', scope: 'predict', body: v2InferBody, ok: 200, answer: '{model_name, model_version, id, outputs}' } },
-  '/v2/models/{name}/versions/{n}': { get: { summary: 'V2 model metadata (a version)', scope: 'read', ok: 200, answer: '{name, versions, platform, inputs, outputs}' } },
-  '/v2/models/{name}/versions/{n}/ready': { get: { summary: 'V2 model readiness (a version)', scope: 'read', ok: 200, answer: '{name, ready}' } },
-  '/v2/models/{name}/versions/{n}/infer': { post: { summary: 'V2 inference (a version)', scope: 'predict', body: v2InferBody, ok: 200, answer: '{model_name, model_version, id, outputs}' } },
 };
 
 const PARAMS: Record<string, Record<string, unknown>> = {
@@ -180,6 +142,10 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [path, ops] of Object.entries(OPS)) {
     paths[path] = Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, operation(path, method, op)]));
+  }
+  for (const r of FAST_ROUTES) {
+    const op: Op = { summary: r.doc.summary, scope: r.scope, ok: r.doc.ok, answer: r.doc.answer, body: r.doc.body };
+    (paths[r.pattern] ??= {})[r.method.toLowerCase()] = operation(r.pattern, r.method.toLowerCase(), op);
   }
   return {
     openapi: '3.1.0',

@@ -1,8 +1,14 @@
-// The sign-in check every dashboard render makes for itself, whatever the server's page guard
-// decided: a page (or a layout, or an RSC request that re-renders only a page segment) is never
-// rendered without a valid session, however the request reached Next.
+// The prologue of every dashboard page, in one place: the sign-in check each render makes for
+// itself whatever the server's page guard decided (a page, a layout, or an RSC request that
+// re-renders only a page segment is never rendered without a valid session), the route's name
+// parameter as the page should use it, and prefetching under the client's query keys, where a
+// model or version that does not exist (or a malformed name) is the not-found page.
+import { dehydrate, type DehydratedState, type QueryClient } from '@tanstack/react-query';
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
+import { AppError } from '../errors';
+import { serverQueryClient } from '../query/server-prefetch';
+import { routeParam } from '../route-param';
 import { needsSetup } from '../server/access/accounts';
 import { sessionUser } from '../server/access/auth';
 
@@ -10,4 +16,28 @@ export async function requireUser(): Promise<{ username: string }> {
   const user = sessionUser((await headers()).get('cookie') ?? undefined);
   if (user) return user;
   redirect(needsSetup() ? '/setup' : '/login');
+}
+
+/** A page's `params`, with `name` as the page uses it (see lib/route-param). */
+export async function pageParams<P extends { name: string }>(params: Promise<P>): Promise<P> {
+  const p = await params;
+  return { ...p, name: routeParam(p.name) };
+}
+
+/**
+ * Checks the session, then runs `prefetch` with a fresh query client: returns the client's state
+ * for <HydrationBoundary> and what `prefetch` returned. A not_found or invalid_input from
+ * lib/server shows the not-found page.
+ */
+export async function prefetchPage<T = void>(prefetch: (qc: QueryClient) => Promise<T>): Promise<{ state: DehydratedState; value: T }> {
+  await requireUser();
+  const qc = serverQueryClient();
+  let value: T;
+  try {
+    value = await prefetch(qc);
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
+    throw err;
+  }
+  return { state: dehydrate(qc), value };
 }

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export function contentSecurityPolicy(nonce: string): string {
+/** `dev`: Next.js in development mode evaluates its hot-reloaded modules, which needs 'unsafe-eval' (never in production). */
+export function contentSecurityPolicy(nonce: string, dev = false): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     // React's style attributes (charts, progress bars) need inline styles; scripts stay strict.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
@@ -21,8 +22,8 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
-export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse): void {
-  const csp = contentSecurityPolicy(randomBytes(16).toString('base64'));
+export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, dev = false): void {
+  const csp = contentSecurityPolicy(randomBytes(16).toString('base64'), dev);
   // Next takes the nonce from the request's header (as a middleware would set it).
   req.headers['content-security-policy'] = csp;
   res.setHeader('content-security-policy', csp);

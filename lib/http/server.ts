@@ -1,61 +1,34 @@
-// The production server: applies migrations, loads the production versions, then serves the
-// prediction routes on a lean fast path and everything else through Next.js, on PORT/HOSTNAME.
+// The server entry, for `npm start` and `npm run dev` (`--dev`: Next.js in development mode, pages
+// compiled on request and hot-reloaded). Either way the whole app: migrations and workers start
+// (lib/runtime/start.ts), the production versions are loaded, then the prediction routes, /v2 and
+// /metrics are answered on a lean fast path, pages behind the sign-in guard, and everything else
+// through Next.js, on PORT/HOSTNAME. The composition root: the only file that starts things.
 import { createServer, type ServerResponse } from 'node:http';
-import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import next from 'next';
-import { startCheckpointer } from '../runtime/checkpointer';
-import { closeHandle, getHandle } from '../../db/client';
-import { migrateDatabase } from '../../db/migrate';
 import { env } from '../env';
-import { prepareStore } from '../runtime/artifact-store';
+import { abandonRuntime, runtime } from '../runtime/runtime';
+import { startRuntime } from '../runtime/start';
 import { ensureEnvAdmin } from '../server/access/accounts';
-import { handleFastPath } from './fast-path';
+import { warmProduction } from '../server/serving/serving-state';
 import { watchBodyIdle } from './body-watch';
+import { handleFastPath } from './fast-path';
 import { guardPage } from './page-guard';
 import { guardPath, guardRequest } from './request-guard';
 import { setSecurityHeaders } from './security-headers';
-import { removeInstance, writeInstance } from '../../db/instance';
-import { reportInFlight } from '../runtime/metrics';
-import { serving } from '../server/serving/serving-state';
 
-/** The rollup processor runs in a worker thread with its own connection. */
-function startRollups(): { stop(): Promise<void> } {
-  // Workers do not inherit tsx's loader: register it, then load the TypeScript entry.
-  const entry = join(__dirname, '..', 'runtime', 'workers', 'rollup.ts');
-  const worker = new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`, { eval: true, workerData: { dataDir: env.DATA_DIR, intervalMs: env.ROLLUP_INTERVAL_MS } });
-  worker.on('error', (err) => console.error('[modeldock] rollup worker failed', err));
-  worker.unref();
-  return {
-    stop: () => new Promise((resolve) => {
-      worker.once('message', () => { void worker.terminate().then(() => resolve()); });
-      worker.once('exit', () => resolve());
-      worker.postMessage('stop');
-    }),
-  };
-}
-
-/** Loads every production version's session before the first request. */
-async function warmProduction(): Promise<void> {
-  const { lookups, sessions } = serving();
-  for (const sha of lookups.productionShas()) {
-    await sessions.warm(sha).catch((err: unknown) => console.error(`[modeldock] could not load ${sha}`, err));
-  }
-}
+const dev = process.argv.includes('--dev');
 
 async function main(): Promise<void> {
-  migrateDatabase(env.DATA_DIR);
-  const checkpointer = startCheckpointer(getHandle(env.DATA_DIR).sqlite);
-  await prepareStore();
+  const started = await startRuntime();
   await ensureEnvAdmin();
-  const app = next({ dev: false, dir: join(__dirname, '..', '..'), hostname: env.HOSTNAME, port: env.PORT });
+  const app = next({ dev, dir: join(__dirname, '..', '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   await warmProduction();
-  const rollups = startRollups();
   const handle = app.getRequestHandler();
   // Responses under way, so a shutdown can tell their connections to close once they are answered.
   const inFlight = new Set<ServerResponse>();
-  reportInFlight(() => inFlight.size);
+  runtime().metrics.inFlightSource = () => inFlight.size;
   let stopping = false;
   // connectionsCheckingInterval: how often node enforces headersTimeout/requestTimeout (default 30 s).
   const server = createServer({
@@ -70,7 +43,7 @@ async function main(): Promise<void> {
     res.once('close', () => inFlight.delete(res));
     watchBodyIdle(req, res, env.BODY_IDLE_TIMEOUT_MS);
     if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
-    setSecurityHeaders(req, res);
+    setSecurityHeaders(req, res, dev);
     try {
       if (guardPage(req, res)) return;
     } catch (err) {
@@ -85,18 +58,14 @@ async function main(): Promise<void> {
     });
   });
   server.listen(env.PORT, env.HOSTNAME, () => {
-    writeInstance(env.DATA_DIR, { port: env.PORT, hostname: env.HOSTNAME });
-    console.log(`Modeldock listening on http://${env.HOSTNAME}:${env.PORT} (data in ${env.DATA_DIR})`);
+    started.listening({ port: env.PORT, hostname: env.HOSTNAME });
+    console.log(`Modeldock${dev ? ' (development)' : ''} listening on http://${env.HOSTNAME}:${env.PORT} (data in ${env.DATA_DIR})`);
   });
 
   /** Commits what the log writer holds, stops the workers (the checkpointer truncates the WAL) and closes the database. */
   const closeData = async () => {
-    serving().log.flush();
-    await serving().sessions.close();
-    await rollups.stop();
-    await checkpointer.stop();
-    closeHandle();
-    removeInstance(env.DATA_DIR);
+    if (dev) await app.close();
+    await started.stop();
   };
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -121,7 +90,7 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     setTimeout(() => {
       console.error(`${signal}: ${inFlight.size} request(s) still running after SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS}; exiting without them`);
-      try { serving().log.flush(); closeHandle(); } catch (err) { console.error('[modeldock] closing the database failed', err); }
+      try { abandonRuntime(); } catch (err) { console.error('[modeldock] closing the database failed', err); }
       process.exit(1);
     }, env.SHUTDOWN_TIMEOUT_MS).unref();
   };

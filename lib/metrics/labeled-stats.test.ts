@@ -1,9 +1,8 @@
 // One outcome's contribution to the labeled rollups: adding then removing it leaves zeros (so a
 // correction is exact), and merging hours equals adding everything into one.
 import { describe, expect, it } from 'vitest';
-import type { LabeledStats } from '../../db/schema';
 import { logLossTerm } from './classification';
-import { AUC_BINS, addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type Prediction } from './labeled-stats';
+import { AUC_BINS, addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type LabeledStats, type Prediction } from './labeled-stats';
 import { bucketIndex, LAG_BUCKETS_S } from './buckets';
 
 const cls = (label: string, pYes: number | null = null): Prediction => ({

@@ -1,8 +1,24 @@
 // One outcome's contribution to the labeled rollup of its prediction's hour, added with sign +1
 // and removed with −1 when a corrected outcome replaces it, so rollups stay exact.
-import type { LabeledStats } from '../../db/schema';
 import { logLossTerm } from './classification';
 import { bucketIndex, LAG_BUCKETS_S } from './buckets';
+import { addRegression, emptyRegressionSums, mergeRegression, type RegressionSums } from './regression';
+
+/** A version's labeled statistics for one hour (the rollup's JSON column), kept exact under corrections. */
+export interface LabeledStats {
+  /** Classification: confusion counts matrix[actual][predicted] over `classes`. */
+  classes?: string[];
+  matrix?: number[][];
+  logLossSum?: number;
+  logLossN?: number;
+  /** Binary: counts of the positive-class probability in 100 equal bins, by actual class. */
+  aucPos?: number[];
+  aucNeg?: number[];
+  /** Regression sums (see ./regression). */
+  reg?: RegressionSums;
+  /** Label lag (outcome time − prediction time) counts over LAG_BUCKETS_S (+1 overflow). */
+  lag: number[];
+}
 
 export const AUC_BINS = 100;
 
@@ -32,21 +48,10 @@ function classIndex(stats: LabeledStats, label: string): number {
 export function addOutcome(stats: LabeledStats, p: Prediction, a: Actual, lagMs: number, sign: 1 | -1): void {
   stats.lag[bucketIndex(Math.max(0, lagMs) / 1000, LAG_BUCKETS_S)] += sign;
   if (p.kind === 'value' && a.kind === 'value') {
-    const e = a.value - p.value;
-    // MAPE divides by max(|y|, 1e-9) and counts the near-zero targets (../shared/MONITORING.md).
-    const pct = Math.abs(e) / Math.max(Math.abs(a.value), 1e-9);
-    // A non-finite term (a NaN logged before outputs were checked, squares past 1e308) would turn
-    // every sum of the hour into NaN/Infinity for good: such a pair is left out of the sums, the
-    // same way when it is added and when a correction removes it.
-    if (!Number.isFinite(e * e) || !Number.isFinite(pct) || !Number.isFinite(a.value * a.value)) return;
-    const r = (stats.reg ??= { n: 0, absErr: 0, sqErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 });
-    r.n += sign;
-    r.absErr += sign * Math.abs(e);
-    r.sqErr += sign * e * e;
-    r.absPctErr += sign * pct;
-    if (Math.abs(a.value) < 1e-9) r.nearZero += sign;
-    r.y += sign * a.value;
-    r.y2 += sign * a.value * a.value;
+    // MAPE divides by max(|y|, 1e-9) and counts the near-zero targets (./README.md); the same sums
+    // the regression metrics read, non-finite pairs left out (see addRegression).
+    const reg = stats.reg ?? emptyRegressionSums();
+    if (addRegression(reg, a.value, p.value, sign)) stats.reg = reg;
     return;
   }
   if (p.kind !== 'class' || a.kind !== 'class') return;
@@ -70,10 +75,7 @@ export function addOutcome(stats: LabeledStats, p: Prediction, a: Actual, lagMs:
 /** Adds `b` into `a` (both rollup stats of one version). */
 export function mergeLabeledStats(a: LabeledStats, b: LabeledStats): LabeledStats {
   b.lag.forEach((n, i) => { a.lag[i] = (a.lag[i] ?? 0) + n; });
-  if (b.reg) {
-    const r = (a.reg ??= { n: 0, absErr: 0, sqErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 });
-    for (const k of Object.keys(r) as (keyof typeof r)[]) r[k] += b.reg[k];
-  }
+  if (b.reg) a.reg = mergeRegression(a.reg ?? emptyRegressionSums(), b.reg);
   if (b.classes && b.matrix) {
     const map = b.classes.map((c) => classIndex(a, c));
     b.classes.forEach((_, i) => b.classes!.forEach((__, j) => { a.matrix![map[i]][map[j]] += b.matrix![i][j]; }));

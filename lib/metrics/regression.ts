@@ -20,16 +20,25 @@ export function emptyRegressionSums(): RegressionSums {
   return { n: 0, absErr: 0, sqErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 };
 }
 
-export function addRegression(s: RegressionSums, actual: number, predicted: number): void {
+/**
+ * Adds one (actual, predicted) pair to the sums (sign +1), or removes it (−1, when a corrected
+ * outcome replaces it in a rollup). A non-finite term (a NaN logged before outputs were checked,
+ * squares past 1e308) would turn every sum it joins into NaN/Infinity for good: such a pair is left
+ * out, alike when added and when removed; returns whether the pair counted.
+ */
+export function addRegression(s: RegressionSums, actual: number, predicted: number, sign: 1 | -1 = 1): boolean {
   const err = actual - predicted;
   const scale = Math.abs(actual);
-  s.n += 1;
-  s.absErr += Math.abs(err);
-  s.sqErr += err * err;
-  s.absPctErr += Math.abs(err) / Math.max(scale, MAPE_FLOOR);
-  if (scale < MAPE_FLOOR) s.nearZero += 1;
-  s.y += actual;
-  s.y2 += actual * actual;
+  const pct = Math.abs(err) / Math.max(scale, MAPE_FLOOR);
+  if (!Number.isFinite(err * err) || !Number.isFinite(pct) || !Number.isFinite(actual * actual)) return false;
+  s.n += sign;
+  s.absErr += sign * Math.abs(err);
+  s.sqErr += sign * err * err;
+  s.absPctErr += sign * pct;
+  if (scale < MAPE_FLOOR) s.nearZero += sign;
+  s.y += sign * actual;
+  s.y2 += sign * actual * actual;
+  return true;
 }
 
 export function mergeRegression(a: RegressionSums, b: RegressionSums): RegressionSums {

@@ -22,6 +22,20 @@ export function artifactPath(sha256: string, kind: ArtifactKind): string {
 
 export interface TempFile { path: string; sha256: string; size: number }
 
+/** A file part of an upload, streamed to a temp file (see lib/http/multipart.ts). */
+export interface UploadedFile extends TempFile { filename: string; mimeType: string }
+
+/** An upload's parts: text fields, and files already in the store's temp folder. */
+export interface Upload { fields: Record<string, string>; files: Record<string, UploadedFile> }
+
+/** What an upload may hold, for the edge that reads it. */
+export interface UploadLimits { fileFields: string[]; textFields: string[]; maxFileBytes: number; maxFieldBytes: number }
+
+/** Removes an upload's temp files (those committed into the store were moved away already). */
+export async function discardFiles(files: Record<string, UploadedFile>): Promise<void> {
+  await Promise.all(Object.values(files).map((f) => rm(f.path, { force: true })));
+}
+
 /** Creates the store's folders; removes temp files a crash may have left. */
 export async function prepareStore(): Promise<void> {
   mkdirSync(artifactDir(), { recursive: true });
@@ -89,16 +103,24 @@ export async function removeArtifact(sha256: string, kind: ArtifactKind): Promis
   await rm(artifactPath(sha256, kind), { force: true });
 }
 
-// Hashes an upload in progress holds, so a concurrent cleanup never removes a file about to be referenced.
-const pinned = new Map<string, number>();
-export function pin(sha256: string): () => void {
-  pinned.set(sha256, (pinned.get(sha256) ?? 0) + 1);
-  return () => {
-    const n = (pinned.get(sha256) ?? 1) - 1;
-    if (n <= 0) pinned.delete(sha256);
-    else pinned.set(sha256, n);
-  };
-}
-export function isPinned(sha256: string): boolean {
-  return pinned.has(sha256);
+/**
+ * Hashes an upload in progress holds, so a concurrent cleanup never removes a file about to be
+ * referenced. One set per process (on the runtime): an upload and a model deletion may run in
+ * either module graph.
+ */
+export class ArtifactPins {
+  private readonly pinned = new Map<string, number>();
+
+  pin(sha256: string): () => void {
+    this.pinned.set(sha256, (this.pinned.get(sha256) ?? 0) + 1);
+    return () => {
+      const n = (this.pinned.get(sha256) ?? 1) - 1;
+      if (n <= 0) this.pinned.delete(sha256);
+      else this.pinned.set(sha256, n);
+    };
+  }
+
+  isPinned(sha256: string): boolean {
+    return this.pinned.has(sha256);
+  }
 }

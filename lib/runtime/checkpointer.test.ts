@@ -20,9 +20,10 @@ const walSize = (path: string) => (existsSync(`${path}-wal`) ? statSync(`${path}
 async function steadyWrites(restartFrames: number, ms: number): Promise<{ commits: number; maxWal: number; walAfterStop: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'modeldock-ckpt-'));
   dirs.push(dir);
-  const { sqlite } = openDatabase(dir);
+  const handle = openDatabase(dir);
+  const sqlite = handle.db.$client;
   sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)');
-  const checkpointer = startCheckpointer(sqlite, 100, restartFrames);
+  const checkpointer = startCheckpointer(handle, 100, restartFrames);
   const insert = sqlite.prepare('INSERT INTO t (payload) VALUES (?)');
   const payload = Buffer.alloc(3000, 7);
   const end = performance.now() + ms;

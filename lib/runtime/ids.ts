@@ -1,12 +1,10 @@
 // Request ids: ULIDs (48-bit millisecond time + 80 bits), monotonic within a millisecond so ids
-// sort in issue order (a prediction's id adds its row, see db/queries/predictions). Randomness is drawn from a pooled buffer: one crypto call per 512 ids.
+// sort in issue order (a prediction's id adds its row, see db/queries/predictions). Randomness is
+// drawn from a pooled buffer: one crypto call per 512 ids. One generator per process (on the
+// runtime): two would each be monotonic, but not together.
 import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const pool = new Uint8Array(512 * 10);
-let poolAt = pool.length;
-let lastMs = -1;
-const last = new Uint8Array(10); // the 80 low bits of the previous id
 
 function encodeTime(ms: number): string {
   let out = '';
@@ -35,20 +33,29 @@ function encodeRandom(bytes: Uint8Array): string {
   return out;
 }
 
-export function newPredictionId(now = Date.now()): string {
-  if (now <= lastMs) {
-    // Same millisecond (or the clock stepped back): increment the previous random part.
-    for (let i = 9; i >= 0; i--) {
-      if (last[i] === 255) { last[i] = 0; continue; }
-      last[i]++;
-      break;
+export class PredictionIds {
+  private readonly pool = new Uint8Array(512 * 10);
+  private poolAt = this.pool.length;
+  private lastMs = -1;
+  /** The 80 low bits of the previous id. */
+  private readonly last = new Uint8Array(10);
+
+  next(now = Date.now()): string {
+    const { pool, last } = this;
+    if (now <= this.lastMs) {
+      // Same millisecond (or the clock stepped back): increment the previous random part.
+      for (let i = 9; i >= 0; i--) {
+        if (last[i] === 255) { last[i] = 0; continue; }
+        last[i]++;
+        break;
+      }
+      return encodeTime(this.lastMs) + encodeRandom(last);
     }
-    return encodeTime(lastMs) + encodeRandom(last);
+    if (this.poolAt >= pool.length) { randomFillSync(pool); this.poolAt = 0; }
+    last.set(pool.subarray(this.poolAt, this.poolAt + 10));
+    last[0] &= 0x7f; // headroom so increments within a millisecond do not overflow
+    this.poolAt += 10;
+    this.lastMs = now;
+    return encodeTime(now) + encodeRandom(last);
   }
-  if (poolAt >= pool.length) { randomFillSync(pool); poolAt = 0; }
-  last.set(pool.subarray(poolAt, poolAt + 10));
-  last[0] &= 0x7f; // headroom so increments within a millisecond do not overflow
-  poolAt += 10;
-  lastMs = now;
-  return encodeTime(now) + encodeRandom(last);
 }

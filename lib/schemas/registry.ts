@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { splitSchema, type SplitEntry } from './experiments';
 import { aliasNameSchema, modelNameSchema, versionNumberSchema } from './names';
+import { TASKS, type Task } from '../../inference/tasks';
 
-export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
+export { TASKS, type Task };
 export const taskSchema = z.enum(TASKS, { error: `must be one of ${TASKS.join(', ')}` });
-export type Task = z.infer<typeof taskSchema>;
 
 const labelsSchema = z
   .array(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'), { error: 'must be a list of strings' })

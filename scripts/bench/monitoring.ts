@@ -3,14 +3,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { getHandle, closeHandle } from '../../db/client';
+import { closeDatabase, openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
-import { preparePredictionInsert, type PredictionRecord } from '../../db/queries/predictions';
+import { findModel } from '../../db/queries/models';
+import { countPredictedRows, predictionInserter, type PredictionRecord } from '../../db/queries/predictions';
+import { findVersion } from '../../db/queries/versions';
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../db/schema';
 import { DEMO_FEATURES, demoRows, seededRandom } from '../../lib/server/demo/generate';
 import { DEMO_MODEL_BASE64 } from '../../lib/server/demo/model';
 import { catchUpRollups } from '../../lib/server/monitoring/rollup';
-import { newPredictionId } from '../../lib/runtime/ids';
+import { PredictionIds } from '../../lib/runtime/ids';
 
 const ROOT = join(__dirname, '..', '..');
 const DAY = 86_400_000;
@@ -75,11 +77,13 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
   }
 
   // Fill up to totalRows with live predictions (100-row requests) written straight to the log.
-  migrateDatabase(dataDir);
-  const { sqlite } = getHandle(dataDir);
-  const insert = preparePredictionInsert(sqlite);
-  const versionId = (sqlite.prepare("SELECT v.id FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = 'mon'").pluck().get()) as number;
-  const modelId = (sqlite.prepare("SELECT id FROM models WHERE name = 'mon'").pluck().get()) as number;
+  const database = openDatabase(dataDir);
+  const { db } = database;
+  migrateDatabase(db);
+  const insert = predictionInserter(db);
+  const ids = new PredictionIds();
+  const modelId = (await findModel(db, 'mon'))!.id;
+  const versionId = (await findVersion(db, { modelId, number: 1 }))!.id;
   const remaining = opts.totalRows - opts.ingestRows;
   const perRequest = 100;
   const requests = Math.ceil(remaining / perRequest);
@@ -96,7 +100,7 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
       const probs = new Float32Array(rows.length * 2);
       rows.forEach((_, i) => { const p = random(); probs[i * 2] = 1 - p; probs[i * 2 + 1] = p; });
       batch.push({
-        id: newPredictionId(ts), modelId, versionId, alias: 'production', ts, rows: rows.length, inputCodec: INPUT_CODECS.f32,
+        id: ids.next(ts), modelId, versionId, alias: 'production', ts, rows: rows.length, inputCodec: INPUT_CODECS.f32,
         inputs: Buffer.from(inputs.buffer), labels: JSON.stringify(rows.map((_, i) => (probs[i * 2 + 1] >= 0.5 ? 'churns' : 'stays'))),
         outputValues: null, probabilities: Buffer.from(probs.buffer), classes: '["stays","churns"]', clientIds: null,
         latencyUs: 200 + Math.floor(random() * 800), source: PREDICTION_SOURCES.live,
@@ -106,11 +110,11 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
   }
   const fillS = (performance.now() - t1) / 1000;
   const t2 = performance.now();
-  const folded = catchUpRollups(sqlite);
+  const folded = catchUpRollups(db);
   const rollS = (performance.now() - t2) / 1000;
-  const total = (sqlite.prepare('SELECT sum(rows) FROM prediction_requests').pluck().get()) as number;
+  const total = await countPredictedRows(db);
   console.log(`Log filled to ${total.toLocaleString()} predictions (${fillS.toFixed(1)} s); rollups folded ${folded.toLocaleString()} requests in ${rollS.toFixed(1)} s = ${Math.round(remaining / rollS).toLocaleString()} rows/s`);
-  closeHandle();
+  closeDatabase(database);
 
   server = await startServer(dataDir, port);
   try {

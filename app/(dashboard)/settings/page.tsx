@@ -1,25 +1,24 @@
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { ApiKeys } from '@/components/access/api-keys';
 import { SystemEvents } from '@/components/access/system-events';
+import { prefetchPage } from '@/lib/http/page';
 import { accessKeys } from '@/lib/query/access-client';
-import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { listKeyDtos } from '@/lib/server/access/keys';
 import { getEvents } from '@/lib/server/registry/events';
-import { requireUser } from '@/lib/http/page';
 
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';
 
 export default async function SettingsPage() {
-  await requireUser();
-  const qc = serverQueryClient();
-  await Promise.all([
-    qc.prefetchQuery({ queryKey: accessKeys.keys, queryFn: () => ({ api_keys: listKeyDtos() }) }),
-    qc.prefetchQuery({ queryKey: accessKeys.events, queryFn: () => getEvents(null, { limit: 50 }) }),
-  ]);
+  const { state } = await prefetchPage(async (qc) => {
+    await Promise.all([
+      qc.prefetchQuery({ queryKey: accessKeys.keys, queryFn: () => ({ api_keys: listKeyDtos() }) }),
+      qc.prefetchQuery({ queryKey: accessKeys.events, queryFn: () => getEvents(null, { limit: 50 }) }),
+    ]);
+  });
   return (
-    <HydrationBoundary state={dehydrate(qc)}>
+    <HydrationBoundary state={state}>
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       <div className="mt-6 space-y-6">
         <ApiKeys />

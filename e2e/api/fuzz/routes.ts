@@ -1,6 +1,6 @@
 // The route table the fuzzer covers, derived from the source so routes added later are fuzzed
 // without editing this file: every app/api/**/route.ts (its path from the folders, its verbs from
-// its exports), every dashboard page (GET), and the server's own fast path (lib/http/fast-path.ts).
+// its exports), every dashboard page (GET), and the server's own fast path (lib/http/fast-routes.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -67,8 +67,9 @@ export function nextRoutes(): RouteSpec[] {
 }
 
 /**
- * The fast path matches URLs with regular expressions, so its table is written here; `fastPathKinds`
- * reads the route kinds the module declares so a kind added there without a row here fails the suite.
+ * The fast path's table is TypeScript the suite does not import (it would load the server), so its
+ * rows are written here; `fastPathKinds` reads the route kinds the module declares so a kind added
+ * there without a row here fails the suite.
  */
 export const FAST_ROUTES: (RouteSpec & { kind: string })[] = [
   { kind: 'predict', template: '/api/v1/models/[name]/predict', methods: ['POST'], params: ['name'] },
@@ -84,13 +85,13 @@ export const FAST_ROUTES: (RouteSpec & { kind: string })[] = [
   { kind: 'v2-ready', template: '/v2/models/[name]/versions/[n]/ready', methods: ['GET'], params: ['name', 'n'] },
   { kind: 'v2-infer', template: '/v2/models/[name]/infer', methods: ['POST'], params: ['name'] },
   { kind: 'v2-infer', template: '/v2/models/[name]/versions/[n]/infer', methods: ['POST'], params: ['name', 'n'] },
-].map((r) => ({ ...r, source: 'fast' as const, file: 'lib/http/fast-path.ts' }));
+].map((r) => ({ ...r, source: 'fast' as const, file: 'lib/http/fast-routes.ts' }));
 
-/** The route kinds declared by lib/http/fast-path.ts (`kind: 'predict'`, `'v2-infer' | ...`). */
+/** The route kinds declared by lib/http/fast-routes.ts (`type RouteKind = 'predict' | 'v2-infer' | ...;`). */
 export function fastPathKinds(): string[] {
-  const src = readFileSync(join(ROOT, 'lib', 'http', 'fast-path.ts'), 'utf8');
-  const decl = /type Route =([\s\S]*?);\n/.exec(src);
-  if (!decl) throw new Error('fast-path.ts: no `type Route = ...;` declaration to read the route kinds from');
+  const src = readFileSync(join(ROOT, 'lib', 'http', 'fast-routes.ts'), 'utf8');
+  const decl = /type RouteKind =([\s\S]*?);\n/.exec(src);
+  if (!decl) throw new Error('fast-routes.ts: no `type RouteKind = ...;` declaration to read the route kinds from');
   return [...new Set([...decl[1].matchAll(/'([a-z0-9-]+)'/g)].map((m) => m[1]))].sort();
 }
 

@@ -1,26 +1,28 @@
-// The rollup processor's thread: its own SQLite connection folds the prediction log into hourly
-// rollups every ROLLUP_INTERVAL_MS, so the serving thread never pays for it. Started by lib/http/server.ts.
+// The rollup processor's thread: its own database connection folds the prediction log into hourly
+// rollups every `intervalMs`, so the serving thread never pays for it. Started by lib/runtime/start.ts.
+// An entry file, like the server's: it composes db/ and the monitoring use case it runs.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../../../db/client';
+import { closeDatabase, openDatabase } from '../../../db/client';
 import { processPredictionLog } from '../../server/monitoring/rollup';
 
-const { sqlite } = openDatabase(workerData.dataDir as string);
+const { dataDir, intervalMs } = workerData as { dataDir: string; intervalMs: number };
+const database = openDatabase(dataDir);
 let stopped = false;
 
 function tick(): void {
   if (stopped) return;
   try {
     // Keep going while there is a backlog, yielding between slices so a stop is heard.
-    if (processPredictionLog(sqlite) > 0) { setImmediate(tick); return; }
+    if (processPredictionLog(database.db) > 0) { setImmediate(tick); return; }
   } catch (err) {
     console.error('[modeldock] rollup failed', err);
   }
-  setTimeout(tick, workerData.intervalMs as number);
+  setTimeout(tick, intervalMs);
 }
 
 parentPort!.on('message', () => {
   stopped = true;
-  sqlite.close();
+  closeDatabase(database);
   parentPort!.postMessage('stopped');
 });
 tick();

@@ -2,20 +2,20 @@
 // or MODELDOCK_ADMIN_PASSWORD does at start; login checks the scrypt hash and issues a session
 // whose random token lives only in an HttpOnly cookie (the table keeps its SHA-256).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { deleteSession, findUser, insertFirstUser, insertSession } from '../../../db/queries/access';
+import { accessLookups, deleteSession, findUser, insertFirstUser, insertSession } from '../../../db/queries/access';
 import { AppError } from '../../errors';
 import { env } from '../../env';
+import { runtime } from '../../runtime/runtime';
 import { db } from '../lookups';
 import { clearedSessionCookie, DEVICE_COOKIE, deviceCookie, readCookie, SESSION_COOKIE, sessionCookie } from './cookies';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { sha256Hex } from './secrets';
-import { access } from './state';
 
 /** Two scrypt runs at a time at most (32 MiB each); more wait for a 429, never for memory. */
 const MAX_HASHING = 2;
 
 async function withHashSlot<T>(fn: () => Promise<T>): Promise<T> {
-  const state = access();
+  const state = runtime().access;
   if (state.hashing >= MAX_HASHING) {
     throw new AppError('rate_limited', 'password: too many sign-ins at once; retry in a second', [], { 'retry-after': '1' });
   }
@@ -24,7 +24,7 @@ async function withHashSlot<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export function needsSetup(): boolean {
-  return access().lookups.userCount() === 0;
+  return accessLookups(db()).userCount() === 0;
 }
 
 export function isSecureRequest(forwardedProto: string | undefined): boolean {
@@ -71,7 +71,7 @@ function validDevice(cookieHeader: string | undefined, user: { username: string;
 
 /** Signs in; returns the session's Set-Cookie value (deviceCookieFor gives the device token's). */
 export async function login(username: string, password: string, client: string, secure: boolean, cookieHeader?: string): Promise<string> {
-  const { loginThrottle } = access();
+  const { loginThrottle } = runtime().access;
   const user = findUser(db(), username.trim());
   const device = validDevice(cookieHeader, user);
   const wait = loginThrottle.check(client, username, device);

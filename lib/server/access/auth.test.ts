@@ -13,9 +13,11 @@ const auth = await import('./auth');
 const keys = await import('./keys');
 const accounts = await import('./accounts');
 const { migrateDatabase } = await import('../../../db/migrate');
-const { getHandle } = await import('../../../db/client');
+const { runtime } = await import('../../runtime/runtime');
+/** The test's own look at the database (this process's connection). */
+const sqlite = () => runtime().database.db.$client;
 
-beforeAll(() => migrateDatabase(process.env.DATA_DIR!));
+beforeAll(() => migrateDatabase(runtime().database.db));
 
 function req(headers: Record<string, string>, method = 'GET'): import('./auth').AuthRequest {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -32,7 +34,7 @@ describe('API keys', () => {
     const { key, api_key } = keys.createKey({ name: 'ci', scopes: ['predict'] }, 'tester');
     expect(key).toMatch(/^mdk_[A-Za-z0-9]{40}$/);
     expect(api_key.prefix).toBe(key.slice(0, 12));
-    const dump = JSON.stringify(getHandle(process.env.DATA_DIR!).sqlite.prepare('SELECT * FROM api_keys').all());
+    const dump = JSON.stringify(sqlite().prepare('SELECT * FROM api_keys').all());
     expect(dump).not.toContain(key.slice(12));
     const actor = auth.authenticate(req({ authorization: `Bearer ${key}` }, 'POST'), 'predict');
     expect(actor).toMatchObject({ name: 'ci', kind: 'key', scopes: ['predict'] });
@@ -63,7 +65,7 @@ describe('API keys', () => {
     auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read');
     keys.revokeKeyById(api_key.id, 'bob');
     expect(thrown(() => auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read')).status).toBe(401);
-    const events = getHandle(process.env.DATA_DIR!).sqlite.prepare("SELECT kind, actor FROM events WHERE model_id IS NULL AND detail LIKE '%temp%' ORDER BY id").all();
+    const events = sqlite().prepare("SELECT kind, actor FROM events WHERE model_id IS NULL AND detail LIKE '%temp%' ORDER BY id").all();
     expect(events).toEqual([{ kind: 'key_created', actor: 'alice' }, { kind: 'key_revoked', actor: 'bob' }]);
     // A revoked name can be reused; an active one cannot.
     expect(keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice').api_key.name).toBe('temp');

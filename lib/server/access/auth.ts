@@ -3,12 +3,15 @@
 // - the browser session cookie of the admin account (every scope).
 // State-changing requests that a browser marks as cross-site are refused (CSRF), whatever the
 // credentials. Synchronous: the prediction fast path should not pay a promise for it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { accessLookups } from '../../../db/queries/access';
 import { AppError } from '../../errors';
 import { env } from '../../env';
+import { runtime } from '../../runtime/runtime';
 import type { Scope } from '../../schemas/access';
+import { db } from '../lookups';
 import { SESSION_COOKIE, readCookie } from './cookies';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { access, findKey } from './state';
+import { findKey } from './key-cache';
 
 export type { Scope };
 export interface Actor {
@@ -25,14 +28,6 @@ export interface Actor {
 export interface AuthRequest {
   method: string;
   header(name: string): string | undefined;
-}
-
-export function fromNodeHeaders(method: string | undefined, headers: Record<string, string | string[] | undefined>): AuthRequest {
-  return { method: method ?? 'GET', header: (n) => { const v = headers[n]; return Array.isArray(v) ? v[0] : v; } };
-}
-
-export function fromFetchRequest(req: Request): AuthRequest {
-  return { method: req.method, header: (n) => req.headers.get(n) ?? undefined };
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -71,7 +66,7 @@ const ENV_KEY_DIGEST = env.MODELDOCK_ADMIN_KEY ? createHash('sha256').update(env
 const ENV_ACTOR: Actor = { name: 'admin-key', kind: 'env-key', scopes: ['read', 'predict', 'admin'], limitId: 'env', rateLimit: null };
 
 function keyActor(token: string): Actor {
-  const state = access();
+  const state = runtime().access;
   // The digest (compared in constant time with the admin key's, then looked up) is computed once
   // per token and cached with the lookup; any key change clears the cache (see findKey).
   const principal = findKey(token, (t) => {
@@ -85,7 +80,7 @@ function keyActor(token: string): Actor {
   const last = Math.max(key.lastUsedAt ?? 0, state.touched.get(key.id) ?? 0);
   if (now - last > TOUCH_EVERY_MS) {
     state.touched.set(key.id, now);
-    state.lookups.touchKey(key.id, now);
+    accessLookups(db()).touchKey(key.id, now);
   }
   return { name: key.name, kind: 'key', scopes: key.scopes, limitId: `k${key.id}`, rateLimit: key.rateLimit };
 }
@@ -94,7 +89,7 @@ function keyActor(token: string): Actor {
 export function sessionUser(cookieHeader: string | undefined): { username: string } | null {
   const token = readCookie(cookieHeader, SESSION_COOKIE);
   if (!token) return null;
-  const s = access().lookups.sessionByHash(createHash('sha256').update(token).digest('hex'), Date.now());
+  const s = accessLookups(db()).sessionByHash(createHash('sha256').update(token).digest('hex'), Date.now());
   return s ? { username: s.username } : null;
 }
 
@@ -124,7 +119,7 @@ export function checkRateLimit(actor: Actor): void {
   const rate = actor.rateLimit ?? env.RATE_LIMIT_RPS;
   if (!rate) return;
   const burst = env.RATE_LIMIT_BURST || Math.max(1, Math.ceil(rate));
-  const wait = access().predictLimiter.take(actor.limitId, rate, burst);
+  const wait = runtime().access.predictLimiter.take(actor.limitId, rate, burst);
   if (wait > 0) {
     const seconds = Math.max(1, Math.ceil(wait));
     throw new AppError('rate_limited', `rate: the key "${actor.name}" is limited to ${rate} requests per second; retry in ${seconds} s`, [{ path: 'authorization', message: 'rate limited' }], { 'retry-after': String(seconds) });

@@ -2,11 +2,11 @@
 // and the first 12 characters as a recognisable prefix.
 import { findKeyById, findKeys, insertKey, listKeys, revokeKey } from '../../../db/queries/access';
 import type { ApiKeyRow } from '../../../db/schema';
-import { AppError } from '../../errors';
+import { AppError, notFound } from '../../errors';
 import type { ApiKeyDto, CreateKeyInput, CreatedKeyDto } from '../../schemas/access';
+import { runtime } from '../../runtime/runtime';
 import { db } from '../lookups';
 import { randomBase62, sha256Hex } from './secrets';
-import { access, forgetKeys } from './state';
 
 export const KEY_PREFIX = 'mdk_';
 
@@ -24,7 +24,6 @@ export function createKey(input: CreateKeyInput, actor: string): CreatedKeyDto {
   const scopes = [...new Set(input.scopes)];
   try {
     const row = insertKey(db(), { name: input.name, prefix: key.slice(0, 12), hash: sha256Hex(key), scopes, rateLimit: input.rate_limit ?? null, actor });
-    forgetKeys();
     return { key, api_key: toKeyDto(row) };
   } catch (err) {
     if (String((err as Error).message).includes('UNIQUE')) {
@@ -40,13 +39,12 @@ export function listKeyDtos(): ApiKeyDto[] {
 
 export function revokeKeyById(id: number, actor: string): ApiKeyDto {
   const row = revokeKey(db(), { id, actor });
-  forgetKeys();
   if (!row) {
     const existing = findKeyById(db(), id);
-    if (!existing) throw new AppError('not_found', `id: no API key ${id}`, [{ path: 'id', message: 'not found' }]);
+    if (!existing) throw notFound('id', `no API key ${id}`);
     return toKeyDto(existing);
   }
-  access().predictLimiter.forget(`k${id}`);
+  runtime().access.predictLimiter.forget(`k${id}`);
   return toKeyDto(row);
 }
 

@@ -1,13 +1,14 @@
 // `npm run demo` and the empty state's button: a churn model with a reference sample, promoted,
 // and 30 days of scored traffic with outcomes (60 % labeled) where the world drifts from day 15.
 import { AppError } from '../../errors';
-import type { Actor } from '../access/auth';
-import { db } from '../lookups';
 import { findModel } from '../../../db/queries/models';
-import { importPredictions } from '../serving/import';
+import { writeTempBytes } from '../../runtime/artifact-store';
+import type { Actor } from '../access/auth';
+import { db, requireModel } from '../lookups';
 import { refreshRetrainingFlag } from '../monitoring/monitoring';
 import { setAlias } from '../registry/aliases';
-import { createModel, requireModel } from '../registry/models';
+import { createModel } from '../registry/models';
+import { importPredictions } from '../serving/import';
 import { uploadVersion } from '../registry/upload-version';
 import { DEMO_FEATURES, demoPredictsChurn, demoRows, seededRandom } from './generate';
 import { DEMO_MODEL_BASE64 } from './model';
@@ -28,17 +29,23 @@ export async function createDemo(actor: Actor = { name: 'demo', kind: 'system', 
 
   const reference = demoRows(random, 1000, false);
   const offline = reference.filter((r) => demoPredictsChurn(r.inputs) === r.churns).length / reference.length;
-  const form = new FormData();
-  form.set('file', new Blob([Buffer.from(DEMO_MODEL_BASE64, 'base64')]), 'demo-churn.onnx');
-  form.set('metadata', JSON.stringify({
+  const metadata = JSON.stringify({
     description: 'Logistic regression on five customer features',
     feature_names: DEMO_FEATURES,
     metrics: { accuracy: Math.round(offline * 1000) / 1000 },
     source: 'modeldock demo generator, seed 20261123',
-  }));
-  form.set('reference', new Blob([JSON.stringify({ columns: DEMO_FEATURES, data: reference.map((r) => r.inputs) })]), 'reference.json');
+  });
+  const part = async (bytes: Uint8Array, filename: string, mimeType: string) => ({ ...(await writeTempBytes(bytes)), filename, mimeType });
   try {
-    await uploadVersion(DEMO_MODEL, new Request('http://modeldock.local/', { method: 'POST', body: form }), ACTOR);
+    // The upload's parts, written to temp files as the multipart reader would.
+    const upload = async () => ({
+      fields: { metadata },
+      files: {
+        file: await part(Buffer.from(DEMO_MODEL_BASE64, 'base64'), 'demo-churn.onnx', 'application/octet-stream'),
+        reference: await part(Buffer.from(JSON.stringify({ columns: DEMO_FEATURES, data: reference.map((r) => r.inputs) })), 'reference.json', 'application/json'),
+      },
+    });
+    await uploadVersion(DEMO_MODEL, upload, ACTOR);
     await setAlias(DEMO_MODEL, 'production', 1, ACTOR);
 
     // 30 days up to now, ~400 predictions a day at random times, 60 % of them labeled later.

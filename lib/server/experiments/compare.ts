@@ -11,38 +11,28 @@
 //   (outcomes joined to their predictions), and the paired t the paired rows. RMSE_b − RMSE_a with a
 //   delta-method interval.
 // Latency per side from the rollups' histograms (a shadow's is its own run, queue wait excluded).
-import { getHandle } from '../../../db/client';
-import { prepareCompareReads } from '../../../db/queries/compare';
-import { prepareMonitoringReads } from '../../../db/queries/monitoring';
+import { compareReads, type CompareReads } from '../../../db/queries/compare';
+import { monitoringReads } from '../../../db/queries/monitoring';
 import { parsePredictionId, predictionId } from '../../../db/queries/predictions';
-import { findVersion } from '../../../db/queries/versions';
-import type { ModelRow, VersionRow } from '../../../db/schema';
+import type { VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
-import { env } from '../../env';
-import { wilson } from '../../metrics/intervals';
 import {
   addMoment, emptyMoments, isSignificant, mcnemar, newcombeDifference, pairedDifference, pairedN, pairedT, rmseDifference,
   twoProportionZ, welchT, type Moments, type PairedTable,
 } from '../../metrics/compare';
+import { wilson } from '../../metrics/intervals';
+import { mergeLabeledStats } from '../../metrics/labeled-stats';
 import { rmseInterval } from '../../metrics/regression';
 import type { CompareDto, CompareQuery, CompareSide, MetricPoint } from '../../schemas/experiments';
-import { db } from '../lookups';
-import { mergeLabeledStats } from '../../metrics/labeled-stats';
-import { catchUpRollups } from '../monitoring/rollup';
+import { db, requireModel, requireVersion } from '../lookups';
 import { sumWindows } from '../monitoring/monitoring';
+import { catchUpRollups } from '../monitoring/rollup';
 import { emptyWindow, latencyQuantiles, windowMetrics, windowRange, type WindowSum } from '../monitoring/windows';
-import { requireModel } from '../registry/models';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const NO_POINT: MetricPoint = { value: null, interval: null, labeled: 0 };
 
-type Reads = ReturnType<typeof prepareCompareReads>;
-
-async function requireSide(model: ModelRow, number: number, path: 'a' | 'b'): Promise<VersionRow> {
-  const v = await findVersion(db(), { modelId: model.id, number });
-  if (!v) throw new AppError('not_found', `${path}: model "${model.name}" has no version ${number}`, [{ path, message: 'not found' }]);
-  return v;
-}
+type Reads = CompareReads;
 
 /** Accuracy or RMSE of a window summed from the rollups. */
 function rollupPoint(task: string, w: WindowSum): MetricPoint {
@@ -170,14 +160,13 @@ function side(version: VersionRow, w: WindowSum, metric: MetricPoint): CompareSi
 export async function getCompare(name: string, q: CompareQuery): Promise<CompareDto> {
   const model = await requireModel(name);
   if (q.a === q.b) throw new AppError('invalid_input', 'b: must be another version than a', [{ path: 'b', message: 'same as a' }]);
-  const va = await requireSide(model, q.a, 'a');
-  const vb = await requireSide(model, q.b, 'b');
-  const { sqlite } = getHandle(env.DATA_DIR);
-  catchUpRollups(sqlite);
+  const va = await requireVersion(model, q.a, 'a');
+  const vb = await requireVersion(model, q.b, 'b');
+  catchUpRollups(db());
   const { from, to, size } = windowRange(q);
 
-  const monitoring = prepareMonitoringReads(sqlite);
-  const reads = prepareCompareReads(sqlite);
+  const monitoring = monitoringReads(db());
+  const reads = compareReads(db());
   const task = model.task;
   const metric = task === 'regression' ? 'rmse' : 'accuracy';
   const windowsA = sumWindows(monitoring, va.id, from, to, size);

@@ -7,10 +7,9 @@ import type { VersionRow } from '../../../db/schema';
 import type { TensorSpec } from '../../../inference/signature';
 import { AppError } from '../../errors';
 import type { ShadowDto } from '../../schemas/experiments';
+import { runtime } from '../../runtime/runtime';
 import type { Actor } from '../access/auth';
-import { db } from '../lookups';
-import { serving } from '../serving/serving-state';
-import { requireModel } from '../registry/models';
+import { db, requireModel } from '../lookups';
 import { shadowCounters } from '../serving/shadow-queue';
 
 export async function getShadow(name: string): Promise<ShadowDto> {
@@ -62,7 +61,7 @@ export async function putShadow(name: string, numbers: number[], actor: Actor): 
   // Loaded now rather than by the first copy; a version that cannot load fails (counted) in the queue.
   for (const n of numbers) {
     const v = await findVersion(db(), { modelId: model.id, number: n });
-    if (v) await serving().sessions.warm(v.sha256).catch(() => undefined);
+    if (v) await runtime().sessions.warm(v.sha256).catch(() => undefined);
   }
   return getShadow(name);
 }

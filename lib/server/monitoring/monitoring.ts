@@ -1,21 +1,17 @@
 // GET /api/v1/models/{name}/monitoring: windows of one version's traffic read from the rollups
 // (never the raw log), with metrics, drift, latency, the baseline and the retraining verdict.
-import { getHandle } from '../../../db/client';
-import { prepareMonitoringReads } from '../../../db/queries/monitoring';
-import { setNeedsRetraining, updatePolicy } from '../../../db/queries/models';
 import { listAliases } from '../../../db/queries/aliases';
-import { findVersion } from '../../../db/queries/versions';
+import { setNeedsRetraining, updatePolicy } from '../../../db/queries/models';
+import { monitoringReads, type MonitoringReads } from '../../../db/queries/monitoring';
 import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
-import { env } from '../../env';
-import { defaultPolicy, policySchema, type MonitoringDto, type PolicyDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
-import { db } from '../lookups';
-import { requireModel } from '../registry/models';
 import { DAY_MS } from '../../metrics/buckets';
-import type { VersionProfile } from '../../metrics/profile';
-import { catchUpRollups } from './rollup';
 import { mergeLabeledStats } from '../../metrics/labeled-stats';
+import type { VersionProfile } from '../../metrics/profile';
 import { evaluateVerdict, type WindowEval } from '../../metrics/verdict';
+import { defaultPolicy, policySchema, type MonitoringDto, type PolicyDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
+import { db, noAlias, requireModel, requireVersion } from '../lookups';
+import { catchUpRollups } from './rollup';
 import { addHour, addLabeledHour, emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, windowDrift, windowMetrics, windowRange, type WindowSum } from './windows';
 
 export function effectivePolicy(model: ModelRow): Policy {
@@ -26,7 +22,7 @@ export function effectivePolicy(model: ModelRow): Policy {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A version's rollup hours summed into windows of `size` ms from `from` to `to`. */
-export function sumWindows(reads: ReturnType<typeof prepareMonitoringReads>, versionId: number, from: number, to: number, size: number): WindowSum[] {
+export function sumWindows(reads: MonitoringReads, versionId: number, from: number, to: number, size: number): WindowSum[] {
   const windows: WindowSum[] = [];
   for (let s = from; s < to; s += size) windows.push(emptyWindow(s));
   const at = (hour: number) => windows[Math.floor((hour - from) / size)];
@@ -36,7 +32,7 @@ export function sumWindows(reads: ReturnType<typeof prepareMonitoringReads>, ver
 }
 
 /** Baseline: the offline metric given at upload; else the version's first day with enough labels. */
-function baselineOf(reads: ReturnType<typeof prepareMonitoringReads>, version: VersionRow, task: string, policy: Policy) {
+function baselineOf(reads: MonitoringReads, version: VersionRow, task: string, policy: Policy) {
   const offline = version.metrics[policy.metric];
   if (typeof offline === 'number') return { metric: policy.metric, value: offline, source: 'offline' as const };
   const rows = reads.firstLabeled(version.id, 24 * 60);
@@ -56,23 +52,18 @@ function baselineOf(reads: ReturnType<typeof prepareMonitoringReads>, version: V
 }
 
 async function resolveVersion(model: ModelRow, q: MonitoringQuery): Promise<{ version: VersionRow; alias: string | null }> {
-  if (q.version !== undefined) {
-    const version = await findVersion(db(), { modelId: model.id, number: q.version });
-    if (!version) throw new AppError('not_found', `version: model "${model.name}" has no version ${q.version}`, [{ path: 'version', message: 'not found' }]);
-    return { version, alias: null };
-  }
+  if (q.version !== undefined) return { version: await requireVersion(model, q.version), alias: null };
   const alias = q.alias ?? 'production';
   const target = (await listAliases(db(), model.id)).find((a) => a.name === alias);
-  if (!target) throw new AppError('not_found', `alias: model "${model.name}" has no alias "${alias}"; pass version=n`, [{ path: 'alias', message: 'not set' }]);
-  return { version: (await findVersion(db(), { modelId: model.id, number: target.number }))!, alias };
+  if (!target) throw noAlias(model.name, alias, '; pass version=n', 'not set');
+  return { version: await requireVersion(model, target.number), alias };
 }
 
 export async function getMonitoring(name: string, q: MonitoringQuery): Promise<MonitoringDto> {
   const model = await requireModel(name);
   const { version, alias } = await resolveVersion(model, q);
-  const { sqlite } = getHandle(env.DATA_DIR);
-  catchUpRollups(sqlite);
-  const reads = prepareMonitoringReads(sqlite);
+  catchUpRollups(db());
+  const reads = monitoringReads(db());
   const { from, to, size } = windowRange(q);
 
   const policy = effectivePolicy(model);

@@ -3,18 +3,15 @@
 // or before the outcome's ts (default: when it is received), so a customer scored every day gets
 // each label on the scoring it follows. Re-sending replaces it (counted as updated) and the labeled
 // rollups move from the old actual to the new one in the same transaction.
-import type Database from 'better-sqlite3';
-import { prepareOutcomeStatements, type LoggedRequestForOutcome, type PairedRequestForOutcome, type VersionForOutcome } from '../../../db/queries/outcomes';
-import { parsePredictionId, predictionId as predictionIdOf } from '../../../db/queries/predictions';
-import { PREDICTION_SOURCES, type LabeledStats } from '../../../db/schema';
-import { getHandle } from '../../../db/client';
-import { env } from '../../env';
 import { findModelById } from '../../../db/queries/models';
+import { inOutcomeTransaction, outcomeStore, type LoggedRequestForOutcome, type OutcomeStore, type PairedRequestForOutcome, type VersionForOutcome } from '../../../db/queries/outcomes';
+import { parsePredictionId, predictionId as predictionIdOf } from '../../../db/queries/predictions';
+import { PREDICTION_SOURCES } from '../../../db/schema';
+import { hourOf } from '../../metrics/buckets';
+import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type LabeledStats, type Prediction } from '../../metrics/labeled-stats';
 import { REGRESSION_LIMIT } from '../../schemas/outcomes';
 import { db } from '../lookups';
 import { refreshRetrainingFlag } from './monitoring';
-import { hourOf } from '../../metrics/buckets';
-import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type Prediction } from '../../metrics/labeled-stats';
 
 export const MAX_OUTCOMES = 10_000;
 const CHUNK = 2_000;
@@ -26,7 +23,7 @@ export interface OutcomesResult {
   invalid: { index: number; message: string }[];
 }
 
-type Statements = ReturnType<typeof prepareOutcomeStatements>;
+type Statements = OutcomeStore;
 interface VersionCtx { task: string; knownLabels: string[] | null; positive: string | null; modelName: string }
 
 function versionCtx(st: Statements, cache: Map<number, VersionCtx>, versionId: number): VersionCtx {
@@ -116,29 +113,17 @@ function saveDeltas(st: Statements, deltas: Deltas): void {
 /** Only answered production requests have shadow copies. */
 const mayHavePairs = (req: LoggedRequestForOutcome) => req.source === PREDICTION_SOURCES.live && req.alias === 'production';
 
-const STATEMENTS = Symbol.for('modeldock.outcome-statements');
-type Holder = { [STATEMENTS]?: { sqlite: Database.Database; st: Statements } };
-
-/** The outcome statements of this process's connection, prepared once. */
-function statements(): { sqlite: Database.Database; st: Statements } {
-  const { sqlite } = getHandle(env.DATA_DIR);
-  const holder = globalThis as Holder;
-  if (holder[STATEMENTS]?.sqlite !== sqlite) holder[STATEMENTS] = { sqlite, st: prepareOutcomeStatements(sqlite) };
-  return holder[STATEMENTS]!;
-}
-
 /**
  * Records the outcomes; `models` lists the models they touched (not part of the answer). An
  * outcome of an answered production row is recorded for its shadow copies too (same row of each
  * request paired with it), in the same transaction, so shadow versions get labeled rollups.
  */
 export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set<number> } {
-  const { sqlite, st } = statements();
   const result: OutcomesResult & { models: Set<number> } = { accepted: 0, updated: 0, unknown: [], invalid: [], models: new Set() };
   const versions = new Map<number, VersionCtx>();
   const now = Date.now();
   for (let start = 0; start < items.length; start += CHUNK) {
-    sqlite.transaction(() => {
+    inOutcomeTransaction(db(), (st) => {
       const requests = new Map<string, LoggedRequestForOutcome | null>();
       const pairs = new Map<string, PairedRequestForOutcome[]>();
       let anyPairs: boolean | undefined;
@@ -188,7 +173,7 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
         }
       }
       saveDeltas(st, deltas);
-    }).immediate();
+    });
   }
   return result;
 }
@@ -199,10 +184,10 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
  * Returns how many it recorded.
  */
 export function copyPrimaryOutcomes(shadowRequestId: string, pairId: string): number {
-  const { sqlite, st } = statements();
-  const outcomes = st.requestOutcomes(pairId);
+  // Most copies have none: looked up before taking the write lock.
+  const outcomes = outcomeStore(db()).requestOutcomes(pairId);
   if (outcomes.length === 0) return 0;
-  return sqlite.transaction(() => {
+  return inOutcomeTransaction(db(), (st) => {
     const copy = st.request(shadowRequestId);
     if (!copy) return 0;
     const ctx = versionCtx(st, new Map(), copy.version_id);
@@ -219,7 +204,7 @@ export function copyPrimaryOutcomes(shadowRequestId: string, pairId: string): nu
     }
     saveDeltas(st, deltas);
     return recorded;
-  }).immediate();
+  });
 }
 
 /** The API's use case: record, then refresh the retraining flag of every model touched. */

@@ -2,15 +2,15 @@
 // prediction_requests rowid folded in) moves in the same transaction as the rollup rows, so after a
 // crash the processor resumes exactly where it stopped, and the rollups always equal a
 // from-scratch recomputation over the raw log.
-import type Database from 'better-sqlite3';
-import { PREDICTION_SOURCES, type PredictionDistribution } from '../../../db/schema';
+import type { Db } from '../../../db/client';
+import { firstRequests, foldHours, lastLogRowid, logRecordsAfter, rollupWatermark, saveTrafficProfile, versionForRollup, type HourWrite, type LogRow } from '../../../db/queries/rollups';
+import { PREDICTION_SOURCES } from '../../../db/schema';
 import type { ModelSignature } from '../../../inference/signature';
-import { decileEdges } from '../../metrics/drift';
 import { bucketIndex, hourOf, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
-import { requestRows, versionFeatures } from './features';
+import { mergeDistribution, type PredictionDistribution } from '../../metrics/distribution';
+import { decileEdges } from '../../metrics/drift';
 import { addToSlots, buildProfile, slotCount, type Cell, type VersionProfile } from '../../metrics/profile';
-
-const WATERMARK = 'rollup_rowid';
+import { requestRows, versionFeatures } from './features';
 const TRAFFIC_PROFILE_MIN_ROWS = 100;
 const TRAFFIC_PROFILE_MAX_ROWS = 2000;
 
@@ -24,11 +24,6 @@ interface HourAcc {
   features: Uint32Array | null;
 }
 
-interface LogRow {
-  rowid: number; version_id: number; ts: number; rows: number; input_codec: number; inputs: Buffer;
-  labels: string | null; output_values: Buffer | null; latency_us: number; source: number;
-}
-
 function layout(profile: VersionProfile | null): Pick<VersionInfo, 'slots' | 'offsets'> {
   const offsets: number[] = [];
   let slots = 0;
@@ -36,26 +31,9 @@ function layout(profile: VersionProfile | null): Pick<VersionInfo, 'slots' | 'of
   return { slots, offsets };
 }
 
-function statements(sqlite: Database.Database) {
-  return {
-    watermark: sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = '${WATERMARK}'`).pluck(),
-    setWatermark: sqlite.prepare(`INSERT INTO monitoring_state (key, value) VALUES ('${WATERMARK}', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
-    next: sqlite.prepare(
-      `SELECT rowid, version_id, ts, rows, input_codec, inputs, labels, output_values, latency_us, source
-       FROM prediction_requests WHERE rowid > ? ORDER BY rowid LIMIT ?`,
-    ),
-    version: sqlite.prepare('SELECT profile, feature_names, signature, reference FROM model_versions WHERE id = ?'),
-    firstRequests: sqlite.prepare('SELECT input_codec, inputs, rows FROM prediction_requests WHERE version_id = ? ORDER BY rowid LIMIT ?'),
-    saveProfile: sqlite.prepare('UPDATE model_versions SET profile = ? WHERE id = ? AND profile IS NULL'),
-    hour: sqlite.prepare('SELECT count, latency, predictions, features FROM rollup_hours WHERE version_id = ? AND hour = ?'),
-    upsertHour: sqlite.prepare('INSERT OR REPLACE INTO rollup_hours (version_id, hour, count, latency, predictions, features) VALUES (?, ?, ?, ?, ?, ?)'),
-  };
-}
-type Statements = ReturnType<typeof statements>;
-
 /** A version without a reference sample gets its drift baseline from its first window of traffic. */
-function trafficProfile(st: Statements, versionId: number, features: string[]): VersionProfile | null {
-  const requests = st.firstRequests.all(versionId, TRAFFIC_PROFILE_MAX_ROWS) as { input_codec: number; inputs: Buffer; rows: number }[];
+function trafficProfile(db: Db, versionId: number, features: string[]): VersionProfile | null {
+  const requests = firstRequests(db, versionId, TRAFFIC_PROFILE_MAX_ROWS);
   const rows: Cell[][] = [];
   for (const r of requests) {
     for (const row of requestRows(r.input_codec, r.inputs, r.rows, features)) {
@@ -66,17 +44,17 @@ function trafficProfile(st: Statements, versionId: number, features: string[]): 
   return buildProfile('traffic', features, features, rows, decileEdges);
 }
 
-function versionInfo(st: Statements, cache: Map<number, VersionInfo>, versionId: number): VersionInfo {
+function versionInfo(db: Db, cache: Map<number, VersionInfo>, versionId: number): VersionInfo {
   const hit = cache.get(versionId);
   if (hit) return hit;
-  const v = st.version.get(versionId) as { profile: string | null; feature_names: string | null; signature: string; reference: string | null } | undefined;
+  const v = versionForRollup(db, versionId);
   const signature = JSON.parse(v?.signature ?? '{"inputs":[],"outputs":[]}') as ModelSignature;
   const reference = v?.reference ? (JSON.parse(v.reference) as { columns: string[] }) : null;
   const features = versionFeatures(signature, v?.feature_names ? (JSON.parse(v.feature_names) as string[]) : null, reference?.columns ?? null);
   let profile = v?.profile ? (JSON.parse(v.profile) as VersionProfile) : null;
   if (!profile && features.length > 0) {
-    profile = trafficProfile(st, versionId, features);
-    if (profile) st.saveProfile.run(JSON.stringify(profile), versionId);
+    profile = trafficProfile(db, versionId, features);
+    if (profile) saveTrafficProfile(db, versionId, profile);
   }
   const info = { profile, features, ...layout(profile) };
   // A version still waiting for enough traffic to profile is looked at again next time.
@@ -110,18 +88,6 @@ function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
   }
 }
 
-function mergeDist(a: PredictionDistribution, b: PredictionDistribution): PredictionDistribution {
-  if ('classes' in a && 'classes' in b) {
-    const classes = { ...a.classes };
-    for (const [k, n] of Object.entries(b.classes)) classes[k] = (classes[k] ?? 0) + n;
-    return { classes };
-  }
-  if ('values' in a && 'values' in b) {
-    return { values: { sum: a.values.sum + b.values.sum, sum2: a.values.sum2 + b.values.sum2, min: Math.min(a.values.min, b.values.min), max: Math.max(a.values.max, b.values.max) } };
-  }
-  return 'classes' in a && Object.keys(a.classes).length === 0 ? b : a;
-}
-
 function addInto(target: Uint32Array, source: Uint32Array): Uint32Array {
   for (let i = 0; i < Math.min(target.length, source.length); i++) target[i] += source[i];
   return target;
@@ -131,14 +97,13 @@ const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOf
 
 /**
  * Folds up to `maxRows` predicted rows of new log records into the hourly rollups; returns how many
- * records it folded. Reading and aggregating happen outside any write lock; the write transaction
- * only merges the aggregates and moves the watermark, and gives up (returns 0) when another
- * connection moved the watermark meanwhile, so a record is never counted twice.
+ * records it folded. Reading and aggregating happen outside any write lock; the write (foldHours,
+ * one transaction) only merges the aggregates and moves the watermark, and gives up (returns 0)
+ * when another connection moved the watermark meanwhile, so a record is never counted twice.
  */
-export function processPredictionLog(sqlite: Database.Database, maxRows = 20_000): number {
-  const st = statements(sqlite);
-  const from = (st.watermark.get() as number | undefined) ?? 0;
-  const candidates = st.next.all(from, 5000) as LogRow[];
+export function processPredictionLog(db: Db, maxRows = 20_000): number {
+  const from = rollupWatermark(db);
+  const candidates = logRecordsAfter(db, from, 5000);
   if (candidates.length === 0) return 0;
   const rows: LogRow[] = [];
   let total = 0;
@@ -150,7 +115,7 @@ export function processPredictionLog(sqlite: Database.Database, maxRows = 20_000
   const cache = new Map<number, VersionInfo>();
   const hours = new Map<string, HourAcc>();
   for (const row of rows) {
-    const info = versionInfo(st, cache, row.version_id);
+    const info = versionInfo(db, cache, row.version_id);
     const hour = hourOf(row.ts);
     const key = `${row.version_id}:${hour}`;
     let acc = hours.get(key);
@@ -160,33 +125,33 @@ export function processPredictionLog(sqlite: Database.Database, maxRows = 20_000
     }
     addRequest(acc, row, info);
   }
-  return sqlite.transaction(() => {
-    if (((st.watermark.get() as number | undefined) ?? 0) !== from) return 0;
-    for (const acc of hours.values()) {
-      const old = st.hour.get(acc.versionId, acc.hour) as { count: number; latency: Buffer; predictions: string; features: Buffer | null } | undefined;
-      const count = acc.count + (old?.count ?? 0);
+  const writes: HourWrite[] = [...hours.values()].map((acc) => ({
+    versionId: acc.versionId,
+    hour: acc.hour,
+    merge: (old) => {
       const latency = old ? addInto(u32(old.latency), acc.latency) : acc.latency;
-      const dist = old ? mergeDist(JSON.parse(old.predictions) as PredictionDistribution, acc.dist) : acc.dist;
       let features = acc.features;
       if (old?.features) features = features ? addInto(u32(old.features), features) : u32(old.features);
-      st.upsertHour.run(acc.versionId, acc.hour, count, Buffer.from(latency.buffer), JSON.stringify(dist), features ? Buffer.from(features.buffer) : null);
-    }
-    st.setWatermark.run(rows[rows.length - 1].rowid);
-    return rows.length;
-  }).immediate();
+      return {
+        count: acc.count + (old?.count ?? 0),
+        latency: Buffer.from(latency.buffer),
+        predictions: JSON.stringify(old ? mergeDistribution(JSON.parse(old.predictions) as PredictionDistribution, acc.dist) : acc.dist),
+        features: features ? Buffer.from(features.buffer) : null,
+      };
+    },
+  }));
+  return foldHours(db, from, rows[rows.length - 1].rowid, writes) ? rows.length : 0;
 }
 
 /** Folds everything logged so far (the monitoring API calls this before it reads). */
-export function catchUpRollups(sqlite: Database.Database): number {
+export function catchUpRollups(db: Db): number {
   let total = 0;
   // A 0 can also mean another connection folded the same records first: look again until the
   // watermark reaches the end of the log.
-  const last = sqlite.prepare('SELECT max(rowid) FROM prediction_requests').pluck();
-  const st = statements(sqlite);
   for (let i = 0; i < 100_000; i++) {
-    const n = processPredictionLog(sqlite, 200_000);
+    const n = processPredictionLog(db, 200_000);
     total += n;
-    if (n === 0 && ((st.watermark.get() as number | undefined) ?? 0) >= ((last.get() as number | null) ?? 0)) break;
+    if (n === 0 && rollupWatermark(db) >= lastLogRowid(db)) break;
   }
   return total;
 }

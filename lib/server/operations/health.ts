@@ -1,10 +1,10 @@
 // Liveness of the application's dependencies (the database).
-import { sql } from 'drizzle-orm';
+import { pingDatabase } from '../../../db/health';
 import { db } from '../lookups';
 
 export async function checkHealth(): Promise<{ status: 'ok' | 'unavailable'; detail?: string }> {
   try {
-    db().get(sql`select 1`);
+    pingDatabase(db());
     return { status: 'ok' };
   } catch (err) {
     console.error('[modeldock] health check failed', err);

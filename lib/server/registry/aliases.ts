@@ -7,12 +7,10 @@ import { AppError } from '../../errors';
 import { rollbackSource } from '../../rollback';
 import type { SplitEntry } from '../../schemas/experiments';
 import type { AliasMoveDto, SetAliasInput } from '../../schemas/registry';
+import { runtime } from '../../runtime/runtime';
 import type { Actor } from '../access/auth';
-import { db } from '../lookups';
-import { serving } from '../serving/serving-state';
+import { db, noAlias, requireModel, requireVersion } from '../lookups';
 import { refreshRetrainingFlag } from '../monitoring/monitoring';
-import { requireModel } from './models';
-import { requireVersion } from './versions';
 
 export type AliasMove = AliasMoveDto;
 
@@ -26,7 +24,7 @@ export async function setAlias(name: string, alias: string, number: number, acto
   const model = await requireModel(name);
   const version = await requireVersion(model, number);
   // Load the new version before the alias moves, so the next request is not the one that waits.
-  if (version.archivedAt === null) await serving().sessions.warm(version.sha256);
+  if (version.archivedAt === null) await runtime().sessions.warm(version.sha256);
   const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name });
   if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from, split: null };
@@ -39,7 +37,7 @@ export async function splitAlias(name: string, alias: string, entries: SplitEntr
   // refused by setSplit, with the path of the entry).
   for (const e of entries) {
     const v = await findVersion(db(), { modelId: model.id, number: e.version });
-    if (v && v.archivedAt === null) await serving().sessions.warm(v.sha256);
+    if (v && v.archivedAt === null) await runtime().sessions.warm(v.sha256);
   }
   const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name });
   if (alias === 'production' && result.from !== result.champion) await refreshFlagQuietly(model.name);
@@ -49,7 +47,7 @@ export async function splitAlias(name: string, alias: string, entries: SplitEntr
 export async function deleteAlias(name: string, alias: string, actor: Actor): Promise<void> {
   const model = await requireModel(name);
   const removed = await removeAlias(db(), { modelId: model.id, alias, actor: actor.name });
-  if (removed === null) throw new AppError('not_found', `alias: model "${name}" has no alias "${alias}"`, [{ path: 'alias', message: 'not found' }]);
+  if (removed === null) throw noAlias(name, alias);
 }
 
 /**
@@ -60,7 +58,7 @@ export async function deleteAlias(name: string, alias: string, actor: Actor): Pr
 export async function rollbackAlias(name: string, alias: string, actor: Actor): Promise<AliasMove> {
   const model = await requireModel(name);
   const current = await findAlias(db(), { modelId: model.id, alias });
-  if (!current) throw new AppError('not_found', `alias: model "${name}" has no alias "${alias}"`, [{ path: 'alias', message: 'not found' }]);
+  if (!current) throw noAlias(name, alias);
   let target;
   if (readSplit(db(), model.id, alias).length > 0) {
     const before = await latestSplitSet(db(), { modelId: model.id, alias });
@@ -74,7 +72,7 @@ export async function rollbackAlias(name: string, alias: string, actor: Actor): 
       throw new AppError('conflict', `alias: "${alias}" has no earlier version to roll back to`);
     }
   }
-  await serving().sessions.warm(target!.sha256);
+  await runtime().sessions.warm(target!.sha256);
   const moved = await moveAlias(db(), {
     modelId: model.id, alias, versionId: target!.id, versionNumber: target!.number, actor: actor.name, reason: 'rollback',
   });

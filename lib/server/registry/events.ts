@@ -2,9 +2,8 @@
 import { listEvents } from '../../../db/queries/events';
 import { AppError } from '../../errors';
 import type { EventListDto } from '../../schemas/registry';
-import { db } from '../lookups';
+import { db, requireModel } from '../lookups';
 import { toEventDto } from './dto';
-import { requireModel } from './models';
 
 /** A model's timeline, or (name null) the system's: API keys, accounts, deleted models. */
 export async function getEvents(name: string | null, page: { limit: number; cursor?: string }): Promise<EventListDto> {

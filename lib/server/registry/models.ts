@@ -3,23 +3,16 @@ import * as q from '../../../db/queries/models';
 import { listAliases } from '../../../db/queries/aliases';
 import { listShadows, listSplits } from '../../../db/queries/experiments';
 import { listVersions, isArtifactReferenced } from '../../../db/queries/versions';
-import type { ModelRow } from '../../../db/schema';
-import { AppError } from '../../errors';
 import type { CreateModelInput, ModelDetailDto, ModelDto, ModelListDto, UpdateModelInput } from '../../schemas/registry';
 import type { Actor } from '../access/auth';
-import { isPinned, removeArtifact, type ArtifactKind } from '../../runtime/artifact-store';
-import { db } from '../lookups';
+import { removeArtifact, type ArtifactKind } from '../../runtime/artifact-store';
+import { runtime } from '../../runtime/runtime';
+import { db, requireModel } from '../lookups';
 import { toModelDto, toVersionDto } from './dto';
 
 /** Removes an artifact no version uses any more (and no upload in progress is about to). */
 export async function collectArtifact(sha: string, kind: ArtifactKind): Promise<void> {
-  if (!isPinned(sha) && !(await isArtifactReferenced(db(), sha))) await removeArtifact(sha, kind);
-}
-
-export async function requireModel(name: string): Promise<ModelRow> {
-  const model = await q.findModel(db(), name);
-  if (!model) throw new AppError('not_found', `name: no model named "${name}"`, [{ path: 'name', message: 'not found' }]);
-  return model;
+  if (!runtime().pins.isPinned(sha) && !(await isArtifactReferenced(db(), sha))) await removeArtifact(sha, kind);
 }
 
 export async function createModel(input: CreateModelInput, actor: Actor): Promise<ModelDto> {

@@ -9,17 +9,17 @@ import type { ModelSignature, ReferenceInfo } from '../../../inference/signature
 import { AppError, fieldError, formatPath } from '../../errors';
 import { env } from '../../env';
 import { versionMetadataSchema, type VersionDto, type VersionMetadata } from '../../schemas/registry';
-import type { Actor } from '../access/auth';
-import { commitArtifact, pin, writeTempBytes } from '../../runtime/artifact-store';
-import { db } from '../lookups';
-import { discardFiles, parseMultipart, type UploadedFile } from '../../http/multipart';
-import { toVersionDto } from './dto';
-import { collectArtifact, requireModel } from './models';
-import { featureNamesFromHeader, featureNamesMismatch } from './feature-names';
-import { readReferenceSample } from './reference-sample';
 import { decileEdges } from '../../metrics/drift';
-import { versionFeatures } from '../monitoring/features';
 import { buildProfile, type VersionProfile } from '../../metrics/profile';
+import { commitArtifact, discardFiles, writeTempBytes, type Upload, type UploadedFile, type UploadLimits } from '../../runtime/artifact-store';
+import { runtime } from '../../runtime/runtime';
+import type { Actor } from '../access/auth';
+import { db, requireModel } from '../lookups';
+import { versionFeatures } from '../monitoring/features';
+import { toVersionDto } from './dto';
+import { featureNamesFromHeader, featureNamesMismatch } from './feature-names';
+import { collectArtifact } from './models';
+import { readReferenceSample } from './reference-sample';
 
 const MB = 1024 * 1024;
 
@@ -55,9 +55,14 @@ async function validateOnnx(file: UploadedFile | undefined): Promise<ModelSignat
   }
 }
 
-export async function uploadVersion(name: string, req: Request, actor: Actor): Promise<VersionDto> {
+/**
+ * `readUpload` reads the request's parts with these limits (the edge's multipart reader; the demo
+ * hands over files it wrote): called once the model is known, so an unknown model is refused
+ * before its body is read.
+ */
+export async function uploadVersion(name: string, readUpload: (limits: UploadLimits) => Promise<Upload>, actor: Actor): Promise<VersionDto> {
   const model = await requireModel(name);
-  const { fields, files } = await parseMultipart(req, {
+  const { fields, files } = await readUpload({
     fileFields: ['file', 'reference'],
     textFields: ['metadata'],
     maxFileBytes: env.MAX_UPLOAD_MB * MB,
@@ -91,14 +96,14 @@ export async function uploadVersion(name: string, req: Request, actor: Actor): P
       profile = buildProfile('reference', features, sample.columns, sample.rows, decileEdges);
       const bytes = Buffer.from(JSON.stringify({ columns: sample.columns, rows: sample.rows }));
       const tmp = await writeTempBytes(bytes);
-      unpins.push(pin(tmp.sha256));
+      unpins.push(runtime().pins.pin(tmp.sha256));
       await commitArtifact(tmp, 'json');
       committed.push({ sha: tmp.sha256, kind: 'json' });
       reference = { sha256: tmp.sha256, rows: sample.rows.length, columns: sample.columns, format: sample.format };
     }
 
     const file = files.file!;
-    unpins.push(pin(file.sha256));
+    unpins.push(runtime().pins.pin(file.sha256));
     await commitArtifact(file, 'onnx');
     committed.push({ sha: file.sha256, kind: 'onnx' });
     const row = await insertVersion(db(), {

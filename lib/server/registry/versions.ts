@@ -1,24 +1,15 @@
 // Registry use cases for versions: read, edit (description, feature names)/archive, download the artifact.
 import { listAliases } from '../../../db/queries/aliases';
-import { findVersion, updateVersion as updateVersionRow } from '../../../db/queries/versions';
+import { updateVersion as updateVersionRow } from '../../../db/queries/versions';
 import type { ModelRow, VersionRow } from '../../../db/schema';
-import { AppError, fieldError } from '../../errors';
+import { fieldError } from '../../errors';
 import type { UpdateVersionInput, VersionDto } from '../../schemas/registry';
 import type { Actor } from '../access/auth';
 import { readArtifact } from '../../runtime/artifact-store';
-import { db } from '../lookups';
+import { db, requireModel, requireVersion } from '../lookups';
 import type { VersionProfile } from '../../metrics/profile';
 import { toVersionDto } from './dto';
 import { featureNamesMismatch, featureNamesNotEditable } from './feature-names';
-import { requireModel } from './models';
-
-export async function requireVersion(model: ModelRow, number: number): Promise<VersionRow> {
-  const version = await findVersion(db(), { modelId: model.id, number });
-  if (!version) {
-    throw new AppError('not_found', `version: model "${model.name}" has no version ${number}`, [{ path: 'version', message: 'not found' }]);
-  }
-  return version;
-}
 
 async function withAliases(model: ModelRow, v: VersionRow): Promise<VersionDto> {
   const aliases = await listAliases(db(), model.id);

@@ -6,15 +6,14 @@ import { predictionId, type PredictionRecord } from '../../../db/queries/predict
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { decodeRequest } from '../../../inference/codecs';
 import { InputError } from '../../../inference/errors';
-import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
+import type { RowAnswer } from '../../../inference/outputs';
 import { AppError } from '../../errors';
+import { runtime } from '../../runtime/runtime';
 import { REGRESSION_LIMIT, type ImportBody, type ImportResultDto } from '../../schemas/outcomes';
-import { newPredictionId } from '../../runtime/ids';
-import { inputErrorToApp, runSession } from './score';
+import { ingestOutcomes } from '../monitoring/outcomes';
 import { packInputs, packOutputs } from './pack';
 import { resolveTarget } from './resolve';
-import { serving } from './serving-state';
-import { ingestOutcomes } from '../monitoring/outcomes';
+import { inputErrorToApp, score } from './score';
 
 /** Splits one request's packed inputs into one buffer per row. */
 function splitRows(feeds: Record<string, Tensor>, rows: number): { codec: number; rows: Buffer[] } {
@@ -84,27 +83,19 @@ export async function importPredictions(name: string, number: number, body: Impo
   if (toScore.length > 0) {
     // Backtests usually score every record: reuse the decode above rather than decoding again.
     const scored = toScore.length === records.length ? decoded : decodeRequest({ instances: toScore.map((i) => records[i].inputs) }, { ...plan.decode, maxRows: 10_000 });
-    const { sessions } = serving();
-    const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
-    try {
-      const results = await runSession(plan, lease.session, scored.feeds, scored.rows, (plan.outputs as OutputPlan).fetch);
-      const scoredAnswers = interpretOutputs(plan.outputs as OutputPlan, results, scored.rows, {
-        labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output,
-      });
-      toScore.forEach((i, k) => { answers[i] = scoredAnswers[k]; });
-    } finally {
-      lease.release();
-    }
+    const scoredAnswers = (await score(plan, scored.feeds, scored.rows)).answers;
+    toScore.forEach((i, k) => { answers[i] = scoredAnswers[k]; });
   }
   records.forEach((r, i) => {
     if (r.prediction !== undefined) answers[i] = { prediction: plan.task === 'regression' ? r.prediction : String(r.prediction), probabilities: null };
   });
 
+  const rt = runtime();
   const inputs = splitRows(decoded.feeds, records.length);
   const ids: string[] = [];
   const log: PredictionRecord[] = records.map((r, i) => {
     const ts = typeof r.ts === 'number' ? r.ts : Date.parse(r.ts);
-    const requestId = newPredictionId(ts);
+    const requestId = rt.ids.next(ts);
     ids.push(predictionId(requestId, 0));
     const out = packOutputs([answers[i]]);
     return {
@@ -114,7 +105,7 @@ export async function importPredictions(name: string, number: number, body: Impo
       latencyUs: 0, source: PREDICTION_SOURCES.imported,
     };
   });
-  await serving().log.writeAll(log);
+  await rt.log.writeAll(log);
   const withActual = records.flatMap((r, i) => (r.actual === undefined ? [] : [{ prediction_id: ids[i], actual: r.actual, ts: r.ts }]));
   // ingestOutcomes also refreshes the overview's retraining flag.
   const outcomes = withActual.length ? await ingestOutcomes(withActual) : { accepted: 0, updated: 0, invalid: [], unknown: [] };

@@ -4,9 +4,9 @@ import type { Tensor } from 'onnxruntime-node';
 import { predictionId } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import type { RowAnswer } from '../../../inference/outputs';
-import { newPredictionId } from '../../runtime/ids';
+import { runtime } from '../../runtime/runtime';
 import { packInputs, packOutputs } from './pack';
-import { serving, type ServingPlan } from './serving-state';
+import type { ServingPlan } from './serving-state';
 
 /**
  * Logs the request (all its rows in one record) and returns its id and the rows' prediction ids,
@@ -24,8 +24,9 @@ export async function logPredictions(
   const inputs = packInputs(feeds, answers.length);
   const outputs = packOutputs(answers);
   const ts = Date.now();
-  const requestId = newPredictionId(ts);
-  await serving().log.write({
+  const rt = runtime();
+  const requestId = rt.ids.next(ts);
+  await rt.log.write({
     id: requestId,
     modelId: plan.modelId,
     versionId: plan.versionId,

@@ -1,7 +1,7 @@
 // Reading the prediction log back as one record per predicted row (for the API and monitoring).
 import { findOutcomes, findRequests, parsePredictionId, predictionId, type LoggedRequest, type StoredOutcomeRow } from '../../../db/queries/predictions';
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
-import { AppError } from '../../errors';
+import { notFound } from '../../errors';
 import type { LoggedPredictionDto } from '../../schemas/registry';
 import { db } from '../lookups';
 import { unpackInputRow } from './pack';
@@ -52,6 +52,6 @@ export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto
 
 export async function getPrediction(id: string): Promise<LoggedPredictionDto> {
   const [found] = await getPredictions([id]);
-  if (!found) throw new AppError('not_found', `id: no prediction "${id}"`, [{ path: 'id', message: 'not found' }]);
+  if (!found) throw notFound('id', `no prediction "${id}"`);
   return found;
 }

@@ -1,9 +1,14 @@
-// Running a version's session for one request: the batcher when the version allows it, and
-// onnxruntime's failures on an accepted input turned into a clean 422.
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+// The one scoring path, shared by REST predict, V2 infer, shadow copies and backtest imports: lease
+// the version's session (loaded once however many ask; an evicted session is released only after
+// the runs holding it), run it (through the batcher when the version allows), refuse non-finite
+// outputs, interpret the outputs per row. onnxruntime's failures on an accepted input become a
+// clean 422; a request's decode errors become AppErrors through inputErrorToApp.
+import type { Tensor } from 'onnxruntime-node';
 import { InputError } from '../../../inference/errors';
+import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
 import { AppError } from '../../errors';
-import { serving, type ServingPlan } from './serving-state';
+import { runtime } from '../../runtime/runtime';
+import type { ServingPlan } from './serving-state';
 
 export function inputErrorToApp(err: unknown): unknown {
   if (!(err instanceof InputError)) return err;
@@ -11,22 +16,39 @@ export function inputErrorToApp(err: unknown): unknown {
   return new AppError(code, err.message, [{ path: err.path, message: err.message.slice(err.path.length + 2) }]);
 }
 
-/** Runs the session (through the batcher), turning runtime failures on an accepted input into a clean 422. */
-export async function runSession(
-  plan: ServingPlan, session: InferenceSession, feeds: Record<string, Tensor>, rows: number, fetch: string[],
-): Promise<Record<string, Tensor>> {
+export interface Scored {
+  /** The tensors fetched (the plan's outputs, and any others asked for). */
+  results: Record<string, Tensor>;
+  /** One answer per row. */
+  answers: RowAnswer[];
+  /** performance.now() once the session was leased: a run's own latency starts here. */
+  leasedAt: number;
+}
+
+/**
+ * Scores `rows` rows of decoded inputs on the plan's version. `fetch` defaults to the outputs the
+ * answer needs (V2 may ask for more). The plan must be servable (see resolve's checkServable).
+ */
+export async function score(plan: ServingPlan, feeds: Record<string, Tensor>, rows: number, fetch?: string[]): Promise<Scored> {
+  const outputs = plan.outputs as OutputPlan;
+  const names = fetch ?? outputs.fetch;
+  const { sessions, batcher } = runtime();
+  const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
+  const leasedAt = performance.now();
   let results: Record<string, Tensor>;
   try {
-    const { batcher } = serving();
     results = plan.batchable
-      ? await batcher.run(plan.sha256, session, feeds, rows, fetch)
-      : (await session.run(feeds, fetch)) as Record<string, Tensor>;
+      ? await batcher.run(plan.sha256, lease.session, feeds, rows, names)
+      : (await lease.session.run(feeds, names)) as Record<string, Tensor>;
   } catch (err) {
     const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
     throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
+  } finally {
+    lease.release();
   }
-  checkFiniteOutputs(results, fetch);
-  return results;
+  checkFiniteOutputs(results, names);
+  const answers = interpretOutputs(outputs, results, rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
+  return { results, answers, leasedAt };
 }
 
 /**

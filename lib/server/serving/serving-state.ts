@@ -1,82 +1,27 @@
-// The serving singletons of this process — session cache, log writer, hot-path statements, plans —
-// kept on globalThis so Next's module graph and the custom server's fast path share one of each.
-import { prepareServingLookups, preparePredictionInsert, type ServingLookups, type ServingRow } from '../../../db/queries/predictions';
-import { getHandle } from '../../../db/client';
-import type { DecodeOptions } from '../../../inference/codecs';
-import { planOutputs, type OutputPlan, type Task } from '../../../inference/outputs';
-import { loadModel } from '../../../inference/runtime';
-import { Batcher } from '../../../inference/batcher';
-import { SessionCache } from '../../../inference/session-cache';
+// The serving view of the registry: a version's plan (parsed once, cached on the runtime under
+// what an edit can change), the lookups serving makes on a cache miss, and loading the production
+// versions before the first request.
+import { servingLookups, type ServingLookups, type ServingRow } from '../../../db/queries/predictions';
+import { planOutputs, type OutputPlan } from '../../../inference/outputs';
 import type { ModelSignature, OutputSpec } from '../../../inference/signature';
+import type { Task } from '../../../inference/tasks';
 import { env } from '../../env';
-import { readArtifact } from '../../runtime/artifact-store';
-import { LogWriter } from '../../runtime/log-writer';
+import { runtime } from '../../runtime/runtime';
+import type { Resolved, ServingPlan, SplitRoute } from '../../runtime/serving-cache';
+import { db } from '../lookups';
 
-export interface ServingPlan {
-  modelId: number;
-  modelName: string;
-  versionId: number;
-  number: number;
-  sha256: string;
-  task: Task;
-  labels: string[] | null;
-  output: OutputSpec | null;
-  signature: ModelSignature;
-  decode: DecodeOptions;
-  outputs: OutputPlan | { error: string };
-  archived: boolean;
-  /** Requests may be merged into one run only when every input's batch dimension is dynamic. */
-  batchable: boolean;
+export type { OutputPlan, Resolved, ServingPlan, SplitRoute };
+
+export function lookups(): ServingLookups {
+  return servingLookups(db());
 }
 
-/** A split alias: its versions' plans and the cumulative shares of their weights. */
-export interface SplitRoute { plans: ServingPlan[]; cumulative: Float64Array; model: string; alias: string }
-
-/** A resolved target: the version it names, its split (alias with weights) and production's shadows. */
-export interface Resolved { plan: ServingPlan; split: SplitRoute | null; shadows: ServingPlan[] | null }
-
-interface ServingState {
-  sessions: SessionCache;
-  log: LogWriter;
-  batcher: Batcher;
-  lookups: ServingLookups;
-  plans: Map<string, ServingPlan>;
-  /** Resolved targets ("model\0alias" or "model\0#n"), valid for one registry generation. */
-  targets: Map<string, Resolved>;
-  targetsStamp: string;
-  dataVersion: () => number;
-  dataVersionAt: number;
-  dataVersionSeen: number;
-}
-
-const KEY = Symbol.for('modeldock.serving');
-type Holder = { [KEY]?: ServingState };
-
-export function serving(): ServingState {
-  const holder = globalThis as Holder;
-  if (holder[KEY]) return holder[KEY];
-  const { sqlite } = getHandle(env.DATA_DIR);
-  const state: ServingState = {
-    sessions: new SessionCache(async (sha) => {
-      const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
-        intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-      });
-      return session;
-    }, env.SESSION_CACHE_SIZE),
-    log: new LogWriter(preparePredictionInsert(sqlite)),
-    batcher: new Batcher(env.BATCH_MAX_ROWS),
-    lookups: prepareServingLookups(sqlite),
-    plans: new Map(),
-    targets: new Map(),
-    targetsStamp: '',
-    dataVersion: ((stmt) => () => stmt.get() as number)(sqlite.prepare('PRAGMA data_version').pluck()),
-    dataVersionAt: 0,
-    dataVersionSeen: 0,
-  };
-  holder[KEY] = state;
-  return state;
+/** Loads every production version's session before the first request. */
+export async function warmProduction(): Promise<void> {
+  const { sessions } = runtime();
+  for (const sha of lookups().productionShas()) {
+    await sessions.warm(sha).catch((err: unknown) => console.error(`[modeldock] could not load ${sha}`, err));
+  }
 }
 
 /**
@@ -86,7 +31,7 @@ export function serving(): ServingState {
  * looked up again and reach the new key on the very next request.
  */
 export function servingPlan(row: ServingRow): ServingPlan {
-  const state = serving();
+  const state = runtime().serving;
   const key = `${row.version_id}:${row.model_updated_at}:${row.archived_at ?? ''}:${row.feature_names ?? ''}`;
   let plan = state.plans.get(key);
   if (plan) return plan;

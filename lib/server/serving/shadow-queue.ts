@@ -5,40 +5,18 @@
 // id as pair_id, never returned. Over the bound a copy is dropped and counted; a failure (a session
 // that cannot load, an input the version cannot take) is counted and never reaches the client.
 import type { Tensor } from 'onnxruntime-node';
-import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
 import { env } from '../../env';
-import { metrics } from '../../runtime/metrics';
+import { runtime, type ShadowCounters, type ShadowJob, type ShadowQueueState } from '../../runtime/runtime';
 import { copyPrimaryOutcomes } from '../monitoring/outcomes';
 import { logPredictions } from './log-request';
-import { runSession } from './score';
-import { serving, type ServingPlan } from './serving-state';
+import { score } from './score';
+import type { ServingPlan } from './serving-state';
 
-interface Job {
-  plans: ServingPlan[];
-  feeds: Record<string, Tensor>;
-  rows: number;
-  pairId: string;
-  clientIds: string[] | null;
-}
+export type { ShadowCounters };
 
-export interface ShadowCounters { queued: number; dropped: number; logged: number; failed: number; pending: number; lastError: string | null }
+const state = () => runtime().shadow;
 
-interface QueueState {
-  jobs: Job[];
-  running: boolean;
-  /** By model id, since this process started. */
-  counters: Map<number, ShadowCounters>;
-}
-
-const KEY = Symbol.for('modeldock.shadow-queue');
-type Holder = { [KEY]?: QueueState };
-
-function state(): QueueState {
-  const holder = globalThis as Holder;
-  return (holder[KEY] ??= { jobs: [], running: false, counters: new Map() });
-}
-
-function countersOf(q: QueueState, modelId: number): ShadowCounters {
+function countersOf(q: ShadowQueueState, modelId: number): ShadowCounters {
   let c = q.counters.get(modelId);
   if (!c) { c = { queued: 0, dropped: 0, logged: 0, failed: 0, pending: 0, lastError: null }; q.counters.set(modelId, c); }
   return c;
@@ -63,7 +41,7 @@ export function enqueueShadow(
   // The bound counts every request not yet finished: waiting, and the one being scored.
   if (q.jobs.length + (q.running ? 1 : 0) >= env.SHADOW_QUEUE_SIZE) {
     c.dropped++;
-    metrics().shadowDropped.inc({ model: served.modelName });
+    runtime().metrics.shadowDropped.inc({ model: served.modelName });
     return;
   }
   q.jobs.push({ plans, feeds, rows, pairId, clientIds });
@@ -72,7 +50,7 @@ export function enqueueShadow(
   pump(q);
 }
 
-function pump(q: QueueState): void {
+function pump(q: ShadowQueueState): void {
   if (q.running || q.jobs.length === 0) return;
   q.running = true;
   // After the current turn: the answer that queued this copy is written to its socket first.
@@ -85,7 +63,7 @@ function pump(q: QueueState): void {
   });
 }
 
-async function runJob(q: QueueState, job: Job): Promise<void> {
+async function runJob(q: ShadowQueueState, job: ShadowJob): Promise<void> {
   const c = countersOf(q, job.plans[0].modelId);
   for (const plan of job.plans) {
     try {
@@ -94,27 +72,16 @@ async function runJob(q: QueueState, job: Job): Promise<void> {
     } catch (err) {
       c.failed++;
       c.lastError = `version ${plan.number}: ${String((err as Error)?.message ?? err).slice(0, 300)}`;
-      metrics().shadowFailed.inc({ model: plan.modelName, version: String(plan.number) });
+      runtime().metrics.shadowFailed.inc({ model: plan.modelName, version: String(plan.number) });
     }
   }
   c.pending--;
 }
 
-async function scoreAndLog(plan: ServingPlan, job: Job): Promise<void> {
+async function scoreAndLog(plan: ServingPlan, job: ShadowJob): Promise<void> {
   if (plan.archived) throw new Error('is archived');
   if ('error' in plan.outputs) throw new Error(plan.outputs.error);
-  const outputs = plan.outputs as OutputPlan;
-  const { sessions } = serving();
-  const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
-  const started = performance.now();
-  let results: Record<string, Tensor>;
-  try {
-    results = await runSession(plan, lease.session, job.feeds, job.rows, outputs.fetch);
-  } finally {
-    lease.release();
-  }
-  const answers = interpretOutputs(outputs, results, job.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
-  const { requestId: id } = await logPredictions(plan, null, job.feeds, answers, job.clientIds, Math.round((performance.now() - started) * 1000), job.pairId);
+  const { answers, leasedAt } = await score(plan, job.feeds, job.rows);
+  const { requestId: id } = await logPredictions(plan, null, job.feeds, answers, job.clientIds, Math.round((performance.now() - leasedAt) * 1000), job.pairId);
   copyPrimaryOutcomes(id, job.pairId);
 }
-

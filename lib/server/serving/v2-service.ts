@@ -1,15 +1,15 @@
 // Open Inference Protocol use cases: server/model metadata and readiness, and infer (logged like
 // every other prediction).
-import type { Tensor } from 'onnxruntime-node';
-import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
+import type { OutputPlan } from '../../../inference/outputs';
 import { decodeInferRequest, encodeOutputs, modelMetadata, type V2ModelMetadata } from '../../../inference/v2';
+import { runtime } from '../../runtime/runtime';
 import { checkHealth } from '../operations/health';
 import { logPredictions } from './log-request';
-import { inputErrorToApp, runSession } from './score';
-import { enqueueShadow } from './shadow-queue';
 import { resolveRoute, resolveTarget, routePlan, type Target } from './resolve';
+import { inputErrorToApp, score } from './score';
+import { lookups } from './serving-state';
+import { enqueueShadow } from './shadow-queue';
 import { requestClientId } from './split-routing';
-import { serving } from './serving-state';
 
 export function v2Target(name: string, version: number | null): Target {
   return version === null ? { model: name, alias: 'production' } : { model: name, version };
@@ -17,13 +17,13 @@ export function v2Target(name: string, version: number | null): Target {
 
 export function v2ModelMetadata(name: string, version: number | null): V2ModelMetadata {
   const plan = resolveTarget(v2Target(name, version));
-  const versions = version === null ? serving().lookups.versionNumbers(plan.modelId) : [plan.number];
+  const versions = version === null ? lookups().versionNumbers(plan.modelId) : [plan.number];
   return modelMetadata(plan.modelName, versions, plan.signature);
 }
 
 export function v2ModelReady(name: string, version: number | null): { name: string; ready: boolean } {
   const plan = resolveTarget(v2Target(name, version));
-  return { name: plan.modelName, ready: serving().sessions.canServe(plan.sha256) };
+  return { name: plan.modelName, ready: runtime().sessions.canServe(plan.sha256) };
 }
 
 /**
@@ -32,8 +32,8 @@ export function v2ModelReady(name: string, version: number | null): { name: stri
  */
 export async function v2ServerReady(): Promise<boolean> {
   if ((await checkHealth()).status !== 'ok') return false;
-  const { lookups, sessions } = serving();
-  return lookups.productionShas().every((sha) => sessions.canServe(sha));
+  const { sessions } = runtime();
+  return lookups().productionShas().every((sha) => sessions.canServe(sha));
 }
 
 /** `clientHeader` (x-client-id) is what a split of production routes by; random without it. */
@@ -50,15 +50,7 @@ export async function v2Infer(name: string, version: number | null, body: unknow
   }
   const outputs = plan.outputs as OutputPlan;
   const fetch = [...new Set([...request.outputs, ...outputs.fetch])];
-  const { sessions } = serving();
-  const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
-  let results: Record<string, Tensor>;
-  try {
-    results = await runSession(plan, lease.session, request.feeds, request.rows, fetch);
-  } finally {
-    lease.release();
-  }
-  const answers = interpretOutputs(outputs, results, request.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
+  const { results, answers } = await score(plan, request.feeds, request.rows, fetch);
   const { requestId, ids } = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
   if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, request.feeds, request.rows, requestId, null);
   return {

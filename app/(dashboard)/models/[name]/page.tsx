@@ -1,39 +1,30 @@
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { ModelPage } from '@/components/models/model-page';
-import { AppError } from '@/lib/errors';
-import { routeParam } from '@/lib/route-param';
+import { pageParams, prefetchPage } from '@/lib/http/page';
 import { keys } from '@/lib/query/keys';
-import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getShadow } from '@/lib/server/experiments/shadow';
 import { getEvents } from '@/lib/server/registry/events';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ name: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: routeParam((await params).name) };
+  return { title: (await pageParams(params)).name };
 }
 
 export default async function ModelDetailPage({ params }: Props) {
-  await requireUser();
-  const name = routeParam((await params).name);
-  const qc = serverQueryClient();
-  try {
+  const { name } = await pageParams(params);
+  const { state } = await prefetchPage(async (qc) => {
     const [detail, events, shadow] = await Promise.all([getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 }), getShadow(name)]);
     qc.setQueryData(keys.models.detail(name), detail);
     qc.setQueryData(keys.models.events(name), events);
     qc.setQueryData(keys.models.shadow(name), shadow);
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
-    throw err;
-  }
+  });
   return (
-    <HydrationBoundary state={dehydrate(qc)}>
+    <HydrationBoundary state={state}>
       <ModelPage name={name} />
     </HydrationBoundary>
   );

@@ -1,7 +1,8 @@
 import { defineRoute, json } from '@/lib/http/define-route';
 import { loginSchema, type SessionDto } from '@/lib/schemas/access';
 import { deviceCookieFor, isSecureRequest, login, logout, needsSetup } from '@/lib/server/access/accounts';
-import { checkOrigin, fromFetchRequest, sessionUser } from '@/lib/server/access/auth';
+import { fromFetchRequest } from '@/lib/http/credentials';
+import { checkOrigin, sessionUser } from '@/lib/server/access/auth';
 
 // GET /api/v1/session — who is signed in (null when nobody), and whether setup is pending
 export const GET = defineRoute({ scope: 'public' }, async ({ req }) => {

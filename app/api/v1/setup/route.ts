@@ -1,7 +1,8 @@
 import { defineRoute } from '@/lib/http/define-route';
 import { setupSchema } from '@/lib/schemas/access';
 import { deviceCookieFor, isSecureRequest, setupAdmin } from '@/lib/server/access/accounts';
-import { checkOrigin, fromFetchRequest } from '@/lib/server/access/auth';
+import { fromFetchRequest } from '@/lib/http/credentials';
+import { checkOrigin } from '@/lib/server/access/auth';
 
 // POST /api/v1/setup — first start only: create the admin account and sign it in (409 afterwards)
 export const POST = defineRoute({ scope: 'public', body: setupSchema }, async ({ req, body }) => {

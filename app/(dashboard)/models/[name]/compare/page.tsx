@@ -1,43 +1,35 @@
 // /models/[name]/compare: prefetches the comparison the URL asks for (default: the production
 // champion against its challenger, 30 days, day windows) and hands it to the client page.
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { ComparePage } from '@/components/experiments/compare-page';
 import { resolveCompareView } from '@/components/experiments/compare-view';
 import type { SearchParams } from '@/components/monitoring/view';
-import { AppError } from '@/lib/errors';
-import { compareQuery } from '@/lib/query/api-client';
+import { pageParams, prefetchPage } from '@/lib/http/page';
+import { compareQuery, type CompareView } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
-import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getCompare } from '@/lib/server/experiments/compare';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `${decodeURIComponent((await params).name)} · compare` };
+  return { title: `${(await pageParams(params)).name} · compare` };
 }
 
 export default async function CompareRoute({ params, searchParams }: Props) {
-  await requireUser();
-  const name = decodeURIComponent((await params).name);
-  const qc = serverQueryClient();
-  let view;
-  try {
+  const { name } = await pageParams(params);
+  const { state, value: view } = await prefetchPage(async (qc): Promise<CompareView | null> => {
     const detail = await getModelDetail(name, { includeArchived: true });
     qc.setQueryData(keys.models.detail(name), detail);
-    view = resolveCompareView(detail, await searchParams);
-    if (view) qc.setQueryData(keys.models.compare(name, view), await getCompare(name, compareQuery(view)));
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
-    throw err;
-  }
+    const resolved = resolveCompareView(detail, await searchParams);
+    if (resolved) qc.setQueryData(keys.models.compare(name, resolved), await getCompare(name, compareQuery(resolved)));
+    return resolved;
+  });
   return (
-    <HydrationBoundary state={dehydrate(qc)}>
+    <HydrationBoundary state={state}>
       <ComparePage name={name} initialView={view} />
     </HydrationBoundary>
   );

@@ -1,45 +1,36 @@
 // /models/[name]/monitoring: prefetches the view the URL asks for (default: production, 30 days,
 // day windows) and the policy, and hands them to the client page.
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { MonitoringPage } from '@/components/monitoring/monitoring-page';
 import { resolveView, type SearchParams } from '@/components/monitoring/view';
-import { AppError } from '@/lib/errors';
-import { routeParam } from '@/lib/route-param';
-import { monitoringQuery } from '@/lib/query/api-client';
+import { pageParams, prefetchPage } from '@/lib/http/page';
+import { monitoringQuery, type MonitoringView } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
-import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getMonitoring, getPolicy } from '@/lib/server/monitoring/monitoring';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  return { title: `${routeParam((await params).name)} · monitoring` };
+  return { title: `${(await pageParams(params)).name} · monitoring` };
 }
 
 export default async function MonitoringRoute({ params, searchParams }: Props) {
-  await requireUser();
-  const name = routeParam((await params).name);
-  const qc = serverQueryClient();
-  let view;
-  try {
+  const { name } = await pageParams(params);
+  const { state, value: view } = await prefetchPage(async (qc): Promise<MonitoringView | null> => {
     const detail = await getModelDetail(name, { includeArchived: true });
     qc.setQueryData(keys.models.detail(name), detail);
-    view = resolveView(detail.versions, detail.aliases, await searchParams);
-    const [monitoring, policy] = await Promise.all([view ? getMonitoring(name, monitoringQuery(view)) : null, getPolicy(name)]);
-    if (view && monitoring) qc.setQueryData(keys.models.monitoring(name, view), monitoring);
+    const resolved = resolveView(detail.versions, detail.aliases, await searchParams);
+    const [monitoring, policy] = await Promise.all([resolved ? getMonitoring(name, monitoringQuery(resolved)) : null, getPolicy(name)]);
+    if (resolved && monitoring) qc.setQueryData(keys.models.monitoring(name, resolved), monitoring);
     qc.setQueryData(keys.models.policy(name), policy);
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
-    throw err;
-  }
+    return resolved;
+  });
   return (
-    <HydrationBoundary state={dehydrate(qc)}>
+    <HydrationBoundary state={state}>
       <MonitoringPage name={name} initialView={view} />
     </HydrationBoundary>
   );

@@ -1,22 +1,19 @@
-import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { VersionDetail } from '@/components/models/version-detail';
-import { AppError } from '@/lib/errors';
-import { routeParam } from '@/lib/route-param';
+import { pageParams, prefetchPage } from '@/lib/http/page';
 import { keys } from '@/lib/query/keys';
-import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { requireUser } from '@/lib/http/page';
 
 export const dynamic = 'force-dynamic';
 
 type Props = { params: Promise<{ name: string; n: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const p = await params;
-  return { title: `${routeParam(p.name)} v${p.n}` };
+  const p = await pageParams(params);
+  return { title: `${p.name} v${p.n}` };
 }
 
 /** The origin the browser used, for copy-pasteable curl examples. */
@@ -28,22 +25,16 @@ async function requestOrigin(): Promise<string> {
 }
 
 export default async function VersionPage({ params }: Props) {
-  await requireUser();
-  const p = await params;
-  const name = routeParam(p.name);
-  const n = Number(p.n);
-  if (!Number.isInteger(n) || n < 1) notFound();
-  const qc = serverQueryClient();
-  try {
+  const { name, n: raw } = await pageParams(params);
+  const n = Number(raw);
+  const { state } = await prefetchPage(async (qc) => {
+    if (!Number.isInteger(n) || n < 1) notFound();
     const detail = await getModelDetail(name, { includeArchived: true });
     if (!detail.versions.some((v) => v.number === n)) notFound();
     qc.setQueryData(keys.models.detail(name), detail);
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
-    throw err;
-  }
+  });
   return (
-    <HydrationBoundary state={dehydrate(qc)}>
+    <HydrationBoundary state={state}>
       <VersionDetail name={name} number={n} origin={await requestOrigin()} />
     </HydrationBoundary>
   );

@@ -1,4 +1,5 @@
 import { defineRoute, json } from '@/lib/http/define-route';
+import { parseMultipart } from '@/lib/http/multipart';
 import { modelDetailQuerySchema, modelParamsSchema } from '@/lib/schemas/registry';
 import { getModelDetail } from '@/lib/server/registry/models';
 import { uploadVersion } from '@/lib/server/registry/upload-version';
@@ -11,5 +12,5 @@ export const GET = defineRoute({ scope: 'read', params: modelParamsSchema, query
 
 // POST /api/v1/models/:name/versions — upload a version (multipart: file, metadata, reference)
 export const POST = defineRoute({ scope: 'admin', params: modelParamsSchema }, async ({ params, req, actor }) => {
-  return json({ version: await uploadVersion(params.name, req, actor) }, 201);
+  return json({ version: await uploadVersion(params.name, (limits) => parseMultipart(req, limits), actor) }, 201);
 });

@@ -1,0 +1,80 @@
+// The rollups' side of the prediction log: reading new records past the watermark, a version's
+// drift profile, and folding a batch of hour aggregates into rollup_hours while moving the
+// watermark, in one transaction this module owns (see lib/server/monitoring/rollup.ts).
+import { prepared, type Db } from '../client';
+
+const WATERMARK = 'rollup_rowid';
+
+export interface LogRow {
+  rowid: number; version_id: number; ts: number; rows: number; input_codec: number; inputs: Buffer;
+  labels: string | null; output_values: Buffer | null; latency_us: number; source: number;
+}
+export interface VersionForRollup { profile: string | null; feature_names: string | null; signature: string; reference: string | null }
+export interface StoredHour { count: number; latency: Buffer; predictions: string; features: Buffer | null }
+export interface HourWrite { versionId: number; hour: number; merge: (old: StoredHour | undefined) => { count: number; latency: Buffer; predictions: string; features: Buffer | null } }
+
+function prepareRollupStatements(sqlite: Db['$client']) {
+  return {
+    watermark: sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = '${WATERMARK}'`).pluck(),
+    setWatermark: sqlite.prepare(`INSERT INTO monitoring_state (key, value) VALUES ('${WATERMARK}', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
+    next: sqlite.prepare(
+      `SELECT rowid, version_id, ts, rows, input_codec, inputs, labels, output_values, latency_us, source
+       FROM prediction_requests WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    ),
+    last: sqlite.prepare('SELECT max(rowid) FROM prediction_requests').pluck(),
+    version: sqlite.prepare('SELECT profile, feature_names, signature, reference FROM model_versions WHERE id = ?'),
+    firstRequests: sqlite.prepare('SELECT input_codec, inputs, rows FROM prediction_requests WHERE version_id = ? ORDER BY rowid LIMIT ?'),
+    saveProfile: sqlite.prepare('UPDATE model_versions SET profile = ? WHERE id = ? AND profile IS NULL'),
+    hour: sqlite.prepare('SELECT count, latency, predictions, features FROM rollup_hours WHERE version_id = ? AND hour = ?'),
+    upsertHour: sqlite.prepare('INSERT OR REPLACE INTO rollup_hours (version_id, hour, count, latency, predictions, features) VALUES (?, ?, ?, ?, ?, ?)'),
+  };
+}
+
+const statements = (db: Db) => prepared(db, 'rollups', prepareRollupStatements);
+
+/** The last prediction_requests rowid folded into the rollups (0: none yet). */
+export function rollupWatermark(db: Db): number {
+  return (statements(db).watermark.get() as number | undefined) ?? 0;
+}
+
+/** The last rowid of the log (0 when empty). */
+export function lastLogRowid(db: Db): number {
+  return (statements(db).last.get() as number | null) ?? 0;
+}
+
+/** Up to `limit` log records after rowid `from`, in log order. */
+export function logRecordsAfter(db: Db, from: number, limit: number): LogRow[] {
+  return statements(db).next.all(from, limit) as LogRow[];
+}
+
+export function versionForRollup(db: Db, versionId: number): VersionForRollup | undefined {
+  return statements(db).version.get(versionId) as VersionForRollup | undefined;
+}
+
+/** A version's first logged requests (their packed inputs), for a traffic profile. */
+export function firstRequests(db: Db, versionId: number, limit: number): { input_codec: number; inputs: Buffer; rows: number }[] {
+  return statements(db).firstRequests.all(versionId, limit) as { input_codec: number; inputs: Buffer; rows: number }[];
+}
+
+/** Saves a drift profile learned from traffic, unless the version got one meanwhile. */
+export function saveTrafficProfile(db: Db, versionId: number, profile: unknown): void {
+  statements(db).saveProfile.run(JSON.stringify(profile), versionId);
+}
+
+/**
+ * Merges the hours into rollup_hours and moves the watermark from `from` to `to`, in one IMMEDIATE
+ * transaction; gives up (returns false, writing nothing) when another connection moved the
+ * watermark meanwhile, so a record is never counted twice.
+ */
+export function foldHours(db: Db, from: number, to: number, hours: Iterable<HourWrite>): boolean {
+  const st = statements(db);
+  return db.$client.transaction(() => {
+    if (((st.watermark.get() as number | undefined) ?? 0) !== from) return false;
+    for (const h of hours) {
+      const merged = h.merge(st.hour.get(h.versionId, h.hour) as StoredHour | undefined);
+      st.upsertHour.run(h.versionId, h.hour, merged.count, merged.latency, merged.predictions, merged.features);
+    }
+    st.setWatermark.run(to);
+    return true;
+  }).immediate();
+}

@@ -1,0 +1,126 @@
+// The process: one typed runtime object holding everything that lives as long as the process — the
+// database handle, ONNX sessions, the batcher, the prediction-log writer, prediction ids, serving
+// and key caches, rate limiters, the shadow queue's state, metrics, artifact pins. Created once,
+// on first use, and reached through `runtime()`. The server entry (lib/http/server.ts) runs under
+// tsx while Next.js runs its own bundled copy of lib/: both module graphs reach this one object
+// through the one globalThis key below, so nothing exists twice. Nothing else goes on globalThis.
+import { closeDatabase, openDatabase, type Handle } from '../../db/client';
+import type { KeyPrincipal } from '../../db/queries/access';
+import { predictionInserter } from '../../db/queries/predictions';
+import { Batcher } from '../../inference/batcher';
+import { loadModel } from '../../inference/runtime';
+import { SessionCache } from '../../inference/session-cache';
+import type { Tensor } from 'onnxruntime-node';
+import { env } from '../env';
+import { ArtifactPins, readArtifact } from './artifact-store';
+import { PredictionIds } from './ids';
+import { LogWriter } from './log-writer';
+import { LoginThrottle } from './login-throttle';
+import { ServingMetrics } from './metrics';
+import { RateLimiter } from './rate-limit';
+import { newServingCache, type ServingCache, type ServingPlan } from './serving-cache';
+
+/** Per-process state of authentication: limiters and the key cache. */
+export interface AccessState {
+  predictLimiter: RateLimiter;
+  loginThrottle: LoginThrottle;
+  /** When each key's last_used_at was last written by this process. */
+  touched: Map<number, number>;
+  /** scrypt runs in flight (each holds 32 MiB). */
+  hashing: number;
+  /** Presented key → its active key, 'env' (MODELDOCK_ADMIN_KEY) or null (unknown or revoked), for one version of the change signal. */
+  keys: Map<string, KeyPrincipal | 'env' | null>;
+  keysVersion: number;
+}
+
+/** A production request copied for its shadow versions, waiting to be scored. */
+export interface ShadowJob {
+  plans: ServingPlan[];
+  feeds: Record<string, Tensor>;
+  rows: number;
+  pairId: string;
+  clientIds: string[] | null;
+}
+export interface ShadowCounters { queued: number; dropped: number; logged: number; failed: number; pending: number; lastError: string | null }
+export interface ShadowQueueState {
+  jobs: ShadowJob[];
+  running: boolean;
+  /** By model id, since this process started. */
+  counters: Map<number, ShadowCounters>;
+}
+
+export interface Runtime {
+  database: Handle;
+  sessions: SessionCache;
+  batcher: Batcher;
+  /** Group commit of the prediction log (one transaction per event-loop turn). */
+  log: LogWriter;
+  ids: PredictionIds;
+  serving: ServingCache;
+  access: AccessState;
+  shadow: ShadowQueueState;
+  metrics: ServingMetrics;
+  pins: ArtifactPins;
+}
+
+const KEY = Symbol.for('modeldock.runtime');
+type Holder = { [KEY]?: Runtime };
+
+function createRuntime(): Runtime {
+  const database = openDatabase(env.DATA_DIR);
+  return {
+    database,
+    sessions: new SessionCache(async (sha) => {
+      const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
+        intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+      });
+      return session;
+    }, env.SESSION_CACHE_SIZE),
+    batcher: new Batcher(env.BATCH_MAX_ROWS),
+    // The insert is prepared on the first flush, once migrations have made the table.
+    log: new LogWriter((records) => predictionInserter(database.db)(records)),
+    ids: new PredictionIds(),
+    serving: newServingCache(),
+    access: {
+      predictLimiter: new RateLimiter(),
+      loginThrottle: new LoginThrottle(),
+      touched: new Map(),
+      hashing: 0,
+      keys: new Map(),
+      keysVersion: -1,
+    },
+    shadow: { jobs: [], running: false, counters: new Map() },
+    metrics: new ServingMetrics(),
+    pins: new ArtifactPins(),
+  };
+}
+
+/** This process's runtime, created on first use (by the server entry before Next starts; by a script or a test otherwise). */
+export function runtime(): Runtime {
+  const holder = globalThis as Holder;
+  return (holder[KEY] ??= createRuntime());
+}
+
+/** Commits what the log writer holds, releases the sessions and closes the database; a later runtime() starts afresh. */
+export async function closeRuntime(): Promise<void> {
+  const holder = globalThis as Holder;
+  const rt = holder[KEY];
+  if (!rt) return;
+  try {
+    rt.log.flush();
+    await rt.sessions.close();
+  } finally {
+    closeDatabase(rt.database);
+    delete holder[KEY];
+  }
+}
+
+/** On a forced exit: commit the log and close the database, nothing that waits. */
+export function abandonRuntime(): void {
+  const rt = (globalThis as Holder)[KEY];
+  if (!rt) return;
+  rt.log.flush();
+  closeDatabase(rt.database);
+}
