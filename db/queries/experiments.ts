@@ -2,13 +2,14 @@
 // and bumps the change signal, so serving sees it on its next request.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
+import type { SplitEntry } from '../../lib/schemas/experiments';
 import type { Db } from '../client';
 import { aliases, aliasWeights, modelVersions, shadows, type VersionRow } from '../schema';
 import { recordEvent } from './events';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export interface SplitEntry { version: number; weight: number }
+export type { SplitEntry };
 
 /** The alias's split in the order it was given (rowid order: a split is rewritten whole). */
 export function readSplit(tx: Pick<Db, 'select'>, modelId: number, alias: string): SplitEntry[] {
