@@ -1,6 +1,7 @@
 // Servers of their own for the fault and load specs (crashes, shutdown, backup): each runs
-// `node --import tsx lib/http/server.ts` as the leader of a new process group on a private DATA_DIR
-// and port, so a test can SIGKILL or SIGTERM the real server process, read its exit status and RSS.
+// `node --import tsx lib/http/server.ts` (or another command, such as `npm run dev`) as the leader
+// of a new process group on a private DATA_DIR and port, so a test can SIGKILL or SIGTERM the real
+// server process, read its exit status and RSS.
 // Every request carries the admin key the server was started with.
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -101,9 +102,9 @@ export interface Server {
 
 const running = new Set<Server>();
 
-/** Starts the server as the leader of a new process group and waits for /api/health. */
-export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/http/server.ts'], {
+/** Starts the server (by default the production entry) as the leader of a new process group and waits for /api/health. */
+export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}, command: string[] = [process.execPath, '--import', 'tsx', 'lib/http/server.ts']): Promise<Server> {
+  const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, ...env },
     detached: true,
