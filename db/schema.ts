@@ -23,7 +23,7 @@ export const models = sqliteTable('models', {
   needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
   /** The verdict's reasons, one line each, shown beside the overview's badge. */
   retrainingReason: text('retraining_reason'),
-  /** The retraining policy (null: the defaults of ../shared/MONITORING.md). */
+  /** The retraining policy (null: the defaults of lib/metrics/README.md). */
   policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),

@@ -17,7 +17,7 @@ export function bucketIndex(v: number, bounds: number[]): number {
 /**
  * A quantile from bucket counts by linear interpolation inside the bucket (lower bound of the first
  * bucket is 0), as Prometheus' histogram_quantile does. Known: cumulative le 0: 6, 0.5: 11, 1: 14,
- * +Inf: 19 at q = 0.5 → 0.35 (../shared/MONITORING.md).
+ * +Inf: 19 at q = 0.5 → 0.35 (lib/metrics/README.md).
  */
 export function quantileFromBuckets(counts: ArrayLike<number>, bounds: number[], q: number): number | null {
   let total = 0;

@@ -1,4 +1,4 @@
-// The retraining verdict over a range of windows (../shared/MONITORING.md): flagged after
+// The retraining verdict over a range of windows (lib/metrics/README.md): flagged after
 // `consecutive` windows whose interval lies wholly beyond the baseline's tolerance (or past a floor),
 // cleared after as many recovered windows; a single bad window, dataset drift or prediction drift
 // is "watch"; too few labels is said, never flagged.

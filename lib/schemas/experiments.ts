@@ -1,4 +1,4 @@
-// Wire shapes of experiments (../shared/API.md, Experiments): weighted alias splits, shadow
+// Wire shapes of experiments (lib/http/API.md, Experiments): weighted alias splits, shadow
 // versions, and the champion/challenger comparison. Client-safe.
 import { z } from 'zod';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const POLICY_METRICS = { classification: ['accuracy'], regression: ['rmse'] } as const;
 
-/** The defaults of ../shared/MONITORING.md; every number is editable per model. */
+/** The defaults of lib/metrics/README.md; every number is editable per model. */
 export function defaultPolicy(task: string): Policy {
   return task === 'regression'
     ? { metric: 'rmse', tolerance: 0.1, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2 }
