@@ -3,6 +3,7 @@
 // that must not run next to a server (restore) also look for any process holding the database open.
 import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { dbPath } from './client';
 
 export interface InstanceInfo { pid: number; port: number; hostname: string; started_at: string }
 
@@ -39,7 +40,7 @@ export function databaseHolders(dataDir: string): number[] {
     const info = JSON.parse(readFileSync(instancePath(dataDir), 'utf8')) as InstanceInfo;
     if (Number.isInteger(info.pid) && info.pid !== process.pid && alive(info.pid)) holders.add(info.pid);
   } catch { /* no server recorded */ }
-  const db = resolve(dataDir, 'modeldock.sqlite');
+  const db = resolve(dbPath(dataDir));
   let procs: string[] = [];
   try { procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid); } catch { /* not Linux */ }
   for (const pid of procs) {

@@ -20,7 +20,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   migrateDatabase(runtime().database.db);
   const actor = `cli:${process.env.USER ?? 'unknown'}`;
@@ -33,14 +33,14 @@ function main(): void {
         ...(values['rate-limit'] !== undefined ? { rate_limit: Number(values['rate-limit']) } : {}),
       });
       if (!input.success) fail(input.error.issues.map((i) => `--${String(i.path[0] === 'scopes' ? 'scope' : i.path[0] === 'rate_limit' ? 'rate-limit' : i.path[0])}: ${i.message}`).join('\n') + `\n${USAGE}`);
-      const created = createKey(input.data, actor);
+      const created = await createKey(input.data, actor);
       console.log(`Created key "${created.api_key.name}" (id ${created.api_key.id}, scopes ${created.api_key.scopes.join(', ')}).`);
       console.log('It is shown only now; Modeldock keeps its hash:');
       console.log(created.key);
       return;
     }
     case 'list': {
-      const keys = listKeyDtos();
+      const keys = await listKeyDtos();
       if (keys.length === 0) { console.log('No API keys.'); return; }
       const rows = keys.map((k) => [String(k.id), k.name, `${k.prefix}…`, k.scopes.join(','), k.rate_limit === null ? '-' : `${k.rate_limit}/s`, k.created_at.slice(0, 19), k.last_used_at?.slice(0, 19) ?? 'never', k.revoked_at ? 'revoked' : 'active']);
       const head = ['id', 'name', 'key', 'scopes', 'rate', 'created', 'last used', 'status'];
@@ -50,7 +50,7 @@ function main(): void {
     }
     case 'revoke': {
       if (rest.length !== 1) fail(USAGE);
-      const k = revokeKeyByRef(rest[0], actor);
+      const k = await revokeKeyByRef(rest[0], actor);
       console.log(`Revoked key "${k.name}" (id ${k.id}, ${k.prefix}…).`);
       return;
     }
@@ -59,11 +59,9 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (err) {
-  if (err instanceof AppError) fail(err.message);
-  throw err;
-} finally {
-  void closeRuntime();
-}
+main()
+  .catch((err: unknown) => {
+    if (err instanceof AppError) fail(err.message);
+    throw err;
+  })
+  .finally(() => closeRuntime());

@@ -3,9 +3,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
+import { DB_FILE } from '../client';
 
 export const MANIFEST_FILE = 'manifest.json';
-export const DB_FILE = 'modeldock.sqlite';
+export { DB_FILE };
 
 const fileEntry = z.object({ file: z.string().regex(/^[0-9a-f]{64}\.(onnx|json)$/), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 

@@ -1,6 +1,7 @@
 // Access queries: API keys (only their SHA-256 is stored), users and browser sessions. The
 // lookups used on every request are statements prepared once per connection.
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { AppError } from '../../lib/errors';
 import { prepared, type Db } from '../client';
 import { apiKeys, sessions, users, type ApiKeyRow, type Scope } from '../schema';
 import { recordEvent } from './events';
@@ -41,24 +42,32 @@ export function accessLookups(db: Db): AccessLookups {
   });
 }
 
-export function insertKey(
+export async function insertKey(
   db: Db,
   k: { name: string; prefix: string; hash: string; scopes: Scope[]; rateLimit: number | null; actor: string },
-): ApiKeyRow {
-  const created = db.transaction((tx) => {
-    const row = tx.insert(apiKeys).values({ ...k, createdBy: k.actor, createdAt: Date.now() }).returning().get();
-    recordEvent(tx, { modelId: null, kind: 'key_created', actor: k.actor, detail: { key: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit } });
-    return row;
-  }, { behavior: 'immediate' });
+): Promise<ApiKeyRow> {
+  let created: ApiKeyRow;
+  try {
+    created = db.transaction((tx) => {
+      const row = tx.insert(apiKeys).values({ ...k, createdBy: k.actor, createdAt: Date.now() }).returning().get();
+      recordEvent(tx, { modelId: null, kind: 'key_created', actor: k.actor, detail: { key: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit } });
+      return row;
+    }, { behavior: 'immediate' });
+  } catch (err) {
+    if (String((err as Error).message).includes('UNIQUE')) {
+      throw new AppError('conflict', `name: an active key is already named "${k.name}"`, [{ path: 'name', message: 'already in use' }]);
+    }
+    throw err;
+  }
   db.changes.bump();
   return created;
 }
 
-export function listKeys(db: Db): ApiKeyRow[] {
+export async function listKeys(db: Db): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).orderBy(sql`${apiKeys.revokedAt} IS NOT NULL`, desc(apiKeys.id)).all();
 }
 
-export function findKeys(db: Db, ref: string): ApiKeyRow[] {
+export async function findKeys(db: Db, ref: string): Promise<ApiKeyRow[]> {
   const id = /^\d+$/.test(ref) ? Number(ref) : -1;
   return db.select().from(apiKeys)
     .where(and(isNull(apiKeys.revokedAt), sql`(${apiKeys.id} = ${id} OR ${apiKeys.name} = ${ref} OR ${apiKeys.prefix} = ${ref})`))
@@ -66,7 +75,7 @@ export function findKeys(db: Db, ref: string): ApiKeyRow[] {
 }
 
 /** Revokes an active key; returns it, or undefined when there is no such active key. */
-export function revokeKey(db: Db, r: { id: number; actor: string }): ApiKeyRow | undefined {
+export async function revokeKey(db: Db, r: { id: number; actor: string }): Promise<ApiKeyRow | undefined> {
   const revoked = db.transaction((tx) => {
     const row = tx.update(apiKeys).set({ revokedAt: Date.now() })
       .where(and(eq(apiKeys.id, r.id), isNull(apiKeys.revokedAt))).returning().get();
@@ -77,12 +86,12 @@ export function revokeKey(db: Db, r: { id: number; actor: string }): ApiKeyRow |
   return revoked;
 }
 
-export function findKeyById(db: Db, id: number): ApiKeyRow | undefined {
+export async function findKeyById(db: Db, id: number): Promise<ApiKeyRow | undefined> {
   return db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
 }
 
 /** Creates the first user; refuses (returns undefined) once any user exists. */
-export function insertFirstUser(db: Db, u: { username: string; passwordHash: string; actor: string }): { id: number } | undefined {
+export async function insertFirstUser(db: Db, u: { username: string; passwordHash: string; actor: string }): Promise<{ id: number } | undefined> {
   return db.transaction((tx) => {
     const n = tx.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
     if (n > 0) return undefined;
@@ -92,11 +101,11 @@ export function insertFirstUser(db: Db, u: { username: string; passwordHash: str
   }, { behavior: 'immediate' });
 }
 
-export function findUser(db: Db, username: string) {
+export async function findUser(db: Db, username: string) {
   return db.select().from(users).where(eq(users.username, username)).get();
 }
 
-export function insertSession(db: Db, s: { tokenHash: string; userId: number; expiresAt: number }): void {
+export async function insertSession(db: Db, s: { tokenHash: string; userId: number; expiresAt: number }): Promise<void> {
   const now = Date.now();
   db.transaction((tx) => {
     tx.delete(sessions).where(lt(sessions.expiresAt, now)).run();
@@ -104,10 +113,10 @@ export function insertSession(db: Db, s: { tokenHash: string; userId: number; ex
   }, { behavior: 'immediate' });
 }
 
-export function deleteSession(db: Db, tokenHash: string): void {
+export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
 }
 
-export function activeSessionCount(db: Db, userId: number): number {
+export async function activeSessionCount(db: Db, userId: number): Promise<number> {
   return db.select({ n: sql<number>`count(*)` }).from(sessions).where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, Date.now()))).get()!.n;
 }

@@ -22,6 +22,11 @@ export function readSplit(tx: Pick<Db, 'select'>, modelId: number, alias: string
     .all();
 }
 
+/** The alias's split (empty when it has none). */
+export async function findSplit(db: Db, q: { modelId: number; alias: string }): Promise<SplitEntry[]> {
+  return readSplit(db, q.modelId, q.alias);
+}
+
 /** Every split of a model (or of several), by alias. */
 export async function listSplits(db: Db, modelIds: number[]): Promise<Map<number, Record<string, SplitEntry[]>>> {
   const out = new Map<number, Record<string, SplitEntry[]>>();

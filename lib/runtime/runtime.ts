@@ -109,7 +109,7 @@ export async function closeRuntime(): Promise<void> {
   const rt = holder[KEY];
   if (!rt) return;
   try {
-    rt.log.flush();
+    await rt.log.flush();
     await rt.sessions.close();
   } finally {
     closeDatabase(rt.database);

@@ -40,7 +40,7 @@ export async function startRuntime(): Promise<Started> {
     listening: (at) => writeInstance(env.DATA_DIR, at),
     stop: async () => {
       const rt = runtime();
-      rt.log.flush();
+      await rt.log.flush();
       await rt.sessions.close();
       await rollups.stop();
       await checkpointer.stop();

@@ -13,7 +13,7 @@ export const dynamic = 'force-dynamic';
 export default async function SettingsPage() {
   const { state } = await prefetchPage(async (qc) => {
     await Promise.all([
-      qc.prefetchQuery({ queryKey: accessKeys.keys, queryFn: () => ({ api_keys: listKeyDtos() }) }),
+      qc.prefetchQuery({ queryKey: accessKeys.keys, queryFn: async () => ({ api_keys: await listKeyDtos() }) }),
       qc.prefetchQuery({ queryKey: accessKeys.events, queryFn: () => getEvents(null, { limit: 50 }) }),
     ]);
   });

@@ -33,10 +33,10 @@ export function isSecureRequest(forwardedProto: string | undefined): boolean {
   return forwardedProto?.split(',')[0].trim().toLowerCase() === 'https';
 }
 
-function newSession(userId: number, secure: boolean): string {
+async function newSession(userId: number, secure: boolean): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const ttl = env.SESSION_TTL_HOURS * 3600;
-  insertSession(db(), { tokenHash: sha256Hex(token), userId, expiresAt: Date.now() + ttl * 1000 });
+  await insertSession(db(), { tokenHash: sha256Hex(token), userId, expiresAt: Date.now() + ttl * 1000 });
   return sessionCookie(token, ttl, secure);
 }
 
@@ -44,7 +44,7 @@ function newSession(userId: number, secure: boolean): string {
 export async function setupAdmin(username: string, password: string, secure: boolean): Promise<string> {
   if (!needsSetup()) throw new AppError('conflict', 'setup: an admin account already exists; sign in instead');
   const hash = await withHashSlot(() => hashPassword(password));
-  const user = insertFirstUser(db(), { username, passwordHash: hash, actor: username });
+  const user = await insertFirstUser(db(), { username, passwordHash: hash, actor: username });
   if (!user) throw new AppError('conflict', 'setup: an admin account already exists; sign in instead');
   return newSession(user.id, secure);
 }
@@ -53,7 +53,7 @@ export async function setupAdmin(username: string, password: string, secure: boo
 export async function ensureEnvAdmin(): Promise<void> {
   if (!env.MODELDOCK_ADMIN_PASSWORD || !needsSetup()) return;
   const hash = await hashPassword(env.MODELDOCK_ADMIN_PASSWORD);
-  insertFirstUser(db(), { username: env.MODELDOCK_ADMIN_USER, passwordHash: hash, actor: 'environment' });
+  await insertFirstUser(db(), { username: env.MODELDOCK_ADMIN_USER, passwordHash: hash, actor: 'environment' });
 }
 
 /** The account's device token: keyed by its password hash, so a new password voids every device. */
@@ -72,7 +72,7 @@ function validDevice(cookieHeader: string | undefined, user: { username: string;
 /** Signs in; returns the session's Set-Cookie value (deviceCookieFor gives the device token's). */
 export async function login(username: string, password: string, client: string, secure: boolean, cookieHeader?: string): Promise<string> {
   const { loginThrottle } = runtime().access;
-  const user = findUser(db(), username.trim());
+  const user = await findUser(db(), username.trim());
   const device = validDevice(cookieHeader, user);
   const wait = loginThrottle.check(client, username, device);
   if (wait > 0) {
@@ -89,13 +89,13 @@ export async function login(username: string, password: string, client: string, 
 }
 
 /** The Set-Cookie value that marks this browser as one that signed in to the account. */
-export function deviceCookieFor(username: string, secure: boolean): string | null {
-  const user = findUser(db(), username.trim());
+export async function deviceCookieFor(username: string, secure: boolean): Promise<string | null> {
+  const user = await findUser(db(), username.trim());
   return user ? deviceCookie(deviceToken(user), secure) : null;
 }
 
-export function logout(cookieHeader: string | undefined, secure: boolean): string {
+export async function logout(cookieHeader: string | undefined, secure: boolean): Promise<string> {
   const token = readCookie(cookieHeader, SESSION_COOKIE);
-  if (token) deleteSession(db(), sha256Hex(token));
+  if (token) await deleteSession(db(), sha256Hex(token));
   return clearedSessionCookie(secure);
 }

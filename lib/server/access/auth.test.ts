@@ -30,8 +30,8 @@ function thrown(fn: () => unknown): AppError {
 }
 
 describe('API keys', () => {
-  it('authenticates a key by its hash, never storing the key itself', () => {
-    const { key, api_key } = keys.createKey({ name: 'ci', scopes: ['predict'] }, 'tester');
+  it('authenticates a key by its hash, never storing the key itself', async () => {
+    const { key, api_key } = await keys.createKey({ name: 'ci', scopes: ['predict'] }, 'tester');
     expect(key).toMatch(/^mdk_[A-Za-z0-9]{40}$/);
     expect(api_key.prefix).toBe(key.slice(0, 12));
     const dump = JSON.stringify(sqlite().prepare('SELECT * FROM api_keys').all());
@@ -49,31 +49,31 @@ describe('API keys', () => {
     }
   });
 
-  it('answers 403 for the wrong scope; admin covers everything', () => {
-    const { key } = keys.createKey({ name: 'reader', scopes: ['read'] }, 'tester');
+  it('answers 403 for the wrong scope; admin covers everything', async () => {
+    const { key } = await keys.createKey({ name: 'reader', scopes: ['read'] }, 'tester');
     expect(auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read').name).toBe('reader');
     const err = thrown(() => auth.authenticate(req({ authorization: `Bearer ${key}` }, 'POST'), 'predict'));
     expect(err.status).toBe(403);
     expect(err.message).toMatch(/needs predict/);
-    const admin = keys.createKey({ name: 'ops', scopes: ['admin'] }, 'tester').key;
+    const admin = (await keys.createKey({ name: 'ops', scopes: ['admin'] }, 'tester')).key;
     for (const scope of ['read', 'predict', 'admin'] as const) expect(auth.authenticate(req({ authorization: `Bearer ${admin}` }), scope).name).toBe('ops');
     expect(auth.authenticate(req({ authorization: 'Bearer env-admin-key-0123456789' }), 'admin').kind).toBe('env-key');
   });
 
-  it('refuses a revoked key from the next request on, and records both events', () => {
-    const { key, api_key } = keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice');
+  it('refuses a revoked key from the next request on, and records both events', async () => {
+    const { key, api_key } = await keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice');
     auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read');
-    keys.revokeKeyById(api_key.id, 'bob');
+    await keys.revokeKeyById(api_key.id, 'bob');
     expect(thrown(() => auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read')).status).toBe(401);
     const events = sqlite().prepare("SELECT kind, actor FROM events WHERE model_id IS NULL AND detail LIKE '%temp%' ORDER BY id").all();
     expect(events).toEqual([{ kind: 'key_created', actor: 'alice' }, { kind: 'key_revoked', actor: 'bob' }]);
     // A revoked name can be reused; an active one cannot.
-    expect(keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice').api_key.name).toBe('temp');
-    expect(thrown(() => keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice')).status).toBe(409);
+    expect((await keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice')).api_key.name).toBe('temp');
+    await expect(keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice')).rejects.toMatchObject({ status: 409 });
   });
 
   it('sees a key revoked by another process (the keys CLI) within 50 ms, though lookups are cached', async () => {
-    const { key, api_key } = keys.createKey({ name: 'elsewhere', scopes: ['read'] }, 'tester');
+    const { key, api_key } = await keys.createKey({ name: 'elsewhere', scopes: ['read'] }, 'tester');
     expect(auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read').name).toBe('elsewhere');
     const Database = (await import('better-sqlite3')).default;
     const other = new Database(join(process.env.DATA_DIR!, 'modeldock.sqlite'));
@@ -83,16 +83,16 @@ describe('API keys', () => {
     expect(thrown(() => auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read')).status).toBe(401);
   });
 
-  it('records when a key was last used', () => {
-    const { key, api_key } = keys.createKey({ name: 'used', scopes: ['read'] }, 'tester');
+  it('records when a key was last used', async () => {
+    const { key, api_key } = await keys.createKey({ name: 'used', scopes: ['read'] }, 'tester');
     expect(api_key.last_used_at).toBeNull();
     auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read');
-    const after = keys.listKeyDtos().find((k) => k.id === api_key.id)!;
+    const after = (await keys.listKeyDtos()).find((k) => k.id === api_key.id)!;
     expect(Date.now() - Date.parse(after.last_used_at!)).toBeLessThan(5_000);
   });
 
-  it('limits a key to its rate on the prediction routes, with Retry-After', () => {
-    const { key } = keys.createKey({ name: 'slow', scopes: ['predict'], rate_limit: 2 }, 'tester');
+  it('limits a key to its rate on the prediction routes, with Retry-After', async () => {
+    const { key } = await keys.createKey({ name: 'slow', scopes: ['predict'], rate_limit: 2 }, 'tester');
     const actor = auth.authenticate(req({ authorization: `Bearer ${key}` }, 'POST'), 'predict');
     auth.checkRateLimit(actor);
     auth.checkRateLimit(actor);
@@ -100,15 +100,15 @@ describe('API keys', () => {
     expect(err.status).toBe(429);
     expect(Number(err.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Another key has its own bucket; without a rate (and RATE_LIMIT_RPS=0) there is no limit.
-    const other = auth.authenticate(req({ authorization: `Bearer ${keys.createKey({ name: 'fast', scopes: ['predict'] }, 't').key}` }), 'predict');
+    const other = auth.authenticate(req({ authorization: `Bearer ${(await keys.createKey({ name: 'fast', scopes: ['predict'] }, 't')).key}` }), 'predict');
     for (let i = 0; i < 100; i++) auth.checkRateLimit(other);
   });
 });
 
 describe('cross-site protection', () => {
-  const key = () => keys.createKey({ name: `o-${Math.random()}`, scopes: ['admin'] }, 't').key;
-  it('refuses state changes a browser marks as cross-site, whatever the credentials', () => {
-    const k = key();
+  const key = async () => (await keys.createKey({ name: `o-${Math.random()}`, scopes: ['admin'] }, 't')).key;
+  it('refuses state changes a browser marks as cross-site, whatever the credentials', async () => {
+    const k = await key();
     const base = { authorization: `Bearer ${k}`, host: 'md.example:3000' };
     expect(thrown(() => auth.authenticate(req({ ...base, 'sec-fetch-site': 'cross-site' }, 'POST'), 'admin')).status).toBe(403);
     expect(thrown(() => auth.authenticate(req({ ...base, 'sec-fetch-site': 'same-site' }, 'DELETE'), 'admin')).status).toBe(403);
@@ -138,7 +138,7 @@ describe('the admin account and sessions', () => {
     await expect(accounts.login('nobody', 'a long password', '1.2.3.4', false)).rejects.toMatchObject({ status: 401 });
     const second = (await accounts.login('root', 'a long password', '1.2.3.4', true)).split(';');
     expect(second.map((s) => s.trim())).toContain('Secure');
-    const cleared = accounts.logout(token, false);
+    const cleared = await accounts.logout(token, false);
     expect(cleared).toMatch(/Max-Age=0/);
     expect(auth.sessionUser(token)).toBeNull();
     expect(auth.sessionUser(second[0])).toEqual({ username: 'root' });

@@ -19,28 +19,21 @@ export function toKeyDto(k: ApiKeyRow): ApiKeyDto {
   };
 }
 
-export function createKey(input: CreateKeyInput, actor: string): CreatedKeyDto {
+export async function createKey(input: CreateKeyInput, actor: string): Promise<CreatedKeyDto> {
   const key = KEY_PREFIX + randomBase62(40);
   const scopes = [...new Set(input.scopes)];
-  try {
-    const row = insertKey(db(), { name: input.name, prefix: key.slice(0, 12), hash: sha256Hex(key), scopes, rateLimit: input.rate_limit ?? null, actor });
-    return { key, api_key: toKeyDto(row) };
-  } catch (err) {
-    if (String((err as Error).message).includes('UNIQUE')) {
-      throw new AppError('conflict', `name: an active key is already named "${input.name}"`, [{ path: 'name', message: 'already in use' }]);
-    }
-    throw err;
-  }
+  const row = await insertKey(db(), { name: input.name, prefix: key.slice(0, 12), hash: sha256Hex(key), scopes, rateLimit: input.rate_limit ?? null, actor });
+  return { key, api_key: toKeyDto(row) };
 }
 
-export function listKeyDtos(): ApiKeyDto[] {
-  return listKeys(db()).map(toKeyDto);
+export async function listKeyDtos(): Promise<ApiKeyDto[]> {
+  return (await listKeys(db())).map(toKeyDto);
 }
 
-export function revokeKeyById(id: number, actor: string): ApiKeyDto {
-  const row = revokeKey(db(), { id, actor });
+export async function revokeKeyById(id: number, actor: string): Promise<ApiKeyDto> {
+  const row = await revokeKey(db(), { id, actor });
   if (!row) {
-    const existing = findKeyById(db(), id);
+    const existing = await findKeyById(db(), id);
     if (!existing) throw notFound('id', `no API key ${id}`);
     return toKeyDto(existing);
   }
@@ -49,8 +42,8 @@ export function revokeKeyById(id: number, actor: string): ApiKeyDto {
 }
 
 /** The command line names a key by id, name or prefix; it must match exactly one active key. */
-export function revokeKeyByRef(ref: string, actor: string): ApiKeyDto {
-  const found = findKeys(db(), ref);
+export async function revokeKeyByRef(ref: string, actor: string): Promise<ApiKeyDto> {
+  const found = await findKeys(db(), ref);
   if (found.length === 0) throw new AppError('not_found', `no active key with id, name or prefix "${ref}"`);
   if (found.length > 1) throw new AppError('conflict', `"${ref}" matches ${found.length} keys; use the id`);
   return revokeKeyById(found[0].id, actor);

@@ -1,7 +1,7 @@
 // Registry use cases for aliases: promote (move), split by weight, roll back, delete.
 import { findAlias, moveAlias, removeAlias } from '../../../db/queries/aliases';
 import { listAliasMoves, latestSplitSet } from '../../../db/queries/events';
-import { readSplit, setSplit } from '../../../db/queries/experiments';
+import { findSplit, setSplit } from '../../../db/queries/experiments';
 import { findVersion } from '../../../db/queries/versions';
 import { AppError } from '../../errors';
 import { rollbackSource } from '../../rollback';
@@ -60,7 +60,7 @@ export async function rollbackAlias(name: string, alias: string, actor: Actor): 
   const current = await findAlias(db(), { modelId: model.id, alias });
   if (!current) throw noAlias(name, alias);
   let target;
-  if (readSplit(db(), model.id, alias).length > 0) {
+  if ((await findSplit(db(), { modelId: model.id, alias })).length > 0) {
     const before = await latestSplitSet(db(), { modelId: model.id, alias });
     const candidate = typeof before?.detail.from === 'number' ? await findVersion(db(), { modelId: model.id, number: before.detail.from }) : undefined;
     target = candidate && candidate.archivedAt === null ? candidate : await findVersion(db(), { modelId: model.id, number: current.number });

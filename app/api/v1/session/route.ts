@@ -18,7 +18,7 @@ export const POST = defineRoute({ scope: 'public', body: loginSchema }, async ({
   const cookie = await login(body.username, body.password, client, secure, req.headers.get('cookie') ?? undefined);
   const headers = new Headers({ 'cache-control': 'no-store', 'set-cookie': cookie });
   // Device cookies are for browsers (which always send Sec-Fetch-Site); programs use API keys.
-  const device = req.headers.has('sec-fetch-site') ? deviceCookieFor(body.username, secure) : null;
+  const device = req.headers.has('sec-fetch-site') ? await deviceCookieFor(body.username, secure) : null;
   if (device) headers.append('set-cookie', device);
   return new Response(null, { status: 204, headers });
 });
@@ -27,5 +27,5 @@ export const POST = defineRoute({ scope: 'public', body: loginSchema }, async ({
 export const DELETE = defineRoute({ scope: 'public' }, async ({ req }) => {
   checkOrigin(fromFetchRequest(req));
   const secure = isSecureRequest(req.headers.get('x-forwarded-proto') ?? undefined);
-  return new Response(null, { status: 204, headers: { 'set-cookie': logout(req.headers.get('cookie') ?? undefined, secure) } });
+  return new Response(null, { status: 204, headers: { 'set-cookie': await logout(req.headers.get('cookie') ?? undefined, secure) } });
 });

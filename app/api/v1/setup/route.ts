@@ -10,7 +10,7 @@ export const POST = defineRoute({ scope: 'public', body: setupSchema }, async ({
   const secure = isSecureRequest(req.headers.get('x-forwarded-proto') ?? undefined);
   const cookie = await setupAdmin(body.username, body.password, secure);
   const headers = new Headers({ 'cache-control': 'no-store', 'set-cookie': cookie });
-  const device = req.headers.has('sec-fetch-site') ? deviceCookieFor(body.username, secure) : null;
+  const device = req.headers.has('sec-fetch-site') ? await deviceCookieFor(body.username, secure) : null;
   if (device) headers.append('set-cookie', device);
   return new Response(null, { status: 201, headers });
 });

@@ -6,5 +6,5 @@ const params = z.object({ id: z.coerce.number({ error: 'must be a key id' }).int
 
 // DELETE /api/v1/keys/:id — revoke (takes effect on the next request; idempotent)
 export const DELETE = defineRoute({ scope: 'admin', params }, async ({ params: p, actor }) => {
-  return json({ api_key: revokeKeyById(p.id, actor.name) });
+  return json({ api_key: await revokeKeyById(p.id, actor.name) });
 });
