@@ -27,7 +27,7 @@ export async function warmProduction(): Promise<void> {
 /**
  * The parsed, immutable view of a version for serving, cached under a key made of what an edit can
  * change: the model (labels, task: updated_at), archiving, and the version's feature_names (which
- * decide how named columns map). Edits also bump the registry generation, so resolved targets are
+ * decide how named columns map). Edits also bump the database's change signal, so resolved targets are
  * looked up again and reach the new key on the very next request.
  */
 export function servingPlan(row: ServingRow): ServingPlan {
