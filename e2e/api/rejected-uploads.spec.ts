@@ -146,6 +146,17 @@ test.describe('refused files', () => {
     expect(problem.detail).toMatch(/external data/i);
   });
 
+  test('fold bombs (tensors sized by constants): 422 on "file" naming the node, nothing stored', async ({ request }) => {
+    for (const [file, op] of [
+      ['fold-constant-of-shape.onnx', 'ConstantOfShape'], ['fold-tile.onnx', 'Tile'], ['fold-expand.onnx', 'Expand'],
+      ['fold-computed-shape.onnx', 'ConstantOfShape'], ['fold-range.onnx', 'Range'],
+    ]) {
+      const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture(file)), 422, 'file');
+      expect(errorPaths(problem), file).toEqual(['file']);
+      expect(problem.detail, file).toContain(`(${op}) would materialise`);
+    }
+  });
+
   test('a file over MAX_UPLOAD_MB (9 MB against 8): 413 on "file"', async ({ request, playwright }) => {
     const big = Buffer.alloc(9 * MB, 7);
     // Its own connection: the server stops reading the body, and the socket is not reused after.
