@@ -1,7 +1,8 @@
 // onnxruntime-node wrapper: load a model from the artifact store, introspect its signature, release.
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
-import { OnnxFormatError, scanOnnx } from './onnx-scan';
+import { checkFoldedSizes, DEFAULT_MAX_CONSTANT_BYTES, type FoldLimits } from './fold-estimate';
+import { OnnxFormatError, scanOnnx, type OnnxScan } from './onnx-scan';
 import type { ModelSignature, TensorSpec } from './signature';
 
 export class ModelLoadError extends Error {
@@ -34,10 +35,11 @@ function cleanRuntimeMessage(message: string): string {
 }
 
 /**
- * Validates and loads ONNX bytes. The protobuf is scanned first so external-data references are
- * refused before onnxruntime could resolve any path; then the runtime must accept the graph.
+ * The checks that run before onnxruntime sees the bytes: the protobuf scan (so external-data
+ * references are refused before the runtime could resolve any path) and the fold estimate (so a
+ * tensor sized by constants is refused before constant folding allocates it).
  */
-export async function loadModel(bytes: Uint8Array, options: InferenceSessionOptions = {}): Promise<LoadedModel> {
+export function prescan(bytes: Uint8Array, limits: FoldLimits = { maxConstantBytes: DEFAULT_MAX_CONSTANT_BYTES }): OnnxScan {
   const scan = scanOnnx(bytes);
   if (scan.externalData.length > 0) {
     throw new OnnxFormatError(
@@ -45,6 +47,13 @@ export async function loadModel(bytes: Uint8Array, options: InferenceSessionOpti
         'save it with all tensors inside the .onnx file',
     );
   }
+  checkFoldedSizes(bytes, limits);
+  return scan;
+}
+
+/** Validates and loads ONNX bytes: the prescan, then the runtime must accept the graph. */
+export async function loadModel(bytes: Uint8Array, options: InferenceSessionOptions = {}, limits?: FoldLimits): Promise<LoadedModel> {
+  const scan = prescan(bytes, limits);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });

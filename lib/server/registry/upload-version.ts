@@ -59,7 +59,7 @@ async function validateOnnx(file: UploadedFile | undefined): Promise<ModelSignat
   if (!file) throw fieldError('invalid_input', 'file', 'required: attach the .onnx model as the "file" part');
   if (file.size === 0) throw fieldError('unprocessable', 'file', 'is empty');
   try {
-    const { session, signature } = await loadModel(await readFile(file.path));
+    const { session, signature } = await loadModel(await readFile(file.path), {}, { maxConstantBytes: env.MAX_CONSTANT_MB * MB });
     await session.release();
     return signature;
   } catch (err) {
