@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { checkFoldedSizes, DEFAULT_MAX_CONSTANT_BYTES, type FoldLimits } from './fold-estimate';
 import { OnnxFormatError, scanOnnx, type OnnxScan } from './onnx-scan';
+import { cleanOrtMessage } from './ort-message';
 import type { ModelSignature, TensorSpec } from './signature';
 
 export class ModelLoadError extends Error {
@@ -29,11 +30,6 @@ function toSpec(meta: ort.InferenceSession.ValueMetadata): TensorSpec {
   };
 }
 
-// The runtime's messages start with the temp path it was given; keep only what describes the model.
-function cleanRuntimeMessage(message: string): string {
-  return message.replace(/^Load model from \S+ failed:\s*/, '').replace(/\s+/g, ' ').trim().slice(0, 500);
-}
-
 /**
  * The checks that run before onnxruntime sees the bytes: the protobuf scan (so external-data
  * references are refused before the runtime could resolve any path) and the fold estimate (so a
@@ -58,7 +54,7 @@ export async function loadModel(bytes: Uint8Array, options: InferenceSessionOpti
   try {
     session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
   } catch (err) {
-    throw new ModelLoadError(`onnxruntime could not load the model: ${cleanRuntimeMessage((err as Error).message)}`);
+    throw new ModelLoadError(`onnxruntime could not load the model: ${cleanOrtMessage(err)}`);
   }
   return {
     session,

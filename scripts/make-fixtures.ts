@@ -210,6 +210,28 @@ const fixtures: Record<string, Uint8Array> = {
       node('Gather', ['table', 'idx'], ['y'], { axis: 0 }),
     ],
   }),
+  // y = reshape(reshape(x, [-1, 2]), shape(x)) · [1, 2, 3]: x's values taken in pairs and put back,
+  // so an odd batch fails at inference time with an ORT_ENFORCE whose text names onnxruntime's
+  // source file, C++ signature and condition (none of which may reach the answer).
+  'reshape-pairs.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 3])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 1])],
+    initializers: [{ name: 'pairs', dims: [2], dataType: DT.INT64, int64Data: [-1, 2] }, floatTensor('W', [3, 1], [1, 2, 3])],
+    nodes: [
+      node('Reshape', ['x', 'pairs'], ['paired']),
+      node('Shape', ['x'], ['x_shape']),
+      node('Reshape', ['paired', 'x_shape'], ['back']),
+      node('MatMul', ['back', 'W'], ['y']),
+    ],
+  }),
+  // An initializer with more raw bytes (12) than its dims hold (2 floats): the scan lets it through,
+  // onnxruntime refuses it at load with a message wrapped in its source paths and status codes.
+  'initializer-size-mismatch.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 2])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 2])],
+    initializers: [{ name: 'W', dims: [2], dataType: DT.FLOAT, rawData: new Uint8Array(12) }],
+    nodes: [node('Add', ['x', 'W'], ['y'])],
+  }),
   // An initializer that declares 10^5 × 10^5 floats (40 GB) and holds none: refused by the scan
   // before onnxruntime would size a buffer from its dims.
   'phantom-initializer.onnx': model({

@@ -140,6 +140,15 @@ test.describe('refused files', () => {
     expect(problem.detail).not.toContain(DATA_DIR);
   });
 
+  test('a model onnxruntime refuses with its internals in the message: 422 on "file" with only the description', async ({ request }) => {
+    const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture('initializer-size-mismatch.onnx')), 422, 'file');
+    expect(errorPaths(problem)).toEqual(['file']);
+    expect(problem.errors[0].message).toBe(
+      'onnxruntime could not load the model: Exception during initialization: ' +
+        "Initializer 'W': raw_data size (12 bytes) does not match expected size from shape and data type (8 bytes)",
+    );
+  });
+
   test('a model with external data: 422 on "file" mentioning external data', async ({ request }) => {
     const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture('external-data.onnx')), 422, 'file');
     expect(errorPaths(problem)).toEqual(['file']);
