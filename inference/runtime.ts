@@ -20,7 +20,12 @@ export interface LoadedModel {
   signature: ModelSignature;
 }
 
-function toSpec(meta: ort.InferenceSession.ValueMetadata): TensorSpec {
+/** An input's or output's metadata as the runtime reports it (and as the load probe prints it). */
+export type ValueMetadata =
+  | { name: string; isTensor: false }
+  | { name: string; isTensor: true; type: string; shape: readonly (number | string)[] };
+
+function toSpec(meta: ValueMetadata): TensorSpec {
   if (!meta.isTensor) return { name: meta.name, dtype: 'non_tensor', shape: null, is_tensor: false };
   return {
     name: meta.name,
@@ -56,16 +61,18 @@ export async function loadModel(bytes: Uint8Array, options: InferenceSessionOpti
   } catch (err) {
     throw new ModelLoadError(`onnxruntime could not load the model: ${cleanOrtMessage(err)}`);
   }
+  return { session, signature: signatureOf(scan, session.inputMetadata, session.outputMetadata) };
+}
+
+/** The signature: the runtime's view of inputs and outputs, the scan's of the file. */
+export function signatureOf(scan: OnnxScan, inputs: readonly ValueMetadata[], outputs: readonly ValueMetadata[]): ModelSignature {
   return {
-    session,
-    signature: {
-      inputs: session.inputMetadata.map(toSpec),
-      outputs: session.outputMetadata.map(toSpec),
-      ir_version: scan.irVersion,
-      opsets: scan.opsets,
-      producer: scan.producer,
-      ...(scan.classLabels ? { class_labels: scan.classLabels } : {}),
-    },
+    inputs: inputs.map(toSpec),
+    outputs: outputs.map(toSpec),
+    ir_version: scan.irVersion,
+    opsets: scan.opsets,
+    producer: scan.producer,
+    ...(scan.classLabels ? { class_labels: scan.classLabels } : {}),
   };
 }
 

@@ -62,6 +62,26 @@ function foldFixtures(): Record<string, Uint8Array> {
       initializers: [floatTensor('start', [], [0]), floatTensor('limit', [], [1e8]), floatTensor('delta', [], [1])],
       nodes: [node('Range', ['start', 'limit', 'delta'], ['big']), ...addSum],
     }),
+    // Beyond the estimate: the shape comes from a com.microsoft FusedMatMul of an input declared
+    // [2^28, 1], whose static output shape only the runtime's contrib-op shape inference knows; it
+    // then folds Shape → ConstantOfShape into 1 GiB. The bounded first load is what refuses it.
+    'fold-contrib-shape.onnx': onnx.ModelProto.encode({
+      irVersion: 8,
+      producerName: 'modeldock-fixtures',
+      opsetImport: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
+      graph: {
+        name: 'g',
+        input: [...io.inputs, valueInfo('probe', DT.FLOAT, [2 ** 28, 1])],
+        output: io.outputs,
+        initializer: [floatTensor('w', [1, 1], [1])],
+        node: [
+          node('FusedMatMul', ['probe', 'w'], ['shaped'], {}, 'com.microsoft'),
+          node('Shape', ['shaped'], ['shape']),
+          node('ConstantOfShape', ['shape'], ['big']),
+          ...addSum,
+        ],
+      },
+    }).finish(),
     // y = reshape(x, [batch, 4]) · [1, 2, 3, 4] + (mean(range(0, 1000)) - 499), i.e. + 0.5.
     'dynamic-reshape.onnx': model({
       producer: 'pytorch',

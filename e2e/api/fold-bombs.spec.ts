@@ -54,6 +54,25 @@ test.describe('fold bombs are refused at upload', () => {
   }
 });
 
+test('a fold the estimate cannot see (a contrib op\'s static shape) is refused by the memory-bounded first load, naming the node', async ({ request }) => {
+  const name = uniqueName('fold-contrib');
+  await createModel(request, { name, task: 'regression' });
+  const peakBefore = serverPeakRss();
+  const started = Date.now();
+  const res = await uploadVersion(request, name, fixture('fold-contrib-shape.onnx'));
+  const ms = Date.now() - started;
+  const peakGrowth = serverPeakRss() - peakBefore;
+  console.log(`[fold-bombs] fold-contrib-shape.onnx: ${res.status()} in ${ms} ms, server peak RSS +${(peakGrowth / MB).toFixed(1)} MB`);
+  const problem = await expectProblem(res, 422);
+  expect(errorPaths(problem)).toEqual(['file']);
+  expect(problem.detail).toMatch(/^file: loading the model takes more than the \d+ MiB a first load may use: constant folding of node "ConstantOfShape_big" \(ConstantOfShape\) ran out of memory/);
+  // The server itself never loaded it (unbounded, the load takes 2.2 GB and ~5 s).
+  expect(peakGrowth).toBeLessThan(128 * MB);
+  expect(ms).toBeLessThan(3_000);
+  const detail = await request.get(`/api/v1/models/${name}`, { params: { include_archived: 'true' } });
+  expect((await detail.json()).versions ?? []).toEqual([]);
+});
+
 test('a model whose Reshape target comes from the request (Shape → Gather → Concat) and whose bias is a Range of 1000 is accepted and serves', async ({ request }) => {
   const name = await servedModel(request, { prefix: 'dynamic-reshape', task: 'regression', file: 'dynamic-reshape.onnx' });
   // y = x · [1, 2, 3, 4] + mean(0..999) - 499
