@@ -133,9 +133,9 @@ describe('shapes computed from constants', () => {
   });
 });
 
-describe('every op whose output size constants decide', () => {
-  const ones = (name: string, dims: number[]) => floatTensor(name, dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(1));
+const ones = (name: string, dims: number[]) => floatTensor(name, dims, new Array<number>(dims.reduce((a, b) => a * b, 1)).fill(1));
 
+describe('every op whose output size constants decide', () => {
   it.each<[string, onnx.INodeProto[], onnx.ITensorProto[], number]>([
     ['Add of [N, 1] and [1, N] (broadcast)', [node('Add', ['col', 'row'], ['big'])], [ones('col', [20000, 1]), ones('row', [1, 20000])], 20000 * 20000 * 4],
     ['MatMul outer product', [node('MatMul', ['col', 'row'], ['big'])], [ones('col', [20000, 1]), ones('row', [1, 20000])], 20000 * 20000 * 4],
@@ -162,6 +162,21 @@ describe('every op whose output size constants decide', () => {
       node('Expand', ['one', 'shape'], ['big']),
     ], [i64('base', [30000]), i64('reps', [2]), floatTensor('one', [], [1])]);
     expect(refused(tiled).opType).toBe('Expand');
+  });
+
+  it('TfIdfVectorizer whose largest n-gram index is 10^9', () => {
+    const tfidf = node('TfIdfVectorizer', ['tokens'], ['big'], { mode: 'TF', min_gram_length: 1, max_gram_length: 1, max_skip_count: 0 });
+    const bytes = bomb([{ ...tfidf, attribute: [...tfidf.attribute!, { name: 'ngram_counts', type: A.INTS, ints: [0] }, { name: 'ngram_indexes', type: A.INTS, ints: [1e9] }, { name: 'pool_int64s', type: A.INTS, ints: [7] }] }], [i64('tokens', [7])]);
+    expect(refused(bytes).bytes).toBe((1e9 + 1) * 4);
+  });
+
+  it('Shape of an LSTM output whose length comes from an input declared [2^28, 1, 1]', () => {
+    const bytes = bomb([
+      node('LSTM', ['seq', 'W', 'R'], ['Y'], { hidden_size: 1 }),
+      node('Shape', ['Y'], ['s']),
+      node('ConstantOfShape', ['s'], ['big']),
+    ], [ones('W', [1, 4, 1]), ones('R', [1, 4, 1])], [...io.inputs, valueInfo('seq', DT.FLOAT, [2 ** 28, 1, 1])]);
+    expect(refused(bytes).bytes).toBe(2 ** 28 * 4);
   });
 
   it('RandomNormal of a constant shape (never folded, allocated at every run)', () => {
@@ -251,6 +266,25 @@ describe('where constants hide', () => {
       initializers: [{ name: 'q', dims: [1], dataType: DT.UINT8, rawData: new Uint8Array([3]) }, floatTensor('scale', [], [0.5])],
       nodes: [node('DequantizeLinear', ['q', 'scale'], ['w']), node('Mul', ['x', 'w'], ['y'])],
     });
+    expect(() => checkFoldedSizes(bytes)).not.toThrow();
+  });
+});
+
+describe('the cost of the estimate', () => {
+  it('stops computing values past a budget: 5000 Adds of a 16384-element constant take well under a second', () => {
+    const nodes = Array.from({ length: 5000 }, (_, k) => node('Add', [k === 0 ? 'c' : `a${k - 1}`, 'c'], [`a${k}`]));
+    const bytes = model({
+      ...io,
+      initializers: [{ name: 'c', dims: [16384], dataType: DT.INT64, rawData: new Uint8Array(16384 * 8) }],
+      nodes: [...nodes, node('ReduceSum', ['a4999'], ['total'], { keepdims: 0 }), node('Add', ['x', 'total'], ['y'])],
+    });
+    const started = performance.now();
+    checkFoldedSizes(bytes);
+    expect(performance.now() - started).toBeLessThan(1_000); // 10 s without the budget
+  });
+
+  it('takes a Sum of 200000 inputs (more than a call\'s arguments) without overflowing', () => {
+    const bytes = bomb([node('Sum', new Array<string>(200_000).fill('c'), ['big'])], [floatTensor('c', [1], [1])]);
     expect(() => checkFoldedSizes(bytes)).not.toThrow();
   });
 });

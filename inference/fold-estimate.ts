@@ -98,7 +98,8 @@ function forEachIndex(shape: number[], visit: (idx: number[], flat: number) => v
 /** Numpy broadcasting; a dim no input fixes stays unknown. */
 function broadcast(shapes: (Shape | null)[]): Shape | null {
   if (shapes.some((s) => s === null)) return null;
-  const rank = Math.max(0, ...shapes.map((s) => s!.length));
+  // reduce, not Math.max(...): a Sum may have a million inputs, more arguments than a call takes.
+  const rank = shapes.reduce((r, s) => Math.max(r, s!.length), 0);
   const out: Shape = [];
   for (let i = 0; i < rank; i++) {
     let dim: Dim = 1;
@@ -234,7 +235,8 @@ op([...Object.keys(BINARY_VALUES), 'Mean', 'BitShift', 'BitwiseAnd', 'BitwiseOr'
   if (fn && small(shape) && present.length > 0 && present.every((v) => v.fixed && v.values && concrete(v.shape))) {
     const int = INTEGER_TYPES.has(present[0].dtype);
     const spread = present.map((v) => broadcastValues(v.values!, v.shape as number[], shape));
-    values = spread[0].map((x, i) => spread.slice(1).reduce((acc, s) => fn(acc, s[i], c, int), x));
+    values = spread[0];
+    for (const s of spread.slice(1)) values = values.map((x, i) => fn(x, s[i], c, int));
     if (c.node.opType === 'Mean') values = values.map((x) => x / present.length);
     values = values.map((x) => toInteger(x, dtype));
   }
@@ -534,7 +536,8 @@ function resized(c: Ctx, s: Shape, scales: number[] | null, sizes: number[] | nu
     else {
       const ratios = axes.map((a, k) => (s[a] ? sizes[k] / s[a]! : null));
       if (ratios.some((r) => r === null)) return s.map(() => null);
-      const scale = policy === 'not_larger' ? Math.min(...(ratios as number[])) : Math.max(...(ratios as number[]));
+      const pick = policy === 'not_larger' ? Math.min : Math.max;
+      const scale = (ratios as number[]).reduce((m, r) => pick(m, r));
       axes.forEach((a) => { shape[a] = cleanDim(Math.round(s[a]! * scale)); });
     }
   } else if (scales && scales.length > 0) axes.forEach((a, k) => { shape[a] = s[a] === null ? null : cleanDim(Math.floor(s[a]! * scales[k])); });
@@ -816,11 +819,30 @@ op(['MaxRoiPool'], (c) => {
   const pooled = c.ints('pooled_shape') ?? [];
   return { dtype: dtypeOf(c, 0), shape: [rois?.[0] ?? null, x?.[1] ?? null, cleanDim(pooled[0]), cleanDim(pooled[1])] };
 }, true);
+// Recurrent layers: [seq, dirs, batch, hidden] from the input's dims and the hidden_size attribute.
+op(['RNN', 'GRU', 'LSTM'], (c) => {
+  const x = shapeOf(c, 0);
+  const hidden = cleanDim(c.i('hidden_size', -1));
+  const dirs = c.s('direction', 'forward') === 'bidirectional' ? 2 : 1;
+  const dtype = dtypeOf(c, 0);
+  const [seq, batch] = !x ? [null, null] : c.i('layout', 0) ? [x[1], x[0]] : [x[0], x[1]];
+  const last = c.i('layout', 0)
+    ? { y: [batch, seq, dirs, hidden], h: [batch, dirs, hidden] }
+    : { y: [seq, dirs, batch, hidden], h: [dirs, batch, hidden] };
+  return [{ dtype, shape: last.y }, { dtype, shape: last.h }, { dtype, shape: last.h }];
+}, true);
+// Its output width is the largest n-gram index, an attribute.
+op(['TfIdfVectorizer'], (c) => {
+  const x = shapeOf(c, 0);
+  const width = (c.ints('ngram_indexes') ?? []).reduce((m, v) => Math.max(m, v), -1) + 1;
+  if (!x) return { dtype: DT.FLOAT, shape: null };
+  return { dtype: DT.FLOAT, shape: x.length === 1 ? [width] : [x[0], width] };
+}, true);
 // Non-deterministic: never folded, but their size is fixed by attributes and they run at every request.
 op(['RandomNormal', 'RandomUniform'], (c) => ({ dtype: c.i('dtype', DT.FLOAT), shape: (c.ints('shape') ?? []).map(cleanDim) }), true);
 op(['Multinomial'], (c) => ({ dtype: c.i('dtype', DT.INT32), shape: [shapeOf(c, 0)?.[0] ?? null, cleanDim(c.i('sample_size', 1))] }), true);
 // Ops whose result depends on the values of their input (bounded by it): shape unknown unless evaluated.
-op(['Unique', 'Compress', 'StringSplit', 'StringNormalizer', 'TfIdfVectorizer'], (c) => c.node.outputs.map(() => ({ dtype: dtypeOf(c, 0), shape: null })));
+op(['Unique', 'Compress', 'StringSplit', 'StringNormalizer'], (c) => c.node.outputs.map(() => ({ dtype: dtypeOf(c, 0), shape: null })));
 // Sequences are not modelled; concatenating one can repeat a constant any number of times.
 op(['ConcatFromSequence', 'ImageDecoder'], () => ({ dtype: 0, shape: null }), true);
 // ai.onnx.ml: the two that multiply their input's size.
@@ -915,8 +937,16 @@ function constantVal(n: GraphNode): Val {
   return { dtype: 0, shape: null, fixed: true, constant: true, values: null };
 }
 
+/**
+ * Elements of constant values computed per model. Shape arithmetic takes a few hundred; without a
+ * bound, 5000 Adds of one 16384-element constant (a 300 KB file) took 10 s. Past it values are no
+ * longer computed, so only an amplifying op fed by them can be refused (as not estimable).
+ */
+const VALUE_BUDGET = 1 << 20;
+
 class Estimator {
   private total = 0;
+  private valueBudget = VALUE_BUDGET;
   private largest: { node: string; opType: string; bytes: number } | null = null;
   private readonly tensorLimit: number;
   private readonly totalLimit: number;
@@ -973,8 +1003,10 @@ class Estimator {
 
     let outs: Out[] = [];
     if (spec) {
-      const result = spec.fn(this.ctx(n, ins));
+      const fnIns = this.valueBudget > 0 ? ins : ins.map((v) => (v?.values ? { ...v, values: null } : v));
+      const result = spec.fn(this.ctx(n, fnIns));
       outs = Array.isArray(result) ? result : [result];
+      for (const o of outs) this.valueBudget -= o.values?.length ?? 0;
     }
     const unknownInput = present.find((v) => v.fixed && v.unknownFrom)?.unknownFrom;
     n.outputs.forEach((name, k) => {
