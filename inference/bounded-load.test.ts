@@ -2,7 +2,7 @@
 // as an in-process load, refuses what the runtime refuses, and catches a fold the estimate misses.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { introspectBounded, loadMemoryLimit, probeLoad } from './bounded-load';
 import { DEFAULT_MAX_CONSTANT_BYTES, FoldBombError } from './fold-estimate';
 import { introspect, ModelLoadError } from './runtime';
@@ -74,6 +74,17 @@ describe('probeLoad', () => {
     const err = await loadError(probeLoad(path('regressor.onnx'), 48 * MB));
     expect(err).toBeInstanceOf(ModelLoadError);
     expect(err.message).toMatch(/^onnxruntime could not load the model within the 48.0 MiB a first load may use \(its process (ended with SIG\w+|exited with code \d+)\)$/);
+  });
+
+  it('blames the setup, not the model, when the probe cannot start (a server started away from the project folder)', async () => {
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue('/nonexistent');
+    try {
+      const err = await loadError(probeLoad(path('regressor.onnx'), 512 * MB));
+      expect(err).not.toBeInstanceOf(ModelLoadError); // a 500, logged, instead of a 422 for every upload
+      expect(err.message).toMatch(/^the load probe could not start: .*\/nonexistent\/inference\/load-probe\.mjs/s);
+    } finally {
+      cwd.mockRestore();
+    }
   });
 
   it('gives up after the timeout', async () => {

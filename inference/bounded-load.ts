@@ -12,8 +12,8 @@ import { ModelLoadError, prescan, signatureOf, type ValueMetadata } from './runt
 import type { ModelSignature } from './signature';
 
 const MB = 2 ** 20;
-// The child is started from the project root, as the server is (db/migrate.ts reads it the same way).
-const PROBE = join(process.cwd(), 'inference', 'load-probe.mjs');
+// Found from the working folder, the project's root, as db/migrate.ts finds the migrations.
+const probePath = () => join(process.cwd(), 'inference', 'load-probe.mjs');
 
 const metadataSchema = z.union([
   z.object({ name: z.string(), isTensor: z.literal(false) }),
@@ -41,7 +41,7 @@ export function probeLoad(path: string, memoryBytes: number, timeoutMs = 120_000
   return new Promise((resolve, reject) => {
     // ulimit -d bounds every private writable mapping (brk and mmap alike), not the address space
     // V8 reserves: with `ulimit -v` node cannot start.
-    const child = spawn('/bin/sh', ['-c', 'ulimit -d "$1" && exec "$2" "$3" "$4"', 'sh', String(Math.ceil(memoryBytes / 1024)), process.execPath, PROBE, path], {
+    const child = spawn('/bin/sh', ['-c', 'ulimit -d "$1" && exec "$2" "$3" "$4"', 'sh', String(Math.ceil(memoryBytes / 1024)), process.execPath, probePath(), path], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -63,6 +63,8 @@ export function probeLoad(path: string, memoryBytes: number, timeoutMs = 120_000
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       const parsed = line ? answerSchema.safeParse(JSON.parse(line)) : null;
       if (!parsed?.success) {
+        // Not the model's fault: the server was started away from the project folder (or without node_modules).
+        if (/ERR_MODULE_NOT_FOUND|Cannot find module/.test(stderr)) return reject(new Error(`the load probe could not start: ${stderr.slice(0, 300)}`));
         const how = signal ? `ended with ${signal}` : `exited with code ${code}`;
         return reject(new ModelLoadError(`onnxruntime could not load the model within the ${limit} a first load may use (its process ${how})`));
       }
