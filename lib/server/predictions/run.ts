@@ -2,6 +2,7 @@
 // onnxruntime's failures on an accepted input turned into a clean 422.
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { InputError } from '../../../inference/errors';
+import { cleanOrtMessage } from '../../../inference/ort-message';
 import { AppError } from '../../errors';
 import { serving, type ServingPlan } from './serving-state';
 
@@ -22,7 +23,7 @@ export async function runSession(
       ? await batcher.run(plan.sha256, session, feeds, rows, fetch)
       : (await session.run(feeds, fetch)) as Record<string, Tensor>;
   } catch (err) {
-    const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
+    const msg = cleanOrtMessage(err, 300);
     throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
   }
   checkFiniteOutputs(results, fetch);

@@ -62,7 +62,7 @@ export function serving(): ServingState {
         intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
         interOpNumThreads: 1,
         executionMode: 'sequential',
-      });
+      }, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
       return session;
     }, env.SESSION_CACHE_SIZE),
     log: new LogWriter(preparePredictionInsert(sqlite)),
