@@ -5,6 +5,7 @@ import { getHandle } from '../../../db/client';
 import type { DecodeOptions } from '../../../inference/codecs';
 import { planOutputs, type OutputPlan, type Task } from '../../../inference/outputs';
 import { loadModel } from '../../../inference/runtime';
+import { AppError } from '../../errors';
 import { Batcher } from '../../../inference/batcher';
 import { SessionCache } from '../../../inference/session-cache';
 import type { ModelSignature, OutputSpec } from '../../../inference/signature';
@@ -58,12 +59,20 @@ export function serving(): ServingState {
   const { sqlite } = getHandle(env.DATA_DIR);
   const state: ServingState = {
     sessions: new SessionCache(async (sha) => {
-      const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
-        intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-      }, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
-      return session;
+      try {
+        const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
+          intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+        }, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
+        return session;
+      } catch (err) {
+        // A stored model that no longer loads (a limit lowered since its upload, a damaged file):
+        // the server's state, not the request's fault, and never a 500.
+        console.error(`[modeldock] could not load model ${sha}`, err);
+        const why = err instanceof Error ? err.message : String(err);
+        throw new AppError('model_not_ready', `version: the model file ${sha.slice(0, 12)} cannot be loaded (${why.slice(0, 300)})`, [{ path: 'version', message: 'cannot be loaded' }]);
+      }
     }, env.SESSION_CACHE_SIZE),
     log: new LogWriter(preparePredictionInsert(sqlite)),
     batcher: new Batcher(env.BATCH_MAX_ROWS),
