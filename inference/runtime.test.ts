@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DT, floatTensor, model, node, valueInfo } from '@/scripts/onnx-builder';
+import { FoldBombError } from './fold-estimate';
 import { OnnxFormatError } from './onnx-scan';
 import { introspect, loadModel, ModelLoadError } from './runtime';
 
@@ -93,6 +95,24 @@ describe('loadModel', () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
     await expect(loadModel(new TextEncoder().encode('not a model'))).rejects.toBeInstanceOf(OnnxFormatError);
     expect(create).not.toHaveBeenCalled();
+  });
+
+  it('refuses fold-constant-of-shape.onnx with a FoldBombError before onnxruntime sees (and folds) it', async () => {
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    const err = await loadModel(fixture('fold-constant-of-shape.onnx')).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FoldBombError);
+    expect((err as Error).message).toMatch(/^node "ConstantOfShape_big" \(ConstantOfShape\) would materialise 1\.0 GiB/);
+    expect(create).not.toHaveBeenCalled();
+  });
+
+  it('takes the fold limit from its caller: a 4 MiB Range passes by default and is refused at 1 MiB', async () => {
+    const bytes = model({
+      inputs: [valueInfo('x', DT.FLOAT, ['n', 1])], outputs: [valueInfo('y', DT.FLOAT, ['n', 1])],
+      initializers: [floatTensor('start', [], [0]), floatTensor('limit', [], [2 ** 20]), floatTensor('delta', [], [1])],
+      nodes: [node('Range', ['start', 'limit', 'delta'], ['r']), node('ReduceMax', ['r'], ['m'], { keepdims: 0 }), node('Add', ['x', 'm'], ['y'])],
+    });
+    await (await loadModel(bytes)).session.release();
+    await expect(loadModel(bytes, {}, { maxConstantBytes: 2 ** 20 })).rejects.toBeInstanceOf(FoldBombError);
   });
 
   it('refuses the regressor without its trailing opset_import before onnxruntime sees it', async () => {

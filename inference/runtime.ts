@@ -1,7 +1,9 @@
 // onnxruntime-node wrapper: load a model from the artifact store, introspect its signature, release.
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
-import { OnnxFormatError, scanOnnx } from './onnx-scan';
+import { checkFoldedSizes, DEFAULT_MAX_CONSTANT_BYTES, type FoldLimits } from './fold-estimate';
+import { OnnxFormatError, scanOnnx, type OnnxScan } from './onnx-scan';
+import { cleanOrtMessage } from './ort-message';
 import type { ModelSignature, TensorSpec } from './signature';
 
 export class ModelLoadError extends Error {
@@ -18,7 +20,12 @@ export interface LoadedModel {
   signature: ModelSignature;
 }
 
-function toSpec(meta: ort.InferenceSession.ValueMetadata): TensorSpec {
+/** An input's or output's metadata as the runtime reports it (and as the load probe prints it). */
+export type ValueMetadata =
+  | { name: string; isTensor: false }
+  | { name: string; isTensor: true; type: string; shape: readonly (number | string)[] };
+
+function toSpec(meta: ValueMetadata): TensorSpec {
   if (!meta.isTensor) return { name: meta.name, dtype: 'non_tensor', shape: null, is_tensor: false };
   return {
     name: meta.name,
@@ -28,16 +35,12 @@ function toSpec(meta: ort.InferenceSession.ValueMetadata): TensorSpec {
   };
 }
 
-// The runtime's messages start with the temp path it was given; keep only what describes the model.
-function cleanRuntimeMessage(message: string): string {
-  return message.replace(/^Load model from \S+ failed:\s*/, '').replace(/\s+/g, ' ').trim().slice(0, 500);
-}
-
 /**
- * Validates and loads ONNX bytes. The protobuf is scanned first so external-data references are
- * refused before onnxruntime could resolve any path; then the runtime must accept the graph.
+ * The checks that run before onnxruntime sees the bytes: the protobuf scan (so external-data
+ * references are refused before the runtime could resolve any path) and the fold estimate (so a
+ * tensor sized by constants is refused before constant folding allocates it).
  */
-export async function loadModel(bytes: Uint8Array, options: InferenceSessionOptions = {}): Promise<LoadedModel> {
+export function prescan(bytes: Uint8Array, limits: FoldLimits = { maxConstantBytes: DEFAULT_MAX_CONSTANT_BYTES }): OnnxScan {
   const scan = scanOnnx(bytes);
   if (scan.externalData.length > 0) {
     throw new OnnxFormatError(
@@ -45,22 +48,31 @@ export async function loadModel(bytes: Uint8Array, options: InferenceSessionOpti
         'save it with all tensors inside the .onnx file',
     );
   }
+  checkFoldedSizes(bytes, limits);
+  return scan;
+}
+
+/** Validates and loads ONNX bytes: the prescan, then the runtime must accept the graph. */
+export async function loadModel(bytes: Uint8Array, options: InferenceSessionOptions = {}, limits?: FoldLimits): Promise<LoadedModel> {
+  const scan = prescan(bytes, limits);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
   } catch (err) {
-    throw new ModelLoadError(`onnxruntime could not load the model: ${cleanRuntimeMessage((err as Error).message)}`);
+    throw new ModelLoadError(`onnxruntime could not load the model: ${cleanOrtMessage(err)}`);
   }
+  return { session, signature: signatureOf(scan, session.inputMetadata, session.outputMetadata) };
+}
+
+/** The signature: the runtime's view of inputs and outputs, the scan's of the file. */
+export function signatureOf(scan: OnnxScan, inputs: readonly ValueMetadata[], outputs: readonly ValueMetadata[]): ModelSignature {
   return {
-    session,
-    signature: {
-      inputs: session.inputMetadata.map(toSpec),
-      outputs: session.outputMetadata.map(toSpec),
-      ir_version: scan.irVersion,
-      opsets: scan.opsets,
-      producer: scan.producer,
-      ...(scan.classLabels ? { class_labels: scan.classLabels } : {}),
-    },
+    inputs: inputs.map(toSpec),
+    outputs: outputs.map(toSpec),
+    ir_version: scan.irVersion,
+    opsets: scan.opsets,
+    producer: scan.producer,
+    ...(scan.classLabels ? { class_labels: scan.classLabels } : {}),
   };
 }
 

@@ -9,6 +9,9 @@ const envSchema = z.object({
   HOSTNAME: z.string().min(1).default('127.0.0.1'),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(512),
   MAX_BODY_MB: z.coerce.number().positive().default(16),
+  // Largest tensor a model may compute from constants alone (folded at load, or sized by constants
+  // at every run), on top of the file's own size; all folded tensors together may take 4 times that.
+  MAX_CONSTANT_MB: z.coerce.number().positive().default(256),
   MAX_BATCH_ROWS: z.coerce.number().int().positive().default(10_000),
   SESSION_CACHE_SIZE: z.coerce.number().int().positive().default(16),
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).default(1),

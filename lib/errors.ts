@@ -21,6 +21,19 @@ export interface FieldError { path: string; message: string }
 
 export class AppError extends Error {
   readonly status: number;
+
+  /**
+   * An AppError of this or of the process's other module graph: Next.js bundles its own copy of
+   * lib/, and the server entry's copy throws from the objects on the runtime (a session that cannot
+   * load), so `instanceof` alone would answer those as internal errors. Recognised by name and code.
+   */
+  static is(err: unknown): err is AppError {
+    if (err instanceof AppError) return true;
+    if (!(err instanceof Error) || err.name !== 'AppError') return false;
+    const e = err as Partial<AppError>;
+    return typeof e.code === 'string' && e.code in ERROR_STATUS && Array.isArray(e.errors) && typeof e.headers === 'object';
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,

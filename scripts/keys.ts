@@ -61,7 +61,7 @@ async function main(): Promise<void> {
 
 main()
   .catch((err: unknown) => {
-    if (err instanceof AppError) fail(err.message);
+    if (AppError.is(err)) fail(err.message);
     throw err;
   })
   .finally(() => closeRuntime());

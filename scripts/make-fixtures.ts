@@ -2,9 +2,113 @@
 // `npm run fixtures` after editing and commit the outputs with this script.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { onnx } from 'onnx-proto';
 import { DT, floatTensor, model, node, valueInfo, zipMapInfo } from './onnx-builder';
 
 const dir = join(__dirname, '..', 'e2e', 'fixtures', 'models');
+
+const int64s = (name: string, values: number[], dims = [values.length]) => ({ name, dims, dataType: DT.INT64, int64Data: values });
+const constant = (output: string, t: onnx.ITensorProto): onnx.INodeProto => ({
+  opType: 'Constant', output: [output], name: `Constant_${output}`,
+  attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t }],
+});
+
+/**
+ * Fold bombs: y = x + sum(big) where `big` is computed from constants alone, so onnxruntime's
+ * constant folding would allocate it while loading (or, past its own 1 GB folding limit, at every
+ * run). The scan refuses each before the runtime sees it. Plus a legitimate model whose Reshape
+ * target comes from the request's shape (Shape → Gather → Unsqueeze → Concat) and whose bias is a
+ * Range over constant bounds of 1000: it must be accepted.
+ */
+function foldFixtures(): Record<string, Uint8Array> {
+  const io = { inputs: [valueInfo('x', DT.FLOAT, ['batch', 1])], outputs: [valueInfo('y', DT.FLOAT, ['batch', 1])] };
+  const addSum = [node('ReduceSum', ['big'], ['total'], { keepdims: 0 }), node('Add', ['x', 'total'], ['y'])];
+  return {
+    // 1 GiB of float32 zeros from a 2-element shape.
+    'fold-constant-of-shape.onnx': model({
+      ...io,
+      initializers: [int64s('shape', [16384, 16384])],
+      nodes: [node('ConstantOfShape', ['shape'], ['big']), ...addSum],
+    }),
+    // A 1×1 tensor tiled to 12000×12000 (576 MB).
+    'fold-tile.onnx': model({
+      ...io,
+      initializers: [floatTensor('one', [1, 1], [1]), int64s('repeats', [12000, 12000])],
+      nodes: [node('Tile', ['one', 'repeats'], ['big']), ...addSum],
+    }),
+    // A scalar expanded to 100000×100000 (40 GB): past the runtime's folding limit, so it would be
+    // allocated at every prediction instead.
+    'fold-expand.onnx': model({
+      ...io,
+      initializers: [floatTensor('one', [], [1]), int64s('shape', [100000, 100000])],
+      nodes: [node('Expand', ['one', 'shape'], ['big']), ...addSum],
+    }),
+    // The shape is computed: [128] · [96] = [12288], concatenated with itself → [12288, 12288]
+    // (576 MB), from Constant nodes, so no initializer spells the size out.
+    'fold-computed-shape.onnx': model({
+      ...io,
+      nodes: [
+        constant('a', int64s('a', [128])),
+        constant('b', int64s('b', [96])),
+        node('Mul', ['a', 'b'], ['side']),
+        node('Concat', ['side', 'side'], ['shape'], { axis: 0 }),
+        node('ConstantOfShape', ['shape'], ['big']),
+        ...addSum,
+      ],
+    }),
+    // Range(0, 10^8, 1) in float32: 400 MB.
+    'fold-range.onnx': model({
+      ...io,
+      initializers: [floatTensor('start', [], [0]), floatTensor('limit', [], [1e8]), floatTensor('delta', [], [1])],
+      nodes: [node('Range', ['start', 'limit', 'delta'], ['big']), ...addSum],
+    }),
+    // Beyond the estimate: the shape comes from a com.microsoft FusedMatMul of an input declared
+    // [2^28, 1], whose static output shape only the runtime's contrib-op shape inference knows; it
+    // then folds Shape → ConstantOfShape into 1 GiB. The bounded first load is what refuses it.
+    'fold-contrib-shape.onnx': onnx.ModelProto.encode({
+      irVersion: 8,
+      producerName: 'modeldock-fixtures',
+      opsetImport: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
+      graph: {
+        name: 'g',
+        input: [...io.inputs, valueInfo('probe', DT.FLOAT, [2 ** 28, 1])],
+        output: io.outputs,
+        initializer: [floatTensor('w', [1, 1], [1])],
+        node: [
+          node('FusedMatMul', ['probe', 'w'], ['shaped'], {}, 'com.microsoft'),
+          node('Shape', ['shaped'], ['shape']),
+          node('ConstantOfShape', ['shape'], ['big']),
+          ...addSum,
+        ],
+      },
+    }).finish(),
+    // y = reshape(x, [batch, 4]) · [1, 2, 3, 4] + (mean(range(0, 1000)) - 499), i.e. + 0.5.
+    'dynamic-reshape.onnx': model({
+      producer: 'pytorch',
+      inputs: [valueInfo('input', DT.FLOAT, ['batch', 4])],
+      outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+      initializers: [
+        floatTensor('W', [4, 1], [1, 2, 3, 4]),
+        floatTensor('r_start', [], [0]), floatTensor('r_limit', [], [1000]), floatTensor('r_delta', [], [1]), floatTensor('r_offset', [], [499]),
+      ],
+      nodes: [
+        node('Shape', ['input'], ['in_shape']),
+        constant('zero', int64s('zero', [0], [])),
+        node('Gather', ['in_shape', 'zero'], ['batch_dim'], { axis: 0 }),
+        constant('axes', int64s('axes', [0])),
+        node('Unsqueeze', ['batch_dim', 'axes'], ['batch_1d']),
+        constant('width', int64s('width', [4])),
+        node('Concat', ['batch_1d', 'width'], ['target'], { axis: 0 }),
+        node('Reshape', ['input', 'target'], ['flat']),
+        node('MatMul', ['flat', 'W'], ['xw']),
+        node('Range', ['r_start', 'r_limit', 'r_delta'], ['r']),
+        node('ReduceMean', ['r'], ['r_mean'], { keepdims: 0 }),
+        node('Sub', ['r_mean', 'r_offset'], ['bias']),
+        node('Add', ['xw', 'bias'], ['variable']),
+      ],
+    }),
+  };
+}
 mkdirSync(dir, { recursive: true });
 
 const fixtures: Record<string, Uint8Array> = {
@@ -126,6 +230,28 @@ const fixtures: Record<string, Uint8Array> = {
       node('Gather', ['table', 'idx'], ['y'], { axis: 0 }),
     ],
   }),
+  // y = reshape(reshape(x, [-1, 2]), shape(x)) · [1, 2, 3]: x's values taken in pairs and put back,
+  // so an odd batch fails at inference time with an ORT_ENFORCE whose text names onnxruntime's
+  // source file, C++ signature and condition (none of which may reach the answer).
+  'reshape-pairs.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 3])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 1])],
+    initializers: [{ name: 'pairs', dims: [2], dataType: DT.INT64, int64Data: [-1, 2] }, floatTensor('W', [3, 1], [1, 2, 3])],
+    nodes: [
+      node('Reshape', ['x', 'pairs'], ['paired']),
+      node('Shape', ['x'], ['x_shape']),
+      node('Reshape', ['paired', 'x_shape'], ['back']),
+      node('MatMul', ['back', 'W'], ['y']),
+    ],
+  }),
+  // An initializer with more raw bytes (12) than its dims hold (2 floats): the scan lets it through,
+  // onnxruntime refuses it at load with a message wrapped in its source paths and status codes.
+  'initializer-size-mismatch.onnx': model({
+    inputs: [valueInfo('x', DT.FLOAT, ['batch', 2])],
+    outputs: [valueInfo('y', DT.FLOAT, ['batch', 2])],
+    initializers: [{ name: 'W', dims: [2], dataType: DT.FLOAT, rawData: new Uint8Array(12) }],
+    nodes: [node('Add', ['x', 'W'], ['y'])],
+  }),
   // An initializer that declares 10^5 × 10^5 floats (40 GB) and holds none: refused by the scan
   // before onnxruntime would size a buffer from its dims.
   'phantom-initializer.onnx': model({
@@ -134,6 +260,7 @@ const fixtures: Record<string, Uint8Array> = {
     initializers: [{ name: 'W', dims: [100000, 100000], dataType: DT.FLOAT }],
     nodes: [node('MatMul', ['x', 'W'], ['y'])],
   }),
+  ...foldFixtures(),
 };
 
 for (const [name, bytes] of Object.entries(fixtures)) {

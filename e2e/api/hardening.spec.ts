@@ -2,12 +2,12 @@
 // for the rest of each hole's class.
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join, relative } from 'node:path';
 import { DT, model as onnxModel, node as onnxNode, valueInfo } from '../../scripts/onnx-builder';
-import { createModel, uniqueName } from '../fixtures';
+import { createModel, MODELS_DIR, uniqueName } from '../fixtures';
 import { onnxPart } from './helpers';
 import { monitoring, outcomesOk, postImport, regressionModel } from './monitoring-helpers';
 import { ADMIN_KEY, api, freePort, freshDataDir, killServer, ROOT, sleep, startServer, stopAllServers } from './server-process';
@@ -359,6 +359,32 @@ test.describe('sign-in throttling', () => {
     expect((await signIn('127.0.0.6', password, { cookie: device, 'sec-fetch-site': 'same-origin' })).status).toBe(204);
     // A forged device cookie counts for nothing.
     expect((await signIn('127.0.2.2', password, { cookie: 'modeldock_device=forged' })).status).toBe(429);
+    await killServer(server, 'SIGTERM');
+  });
+});
+
+test.describe('a stored model that no longer loads', () => {
+  test.afterAll(stopAllServers);
+
+  test('answers 503 naming the version (never 500), and readiness says so', async () => {
+    test.setTimeout(120_000);
+    const dataDir = freshDataDir('unloadable');
+    const port = await freePort();
+    let server = await startServer(dataDir, port);
+    expect((await api(server, 'POST', '/api/v1/models', { name: 'broken', task: 'regression' })).status).toBe(201);
+    const form = new FormData();
+    form.set('file', new Blob([readFileSync(join(MODELS_DIR, 'regressor.onnx'))]), 'regressor.onnx');
+    const up = await api(server, 'POST', '/api/v1/models/broken/versions', form);
+    expect(up.status).toBe(201);
+    expect((await api(server, 'PUT', '/api/v1/models/broken/aliases/production', { version: 1 })).status).toBe(200);
+    await killServer(server, 'SIGTERM');
+    // The file on disk is damaged while the server is down.
+    writeFileSync(join(dataDir, 'artifacts', `${up.json.version.sha256}.onnx`), Buffer.from('not an onnx model any more'));
+    server = await startServer(dataDir, port);
+    const res = await api(server, 'POST', '/api/v1/models/broken/predict', { instances: [[1, 2, 3]] });
+    expect(res.status, JSON.stringify(res.json)).toBe(503);
+    expect(res.json.errors[0].path).toBe('version');
+    expect((await fetch(`${server.base}/v2/health/ready`)).status).toBe(503);
     await killServer(server, 'SIGTERM');
   });
 });

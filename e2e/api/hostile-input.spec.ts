@@ -119,6 +119,20 @@ test.describe('a model that fails at inference time', () => {
   });
 });
 
+test.describe('onnxruntime internals stay out of the answers', () => {
+  test('a run that trips an ORT_ENFORCE answers 422 with its description, without source paths or C++ names', async ({ request }) => {
+    const name = await servedModel(request, { prefix: 'reshape-pairs', task: 'regression', file: 'reshape-pairs.onnx' });
+    expect((await predictOk(request, name, { instances: [[1, 1, 1], [0, 0, 1]] })).predictions).toEqual([6, 3]);
+    // One row of 3 values cannot be taken in pairs.
+    const problem = await expectInputProblem(await postPredict(request, name, { instances: [[1, 2, 3]] }), 'inputs', [422]);
+    expect(problem.detail).toBe('inputs: the model failed on this input: node "Reshape_paired" (Reshape): The input tensor cannot be reshaped to the requested shape. Input shape:{1,3}, requested shape:{-1,2}');
+    expect(problem.errors[0].message).not.toMatch(/onnxruntime_src|\.h:\d+|onnxruntime::|was false/);
+    const v2 = await request.post(`/v2/models/${name}/infer`, { data: { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] } });
+    expect(v2.status(), await v2.text()).toBe(422);
+    expect((await v2.json()).error).not.toMatch(/onnxruntime_src|onnxruntime::|was false/);
+  });
+});
+
 test.describe('uploads far over MAX_UPLOAD_MB', () => {
   test('a slow 64 MB upload is answered 413 while it is still being sent', async ({ request }) => {
     const name = uniqueName('slow-upload');

@@ -140,10 +140,30 @@ test.describe('refused files', () => {
     expect(problem.detail).not.toContain(DATA_DIR);
   });
 
+  test('a model onnxruntime refuses with its internals in the message: 422 on "file" with only the description', async ({ request }) => {
+    const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture('initializer-size-mismatch.onnx')), 422, 'file');
+    expect(errorPaths(problem)).toEqual(['file']);
+    expect(problem.errors[0].message).toBe(
+      'onnxruntime could not load the model: Exception during initialization: ' +
+        "Initializer 'W': raw_data size (12 bytes) does not match expected size from shape and data type (8 bytes)",
+    );
+  });
+
   test('a model with external data: 422 on "file" mentioning external data', async ({ request }) => {
     const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture('external-data.onnx')), 422, 'file');
     expect(errorPaths(problem)).toEqual(['file']);
     expect(problem.detail).toMatch(/external data/i);
+  });
+
+  test('fold bombs (tensors sized by constants): 422 on "file" naming the node, nothing stored', async ({ request }) => {
+    for (const [file, op] of [
+      ['fold-constant-of-shape.onnx', 'ConstantOfShape'], ['fold-tile.onnx', 'Tile'], ['fold-expand.onnx', 'Expand'],
+      ['fold-computed-shape.onnx', 'ConstantOfShape'], ['fold-range.onnx', 'Range'],
+    ]) {
+      const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture(file)), 422, 'file');
+      expect(errorPaths(problem), file).toEqual(['file']);
+      expect(problem.detail, file).toContain(`(${op}) would materialise`);
+    }
   });
 
   test('a file over MAX_UPLOAD_MB (9 MB against 8): 413 on "file"', async ({ request, playwright }) => {

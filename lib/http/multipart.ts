@@ -82,7 +82,7 @@ export async function parseMultipart(req: Request, opts: UploadLimits): Promise<
           if (failure) return rm(tmp.path, { force: true });
           files[name] = file;
         })
-        .catch((err: unknown) => fail(err instanceof AppError ? err : new AppError('invalid_input', `${name}: the upload was interrupted`))),
+        .catch((err: unknown) => fail(AppError.is(err) ? err : new AppError('invalid_input', `${name}: the upload was interrupted`))),
     );
   });
   bb.on('field', (name, value, info) => {

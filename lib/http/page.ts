@@ -36,7 +36,7 @@ export async function prefetchPage<T = void>(prefetch: (qc: QueryClient) => Prom
   try {
     value = await prefetch(qc);
   } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
+    if (AppError.is(err) && (err.code === 'not_found' || err.code === 'invalid_input')) notFound();
     throw err;
   }
   return { state: dehydrate(qc), value };

@@ -18,7 +18,7 @@ export interface Problem {
 
 /** Turns anything thrown into an AppError; unexpected errors are logged once, answered generically. */
 export function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
+  if (AppError.is(err)) return err;
   console.error('[modeldock] unexpected error', err);
   return new AppError('internal', 'an internal error occurred; it has been logged');
 }

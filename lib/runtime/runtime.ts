@@ -12,6 +12,7 @@ import { loadModel } from '../../inference/runtime';
 import { SessionCache } from '../../inference/session-cache';
 import type { Tensor } from 'onnxruntime-node';
 import { env } from '../env';
+import { AppError } from '../errors';
 import { ArtifactPins, readArtifact } from './artifact-store';
 import { PredictionIds } from './ids';
 import { LogWriter } from './log-writer';
@@ -71,12 +72,20 @@ function createRuntime(): Runtime {
   return {
     database,
     sessions: new SessionCache(async (sha) => {
-      const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
-        intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-      });
-      return session;
+      try {
+        const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
+          intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+        }, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
+        return session;
+      } catch (err) {
+        // A stored model that no longer loads (a limit lowered since its upload, a damaged file):
+        // the server's state, not the request's fault, and never a 500.
+        console.error(`[modeldock] could not load model ${sha}`, err);
+        const why = err instanceof Error ? err.message : String(err);
+        throw new AppError('model_not_ready', `version: the model file ${sha.slice(0, 12)} cannot be loaded (${why.slice(0, 300)})`, [{ path: 'version', message: 'cannot be loaded' }]);
+      }
     }, env.SESSION_CACHE_SIZE),
     batcher: new Batcher(env.BATCH_MAX_ROWS),
     // The insert is prepared on the first flush, once migrations have made the table.

@@ -60,7 +60,7 @@ export async function createDemo(actor: Actor = { name: 'demo', kind: 'system', 
     for (let i = 0; i < records.length; i += 5000) await importPredictions(DEMO_MODEL, 1, { records: records.slice(i, i + 5000) });
     await refreshRetrainingFlag(await requireModel(DEMO_MODEL));
   } catch (err) {
-    throw err instanceof AppError ? err : new AppError('internal', `the demo could not be created: ${(err as Error).message}`);
+    throw AppError.is(err) ? err : new AppError('internal', `the demo could not be created: ${(err as Error).message}`);
   }
   return { model: DEMO_MODEL, created: true };
 }

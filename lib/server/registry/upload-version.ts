@@ -1,10 +1,12 @@
-// Upload of a new model version: stream to temp, validate in onnxruntime, then commit file + row.
+// Upload of a new model version: stream to temp, validate (scan, fold estimate, a memory-bounded
+// load in a child process), then commit file + row.
 // Any failure before the commit leaves no row and no file behind.
 import { readFile } from 'node:fs/promises';
 import { insertVersion } from '../../../db/queries/versions';
 import { OnnxFormatError } from '../../../inference/onnx-scan';
 import { planOutputs } from '../../../inference/outputs';
-import { loadModel, ModelLoadError } from '../../../inference/runtime';
+import { introspectBounded } from '../../../inference/bounded-load';
+import { ModelLoadError } from '../../../inference/runtime';
 import type { ModelSignature, ReferenceInfo } from '../../../inference/signature';
 import { AppError, fieldError, formatPath } from '../../errors';
 import { env } from '../../env';
@@ -42,13 +44,12 @@ function checkFeatureNames(names: string[] | undefined, sig: ModelSignature): vo
   if (why) throw fieldError('unprocessable', 'metadata.feature_names', why);
 }
 
+/** The scan and fold estimate here, then the first load in a child process with bounded memory. */
 async function validateOnnx(file: UploadedFile | undefined): Promise<ModelSignature> {
   if (!file) throw fieldError('invalid_input', 'file', 'required: attach the .onnx model as the "file" part');
   if (file.size === 0) throw fieldError('unprocessable', 'file', 'is empty');
   try {
-    const { session, signature } = await loadModel(await readFile(file.path));
-    await session.release();
-    return signature;
+    return await introspectBounded(file.path, await readFile(file.path), { maxConstantBytes: env.MAX_CONSTANT_MB * MB });
   } catch (err) {
     if (err instanceof OnnxFormatError || err instanceof ModelLoadError) throw fieldError('unprocessable', 'file', err.message);
     throw err;

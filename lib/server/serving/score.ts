@@ -5,6 +5,7 @@
 // clean 422; a request's decode errors become AppErrors through inputErrorToApp.
 import type { Tensor } from 'onnxruntime-node';
 import { InputError } from '../../../inference/errors';
+import { cleanOrtMessage } from '../../../inference/ort-message';
 import { interpretOutputs, type OutputPlan, type RowAnswer } from '../../../inference/outputs';
 import { AppError } from '../../errors';
 import { runtime } from '../../runtime/runtime';
@@ -41,7 +42,7 @@ export async function score(plan: ServingPlan, feeds: Record<string, Tensor>, ro
       ? await batcher.run(plan.sha256, lease.session, feeds, rows, names)
       : (await lease.session.run(feeds, names)) as Record<string, Tensor>;
   } catch (err) {
-    const msg = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 300);
+    const msg = cleanOrtMessage(err, 300);
     throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
   } finally {
     lease.release();
