@@ -1,4 +1,4 @@
-// `npm test`: every suite in order (lint, typecheck, unit, build, e2e), then one line
+// `npm test`: every suite in order (lint, format, typecheck, unit, build, e2e), then one line
 // `N passed, N failed` totalling them all. Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +34,7 @@ function check(name, cmd, args, env) {
 
 check('chromium', 'bash', ['scripts/ensure-chromium.sh']);
 check('lint', 'npx', ['eslint', '.']);
+check('format', 'npx', ['prettier', '--check', '.']);
 check('typecheck', 'npx', ['tsc', '--noEmit']);
 
 const vitestJson = join(out, 'vitest.json');
