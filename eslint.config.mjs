@@ -14,7 +14,8 @@ const under = (...folders) => folders.flatMap((f) => [`**/${f}/**`, `@/${f}/**`,
 
 const DRIVER = [['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], 'Only db/ knows the database: call a repository function of db/queries.'];
 const NO_SQL = {
-  selector: "CallExpression[callee.property.name=/^(prepare|pragma)$/][arguments.length>0], MemberExpression[property.name='$client'], Literal[value=/\\b(PRAGMA|data_version)\\b/i]",
+  selector:
+    "CallExpression[callee.property.name=/^(prepare|pragma)$/][arguments.length>0], MemberExpression[property.name='$client'], Literal[value=/\\b(PRAGMA|data_version)\\b/i]",
   message: 'Only db/ prepares statements or runs SQL: add a repository function to db/.',
 };
 const ONE_GLOBAL = {
@@ -35,7 +36,10 @@ const domainRules = Object.entries(DOMAINS).map(([domain, above]) => ({
   files: [`lib/server/${domain}/**/*.ts`],
   ignores: TESTS,
   rules: layer(
-    [above.flatMap((d) => [`**/server/${d}/**`, `../${d}/**`, `@/lib/server/${d}/**`]), `lib/server/${domain} sits below ${above.join(', ')}: move the shared part down (lib/server/lookups.ts, lib/runtime, db/).`],
+    [
+      above.flatMap((d) => [`**/server/${d}/**`, `../${d}/**`, `@/lib/server/${d}/**`]),
+      `lib/server/${domain} sits below ${above.join(', ')}: move the shared part down (lib/server/lookups.ts, lib/runtime, db/).`,
+    ],
     [under('lib/http', 'app', 'components'), 'lib/server holds use cases: the HTTP edge calls them, never the other way.'],
     [['next', 'next/*'], 'lib/server knows nothing of Next.js (pages and route handlers are the edge).'],
     DRIVER,
@@ -53,23 +57,40 @@ const config = [
   },
   {
     files: ['components/**/*.{ts,tsx}'],
-    rules: layer([under('db', 'inference', 'lib/server', 'lib/http', 'lib/runtime', 'lib/env'), 'components/ are UI only: client-safe lib parts (schemas, query, format).']),
+    rules: layer([
+      under('db', 'inference', 'lib/server', 'lib/http', 'lib/runtime', 'lib/env'),
+      'components/ are UI only: client-safe lib parts (schemas, query, format).',
+    ]),
   },
   {
     files: ['lib/http/**/*.ts'],
     ignores: TESTS,
-    rules: layer([under('db', 'inference'), 'lib/http is the edge: it calls lib/server (and the runtime it starts), never the database or the models.'], DRIVER),
+    rules: layer(
+      [under('db', 'inference'), 'lib/http is the edge: it calls lib/server (and the runtime it starts), never the database or the models.'],
+      DRIVER,
+    ),
   },
   {
     files: ['lib/server/*.ts'],
     ignores: TESTS,
-    rules: layer([['./*/**', '**/server/*/**', '@/lib/server/*/**'], 'lib/server/lookups.ts is below every domain.'], [under('lib/http'), 'lib/server holds use cases.'], DRIVER),
+    rules: layer(
+      [['./*/**', '**/server/*/**', '@/lib/server/*/**'], 'lib/server/lookups.ts is below every domain.'],
+      [under('lib/http'), 'lib/server holds use cases.'],
+      DRIVER,
+    ),
   },
   ...domainRules,
   {
     files: ['lib/runtime/**/*.ts'],
     ignores: [...TESTS, 'lib/runtime/workers/rollup.ts'],
-    rules: layer([under('lib/server', 'lib/http', 'app', 'components'), 'lib/runtime is the process machinery below the use cases (only worker entry files compose them).'], [['next', 'next/*'], 'lib/runtime knows nothing of Next.js.'], DRIVER),
+    rules: layer(
+      [
+        under('lib/server', 'lib/http', 'app', 'components'),
+        'lib/runtime is the process machinery below the use cases (only worker entry files compose them).',
+      ],
+      [['next', 'next/*'], 'lib/runtime knows nothing of Next.js.'],
+      DRIVER,
+    ),
   },
   {
     files: ['lib/metrics/**/*.ts', 'lib/schemas/**/*.ts', 'lib/query/**/*.ts', 'lib/*.ts'],
@@ -82,7 +103,10 @@ const config = [
   },
   {
     files: ['inference/**/*.ts'],
-    rules: layer([under('db', 'lib', 'app', 'components'), 'inference/ knows nothing of the database or the app.'], [['next', 'next/*'], 'inference/ knows nothing of Next.js.']),
+    rules: layer(
+      [under('db', 'lib', 'app', 'components'), 'inference/ knows nothing of the database or the app.'],
+      [['next', 'next/*'], 'inference/ knows nothing of Next.js.'],
+    ),
   },
   {
     files: ['scripts/**/*.ts'],

@@ -38,8 +38,13 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
-      DATA_DIR: process.env.E2E_DATA_DIR, TMPDIR: process.env.E2E_TMP_DIR, PORT: String(port), HOSTNAME: '127.0.0.1', MAX_UPLOAD_MB: '8',
-      MODELDOCK_ADMIN_KEY: process.env.E2E_ADMIN_KEY, MODELDOCK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      TMPDIR: process.env.E2E_TMP_DIR,
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      MAX_UPLOAD_MB: '8',
+      MODELDOCK_ADMIN_KEY: process.env.E2E_ADMIN_KEY,
+      MODELDOCK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
     },
   },
   projects: [
@@ -48,7 +53,18 @@ export default defineConfig({
     // the other projects, when no other worker is uploading.
     { name: 'store', testDir: 'e2e/api', testMatch: 'rejected-uploads.spec.ts', dependencies: ['api', 'ui'], use: apiAuth },
     // Signs the browser in through the login page and saves the session for the UI specs.
-    { name: 'setup', testDir: 'e2e/setup', testMatch: /.*\.setup\.ts$/, use: { browserName: 'chromium', launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] } } },
+    {
+      name: 'setup',
+      testDir: 'e2e/setup',
+      testMatch: /.*\.setup\.ts$/,
+      use: {
+        browserName: 'chromium',
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+        },
+      },
+    },
     {
       name: 'ui',
       testDir: 'e2e/ui',
@@ -60,7 +76,15 @@ export default defineConfig({
         screenshot: 'on',
         launchOptions: {
           executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-sync',
+            '--disable-quic',
+          ],
         },
       },
     },

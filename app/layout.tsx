@@ -22,15 +22,21 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <header className="border-b border-slate-200 bg-white">
             <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-6">
               <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
-                <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-slate-900 text-xs font-bold text-white">md</span>
+                <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-slate-900 text-xs font-bold text-white">
+                  md
+                </span>
                 Modeldock
               </Link>
               {user ? (
                 <>
-                  <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">Models</Link>
+                  <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
+                    Models
+                  </Link>
                   <div className="ml-auto flex items-center gap-5">
                     <UserMenu username={user.username} />
-                    <Link href="/models/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">New model</Link>
+                    <Link href="/models/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+                      New model
+                    </Link>
                   </div>
                 </>
               ) : null}

@@ -45,7 +45,17 @@ describe('raw HTML sinks', () => {
   });
 
   it('would catch a sink (the patterns match what they name)', () => {
-    const samples = ['<div dangerouslySetInnerHTML={{ __html: x }} />', 'el.innerHTML = s', 'el.insertAdjacentHTML("beforeend", s)', 'document.write(s)', 'eval(s)', 'new Function(s)', "setTimeout('x()', 1)", '<iframe srcDoc={s} />', 'range.createContextualFragment(s)'];
+    const samples = [
+      '<div dangerouslySetInnerHTML={{ __html: x }} />',
+      'el.innerHTML = s',
+      'el.insertAdjacentHTML("beforeend", s)',
+      'document.write(s)',
+      'eval(s)',
+      'new Function(s)',
+      "setTimeout('x()', 1)",
+      '<iframe srcDoc={s} />',
+      'range.createContextualFragment(s)',
+    ];
     samples.forEach((s, i) => expect(SINKS[i][1].test(s), s).toBe(true));
     expect(SINKS.find(([n]) => n === 'eval')![1].test('values.evaluate(x)')).toBe(false);
   });

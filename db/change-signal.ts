@@ -9,7 +9,10 @@ export class ChangeSignal {
   private polledAt = 0;
   private seen = -1;
 
-  constructor(private readonly dataVersion: () => number, private readonly pollMs = 50) {}
+  constructor(
+    private readonly dataVersion: () => number,
+    private readonly pollMs = 50,
+  ) {}
 
   /** This process changed something the caches hold. */
   bump(): void {

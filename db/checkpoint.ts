@@ -5,7 +5,11 @@ import Database from 'better-sqlite3';
 import type { Db } from './client';
 
 export type CheckpointMode = 'PASSIVE' | 'TRUNCATE';
-export interface CheckpointResult { busy: number; log: number; checkpointed: number }
+export interface CheckpointResult {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
 
 /** The serving connection: no automatic checkpoint inside commits (they stall the request that crosses 1000 pages). */
 export function disableAutoCheckpoint(db: Db): void {
@@ -15,7 +19,11 @@ export function disableAutoCheckpoint(db: Db): void {
 /** One checkpoint on this connection; null when the database was busy or closed. */
 export function checkpoint(db: Db, mode: CheckpointMode): CheckpointResult | null {
   if (!db.$client.open) return null;
-  try { return (db.$client.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[])[0]; } catch { return null; }
+  try {
+    return (db.$client.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[])[0];
+  } catch {
+    return null;
+  }
 }
 
 /** A connection of its own for a checkpointer thread. */
@@ -23,7 +31,13 @@ export function openCheckpointConnection(path: string): { checkpoint(mode: Check
   const sqlite = new Database(path);
   sqlite.pragma('busy_timeout = 5000');
   return {
-    checkpoint: (mode) => { try { return (sqlite.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[])[0]; } catch { return null; } },
+    checkpoint: (mode) => {
+      try {
+        return (sqlite.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[])[0];
+      } catch {
+        return null;
+      }
+    },
     close: () => sqlite.close(),
   };
 }

@@ -5,7 +5,12 @@ import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { dbPath } from './client';
 
-export interface InstanceInfo { pid: number; port: number; hostname: string; started_at: string }
+export interface InstanceInfo {
+  pid: number;
+  port: number;
+  hostname: string;
+  started_at: string;
+}
 
 export function instancePath(dataDir: string): string {
   return join(dataDir, 'modeldock.pid');
@@ -21,7 +26,9 @@ export function removeInstance(dataDir: string): void {
   try {
     const info = JSON.parse(readFileSync(instancePath(dataDir), 'utf8')) as InstanceInfo;
     if (info.pid === process.pid) rmSync(instancePath(dataDir), { force: true });
-  } catch { /* absent or unreadable: nothing of ours */ }
+  } catch {
+    /* absent or unreadable: nothing of ours */
+  }
 }
 
 function alive(pid: number): boolean {
@@ -39,17 +46,34 @@ export function databaseHolders(dataDir: string): number[] {
   try {
     const info = JSON.parse(readFileSync(instancePath(dataDir), 'utf8')) as InstanceInfo;
     if (Number.isInteger(info.pid) && info.pid !== process.pid && alive(info.pid)) holders.add(info.pid);
-  } catch { /* no server recorded */ }
+  } catch {
+    /* no server recorded */
+  }
   const db = resolve(dbPath(dataDir));
   let procs: string[] = [];
-  try { procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid); } catch { /* not Linux */ }
+  try {
+    procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid);
+  } catch {
+    /* not Linux */
+  }
   for (const pid of procs) {
     let fds: string[];
-    try { fds = readdirSync(`/proc/${pid}/fd`); } catch { continue; }
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
     for (const fd of fds) {
       let target: string;
-      try { target = readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { continue; }
-      if (target === db || target === `${db}-wal`) { holders.add(Number(pid)); break; }
+      try {
+        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      if (target === db || target === `${db}-wal`) {
+        holders.add(Number(pid));
+        break;
+      }
     }
   }
   return [...holders];

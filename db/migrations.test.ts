@@ -19,7 +19,9 @@ describe('migrations', () => {
       cpSync(MIGRATIONS, out, { recursive: true });
       const before = readdirSync(out).sort();
       const log = execFileSync('npx', ['drizzle-kit', 'generate', '--dialect', 'sqlite', '--schema', './db/schema.ts', '--out', relative(ROOT, out)], {
-        cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       expect(log).toMatch(/No schema changes/);
       expect(readdirSync(out).sort()).toEqual(before);

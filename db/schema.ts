@@ -11,129 +11,196 @@ export type { LabeledStats, PredictionDistribution };
 
 export { TASKS, type Task };
 
-export const models = sqliteTable('models', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  name: text('name').notNull(),
-  task: text('task', { enum: TASKS }).notNull(),
-  description: text('description').notNull().default(''),
-  labels: text('labels', { mode: 'json' }).$type<string[] | null>(),
-  // Highest version number ever issued: numbers are never reused, even after deletes.
-  lastVersion: integer('last_version').notNull().default(0),
-  // Maintained by monitoring; read by the overview.
-  needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
-  /** The verdict's reasons, one line each, shown beside the overview's badge. */
-  retrainingReason: text('retraining_reason'),
-  /** The retraining policy (null: the defaults of lib/metrics/README.md). */
-  policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-}, (t) => [uniqueIndex('models_name_unique').on(t.name), index('models_created_at_idx').on(t.createdAt)]);
+export const models = sqliteTable(
+  'models',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    task: text('task', { enum: TASKS }).notNull(),
+    description: text('description').notNull().default(''),
+    labels: text('labels', { mode: 'json' }).$type<string[] | null>(),
+    // Highest version number ever issued: numbers are never reused, even after deletes.
+    lastVersion: integer('last_version').notNull().default(0),
+    // Maintained by monitoring; read by the overview.
+    needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
+    /** The verdict's reasons, one line each, shown beside the overview's badge. */
+    retrainingReason: text('retraining_reason'),
+    /** The retraining policy (null: the defaults of lib/metrics/README.md). */
+    policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('models_name_unique').on(t.name), index('models_created_at_idx').on(t.createdAt)],
+);
 
-export const modelVersions = sqliteTable('model_versions', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
-  number: integer('number').notNull(),
-  sha256: text('sha256').notNull(),
-  sizeBytes: integer('size_bytes').notNull(),
-  signature: text('signature', { mode: 'json' }).$type<ModelSignature>().notNull(),
-  featureNames: text('feature_names', { mode: 'json' }).$type<string[] | null>(),
-  metrics: text('metrics', { mode: 'json' }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
-  output: text('output', { mode: 'json' }).$type<OutputSpec | null>(),
-  reference: text('reference', { mode: 'json' }).$type<ReferenceInfo | null>(),
-  /** Drift baseline: per-feature bins and shares of the reference, computed once at registration. */
-  profile: text('profile', { mode: 'json' }).$type<Record<string, unknown> | null>(),
-  description: text('description').notNull().default(''),
-  source: text('source').notNull().default(''),
-  archivedAt: integer('archived_at'),
-  createdAt: integer('created_at').notNull(),
-  createdBy: text('created_by').notNull(),
-}, (t) => [
-  uniqueIndex('model_versions_model_number_unique').on(t.modelId, t.number),
-  index('model_versions_sha256_idx').on(t.sha256),
-]);
+export const modelVersions = sqliteTable(
+  'model_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    sha256: text('sha256').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    signature: text('signature', { mode: 'json' }).$type<ModelSignature>().notNull(),
+    featureNames: text('feature_names', { mode: 'json' }).$type<string[] | null>(),
+    metrics: text('metrics', { mode: 'json' })
+      .$type<Record<string, number>>()
+      .notNull()
+      .default(sql`'{}'`),
+    output: text('output', { mode: 'json' }).$type<OutputSpec | null>(),
+    reference: text('reference', { mode: 'json' }).$type<ReferenceInfo | null>(),
+    /** Drift baseline: per-feature bins and shares of the reference, computed once at registration. */
+    profile: text('profile', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    description: text('description').notNull().default(''),
+    source: text('source').notNull().default(''),
+    archivedAt: integer('archived_at'),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [uniqueIndex('model_versions_model_number_unique').on(t.modelId, t.number), index('model_versions_sha256_idx').on(t.sha256)],
+);
 
-export const aliases = sqliteTable('aliases', {
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
-  name: text('name').notNull(),
-  versionId: integer('version_id').notNull().references(() => modelVersions.id),
-  updatedAt: integer('updated_at').notNull(),
-  updatedBy: text('updated_by').notNull(),
-}, (t) => [primaryKey({ columns: [t.modelId, t.name] }), index('aliases_version_id_idx').on(t.versionId)]);
+export const aliases = sqliteTable(
+  'aliases',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => modelVersions.id),
+    updatedAt: integer('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.name] }), index('aliases_version_id_idx').on(t.versionId)],
+);
 
 /**
  * A weighted split of an alias (canary): while present, requests to the alias are shared among these
  * versions by weight; `aliases.version_id` stays the champion (what the alias names when asked).
  */
-export const aliasWeights = sqliteTable('alias_weights', {
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
-  name: text('name').notNull(),
-  versionId: integer('version_id').notNull().references(() => modelVersions.id),
-  weight: real('weight').notNull(),
-}, (t) => [primaryKey({ columns: [t.modelId, t.name, t.versionId] })]);
+export const aliasWeights = sqliteTable(
+  'alias_weights',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => modelVersions.id),
+    weight: real('weight').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.name, t.versionId] })],
+);
 
 /** Versions that receive a copy of production traffic; their answers are logged, never returned. */
-export const shadows = sqliteTable('shadows', {
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
-  versionId: integer('version_id').notNull().references(() => modelVersions.id),
-  createdAt: integer('created_at').notNull(),
-  createdBy: text('created_by').notNull(),
-}, (t) => [primaryKey({ columns: [t.modelId, t.versionId] })]);
+export const shadows = sqliteTable(
+  'shadows',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => modelVersions.id),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.versionId] })],
+);
 
 export const EVENT_KINDS = [
-  'model_created', 'model_updated', 'version_uploaded', 'version_updated', 'version_archived',
-  'version_restored', 'alias_moved', 'alias_deleted', 'policy_updated',
-  'split_set', 'split_ended', 'shadow_set', 'shadow_ended',
-  'key_created', 'key_revoked', 'user_created', 'model_deleted',
+  'model_created',
+  'model_updated',
+  'version_uploaded',
+  'version_updated',
+  'version_archived',
+  'version_restored',
+  'alias_moved',
+  'alias_deleted',
+  'policy_updated',
+  'split_set',
+  'split_ended',
+  'shadow_set',
+  'shadow_ended',
+  'key_created',
+  'key_revoked',
+  'user_created',
+  'model_deleted',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
-export const events = sqliteTable('events', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  /** Null for events that belong to no model (API keys, users). */
-  modelId: integer('model_id').references(() => models.id, { onDelete: 'cascade' }),
-  ts: integer('ts').notNull(),
-  kind: text('kind', { enum: EVENT_KINDS }).notNull(),
-  actor: text('actor').notNull(),
-  detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-}, (t) => [index('events_model_id_id_idx').on(t.modelId, t.id)]);
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null for events that belong to no model (API keys, users). */
+    modelId: integer('model_id').references(() => models.id, { onDelete: 'cascade' }),
+    ts: integer('ts').notNull(),
+    kind: text('kind', { enum: EVENT_KINDS }).notNull(),
+    actor: text('actor').notNull(),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('events_model_id_id_idx').on(t.modelId, t.id)],
+);
 
 // ---- Access ----
 
 export type { Scope };
 
 /** API keys: only a SHA-256 of the key is kept; `prefix` is its first characters, for recognising it. */
-export const apiKeys = sqliteTable('api_keys', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  name: text('name').notNull(),
-  prefix: text('prefix').notNull(),
-  hash: text('hash').notNull(),
-  scopes: text('scopes', { mode: 'json' }).$type<Scope[]>().notNull(),
-  /** Requests per second on the prediction routes (null: the RATE_LIMIT_RPS default). */
-  rateLimit: real('rate_limit'),
-  createdAt: integer('created_at').notNull(),
-  createdBy: text('created_by').notNull(),
-  lastUsedAt: integer('last_used_at'),
-  revokedAt: integer('revoked_at'),
-}, (t) => [
-  uniqueIndex('api_keys_hash_unique').on(t.hash),
-  uniqueIndex('api_keys_active_name_unique').on(t.name).where(sql`revoked_at IS NULL`),
-]);
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<Scope[]>().notNull(),
+    /** Requests per second on the prediction routes (null: the RATE_LIMIT_RPS default). */
+    rateLimit: real('rate_limit'),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('api_keys_hash_unique').on(t.hash),
+    uniqueIndex('api_keys_active_name_unique')
+      .on(t.name)
+      .where(sql`revoked_at IS NULL`),
+  ],
+);
 
-export const users = sqliteTable('users', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  username: text('username').notNull(),
-  /** scrypt$N$r$p$salt$hash (base64). */
-  passwordHash: text('password_hash').notNull(),
-  createdAt: integer('created_at').notNull(),
-}, (t) => [uniqueIndex('users_username_unique').on(t.username)]);
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull(),
+    /** scrypt$N$r$p$salt$hash (base64). */
+    passwordHash: text('password_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('users_username_unique').on(t.username)],
+);
 
 /** Browser sessions: the cookie holds a random token, the table its SHA-256. */
-export const sessions = sqliteTable('sessions', {
-  tokenHash: text('token_hash').primaryKey(),
-  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-  createdAt: integer('created_at').notNull(),
-  expiresAt: integer('expires_at').notNull(),
-}, (t) => [index('sessions_user_id_idx').on(t.userId)]);
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -148,80 +215,116 @@ export type EventRow = typeof events.$inferSelect;
 export const PREDICTION_SOURCES = { live: 0, imported: 1, shadow: 2 } as const;
 export const INPUT_CODECS = { f32: 1, f64: 2, json: 3 } as const;
 
-export const predictionRequests = sqliteTable('prediction_requests', {
-  id: text('id').primaryKey(),
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
-  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
-  alias: text('alias'),
-  ts: integer('ts').notNull(),
-  rows: integer('rows').notNull(),
-  inputCodec: integer('input_codec').notNull(),
-  inputs: blob('inputs', { mode: 'buffer' }).notNull(),
-  /** JSON array of predicted labels (classification). */
-  labels: text('labels'),
-  /** float64 × rows (regression; the first value when a model returns several). */
-  outputValues: blob('output_values', { mode: 'buffer' }),
-  /** float32 rows × classes, columns named by `classes`. */
-  probabilities: blob('probabilities', { mode: 'buffer' }),
-  classes: text('classes'),
-  /** JSON array of the client's ids, when given. */
-  clientIds: text('client_ids'),
-  latencyUs: integer('latency_us').notNull(),
-  source: integer('source').notNull().default(0),
-  /** Shadow rows: the id of the answered request they copy (row i pairs with row i). */
-  pairId: text('pair_id'),
-}, (t) => [
-  index('prediction_requests_version_ts_idx').on(t.versionId, t.ts),
-  index('prediction_requests_pair_id_idx').on(t.pairId).where(sql`pair_id IS NOT NULL`),
-]);
+export const predictionRequests = sqliteTable(
+  'prediction_requests',
+  {
+    id: text('id').primaryKey(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'cascade' }),
+    alias: text('alias'),
+    ts: integer('ts').notNull(),
+    rows: integer('rows').notNull(),
+    inputCodec: integer('input_codec').notNull(),
+    inputs: blob('inputs', { mode: 'buffer' }).notNull(),
+    /** JSON array of predicted labels (classification). */
+    labels: text('labels'),
+    /** float64 × rows (regression; the first value when a model returns several). */
+    outputValues: blob('output_values', { mode: 'buffer' }),
+    /** float32 rows × classes, columns named by `classes`. */
+    probabilities: blob('probabilities', { mode: 'buffer' }),
+    classes: text('classes'),
+    /** JSON array of the client's ids, when given. */
+    clientIds: text('client_ids'),
+    latencyUs: integer('latency_us').notNull(),
+    source: integer('source').notNull().default(0),
+    /** Shadow rows: the id of the answered request they copy (row i pairs with row i). */
+    pairId: text('pair_id'),
+  },
+  (t) => [
+    index('prediction_requests_version_ts_idx').on(t.versionId, t.ts),
+    index('prediction_requests_pair_id_idx')
+      .on(t.pairId)
+      .where(sql`pair_id IS NOT NULL`),
+  ],
+);
 
 /**
  * Every logged row that carried the client's own id (answered and imported rows, never shadow
  * copies), with its prediction time: an outcome by model + id labels the latest of them at or
  * before the outcome's ts. The key's order serves that lookup as one backward index step.
  */
-export const predictionKeys = sqliteTable('prediction_keys', {
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
-  clientId: text('client_id').notNull(),
-  ts: integer('ts').notNull(),
-  predictionId: text('prediction_id').notNull(),
-}, (t) => [primaryKey({ columns: [t.modelId, t.clientId, t.ts, t.predictionId] })]);
+export const predictionKeys = sqliteTable(
+  'prediction_keys',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull(),
+    ts: integer('ts').notNull(),
+    predictionId: text('prediction_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.clientId, t.ts, t.predictionId] })],
+);
 
 export type PredictionRequestRow = typeof predictionRequests.$inferSelect;
 
 // ---- Monitoring ----
 
 /** Ground truth for one predicted row; `applied_*` is what the labeled rollups currently include. */
-export const outcomes = sqliteTable('outcomes', {
-  predictionId: text('prediction_id').primaryKey(),
-  modelId: integer('model_id').notNull().references(() => models.id, { onDelete: 'cascade' }),
-  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
-  predTs: integer('pred_ts').notNull(),
-  actualLabel: text('actual_label'),
-  actualValue: real('actual_value'),
-  ts: integer('ts').notNull(),
-}, (t) => [index('outcomes_version_pred_ts_idx').on(t.versionId, t.predTs)]);
+export const outcomes = sqliteTable(
+  'outcomes',
+  {
+    predictionId: text('prediction_id').primaryKey(),
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'cascade' }),
+    predTs: integer('pred_ts').notNull(),
+    actualLabel: text('actual_label'),
+    actualValue: real('actual_value'),
+    ts: integer('ts').notNull(),
+  },
+  (t) => [index('outcomes_version_pred_ts_idx').on(t.versionId, t.predTs)],
+);
 
 /** Per version and UTC hour (of prediction time): what the prediction log holds. */
-export const rollupHours = sqliteTable('rollup_hours', {
-  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
-  hour: integer('hour').notNull(),
-  count: integer('count').notNull(),
-  /** u32 counts over LATENCY_BUCKETS_MS (+1 overflow). */
-  latency: blob('latency', { mode: 'buffer' }).notNull(),
-  /** JSON: {"classes": {label: n}} or {"values": {edges, counts}} for regression. */
-  predictions: text('predictions', { mode: 'json' }).$type<PredictionDistribution>().notNull(),
-  /** u32 counts per feature over the version profile's bins (fine then decile), features in profile order. */
-  features: blob('features', { mode: 'buffer' }),
-}, (t) => [primaryKey({ columns: [t.versionId, t.hour] })]);
+export const rollupHours = sqliteTable(
+  'rollup_hours',
+  {
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'cascade' }),
+    hour: integer('hour').notNull(),
+    count: integer('count').notNull(),
+    /** u32 counts over LATENCY_BUCKETS_MS (+1 overflow). */
+    latency: blob('latency', { mode: 'buffer' }).notNull(),
+    /** JSON: {"classes": {label: n}} or {"values": {edges, counts}} for regression. */
+    predictions: text('predictions', { mode: 'json' }).$type<PredictionDistribution>().notNull(),
+    /** u32 counts per feature over the version profile's bins (fine then decile), features in profile order. */
+    features: blob('features', { mode: 'buffer' }),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.hour] })],
+);
 
 /** Per version and UTC hour (of prediction time): labeled statistics, kept exact under corrections. */
-export const rollupLabeledHours = sqliteTable('rollup_labeled_hours', {
-  versionId: integer('version_id').notNull().references(() => modelVersions.id, { onDelete: 'cascade' }),
-  hour: integer('hour').notNull(),
-  labeled: integer('labeled').notNull(),
-  stats: text('stats', { mode: 'json' }).$type<LabeledStats>().notNull(),
-}, (t) => [primaryKey({ columns: [t.versionId, t.hour] })]);
+export const rollupLabeledHours = sqliteTable(
+  'rollup_labeled_hours',
+  {
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => modelVersions.id, { onDelete: 'cascade' }),
+    hour: integer('hour').notNull(),
+    labeled: integer('labeled').notNull(),
+    stats: text('stats', { mode: 'json' }).$type<LabeledStats>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.versionId, t.hour] })],
+);
 
 /** Small key/value state (the rollup watermark). */
 export const monitoringState = sqliteTable('monitoring_state', {

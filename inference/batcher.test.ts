@@ -36,7 +36,16 @@ describe('Batcher', () => {
     const [r0, r1, r2, r3] = await Promise.all([
       b.run('k', session, x([[0, 0]]), 1, ['y']),
       b.run('k', session, x([[1, 2]]), 1, ['y']),
-      b.run('k', session, x([[3, 4], [5, 6]]), 2, ['y']),
+      b.run(
+        'k',
+        session,
+        x([
+          [3, 4],
+          [5, 6],
+        ]),
+        2,
+        ['y'],
+      ),
       b.run('k', session, x([[7, 8]]), 1, ['y']),
     ]);
     expect(runs).toEqual([1, 4]);

@@ -5,19 +5,42 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 
 type Results = Record<string, Tensor>;
-interface Job { feeds: Record<string, Tensor>; rows: number; resolve: (r: Results) => void; reject: (e: unknown) => void }
-interface Queue { session: InferenceSession; fetch: string[]; jobs: Job[]; rows: number }
+interface Job {
+  feeds: Record<string, Tensor>;
+  rows: number;
+  resolve: (r: Results) => void;
+  reject: (e: unknown) => void;
+}
+interface Queue {
+  session: InferenceSession;
+  fetch: string[];
+  jobs: Job[];
+  rows: number;
+}
 
 const CTOR: Record<string, new (n: number) => ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void }> = {
-  float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array,
-  uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
 };
 
 function concat(tensors: Tensor[], total: number): Tensor {
   const first = tensors[0];
   const inner = first.dims.slice(1);
   if (first.type === 'string') {
-    return new Tensor('string', tensors.flatMap((t) => t.data as string[]), [total, ...inner]);
+    return new Tensor(
+      'string',
+      tensors.flatMap((t) => t.data as string[]),
+      [total, ...inner],
+    );
   }
   const out = new CTOR[first.type](tensors.reduce((n, t) => n + t.size, 0));
   let offset = 0;
@@ -80,7 +103,9 @@ export class Batcher {
 
   private track(p: Promise<Results>): Promise<Results> {
     this.inFlight++;
-    const done = () => { this.inFlight--; };
+    const done = () => {
+      this.inFlight--;
+    };
     p.then(done, done);
     return p;
   }
@@ -94,7 +119,11 @@ export class Batcher {
     let feeds: Record<string, Tensor>;
     try {
       feeds = {};
-      for (const name of Object.keys(q.jobs[0].feeds)) feeds[name] = concat(q.jobs.map((j) => j.feeds[name]), q.rows);
+      for (const name of Object.keys(q.jobs[0].feeds))
+        feeds[name] = concat(
+          q.jobs.map((j) => j.feeds[name]),
+          q.rows,
+        );
     } catch (err) {
       for (const j of q.jobs) j.reject(err);
       return;

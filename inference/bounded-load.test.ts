@@ -14,7 +14,12 @@ const limits = { maxConstantBytes: DEFAULT_MAX_CONSTANT_BYTES };
 const MB = 2 ** 20;
 
 async function loadError(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => { throw new Error('expected the load to be refused'); }, (err: unknown) => err as Error);
+  return promise.then(
+    () => {
+      throw new Error('expected the load to be refused');
+    },
+    (err: unknown) => err as Error,
+  );
 }
 
 describe('introspectBounded', () => {
@@ -35,11 +40,13 @@ describe('introspectBounded', () => {
       times.bounded.push(performance.now() - t);
     }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[2];
-    console.log(`[bounded-load] regressor.onnx: in-process ${median(times.inProcess).toFixed(1)} ms, bounded child ${median(times.bounded).toFixed(1)} ms (medians of 5)`);
+    console.log(
+      `[bounded-load] regressor.onnx: in-process ${median(times.inProcess).toFixed(1)} ms, bounded child ${median(times.bounded).toFixed(1)} ms (medians of 5)`,
+    );
     expect(median(times.bounded) - median(times.inProcess)).toBeLessThan(1_000);
   });
 
-  it('refuses unknown-op.onnx with the runtime\'s description', async () => {
+  it("refuses unknown-op.onnx with the runtime's description", async () => {
     const err = await loadError(introspectBounded(path('unknown-op.onnx'), fixture('unknown-op.onnx'), limits));
     expect(err).toBeInstanceOf(ModelLoadError);
     expect(err.message).toMatch(/^onnxruntime could not load the model: This is an invalid model\. .*No Op registered for FrobnicateTensor/);
@@ -56,8 +63,10 @@ describe('introspectBounded', () => {
     const err = await loadError(introspectBounded(path('fold-contrib-shape.onnx'), fixture('fold-contrib-shape.onnx'), limits));
     expect(err).toBeInstanceOf(ModelLoadError);
     // 256 MiB + 6 × 402 bytes + 2 × 256 MiB, shown rounded.
-    expect(err.message).toBe('loading the model takes more than the 768 MiB a first load may use: ' +
-      'constant folding of node "ConstantOfShape_big" (ConstantOfShape) ran out of memory (MAX_CONSTANT_MB)');
+    expect(err.message).toBe(
+      'loading the model takes more than the 768 MiB a first load may use: ' +
+        'constant folding of node "ConstantOfShape_big" (ConstantOfShape) ran out of memory (MAX_CONSTANT_MB)',
+    );
   });
 });
 
@@ -73,7 +82,9 @@ describe('probeLoad', () => {
     // node itself needs ~64 MiB: at 48 it aborts (at 32 or less it hangs, which the timeout ends).
     const err = await loadError(probeLoad(path('regressor.onnx'), 48 * MB));
     expect(err).toBeInstanceOf(ModelLoadError);
-    expect(err.message).toMatch(/^onnxruntime could not load the model within the 48.0 MiB a first load may use \(its process (ended with SIG\w+|exited with code \d+)\)$/);
+    expect(err.message).toMatch(
+      /^onnxruntime could not load the model within the 48.0 MiB a first load may use \(its process (ended with SIG\w+|exited with code \d+)\)$/,
+    );
   });
 
   it('blames the setup, not the model, when the probe cannot start (a server started away from the project folder)', async () => {

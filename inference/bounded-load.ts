@@ -33,7 +33,10 @@ export function loadMemoryLimit(fileBytes: number, maxConstantBytes: number): nu
   return 256 * MB + 6 * fileBytes + 2 * maxConstantBytes;
 }
 
-interface ProbeResult { inputs: ValueMetadata[]; outputs: ValueMetadata[] }
+interface ProbeResult {
+  inputs: ValueMetadata[];
+  outputs: ValueMetadata[];
+}
 
 /** Loads the file at `path` in a child limited to `memoryBytes`; rejects with a ModelLoadError saying why it failed. */
 export function probeLoad(path: string, memoryBytes: number, timeoutMs = 120_000): Promise<ProbeResult> {
@@ -41,24 +44,45 @@ export function probeLoad(path: string, memoryBytes: number, timeoutMs = 120_000
   return new Promise((resolve, reject) => {
     // ulimit -d bounds every private writable mapping (brk and mmap alike), not the address space
     // V8 reserves: with `ulimit -v` node cannot start.
-    const child = spawn('/bin/sh', ['-c', 'ulimit -d "$1" && exec "$2" "$3" "$4"', 'sh', String(Math.ceil(memoryBytes / 1024)), process.execPath, probePath(), path], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      '/bin/sh',
+      ['-c', 'ulimit -d "$1" && exec "$2" "$3" "$4"', 'sh', String(Math.ceil(memoryBytes / 1024)), process.execPath, probePath(), path],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { if (stdout.length < MB) stdout += d.toString('utf8'); });
-    child.stderr.on('data', (d: Buffer) => { if (stderr.length < 64 * 1024) stderr += d.toString('utf8'); });
+    child.stdout.on('data', (d: Buffer) => {
+      if (stdout.length < MB) stdout += d.toString('utf8');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 64 * 1024) stderr += d.toString('utf8');
+    });
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
-    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (timedOut) return reject(new ModelLoadError(`onnxruntime took longer than ${timeoutMs / 1000} s to load the model`));
       // The runtime catches a failed allocation while folding, logs it and goes on without the fold.
-      const fold = /constant folding of (\S+) node '([^']*)'[^\n]*(?:bad_alloc|Failed to allocate)|Skipping constant folding for (\S+) node '([^']*)' because (?:estimated|actual) output size/.exec(stderr);
+      const fold =
+        /constant folding of (\S+) node '([^']*)'[^\n]*(?:bad_alloc|Failed to allocate)|Skipping constant folding for (\S+) node '([^']*)' because (?:estimated|actual) output size/.exec(
+          stderr,
+        );
       if (fold) {
         const [op, node] = fold[1] ? [fold[1], fold[2]] : [fold[3], fold[4]];
-        return reject(new ModelLoadError(`loading the model takes more than the ${limit} a first load may use: constant folding of node "${node.slice(0, 100)}" (${op}) ran out of memory (MAX_CONSTANT_MB)`));
+        return reject(
+          new ModelLoadError(
+            `loading the model takes more than the ${limit} a first load may use: constant folding of node "${node.slice(0, 100)}" (${op}) ran out of memory (MAX_CONSTANT_MB)`,
+          ),
+        );
       }
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       const parsed = line ? answerSchema.safeParse(JSON.parse(line)) : null;
@@ -71,7 +95,9 @@ export function probeLoad(path: string, memoryBytes: number, timeoutMs = 120_000
       const answer = parsed.data;
       if (answer.ok) return resolve({ inputs: answer.inputs, outputs: answer.outputs });
       if (/bad_alloc|Failed to allocate memory/i.test(answer.message)) {
-        return reject(new ModelLoadError(`loading the model takes more than the ${limit} a first load may use (onnxruntime: ${cleanOrtMessage(answer.message, 200)})`));
+        return reject(
+          new ModelLoadError(`loading the model takes more than the ${limit} a first load may use (onnxruntime: ${cleanOrtMessage(answer.message, 200)})`),
+        );
       }
       reject(new ModelLoadError(`onnxruntime could not load the model: ${cleanOrtMessage(answer.message)}`));
     });

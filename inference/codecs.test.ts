@@ -33,7 +33,15 @@ const values = (t: Tensor) => Array.from(t.data as ArrayLike<number | bigint | s
 describe('decodeRequest: formats for one [N, F] input', () => {
   it('dataframe_split with columns in another order is reordered by feature_names', () => {
     const out = decode(
-      { dataframe_split: { columns: ['c', 'a', 'b'], data: [[3, 1, 2], [6, 4, 5]] } },
+      {
+        dataframe_split: {
+          columns: ['c', 'a', 'b'],
+          data: [
+            [3, 1, 2],
+            [6, 4, 5],
+          ],
+        },
+      },
       { featureNames: ABC },
     );
     expect(Object.keys(out.feeds)).toEqual(['x']);
@@ -63,7 +71,12 @@ describe('decodeRequest: formats for one [N, F] input', () => {
 
   it('dataframe_records with keys in another order are reordered by feature_names', () => {
     const out = decode(
-      { dataframe_records: [{ b: 2, c: 3, a: 1 }, { c: 6, a: 4, b: 5 }] },
+      {
+        dataframe_records: [
+          { b: 2, c: 3, a: 1 },
+          { c: 6, a: 4, b: 5 },
+        ],
+      },
       { featureNames: ABC },
     );
     expect(out.feeds.x.dims).toEqual([2, 3]);
@@ -72,7 +85,13 @@ describe('decodeRequest: formats for one [N, F] input', () => {
   });
 
   it('instances as arrays', () => {
-    const out = decode({ instances: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] });
+    const out = decode({
+      instances: [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+    });
     expect(out.feeds.x.dims).toEqual([3, 3]);
     expect(values(out.feeds.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(out.rows).toBe(3);
@@ -97,20 +116,40 @@ describe('decodeRequest: formats for one [N, F] input', () => {
   });
 
   it('inputs as a list of rows', () => {
-    const out = decode({ inputs: [[1, 2, 3], [4, 5, 6]] });
+    const out = decode({
+      inputs: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    });
     expect(out.feeds.x.dims).toEqual([2, 3]);
     expect(values(out.feeds.x)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('inputs as named tensors', () => {
-    const out = decode({ inputs: { x: [[1, 2, 3], [4, 5, 6]] } });
+    const out = decode({
+      inputs: {
+        x: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      },
+    });
     expect(out.feeds.x.dims).toEqual([2, 3]);
     expect(values(out.feeds.x)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(out.rows).toBe(2);
   });
 
   it('a symbolic feature dimension takes rows of any (equal) width', () => {
-    const out = decode({ instances: [[1, 2, 3, 4], [5, 6, 7, 8]] }, { inputs: [spec('x', 'float32', ['N', 'F'])] });
+    const out = decode(
+      {
+        instances: [
+          [1, 2, 3, 4],
+          [5, 6, 7, 8],
+        ],
+      },
+      { inputs: [spec('x', 'float32', ['N', 'F'])] },
+    );
     expect(out.feeds.x.dims).toEqual([2, 4]);
     expect(values(out.feeds.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
@@ -121,12 +160,21 @@ describe('decodeRequest: formats for one [N, F] input', () => {
 });
 
 describe('decodeRequest: the name rule (named columns map by name, or are refused)', () => {
-  const HOW = 'send rows as arrays, in the order of the model\'s input, or declare the version\'s feature_names '
-    + '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
+  const HOW =
+    "send rows as arrays, in the order of the model's input, or declare the version's feature_names " +
+    '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
 
   it.each([
     [{ dataframe_records: [{ a: 1, b: 2, c: 3 }] }, 'dataframe_records[0]'],
-    [{ dataframe_records: [{ c: 3, b: 2, a: 1 }, { a: 1, b: 2, c: 3 }] }, 'dataframe_records[0]'],
+    [
+      {
+        dataframe_records: [
+          { c: 3, b: 2, a: 1 },
+          { a: 1, b: 2, c: 3 },
+        ],
+      },
+      'dataframe_records[0]',
+    ],
     [{ instances: [{ b: 2, a: 1, c: 3 }] }, 'instances[0]'],
     [{ dataframe_split: { columns: ['a', 'b', 'c'], data: [[1, 2, 3]] } }, 'dataframe_split.columns'],
   ])('without feature_names, %j is refused with 400 at %s, saying how to fix it', (body, path) => {
@@ -150,7 +198,16 @@ describe('decodeRequest: the name rule (named columns map by name, or are refuse
   });
 
   it('records whose keys come in another order than row 0 are read by name', () => {
-    const out = decode({ dataframe_records: [{ a: 1, b: 2, c: 3 }, { c: 6, b: 5, a: 4 }, { b: 8, a: 7, c: 9 }] }, { featureNames: ['c', 'a', 'b'] });
+    const out = decode(
+      {
+        dataframe_records: [
+          { a: 1, b: 2, c: 3 },
+          { c: 6, b: 5, a: 4 },
+          { b: 8, a: 7, c: 9 },
+        ],
+      },
+      { featureNames: ['c', 'a', 'b'] },
+    );
     expect(values(out.feeds.x)).toEqual([3, 1, 2, 6, 4, 5, 9, 7, 8]);
   });
 
@@ -169,7 +226,7 @@ describe('decodeRequest: the name rule (named columns map by name, or are refuse
     expect(refusal({ dataframe_records: [{ x: [1, 2] }] }).status).toBe(422);
   });
 
-  it('declared feature_names win over the input\'s name', () => {
+  it("declared feature_names win over the input's name", () => {
     const err = refusal({ dataframe_records: [{ x: [1, 2, 3] }] }, { featureNames: ABC });
     expect(err.message).toBe('dataframe_records: missing columns a, b, c (the model takes a, b, c)');
   });
@@ -180,22 +237,52 @@ describe('decodeRequest: the name rule (named columns map by name, or are refuse
     expect(err.path).toBe('dataframe_records[0]');
     expect(err.status).toBe(400);
     expect(err.message).toContain('input "img" [N, 2, 2] takes no named columns');
-    const out = decode({ dataframe_records: [{ img: [[1, 2], [3, 4]] }] }, { inputs: [img] });
+    const out = decode(
+      {
+        dataframe_records: [
+          {
+            img: [
+              [1, 2],
+              [3, 4],
+            ],
+          },
+        ],
+      },
+      { inputs: [img] },
+    );
     expect(out.feeds.img.dims).toEqual([1, 2, 2]);
     expect(values(out.feeds.img)).toEqual([1, 2, 3, 4]);
   });
 
   it('several inputs of any shape map named columns to inputs by name, whatever the order', () => {
     const inputs = [spec('a', 'float32', ['N', 1]), X3];
-    const one = decode({ dataframe_records: [{ a: 1, x: [1, 2, 3] }, { a: 2, x: [4, 5, 6] }] }, { inputs });
-    const two = decode({ dataframe_records: [{ x: [1, 2, 3], a: 1 }, { a: 2, x: [4, 5, 6] }] }, { inputs });
+    const one = decode(
+      {
+        dataframe_records: [
+          { a: 1, x: [1, 2, 3] },
+          { a: 2, x: [4, 5, 6] },
+        ],
+      },
+      { inputs },
+    );
+    const two = decode(
+      {
+        dataframe_records: [
+          { x: [1, 2, 3], a: 1 },
+          { a: 2, x: [4, 5, 6] },
+        ],
+      },
+      { inputs },
+    );
     for (const out of [one, two]) {
       expect(values(out.feeds.a)).toEqual([1, 2]);
       expect(values(out.feeds.x)).toEqual([1, 2, 3, 4, 5, 6]);
     }
     const err = refusal({ dataframe_records: [{ a: 1, y: [1, 2, 3] }] }, { inputs });
     expect(err.path).toBe('dataframe_records[0]');
-    expect(err.message).toBe('dataframe_records[0]: names columns (a, y), which are not this model\'s inputs ("a" [N, 1], "x" [N, 3]); name each column after an input, or send {"inputs": {name: values}}');
+    expect(err.message).toBe(
+      'dataframe_records[0]: names columns (a, y), which are not this model\'s inputs ("a" [N, 1], "x" [N, 3]); name each column after an input, or send {"inputs": {name: values}}',
+    );
   });
 });
 
@@ -221,7 +308,15 @@ describe('decodeRequest: columns and widths', () => {
   });
 
   it('refuses a record whose keys differ from row 0', () => {
-    const err = refusal({ dataframe_records: [{ a: 1, b: 2, c: 3 }, { a: 1, b: 2, d: 3 }] }, { featureNames: ABC });
+    const err = refusal(
+      {
+        dataframe_records: [
+          { a: 1, b: 2, c: 3 },
+          { a: 1, b: 2, d: 3 },
+        ],
+      },
+      { featureNames: ABC },
+    );
     expect(err.path).toBe('dataframe_records[1]');
     expect(err.message).toBe('dataframe_records[1]: has different columns than row 0; missing c; extra d');
   });
@@ -232,14 +327,30 @@ describe('decodeRequest: columns and widths', () => {
   });
 
   it('refuses a dataframe_split row with a different number of values than columns', () => {
-    const err = refusal({ dataframe_split: { columns: ABC, data: [[1, 2, 3], [4, 5]] } }, { featureNames: ABC });
+    const err = refusal(
+      {
+        dataframe_split: {
+          columns: ABC,
+          data: [
+            [1, 2, 3],
+            [4, 5],
+          ],
+        },
+      },
+      { featureNames: ABC },
+    );
     expect(err.path).toBe('dataframe_split.data[1]');
     expect(err.status).toBe(400);
     expect(err.message).toBe('dataframe_split.data[1]: has 2 values; there are 3 columns');
   });
 
   it('refuses ragged instances', () => {
-    const err = refusal({ instances: [[1, 2, 3], [4, 5]] });
+    const err = refusal({
+      instances: [
+        [1, 2, 3],
+        [4, 5],
+      ],
+    });
     expect(err.path).toBe('instances[1]');
     expect(err.status).toBe(422);
     expect(err.message).toBe('instances[1]: has 2 values; row 0 has 3');
@@ -252,7 +363,12 @@ describe('decodeRequest: columns and widths', () => {
   });
 
   it('refuses rows narrower than the fixed feature dimension', () => {
-    const err = refusal({ instances: [[1, 2], [3, 4]] });
+    const err = refusal({
+      instances: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     expect(err.path).toBe('instances');
     expect(err.status).toBe(422);
     expect(err.message).toBe('instances: rows have 2 values; input "x" takes 3 features');
@@ -265,7 +381,12 @@ describe('decodeRequest: columns and widths', () => {
   });
 
   it('names a bad value by its position as sent', () => {
-    const err = refusal({ instances: [[1, 2, 3], [4, 'five', 6]] });
+    const err = refusal({
+      instances: [
+        [1, 2, 3],
+        [4, 'five', 6],
+      ],
+    });
     expect(err.path).toBe('instances[1][1]');
     expect(err.status).toBe(422);
     expect(err.message).toBe('instances[1][1]: expected a number, got the string "five"');
@@ -275,7 +396,15 @@ describe('decodeRequest: columns and widths', () => {
     // Column "a" was sent second: its value lives at data[0][1], not at the feature position 0.
     const split = refusal({ dataframe_split: { columns: ['c', 'a', 'b'], data: [[3, 'x', 2]] } }, { featureNames: ABC });
     expect(split.path).toBe('dataframe_split.data[0][1]');
-    const records = refusal({ dataframe_records: [{ a: 1, b: 2, c: 3 }, { c: null, a: 1, b: 2 }] }, { featureNames: ABC });
+    const records = refusal(
+      {
+        dataframe_records: [
+          { a: 1, b: 2, c: 3 },
+          { c: null, a: 1, b: 2 },
+        ],
+      },
+      { featureNames: ABC },
+    );
     expect(records.path).toBe('dataframe_records[1].c');
     expect(records.message).toBe('dataframe_records[1].c: expected a number, got null');
   });
@@ -283,7 +412,15 @@ describe('decodeRequest: columns and widths', () => {
 
 describe('decodeRequest: several [N, 1] inputs', () => {
   it('dataframe_records map columns to inputs by name, each with its own type', () => {
-    const out = decode({ dataframe_records: [{ s: 'u', b: 2, a: 1.5 }, { s: 'v', b: -3, a: 0.25 }] }, { inputs: COLS });
+    const out = decode(
+      {
+        dataframe_records: [
+          { s: 'u', b: 2, a: 1.5 },
+          { s: 'v', b: -3, a: 0.25 },
+        ],
+      },
+      { inputs: COLS },
+    );
     expect(Object.keys(out.feeds)).toEqual(['a', 'b', 's']);
     expect(out.feeds.a.type).toBe('float32');
     expect(out.feeds.a.dims).toEqual([2, 1]);
@@ -303,14 +440,30 @@ describe('decodeRequest: several [N, 1] inputs', () => {
   });
 
   it('arrays map positionally, in input order', () => {
-    const out = decode({ instances: [[0.5, 7, 'w'], [1, 8, 'z']] }, { inputs: COLS });
+    const out = decode(
+      {
+        instances: [
+          [0.5, 7, 'w'],
+          [1, 8, 'z'],
+        ],
+      },
+      { inputs: COLS },
+    );
     expect(values(out.feeds.a)).toEqual([0.5, 1]);
     expect(values(out.feeds.b)).toEqual([7n, 8n]);
     expect(values(out.feeds.s)).toEqual(['w', 'z']);
   });
 
   it('[N] inputs get rank-1 tensors', () => {
-    const out = decode({ instances: [[1, 2], [3, 4]] }, { inputs: [spec('p', 'float32', ['N']), spec('q', 'float32', ['N'])] });
+    const out = decode(
+      {
+        instances: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+      { inputs: [spec('p', 'float32', ['N']), spec('q', 'float32', ['N'])] },
+    );
     expect(out.feeds.p.dims).toEqual([2]);
     expect(values(out.feeds.p)).toEqual([1, 3]);
     expect(values(out.feeds.q)).toEqual([2, 4]);
@@ -330,14 +483,30 @@ describe('decodeRequest: several [N, 1] inputs', () => {
   });
 
   it('refuses a positional row of the wrong length', () => {
-    const err = refusal({ instances: [[1, 2, 'u'], [1, 2]] }, { inputs: COLS });
+    const err = refusal(
+      {
+        instances: [
+          [1, 2, 'u'],
+          [1, 2],
+        ],
+      },
+      { inputs: COLS },
+    );
     expect(err.path).toBe('instances[1]');
     expect(err.status).toBe(422);
     expect(err.message).toBe('instances[1]: has 2 values; the model has 3 inputs (a, b, s)');
   });
 
   it('names a bad value by row and column name', () => {
-    const err = refusal({ dataframe_records: [{ a: 1, b: 2, s: 'u' }, { a: 1, b: 2.5, s: 'v' }] }, { inputs: COLS });
+    const err = refusal(
+      {
+        dataframe_records: [
+          { a: 1, b: 2, s: 'u' },
+          { a: 1, b: 2.5, s: 'v' },
+        ],
+      },
+      { inputs: COLS },
+    );
     expect(err.path).toBe('dataframe_records[1].b');
     expect(err.message).toBe('dataframe_records[1].b: expected an integer, got number');
   });
@@ -356,7 +525,21 @@ describe('decodeRequest: named tensors', () => {
   it('refuses lists nested beyond any tensor rank with a 400, not a stack overflow', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    for (const body of [{ inputs: { img: deep } }, { inputs: { img: [[[1, 2], [3, 4]], deep] } }, { instances: [deep] }]) {
+    for (const body of [
+      { inputs: { img: deep } },
+      {
+        inputs: {
+          img: [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            deep,
+          ],
+        },
+      },
+      { instances: [deep] },
+    ]) {
       const err = refusal(body, { inputs: [IMG] });
       expect(err.status).toBe(400);
     }
@@ -364,26 +547,78 @@ describe('decodeRequest: named tensors', () => {
   });
 
   it('a rank-3 input keeps its shape', () => {
-    const out = decode({ inputs: { img: [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] } }, { inputs: [IMG] });
+    const out = decode(
+      {
+        inputs: {
+          img: [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [
+              [5, 6],
+              [7, 8],
+            ],
+          ],
+        },
+      },
+      { inputs: [IMG] },
+    );
     expect(out.feeds.img.dims).toEqual([2, 2, 2]);
     expect(values(out.feeds.img)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(out.rows).toBe(2);
   });
 
   it('names a bad value inside a rank-3 input by every index', () => {
-    const err = refusal({ inputs: { img: [[[1, 2], [3, 4]], [[5, 6], [7, 'x']]] } }, { inputs: [IMG] });
+    const err = refusal(
+      {
+        inputs: {
+          img: [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [
+              [5, 6],
+              [7, 'x'],
+            ],
+          ],
+        },
+      },
+      { inputs: [IMG] },
+    );
     expect(err.path).toBe('inputs.img[1][1][1]');
     expect(err.status).toBe(422);
   });
 
   it('instances for a rank-3 input are read as one tensor', () => {
-    const out = decode({ instances: [[[1, 2], [3, 4]]] }, { inputs: [IMG] });
+    const out = decode(
+      {
+        instances: [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+      },
+      { inputs: [IMG] },
+    );
     expect(out.feeds.img.dims).toEqual([1, 2, 2]);
     expect(values(out.feeds.img)).toEqual([1, 2, 3, 4]);
   });
 
   it('names a bad value in instances for a rank-3 input under instances, as sent', () => {
-    const err = refusal({ instances: [[[1, 2], [3, 'x']]] }, { inputs: [IMG] });
+    const err = refusal(
+      {
+        instances: [
+          [
+            [1, 2],
+            [3, 'x'],
+          ],
+        ],
+      },
+      { inputs: [IMG] },
+    );
     expect(err.path).toBe('instances[0][1][1]');
   });
 
@@ -414,7 +649,14 @@ describe('decodeRequest: named tensors', () => {
   });
 
   it('refuses a fixed dimension of another size', () => {
-    const err = refusal({ inputs: { x: [[1, 2], [3, 4]] } });
+    const err = refusal({
+      inputs: {
+        x: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    });
     expect(err.path).toBe('inputs.x');
     expect(err.status).toBe(422);
     expect(err.message).toBe('inputs.x: dimension 1 is 2; the model expects 3 ([N, 3])');
@@ -428,14 +670,28 @@ describe('decodeRequest: named tensors', () => {
   });
 
   it('refuses a ragged nested list', () => {
-    const err = refusal({ inputs: { x: [[1, 2, 3], [4, 5]] } });
+    const err = refusal({
+      inputs: {
+        x: [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      },
+    });
     expect(err.path).toBe('inputs.x[1]');
     expect(err.status).toBe(400);
     expect(err.message).toBe('inputs.x[1]: is ragged: expected a list of 3 values');
   });
 
   it('refuses a value nested deeper than the first', () => {
-    const err = refusal({ inputs: { x: [[1, 2, 3], [4, 5, [6]]] } });
+    const err = refusal({
+      inputs: {
+        x: [
+          [1, 2, 3],
+          [4, 5, [6]],
+        ],
+      },
+    });
     expect(err.path).toBe('inputs.x[1][2]');
     expect(err.message).toBe('inputs.x[1][2]: is nested deeper than the values before it');
   });
@@ -487,13 +743,54 @@ describe('decodeRequest: batch size', () => {
   });
 
   it('accepts exactly maxRows rows', () => {
-    expect(decode({ instances: [[1, 2, 3], [4, 5, 6]] }, { maxRows: 2 }).rows).toBe(2);
+    expect(
+      decode(
+        {
+          instances: [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        },
+        { maxRows: 2 },
+      ).rows,
+    ).toBe(2);
   });
 
   it.each([
-    [{ instances: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] }, 'instances'],
-    [{ dataframe_split: { data: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] } }, 'dataframe_split.data'],
-    [{ inputs: { x: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] } }, 'inputs.x'],
+    [
+      {
+        instances: [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9],
+        ],
+      },
+      'instances',
+    ],
+    [
+      {
+        dataframe_split: {
+          data: [
+            [1, 2, 3],
+            [4, 5, 6],
+            [7, 8, 9],
+          ],
+        },
+      },
+      'dataframe_split.data',
+    ],
+    [
+      {
+        inputs: {
+          x: [
+            [1, 2, 3],
+            [4, 5, 6],
+            [7, 8, 9],
+          ],
+        },
+      },
+      'inputs.x',
+    ],
   ])('refuses more than maxRows rows with 413: %j', (body, path) => {
     const err = refusal(body, { maxRows: 2 });
     expect(err.path).toBe(path);
@@ -528,8 +825,9 @@ describe('decodeRequest: body shape', () => {
     expect(err.path).toBe('inputs');
     expect(err.status).toBe(400);
     expect(err.message).toBe('inputs: give only one format; instances is already given');
-    expect(refusal({ dataframe_records: [{ a: 1 }], dataframe_split: { data: [[1]] } }).message)
-      .toBe('dataframe_records: give only one format; dataframe_split is already given');
+    expect(refusal({ dataframe_records: [{ a: 1 }], dataframe_split: { data: [[1]] } }).message).toBe(
+      'dataframe_records: give only one format; dataframe_split is already given',
+    );
   });
 
   it('refuses malformed dataframe_split fields', () => {
@@ -537,8 +835,7 @@ describe('decodeRequest: body shape', () => {
     expect(refusal({ dataframe_split: { data: [[1, 2, 3]], rows: 1 } }).path).toBe('dataframe_split.rows');
     expect(refusal({ dataframe_split: { columns: ABC } }).message).toBe('dataframe_split.data: required: a list of rows');
     expect(refusal({ dataframe_split: { columns: ['a', 1, 'c'], data: [[1, 2, 3]] } }).path).toBe('dataframe_split.columns');
-    expect(refusal({ dataframe_split: { columns: ['a', 'a', 'c'], data: [[1, 2, 3]] } }).message)
-      .toBe('dataframe_split.columns: repeats a column name');
+    expect(refusal({ dataframe_split: { columns: ['a', 'a', 'c'], data: [[1, 2, 3]] } }).message).toBe('dataframe_split.columns: repeats a column name');
   });
 
   it('refuses scalar rows when columns are given', () => {
@@ -558,7 +855,10 @@ describe('decodeRequest: body shape', () => {
 });
 
 describe('decodeRequest: ids', () => {
-  const rows2 = [[1, 2, 3], [4, 5, 6]];
+  const rows2 = [
+    [1, 2, 3],
+    [4, 5, 6],
+  ];
 
   it('keeps string ids and turns numbers into strings', () => {
     expect(decode({ instances: rows2, ids: ['a', 7] }).ids).toEqual(['a', '7']);
@@ -585,7 +885,11 @@ describe('decodeRequest: ids', () => {
   });
 
   it('refuses an id used twice in one request, naming the second occurrence', () => {
-    const rows3 = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    const rows3 = [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ];
     const err = refusal({ instances: rows3, ids: ['c1', 'c2', 'c1'] });
     expect(err.path).toBe('ids[2]');
     expect(err.status).toBe(400);

@@ -52,7 +52,10 @@ function recordsTable(records: unknown[], where: string): Table {
     if (keys.length !== columns.length || keys.some((k) => !(k in first))) {
       const missing = columns.filter((c) => !(c in rec));
       const extra = keys.filter((k) => !(k in first));
-      throw new InputError(`${where}[${r}]`, `has different columns than row 0${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; extra ${extra.join(', ')}` : ''}`);
+      throw new InputError(
+        `${where}[${r}]`,
+        `has different columns than row 0${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; extra ${extra.join(', ')}` : ''}`,
+      );
     }
     return columns.map((c) => rec[c]);
   });
@@ -77,7 +80,8 @@ function splitTable(split: unknown, max: number): Table {
   checkRowCount(data.length, 'dataframe_split.data', max);
   let cols: string[] | null = null;
   if (columns !== undefined) {
-    if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) throw new InputError('dataframe_split.columns', 'expected a list of column names');
+    if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string'))
+      throw new InputError('dataframe_split.columns', 'expected a list of column names');
     if (new Set(columns).size !== columns.length) throw new InputError('dataframe_split.columns', 'repeats a column name');
     cols = columns as string[];
   }
@@ -125,7 +129,10 @@ function readIds(ids: unknown, rows: number): string[] | null {
     else id = raw;
     const first = seen.get(id);
     if (first !== undefined) {
-      throw new InputError(`ids[${i}]`, `repeats ids[${first}] ("${id.slice(0, 100)}"): each row of a request needs its own id, so that an outcome reported by id labels one row`);
+      throw new InputError(
+        `ids[${i}]`,
+        `repeats ids[${first}] ("${id.slice(0, 100)}"): each row of a request needs its own id, so that an outcome reported by id labels one row`,
+      );
     }
     seen.set(id, i);
     return id;
@@ -140,16 +147,26 @@ const describeInput = (s: TensorSpec) => `"${s.name}" [${(s.shape ?? ['N', '?'])
 function unnamedColumns(table: Table, specs: TensorSpec[]): InputError {
   const cols = table.columns!;
   const shown = `${cols.slice(0, 10).join(', ')}${cols.length > 10 ? ', …' : ''}`;
-  const fix = 'send rows as arrays, in the order of the model\'s input, or declare the version\'s feature_names '
-    + '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
+  const fix =
+    "send rows as arrays, in the order of the model's input, or declare the version's feature_names " +
+    '(in the upload\'s metadata, or later: PATCH the version with {"feature_names": [...]})';
   const inputs = specs.map(describeInput).join(', ');
   if (specs.length > 1) {
-    return new InputError(table.columnsWhere, `names columns (${shown}), which are not this model's inputs (${inputs}); name each column after an input, or send {"inputs": {name: values}}`);
+    return new InputError(
+      table.columnsWhere,
+      `names columns (${shown}), which are not this model's inputs (${inputs}); name each column after an input, or send {"inputs": {name: values}}`,
+    );
   }
   if (rank(specs[0]) > 2) {
-    return new InputError(table.columnsWhere, `names columns (${shown}), but input ${inputs} takes no named columns; send {"inputs": {"${specs[0].name}": [...]}}, or rows as arrays`);
+    return new InputError(
+      table.columnsWhere,
+      `names columns (${shown}), but input ${inputs} takes no named columns; send {"inputs": {"${specs[0].name}": [...]}}, or rows as arrays`,
+    );
   }
-  return new InputError(table.columnsWhere, `names columns (${shown}), but this version has no feature_names to match them to input ${inputs}, and they are not the model's input names; ${fix}`);
+  return new InputError(
+    table.columnsWhere,
+    `names columns (${shown}), but this version has no feature_names to match them to input ${inputs}, and they are not the model's input names; ${fix}`,
+  );
 }
 
 /** One [N, F] (or [N]) input: rows go in whole, named columns ordered by feature_names. */
@@ -159,14 +176,26 @@ function singleInputFeeds(table: Table, spec: TensorSpec, featureNames: string[]
   if (table.columns) {
     if (!featureNames) throw unnamedColumns(table, [spec]);
     const missing = featureNames.filter((f) => !table.columns!.includes(f));
-    if (missing.length) throw new InputError(table.where, `missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`);
+    if (missing.length)
+      throw new InputError(
+        table.where,
+        `missing column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`,
+      );
     const extra = table.columns.filter((c) => !featureNames.includes(c));
-    if (extra.length) throw new InputError(table.where, `unknown column${extra.length > 1 ? 's' : ''} ${extra.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`);
+    if (extra.length)
+      throw new InputError(
+        table.where,
+        `unknown column${extra.length > 1 ? 's' : ''} ${extra.slice(0, 10).join(', ')} (the model takes ${featureNames.join(', ')})`,
+      );
     order = featureNames.map((f) => table.columns!.indexOf(f));
   }
   const w = order ? order.length : table.rows[0].length;
   if (typeof width === 'number' && w !== width) {
-    throw new InputError(table.where, `rows have ${w} values; input "${spec.name}" takes ${width} features${featureNames ? ` (${featureNames.join(', ')})` : ''}`, 422);
+    throw new InputError(
+      table.where,
+      `rows have ${w} values; input "${spec.name}" takes ${width} features${featureNames ? ` (${featureNames.join(', ')})` : ''}`,
+      422,
+    );
   }
   const n = table.rows.length;
   const flat = new Array<unknown>(n * w);
@@ -187,9 +216,11 @@ function columnInputsFeeds(table: Table, specs: TensorSpec[]): Record<string, Te
   let index: number[];
   if (table.columns) {
     const missing = names.filter((nm) => !table.columns!.includes(nm));
-    if (missing.length) throw new InputError(table.where, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the model's inputs are ${names.join(', ')})`);
+    if (missing.length)
+      throw new InputError(table.where, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the model's inputs are ${names.join(', ')})`);
     const extra = table.columns.filter((c) => !names.includes(c));
-    if (extra.length) throw new InputError(table.where, `unknown column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (the model's inputs are ${names.join(', ')})`);
+    if (extra.length)
+      throw new InputError(table.where, `unknown column${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (the model's inputs are ${names.join(', ')})`);
     index = names.map((nm) => table.columns!.indexOf(nm));
   } else {
     index = names.map((_, i) => i);
@@ -201,7 +232,8 @@ function columnInputsFeeds(table: Table, specs: TensorSpec[]): Record<string, Te
     const values = new Array<unknown>(n);
     for (let r = 0; r < n; r++) {
       const row = table.rows[r];
-      if (!table.columns && row.length !== specs.length) throw new InputError(`${table.where}[${r}]`, `has ${row.length} values; the model has ${specs.length} inputs (${names.join(', ')})`, 422);
+      if (!table.columns && row.length !== specs.length)
+        throw new InputError(`${table.where}[${r}]`, `has ${row.length} values; the model has ${specs.length} inputs (${names.join(', ')})`, 422);
       values[r] = row[col];
     }
     feeds[spec.name] = toTensor(spec.dtype, values, rank(spec) === 1 ? [n] : [n, 1], (i) => table.at(i, col));
@@ -239,10 +271,14 @@ export function flatten(value: unknown, path: string): { flat: unknown[]; shape:
 
 /** `where` names each input as the client sent it (defaults to `inputs.<name>`). */
 function namedFeeds(
-  named: Record<string, unknown>, specs: TensorSpec[], max: number, whereOf: (name: string) => string = (n) => `inputs.${n}`,
+  named: Record<string, unknown>,
+  specs: TensorSpec[],
+  max: number,
+  whereOf: (name: string) => string = (n) => `inputs.${n}`,
 ): { feeds: Record<string, Tensor>; rows: number } {
   const known = new Set(specs.map((s) => s.name));
-  for (const k of Object.keys(named)) if (!known.has(k)) throw new InputError(`inputs.${k}`, `is not an input of this model (inputs: ${[...known].join(', ')})`);
+  for (const k of Object.keys(named))
+    if (!known.has(k)) throw new InputError(`inputs.${k}`, `is not an input of this model (inputs: ${[...known].join(', ')})`);
   const feeds: Record<string, Tensor> = {};
   let rows = -1;
   for (const spec of specs) {
@@ -258,11 +294,16 @@ function namedFeeds(
       // A [N, 1] input given as a plain list is MLflow's column form (N rows); otherwise the value
       // is one unbatched example.
       if (expected[expected.length - 1] === 1 && shape.length === 1) shape = [shape[0], 1];
-      else { shape = [1, ...shape]; unbatched = true; }
+      else {
+        shape = [1, ...shape];
+        unbatched = true;
+      }
     }
-    if (expected && shape.length !== expected.length) throw new InputError(where, `has ${shape.length} dimensions; the model expects ${expected.length} ([${expected.join(', ')}])`, 422);
+    if (expected && shape.length !== expected.length)
+      throw new InputError(where, `has ${shape.length} dimensions; the model expects ${expected.length} ([${expected.join(', ')}])`, 422);
     expected?.forEach((d, i) => {
-      if (typeof d === 'number' && d !== shape[i]) throw new InputError(where, `dimension ${i} is ${shape[i]}; the model expects ${d} ([${expected.join(', ')}])`, 422);
+      if (typeof d === 'number' && d !== shape[i])
+        throw new InputError(where, `dimension ${i} is ${shape[i]}; the model expects ${d} ([${expected.join(', ')}])`, 422);
     });
     checkRowCount(shape[0] ?? 0, where, max);
     if (rows >= 0 && shape[0] !== rows) throw new InputError(where, `has ${shape[0]} rows; other inputs have ${rows}`, 422);
@@ -286,10 +327,12 @@ function namesInputs(table: Table, specs: TensorSpec[]): boolean {
  * which MLflow takes for tensor models): `{"dataframe_records": [{"input": [1, 2, 3]}]}`.
  */
 function tensorColumnsFeeds(table: Table, specs: TensorSpec[], max: number): { feeds: Record<string, Tensor>; rows: number } {
-  const named = Object.fromEntries(specs.map((s) => {
-    const c = table.columns!.indexOf(s.name);
-    return [s.name, table.rows.map((row) => row[c])];
-  }));
+  const named = Object.fromEntries(
+    specs.map((s) => {
+      const c = table.columns!.indexOf(s.name);
+      return [s.name, table.rows.map((row) => row[c])];
+    }),
+  );
   return namedFeeds(named, specs, max, (n) => (specs.length === 1 ? table.where : `${table.where}.${n}`));
 }
 
@@ -316,7 +359,10 @@ export function decodeRequest(body: unknown, opts: DecodeOptions): DecodedReques
     } else if (single) {
       ({ feeds, rows } = namedFeeds({ [specs[0].name]: table.rows }, specs, opts.maxRows, () => table.where));
     } else {
-      throw new InputError(table.where, `this model has inputs ${specs.map((s) => `${s.name} [${s.shape?.join(', ')}]`).join(', ')}; send them as {"inputs": {name: values}}`);
+      throw new InputError(
+        table.where,
+        `this model has inputs ${specs.map((s) => `${s.name} [${s.shape?.join(', ')}]`).join(', ')}; send them as {"inputs": {name: values}}`,
+      );
     }
   }
   return { feeds, rows, ids: readIds((body as Record<string, unknown>).ids, rows) };

@@ -2,7 +2,11 @@
 
 /** The request does not fit the model (wrong shape, type or names). `path` names the field. */
 export class InputError extends Error {
-  constructor(readonly path: string, message: string, readonly status: 400 | 413 | 422 = 400) {
+  constructor(
+    readonly path: string,
+    message: string,
+    readonly status: 400 | 413 | 422 = 400,
+  ) {
     super(`${path}: ${message}`);
     this.name = 'InputError';
   }

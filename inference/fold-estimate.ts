@@ -4,7 +4,17 @@
 // propagates dims and small constant values through the graph, the way the runtime's shape
 // inference and folding will, and refuses a model when a tensor decided by constants alone would
 // be too large, before the runtime ever sees it.
-import { MAX_VALUES, readModelGraph, type Attribute, type FunctionDef, type Graph, type GraphNode, type GraphTensor, type ModelGraph, type ValueInfo } from './onnx-graph';
+import {
+  MAX_VALUES,
+  readModelGraph,
+  type Attribute,
+  type FunctionDef,
+  type Graph,
+  type GraphNode,
+  type GraphTensor,
+  type ModelGraph,
+  type ValueInfo,
+} from './onnx-graph';
 import { OnnxFormatError } from './onnx-scan';
 
 type Dim = number | null;
@@ -26,7 +36,11 @@ interface Val {
 }
 
 /** An op's outputs as its shape function sees them. */
-interface Out { dtype: number; shape: Shape | null; values?: number[] | null }
+interface Out {
+  dtype: number;
+  shape: Shape | null;
+  values?: number[] | null;
+}
 
 export interface FoldLimits {
   /** The per-tensor allowance on top of the model file's own size (MAX_CONSTANT_MB). */
@@ -37,7 +51,12 @@ export const DEFAULT_MAX_CONSTANT_BYTES = 256 * 2 ** 20;
 
 /** A refusal naming the node whose output would be too large. */
 export class FoldBombError extends OnnxFormatError {
-  constructor(message: string, readonly node: string, readonly opType: string, readonly bytes: number) {
+  constructor(
+    message: string,
+    readonly node: string,
+    readonly opType: string,
+    readonly bytes: number,
+  ) {
     super(message);
     this.name = 'FoldBombError';
   }
@@ -46,12 +65,47 @@ export class FoldBombError extends OnnxFormatError {
 const DT = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10, DOUBLE: 11 } as const;
 // Bytes per element; strings as the runtime's std::string objects (their text comes on top).
 const ELEMENT_BYTES: Record<number, number> = {
-  1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 8: 32, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 14: 8, 15: 16, 16: 2,
-  17: 1, 18: 1, 19: 1, 20: 1, 21: 0.5, 22: 0.5, 23: 0.5,
+  1: 4,
+  2: 1,
+  3: 1,
+  4: 2,
+  5: 2,
+  6: 4,
+  7: 8,
+  8: 32,
+  9: 1,
+  10: 2,
+  11: 8,
+  12: 4,
+  13: 8,
+  14: 8,
+  15: 16,
+  16: 2,
+  17: 1,
+  18: 1,
+  19: 1,
+  20: 1,
+  21: 0.5,
+  22: 0.5,
+  23: 0.5,
 };
 const DTYPE_NAMES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
 };
 const INTEGER_TYPES = new Set([2, 3, 4, 5, 6, 7, 9, 12, 13, 21, 22]);
 
@@ -176,22 +230,79 @@ function op(names: string[], fn: OpFn, amplifies = false, domain = ''): void {
 }
 
 const UNARY_VALUES: Record<string, (x: number) => number> = {
-  Identity: (x) => x, Neg: (x) => -x, Abs: Math.abs, Ceil: Math.ceil, Floor: Math.floor, Sqrt: Math.sqrt,
-  Relu: (x) => Math.max(0, x), Sign: Math.sign, Not: (x) => (x ? 0 : 1), Reciprocal: (x) => 1 / x, Exp: Math.exp, Log: Math.log,
-  Round: (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; },
+  Identity: (x) => x,
+  Neg: (x) => -x,
+  Abs: Math.abs,
+  Ceil: Math.ceil,
+  Floor: Math.floor,
+  Sqrt: Math.sqrt,
+  Relu: (x) => Math.max(0, x),
+  Sign: Math.sign,
+  Not: (x) => (x ? 0 : 1),
+  Reciprocal: (x) => 1 / x,
+  Exp: Math.exp,
+  Log: Math.log,
+  Round: (x) => {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  },
 };
 op(Object.keys(UNARY_VALUES), (c) => {
   const v = valuesOf(c, 0);
   const fn = UNARY_VALUES[c.node.opType];
   return { ...same(c), values: v && v.map((x) => toInteger(fn(x), dtypeOf(c, 0))) };
 });
-op([
-  'Acos', 'Acosh', 'Asin', 'Asinh', 'Atan', 'Atanh', 'Cos', 'Cosh', 'Elu', 'Erf', 'HardSigmoid', 'HardSwish', 'LeakyRelu',
-  'LogSoftmax', 'Softmax', 'Hardmax', 'Mish', 'Selu', 'Celu', 'Shrink', 'Sigmoid', 'Sin', 'Sinh', 'Softplus', 'Softsign',
-  'Tan', 'Tanh', 'ThresholdedRelu', 'Gelu', 'BitwiseNot', 'LpNormalization', 'MeanVarianceNormalization', 'CumSum',
-  'Trilu', 'ReverseSequence', 'LRN', 'Swish', 'Scatter', 'ScatterElements', 'ScatterND', 'InstanceNormalization',
-  'GroupNormalization', 'RMSNormalization', 'Bernoulli', 'RandomNormalLike', 'RandomUniformLike',
-], (c) => ({ ...same(c), ...(['Bernoulli', 'RandomNormalLike', 'RandomUniformLike'].includes(c.node.opType) ? { dtype: c.i('dtype', dtypeOf(c, 0)) } : {}) }));
+op(
+  [
+    'Acos',
+    'Acosh',
+    'Asin',
+    'Asinh',
+    'Atan',
+    'Atanh',
+    'Cos',
+    'Cosh',
+    'Elu',
+    'Erf',
+    'HardSigmoid',
+    'HardSwish',
+    'LeakyRelu',
+    'LogSoftmax',
+    'Softmax',
+    'Hardmax',
+    'Mish',
+    'Selu',
+    'Celu',
+    'Shrink',
+    'Sigmoid',
+    'Sin',
+    'Sinh',
+    'Softplus',
+    'Softsign',
+    'Tan',
+    'Tanh',
+    'ThresholdedRelu',
+    'Gelu',
+    'BitwiseNot',
+    'LpNormalization',
+    'MeanVarianceNormalization',
+    'CumSum',
+    'Trilu',
+    'ReverseSequence',
+    'LRN',
+    'Swish',
+    'Scatter',
+    'ScatterElements',
+    'ScatterND',
+    'InstanceNormalization',
+    'GroupNormalization',
+    'RMSNormalization',
+    'Bernoulli',
+    'RandomNormalLike',
+    'RandomUniformLike',
+  ],
+  (c) => ({ ...same(c), ...(['Bernoulli', 'RandomNormalLike', 'RandomUniformLike'].includes(c.node.opType) ? { dtype: c.i('dtype', dtypeOf(c, 0)) } : {}) }),
+);
 op(['IsInf', 'IsNaN', 'RegexFullMatch'], (c) => same(c, 0, DT.BOOL));
 op(['Clip'], (c) => {
   const v = valuesOf(c, 0);
@@ -218,40 +329,59 @@ op(['DynamicQuantizeLinear'], (c) => [same(c, 0, DT.UINT8), { dtype: DT.FLOAT, s
 
 // Elementwise with broadcasting: a [N, 1] and a [1, N] constant make N² elements.
 const BINARY_VALUES: Record<string, (a: number, b: number, c: Ctx, int: boolean) => number> = {
-  Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b,
+  Add: (a, b) => a + b,
+  Sub: (a, b) => a - b,
+  Mul: (a, b) => a * b,
   Div: (a, b, _c, int) => (int ? (b === 0 ? 0 : Math.trunc(a / b)) : a / b),
   Mod: (a, b, c) => (c.i('fmod', 0) ? a % b : b === 0 ? 0 : a - b * Math.floor(a / b)),
-  Pow: (a, b) => a ** b, Max: (a, b) => Math.max(a, b), Min: (a, b) => Math.min(a, b), Sum: (a, b) => a + b,
-  Equal: (a, b) => +(a === b), Greater: (a, b) => +(a > b), GreaterOrEqual: (a, b) => +(a >= b), Less: (a, b) => +(a < b),
-  LessOrEqual: (a, b) => +(a <= b), And: (a, b) => +(a && b), Or: (a, b) => +(a || b), Xor: (a, b) => +(!a !== !b),
+  Pow: (a, b) => a ** b,
+  Max: (a, b) => Math.max(a, b),
+  Min: (a, b) => Math.min(a, b),
+  Sum: (a, b) => a + b,
+  Equal: (a, b) => +(a === b),
+  Greater: (a, b) => +(a > b),
+  GreaterOrEqual: (a, b) => +(a >= b),
+  Less: (a, b) => +(a < b),
+  LessOrEqual: (a, b) => +(a <= b),
+  And: (a, b) => +(a && b),
+  Or: (a, b) => +(a || b),
+  Xor: (a, b) => +(!a !== !b),
 };
 const COMPARISONS = new Set(['Equal', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'And', 'Or', 'Xor']);
-op([...Object.keys(BINARY_VALUES), 'Mean', 'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor', 'PRelu', 'StringConcat'], (c) => {
-  const present = c.ins.filter((v): v is Val => v !== undefined);
-  const shape = broadcast(present.map((v) => v.shape));
-  const dtype = COMPARISONS.has(c.node.opType) ? DT.BOOL : present[0]?.dtype ?? 0;
-  const fn = BINARY_VALUES[c.node.opType] ?? (c.node.opType === 'Mean' ? BINARY_VALUES.Sum : undefined);
-  let values: number[] | null = null;
-  if (fn && small(shape) && present.length > 0 && present.every((v) => v.fixed && v.values && concrete(v.shape))) {
-    const int = INTEGER_TYPES.has(present[0].dtype);
-    const spread = present.map((v) => broadcastValues(v.values!, v.shape as number[], shape));
-    values = spread[0];
-    for (const s of spread.slice(1)) values = values.map((x, i) => fn(x, s[i], c, int));
-    if (c.node.opType === 'Mean') values = values.map((x) => x / present.length);
-    values = values.map((x) => toInteger(x, dtype));
-  }
-  return { dtype, shape, values };
-}, true);
-op(['Where'], (c) => {
-  const shape = broadcast([shapeOf(c, 0), shapeOf(c, 1), shapeOf(c, 2)]);
-  let values: number[] | null = null;
-  const [cond, x, y] = [0, 1, 2].map((k) => c.ins[k]);
-  if (small(shape) && [cond, x, y].every((v) => v?.fixed && v.values && concrete(v.shape))) {
-    const [cv, xv, yv] = [cond!, x!, y!].map((v) => broadcastValues(v.values!, v.shape as number[], shape));
-    values = cv.map((b, i) => (b ? xv[i] : yv[i]));
-  }
-  return { dtype: dtypeOf(c, 1), shape, values };
-}, true);
+op(
+  [...Object.keys(BINARY_VALUES), 'Mean', 'BitShift', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor', 'PRelu', 'StringConcat'],
+  (c) => {
+    const present = c.ins.filter((v): v is Val => v !== undefined);
+    const shape = broadcast(present.map((v) => v.shape));
+    const dtype = COMPARISONS.has(c.node.opType) ? DT.BOOL : (present[0]?.dtype ?? 0);
+    const fn = BINARY_VALUES[c.node.opType] ?? (c.node.opType === 'Mean' ? BINARY_VALUES.Sum : undefined);
+    let values: number[] | null = null;
+    if (fn && small(shape) && present.length > 0 && present.every((v) => v.fixed && v.values && concrete(v.shape))) {
+      const int = INTEGER_TYPES.has(present[0].dtype);
+      const spread = present.map((v) => broadcastValues(v.values!, v.shape as number[], shape));
+      values = spread[0];
+      for (const s of spread.slice(1)) values = values.map((x, i) => fn(x, s[i], c, int));
+      if (c.node.opType === 'Mean') values = values.map((x) => x / present.length);
+      values = values.map((x) => toInteger(x, dtype));
+    }
+    return { dtype, shape, values };
+  },
+  true,
+);
+op(
+  ['Where'],
+  (c) => {
+    const shape = broadcast([shapeOf(c, 0), shapeOf(c, 1), shapeOf(c, 2)]);
+    let values: number[] | null = null;
+    const [cond, x, y] = [0, 1, 2].map((k) => c.ins[k]);
+    if (small(shape) && [cond, x, y].every((v) => v?.fixed && v.values && concrete(v.shape))) {
+      const [cv, xv, yv] = [cond!, x!, y!].map((v) => broadcastValues(v.values!, v.shape as number[], shape));
+      values = cv.map((b, i) => (b ? xv[i] : yv[i]));
+    }
+    return { dtype: dtypeOf(c, 1), shape, values };
+  },
+  true,
+);
 
 // Shapes as values.
 op(['Shape'], (c) => {
@@ -315,28 +445,32 @@ op(['Unsqueeze'], (c) => {
   return { dtype: dtypeOf(c, 0), shape, values: c.ins[0]?.values ?? null };
 });
 // Concat can name one constant a million times: counted, not assumed small.
-op(['Concat'], (c) => {
-  const parts = c.ins.filter((v): v is Val => v !== undefined);
-  const first = parts.find((v) => v.shape !== null)?.shape;
-  if (!first || parts.some((v) => !v.shape || v.shape.length !== first.length)) return { dtype: parts[0]?.dtype ?? 0, shape: null };
-  const axis = normAxis(c.i('axis', 0), first.length);
-  const shape: Shape = first.map((_, i) => {
-    if (i === axis) return parts.reduce<Dim>((sum, v) => (sum === null || v.shape![i] === null ? null : sum + v.shape![i]!), 0);
-    return parts.map((v) => v.shape![i]).find((d) => d !== null) ?? null;
-  });
-  let values: number[] | null = null;
-  if (small(shape) && parts.every((v) => v.fixed && v.values && concrete(v.shape))) {
-    const outer = count(shape.slice(0, axis))!;
-    values = [];
-    for (let o = 0; o < outer; o++) {
-      for (const v of parts) {
-        const block = count((v.shape as number[]).slice(axis))!;
-        values.push(...v.values!.slice(o * block, (o + 1) * block));
+op(
+  ['Concat'],
+  (c) => {
+    const parts = c.ins.filter((v): v is Val => v !== undefined);
+    const first = parts.find((v) => v.shape !== null)?.shape;
+    if (!first || parts.some((v) => !v.shape || v.shape.length !== first.length)) return { dtype: parts[0]?.dtype ?? 0, shape: null };
+    const axis = normAxis(c.i('axis', 0), first.length);
+    const shape: Shape = first.map((_, i) => {
+      if (i === axis) return parts.reduce<Dim>((sum, v) => (sum === null || v.shape![i] === null ? null : sum + v.shape![i]!), 0);
+      return parts.map((v) => v.shape![i]).find((d) => d !== null) ?? null;
+    });
+    let values: number[] | null = null;
+    if (small(shape) && parts.every((v) => v.fixed && v.values && concrete(v.shape))) {
+      const outer = count(shape.slice(0, axis))!;
+      values = [];
+      for (let o = 0; o < outer; o++) {
+        for (const v of parts) {
+          const block = count((v.shape as number[]).slice(axis))!;
+          values.push(...v.values!.slice(o * block, (o + 1) * block));
+        }
       }
     }
-  }
-  return { dtype: parts[0].dtype, shape, values };
-}, true);
+    return { dtype: parts[0].dtype, shape, values };
+  },
+  true,
+);
 op(['Split'], (c) => {
   const s = shapeOf(c, 0);
   const n = c.node.outputs.length;
@@ -381,9 +515,15 @@ op(['Slice'], (c) => {
   const pick: { start: number; step: number; len: number }[] = s.map((d) => ({ start: 0, step: 1, len: d ?? -1 }));
   axes.forEach((axis, k) => {
     const d = s[axis];
-    if (d === null || d === undefined) { if (pick[axis]) pick[axis].len = -1; return; }
+    if (d === null || d === undefined) {
+      if (pick[axis]) pick[axis].len = -1;
+      return;
+    }
     const step = steps?.[k] ?? 1;
-    if (step === 0) { pick[axis].len = -1; return; }
+    if (step === 0) {
+      pick[axis].len = -1;
+      return;
+    }
     let start = starts[k] < 0 ? starts[k] + d : starts[k];
     let end = ends[k] < 0 ? ends[k] + d : ends[k];
     if (step > 0) {
@@ -409,38 +549,46 @@ op(['Slice'], (c) => {
   return { dtype: dtypeOf(c, 0), shape, values };
 });
 // Gather: a [1, M] table indexed by K indices is a [K, M] output.
-op(['Gather'], (c) => {
-  const s = shapeOf(c, 0);
-  const idx = shapeOf(c, 1);
-  if (!s || !idx) return { dtype: dtypeOf(c, 0), shape: null };
-  const axis = normAxis(c.i('axis', 0), s.length);
-  const shape = [...s.slice(0, axis), ...idx, ...s.slice(axis + 1)];
-  let values: number[] | null = null;
-  const data = valuesOf(c, 0);
-  const indices = valuesOf(c, 1);
-  if (data && indices && concrete(s) && small(shape)) {
-    const outer = count(s.slice(0, axis))!;
-    const inner = count(s.slice(axis + 1))!;
-    values = [];
-    for (let o = 0; o < outer; o++) {
-      for (const raw of indices) {
-        const k = raw < 0 ? raw + s[axis]! : raw;
-        values.push(...data.slice((o * s[axis]! + k) * inner, (o * s[axis]! + k + 1) * inner));
+op(
+  ['Gather'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const idx = shapeOf(c, 1);
+    if (!s || !idx) return { dtype: dtypeOf(c, 0), shape: null };
+    const axis = normAxis(c.i('axis', 0), s.length);
+    const shape = [...s.slice(0, axis), ...idx, ...s.slice(axis + 1)];
+    let values: number[] | null = null;
+    const data = valuesOf(c, 0);
+    const indices = valuesOf(c, 1);
+    if (data && indices && concrete(s) && small(shape)) {
+      const outer = count(s.slice(0, axis))!;
+      const inner = count(s.slice(axis + 1))!;
+      values = [];
+      for (let o = 0; o < outer; o++) {
+        for (const raw of indices) {
+          const k = raw < 0 ? raw + s[axis]! : raw;
+          values.push(...data.slice((o * s[axis]! + k) * inner, (o * s[axis]! + k + 1) * inner));
+        }
       }
+      if (values.some((x) => x === undefined)) values = null;
     }
-    if (values.some((x) => x === undefined)) values = null;
-  }
-  return { dtype: dtypeOf(c, 0), shape, values };
-}, true);
+    return { dtype: dtypeOf(c, 0), shape, values };
+  },
+  true,
+);
 op(['GatherElements'], (c) => ({ dtype: dtypeOf(c, 0), shape: shapeOf(c, 1) }));
-op(['GatherND'], (c) => {
-  const s = shapeOf(c, 0);
-  const idx = shapeOf(c, 1);
-  const last = idx?.[idx.length - 1];
-  if (!s || !idx || !isDim(last)) return { dtype: dtypeOf(c, 0), shape: null };
-  const b = c.i('batch_dims', 0);
-  return { dtype: dtypeOf(c, 0), shape: [...idx.slice(0, -1), ...s.slice(b + last)] };
-}, true);
+op(
+  ['GatherND'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const idx = shapeOf(c, 1);
+    const last = idx?.[idx.length - 1];
+    if (!s || !idx || !isDim(last)) return { dtype: dtypeOf(c, 0), shape: null };
+    const b = c.i('batch_dims', 0);
+    return { dtype: dtypeOf(c, 0), shape: [...idx.slice(0, -1), ...s.slice(b + last)] };
+  },
+  true,
+);
 op(['Transpose'], (c) => {
   const s = shapeOf(c, 0);
   if (!s) return { dtype: dtypeOf(c, 0), shape: null };
@@ -451,114 +599,159 @@ op(['Transpose'], (c) => {
   if (v && concrete(s) && small(shape)) {
     const st = strides(s);
     values = [];
-    forEachIndex(shape, (idx) => { values!.push(v[idx.reduce((at, i, a) => at + i * st[perm[a]], 0)]); });
+    forEachIndex(shape, (idx) => {
+      values!.push(v[idx.reduce((at, i, a) => at + i * st[perm[a]], 0)]);
+    });
   }
   return { dtype: dtypeOf(c, 0), shape, values };
 });
 
 // The class that matters most: output sizes decided by the values of constant inputs.
-op(['ConstantOfShape'], (c) => {
-  const dims = valuesOf(c, 0);
-  const value = c.t('value');
-  const dtype = value?.dataType || DT.FLOAT;
-  if (!dims) {
-    const len = shapeOf(c, 0)?.[0];
-    return { dtype, shape: isDim(len) ? new Array<Dim>(len).fill(null) : null };
-  }
-  const shape = dims.map(cleanDim);
-  const fill = value?.values?.[0] ?? 0;
-  return { dtype, shape, values: small(shape) ? new Array<number>(count(shape)!).fill(fill) : null };
-}, true);
-op(['Expand'], (c) => {
-  const s = shapeOf(c, 0);
-  const target = valuesOf(c, 1);
-  if (!target) {
-    const len = shapeOf(c, 1)?.[0];
-    return { dtype: dtypeOf(c, 0), shape: s && isDim(len) ? new Array<Dim>(Math.max(len, s.length)).fill(null) : null };
-  }
-  const shape = broadcast([s, target.map(cleanDim)]);
-  const v = c.ins[0]?.values;
-  return { dtype: dtypeOf(c, 0), shape, values: v && concrete(s) && small(shape) ? broadcastValues(v, s, shape) : null };
-}, true);
-op(['Tile'], (c) => {
-  const s = shapeOf(c, 0);
-  const reps = valuesOf(c, 1);
-  if (!s) return { dtype: dtypeOf(c, 0), shape: null };
-  if (!reps) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
-  const shape = s.map((d, i) => (d === null ? null : cleanDim(d * reps[i])));
-  const v = c.ins[0]?.values;
-  let values: number[] | null = null;
-  if (v && concrete(s) && small(shape)) {
-    const st = strides(s);
-    values = [];
-    forEachIndex(shape, (idx) => { values!.push(v[idx.reduce((at, i, a) => at + (i % s[a]) * st[a], 0)]); });
-  }
-  return { dtype: dtypeOf(c, 0), shape, values };
-}, true);
-op(['Range'], (c) => {
-  const [start, limit, delta] = [0, 1, 2].map((k) => valuesOf(c, k)?.[0]);
-  if (start === undefined || limit === undefined || delta === undefined || delta === 0) return { dtype: dtypeOf(c, 0), shape: [null] };
-  const n = Math.max(0, Math.ceil((limit - start) / delta));
-  return {
-    dtype: dtypeOf(c, 0), shape: [cleanDim(n)],
-    values: n <= MAX_VALUES ? Array.from({ length: n }, (_, i) => start + i * delta) : null,
-  };
-}, true);
-op(['OneHot'], (c) => {
-  const s = shapeOf(c, 0);
-  const depth = valuesOf(c, 1)?.[0];
-  if (!s) return { dtype: dtypeOf(c, 2), shape: null };
-  const axis = normAxis(c.i('axis', -1), s.length + 1);
-  const shape = [...s];
-  shape.splice(axis, 0, depth === undefined ? null : cleanDim(Math.trunc(depth)));
-  return { dtype: dtypeOf(c, 2), shape };
-}, true);
+op(
+  ['ConstantOfShape'],
+  (c) => {
+    const dims = valuesOf(c, 0);
+    const value = c.t('value');
+    const dtype = value?.dataType || DT.FLOAT;
+    if (!dims) {
+      const len = shapeOf(c, 0)?.[0];
+      return { dtype, shape: isDim(len) ? new Array<Dim>(len).fill(null) : null };
+    }
+    const shape = dims.map(cleanDim);
+    const fill = value?.values?.[0] ?? 0;
+    return { dtype, shape, values: small(shape) ? new Array<number>(count(shape)!).fill(fill) : null };
+  },
+  true,
+);
+op(
+  ['Expand'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const target = valuesOf(c, 1);
+    if (!target) {
+      const len = shapeOf(c, 1)?.[0];
+      return { dtype: dtypeOf(c, 0), shape: s && isDim(len) ? new Array<Dim>(Math.max(len, s.length)).fill(null) : null };
+    }
+    const shape = broadcast([s, target.map(cleanDim)]);
+    const v = c.ins[0]?.values;
+    return { dtype: dtypeOf(c, 0), shape, values: v && concrete(s) && small(shape) ? broadcastValues(v, s, shape) : null };
+  },
+  true,
+);
+op(
+  ['Tile'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const reps = valuesOf(c, 1);
+    if (!s) return { dtype: dtypeOf(c, 0), shape: null };
+    if (!reps) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
+    const shape = s.map((d, i) => (d === null ? null : cleanDim(d * reps[i])));
+    const v = c.ins[0]?.values;
+    let values: number[] | null = null;
+    if (v && concrete(s) && small(shape)) {
+      const st = strides(s);
+      values = [];
+      forEachIndex(shape, (idx) => {
+        values!.push(v[idx.reduce((at, i, a) => at + (i % s[a]) * st[a], 0)]);
+      });
+    }
+    return { dtype: dtypeOf(c, 0), shape, values };
+  },
+  true,
+);
+op(
+  ['Range'],
+  (c) => {
+    const [start, limit, delta] = [0, 1, 2].map((k) => valuesOf(c, k)?.[0]);
+    if (start === undefined || limit === undefined || delta === undefined || delta === 0) return { dtype: dtypeOf(c, 0), shape: [null] };
+    const n = Math.max(0, Math.ceil((limit - start) / delta));
+    return {
+      dtype: dtypeOf(c, 0),
+      shape: [cleanDim(n)],
+      values: n <= MAX_VALUES ? Array.from({ length: n }, (_, i) => start + i * delta) : null,
+    };
+  },
+  true,
+);
+op(
+  ['OneHot'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const depth = valuesOf(c, 1)?.[0];
+    if (!s) return { dtype: dtypeOf(c, 2), shape: null };
+    const axis = normAxis(c.i('axis', -1), s.length + 1);
+    const shape = [...s];
+    shape.splice(axis, 0, depth === undefined ? null : cleanDim(Math.trunc(depth)));
+    return { dtype: dtypeOf(c, 2), shape };
+  },
+  true,
+);
 op(['EyeLike'], (c) => same(c, 0, c.i('dtype', 0) || dtypeOf(c, 0)));
-op(['Pad'], (c) => {
-  const s = shapeOf(c, 0);
-  const pads = c.opset < 11 ? c.ints('pads') ?? c.ints('paddings') : valuesOf(c, 1);
-  if (!s) return { dtype: dtypeOf(c, 0), shape: null };
-  if (!pads || (c.ins[3] && !valuesOf(c, 3))) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
-  const axes = (c.ins[3] ? valuesOf(c, 3)! : s.map((_, i) => i)).map((a) => normAxis(a, s.length));
-  const shape = [...s];
-  axes.forEach((axis, k) => {
-    const d = s[axis];
-    shape[axis] = d === null || d === undefined ? null : cleanDim(d + pads[k] + pads[k + axes.length]);
-  });
-  return { dtype: dtypeOf(c, 0), shape };
-}, true);
+op(
+  ['Pad'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const pads = c.opset < 11 ? (c.ints('pads') ?? c.ints('paddings')) : valuesOf(c, 1);
+    if (!s) return { dtype: dtypeOf(c, 0), shape: null };
+    if (!pads || (c.ins[3] && !valuesOf(c, 3))) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
+    const axes = (c.ins[3] ? valuesOf(c, 3)! : s.map((_, i) => i)).map((a) => normAxis(a, s.length));
+    const shape = [...s];
+    axes.forEach((axis, k) => {
+      const d = s[axis];
+      shape[axis] = d === null || d === undefined ? null : cleanDim(d + pads[k] + pads[k + axes.length]);
+    });
+    return { dtype: dtypeOf(c, 0), shape };
+  },
+  true,
+);
 function resized(c: Ctx, s: Shape, scales: number[] | null, sizes: number[] | null): Shape {
   const axes = (c.ints('axes') ?? s.map((_, i) => i)).map((a) => normAxis(a, s.length));
   const shape = [...s];
   if (sizes && sizes.length > 0) {
     const policy = c.s('keep_aspect_ratio_policy', 'stretch');
-    if (policy === 'stretch') axes.forEach((a, k) => { shape[a] = cleanDim(sizes[k]); });
+    if (policy === 'stretch')
+      axes.forEach((a, k) => {
+        shape[a] = cleanDim(sizes[k]);
+      });
     else {
       const ratios = axes.map((a, k) => (s[a] ? sizes[k] / s[a]! : null));
       if (ratios.some((r) => r === null)) return s.map(() => null);
       const pick = policy === 'not_larger' ? Math.min : Math.max;
       const scale = (ratios as number[]).reduce((m, r) => pick(m, r));
-      axes.forEach((a) => { shape[a] = cleanDim(Math.round(s[a]! * scale)); });
+      axes.forEach((a) => {
+        shape[a] = cleanDim(Math.round(s[a]! * scale));
+      });
     }
-  } else if (scales && scales.length > 0) axes.forEach((a, k) => { shape[a] = s[a] === null ? null : cleanDim(Math.floor(s[a]! * scales[k])); });
+  } else if (scales && scales.length > 0)
+    axes.forEach((a, k) => {
+      shape[a] = s[a] === null ? null : cleanDim(Math.floor(s[a]! * scales[k]));
+    });
   else return s.map(() => null);
   return shape;
 }
-op(['Resize'], (c) => {
-  const s = shapeOf(c, 0);
-  if (!s) return { dtype: dtypeOf(c, 0), shape: null };
-  const scalesAt = c.opset < 11 ? 1 : 2;
-  const scales = c.ins[scalesAt] ? valuesOf(c, scalesAt) : [];
-  const sizes = c.opset >= 11 && c.ins[3] ? valuesOf(c, 3) : [];
-  if (scales === null || sizes === null) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
-  return { dtype: dtypeOf(c, 0), shape: resized(c, s, scales, sizes) };
-}, true);
-op(['Upsample'], (c) => {
-  const s = shapeOf(c, 0);
-  if (!s) return { dtype: dtypeOf(c, 0), shape: null };
-  const scales = c.ints('scales') ?? (c.node.attrs.get('scales')?.floats.length ? c.node.attrs.get('scales')!.floats : valuesOf(c, 1));
-  return { dtype: dtypeOf(c, 0), shape: scales ? s.map((d, i) => (d === null ? null : cleanDim(Math.floor(d * scales[i])))) : s.map(() => null) };
-}, true);
+op(
+  ['Resize'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    if (!s) return { dtype: dtypeOf(c, 0), shape: null };
+    const scalesAt = c.opset < 11 ? 1 : 2;
+    const scales = c.ins[scalesAt] ? valuesOf(c, scalesAt) : [];
+    const sizes = c.opset >= 11 && c.ins[3] ? valuesOf(c, 3) : [];
+    if (scales === null || sizes === null) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
+    return { dtype: dtypeOf(c, 0), shape: resized(c, s, scales, sizes) };
+  },
+  true,
+);
+op(
+  ['Upsample'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    if (!s) return { dtype: dtypeOf(c, 0), shape: null };
+    const scales = c.ints('scales') ?? (c.node.attrs.get('scales')?.floats.length ? c.node.attrs.get('scales')!.floats : valuesOf(c, 1));
+    return { dtype: dtypeOf(c, 0), shape: scales ? s.map((d, i) => (d === null ? null : cleanDim(Math.floor(d * scales[i])))) : s.map(() => null) };
+  },
+  true,
+);
 
 /** Spatial output dims of a convolution or pooling window. */
 function windowDims(c: Ctx, x: Shape, kernel: Shape, transpose: boolean): Shape {
@@ -604,32 +797,47 @@ op(['Conv'], conv(0, 1, false), true);
 op(['ConvInteger'], conv(0, 1, false), true);
 op(['QLinearConv'], conv(0, 3, false), true);
 op(['ConvTranspose'], conv(0, 1, true), true);
-op(['MaxPool', 'AveragePool', 'LpPool'], (c) => {
-  const x = shapeOf(c, 0);
-  const kernel = c.ints('kernel_shape');
-  if (!x || !kernel) return [{ dtype: dtypeOf(c, 0), shape: null }, { dtype: DT.INT64, shape: null }];
-  const shape = [x[0], x[1], ...windowDims(c, x, kernel, false)];
-  return [{ dtype: dtypeOf(c, 0), shape }, { dtype: DT.INT64, shape }];
-}, true);
+op(
+  ['MaxPool', 'AveragePool', 'LpPool'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const kernel = c.ints('kernel_shape');
+    if (!x || !kernel)
+      return [
+        { dtype: dtypeOf(c, 0), shape: null },
+        { dtype: DT.INT64, shape: null },
+      ];
+    const shape = [x[0], x[1], ...windowDims(c, x, kernel, false)];
+    return [
+      { dtype: dtypeOf(c, 0), shape },
+      { dtype: DT.INT64, shape },
+    ];
+  },
+  true,
+);
 op(['GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool'], (c) => {
   const x = shapeOf(c, 0);
   return { dtype: dtypeOf(c, 0), shape: x ? x.map((d, i) => (i < 2 ? d : 1)) : null };
 });
-op(['MaxUnpool'], (c) => {
-  const x = shapeOf(c, 0);
-  if (!x) return { dtype: dtypeOf(c, 0), shape: null };
-  if (c.ins[2]) {
-    const out = valuesOf(c, 2);
-    return { dtype: dtypeOf(c, 0), shape: out ? out.map(cleanDim) : x.map(() => null) };
-  }
-  const kernel = c.ints('kernel_shape');
-  if (!kernel) return { dtype: dtypeOf(c, 0), shape: x.map(() => null) };
-  const n = kernel.length;
-  const st = c.ints('strides') ?? new Array<number>(n).fill(1);
-  const pads = c.ints('pads') ?? new Array<number>(2 * n).fill(0);
-  const spatial = x.slice(2).map((d, i) => (d === null ? null : cleanDim((d - 1) * st[i] + kernel[i] - pads[i] - pads[i + n])));
-  return { dtype: dtypeOf(c, 0), shape: [x[0], x[1], ...spatial] };
-}, true);
+op(
+  ['MaxUnpool'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    if (!x) return { dtype: dtypeOf(c, 0), shape: null };
+    if (c.ins[2]) {
+      const out = valuesOf(c, 2);
+      return { dtype: dtypeOf(c, 0), shape: out ? out.map(cleanDim) : x.map(() => null) };
+    }
+    const kernel = c.ints('kernel_shape');
+    if (!kernel) return { dtype: dtypeOf(c, 0), shape: x.map(() => null) };
+    const n = kernel.length;
+    const st = c.ints('strides') ?? new Array<number>(n).fill(1);
+    const pads = c.ints('pads') ?? new Array<number>(2 * n).fill(0);
+    const spatial = x.slice(2).map((d, i) => (d === null ? null : cleanDim((d - 1) * st[i] + kernel[i] - pads[i] - pads[i + n])));
+    return { dtype: dtypeOf(c, 0), shape: [x[0], x[1], ...spatial] };
+  },
+  true,
+);
 
 // Products: [N, 1] × [1, N] is N².
 function matmulShape(a: Shape | null, b: Shape | null): Shape | null {
@@ -646,81 +854,121 @@ function matmulShape(a: Shape | null, b: Shape | null): Shape | null {
 op(['MatMul'], (c) => ({ dtype: dtypeOf(c, 0), shape: matmulShape(shapeOf(c, 0), shapeOf(c, 1)) }), true);
 op(['MatMulInteger'], (c) => ({ dtype: DT.INT32, shape: matmulShape(shapeOf(c, 0), shapeOf(c, 1)) }), true);
 op(['QLinearMatMul'], (c) => ({ dtype: dtypeOf(c, 7), shape: matmulShape(shapeOf(c, 0), shapeOf(c, 3)) }), true);
-op(['Gemm'], (c) => {
-  const a = shapeOf(c, 0);
-  const b = shapeOf(c, 1);
-  if (!a || !b || a.length !== 2 || b.length !== 2) return { dtype: dtypeOf(c, 0), shape: null };
-  return { dtype: dtypeOf(c, 0), shape: [c.i('transA', 0) ? a[1] : a[0], c.i('transB', 0) ? b[0] : b[1]] };
-}, true);
-op(['Einsum'], (c) => {
-  const eq = c.s('equation', '').replace(/\s+/g, '');
-  const [lhs, rhs] = eq.split('->');
-  const terms = lhs.split(',');
-  const letters = new Map<string, Dim>();
-  let ellipsis: Shape = [];
-  for (const [k, term] of terms.entries()) {
-    const s = shapeOf(c, k);
-    if (!s) return { dtype: dtypeOf(c, 0), shape: null };
-    const [head, tail = ''] = term.split('...');
-    const hasEllipsis = term.includes('...');
-    const ellLen = hasEllipsis ? s.length - head.length - tail.length : 0;
-    if (hasEllipsis) ellipsis = broadcast([ellipsis, s.slice(head.length, head.length + ellLen)]) ?? [];
-    [...head].forEach((ch, i) => letters.set(ch, letters.get(ch) ?? s[i]));
-    [...tail].forEach((ch, i) => letters.set(ch, letters.get(ch) ?? s[head.length + ellLen + i]));
-  }
-  let out: string;
-  if (rhs !== undefined) out = rhs;
-  else {
-    const all = terms.join('').replace(/\.\.\./g, '');
-    out = (lhs.includes('...') ? '...' : '') + [...new Set(all)].filter((ch) => all.split(ch).length === 2).sort().join('');
-  }
-  const [head, tail = ''] = out.split('...');
-  const shape: Shape = [...[...head].map((ch) => letters.get(ch) ?? null), ...(out.includes('...') ? ellipsis : []), ...[...tail].map((ch) => letters.get(ch) ?? null)];
-  return { dtype: dtypeOf(c, 0), shape };
-}, true);
+op(
+  ['Gemm'],
+  (c) => {
+    const a = shapeOf(c, 0);
+    const b = shapeOf(c, 1);
+    if (!a || !b || a.length !== 2 || b.length !== 2) return { dtype: dtypeOf(c, 0), shape: null };
+    return { dtype: dtypeOf(c, 0), shape: [c.i('transA', 0) ? a[1] : a[0], c.i('transB', 0) ? b[0] : b[1]] };
+  },
+  true,
+);
+op(
+  ['Einsum'],
+  (c) => {
+    const eq = c.s('equation', '').replace(/\s+/g, '');
+    const [lhs, rhs] = eq.split('->');
+    const terms = lhs.split(',');
+    const letters = new Map<string, Dim>();
+    let ellipsis: Shape = [];
+    for (const [k, term] of terms.entries()) {
+      const s = shapeOf(c, k);
+      if (!s) return { dtype: dtypeOf(c, 0), shape: null };
+      const [head, tail = ''] = term.split('...');
+      const hasEllipsis = term.includes('...');
+      const ellLen = hasEllipsis ? s.length - head.length - tail.length : 0;
+      if (hasEllipsis) ellipsis = broadcast([ellipsis, s.slice(head.length, head.length + ellLen)]) ?? [];
+      [...head].forEach((ch, i) => letters.set(ch, letters.get(ch) ?? s[i]));
+      [...tail].forEach((ch, i) => letters.set(ch, letters.get(ch) ?? s[head.length + ellLen + i]));
+    }
+    let out: string;
+    if (rhs !== undefined) out = rhs;
+    else {
+      const all = terms.join('').replace(/\.\.\./g, '');
+      out =
+        (lhs.includes('...') ? '...' : '') +
+        [...new Set(all)]
+          .filter((ch) => all.split(ch).length === 2)
+          .sort()
+          .join('');
+    }
+    const [head, tail = ''] = out.split('...');
+    const shape: Shape = [
+      ...[...head].map((ch) => letters.get(ch) ?? null),
+      ...(out.includes('...') ? ellipsis : []),
+      ...[...tail].map((ch) => letters.get(ch) ?? null),
+    ];
+    return { dtype: dtypeOf(c, 0), shape };
+  },
+  true,
+);
 
 const REDUCE_VALUES: Record<string, (a: number, b: number) => number> = {
-  ReduceSum: (a, b) => a + b, ReduceProd: (a, b) => a * b, ReduceMax: (a, b) => Math.max(a, b), ReduceMin: (a, b) => Math.min(a, b),
+  ReduceSum: (a, b) => a + b,
+  ReduceProd: (a, b) => a * b,
+  ReduceMax: (a, b) => Math.max(a, b),
+  ReduceMin: (a, b) => Math.min(a, b),
 };
-op([
-  'ReduceSum', 'ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSum',
-  'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin',
-], (c) => {
-  const s = shapeOf(c, 0);
-  const arg = c.node.opType.startsWith('Arg');
-  const dtype = arg ? DT.INT64 : dtypeOf(c, 0);
-  if (!s) return { dtype, shape: null };
-  const keep = c.i('keepdims', 1) === 1;
-  let axes = arg ? [c.i('axis', 0)] : intsFrom(c, 'axes', 1);
-  if (!arg && c.ins[1] && !axes) return { dtype, shape: keep ? s.map(() => null) : null };
-  if (!axes || axes.length === 0) {
-    if (c.i('noop_with_empty_axes', 0) === 1) return { ...same(c), values: c.ins[0]?.values ?? null };
-    axes = s.map((_, i) => i);
-  }
-  const reduced = new Set(axes.map((a) => normAxis(a, s.length)));
-  const shape = keep ? s.map((d, i) => (reduced.has(i) ? 1 : d)) : s.filter((_, i) => !reduced.has(i));
-  const fn = REDUCE_VALUES[c.node.opType];
-  const v = c.ins[0]?.values;
-  let values: number[] | null = null;
-  if (fn && v && concrete(s) && v.length > 0) {
-    const kept = s.map((d, i) => (reduced.has(i) ? 1 : d));
-    const ks = strides(kept);
-    const acc = new Map<number, number>();
-    forEachIndex(s, (idx, flat) => {
-      const at = idx.reduce((sum, i, a) => sum + (reduced.has(a) ? 0 : i * ks[a]), 0);
-      acc.set(at, acc.has(at) ? fn(acc.get(at)!, v[flat]) : v[flat]);
-    });
-    values = Array.from({ length: count(kept)! }, (_, i) => acc.get(i) ?? 0);
-  }
-  return { dtype, shape, values };
-});
+op(
+  [
+    'ReduceSum',
+    'ReduceMean',
+    'ReduceMax',
+    'ReduceMin',
+    'ReduceProd',
+    'ReduceL1',
+    'ReduceL2',
+    'ReduceLogSum',
+    'ReduceLogSumExp',
+    'ReduceSumSquare',
+    'ArgMax',
+    'ArgMin',
+  ],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const arg = c.node.opType.startsWith('Arg');
+    const dtype = arg ? DT.INT64 : dtypeOf(c, 0);
+    if (!s) return { dtype, shape: null };
+    const keep = c.i('keepdims', 1) === 1;
+    let axes = arg ? [c.i('axis', 0)] : intsFrom(c, 'axes', 1);
+    if (!arg && c.ins[1] && !axes) return { dtype, shape: keep ? s.map(() => null) : null };
+    if (!axes || axes.length === 0) {
+      if (c.i('noop_with_empty_axes', 0) === 1) return { ...same(c), values: c.ins[0]?.values ?? null };
+      axes = s.map((_, i) => i);
+    }
+    const reduced = new Set(axes.map((a) => normAxis(a, s.length)));
+    const shape = keep ? s.map((d, i) => (reduced.has(i) ? 1 : d)) : s.filter((_, i) => !reduced.has(i));
+    const fn = REDUCE_VALUES[c.node.opType];
+    const v = c.ins[0]?.values;
+    let values: number[] | null = null;
+    if (fn && v && concrete(s) && v.length > 0) {
+      const kept = s.map((d, i) => (reduced.has(i) ? 1 : d));
+      const ks = strides(kept);
+      const acc = new Map<number, number>();
+      forEachIndex(s, (idx, flat) => {
+        const at = idx.reduce((sum, i, a) => sum + (reduced.has(a) ? 0 : i * ks[a]), 0);
+        acc.set(at, acc.has(at) ? fn(acc.get(at)!, v[flat]) : v[flat]);
+      });
+      values = Array.from({ length: count(kept)! }, (_, i) => acc.get(i) ?? 0);
+    }
+    return { dtype, shape, values };
+  },
+);
 op(['TopK'], (c) => {
   const s = shapeOf(c, 0);
   const k = c.opset < 10 ? c.i('k', 0) : valuesOf(c, 1)?.[0];
-  if (!s) return [{ dtype: dtypeOf(c, 0), shape: null }, { dtype: DT.INT64, shape: null }];
+  if (!s)
+    return [
+      { dtype: dtypeOf(c, 0), shape: null },
+      { dtype: DT.INT64, shape: null },
+    ];
   const axis = normAxis(c.i('axis', -1), s.length);
   const shape = s.map((d, i) => (i === axis ? cleanDim(k) : d));
-  return [{ dtype: dtypeOf(c, 0), shape }, { dtype: DT.INT64, shape }];
+  return [
+    { dtype: dtypeOf(c, 0), shape },
+    { dtype: DT.INT64, shape },
+  ];
 });
 op(['NonZero'], (c) => {
   const s = shapeOf(c, 0);
@@ -728,7 +976,9 @@ op(['NonZero'], (c) => {
   if (!s) return { dtype: DT.INT64, shape: [null, null] };
   if (!v || !concrete(s)) return { dtype: DT.INT64, shape: [s.length, null] };
   const hits: number[][] = [];
-  forEachIndex(s, (idx, flat) => { if (v[flat]) hits.push([...idx]); });
+  forEachIndex(s, (idx, flat) => {
+    if (v[flat]) hits.push([...idx]);
+  });
   const values = s.flatMap((_, a) => hits.map((h) => h[a]));
   return { dtype: DT.INT64, shape: [s.length, hits.length], values: values.length <= MAX_VALUES ? values : null };
 });
@@ -744,100 +994,152 @@ op(['DepthToSpace', 'SpaceToDepth'], (c) => {
     shape: c.node.opType === 'DepthToSpace' ? [n, div(ch, b * b), mul(h, b), mul(w, b)] : [n, mul(ch, b * b), div(h, b), div(w, b)],
   };
 });
-op(['Col2Im'], (c) => {
-  const s = shapeOf(c, 0);
-  const image = valuesOf(c, 1);
-  const block = valuesOf(c, 2);
-  if (!s || !image || !block) return { dtype: dtypeOf(c, 0), shape: null };
-  const per = block.reduce((n, d) => n * d, 1);
-  return { dtype: dtypeOf(c, 0), shape: [s[0], s[1] === null || per === 0 ? null : cleanDim(s[1] / per), ...image.map(cleanDim)] };
-}, true);
-op(['CenterCropPad'], (c) => {
-  const s = shapeOf(c, 0);
-  const target = valuesOf(c, 1);
-  if (!s) return { dtype: dtypeOf(c, 0), shape: null };
-  if (!target) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
-  const axes = (c.ints('axes') ?? s.map((_, i) => i)).map((a) => normAxis(a, s.length));
-  const shape = [...s];
-  axes.forEach((a, k) => { shape[a] = cleanDim(target[k]); });
-  return { dtype: dtypeOf(c, 0), shape };
-}, true);
-op(['AffineGrid'], (c) => {
-  const size = valuesOf(c, 1);
-  if (!size) return { dtype: dtypeOf(c, 0), shape: null };
-  const dims = size.map(cleanDim);
-  return { dtype: dtypeOf(c, 0), shape: [dims[0], ...dims.slice(2), size.length - 2] };
-}, true);
-op(['HannWindow', 'HammingWindow', 'BlackmanWindow'], (c) => {
-  const n = valuesOf(c, 0)?.[0];
-  return { dtype: c.i('output_datatype', DT.FLOAT), shape: [n === undefined ? null : cleanDim(n)] };
-}, true);
-op(['MelWeightMatrix'], (c) => {
-  const bins = valuesOf(c, 0)?.[0];
-  const dft = valuesOf(c, 1)?.[0];
-  return {
-    dtype: c.i('output_datatype', DT.FLOAT),
-    shape: [dft === undefined ? null : cleanDim(Math.floor(dft / 2) + 1), bins === undefined ? null : cleanDim(bins)],
-  };
-}, true);
-op(['DFT'], (c) => {
-  const s = shapeOf(c, 0);
-  if (!s) return { dtype: dtypeOf(c, 0), shape: null };
-  const axisIn = c.opset >= 20 ? (c.ins[2] ? valuesOf(c, 2)?.[0] : -2) : c.i('axis', 1);
-  if (axisIn === undefined) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
-  const axis = normAxis(axisIn, s.length);
-  const len = c.ins[1] ? valuesOf(c, 1)?.[0] : s[axis];
-  const shape = [...s.slice(0, -1), 2];
-  shape[axis] = len === undefined || len === null ? null : cleanDim(c.i('onesided', 0) ? Math.floor(len / 2) + 1 : len);
-  return { dtype: dtypeOf(c, 0), shape };
-}, true);
-op(['STFT'], (c) => {
-  const s = shapeOf(c, 0);
-  const step = valuesOf(c, 1)?.[0];
-  const frame = c.ins[3] ? valuesOf(c, 3)?.[0] : shapeOf(c, 2)?.[0];
-  if (!s || s.length < 2 || step === undefined || frame === undefined || frame === null || s[1] === null || step <= 0) {
-    return { dtype: dtypeOf(c, 0), shape: [s?.[0] ?? null, null, null, 2] };
-  }
-  const frames = Math.floor((s[1] - frame) / step) + 1;
-  const bins = c.i('onesided', 1) ? Math.floor(frame / 2) + 1 : frame;
-  return { dtype: dtypeOf(c, 0), shape: [s[0], cleanDim(frames), cleanDim(bins), 2] };
-}, true);
-op(['GridSample'], (c) => {
-  const x = shapeOf(c, 0);
-  const grid = shapeOf(c, 1);
-  if (!x || !grid) return { dtype: dtypeOf(c, 0), shape: null };
-  return { dtype: dtypeOf(c, 0), shape: [x[0], x[1], ...grid.slice(1, -1)] };
-}, true);
-op(['RoiAlign'], (c) => {
-  const x = shapeOf(c, 0);
-  const rois = shapeOf(c, 1);
-  return { dtype: dtypeOf(c, 0), shape: [rois?.[0] ?? null, x?.[1] ?? null, cleanDim(c.i('output_height', 1)), cleanDim(c.i('output_width', 1))] };
-}, true);
-op(['MaxRoiPool'], (c) => {
-  const x = shapeOf(c, 0);
-  const rois = shapeOf(c, 1);
-  const pooled = c.ints('pooled_shape') ?? [];
-  return { dtype: dtypeOf(c, 0), shape: [rois?.[0] ?? null, x?.[1] ?? null, cleanDim(pooled[0]), cleanDim(pooled[1])] };
-}, true);
+op(
+  ['Col2Im'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const image = valuesOf(c, 1);
+    const block = valuesOf(c, 2);
+    if (!s || !image || !block) return { dtype: dtypeOf(c, 0), shape: null };
+    const per = block.reduce((n, d) => n * d, 1);
+    return { dtype: dtypeOf(c, 0), shape: [s[0], s[1] === null || per === 0 ? null : cleanDim(s[1] / per), ...image.map(cleanDim)] };
+  },
+  true,
+);
+op(
+  ['CenterCropPad'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const target = valuesOf(c, 1);
+    if (!s) return { dtype: dtypeOf(c, 0), shape: null };
+    if (!target) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
+    const axes = (c.ints('axes') ?? s.map((_, i) => i)).map((a) => normAxis(a, s.length));
+    const shape = [...s];
+    axes.forEach((a, k) => {
+      shape[a] = cleanDim(target[k]);
+    });
+    return { dtype: dtypeOf(c, 0), shape };
+  },
+  true,
+);
+op(
+  ['AffineGrid'],
+  (c) => {
+    const size = valuesOf(c, 1);
+    if (!size) return { dtype: dtypeOf(c, 0), shape: null };
+    const dims = size.map(cleanDim);
+    return { dtype: dtypeOf(c, 0), shape: [dims[0], ...dims.slice(2), size.length - 2] };
+  },
+  true,
+);
+op(
+  ['HannWindow', 'HammingWindow', 'BlackmanWindow'],
+  (c) => {
+    const n = valuesOf(c, 0)?.[0];
+    return { dtype: c.i('output_datatype', DT.FLOAT), shape: [n === undefined ? null : cleanDim(n)] };
+  },
+  true,
+);
+op(
+  ['MelWeightMatrix'],
+  (c) => {
+    const bins = valuesOf(c, 0)?.[0];
+    const dft = valuesOf(c, 1)?.[0];
+    return {
+      dtype: c.i('output_datatype', DT.FLOAT),
+      shape: [dft === undefined ? null : cleanDim(Math.floor(dft / 2) + 1), bins === undefined ? null : cleanDim(bins)],
+    };
+  },
+  true,
+);
+op(
+  ['DFT'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    if (!s) return { dtype: dtypeOf(c, 0), shape: null };
+    const axisIn = c.opset >= 20 ? (c.ins[2] ? valuesOf(c, 2)?.[0] : -2) : c.i('axis', 1);
+    if (axisIn === undefined) return { dtype: dtypeOf(c, 0), shape: s.map(() => null) };
+    const axis = normAxis(axisIn, s.length);
+    const len = c.ins[1] ? valuesOf(c, 1)?.[0] : s[axis];
+    const shape = [...s.slice(0, -1), 2];
+    shape[axis] = len === undefined || len === null ? null : cleanDim(c.i('onesided', 0) ? Math.floor(len / 2) + 1 : len);
+    return { dtype: dtypeOf(c, 0), shape };
+  },
+  true,
+);
+op(
+  ['STFT'],
+  (c) => {
+    const s = shapeOf(c, 0);
+    const step = valuesOf(c, 1)?.[0];
+    const frame = c.ins[3] ? valuesOf(c, 3)?.[0] : shapeOf(c, 2)?.[0];
+    if (!s || s.length < 2 || step === undefined || frame === undefined || frame === null || s[1] === null || step <= 0) {
+      return { dtype: dtypeOf(c, 0), shape: [s?.[0] ?? null, null, null, 2] };
+    }
+    const frames = Math.floor((s[1] - frame) / step) + 1;
+    const bins = c.i('onesided', 1) ? Math.floor(frame / 2) + 1 : frame;
+    return { dtype: dtypeOf(c, 0), shape: [s[0], cleanDim(frames), cleanDim(bins), 2] };
+  },
+  true,
+);
+op(
+  ['GridSample'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const grid = shapeOf(c, 1);
+    if (!x || !grid) return { dtype: dtypeOf(c, 0), shape: null };
+    return { dtype: dtypeOf(c, 0), shape: [x[0], x[1], ...grid.slice(1, -1)] };
+  },
+  true,
+);
+op(
+  ['RoiAlign'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const rois = shapeOf(c, 1);
+    return { dtype: dtypeOf(c, 0), shape: [rois?.[0] ?? null, x?.[1] ?? null, cleanDim(c.i('output_height', 1)), cleanDim(c.i('output_width', 1))] };
+  },
+  true,
+);
+op(
+  ['MaxRoiPool'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const rois = shapeOf(c, 1);
+    const pooled = c.ints('pooled_shape') ?? [];
+    return { dtype: dtypeOf(c, 0), shape: [rois?.[0] ?? null, x?.[1] ?? null, cleanDim(pooled[0]), cleanDim(pooled[1])] };
+  },
+  true,
+);
 // Recurrent layers: [seq, dirs, batch, hidden] from the input's dims and the hidden_size attribute.
-op(['RNN', 'GRU', 'LSTM'], (c) => {
-  const x = shapeOf(c, 0);
-  const hidden = cleanDim(c.i('hidden_size', -1));
-  const dirs = c.s('direction', 'forward') === 'bidirectional' ? 2 : 1;
-  const dtype = dtypeOf(c, 0);
-  const [seq, batch] = !x ? [null, null] : c.i('layout', 0) ? [x[1], x[0]] : [x[0], x[1]];
-  const last = c.i('layout', 0)
-    ? { y: [batch, seq, dirs, hidden], h: [batch, dirs, hidden] }
-    : { y: [seq, dirs, batch, hidden], h: [dirs, batch, hidden] };
-  return [{ dtype, shape: last.y }, { dtype, shape: last.h }, { dtype, shape: last.h }];
-}, true);
+op(
+  ['RNN', 'GRU', 'LSTM'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const hidden = cleanDim(c.i('hidden_size', -1));
+    const dirs = c.s('direction', 'forward') === 'bidirectional' ? 2 : 1;
+    const dtype = dtypeOf(c, 0);
+    const [seq, batch] = !x ? [null, null] : c.i('layout', 0) ? [x[1], x[0]] : [x[0], x[1]];
+    const last = c.i('layout', 0) ? { y: [batch, seq, dirs, hidden], h: [batch, dirs, hidden] } : { y: [seq, dirs, batch, hidden], h: [dirs, batch, hidden] };
+    return [
+      { dtype, shape: last.y },
+      { dtype, shape: last.h },
+      { dtype, shape: last.h },
+    ];
+  },
+  true,
+);
 // Its output width is the largest n-gram index, an attribute.
-op(['TfIdfVectorizer'], (c) => {
-  const x = shapeOf(c, 0);
-  const width = (c.ints('ngram_indexes') ?? []).reduce((m, v) => Math.max(m, v), -1) + 1;
-  if (!x) return { dtype: DT.FLOAT, shape: null };
-  return { dtype: DT.FLOAT, shape: x.length === 1 ? [width] : [x[0], width] };
-}, true);
+op(
+  ['TfIdfVectorizer'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const width = (c.ints('ngram_indexes') ?? []).reduce((m, v) => Math.max(m, v), -1) + 1;
+    if (!x) return { dtype: DT.FLOAT, shape: null };
+    return { dtype: DT.FLOAT, shape: x.length === 1 ? [width] : [x[0], width] };
+  },
+  true,
+);
 // Non-deterministic: never folded, but their size is fixed by attributes and they run at every request.
 op(['RandomNormal', 'RandomUniform'], (c) => ({ dtype: c.i('dtype', DT.FLOAT), shape: (c.ints('shape') ?? []).map(cleanDim) }), true);
 op(['Multinomial'], (c) => ({ dtype: c.i('dtype', DT.INT32), shape: [shapeOf(c, 0)?.[0] ?? null, cleanDim(c.i('sample_size', 1))] }), true);
@@ -846,18 +1148,28 @@ op(['Unique', 'Compress', 'StringSplit', 'StringNormalizer'], (c) => c.node.outp
 // Sequences are not modelled; concatenating one can repeat a constant any number of times.
 op(['ConcatFromSequence', 'ImageDecoder'], () => ({ dtype: 0, shape: null }), true);
 // ai.onnx.ml: the two that multiply their input's size.
-op(['ArrayFeatureExtractor'], (c) => {
-  const x = shapeOf(c, 0);
-  const n = count(shapeOf(c, 1));
-  return { dtype: dtypeOf(c, 0), shape: x ? [...x.slice(0, -1), n] : null };
-}, true, 'ai.onnx.ml');
-op(['OneHotEncoder'], (c) => {
-  const x = shapeOf(c, 0);
-  const cats = c.node.attrs.get('cats_int64s')?.ints.length || c.node.attrs.get('cats_strings')?.ints.length || null;
-  const strings = c.node.attrs.get('cats_strings');
-  const n = cats ?? (strings ? null : 0);
-  return { dtype: DT.FLOAT, shape: x ? [...x, n] : null };
-}, true, 'ai.onnx.ml');
+op(
+  ['ArrayFeatureExtractor'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const n = count(shapeOf(c, 1));
+    return { dtype: dtypeOf(c, 0), shape: x ? [...x.slice(0, -1), n] : null };
+  },
+  true,
+  'ai.onnx.ml',
+);
+op(
+  ['OneHotEncoder'],
+  (c) => {
+    const x = shapeOf(c, 0);
+    const cats = c.node.attrs.get('cats_int64s')?.ints.length || c.node.attrs.get('cats_strings')?.ints.length || null;
+    const strings = c.node.attrs.get('cats_strings');
+    const n = cats ?? (strings ? null : 0);
+    return { dtype: DT.FLOAT, shape: x ? [...x, n] : null };
+  },
+  true,
+  'ai.onnx.ml',
+);
 
 // ---- the walk ---------------------------------------------------------------------------------
 
@@ -873,7 +1185,10 @@ export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n >= 2 ** 60) return `more than ${2 ** 60 / 2 ** 50} PiB`;
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let u = 0;
-  while (n >= 1024 && u < units.length - 1) { n /= 1024; u++; }
+  while (n >= 1024 && u < units.length - 1) {
+    n /= 1024;
+    u++;
+  }
   return u === 0 ? `${n} bytes` : `${n.toFixed(n >= 100 ? 0 : 1)} ${units[u]}`;
 }
 
@@ -897,7 +1212,11 @@ class Scope {
 /** Kahn's order over the names the nodes produce; what is left (a cycle) keeps file order. */
 function topological(nodes: GraphNode[]): GraphNode[] {
   const producer = new Map<string, number>();
-  nodes.forEach((n, i) => n.outputs.forEach((o) => { if (o) producer.set(o, i); }));
+  nodes.forEach((n, i) =>
+    n.outputs.forEach((o) => {
+      if (o) producer.set(o, i);
+    }),
+  );
   const waiting = nodes.map((n) => new Set(n.inputs.filter((x) => x && producer.has(x)).map((x) => producer.get(x)!)).size);
   const consumers = nodes.map(() => [] as number[]);
   nodes.forEach((n, i) => new Set(n.inputs.filter((x) => x && producer.has(x)).map((x) => producer.get(x)!)).forEach((p) => consumers[p].push(i)));
@@ -910,7 +1229,9 @@ function topological(nodes: GraphNode[]): GraphNode[] {
     order.push(nodes[i]);
     for (const k of consumers[i]) if (--waiting[k] === 0) queue.push(k);
   }
-  nodes.forEach((n, i) => { if (!done[i]) order.push(n); });
+  nodes.forEach((n, i) => {
+    if (!done[i]) order.push(n);
+  });
   return order;
 }
 
@@ -952,7 +1273,11 @@ class Estimator {
   private readonly totalLimit: number;
   private readonly functions = new Map<string, FunctionDef>();
 
-  constructor(private readonly model: ModelGraph, fileBytes: number, limits: FoldLimits) {
+  constructor(
+    private readonly model: ModelGraph,
+    fileBytes: number,
+    limits: FoldLimits,
+  ) {
     // A folded tensor no larger than the file is the model's own weights (a Transpose or Cast of
     // them): MAX_UPLOAD_MB admits those already. The bound is for what the file does not hold.
     this.tensorLimit = limits.maxConstantBytes + fileBytes;
@@ -1027,7 +1352,12 @@ class Estimator {
     if (elements === null) {
       if (amplifies) {
         const why = unknownInput ? `its inputs come from ${unknownInput}, which the scan cannot evaluate` : 'the scan cannot work out its output shape';
-        throw new FoldBombError(`${what} is computed from constants alone, but its output size cannot be estimated (${why}); the model is refused rather than loaded blind`, n.name, n.opType, NaN);
+        throw new FoldBombError(
+          `${what} is computed from constants alone, but its output size cannot be estimated (${why}); the model is refused rather than loaded blind`,
+          n.name,
+          n.opType,
+          NaN,
+        );
       }
       v.unknownFrom = unknownInput ?? what;
       return;
@@ -1040,7 +1370,9 @@ class Estimator {
       throw new FoldBombError(
         `${what}${output} would materialise ${formatBytes(bytes)} (${shape}) from constants alone while onnxruntime loads or runs the model; ` +
           `the limit is ${formatBytes(this.tensorLimit)} per tensor (MAX_CONSTANT_MB plus the file's size)`,
-        n.name, n.opType, bytes,
+        n.name,
+        n.opType,
+        bytes,
       );
     }
     if (!v.constant) return;
@@ -1050,7 +1382,9 @@ class Estimator {
       throw new FoldBombError(
         `constant folding would materialise ${formatBytes(this.total)} in all (the largest: ${this.largest.node}, ${formatBytes(this.largest.bytes)}; the last: ${what}); ` +
           `the limit is ${formatBytes(this.totalLimit)} (4 × (MAX_CONSTANT_MB plus the file's size))`,
-        n.name, n.opType, this.total,
+        n.name,
+        n.opType,
+        this.total,
       );
     }
   }
@@ -1059,14 +1393,26 @@ class Estimator {
   private call(n: GraphNode, fn: FunctionDef, ins: (Val | undefined)[], scope: Scope, prefix: string, depth: number): void {
     if (depth > 16) return this.opaque(n, scope);
     const inner = new Scope(null);
-    fn.inputs.forEach((name, k) => { if (ins[k]) inner.set(name, ins[k]!); });
+    fn.inputs.forEach((name, k) => {
+      if (ins[k]) inner.set(name, ins[k]!);
+    });
     const bound = fn.nodes.map((node) => resolveRefs(node, n.attrs, fn.defaults));
     this.nodes(bound, inner, new Map(), `${prefix}${n.name || n.opType}/`, depth + 1);
-    fn.outputs.forEach((name, k) => { if (n.outputs[k]) scope.set(n.outputs[k], inner.get(name) ?? UNKNOWN); });
+    fn.outputs.forEach((name, k) => {
+      if (n.outputs[k]) scope.set(n.outputs[k], inner.get(name) ?? UNKNOWN);
+    });
   }
 
   /** If, Loop, Scan: their subgraphs are optimised (and folded) at load, seeing the outer scope. */
-  private control(n: GraphNode, subgraphs: Graph[], ins: (Val | undefined)[], scope: Scope, declared: Map<string, ValueInfo>, prefix: string, depth: number): void {
+  private control(
+    n: GraphNode,
+    subgraphs: Graph[],
+    ins: (Val | undefined)[],
+    scope: Scope,
+    declared: Map<string, ValueInfo>,
+    prefix: string,
+    depth: number,
+  ): void {
     const inner = `${prefix}${n.name || n.opType}/`;
     const scopes = subgraphs.map((g) => this.graph(g, scope, inner, depth + 1));
     const cond = ins[0];
@@ -1123,7 +1469,10 @@ function resolveRefs(node: GraphNode, callerAttrs: Map<string, Attribute>, defau
   if (![...node.attrs.values()].some((a) => a.refAttrName)) return node;
   const attrs = new Map<string, Attribute>();
   for (const [name, a] of node.attrs) {
-    if (!a.refAttrName) { attrs.set(name, a); continue; }
+    if (!a.refAttrName) {
+      attrs.set(name, a);
+      continue;
+    }
     const given = callerAttrs.get(a.refAttrName) ?? defaults.get(a.refAttrName);
     if (given) attrs.set(name, { ...given, name });
   }

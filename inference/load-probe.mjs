@@ -13,7 +13,11 @@ const answer = (body) => process.stdout.write(`${JSON.stringify(body)}\n`);
 
 // The bytes, not the path: the runtime's messages would otherwise start with the server's temp path.
 ort.InferenceSession.create(readFileSync(process.argv[2]), {
-  graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', logSeverityLevel: 2,
+  graphOptimizationLevel: 'all',
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  logSeverityLevel: 2,
 }).then(
   async (session) => {
     answer({ ok: true, inputs: session.inputMetadata.map(meta), outputs: session.outputMetadata.map(meta) });

@@ -74,7 +74,11 @@ export const MAX_VALUES = 1 << 14;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 class Reader {
-  constructor(readonly buf: Uint8Array, public pos: number, readonly end: number) {}
+  constructor(
+    readonly buf: Uint8Array,
+    public pos: number,
+    readonly end: number,
+  ) {}
 
   more(): boolean {
     return this.pos < this.end;
@@ -113,8 +117,7 @@ class Reader {
     else if (wire === 2) {
       const len = this.varint(); // read before pos: `pos += varint()` would add to the old pos
       this.pos += len;
-    }
-    else throw new Error(`wire type ${wire}`);
+    } else throw new Error(`wire type ${wire}`);
   }
 
   /** The sub-range of a length-delimited field. */
@@ -177,18 +180,43 @@ function rawValues(bytes: Uint8Array, dataType: number, count: number): number[]
   for (let i = 0; i < count; i++) {
     const at = i * w;
     switch (dataType) {
-      case 1: out[i] = view.getFloat32(at, true); break;
-      case 2: case 9: out[i] = view.getUint8(at); break;
-      case 3: out[i] = view.getInt8(at); break;
-      case 4: out[i] = view.getUint16(at, true); break;
-      case 5: out[i] = view.getInt16(at, true); break;
-      case 6: out[i] = view.getInt32(at, true); break;
-      case 7: out[i] = Number(view.getBigInt64(at, true)); break;
-      case 10: out[i] = half(view.getUint16(at, true)); break;
-      case 11: out[i] = view.getFloat64(at, true); break;
-      case 12: out[i] = view.getUint32(at, true); break;
-      case 13: out[i] = Number(view.getBigUint64(at, true)); break;
-      case 16: out[i] = new DataView(new Uint32Array([view.getUint16(at, true) << 16]).buffer).getFloat32(0, true); break;
+      case 1:
+        out[i] = view.getFloat32(at, true);
+        break;
+      case 2:
+      case 9:
+        out[i] = view.getUint8(at);
+        break;
+      case 3:
+        out[i] = view.getInt8(at);
+        break;
+      case 4:
+        out[i] = view.getUint16(at, true);
+        break;
+      case 5:
+        out[i] = view.getInt16(at, true);
+        break;
+      case 6:
+        out[i] = view.getInt32(at, true);
+        break;
+      case 7:
+        out[i] = Number(view.getBigInt64(at, true));
+        break;
+      case 10:
+        out[i] = half(view.getUint16(at, true));
+        break;
+      case 11:
+        out[i] = view.getFloat64(at, true);
+        break;
+      case 12:
+        out[i] = view.getUint32(at, true);
+        break;
+      case 13:
+        out[i] = Number(view.getBigUint64(at, true));
+        break;
+      case 16:
+        out[i] = new DataView(new Uint32Array([view.getUint16(at, true) << 16]).buffer).getFloat32(0, true);
+        break;
     }
   }
   return out;
@@ -273,7 +301,10 @@ function readNode(r: Reader, depth: number): GraphNode {
     const key = r.varint();
     const field = Math.floor(key / 8);
     const wire = key & 7;
-    if (wire !== 2) { r.skip(wire); continue; }
+    if (wire !== 2) {
+      r.skip(wire);
+      continue;
+    }
     if (field === 1) n.inputs.push(r.string());
     else if (field === 2) n.outputs.push(r.string());
     else if (field === 3) n.name = r.string();
@@ -330,7 +361,10 @@ function readGraph(r: Reader, depth: number): Graph {
     const key = r.varint();
     const field = Math.floor(key / 8);
     const wire = key & 7;
-    if (wire !== 2) { r.skip(wire); continue; }
+    if (wire !== 2) {
+      r.skip(wire);
+      continue;
+    }
     if (field === 1) g.nodes.push(readNode(r.sub(), depth));
     else if (field === 2) g.name = r.string();
     else if (field === 5) g.initializers.push(readTensor(r.sub()));
@@ -349,7 +383,10 @@ function readFunction(r: Reader): FunctionDef {
     const key = r.varint();
     const field = Math.floor(key / 8);
     const wire = key & 7;
-    if (wire !== 2) { r.skip(wire); continue; }
+    if (wire !== 2) {
+      r.skip(wire);
+      continue;
+    }
     if (field === 1) f.name = r.string();
     else if (field === 4) f.inputs.push(r.string());
     else if (field === 5) f.outputs.push(r.string());
@@ -366,7 +403,12 @@ function readFunction(r: Reader): FunctionDef {
 
 export function readModelGraph(buf: Uint8Array): ModelGraph {
   const r = new Reader(buf, 0, buf.length);
-  const model: ModelGraph = { irVersion: 0, opsets: new Map(), graph: { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] }, functions: [] };
+  const model: ModelGraph = {
+    irVersion: 0,
+    opsets: new Map(),
+    graph: { name: '', nodes: [], initializers: [], sparseInitializers: [], inputs: [], outputs: [], valueInfo: [] },
+    functions: [],
+  };
   while (r.more()) {
     const key = r.varint();
     const field = Math.floor(key / 8);

@@ -37,7 +37,10 @@ function mulberry32(seed: number): () => number {
 function lengthDelimited(fieldNumber: number, payload: Uint8Array): Uint8Array {
   const varint = (n: number) => {
     const out: number[] = [];
-    while (n > 127) { out.push((n & 127) | 128); n >>>= 7; }
+    while (n > 127) {
+      out.push((n & 127) | 128);
+      n >>>= 7;
+    }
     out.push(n);
     return out;
   };
@@ -47,24 +50,40 @@ const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => 
 
 const A = onnx.AttributeProto.AttributeType;
 const externalTensor = (location: string): onnx.ITensorProto => ({
-  name: 'c', dims: [2], dataType: DT.FLOAT, dataLocation: 1,
-  externalData: [{ key: 'location', value: location }, { key: 'offset', value: '0' }],
+  name: 'c',
+  dims: [2],
+  dataType: DT.FLOAT,
+  dataLocation: 1,
+  externalData: [
+    { key: 'location', value: location },
+    { key: 'offset', value: '0' },
+  ],
 });
 const constantNode = (output: string, t: onnx.ITensorProto): onnx.INodeProto => ({
-  opType: 'Constant', output: [output], name: `Constant_${output}`,
+  opType: 'Constant',
+  output: [output],
+  name: `Constant_${output}`,
   attribute: [{ name: 'value', type: A.TENSOR, t }],
 });
 
 describe('scanOnnx on the fixtures', () => {
   it('reads ir_version, producer and the default opset of regressor.onnx', () => {
     expect(scanOnnx(fixture('regressor.onnx'))).toEqual({
-      irVersion: 8, producer: 'modeldock-fixtures', opsets: [{ domain: '', version: 17 }], externalData: [], classLabels: null,
+      irVersion: 8,
+      producer: 'modeldock-fixtures',
+      opsets: [{ domain: '', version: 17 }],
+      externalData: [],
+      classLabels: null,
     });
   });
 
   it('reads the pytorch producer of logits-binary.onnx', () => {
     expect(scanOnnx(fixture('logits-binary.onnx'))).toEqual({
-      irVersion: 8, producer: 'pytorch', opsets: [{ domain: '', version: 17 }], externalData: [], classLabels: null,
+      irVersion: 8,
+      producer: 'pytorch',
+      opsets: [{ domain: '', version: 17 }],
+      externalData: [],
+      classLabels: null,
     });
   });
 
@@ -72,7 +91,10 @@ describe('scanOnnx on the fixtures', () => {
     expect(scanOnnx(fixture('skl-zipmap.onnx'))).toEqual({
       irVersion: 8,
       producer: 'skl2onnx',
-      opsets: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 3 }],
+      opsets: [
+        { domain: '', version: 17 },
+        { domain: 'ai.onnx.ml', version: 3 },
+      ],
       externalData: [],
       // LinearClassifier's classlabels_ints, the first class-label attribute in the graph.
       classLabels: ['0', '1', '2'],
@@ -83,13 +105,17 @@ describe('scanOnnx on the fixtures', () => {
     expect(scanOnnx(fixture('skl-strings-nozipmap.onnx')).classLabels).toEqual(['bronze', 'silver', 'gold']);
   });
 
-  it('parses unknown-op.onnx (the operator is the runtime\'s problem, not the scan\'s)', () => {
+  it("parses unknown-op.onnx (the operator is the runtime's problem, not the scan's)", () => {
     expect(scanOnnx(fixture('unknown-op.onnx'))).toEqual({
-      irVersion: 8, producer: 'modeldock-fixtures', opsets: [{ domain: '', version: 17 }], externalData: [], classLabels: null,
+      irVersion: 8,
+      producer: 'modeldock-fixtures',
+      opsets: [{ domain: '', version: 17 }],
+      externalData: [],
+      classLabels: null,
     });
   });
 
-  it('reports the location of external-data.onnx\'s initializer', () => {
+  it("reports the location of external-data.onnx's initializer", () => {
     expect(scanOnnx(fixture('external-data.onnx')).externalData).toEqual(['../../../../etc/passwd']);
   });
 });
@@ -175,12 +201,12 @@ describe('scanOnnx finds external data wherever a tensor can sit', () => {
     outputs: [valueInfo('y', DT.FLOAT, [2])],
   };
 
-  it('in a Constant node\'s tensor attribute', () => {
+  it("in a Constant node's tensor attribute", () => {
     const bytes = model({ ...io, nodes: [constantNode('c', externalTensor('secret.bin')), node('Add', ['x', 'c'], ['y'])] });
     expect(scanOnnx(bytes).externalData).toEqual(['secret.bin']);
   });
 
-  it('in an attribute\'s list of tensors', () => {
+  it("in an attribute's list of tensors", () => {
     const bytes = model({
       ...io,
       nodes: [{ opType: 'Foo', output: ['y'], attribute: [{ name: 'ts', type: A.TENSORS, tensors: [externalTensor('list.bin')] }] }],
@@ -197,13 +223,18 @@ describe('scanOnnx finds external data wherever a tensor can sit', () => {
     const bytes = model({
       inputs: [valueInfo('cond', DT.BOOL, [])],
       outputs: [valueInfo('y', DT.FLOAT, [2])],
-      nodes: [{
-        opType: 'If', input: ['cond'], output: ['y'], name: 'If_y',
-        attribute: [
-          { name: 'then_branch', type: A.GRAPH, g: branch('then.bin') },
-          { name: 'else_branch', type: A.GRAPH, g: branch('else.bin') },
-        ],
-      }],
+      nodes: [
+        {
+          opType: 'If',
+          input: ['cond'],
+          output: ['y'],
+          name: 'If_y',
+          attribute: [
+            { name: 'then_branch', type: A.GRAPH, g: branch('then.bin') },
+            { name: 'else_branch', type: A.GRAPH, g: branch('else.bin') },
+          ],
+        },
+      ],
     });
     expect(scanOnnx(bytes).externalData).toEqual(['then.bin', 'else.bin']);
   });
@@ -211,15 +242,18 @@ describe('scanOnnx finds external data wherever a tensor can sit', () => {
   it('in an initializer of a subgraph', () => {
     const bytes = model({
       ...io,
-      nodes: [{
-        opType: 'Loop', output: ['y'],
-        attribute: [{ name: 'body', type: A.GRAPH, g: { name: 'body', initializer: [externalTensor('body-init.bin')] } }],
-      }],
+      nodes: [
+        {
+          opType: 'Loop',
+          output: ['y'],
+          attribute: [{ name: 'body', type: A.GRAPH, g: { name: 'body', initializer: [externalTensor('body-init.bin')] } }],
+        },
+      ],
     });
     expect(scanOnnx(bytes).externalData).toEqual(['body-init.bin']);
   });
 
-  it('in a sparse initializer\'s values', () => {
+  it("in a sparse initializer's values", () => {
     const bytes = onnx.ModelProto.encode({
       irVersion: 8,
       opsetImport: [{ domain: '', version: 17 }],
@@ -228,24 +262,30 @@ describe('scanOnnx finds external data wherever a tensor can sit', () => {
     expect(scanOnnx(bytes).externalData).toEqual(['sparse.bin']);
   });
 
-  it('in a model-local function\'s Constant node', () => {
+  it("in a model-local function's Constant node", () => {
     const bytes = onnx.ModelProto.encode({
       irVersion: 8,
-      opsetImport: [{ domain: '', version: 17 }, { domain: 'local', version: 1 }],
+      opsetImport: [
+        { domain: '', version: 17 },
+        { domain: 'local', version: 1 },
+      ],
       graph: { name: 'g', node: [{ opType: 'F', domain: 'local', output: ['y'] }] },
       functions: [{ name: 'F', domain: 'local', output: ['y'], node: [constantNode('y', externalTensor('fn-node.bin'))] }],
     }).finish();
     expect(scanOnnx(bytes).externalData).toEqual(['fn-node.bin']);
   });
 
-  it('in a model-local function\'s default attribute value (FunctionProto.attribute_proto, field 11)', () => {
+  it("in a model-local function's default attribute value (FunctionProto.attribute_proto, field 11)", () => {
     // onnx-proto 8 predates attribute_proto, so the field is appended by hand. onnxruntime 1.23
     // resolves such a default's external data relative to its working directory when the
     // function's Constant takes `value` by ref_attr_name, so the scan must see it.
     const attributeProto = onnx.AttributeProto.encode({ name: 'value', type: A.TENSOR, t: externalTensor('fn-default.bin') }).finish();
     const fn = concat(
       onnx.FunctionProto.encode({
-        name: 'F', domain: 'local', output: ['y'], opsetImport: [{ domain: '', version: 17 }],
+        name: 'F',
+        domain: 'local',
+        output: ['y'],
+        opsetImport: [{ domain: '', version: 17 }],
         node: [{ opType: 'Constant', output: ['y'], attribute: [{ name: 'value', refAttrName: 'value', type: A.TENSOR }] }],
       }).finish(),
       lengthDelimited(11, attributeProto),
@@ -253,7 +293,10 @@ describe('scanOnnx finds external data wherever a tensor can sit', () => {
     const bytes = concat(
       onnx.ModelProto.encode({
         irVersion: 9,
-        opsetImport: [{ domain: '', version: 17 }, { domain: 'local', version: 1 }],
+        opsetImport: [
+          { domain: '', version: 17 },
+          { domain: 'local', version: 1 },
+        ],
         graph: { name: 'g', node: [{ opType: 'F', domain: 'local', output: ['y'] }], output: [valueInfo('y', DT.FLOAT, [2])] },
       }).finish(),
       lengthDelimited(25, fn),
@@ -277,8 +320,9 @@ describe('scanOnnx refuses tensors that declare more than they hold', () => {
   const withInitializer = (t: onnx.ITensorProto) => model({ ...io, initializers: [t], nodes: [node('MatMul', ['x', t.name!], ['y'])] });
 
   it('phantom-initializer.onnx: 10^5 × 10^5 floats and no data', () => {
-    expect(formatError(() => scanOnnx(fixture('phantom-initializer.onnx'))).message)
-      .toBe('tensor "W" declares dims [100000, 100000] but holds data for 0 of its 10000000000 elements');
+    expect(formatError(() => scanOnnx(fixture('phantom-initializer.onnx'))).message).toBe(
+      'tensor "W" declares dims [100000, 100000] but holds data for 0 of its 10000000000 elements',
+    );
   });
 
   it('accepts tensors whose data matches their dims, in every encoding', () => {
@@ -307,20 +351,30 @@ describe('scanOnnx refuses tensors that declare more than they hold', () => {
     for (const t of bad) expect(formatError(() => scanOnnx(withInitializer(t))).message, JSON.stringify(t)).toMatch(/^tensor "W" declares dims/);
   });
 
-  it('checks a Constant node\'s tensor as well as initializers', () => {
+  it("checks a Constant node's tensor as well as initializers", () => {
     const bytes = model({ ...io, nodes: [constantNode('c', { name: 'big', dims: [1_000_000, 1_000], dataType: DT.FLOAT }), node('Add', ['x', 'c'], ['y'])] });
     expect(formatError(() => scanOnnx(bytes)).message).toMatch(/tensor "big" declares dims \[1000000, 1000\]/);
   });
 
   it('refuses a sparse initializer whose dense form is out of all proportion to the file', () => {
-    const sparse = (n: number) => onnx.ModelProto.encode({
-      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
-      graph: {
-        name: 'g', input: [valueInfo('x', DT.FLOAT, ['b', n])], output: [valueInfo('y', DT.FLOAT, ['b', n])],
-        sparseInitializer: [{ values: { name: 'W', dims: [1], dataType: DT.FLOAT, floatData: [1] }, indices: { name: 'W_i', dims: [1], dataType: DT.INT64, int64Data: [0] }, dims: [n, n] }],
-        node: [node('MatMul', ['x', 'W'], ['y'])],
-      },
-    }).finish();
+    const sparse = (n: number) =>
+      onnx.ModelProto.encode({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 17 }],
+        graph: {
+          name: 'g',
+          input: [valueInfo('x', DT.FLOAT, ['b', n])],
+          output: [valueInfo('y', DT.FLOAT, ['b', n])],
+          sparseInitializer: [
+            {
+              values: { name: 'W', dims: [1], dataType: DT.FLOAT, floatData: [1] },
+              indices: { name: 'W_i', dims: [1], dataType: DT.INT64, int64Data: [0] },
+              dims: [n, n],
+            },
+          ],
+          node: [node('MatMul', ['x', 'W'], ['y'])],
+        },
+      }).finish();
     expect(() => scanOnnx(sparse(100))).not.toThrow();
     expect(formatError(() => scanOnnx(sparse(100_000))).message).toMatch(/sparse tensor declares dense dims \[100000, 100000\]/);
   });

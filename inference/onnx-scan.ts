@@ -22,8 +22,29 @@ const CLASS_ATTRS = new Set(['classlabels_strings', 'classlabels_ints', 'classla
 
 // Bytes per element of TensorProto.DataType (0: unknown; strings are counted in elements).
 const ELEMENT_BYTES: Record<number, number> = {
-  1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 8: 0, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 14: 8, 15: 16, 16: 2,
-  17: 1, 18: 1, 19: 1, 20: 1, 21: 0.5, 22: 0.5, 23: 0.5,
+  1: 4,
+  2: 1,
+  3: 1,
+  4: 2,
+  5: 2,
+  6: 4,
+  7: 8,
+  8: 0,
+  9: 1,
+  10: 2,
+  11: 8,
+  12: 4,
+  13: 8,
+  14: 8,
+  15: 16,
+  16: 2,
+  17: 1,
+  18: 1,
+  19: 1,
+  20: 1,
+  21: 0.5,
+  22: 0.5,
+  23: 0.5,
 };
 /** Typed data fields of TensorProto: field number → values per element (complex numbers take two). */
 const TYPED_FIELDS = new Set([4, 5, 6, 7, 10, 11]);
@@ -35,7 +56,9 @@ const TYPED_FIELDS = new Set([4, 5, 6, 7, 10, 11]);
 function checkSparseDims(dims: number[], fileBytes: number): void {
   const dense = dims.reduce((n, d) => n * d, 1);
   if (dense > 2 ** 31 || dense > 1024 * fileBytes + 16 * 2 ** 20) {
-    throw new OnnxFormatError(`a sparse tensor declares dense dims ${describeDims(dims)} (${dense.toExponential(2)} elements), far more than a model of ${fileBytes} bytes can use`);
+    throw new OnnxFormatError(
+      `a sparse tensor declares dense dims ${describeDims(dims)} (${dense.toExponential(2)} elements), far more than a model of ${fileBytes} bytes can use`,
+    );
   }
 }
 
@@ -64,11 +87,20 @@ function checkTensorData(t: TensorFacts): void {
   else held = t.typedValues / (t.dataType === 14 || t.dataType === 15 ? 2 : per === 0.5 ? 0.5 : 1);
   if (declared > held) {
     const name = t.name ? `"${t.name.slice(0, 100)}"` : '(unnamed)';
-    throw new OnnxFormatError(`tensor ${name} declares dims ${describeDims(t.dims)} but holds data for ${held} of its ${declared > 1e15 ? declared.toExponential(2) : declared} elements`);
+    throw new OnnxFormatError(
+      `tensor ${name} declares dims ${describeDims(t.dims)} but holds data for ${held} of its ${declared > 1e15 ? declared.toExponential(2) : declared} elements`,
+    );
   }
 }
 
-interface TensorFacts { name: string; dims: number[]; dataType: number; location: number; rawBytes: number; typedValues: number }
+interface TensorFacts {
+  name: string;
+  dims: number[];
+  dataType: number;
+  location: number;
+  rawBytes: number;
+  typedValues: number;
+}
 
 // Message kinds and, per kind, the fields that hold nested messages we must descend into.
 // Field numbers from onnx/onnx.proto3.
@@ -87,7 +119,10 @@ const CHILDREN: Record<Kind, Partial<Record<number, Kind>>> = {
 };
 const MAX_DEPTH = 64;
 
-interface Cursor { buf: Uint8Array; pos: number }
+interface Cursor {
+  buf: Uint8Array;
+  pos: number;
+}
 
 function readVarint(c: Cursor, end: number): number {
   let result = 0;

@@ -26,7 +26,10 @@ export function cleanOrtMessage(err: unknown, max = 500): string {
     .replace(/^Load model from \S+ failed:\s*/, '')
     .replace(/\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*/g, '')
     .replace(INTERNALS, '')
-    .replace(/Non-zero status code returned while running (\S+) node\. Name:'([^']*)' Status Message:\s*/g, (_, op: string, name: string) => `node "${name}" (${op}): `)
+    .replace(
+      /Non-zero status code returned while running (\S+) node\. Name:'([^']*)' Status Message:\s*/g,
+      (_, op: string, name: string) => `node "${name}" (${op}): `,
+    )
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/:$/, '');

@@ -15,13 +15,7 @@ function plan(task: Task, outputs: TensorSpec[]): OutputPlan {
   return p;
 }
 
-function answers(
-  p: OutputPlan,
-  results: Record<string, Tensor>,
-  rows: number,
-  labels: string[] | null = null,
-  output: OutputSpec | null = null,
-): RowAnswer[] {
+function answers(p: OutputPlan, results: Record<string, Tensor>, rows: number, labels: string[] | null = null, output: OutputSpec | null = null): RowAnswer[] {
   return interpretOutputs(p, results, rows, { labels, output });
 }
 
@@ -39,13 +33,21 @@ const ZIPMAP = spec('output_probability', 'non_tensor', null, false);
 describe('planOutputs', () => {
   it('regression reads the float output', () => {
     expect(planOutputs('regression', [spec('variable', 'float32', ['N', 1])])).toEqual({
-      task: 'regression', fetch: ['variable'], label: null, scores: null, value: 'variable',
+      task: 'regression',
+      fetch: ['variable'],
+      label: null,
+      scores: null,
+      value: 'variable',
     });
   });
 
   it('regression skips non-float outputs', () => {
     expect(planOutputs('regression', [spec('idx', 'int64', ['N']), spec('y', 'float64', ['N'])])).toEqual({
-      task: 'regression', fetch: ['y'], label: null, scores: null, value: 'y',
+      task: 'regression',
+      fetch: ['y'],
+      label: null,
+      scores: null,
+      value: 'y',
     });
   });
 
@@ -57,8 +59,11 @@ describe('planOutputs', () => {
 
   it('a classifier with label and probabilities fetches both', () => {
     expect(planOutputs('binary_classification', [LABEL, PROBS])).toEqual({
-      task: 'binary_classification', fetch: ['output_label', 'output_probability'],
-      label: 'output_label', scores: 'output_probability', value: null,
+      task: 'binary_classification',
+      fetch: ['output_label', 'output_probability'],
+      label: 'output_label',
+      scores: 'output_probability',
+      value: null,
     });
   });
 
@@ -68,13 +73,21 @@ describe('planOutputs', () => {
 
   it('ZipMap (non-tensor) probabilities are skipped: label only', () => {
     expect(planOutputs('multiclass_classification', [LABEL, ZIPMAP])).toEqual({
-      task: 'multiclass_classification', fetch: ['output_label'], label: 'output_label', scores: null, value: null,
+      task: 'multiclass_classification',
+      fetch: ['output_label'],
+      label: 'output_label',
+      scores: null,
+      value: null,
     });
   });
 
   it('raw logits alone are the scores', () => {
     expect(planOutputs('binary_classification', [spec('logits', 'float32', ['batch', 2])])).toEqual({
-      task: 'binary_classification', fetch: ['logits'], label: null, scores: 'logits', value: null,
+      task: 'binary_classification',
+      fetch: ['logits'],
+      label: null,
+      scores: 'logits',
+      value: null,
     });
   });
 
@@ -139,10 +152,15 @@ describe('interpretOutputs: label and probabilities', () => {
 
   it('string labels are the prediction as they are', () => {
     const sp = plan('multiclass_classification', [spec('output_label', 'string', ['N']), spec('output_probability', 'float32', ['N', 3])]);
-    const out = answers(sp, {
-      output_label: new Tensor('string', ['virginica', 'setosa'], [2]),
-      output_probability: f32([0.125, 0.125, 0.75, 0.5, 0.25, 0.25], [2, 3]),
-    }, 2, ['setosa', 'versicolor', 'virginica']);
+    const out = answers(
+      sp,
+      {
+        output_label: new Tensor('string', ['virginica', 'setosa'], [2]),
+        output_probability: f32([0.125, 0.125, 0.75, 0.5, 0.25, 0.25], [2, 3]),
+      },
+      2,
+      ['setosa', 'versicolor', 'virginica'],
+    );
     expect(out).toEqual([
       { prediction: 'virginica', probabilities: { setosa: 0.125, versicolor: 0.125, virginica: 0.75 } },
       { prediction: 'setosa', probabilities: { setosa: 0.5, versicolor: 0.25, virginica: 0.25 } },
@@ -272,32 +290,44 @@ describe('interpretOutputs: class values stored in the graph', () => {
 
   it('names probability columns by the graph’s string classes when the model has no labels', () => {
     const p = plan('multiclass_classification', [strLabel, probs3]);
-    const [a] = interpretOutputs(p, { label: str(['gold']), probabilities: f32([0.125, 0.25, 0.625], [1, 3]) }, 1,
-      { labels: null, classValues: ['bronze', 'silver', 'gold'], output: null });
+    const [a] = interpretOutputs(p, { label: str(['gold']), probabilities: f32([0.125, 0.25, 0.625], [1, 3]) }, 1, {
+      labels: null,
+      classValues: ['bronze', 'silver', 'gold'],
+      output: null,
+    });
     expect(a.prediction).toBe('gold');
     expectProbabilities(a.probabilities, { bronze: 0.125, silver: 0.25, gold: 0.625 });
   });
 
   it('maps non-contiguous integer classes (1, 5, 9) by value, not by index', () => {
     const p = plan('multiclass_classification', [LABEL, probs3]);
-    const [a] = interpretOutputs(p, { output_label: i64([5n], [1]), probabilities: f32([0.25, 0.5, 0.25], [1, 3]) }, 1,
-      { labels: null, classValues: ['1', '5', '9'], output: null });
+    const [a] = interpretOutputs(p, { output_label: i64([5n], [1]), probabilities: f32([0.25, 0.5, 0.25], [1, 3]) }, 1, {
+      labels: null,
+      classValues: ['1', '5', '9'],
+      output: null,
+    });
     expect(a.prediction).toBe('5');
     expectProbabilities(a.probabilities, { 1: 0.25, 5: 0.5, 9: 0.25 });
   });
 
   it('lets the model’s labels rename the graph’s classes by position', () => {
     const p = plan('multiclass_classification', [LABEL, probs3]);
-    const [a] = interpretOutputs(p, { output_label: i64([9n], [1]), probabilities: f32([0.125, 0.125, 0.75], [1, 3]) }, 1,
-      { labels: ['low', 'mid', 'high'], classValues: ['1', '5', '9'], output: null });
+    const [a] = interpretOutputs(p, { output_label: i64([9n], [1]), probabilities: f32([0.125, 0.125, 0.75], [1, 3]) }, 1, {
+      labels: ['low', 'mid', 'high'],
+      classValues: ['1', '5', '9'],
+      output: null,
+    });
     expect(a.prediction).toBe('high');
     expectProbabilities(a.probabilities, { low: 0.125, mid: 0.125, high: 0.75 });
   });
 
   it('applies a threshold to the positive class named by a graph class value', () => {
     const p = plan('binary_classification', [LABEL, PROBS]);
-    const [a] = interpretOutputs(p, { output_label: i64([3n], [1]), output_probability: f32([0.7, 0.3], [1, 2]) }, 1,
-      { labels: null, classValues: ['3', '7'], output: { positive_class: '7', threshold: 0.25 } });
+    const [a] = interpretOutputs(p, { output_label: i64([3n], [1]), output_probability: f32([0.7, 0.3], [1, 2]) }, 1, {
+      labels: null,
+      classValues: ['3', '7'],
+      output: { positive_class: '7', threshold: 0.25 },
+    });
     expect(a.prediction).toBe('7');
   });
 });

@@ -60,7 +60,10 @@ function softmaxRow(data: ArrayLike<number>, offset: number, c: number): number[
   for (let j = 0; j < c; j++) max = Math.max(max, data[offset + j]);
   const exps = new Array<number>(c);
   let sum = 0;
-  for (let j = 0; j < c; j++) { exps[j] = Math.exp(data[offset + j] - max); sum += exps[j]; }
+  for (let j = 0; j < c; j++) {
+    exps[j] = Math.exp(data[offset + j] - max);
+    sum += exps[j];
+  }
   return exps.map((e) => e / sum);
 }
 
@@ -76,7 +79,7 @@ function classNamer(labels: string[] | null, classValues: string[] | null) {
   const ofLabel = (v: number | bigint | string): string => {
     const idx = classValues ? classValues.indexOf(String(v)) : typeof v === 'string' ? -1 : Number(v);
     if (idx >= 0 && (labels?.[idx] !== undefined || classValues?.[idx] !== undefined)) return column(idx);
-    return typeof v === 'string' ? v : labels?.[Number(v)] ?? String(v);
+    return typeof v === 'string' ? v : (labels?.[Number(v)] ?? String(v));
   };
   return { column, ofLabel };
 }
@@ -109,7 +112,10 @@ export function interpretOutputs(
       // One score per row: the positive class's probability (or its logit).
       const raw = Array.from({ length: rows }, (_, r) => d[r]);
       const isProb = raw.every((v) => v >= 0 && v <= 1);
-      for (let r = 0; r < rows; r++) { const p = isProb ? raw[r] : sigmoid(raw[r]); probs[r] = [1 - p, p]; }
+      for (let r = 0; r < rows; r++) {
+        const p = isProb ? raw[r] : sigmoid(raw[r]);
+        probs[r] = [1 - p, p];
+      }
     } else {
       const dist = isDistribution(d, rows, c);
       for (let r = 0; r < rows; r++) probs[r] = dist ? Array.from({ length: c }, (_, j) => d[r * c + j]) : softmaxRow(d, r * c, c);

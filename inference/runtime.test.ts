@@ -44,7 +44,10 @@ describe('introspect', () => {
         { name: 'output_probability', dtype: 'non_tensor', shape: null, is_tensor: false },
       ],
       ir_version: 8,
-      opsets: [{ domain: '', version: 17 }, { domain: 'ai.onnx.ml', version: 3 }],
+      opsets: [
+        { domain: '', version: 17 },
+        { domain: 'ai.onnx.ml', version: 3 },
+      ],
       producer: 'skl2onnx',
       class_labels: ['0', '1', '2'],
     });
@@ -76,7 +79,10 @@ describe('loadModel', () => {
   });
 
   it('refuses unknown-op.onnx with a ModelLoadError naming the operator', async () => {
-    const err = await loadModel(fixture('unknown-op.onnx')).then(() => null, (e: unknown) => e);
+    const err = await loadModel(fixture('unknown-op.onnx')).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ModelLoadError);
     expect((err as Error).message).toMatch(/^onnxruntime could not load the model: /);
     expect((err as Error).message).toContain('FrobnicateTensor');
@@ -85,7 +91,10 @@ describe('loadModel', () => {
 
   it('refuses external-data.onnx with an OnnxFormatError before onnxruntime sees the bytes', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
-    const err = await loadModel(fixture('external-data.onnx')).then(() => null, (e: unknown) => e);
+    const err = await loadModel(fixture('external-data.onnx')).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(OnnxFormatError);
     expect((err as Error).message).toContain('../../../../etc/passwd');
     expect(create).not.toHaveBeenCalled();
@@ -99,7 +108,10 @@ describe('loadModel', () => {
 
   it('refuses fold-constant-of-shape.onnx with a FoldBombError before onnxruntime sees (and folds) it', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
-    const err = await loadModel(fixture('fold-constant-of-shape.onnx')).then(() => null, (e: unknown) => e);
+    const err = await loadModel(fixture('fold-constant-of-shape.onnx')).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FoldBombError);
     expect((err as Error).message).toMatch(/^node "ConstantOfShape_big" \(ConstantOfShape\) would materialise 1\.0 GiB/);
     expect(create).not.toHaveBeenCalled();
@@ -107,7 +119,8 @@ describe('loadModel', () => {
 
   it('takes the fold limit from its caller: a 4 MiB Range passes by default and is refused at 1 MiB', async () => {
     const bytes = model({
-      inputs: [valueInfo('x', DT.FLOAT, ['n', 1])], outputs: [valueInfo('y', DT.FLOAT, ['n', 1])],
+      inputs: [valueInfo('x', DT.FLOAT, ['n', 1])],
+      outputs: [valueInfo('y', DT.FLOAT, ['n', 1])],
       initializers: [floatTensor('start', [], [0]), floatTensor('limit', [], [2 ** 20]), floatTensor('delta', [], [1])],
       nodes: [node('Range', ['start', 'limit', 'delta'], ['r']), node('ReduceMax', ['r'], ['m'], { keepdims: 0 }), node('Add', ['x', 'm'], ['y'])],
     });

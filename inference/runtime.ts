@@ -21,9 +21,7 @@ export interface LoadedModel {
 }
 
 /** An input's or output's metadata as the runtime reports it (and as the load probe prints it). */
-export type ValueMetadata =
-  | { name: string; isTensor: false }
-  | { name: string; isTensor: true; type: string; shape: readonly (number | string)[] };
+export type ValueMetadata = { name: string; isTensor: false } | { name: string; isTensor: true; type: string; shape: readonly (number | string)[] };
 
 function toSpec(meta: ValueMetadata): TensorSpec {
   if (!meta.isTensor) return { name: meta.name, dtype: 'non_tensor', shape: null, is_tensor: false };
@@ -44,8 +42,7 @@ export function prescan(bytes: Uint8Array, limits: FoldLimits = { maxConstantByt
   const scan = scanOnnx(bytes);
   if (scan.externalData.length > 0) {
     throw new OnnxFormatError(
-      `the model references external data files (${scan.externalData.slice(0, 3).join(', ')}); ` +
-        'save it with all tensors inside the .onnx file',
+      `the model references external data files (${scan.externalData.slice(0, 3).join(', ')}); ` + 'save it with all tensors inside the .onnx file',
     );
   }
   checkFoldedSizes(bytes, limits);

@@ -4,7 +4,10 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
 import { SessionCache } from './session-cache';
 
-interface FakeSession { key: string; release: ReturnType<typeof vi.fn<() => Promise<void>>> }
+interface FakeSession {
+  key: string;
+  release: ReturnType<typeof vi.fn<() => Promise<void>>>;
+}
 
 const fakeSession = (key: string): FakeSession => ({ key, release: vi.fn(async () => undefined) });
 const asFake = (s: InferenceSession) => s as unknown as FakeSession;
@@ -24,7 +27,12 @@ function instantLoader() {
 /** A loader whose loads settle only when the test says so. */
 function manualLoader() {
   const pending: { key: string; resolve: (s: InferenceSession) => void; reject: (e: unknown) => void }[] = [];
-  const load = vi.fn((key: string) => new Promise<InferenceSession>((resolve, reject) => { pending.push({ key, resolve, reject }); }));
+  const load = vi.fn(
+    (key: string) =>
+      new Promise<InferenceSession>((resolve, reject) => {
+        pending.push({ key, resolve, reject });
+      }),
+  );
   return { load, pending };
 }
 
@@ -145,7 +153,9 @@ describe('SessionCache: failed loads', () => {
   });
 
   it('warm rejects with the load error', async () => {
-    const cache = new SessionCache(async () => { throw new Error('no such file'); }, 2);
+    const cache = new SessionCache(async () => {
+      throw new Error('no such file');
+    }, 2);
     await expect(cache.warm('a')).rejects.toThrow('no such file');
     expect(cache.isLoaded('a')).toBe(false);
   });

@@ -40,7 +40,15 @@ export class SessionCache {
       const session = entry.session ?? (await this.loadEntry(entry));
       let released = false;
       const e = entry;
-      return { session, release: () => { if (!released) { released = true; this.drop(e); } } };
+      return {
+        session,
+        release: () => {
+          if (!released) {
+            released = true;
+            this.drop(e);
+          }
+        },
+      };
     } catch (err) {
       this.drop(entry);
       throw err;
@@ -54,7 +62,15 @@ export class SessionCache {
     entry.leases++;
     entry.lastUsed = ++this.clock;
     let released = false;
-    return { session: entry.session, release: () => { if (!released) { released = true; this.drop(entry); } } };
+    return {
+      session: entry.session,
+      release: () => {
+        if (!released) {
+          released = true;
+          this.drop(entry);
+        }
+      },
+    };
   }
 
   /** Loads `key` ahead of need (e.g. before an alias moves to it). */

@@ -41,8 +41,7 @@ describe('toTensor: float32 and float64', () => {
   });
 
   it('shortens a long string in the message to 20 characters', () => {
-    expect(inputError('float32', ['abcdefghijklmnopqrstuvwxyz']).message)
-      .toBe('rows[0]: expected a number, got the string "abcdefghijklmnopqrst…"');
+    expect(inputError('float32', ['abcdefghijklmnopqrstuvwxyz']).message).toBe('rows[0]: expected a number, got the string "abcdefghijklmnopqrst…"');
   });
 
   it.each([

@@ -5,8 +5,12 @@ import { InputError } from './errors';
 export type Scalar = number | string | boolean | bigint;
 
 const INT_RANGES: Record<string, [number, number]> = {
-  int8: [-128, 127], uint8: [0, 255], int16: [-32768, 32767], uint16: [0, 65535],
-  int32: [-2147483648, 2147483647], uint32: [0, 4294967295],
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
 };
 
 function describe(v: unknown): string {
@@ -46,7 +50,12 @@ export function toTensor(dtype: string, values: unknown[], dims: number[], pathO
       }
       return new Tensor(dtype, out, dims);
     }
-    case 'int8': case 'uint8': case 'int16': case 'uint16': case 'int32': case 'uint32': {
+    case 'int8':
+    case 'uint8':
+    case 'int16':
+    case 'uint16':
+    case 'int32':
+    case 'uint32': {
       const [lo, hi] = INT_RANGES[dtype];
       const Ctor = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array }[dtype];
       const out = new Ctor(n);

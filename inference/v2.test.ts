@@ -7,19 +7,17 @@ import { decodeInferRequest, encodeOutputs, modelMetadata, v2Datatype } from './
 
 const spec = (name: string, dtype: string, shape: (number | string)[] | null, is_tensor = true): TensorSpec => ({ name, dtype, shape, is_tensor });
 const signature = (inputs: TensorSpec[], outputs: TensorSpec[]): ModelSignature => ({
-  inputs, outputs, ir_version: 8, opsets: [{ domain: '', version: 17 }], producer: 'test',
+  inputs,
+  outputs,
+  ir_version: 8,
+  opsets: [{ domain: '', version: 17 }],
+  producer: 'test',
 });
 
 // skl2onnx classifier: [?, 3] input, an int64 label and a ZipMap.
-const SKL = signature(
-  [spec('x', 'float32', ['?', 3])],
-  [spec('label', 'int64', ['?']), spec('probabilities', 'non_tensor', null, false)],
-);
+const SKL = signature([spec('x', 'float32', ['?', 3])], [spec('label', 'int64', ['?']), spec('probabilities', 'non_tensor', null, false)]);
 // Two [N, 1] inputs of different types, two tensor outputs.
-const TWO = signature(
-  [spec('a', 'float32', ['N', 1]), spec('b', 'int64', ['N', 1])],
-  [spec('y', 'float32', ['N', 1]), spec('z', 'float32', ['N', 1])],
-);
+const TWO = signature([spec('a', 'float32', ['N', 1]), spec('b', 'int64', ['N', 1])], [spec('y', 'float32', ['N', 1]), spec('z', 'float32', ['N', 1])]);
 
 const x = (over: Record<string, unknown> = {}) => ({ name: 'x', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6], ...over });
 
@@ -36,9 +34,19 @@ function refusal(body: unknown, sig: ModelSignature = SKL, maxRows = 100): Input
 
 describe('v2Datatype', () => {
   it.each([
-    ['bool', 'BOOL'], ['uint8', 'UINT8'], ['uint16', 'UINT16'], ['uint32', 'UINT32'], ['uint64', 'UINT64'],
-    ['int8', 'INT8'], ['int16', 'INT16'], ['int32', 'INT32'], ['int64', 'INT64'],
-    ['float16', 'FP16'], ['float32', 'FP32'], ['float64', 'FP64'], ['string', 'BYTES'],
+    ['bool', 'BOOL'],
+    ['uint8', 'UINT8'],
+    ['uint16', 'UINT16'],
+    ['uint32', 'UINT32'],
+    ['uint64', 'UINT64'],
+    ['int8', 'INT8'],
+    ['int16', 'INT16'],
+    ['int32', 'INT32'],
+    ['int64', 'INT64'],
+    ['float16', 'FP16'],
+    ['float32', 'FP32'],
+    ['float64', 'FP64'],
+    ['string', 'BYTES'],
   ])('%s → %s', (dtype, v2) => {
     expect(v2Datatype(dtype)).toBe(v2);
   });
@@ -82,18 +90,35 @@ describe('decodeInferRequest: inputs', () => {
   });
 
   it('flattens nested data row-major', () => {
-    const req = decodeInferRequest({ inputs: [x({ data: [[1, 2, 3], [4, 5, 6]] })] }, SKL, 100);
+    const req = decodeInferRequest(
+      {
+        inputs: [
+          x({
+            data: [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+          }),
+        ],
+      },
+      SKL,
+      100,
+    );
     expect(req.feeds.x.dims).toEqual([2, 3]);
     expect(Array.from(req.feeds.x.data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('decodes several inputs of different types', () => {
-    const req = decodeInferRequest({
-      inputs: [
-        { name: 'b', shape: [2, 1], datatype: 'INT64', data: [7, -3] },
-        { name: 'a', shape: [2, 1], datatype: 'FP32', data: [[0.5], [1.5]] },
-      ],
-    }, TWO, 100);
+    const req = decodeInferRequest(
+      {
+        inputs: [
+          { name: 'b', shape: [2, 1], datatype: 'INT64', data: [7, -3] },
+          { name: 'a', shape: [2, 1], datatype: 'FP32', data: [[0.5], [1.5]] },
+        ],
+      },
+      TWO,
+      100,
+    );
     expect(req.feeds.b.data).toBeInstanceOf(BigInt64Array);
     expect(Array.from(req.feeds.b.data as BigInt64Array)).toEqual([7n, -3n]);
     expect(Array.from(req.feeds.a.data as Float32Array)).toEqual([0.5, 1.5]);
@@ -116,11 +141,34 @@ describe('decodeInferRequest: inputs', () => {
   });
 
   it('refuses nested data with too many values, naming the ragged row', () => {
-    expect(refusal({ inputs: [x({ data: [[1, 2, 3], [4, 5, 6, 7]] })] }).message).toBe('inputs[0].data[1]: is ragged: expected a list of 3 values');
+    expect(
+      refusal({
+        inputs: [
+          x({
+            data: [
+              [1, 2, 3],
+              [4, 5, 6, 7],
+            ],
+          }),
+        ],
+      }).message,
+    ).toBe('inputs[0].data[1]: is ragged: expected a list of 3 values');
   });
 
   it('refuses nested data whose nesting differs from the declared shape even when the count matches', () => {
-    expect(refusal({ inputs: [x({ data: [[1, 2], [3, 4], [5, 6]] })] }).message).toBe('inputs[0].data: is nested as [3, 2]; the declared shape is [2, 3]');
+    expect(
+      refusal({
+        inputs: [
+          x({
+            data: [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+            ],
+          }),
+        ],
+      }).message,
+    ).toBe('inputs[0].data: is nested as [3, 2]; the declared shape is [2, 3]');
   });
 
   it('refuses data that is not a list', () => {
@@ -193,12 +241,15 @@ describe('decodeInferRequest: inputs', () => {
   });
 
   it('refuses inputs with different batch sizes', () => {
-    const err = refusal({
-      inputs: [
-        { name: 'a', shape: [2, 1], datatype: 'FP32', data: [1, 2] },
-        { name: 'b', shape: [3, 1], datatype: 'INT64', data: [1, 2, 3] },
-      ],
-    }, TWO);
+    const err = refusal(
+      {
+        inputs: [
+          { name: 'a', shape: [2, 1], datatype: 'FP32', data: [1, 2] },
+          { name: 'b', shape: [3, 1], datatype: 'INT64', data: [1, 2, 3] },
+        ],
+      },
+      TWO,
+    );
     expect(err.path).toBe('inputs[1].shape');
   });
 
@@ -243,13 +294,19 @@ describe('decodeInferRequest: body, id and outputs', () => {
   });
 
   it('selects the requested outputs in the order asked', () => {
-    expect(decodeInferRequest({
-      inputs: [
-        { name: 'a', shape: [1, 1], datatype: 'FP32', data: [1] },
-        { name: 'b', shape: [1, 1], datatype: 'INT64', data: [1] },
-      ],
-      outputs: [{ name: 'z' }, { name: 'y' }],
-    }, TWO, 100).outputs).toEqual(['z', 'y']);
+    expect(
+      decodeInferRequest(
+        {
+          inputs: [
+            { name: 'a', shape: [1, 1], datatype: 'FP32', data: [1] },
+            { name: 'b', shape: [1, 1], datatype: 'INT64', data: [1] },
+          ],
+          outputs: [{ name: 'z' }, { name: 'y' }],
+        },
+        TWO,
+        100,
+      ).outputs,
+    ).toEqual(['z', 'y']);
   });
 
   it('refuses a sequence/map output by name', () => {

@@ -7,16 +7,36 @@ import type { ModelSignature, TensorSpec } from './signature';
 import { tensorValues, toTensor } from './tensors';
 
 const TO_V2: Record<string, string> = {
-  bool: 'BOOL', uint8: 'UINT8', uint16: 'UINT16', uint32: 'UINT32', uint64: 'UINT64',
-  int8: 'INT8', int16: 'INT16', int32: 'INT32', int64: 'INT64',
-  float16: 'FP16', float32: 'FP32', float64: 'FP64', string: 'BYTES',
+  bool: 'BOOL',
+  uint8: 'UINT8',
+  uint16: 'UINT16',
+  uint32: 'UINT32',
+  uint64: 'UINT64',
+  int8: 'INT8',
+  int16: 'INT16',
+  int32: 'INT32',
+  int64: 'INT64',
+  float16: 'FP16',
+  float32: 'FP32',
+  float64: 'FP64',
+  string: 'BYTES',
 };
 
 export const v2Datatype = (dtype: string): string => TO_V2[dtype] ?? dtype.toUpperCase();
 const v2Shape = (shape: (number | string)[] | null): number[] => (shape ?? []).map((d) => (typeof d === 'number' ? d : -1));
 
-export interface V2TensorMetadata { name: string; datatype: string; shape: number[] }
-export interface V2ModelMetadata { name: string; versions: string[]; platform: string; inputs: V2TensorMetadata[]; outputs: V2TensorMetadata[] }
+export interface V2TensorMetadata {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+export interface V2ModelMetadata {
+  name: string;
+  versions: string[];
+  platform: string;
+  inputs: V2TensorMetadata[];
+  outputs: V2TensorMetadata[];
+}
 
 export function modelMetadata(name: string, versions: number[], signature: ModelSignature): V2ModelMetadata {
   const meta = (s: TensorSpec) => ({ name: s.name, datatype: v2Datatype(s.dtype), shape: v2Shape(s.shape) });
@@ -53,7 +73,8 @@ export function decodeInferRequest(body: unknown, signature: ModelSignature, max
   if (!isObject(body)) throw new InputError('body', 'expected a JSON object with "inputs"');
   const { id, inputs, outputs, parameters } = body;
   for (const k of Object.keys(body)) {
-    if (!['id', 'inputs', 'outputs', 'parameters'].includes(k)) throw new InputError(k, 'is not a field of an inference request (id, parameters, inputs, outputs)');
+    if (!['id', 'inputs', 'outputs', 'parameters'].includes(k))
+      throw new InputError(k, 'is not a field of an inference request (id, parameters, inputs, outputs)');
   }
   if (id !== undefined && typeof id !== 'string') throw new InputError('id', 'must be a string');
   if (parameters !== undefined && !isObject(parameters)) throw new InputError('parameters', 'must be an object');
@@ -69,10 +90,13 @@ export function decodeInferRequest(body: unknown, signature: ModelSignature, max
     const spec = specs.find((s) => s.name === name);
     if (!spec) throw new InputError(`${where}.name`, `"${name}" is not an input of this model (inputs: ${specs.map((s) => s.name).join(', ')})`);
     if (feeds[name]) throw new InputError(`${where}.name`, `"${name}" is given twice`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new InputError(`${where}.shape`, 'must be a list of non-negative integers');
-    if (datatype !== v2Datatype(spec.dtype)) throw new InputError(`${where}.datatype`, `is ${String(datatype)}; input "${name}" takes ${v2Datatype(spec.dtype)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      throw new InputError(`${where}.shape`, 'must be a list of non-negative integers');
+    if (datatype !== v2Datatype(spec.dtype))
+      throw new InputError(`${where}.datatype`, `is ${String(datatype)}; input "${name}" takes ${v2Datatype(spec.dtype)}`);
     const dims = shape as number[];
-    if (spec.shape && spec.shape.length !== dims.length) throw new InputError(`${where}.shape`, `has ${dims.length} dimensions; "${name}" takes ${spec.shape.length}`);
+    if (spec.shape && spec.shape.length !== dims.length)
+      throw new InputError(`${where}.shape`, `has ${dims.length} dimensions; "${name}" takes ${spec.shape.length}`);
     spec.shape?.forEach((d, k) => {
       if (typeof d === 'number' && d !== dims[k]) throw new InputError(`${where}.shape`, `dimension ${k} is ${dims[k]}; "${name}" takes ${d}`);
     });
@@ -96,9 +120,12 @@ export function decodeInferRequest(body: unknown, signature: ModelSignature, max
       if (!isObject(o) || typeof o.name !== 'string') throw new InputError(`outputs[${i}].name`, 'required');
       if (!tensorOutputs.includes(o.name)) {
         const nonTensor = signature.outputs.some((s) => s.name === o.name);
-        throw new InputError(`outputs[${i}].name`, nonTensor
-          ? `"${o.name}" is a sequence/map output, which onnxruntime-node cannot return`
-          : `"${o.name}" is not an output of this model (outputs: ${tensorOutputs.join(', ')})`);
+        throw new InputError(
+          `outputs[${i}].name`,
+          nonTensor
+            ? `"${o.name}" is a sequence/map output, which onnxruntime-node cannot return`
+            : `"${o.name}" is not an output of this model (outputs: ${tensorOutputs.join(', ')})`,
+        );
       }
       return o.name;
     });

@@ -14,15 +14,25 @@ function csvError(text: string): CsvError {
 
 describe('parseCsv', () => {
   it('splits plain fields and LF lines', () => {
-    expect(parseCsv('a,b,c\n1,2,3\n')).toEqual([['a', 'b', 'c'], ['1', '2', '3']]);
+    expect(parseCsv('a,b,c\n1,2,3\n')).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '2', '3'],
+    ]);
   });
 
   it('keeps the last line without a trailing newline', () => {
-    expect(parseCsv('a,b\n1,2')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('a,b\n1,2')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('accepts CRLF and lone CR line ends', () => {
-    expect(parseCsv('a,b\r\n1,2\r\n3,4')).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
+    expect(parseCsv('a,b\r\n1,2\r\n3,4')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     expect(parseCsv('a\r1\r')).toEqual([['a'], ['1']]);
   });
 
@@ -39,11 +49,17 @@ describe('parseCsv', () => {
   });
 
   it('skips a leading BOM', () => {
-    expect(parseCsv('\ufeffa,b\n1,2')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('\ufeffa,b\n1,2')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('skips empty lines anywhere', () => {
-    expect(parseCsv('\n\na,b\n\n\r\n1,2\n\n')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseCsv('\n\na,b\n\n\r\n1,2\n\n')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('keeps spaces around unquoted fields', () => {

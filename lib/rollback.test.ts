@@ -26,7 +26,7 @@ describe('rollbackSource', () => {
     expect(seen).toEqual([2, 1, null]);
   });
 
-  it('ignores other aliases\' moves and other kinds of events', () => {
+  it("ignores other aliases' moves and other kinds of events", () => {
     const events: Move[] = [
       move('staging', 5, 3), // staging also arrived at 3, from 5
       { kind: 'version_archived', detail: { alias: 'prod', to: 3, from: 9 } },

@@ -13,9 +13,13 @@ async function main(): Promise<void> {
   let dataDir = process.env.DATA_DIR ?? './data';
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
-    if (args[i] === '--out' && value) { out = value; i++; }
-    else if (args[i] === '--data-dir' && value) { dataDir = value; i++; }
-    else usage(`unknown argument: ${args[i]}`);
+    if (args[i] === '--out' && value) {
+      out = value;
+      i++;
+    } else if (args[i] === '--data-dir' && value) {
+      dataDir = value;
+      i++;
+    } else usage(`unknown argument: ${args[i]}`);
   }
   const result = await createBackup({ dataDir, outDir: out });
   console.log(describeBackup(result));

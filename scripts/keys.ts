@@ -26,13 +26,21 @@ async function main(): Promise<void> {
   const actor = `cli:${process.env.USER ?? 'unknown'}`;
   switch (command) {
     case 'create': {
-      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, 'rate-limit': { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, 'rate-limit': { type: 'string' } },
+      });
       const input = createKeySchema.safeParse({
         name: values.name,
         scopes: values.scope ?? [],
         ...(values['rate-limit'] !== undefined ? { rate_limit: Number(values['rate-limit']) } : {}),
       });
-      if (!input.success) fail(input.error.issues.map((i) => `--${String(i.path[0] === 'scopes' ? 'scope' : i.path[0] === 'rate_limit' ? 'rate-limit' : i.path[0])}: ${i.message}`).join('\n') + `\n${USAGE}`);
+      if (!input.success)
+        fail(
+          input.error.issues
+            .map((i) => `--${String(i.path[0] === 'scopes' ? 'scope' : i.path[0] === 'rate_limit' ? 'rate-limit' : i.path[0])}: ${i.message}`)
+            .join('\n') + `\n${USAGE}`,
+        );
       const created = await createKey(input.data, actor);
       console.log(`Created key "${created.api_key.name}" (id ${created.api_key.id}, scopes ${created.api_key.scopes.join(', ')}).`);
       console.log('It is shown only now; Modeldock keeps its hash:');
@@ -41,8 +49,20 @@ async function main(): Promise<void> {
     }
     case 'list': {
       const keys = await listKeyDtos();
-      if (keys.length === 0) { console.log('No API keys.'); return; }
-      const rows = keys.map((k) => [String(k.id), k.name, `${k.prefix}…`, k.scopes.join(','), k.rate_limit === null ? '-' : `${k.rate_limit}/s`, k.created_at.slice(0, 19), k.last_used_at?.slice(0, 19) ?? 'never', k.revoked_at ? 'revoked' : 'active']);
+      if (keys.length === 0) {
+        console.log('No API keys.');
+        return;
+      }
+      const rows = keys.map((k) => [
+        String(k.id),
+        k.name,
+        `${k.prefix}…`,
+        k.scopes.join(','),
+        k.rate_limit === null ? '-' : `${k.rate_limit}/s`,
+        k.created_at.slice(0, 19),
+        k.last_used_at?.slice(0, 19) ?? 'never',
+        k.revoked_at ? 'revoked' : 'active',
+      ]);
       const head = ['id', 'name', 'key', 'scopes', 'rate', 'created', 'last used', 'status'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
       for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));

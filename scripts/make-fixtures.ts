@@ -9,7 +9,9 @@ const dir = join(__dirname, '..', 'e2e', 'fixtures', 'models');
 
 const int64s = (name: string, values: number[], dims = [values.length]) => ({ name, dims, dataType: DT.INT64, int64Data: values });
 const constant = (output: string, t: onnx.ITensorProto): onnx.INodeProto => ({
-  opType: 'Constant', output: [output], name: `Constant_${output}`,
+  opType: 'Constant',
+  output: [output],
+  name: `Constant_${output}`,
   attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t }],
 });
 
@@ -68,7 +70,10 @@ function foldFixtures(): Record<string, Uint8Array> {
     'fold-contrib-shape.onnx': onnx.ModelProto.encode({
       irVersion: 8,
       producerName: 'modeldock-fixtures',
-      opsetImport: [{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }],
+      opsetImport: [
+        { domain: '', version: 17 },
+        { domain: 'com.microsoft', version: 1 },
+      ],
       graph: {
         name: 'g',
         input: [...io.inputs, valueInfo('probe', DT.FLOAT, [2 ** 28, 1])],
@@ -89,7 +94,10 @@ function foldFixtures(): Record<string, Uint8Array> {
       outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
       initializers: [
         floatTensor('W', [4, 1], [1, 2, 3, 4]),
-        floatTensor('r_start', [], [0]), floatTensor('r_limit', [], [1000]), floatTensor('r_delta', [], [1]), floatTensor('r_offset', [], [499]),
+        floatTensor('r_start', [], [0]),
+        floatTensor('r_limit', [], [1000]),
+        floatTensor('r_delta', [], [1]),
+        floatTensor('r_offset', [], [499]),
       ],
       nodes: [
         node('Shape', ['input'], ['in_shape']),
@@ -124,10 +132,7 @@ const fixtures: Record<string, Uint8Array> = {
     producer: 'pytorch',
     inputs: [valueInfo('input', DT.FLOAT, ['batch_size', 4])],
     outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
-    initializers: [
-      floatTensor('W', [4, 2], [1, -1, -1, 1, 0, 0, 0, 0]),
-      floatTensor('B', [2], [0, 0]),
-    ],
+    initializers: [floatTensor('W', [4, 2], [1, -1, -1, 1, 0, 0, 0, 0]), floatTensor('B', [2], [0, 0])],
     nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
   }),
   // A challenger of logits-binary.onnx with the same inputs: logits = [x0 - x2, x2 - x0], so class 1
@@ -136,10 +141,7 @@ const fixtures: Record<string, Uint8Array> = {
     producer: 'pytorch',
     inputs: [valueInfo('input', DT.FLOAT, ['batch_size', 4])],
     outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
-    initializers: [
-      floatTensor('W', [4, 2], [1, -1, 0, 0, -1, 1, 0, 0]),
-      floatTensor('B', [2], [0, 0]),
-    ],
+    initializers: [floatTensor('W', [4, 2], [1, -1, 0, 0, -1, 1, 0, 0]), floatTensor('B', [2], [0, 0])],
     nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
   }),
   // A challenger of regressor.onnx with the same input: y = x · [1, 2, 3] + 1.5 (one more than it).
@@ -156,13 +158,19 @@ const fixtures: Record<string, Uint8Array> = {
     inputs: [valueInfo('float_input', DT.FLOAT, [null, 4])],
     outputs: [valueInfo('output_label', DT.INT64, [null]), zipMapInfo('output_probability', DT.INT64)],
     nodes: [
-      node('LinearClassifier', ['float_input'], ['label', 'probability_tensor'], {
-        classlabels_ints: [0, 1, 2],
-        coefficients: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0],
-        intercepts: [0, 0, 0],
-        multi_class: 1,
-        post_transform: 'SOFTMAX',
-      }, 'ai.onnx.ml'),
+      node(
+        'LinearClassifier',
+        ['float_input'],
+        ['label', 'probability_tensor'],
+        {
+          classlabels_ints: [0, 1, 2],
+          coefficients: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0],
+          intercepts: [0, 0, 0],
+          multi_class: 1,
+          post_transform: 'SOFTMAX',
+        },
+        'ai.onnx.ml',
+      ),
       node('Identity', ['label'], ['output_label']),
       node('ZipMap', ['probability_tensor'], ['output_probability'], { classlabels_int64s: [0, 1, 2] }, 'ai.onnx.ml'),
     ],
@@ -175,13 +183,19 @@ const fixtures: Record<string, Uint8Array> = {
     inputs: [valueInfo('float_input', DT.FLOAT, [null, 2])],
     outputs: [valueInfo('label', DT.STRING, [null]), valueInfo('probabilities', DT.FLOAT, [null, 3])],
     nodes: [
-      node('LinearClassifier', ['float_input'], ['label', 'probabilities'], {
-        classlabels_strings: ['bronze', 'silver', 'gold'],
-        coefficients: [-1, 0, 0, 0, 1, 0],
-        intercepts: [0, 0, 0],
-        multi_class: 1,
-        post_transform: 'SOFTMAX',
-      }, 'ai.onnx.ml'),
+      node(
+        'LinearClassifier',
+        ['float_input'],
+        ['label', 'probabilities'],
+        {
+          classlabels_strings: ['bronze', 'silver', 'gold'],
+          coefficients: [-1, 0, 0, 0, 1, 0],
+          intercepts: [0, 0, 0],
+          multi_class: 1,
+          post_transform: 'SOFTMAX',
+        },
+        'ai.onnx.ml',
+      ),
     ],
   }),
   // skl2onnx from a DataFrame: one [N, 1] input per column (float, string, int64).
@@ -209,10 +223,18 @@ const fixtures: Record<string, Uint8Array> = {
   'external-data.onnx': model({
     inputs: [valueInfo('x', DT.FLOAT, ['batch', 2])],
     outputs: [valueInfo('y', DT.FLOAT, ['batch', 2])],
-    initializers: [{
-      name: 'W', dims: [2, 2], dataType: DT.FLOAT, dataLocation: 1,
-      externalData: [{ key: 'location', value: '../../../../etc/passwd' }, { key: 'offset', value: '0' }],
-    }],
+    initializers: [
+      {
+        name: 'W',
+        dims: [2, 2],
+        dataType: DT.FLOAT,
+        dataLocation: 1,
+        externalData: [
+          { key: 'location', value: '../../../../etc/passwd' },
+          { key: 'offset', value: '0' },
+        ],
+      },
+    ],
     nodes: [node('MatMul', ['x', 'W'], ['y'])],
   }),
   // Fails at inference time for some inputs: y = table[trunc(x)] with a 10-row table, so x in
@@ -220,15 +242,8 @@ const fixtures: Record<string, Uint8Array> = {
   'gather-lookup.onnx': model({
     inputs: [valueInfo('x', DT.FLOAT, ['batch', 1])],
     outputs: [valueInfo('y', DT.FLOAT, ['batch', 1])],
-    initializers: [
-      floatTensor('table', [10, 1], [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]),
-      { name: 'flat', dims: [1], dataType: DT.INT64, int64Data: [-1] },
-    ],
-    nodes: [
-      node('Cast', ['x'], ['xi'], { to: DT.INT64 }),
-      node('Reshape', ['xi', 'flat'], ['idx']),
-      node('Gather', ['table', 'idx'], ['y'], { axis: 0 }),
-    ],
+    initializers: [floatTensor('table', [10, 1], [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]), { name: 'flat', dims: [1], dataType: DT.INT64, int64Data: [-1] }],
+    nodes: [node('Cast', ['x'], ['xi'], { to: DT.INT64 }), node('Reshape', ['xi', 'flat'], ['idx']), node('Gather', ['table', 'idx'], ['y'], { axis: 0 })],
   }),
   // y = reshape(reshape(x, [-1, 2]), shape(x)) · [1, 2, 3]: x's values taken in pairs and put back,
   // so an odd batch fails at inference time with an ORT_ENFORCE whose text names onnxruntime's
@@ -277,7 +292,14 @@ const demo = model({
   producer: 'modeldock-demo',
   inputs: [valueInfo('input', DT.FLOAT, ['batch', 5])],
   outputs: [valueInfo('logits', DT.FLOAT, ['batch', 2])],
-  initializers: [floatTensor('W', [5, 2], w.flatMap((x) => [0, x])), floatTensor('B', [2], [0, DEMO_WEIGHTS.b])],
+  initializers: [
+    floatTensor(
+      'W',
+      [5, 2],
+      w.flatMap((x) => [0, x]),
+    ),
+    floatTensor('B', [2], [0, DEMO_WEIGHTS.b]),
+  ],
   nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
 });
 writeFileSync(

@@ -45,9 +45,7 @@ export function node(
       return { name, type: A.STRINGS, strings: (v as string[]).map((s) => new TextEncoder().encode(s)) };
     }
     const nums = v as number[];
-    return nums.every(Number.isInteger) && /(ints|int64s)$/.test(name)
-      ? { name, type: A.INTS, ints: nums }
-      : { name, type: A.FLOATS, floats: nums };
+    return nums.every(Number.isInteger) && /(ints|int64s)$/.test(name) ? { name, type: A.INTS, ints: nums } : { name, type: A.FLOATS, floats: nums };
   });
   return { opType, input: inputs, output: outputs, attribute, domain, name: `${opType}_${outputs[0]}` };
 }

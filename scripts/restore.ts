@@ -15,8 +15,10 @@ async function main(): Promise<void> {
   let force = false;
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
-    if (args[i] === '--data-dir' && value) { dataDir = value; i++; }
-    else if (args[i] === '--force') force = true;
+    if (args[i] === '--data-dir' && value) {
+      dataDir = value;
+      i++;
+    } else if (args[i] === '--force') force = true;
     else if (!args[i].startsWith('--') && backupDir === null) backupDir = args[i];
     else usage(`unknown argument: ${args[i]}`);
   }
@@ -24,7 +26,9 @@ async function main(): Promise<void> {
   const r = await restoreBackup({ backupDir, dataDir, force });
   const c = r.manifest.counts;
   console.log(`restored ${backupDir} (taken ${r.manifest.created_at}) into ${r.dataDir} in ${r.durationMs} ms`);
-  console.log(`  ${c.models} models, ${c.versions} versions, ${c.predictions} predictions, ${c.outcomes} outcomes; ${r.manifest.artifacts.length} artifacts verified`);
+  console.log(
+    `  ${c.models} models, ${c.versions} versions, ${c.predictions} predictions, ${c.outcomes} outcomes; ${r.manifest.artifacts.length} artifacts verified`,
+  );
   if (r.movedAside) console.log(`  the folder's previous contents are in ${r.movedAside}`);
   console.log('  start the server on it: DATA_DIR=' + r.dataDir + ' npm start');
 }

@@ -40,11 +40,21 @@ function rssMb(pid: number): number {
 
 function post(agent: Agent, port: number, path: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.setTimeout(30_000, () => req.destroy(new Error('timed out')));
     req.end(body);
@@ -90,8 +100,16 @@ async function main(): Promise<void> {
   });
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   let serverLog = '';
-  server.stdout!.on('data', (d: Buffer) => { serverLog += d.toString(); });
-  const kill = () => { try { process.kill(-server.pid!, 'SIGKILL'); } catch { /* gone */ } };
+  server.stdout!.on('data', (d: Buffer) => {
+    serverLog += d.toString();
+  });
+  const kill = () => {
+    try {
+      process.kill(-server.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
   process.once('exit', kill);
   try {
     for (let i = 0; !/listening/.test(serverLog); i++) {
@@ -104,8 +122,12 @@ async function main(): Promise<void> {
     await api(port, 'POST', '/api/v1/models/soak/versions', undefined, form);
     await api(port, 'PUT', '/api/v1/models/soak/aliases/production', { version: 1 });
 
-    console.log(`Soak: ${SECONDS} s at concurrency ${CONCURRENCY} against the production build (pid ${server.pid}, port ${port}); predictions of 1 or 10 rows, an outcome post every 20th request`);
-    console.log(`${pad('elapsed s', 9)} ${pad('req/s', 8)} ${pad('rows/s', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('RSS MB', 8)} ${pad('db MB', 7)}`);
+    console.log(
+      `Soak: ${SECONDS} s at concurrency ${CONCURRENCY} against the production build (pid ${server.pid}, port ${port}); predictions of 1 or 10 rows, an outcome post every 20th request`,
+    );
+    console.log(
+      `${pad('elapsed s', 9)} ${pad('req/s', 8)} ${pad('rows/s', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('RSS MB', 8)} ${pad('db MB', 7)}`,
+    );
 
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const started = performance.now();
@@ -123,7 +145,12 @@ async function main(): Promise<void> {
         try {
           if (n % 20 === 19 && recent.length > 0) {
             const ids = recent.splice(0, 10);
-            const res = await post(agent, port, '/api/v1/outcomes', JSON.stringify({ outcomes: ids.map((id, i) => ({ prediction_id: id, actual: (seed + i) % 3 === 0 ? 'churns' : 'stays' })) }));
+            const res = await post(
+              agent,
+              port,
+              '/api/v1/outcomes',
+              JSON.stringify({ outcomes: ids.map((id, i) => ({ prediction_id: id, actual: (seed + i) % 3 === 0 ? 'churns' : 'stays' })) }),
+            );
             if (res.status !== 200) throw new Error(`outcomes ${res.status}`);
           } else {
             const count = n % 10 === 0 ? 10 : 1;
@@ -159,7 +186,10 @@ async function main(): Promise<void> {
       if (now - lastReport >= REPORT_EVERY_S * 1000 - 100 || last) {
         const lat = window.sort((a, b) => a - b);
         const secs = (now - lastReport) / 1000;
-        const dbMb = ['modeldock.sqlite', 'modeldock.sqlite-wal'].reduce((a, f) => a + (existsSync(join(dataDir, f)) ? statSync(join(dataDir, f)).size : 0), 0) / 1024 / 1024;
+        const dbMb =
+          ['modeldock.sqlite', 'modeldock.sqlite-wal'].reduce((a, f) => a + (existsSync(join(dataDir, f)) ? statSync(join(dataDir, f)).size : 0), 0) /
+          1024 /
+          1024;
         const line = `${pad(t.toFixed(0), 9)} ${pad((lat.length / secs).toFixed(0), 8)} ${pad((rows / secs).toFixed(0), 8)} ${pad(percentile(lat, 0.5).toFixed(2), 8)} ${pad(percentile(lat, 0.99).toFixed(2), 8)} ${pad(errors, 7)} ${pad(mb.toFixed(1), 8)} ${pad(dbMb.toFixed(1), 7)}`;
         console.log(line);
         table.push(line);
@@ -179,7 +209,10 @@ async function main(): Promise<void> {
     agent.destroy();
 
     const after = samples.filter((s) => s.t >= MARK_S);
-    const median = (xs: number[]) => { const v = [...xs].sort((a, b) => a - b); return v.length ? v[Math.floor(v.length / 2)] : NaN; };
+    const median = (xs: number[]) => {
+      const v = [...xs].sort((a, b) => a - b);
+      return v.length ? v[Math.floor(v.length / 2)] : NaN;
+    };
     const elapsed = (performance.now() - started) / 1000;
     const early = median(after.filter((x) => x.t < MARK_S + 60).map((x) => x.mb));
     const late = median(samples.filter((x) => x.t > elapsed - 60).map((x) => x.mb));
@@ -191,11 +224,17 @@ async function main(): Promise<void> {
     const code = await exited;
     const range = after.map((x) => x.mb);
     console.log(`\n${totalRequests} requests, ${totalErrors} failed`);
-    console.log(`RSS after ${MARK_S} s: ${firstAfterMark.toFixed(1)} MB at the mark, ${finalRss.toFixed(1)} MB at the end, ${Math.min(...range).toFixed(1)}–${Math.max(...range).toFixed(1)} MB over ${after.length} samples; median ${early.toFixed(1)} MB in the minute after the mark → ${late.toFixed(1)} MB in the last minute: growth ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (${((growth / early) * 100).toFixed(1)} %), trend ${perMin >= 0 ? '+' : ''}${perMin.toFixed(2)} MB/min`);
-    console.log(`backup under load: ${(backup.manifest.database.bytes / 1024 / 1024).toFixed(1)} MB database (${backup.manifest.counts.predictions} predictions, ${backup.manifest.counts.outcomes} outcomes) in ${backup.manifest.duration_ms} ms`);
+    console.log(
+      `RSS after ${MARK_S} s: ${firstAfterMark.toFixed(1)} MB at the mark, ${finalRss.toFixed(1)} MB at the end, ${Math.min(...range).toFixed(1)}–${Math.max(...range).toFixed(1)} MB over ${after.length} samples; median ${early.toFixed(1)} MB in the minute after the mark → ${late.toFixed(1)} MB in the last minute: growth ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (${((growth / early) * 100).toFixed(1)} %), trend ${perMin >= 0 ? '+' : ''}${perMin.toFixed(2)} MB/min`,
+    );
+    console.log(
+      `backup under load: ${(backup.manifest.database.bytes / 1024 / 1024).toFixed(1)} MB database (${backup.manifest.counts.predictions} predictions, ${backup.manifest.counts.outcomes} outcomes) in ${backup.manifest.duration_ms} ms`,
+    );
     console.log(`SIGTERM: exit code ${code} after ${(performance.now() - stoppedAt).toFixed(0)} ms`);
     const ok = flat && totalErrors === 0 && code === 0;
-    console.log(`verdict: ${ok ? 'PASS' : 'FAIL'} — memory ${flat ? 'flat' : 'GROWING'} (limits: median growth ≤ max(32 MB, 10 %), trend < 5 MB/min), ${totalErrors} failed requests, clean stop ${code === 0 ? 'yes' : 'NO'}`);
+    console.log(
+      `verdict: ${ok ? 'PASS' : 'FAIL'} — memory ${flat ? 'flat' : 'GROWING'} (limits: median growth ≤ max(32 MB, 10 %), trend < 5 MB/min), ${totalErrors} failed requests, clean stop ${code === 0 ? 'yes' : 'NO'}`,
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     kill();

@@ -15,7 +15,11 @@ function run(cmd, args, env = {}) {
 }
 
 function readJson(path) {
-  try { return JSON.parse(readFileSync(path, 'utf8')); } catch { return null; }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 const totals = { passed: 0, failed: 0 };

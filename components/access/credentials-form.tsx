@@ -14,7 +14,9 @@ export function CredentialsForm({ mode, next }: { mode: 'login' | 'setup'; next?
     mutationFn: ({ username, password }: { username: string; password: string }) =>
       mode === 'login' ? accessApi.login(username, password) : accessApi.setup(username, password),
     // A full navigation, so the server renders the next page with the new cookie.
-    onSuccess: () => { window.location.assign(safeNext(next)); },
+    onSuccess: () => {
+      window.location.assign(safeNext(next));
+    },
     onError: (err) => setError(err instanceof ApiError ? err : new ApiError(0, 'network', String(err))),
   });
 
@@ -29,12 +31,31 @@ export function CredentialsForm({ mode, next }: { mode: 'login' | 'setup'; next?
   return (
     <form onSubmit={onSubmit} noValidate aria-label={mode === 'login' ? 'Sign in' : 'Create the admin account'} className="space-y-5">
       <Field id="username" label="Username" error={error?.forField('username')} hint={mode === 'setup' ? 'Letters, digits and . _ @ -' : undefined}>
-        <Input id="username" name="username" autoComplete="username" required autoFocus defaultValue={mode === 'setup' ? 'admin' : undefined} aria-invalid={Boolean(error?.forField('username'))} />
+        <Input
+          id="username"
+          name="username"
+          autoComplete="username"
+          required
+          autoFocus
+          defaultValue={mode === 'setup' ? 'admin' : undefined}
+          aria-invalid={Boolean(error?.forField('username'))}
+        />
       </Field>
       <Field id="password" label="Password" error={error?.forField('password')} hint={mode === 'setup' ? 'At least 10 characters' : undefined}>
-        <Input id="password" name="password" type="password" autoComplete={mode === 'setup' ? 'new-password' : 'current-password'} required aria-invalid={Boolean(error?.forField('password'))} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete={mode === 'setup' ? 'new-password' : 'current-password'}
+          required
+          aria-invalid={Boolean(error?.forField('password'))}
+        />
       </Field>
-      {general ? <p role="alert" className="text-sm text-red-600">{general}</p> : null}
+      {general ? (
+        <p role="alert" className="text-sm text-red-600">
+          {general}
+        </p>
+      ) : null}
       <Button type="submit" className="w-full" disabled={submit.isPending || submit.isSuccess}>
         {submit.isPending ? (mode === 'login' ? 'Signing in…' : 'Creating…') : mode === 'login' ? 'Sign in' : 'Create account and sign in'}
       </Button>

@@ -15,10 +15,21 @@ export function UserMenu({ username }: { username: string }) {
   });
   return (
     <div className="flex items-center gap-3 text-sm">
-      <Link href="/settings" className="text-slate-600 hover:text-slate-900">Settings</Link>
-      <span className="text-slate-400" aria-hidden>|</span>
-      <span className="text-slate-700" title="Signed in">{username}</span>
-      <button type="button" onClick={() => logout.mutate()} disabled={logout.isPending} className="text-slate-600 underline-offset-2 hover:text-slate-900 hover:underline disabled:text-slate-400">
+      <Link href="/settings" className="text-slate-600 hover:text-slate-900">
+        Settings
+      </Link>
+      <span className="text-slate-400" aria-hidden>
+        |
+      </span>
+      <span className="text-slate-700" title="Signed in">
+        {username}
+      </span>
+      <button
+        type="button"
+        onClick={() => logout.mutate()}
+        disabled={logout.isPending}
+        className="text-slate-600 underline-offset-2 hover:text-slate-900 hover:underline disabled:text-slate-400"
+      >
         Sign out
       </button>
     </div>

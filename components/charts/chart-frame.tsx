@@ -4,9 +4,22 @@ import type { ReactNode } from 'react';
 import { Card } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 
-export interface LegendItem { label: string; color: string; kind?: 'line' | 'dashed' | 'area' | 'bar' }
+export interface LegendItem {
+  label: string;
+  color: string;
+  kind?: 'line' | 'dashed' | 'area' | 'bar';
+}
 
-export function ChartFrame({ title, description, legend, empty, height = 240, action, className, children }: {
+export function ChartFrame({
+  title,
+  description,
+  legend,
+  empty,
+  height = 240,
+  action,
+  className,
+  children,
+}: {
   title: string;
   description?: ReactNode;
   legend?: LegendItem[];
@@ -30,10 +43,15 @@ export function ChartFrame({ title, description, legend, empty, height = 240, ac
         </figcaption>
         <div className="px-3 py-4 sm:px-5">
           {empty ? (
-            <div style={{ height }} className="grid place-items-center rounded-md border border-dashed border-slate-200 bg-slate-50/60 px-6 text-center text-sm text-slate-500">
+            <div
+              style={{ height }}
+              className="grid place-items-center rounded-md border border-dashed border-slate-200 bg-slate-50/60 px-6 text-center text-sm text-slate-500"
+            >
               <div>{empty}</div>
             </div>
-          ) : children}
+          ) : (
+            children
+          )}
         </div>
       </figure>
     </Card>
@@ -54,12 +72,16 @@ function Legend({ items }: { items: LegendItem[] }) {
 }
 
 function Swatch({ color, kind }: { color: string; kind: NonNullable<LegendItem['kind']> }) {
-  if (kind === 'area' || kind === 'bar') return <span aria-hidden className={cn('inline-block h-2.5 w-3', kind === 'area' ? 'opacity-40' : 'rounded-sm')} style={{ backgroundColor: color }} />;
+  if (kind === 'area' || kind === 'bar')
+    return <span aria-hidden className={cn('inline-block h-2.5 w-3', kind === 'area' ? 'opacity-40' : 'rounded-sm')} style={{ backgroundColor: color }} />;
   return <span aria-hidden className="inline-block w-4 border-t-2" style={{ borderColor: color, borderStyle: kind === 'dashed' ? 'dashed' : 'solid' }} />;
 }
 
 /** What our tooltips read of recharts' tooltip props: whether it shows, and the hovered row. */
-export interface TooltipState { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }
+export interface TooltipState {
+  active?: boolean;
+  payload?: ReadonlyArray<{ payload?: unknown }>;
+}
 
 /** The box a tooltip is drawn in, shared so every chart's tooltip reads alike. */
 export function TooltipBox({ title, rows }: { title: string; rows: { label: string; value: string; color?: string }[] }) {

@@ -2,7 +2,13 @@
 // by its share of the row, green on the diagonal and red off it.
 import { ChartFrame } from './chart-frame';
 
-export function ConfusionMatrix({ title, description, classes, matrix, empty }: {
+export function ConfusionMatrix({
+  title,
+  description,
+  classes,
+  matrix,
+  empty,
+}: {
   title: string;
   description?: string;
   classes: string[];
@@ -17,9 +23,17 @@ export function ConfusionMatrix({ title, description, classes, matrix, empty }: 
         <table className="w-full border-separate border-spacing-1 text-sm" aria-label={title}>
           <thead>
             <tr>
-              <th scope="col" className="text-left text-xs font-medium text-slate-500">actual ↓ · predicted →</th>
-              {classes.map((c) => <th key={c} scope="col" className="px-2 text-center text-xs font-medium text-slate-700">{c}</th>)}
-              <th scope="col" className="px-2 text-right text-xs font-medium text-slate-500">total</th>
+              <th scope="col" className="text-left text-xs font-medium text-slate-500">
+                actual ↓ · predicted →
+              </th>
+              {classes.map((c) => (
+                <th key={c} scope="col" className="px-2 text-center text-xs font-medium text-slate-700">
+                  {c}
+                </th>
+              ))}
+              <th scope="col" className="px-2 text-right text-xs font-medium text-slate-500">
+                total
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -27,7 +41,9 @@ export function ConfusionMatrix({ title, description, classes, matrix, empty }: 
               const rowTotal = row.reduce((a, b) => a + b, 0);
               return (
                 <tr key={classes[i]}>
-                  <th scope="row" className="pr-2 text-left text-xs font-medium text-slate-700">{classes[i]}</th>
+                  <th scope="row" className="pr-2 text-left text-xs font-medium text-slate-700">
+                    {classes[i]}
+                  </th>
                   {row.map((n, j) => {
                     const share = rowTotal > 0 ? n / rowTotal : 0;
                     const rgb = i === j ? '5 150 105' : '220 38 38';

@@ -6,9 +6,25 @@ import { ReferenceArea, ReferenceLine, Scatter, ScatterChart, XAxis, YAxis } fro
 import { ChartFrame } from './chart-frame';
 import { niceScale } from './scale';
 
-export interface ForestRow { label: string; value: number; lo: number; hi: number; color: string }
+export interface ForestRow {
+  label: string;
+  value: number;
+  lo: number;
+  hi: number;
+  color: string;
+}
 
-export const ForestPlot = memo(function ForestPlot({ title, description, rows, format, favourable, sides, height = 120, empty, className }: {
+export const ForestPlot = memo(function ForestPlot({
+  title,
+  description,
+  rows,
+  format,
+  favourable,
+  sides,
+  height = 120,
+  empty,
+  className,
+}: {
   title: string;
   description?: string;
   rows: ForestRow[];
@@ -30,7 +46,13 @@ export const ForestPlot = memo(function ForestPlot({ title, description, rows, f
   const [min, max] = scale?.domain ?? [-1, 1];
   const rowHeight = Math.max(height, 56 + rows.length * 36);
   return (
-    <ChartFrame title={title} description={description} height={rowHeight} empty={rows.length === 0 ? (empty ?? 'Nothing to draw.') : undefined} className={className}>
+    <ChartFrame
+      title={title}
+      description={description}
+      height={rowHeight}
+      empty={rows.length === 0 ? (empty ?? 'Nothing to draw.') : undefined}
+      className={className}
+    >
       <ScatterChart responsive style={{ width: '100%', height: rowHeight }} margin={{ top: 8, right: 32, bottom: 0, left: 32 }} title={title}>
         <ReferenceArea x1={favourable === 'above' ? 0 : min} x2={favourable === 'above' ? max : 0} fill="#ecfdf5" fillOpacity={1} stroke="none" />
         <XAxis
@@ -48,12 +70,30 @@ export const ForestPlot = memo(function ForestPlot({ title, description, rows, f
         <ReferenceLine x={0} stroke="#475569" strokeWidth={1.5} />
         {/* The interval as segments in data coordinates: a line from lo to hi and a cap at each end. */}
         {data.flatMap((d) => [
-          <ReferenceLine key={`${d.label}-ci`} segment={[{ x: d.lo, y: d.y }, { x: d.hi, y: d.y }]} stroke={d.color} strokeWidth={2.5} />,
+          <ReferenceLine
+            key={`${d.label}-ci`}
+            segment={[
+              { x: d.lo, y: d.y },
+              { x: d.hi, y: d.y },
+            ]}
+            stroke={d.color}
+            strokeWidth={2.5}
+          />,
           ...[d.lo, d.hi].map((x, k) => (
-            <ReferenceLine key={`${d.label}-cap-${k}`} segment={[{ x, y: d.y - 0.18 }, { x, y: d.y + 0.18 }]} stroke={d.color} strokeWidth={2.5} />
+            <ReferenceLine
+              key={`${d.label}-cap-${k}`}
+              segment={[
+                { x, y: d.y - 0.18 },
+                { x, y: d.y + 0.18 },
+              ]}
+              stroke={d.color}
+              strokeWidth={2.5}
+            />
           )),
         ])}
-        {data.map((d) => <Scatter key={d.label} data={[d]} fill={d.color} isAnimationActive={false} shape={<Diamond />} />)}
+        {data.map((d) => (
+          <Scatter key={d.label} data={[d]} fill={d.color} isAnimationActive={false} shape={<Diamond />} />
+        ))}
       </ScatterChart>
       <div className="mt-1 flex justify-between px-4 text-xs text-slate-500" aria-hidden>
         <span>← {sides[0]}</span>

@@ -12,7 +12,10 @@ export interface HeatCell {
   flagged: boolean;
   details: { label: string; value: string }[];
 }
-export interface HeatRow { label: string; cells: (HeatCell | null)[] }
+export interface HeatRow {
+  label: string;
+  cells: (HeatCell | null)[];
+}
 
 type Mode = 'value' | 'flag';
 
@@ -31,9 +34,25 @@ function cellClass(cell: HeatCell | null, mode: Mode): string {
   return SCALE.find((s) => cell.value < s.below)!.className;
 }
 
-interface Active { r: number; c: number; left: number; top: number; width: number; height: number }
+interface Active {
+  r: number;
+  c: number;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 
-export const Heatmap = memo(function Heatmap({ title, description, columns, rows, unit, valueLabel, flagLabel, empty }: {
+export const Heatmap = memo(function Heatmap({
+  title,
+  description,
+  columns,
+  rows,
+  unit,
+  valueLabel,
+  flagLabel,
+  empty,
+}: {
   title: string;
   description?: string;
   /** ISO starts of the windows, one per column. */
@@ -50,14 +69,20 @@ export const Heatmap = memo(function Heatmap({ title, description, columns, rows
   const hasData = rows.some((r) => r.cells.some((c) => c !== null));
   const dense = columns.length > 60;
 
-  const grid = useMemo(() => rows.map((row, r) => (
-    <div key={row.label} className="contents">
-      <div className="truncate pr-2 text-right font-mono text-xs leading-6 text-slate-700" title={row.label}>{row.label}</div>
-      {row.cells.map((cell, c) => (
-        <div key={c} data-cell={`${r}:${c}`} className={`h-6 ${cellClass(cell, mode)}`} />
-      ))}
-    </div>
-  )), [rows, mode]);
+  const grid = useMemo(
+    () =>
+      rows.map((row, r) => (
+        <div key={row.label} className="contents">
+          <div className="truncate pr-2 text-right font-mono text-xs leading-6 text-slate-700" title={row.label}>
+            {row.label}
+          </div>
+          {row.cells.map((cell, c) => (
+            <div key={c} data-cell={`${r}:${c}`} className={`h-6 ${cellClass(cell, mode)}`} />
+          ))}
+        </div>
+      )),
+    [rows, mode],
+  );
 
   const place = useCallback((r: number, c: number) => {
     const grid = gridRef.current;
@@ -85,18 +110,30 @@ export const Heatmap = memo(function Heatmap({ title, description, columns, rows
     place(r, c);
   };
 
-  const activeCell = active ? rows[active.r]?.cells[active.c] ?? null : null;
+  const activeCell = active ? (rows[active.r]?.cells[active.c] ?? null) : null;
   const ticks = useMemo(() => {
     const n = Math.min(columns.length, 6);
     return Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Math.round((i * (columns.length - 1)) / (n - 1))));
   }, [columns.length]);
-  const flaggedCounts = rows.map((row) => `${row.label}: flagged in ${row.cells.filter((c) => c?.flagged).length} of ${row.cells.filter(Boolean).length} windows`);
+  const flaggedCounts = rows.map(
+    (row) => `${row.label}: flagged in ${row.cells.filter((c) => c?.flagged).length} of ${row.cells.filter(Boolean).length} windows`,
+  );
 
   const toggle = (
     <div role="group" aria-label="Colour by" className="flex overflow-hidden rounded-md border border-slate-300 text-xs">
-      {([['value', valueLabel], ['flag', flagLabel]] as const).map(([m, label]) => (
-        <button key={m} type="button" aria-pressed={mode === m} onClick={() => setMode(m)}
-          className={`px-2 py-1 ${mode === m ? 'bg-slate-900 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}>
+      {(
+        [
+          ['value', valueLabel],
+          ['flag', flagLabel],
+        ] as const
+      ).map(([m, label]) => (
+        <button
+          key={m}
+          type="button"
+          aria-pressed={mode === m}
+          onClick={() => setMode(m)}
+          className={`px-2 py-1 ${mode === m ? 'bg-slate-900 text-white' : 'bg-white text-slate-700 hover:bg-slate-50'}`}
+        >
           {label}
         </button>
       ))}
@@ -104,7 +141,13 @@ export const Heatmap = memo(function Heatmap({ title, description, columns, rows
   );
 
   return (
-    <ChartFrame title={title} description={description} action={hasData ? toggle : undefined} height={Math.max(120, rows.length * 24 + 24)} empty={hasData ? undefined : empty}>
+    <ChartFrame
+      title={title}
+      description={description}
+      action={hasData ? toggle : undefined}
+      height={Math.max(120, rows.length * 24 + 24)}
+      empty={hasData ? undefined : empty}
+    >
       <p className="sr-only">{flaggedCounts.join('; ')}</p>
       <div className="relative">
         <div
@@ -122,14 +165,22 @@ export const Heatmap = memo(function Heatmap({ title, description, columns, rows
         >
           {grid}
           {active ? (
-            <div aria-hidden className="pointer-events-none absolute ring-2 ring-slate-900" style={{ left: active.left, top: active.top, width: Math.max(active.width, 2), height: active.height }} />
+            <div
+              aria-hidden
+              className="pointer-events-none absolute ring-2 ring-slate-900"
+              style={{ left: active.left, top: active.top, width: Math.max(active.width, 2), height: active.height }}
+            />
           ) : null}
         </div>
         <div className="mt-1 grid" style={{ gridTemplateColumns: `minmax(6rem, 10rem) 1fr` }}>
           <div />
           <div className="relative h-4 text-[11px] text-slate-500">
             {ticks.map((i) => (
-              <span key={i} className="absolute -translate-x-1/2 whitespace-nowrap first:translate-x-0 last:-translate-x-full" style={{ left: `${((i + 0.5) / columns.length) * 100}%` }}>
+              <span
+                key={i}
+                className="absolute -translate-x-1/2 whitespace-nowrap first:translate-x-0 last:-translate-x-full"
+                style={{ left: `${((i + 0.5) / columns.length) * 100}%` }}
+              >
                 {formatTick(columns[i], unit)}
               </span>
             ))}
@@ -158,16 +209,28 @@ export const Heatmap = memo(function Heatmap({ title, description, columns, rows
           <>
             <span>{valueLabel}:</span>
             {SCALE.map((s) => (
-              <span key={s.label} className="flex items-center gap-1"><span aria-hidden className={`inline-block h-3 w-3 rounded-sm ${s.className}`} />{s.label}</span>
+              <span key={s.label} className="flex items-center gap-1">
+                <span aria-hidden className={`inline-block h-3 w-3 rounded-sm ${s.className}`} />
+                {s.label}
+              </span>
             ))}
           </>
         ) : (
           <>
-            <span className="flex items-center gap-1"><span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-red-500" />drifted</span>
-            <span className="flex items-center gap-1"><span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-emerald-200" />no drift</span>
+            <span className="flex items-center gap-1">
+              <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-red-500" />
+              drifted
+            </span>
+            <span className="flex items-center gap-1">
+              <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-emerald-200" />
+              no drift
+            </span>
           </>
         )}
-        <span className="flex items-center gap-1"><span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-slate-100" />no data</span>
+        <span className="flex items-center gap-1">
+          <span aria-hidden className="inline-block h-3 w-3 rounded-sm bg-slate-100" />
+          no data
+        </span>
       </div>
     </ChartFrame>
   );

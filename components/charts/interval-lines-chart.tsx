@@ -6,14 +6,34 @@ import { ChartFrame, TooltipBox, type LegendItem, type TooltipState } from './ch
 import { niceScale } from './scale';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
-export interface BandPoint { y: number | null; lo: number | null; hi: number | null; n?: number }
-export interface BandRow { x: string; values: Record<string, BandPoint> }
-export interface BandSeries { key: string; label: string; color: string }
+export interface BandPoint {
+  y: number | null;
+  lo: number | null;
+  hi: number | null;
+  n?: number;
+}
+export interface BandRow {
+  x: string;
+  values: Record<string, BandPoint>;
+}
+export interface BandSeries {
+  key: string;
+  label: string;
+  color: string;
+}
 
 type Flat = { x: string; row: BandRow } & Record<string, unknown>;
 
 export const IntervalLinesChart = memo(function IntervalLinesChart({
-  title, description, rows, series, unit, format = (v) => v.toFixed(3), tickFormat, height = 280, empty,
+  title,
+  description,
+  rows,
+  series,
+  unit,
+  format = (v) => v.toFixed(3),
+  tickFormat,
+  height = 280,
+  empty,
 }: {
   title: string;
   description?: string;
@@ -27,32 +47,62 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
 }) {
   // recharts reads flat keys: `<key>` for the line, `<key>_band` ([lo, hi]) for the area, and
   // `<key>_err` for a point with no neighbour, whose band would be invisible: it gets whiskers.
-  const data = useMemo(() => rows.map((r, i): Flat => {
-    const flat: Flat = { x: r.x, row: r };
-    for (const s of series) {
-      const p = r.values[s.key];
-      const has = (j: number) => rows[j]?.values[s.key]?.y != null;
-      flat[s.key] = p?.y ?? null;
-      flat[`${s.key}_band`] = p && p.lo !== null && p.hi !== null ? [p.lo, p.hi] : null;
-      flat[`${s.key}_err`] = p && p.y !== null && p.lo !== null && p.hi !== null && !has(i - 1) && !has(i + 1) ? [p.y - p.lo, p.hi - p.y] : null;
-    }
-    return flat;
-  }), [rows, series]);
-  const scale = useMemo(() => niceScale(rows.flatMap((r) => series.flatMap((s) => {
-    const p = r.values[s.key];
-    return p ? [p.y, p.lo, p.hi] : [];
-  }))), [rows, series]);
+  const data = useMemo(
+    () =>
+      rows.map((r, i): Flat => {
+        const flat: Flat = { x: r.x, row: r };
+        for (const s of series) {
+          const p = r.values[s.key];
+          const has = (j: number) => rows[j]?.values[s.key]?.y != null;
+          flat[s.key] = p?.y ?? null;
+          flat[`${s.key}_band`] = p && p.lo !== null && p.hi !== null ? [p.lo, p.hi] : null;
+          flat[`${s.key}_err`] = p && p.y !== null && p.lo !== null && p.hi !== null && !has(i - 1) && !has(i + 1) ? [p.y - p.lo, p.hi - p.y] : null;
+        }
+        return flat;
+      }),
+    [rows, series],
+  );
+  const scale = useMemo(
+    () =>
+      niceScale(
+        rows.flatMap((r) =>
+          series.flatMap((s) => {
+            const p = r.values[s.key];
+            return p ? [p.y, p.lo, p.hi] : [];
+          }),
+        ),
+      ),
+    [rows, series],
+  );
   const hasData = rows.some((r) => series.some((s) => r.values[s.key]?.y != null));
-  const legend: LegendItem[] = [...series.map((s): LegendItem => ({ label: s.label, color: s.color })), { label: '95% interval', color: '#94a3b8', kind: 'area' }];
+  const legend: LegendItem[] = [
+    ...series.map((s): LegendItem => ({ label: s.label, color: s.color })),
+    { label: '95% interval', color: '#94a3b8', kind: 'area' },
+  ];
 
   return (
     <ChartFrame title={title} description={description} legend={legend} height={height} empty={hasData ? undefined : empty}>
       <ComposedChart responsive style={{ width: '100%', height }} data={data} margin={{ top: 8, right: 28, bottom: 0, left: 0 }} title={title}>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
         <XAxis {...timeAxisProps(unit, rows.length)} />
-        <YAxis {...VALUE_AXIS} domain={scale?.domain ?? [0, 1]} ticks={scale?.ticks} allowDataOverflow tickFormatter={(v: number) => (tickFormat ?? format)(v)} />
+        <YAxis
+          {...VALUE_AXIS}
+          domain={scale?.domain ?? [0, 1]}
+          ticks={scale?.ticks}
+          allowDataOverflow
+          tickFormatter={(v: number) => (tickFormat ?? format)(v)}
+        />
         {series.map((s) => (
-          <Area key={`${s.key}-band`} dataKey={`${s.key}_band`} stroke="none" fill={s.color} fillOpacity={0.14} isAnimationActive={false} connectNulls={false} activeDot={false} />
+          <Area
+            key={`${s.key}-band`}
+            dataKey={`${s.key}_band`}
+            stroke="none"
+            fill={s.color}
+            fillOpacity={0.14}
+            isAnimationActive={false}
+            connectNulls={false}
+            activeDot={false}
+          />
         ))}
         {series.map((s) => (
           <Line
@@ -69,7 +119,10 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
             <ErrorBar dataKey={`${s.key}_err`} width={8} strokeWidth={1.5} stroke={s.color} direction="y" />
           </Line>
         ))}
-        <Tooltip content={({ active, payload }) => <BandTooltip active={active} payload={payload} series={series} unit={unit} format={format} />} isAnimationActive={false} />
+        <Tooltip
+          content={({ active, payload }) => <BandTooltip active={active} payload={payload} series={series} unit={unit} format={format} />}
+          isAnimationActive={false}
+        />
       </ComposedChart>
     </ChartFrame>
   );

@@ -6,11 +6,29 @@ import { ChartFrame, TooltipBox, type TooltipState } from './chart-frame';
 import { niceScale } from './scale';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
-export interface SeriesRow { x: string; values: Record<string, number | null> }
-export interface LineSpec { key: string; label: string; color: string; width?: number; dashed?: boolean }
+export interface SeriesRow {
+  x: string;
+  values: Record<string, number | null>;
+}
+export interface LineSpec {
+  key: string;
+  label: string;
+  color: string;
+  width?: number;
+  dashed?: boolean;
+}
 
 export const LineSeriesChart = memo(function LineSeriesChart({
-  title, description, rows, lines, unit, format = (v) => v.toFixed(3), tickFormat, height = 240, empty, zero = false,
+  title,
+  description,
+  rows,
+  lines,
+  unit,
+  format = (v) => v.toFixed(3),
+  tickFormat,
+  height = 240,
+  empty,
+  zero = false,
 }: {
   title: string;
   description?: string;
@@ -46,13 +64,18 @@ export const LineSeriesChart = memo(function LineSeriesChart({
             stroke={l.color}
             strokeWidth={l.width ?? 2}
             strokeDasharray={l.dashed ? '5 4' : undefined}
-            dot={(d: { cx?: number; cy?: number; index?: number }) => <LoneDot key={d.index} cx={d.cx} cy={d.cy} index={d.index} rows={rows} dataKey={l.key} color={l.color} />}
+            dot={(d: { cx?: number; cy?: number; index?: number }) => (
+              <LoneDot key={d.index} cx={d.cx} cy={d.cy} index={d.index} rows={rows} dataKey={l.key} color={l.color} />
+            )}
             activeDot={{ r: 3 }}
             connectNulls={false}
             isAnimationActive={false}
           />
         ))}
-        <Tooltip content={({ active, payload }) => <SeriesTooltip active={active} payload={payload} lines={lines} unit={unit} format={format} />} isAnimationActive={false} />
+        <Tooltip
+          content={({ active, payload }) => <SeriesTooltip active={active} payload={payload} lines={lines} unit={unit} format={format} />}
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartFrame>
   );

@@ -25,7 +25,18 @@ const THRESHOLD = '#dc2626';
 const FLOOR = '#9333ea';
 
 export const MetricChart = memo(function MetricChart({
-  title, description, label, data, baseline, threshold, floor, unit, format = (v) => v.toFixed(3), tickFormat = format, height = 280, empty,
+  title,
+  description,
+  label,
+  data,
+  baseline,
+  threshold,
+  floor,
+  unit,
+  format = (v) => v.toFixed(3),
+  tickFormat = format,
+  height = 280,
+  empty,
 }: {
   title: string;
   description?: string;
@@ -69,8 +80,20 @@ export const MetricChart = memo(function MetricChart({
         {baseline !== null ? <ReferenceLine y={baseline} stroke={BASELINE} strokeDasharray="5 4" /> : null}
         {threshold !== null ? <ReferenceLine y={threshold} stroke={THRESHOLD} strokeDasharray="5 4" /> : null}
         {floor != null ? <ReferenceLine y={floor} stroke={FLOOR} strokeDasharray="2 3" /> : null}
-        <Line dataKey="y" name={label} stroke={LINE} strokeWidth={2} isAnimationActive={false} connectNulls={false} dot={data.length <= 120 ? <MetricDot /> : false} activeDot={{ r: 4 }} />
-        <Tooltip content={({ active, payload }) => <MetricTooltip active={active} payload={payload} metric={label} unit={unit} format={format} />} isAnimationActive={false} />
+        <Line
+          dataKey="y"
+          name={label}
+          stroke={LINE}
+          strokeWidth={2}
+          isAnimationActive={false}
+          connectNulls={false}
+          dot={data.length <= 120 ? <MetricDot /> : false}
+          activeDot={{ r: 4 }}
+        />
+        <Tooltip
+          content={({ active, payload }) => <MetricTooltip active={active} payload={payload} metric={label} unit={unit} format={format} />}
+          isAnimationActive={false}
+        />
       </ComposedChart>
     </ChartFrame>
   );
@@ -79,13 +102,11 @@ export const MetricChart = memo(function MetricChart({
 function MetricDot(props: { cx?: number; cy?: number; payload?: IntervalPoint }) {
   const { cx, cy, payload } = props;
   if (cx == null || cy == null || payload?.y == null) return null;
-  return payload.muted
-    ? <circle cx={cx} cy={cy} r={3} fill="#fff" stroke="#94a3b8" strokeWidth={1.5} />
-    : <circle cx={cx} cy={cy} r={2.5} fill={LINE} />;
+  return payload.muted ? <circle cx={cx} cy={cy} r={3} fill="#fff" stroke="#94a3b8" strokeWidth={1.5} /> : <circle cx={cx} cy={cy} r={2.5} fill={LINE} />;
 }
 
 function MetricTooltip({ active, payload, metric, unit, format }: TooltipState & { metric: string; unit: TimeUnit; format: (v: number) => string }) {
-  const p = payload?.[0]?.payload as (IntervalPoint | undefined);
+  const p = payload?.[0]?.payload as IntervalPoint | undefined;
   if (!active || !p) return null;
   const rows = [
     { label: metric, value: p.y === null ? 'n/a' : format(p.y), color: LINE },

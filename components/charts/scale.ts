@@ -1,6 +1,9 @@
 // Round axis bounds and evenly spaced ticks (steps of 1, 2, 2.5 or 5 × 10^k), so a metric's axis
 // reads 0.50 / 0.60 / 0.70 rather than 0.46 / 0.61 / 0.76.
-export interface NiceScale { domain: [number, number]; ticks: number[] }
+export interface NiceScale {
+  domain: [number, number];
+  ticks: number[];
+}
 
 export function niceScale(values: readonly (number | null | undefined)[], count = 5): NiceScale | null {
   let min = Infinity;

@@ -8,7 +8,15 @@ import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
-export const StackedShareChart = memo(function StackedShareChart({ title, description, rows, parts, unit, height = 240, empty }: {
+export const StackedShareChart = memo(function StackedShareChart({
+  title,
+  description,
+  rows,
+  parts,
+  unit,
+  height = 240,
+  empty,
+}: {
   title: string;
   description?: string;
   /** values: each part's share of the window, 0..1. */
@@ -34,7 +42,11 @@ export const StackedShareChart = memo(function StackedShareChart({ title, descri
         {parts.map((p) => (
           <Bar key={p.key} dataKey={(r: SeriesRow) => r.values[p.key] ?? null} name={p.label} stackId="s" fill={p.color} isAnimationActive={false} />
         ))}
-        <Tooltip cursor={{ fill: '#f1f5f9' }} content={({ active, payload }) => <ShareTooltip active={active} payload={payload} parts={parts} unit={unit} />} isAnimationActive={false} />
+        <Tooltip
+          cursor={{ fill: '#f1f5f9' }}
+          content={({ active, payload }) => <ShareTooltip active={active} payload={payload} parts={parts} unit={unit} />}
+          isAnimationActive={false}
+        />
       </BarChart>
     </ChartFrame>
   );

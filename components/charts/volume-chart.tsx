@@ -6,7 +6,12 @@ import { Bar, CartesianGrid, ComposedChart, Line, Tooltip, XAxis, YAxis } from '
 import { ChartFrame, TooltipBox, type TooltipState } from './chart-frame';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
-export interface VolumePoint { x: string; count: number; labeled: number; coverage: number | null }
+export interface VolumePoint {
+  x: string;
+  count: number;
+  labeled: number;
+  coverage: number | null;
+}
 
 const LABELED = '#334155';
 const UNLABELED = '#cbd5e1';
@@ -14,7 +19,14 @@ const COVERAGE = '#d97706';
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const int = (v: number) => v.toLocaleString('en-GB');
 
-export const VolumeChart = memo(function VolumeChart({ title, description, data, unit, height = 240, empty }: {
+export const VolumeChart = memo(function VolumeChart({
+  title,
+  description,
+  data,
+  unit,
+  height = 240,
+  empty,
+}: {
   title: string;
   description?: string;
   data: VolumePoint[];
@@ -35,7 +47,14 @@ export const VolumeChart = memo(function VolumeChart({ title, description, data,
         { label: 'coverage', color: COVERAGE },
       ]}
     >
-      <ComposedChart responsive style={{ width: '100%', height }} data={data} margin={{ top: 8, right: 4, bottom: 0, left: 0 }} title={title} barCategoryGap="15%">
+      <ComposedChart
+        responsive
+        style={{ width: '100%', height }}
+        data={data}
+        margin={{ top: 8, right: 4, bottom: 0, left: 0 }}
+        title={title}
+        barCategoryGap="15%"
+      >
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
         <XAxis {...timeAxisProps(unit, data.length)} />
         <YAxis {...VALUE_AXIS} yAxisId="n" tickFormatter={int} />
@@ -43,7 +62,11 @@ export const VolumeChart = memo(function VolumeChart({ title, description, data,
         <Bar yAxisId="n" dataKey="labeled" name="labeled" stackId="n" fill={LABELED} isAnimationActive={false} />
         <Bar yAxisId="n" dataKey={(p: VolumePoint) => p.count - p.labeled} name="unlabeled" stackId="n" fill={UNLABELED} isAnimationActive={false} />
         <Line yAxisId="c" dataKey="coverage" name="coverage" stroke={COVERAGE} strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
-        <Tooltip cursor={{ fill: '#f1f5f9' }} content={({ active, payload }) => <VolumeTooltip active={active} payload={payload} unit={unit} />} isAnimationActive={false} />
+        <Tooltip
+          cursor={{ fill: '#f1f5f9' }}
+          content={({ active, payload }) => <VolumeTooltip active={active} payload={payload} unit={unit} />}
+          isAnimationActive={false}
+        />
       </ComposedChart>
     </ChartFrame>
   );

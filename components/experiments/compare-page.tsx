@@ -30,7 +30,9 @@ export function ComparePage({ name, initialView }: { name: string; initialView: 
   const header = (controls?: React.ReactNode) => (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div>
-        <Link href={href} className="text-sm text-slate-500 hover:text-slate-900 hover:underline">← {name}</Link>
+        <Link href={href} className="text-sm text-slate-500 hover:text-slate-900 hover:underline">
+          ← {name}
+        </Link>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">Compare versions</h1>
       </div>
       {controls}
@@ -42,8 +44,11 @@ export function ComparePage({ name, initialView }: { name: string; initialView: 
       <div className="space-y-6">
         {header()}
         <EmptyState title="A comparison needs two versions">
-          Upload a challenger on the <Link className="font-medium text-slate-900 underline" href={href}>model page</Link>, then give it a
-          share of production (a canary split) or a shadow copy of production traffic; with outcomes for their predictions, the two are
+          Upload a challenger on the{' '}
+          <Link className="font-medium text-slate-900 underline" href={href}>
+            model page
+          </Link>
+          , then give it a share of production (a canary split) or a shadow copy of production traffic; with outcomes for their predictions, the two are
           compared here.
         </EmptyState>
       </div>
@@ -68,8 +73,18 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
   const [confirm, setConfirm] = useState(false);
   const [promoted, setPromoted] = useState<Promotion | null>(null);
   if (view.a === view.b) return <EmptyState title="Pick two different versions">Choose another version for A or for B.</EmptyState>;
-  if (error && !data) return <p role="alert" className="text-red-600">Could not load the comparison: {error.message}</p>;
-  if (!data) return <p className="text-sm text-slate-500" role="status">Loading the comparison…</p>;
+  if (error && !data)
+    return (
+      <p role="alert" className="text-red-600">
+        Could not load the comparison: {error.message}
+      </p>
+    );
+  if (!data)
+    return (
+      <p className="text-sm text-slate-500" role="status">
+        Loading the comparison…
+      </p>
+    );
   const stale = (isPlaceholderData && isFetching) || data !== latest;
   const b = data.b.version;
   const bIsProduction = detail.aliases.production === b && !isSplit(detail);
@@ -77,7 +92,11 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
 
   return (
     <div aria-busy={stale} className={cn('space-y-6 transition-opacity', stale && 'opacity-60')}>
-      {error ? <p role="alert" className="text-sm text-red-600">Could not refresh: {error.message}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-600">
+          Could not refresh: {error.message}
+        </p>
+      ) : null}
       {promoted ? <PromotedNote promotion={promoted} onDismiss={() => setPromoted(null)} /> : null}
       <CompareVerdictBanner
         data={data}
@@ -97,7 +116,9 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
         <SideCard side={data.b} which="b" metric={data.metric} role={roleOf(detail, data.b.version)} />
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="lg:col-span-2"><DifferenceCard data={data} /></div>
+        <div className="lg:col-span-2">
+          <DifferenceCard data={data} />
+        </div>
         <AgreementCard data={data} />
       </div>
       <MetricOverTime data={data} />
@@ -107,17 +128,24 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
 }
 
 function MetricOverTime({ data }: { data: CompareDto }) {
-  const rows = useMemo((): BandRow[] => data.series.map((w) => ({
-    x: w.start,
-    values: {
-      a: { y: w.a.value, lo: w.a.interval?.[0] ?? null, hi: w.a.interval?.[1] ?? null, n: w.a.labeled },
-      b: { y: w.b.value, lo: w.b.interval?.[0] ?? null, hi: w.b.interval?.[1] ?? null, n: w.b.labeled },
-    },
-  })), [data]);
-  const series = useMemo(() => [
-    { key: 'a', label: `v${data.a.version} (A)`, color: SIDE_COLORS.a },
-    { key: 'b', label: `v${data.b.version} (B)`, color: SIDE_COLORS.b },
-  ], [data.a.version, data.b.version]);
+  const rows = useMemo(
+    (): BandRow[] =>
+      data.series.map((w) => ({
+        x: w.start,
+        values: {
+          a: { y: w.a.value, lo: w.a.interval?.[0] ?? null, hi: w.a.interval?.[1] ?? null, n: w.a.labeled },
+          b: { y: w.b.value, lo: w.b.interval?.[0] ?? null, hi: w.b.interval?.[1] ?? null, n: w.b.labeled },
+        },
+      })),
+    [data],
+  );
+  const series = useMemo(
+    () => [
+      { key: 'a', label: `v${data.a.version} (A)`, color: SIDE_COLORS.a },
+      { key: 'b', label: `v${data.b.version} (B)`, color: SIDE_COLORS.b },
+    ],
+    [data.a.version, data.b.version],
+  );
   const metric = METRIC_NAMES[data.metric];
   const format = (v: number) => formatValue(data.metric, v);
   return (
@@ -142,15 +170,19 @@ function isHourly(data: CompareDto): boolean {
 function PromotedNote({ promotion, onDismiss }: { promotion: Promotion; onDismiss: () => void }) {
   const { from, to, endedSplit, leftShadow } = promotion;
   return (
-    <div role="status" data-testid="promoted" className="flex items-start justify-between gap-4 rounded-lg border border-emerald-300 bg-white px-5 py-3 text-sm text-slate-700">
+    <div
+      role="status"
+      data-testid="promoted"
+      className="flex items-start justify-between gap-4 rounded-lg border border-emerald-300 bg-white px-5 py-3 text-sm text-slate-700"
+    >
       <p>
         <strong className="font-semibold text-emerald-800">v{to} now serves all of production</strong>
-        {from !== null ? ` (was v${from})` : ''}.
-        {endedSplit ? ' The split has ended.' : ''}
-        {leftShadow ? ` v${to} no longer shadows.` : ''}
-        {' '}New traffic is compared from here on; earlier windows keep their figures.
+        {from !== null ? ` (was v${from})` : ''}.{endedSplit ? ' The split has ended.' : ''}
+        {leftShadow ? ` v${to} no longer shadows.` : ''} New traffic is compared from here on; earlier windows keep their figures.
       </p>
-      <Button size="sm" variant="ghost" onClick={onDismiss}>Dismiss</Button>
+      <Button size="sm" variant="ghost" onClick={onDismiss}>
+        Dismiss
+      </Button>
     </div>
   );
 }

@@ -27,9 +27,13 @@ export function CompareVerdictBanner({ data, action }: { data: CompareDto; actio
         <div className="min-w-0 max-w-3xl">
           <p className="flex items-center gap-2">
             <span aria-hidden className={cn('inline-block h-2.5 w-2.5 shrink-0 rounded-full', t.dot)} />
-            <span className={cn('text-lg font-semibold', t.title)} data-testid="verdict-headline">{v.headline}</span>
+            <span className={cn('text-lg font-semibold', t.title)} data-testid="verdict-headline">
+              {v.headline}
+            </span>
           </p>
-          <p className="mt-1 text-sm text-slate-700" data-testid="verdict-detail">{v.detail}</p>
+          <p className="mt-1 text-sm text-slate-700" data-testid="verdict-detail">
+            {v.detail}
+          </p>
           {data.test ? <p className="mt-1 text-xs text-slate-500">{TEST_INFO[data.test.name].about}</p> : null}
         </div>
         {action}
@@ -56,12 +60,20 @@ export function SideCard({ side, which, metric, role }: { side: CompareSide; whi
           {m.value === null ? '—' : formatValue(metric, m.value)}
         </p>
         <p className="mt-0.5 text-xs text-slate-500" data-testid="metric-interval">
-          {m.interval ? `95 % interval ${formatValue(metric, m.interval[0])} – ${formatValue(metric, m.interval[1])}` : m.value === null ? 'no labeled predictions yet' : 'no interval'}
+          {m.interval
+            ? `95 % interval ${formatValue(metric, m.interval[0])} – ${formatValue(metric, m.interval[1])}`
+            : m.value === null
+              ? 'no labeled predictions yet'
+              : 'no interval'}
         </p>
       </div>
       <dl className="mt-4 grid grid-cols-2 gap-3 border-t border-slate-100 pt-3 text-sm">
         <Stat label="Labeled" testId="labeled" value={side.labeled.toLocaleString('en-GB')} />
-        <Stat label={which === 'b' && role === 'shadow' ? 'Predictions (live and shadow)' : 'Predictions'} testId="count" value={side.count.toLocaleString('en-GB')} />
+        <Stat
+          label={which === 'b' && role === 'shadow' ? 'Predictions (live and shadow)' : 'Predictions'}
+          testId="count"
+          value={side.count.toLocaleString('en-GB')}
+        />
       </dl>
       <dl className="mt-3 grid grid-cols-3 gap-3 text-sm">
         {(['p50', 'p95', 'p99'] as const).map((q) => (
@@ -76,7 +88,9 @@ function Stat({ label, value, testId }: { label: string; value: string; testId: 
   return (
     <div>
       <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="font-medium tabular-nums text-slate-900" data-testid={testId}>{value}</dd>
+      <dd className="font-medium tabular-nums text-slate-900" data-testid={testId}>
+        {value}
+      </dd>
     </div>
   );
 }
@@ -91,16 +105,22 @@ export function DifferenceCard({ data }: { data: CompareDto }) {
     <div className="space-y-2">
       <ForestPlot
         title="Difference"
-        description={d
-          ? `${vb} − ${va} on ${METRIC_NAMES[metric].toLowerCase()}: ${format(d.value)}, 95 % interval ${format(d.interval[0])} to ${format(d.interval[1])}. ${d.interval[0] <= 0 && d.interval[1] >= 0 ? 'The interval crosses zero.' : 'The interval does not cross zero.'}`
-          : `${vb} − ${va} on ${METRIC_NAMES[metric].toLowerCase()}, with its 95 % interval.`}
+        description={
+          d
+            ? `${vb} − ${va} on ${METRIC_NAMES[metric].toLowerCase()}: ${format(d.value)}, 95 % interval ${format(d.interval[0])} to ${format(d.interval[1])}. ${d.interval[0] <= 0 && d.interval[1] >= 0 ? 'The interval crosses zero.' : 'The interval does not cross zero.'}`
+            : `${vb} − ${va} on ${METRIC_NAMES[metric].toLowerCase()}, with its 95 % interval.`
+        }
         rows={d ? [{ label: `${vb} − ${va}`, value: d.value, lo: d.interval[0], hi: d.interval[1], color: SIDE_COLORS.b }] : []}
         format={format}
         favourable={up ? 'above' : 'below'}
         sides={up ? [`${va} better`, `${vb} better`] : [`${vb} better`, `${va} better`]}
         empty="The difference appears once both versions have labeled predictions in the range."
       />
-      {d ? <p className="sr-only" data-testid="difference">{format(d.value)} [{format(d.interval[0])}, {format(d.interval[1])}]</p> : null}
+      {d ? (
+        <p className="sr-only" data-testid="difference">
+          {format(d.value)} [{format(d.interval[0])}, {format(d.interval[1])}]
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -124,8 +144,7 @@ export function AgreementCard({ data }: { data: CompareDto }) {
         </>
       ) : (
         <p className="mt-3 text-sm text-slate-600">
-          Measured when both versions score the same requests (a shadow). In a split each request goes to one version, so there is
-          nothing to agree on.
+          Measured when both versions score the same requests (a shadow). In a split each request goes to one version, so there is nothing to agree on.
         </p>
       )}
     </Card>

@@ -3,14 +3,23 @@ import type { CompareDto, CompareSide } from '@/lib/schemas/experiments';
 import { compareVerdict, formatDifference, formatValue } from './compare-text';
 
 const side = (version: number, labeled: number, value: number | null, count = labeled): CompareSide => ({
-  version, count, labeled, metric: { value, interval: value === null ? null : [value - 0.05, value + 0.05], labeled }, latency_ms: { p50: 1, p95: 2, p99: 3 },
+  version,
+  count,
+  labeled,
+  metric: { value, interval: value === null ? null : [value - 0.05, value + 0.05], labeled },
+  latency_ms: { p50: 1, p95: 2, p99: 3 },
 });
 
 const dto = (over: Partial<CompareDto>): CompareDto => ({
-  metric: 'accuracy', design: 'independent', a: side(3, 200, 0.8), b: side(4, 100, 0.9),
+  metric: 'accuracy',
+  design: 'independent',
+  a: side(3, 200, 0.8),
+  b: side(4, 100, 0.9),
   difference: { value: 0.1, interval: [0.02, 0.18] },
   test: { name: 'two_proportion_z', statistic: 2.31, p_value: 0.0209, significant: true },
-  agreement: null, series: [], ...over,
+  agreement: null,
+  series: [],
+  ...over,
 });
 
 describe('compareVerdict', () => {
@@ -19,11 +28,15 @@ describe('compareVerdict', () => {
     expect(v.tone).toBe('better');
     expect(v.headline).toBe('v4 is better than v3 at the 5 % level');
     expect(v.detail).toContain('Two-proportion z-test: z = 2.31, p = 0.0209');
-    expect(compareVerdict(dto({ test: { name: 'two_proportion_z', statistic: 5.2, p_value: 2e-7, significant: true } })).detail).toContain('z = 5.20, p < 0.0001');
+    expect(compareVerdict(dto({ test: { name: 'two_proportion_z', statistic: 5.2, p_value: 2e-7, significant: true } })).detail).toContain(
+      'z = 5.20, p < 0.0001',
+    );
   });
 
   it('reads RMSE the other way round: a lower error is better', () => {
-    const v = compareVerdict(dto({ metric: 'rmse', difference: { value: 0.4, interval: [0.1, 0.7] }, test: { name: 'welch_t', statistic: 2.6, p_value: 0.01, significant: true } }));
+    const v = compareVerdict(
+      dto({ metric: 'rmse', difference: { value: 0.4, interval: [0.1, 0.7] }, test: { name: 'welch_t', statistic: 2.6, p_value: 0.01, significant: true } }),
+    );
     expect(v.headline).toBe('v4 is worse than v3 at the 5 % level');
   });
 

@@ -22,12 +22,14 @@ export const TEST_INFO: Record<TestName, { title: string; symbol: string; about:
     title: 'McNemar’s test',
     // χ² with 25 or more discordant pairs, the smaller discordant count (exact binomial) below.
     symbol: 'statistic',
-    about: 'Both versions scored the same requests (a shadow), so the test is paired: McNemar’s test looks only at the requests where exactly one of the two was right.',
+    about:
+      'Both versions scored the same requests (a shadow), so the test is paired: McNemar’s test looks only at the requests where exactly one of the two was right.',
   },
   welch_t: {
     title: 'Welch’s t-test',
     symbol: 't',
-    about: 'Each request went to one version (a split), so the two groups are independent: Welch’s t-test compares their squared errors without assuming they vary alike.',
+    about:
+      'Each request went to one version (a split), so the two groups are independent: Welch’s t-test compares their squared errors without assuming they vary alike.',
   },
   paired_t: {
     title: 'Paired t-test',
@@ -57,7 +59,11 @@ export function formatStatistic(v: number): string {
 
 export type VerdictTone = 'better' | 'worse' | 'none' | 'insufficient';
 
-export interface CompareVerdict { tone: VerdictTone; headline: string; detail: string }
+export interface CompareVerdict {
+  tone: VerdictTone;
+  headline: string;
+  detail: string;
+}
 
 /** The one sentence a reader takes away, and why. */
 export function compareVerdict(dto: CompareDto): CompareVerdict {
@@ -67,20 +73,26 @@ export function compareVerdict(dto: CompareDto): CompareVerdict {
   if (!dto.test || !dto.difference) {
     const missing = [a, b].filter((s) => s.labeled === 0);
     const idle = [a, b].filter((s) => s.count === 0);
-    const detail = idle.length > 0
-      ? `${idle.map((s) => `v${s.version}`).join(' and ')} served no traffic in this range: put ${idle.length > 1 ? 'them' : 'it'} in production’s split or in shadow, or widen the range.`
-      : missing.length > 0
-        ? `${missing.map((s) => `v${s.version}`).join(' and ')} ${missing.length > 1 ? 'have' : 'has'} no labeled predictions yet: the comparison needs outcomes (POST /api/v1/outcomes) for both versions’ predictions.`
-        : `Both versions need more labeled predictions before a test is meaningful (${va}: ${a.labeled.toLocaleString('en-GB')}, ${vb}: ${b.labeled.toLocaleString('en-GB')}).`;
+    const detail =
+      idle.length > 0
+        ? `${idle.map((s) => `v${s.version}`).join(' and ')} served no traffic in this range: put ${idle.length > 1 ? 'them' : 'it'} in production’s split or in shadow, or widen the range.`
+        : missing.length > 0
+          ? `${missing.map((s) => `v${s.version}`).join(' and ')} ${missing.length > 1 ? 'have' : 'has'} no labeled predictions yet: the comparison needs outcomes (POST /api/v1/outcomes) for both versions’ predictions.`
+          : `Both versions need more labeled predictions before a test is meaningful (${va}: ${a.labeled.toLocaleString('en-GB')}, ${vb}: ${b.labeled.toLocaleString('en-GB')}).`;
     return { tone: 'insufficient', headline: 'Not enough labeled traffic to compare yet', detail };
   }
-  const n = dto.design === 'paired'
-    ? `n = ${b.labeled.toLocaleString('en-GB')} labeled requests scored by both`
-    : `n = ${a.labeled.toLocaleString('en-GB')} for ${va}, ${b.labeled.toLocaleString('en-GB')} for ${vb}`;
+  const n =
+    dto.design === 'paired'
+      ? `n = ${b.labeled.toLocaleString('en-GB')} labeled requests scored by both`
+      : `n = ${a.labeled.toLocaleString('en-GB')} for ${va}, ${b.labeled.toLocaleString('en-GB')} for ${vb}`;
   const info = TEST_INFO[dto.test.name];
   const stat = `${info.title}: ${info.symbol} = ${formatStatistic(dto.test.statistic)}, ${formatP(dto.test.p_value)}`;
   if (!dto.test.significant) {
-    return { tone: 'none', headline: `No significant difference yet (${n})`, detail: `${stat}. The 95 % interval of the difference still includes zero; more labeled traffic narrows it.` };
+    return {
+      tone: 'none',
+      headline: `No significant difference yet (${n})`,
+      detail: `${stat}. The 95 % interval of the difference still includes zero; more labeled traffic narrows it.`,
+    };
   }
   const d = dto.difference.value;
   const better = higherIsBetter(metric) ? d > 0 : d < 0;

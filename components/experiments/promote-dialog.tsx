@@ -11,9 +11,21 @@ import { useSingleFlight } from '@/lib/query/single-flight';
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 import { isSplit } from './traffic';
 
-export interface Promotion { from: number | null; to: number; endedSplit: boolean; leftShadow: boolean }
+export interface Promotion {
+  from: number | null;
+  to: number;
+  endedSplit: boolean;
+  leftShadow: boolean;
+}
 
-export function PromoteDialog({ name, detail, version, open, onClose, onPromoted }: {
+export function PromoteDialog({
+  name,
+  detail,
+  version,
+  open,
+  onClose,
+  onPromoted,
+}: {
   name: string;
   detail: ModelDetailDto;
   version: number;
@@ -54,7 +66,9 @@ export function PromoteDialog({ name, detail, version, open, onClose, onPromoted
       title={`Promote v${version} to production?`}
       footer={
         <>
-          <Button variant="secondary" onClick={onClose} disabled={promote.isPending}>Cancel</Button>
+          <Button variant="secondary" onClick={onClose} disabled={promote.isPending}>
+            Cancel
+          </Button>
           <Button disabled={promote.isPending} onClick={() => send()}>
             {promote.isPending ? 'Promoting…' : `Promote v${version}`}
           </Button>
@@ -62,7 +76,9 @@ export function PromoteDialog({ name, detail, version, open, onClose, onPromoted
       }
     >
       <ul className="list-disc space-y-1 pl-5">
-        <li>production moves {champion !== null ? `from v${champion} ` : ''}to v{version}: it answers every request from the next one on.</li>
+        <li>
+          production moves {champion !== null ? `from v${champion} ` : ''}to v{version}: it answers every request from the next one on.
+        </li>
         {split ? <li>The canary split ends.</li> : null}
         {shadowed ? <li>v{version} stops shadowing (it now answers for real).</li> : null}
         {champion !== null ? <li>v{champion} stays in the registry: roll back from the model page if needed.</li> : null}

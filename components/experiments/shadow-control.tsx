@@ -23,7 +23,9 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
   const toAdd = candidates.includes(Number(picked)) ? Number(picked) : candidates[0];
 
   const change = useMutation({
-    mutationFn: async (next: number[]) => { await (next.length === 0 ? api.endShadow(name) : api.setShadow(name, next)); },
+    mutationFn: async (next: number[]) => {
+      await (next.length === 0 ? api.endShadow(name) : api.setShadow(name, next));
+    },
     onSuccess: async (_, next) => {
       await Promise.all(trafficKeys(name).map((queryKey) => qc.invalidateQueries({ queryKey })));
       toast.success(next.length === 0 ? 'No version shadows production any more' : `Shadowing production: ${next.map((v) => `v${v}`).join(', ')}`);
@@ -38,8 +40,8 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
       <div>
         <h3 className="text-sm font-semibold text-slate-900">Shadow</h3>
         <p className="mt-0.5 text-xs text-slate-500">
-          A shadow version scores a copy of every production request. Its answers are logged for comparison, never returned, and it
-          never slows the answered request: under load, copies are dropped and counted.
+          A shadow version scores a copy of every production request. Its answers are logged for comparison, never returned, and it never slows the answered
+          request: under load, copies are dropped and counted.
         </p>
       </div>
 
@@ -50,7 +52,11 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
           {shadows.length > 0 ? (
             <ul aria-label="Shadow versions" className="flex flex-wrap gap-2">
               {shadows.map((v) => (
-                <li key={v} data-testid={`shadow-${v}`} className="inline-flex items-center gap-2 rounded-full bg-violet-50 py-1 pl-3 pr-1 text-sm text-violet-900 ring-1 ring-inset ring-violet-200">
+                <li
+                  key={v}
+                  data-testid={`shadow-${v}`}
+                  className="inline-flex items-center gap-2 rounded-full bg-violet-50 py-1 pl-3 pr-1 text-sm text-violet-900 ring-1 ring-inset ring-violet-200"
+                >
                   <span className="font-medium">v{v}</span>
                   <span className="text-xs text-violet-700">shadow</span>
                   <button
@@ -73,9 +79,15 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
             {candidates.length > 0 && shadows.length < MAX_SHADOWS ? (
               <>
                 <div className="space-y-1">
-                  <label htmlFor={`${id}-shadow`} className="block text-xs font-medium text-slate-600">Version to shadow</label>
+                  <label htmlFor={`${id}-shadow`} className="block text-xs font-medium text-slate-600">
+                    Version to shadow
+                  </label>
                   <Select id={`${id}-shadow`} value={String(toAdd)} onChange={(e) => setPicked(e.target.value)} className="h-9 w-40 py-1.5">
-                    {candidates.map((v) => <option key={v} value={v}>v{v}</option>)}
+                    {candidates.map((v) => (
+                      <option key={v} value={v}>
+                        v{v}
+                      </option>
+                    ))}
                   </Select>
                 </div>
                 <Button type="button" variant="secondary" disabled={busy} onClick={() => send([...shadows, toAdd])}>
@@ -90,13 +102,19 @@ export function ShadowControl({ name, detail }: { name: string; detail: ModelDet
               </p>
             )}
             {shadows.length > 1 ? (
-              <Button type="button" variant="ghost" disabled={busy} onClick={() => send([])}>Remove all</Button>
+              <Button type="button" variant="ghost" disabled={busy} onClick={() => send([])}>
+                Remove all
+              </Button>
             ) : null}
           </div>
 
           {state && (shadows.length > 0 || state.queued > 0) ? (
             <div className="space-y-1">
-              <dl className="flex flex-wrap gap-x-6 gap-y-1 text-xs text-slate-600" data-testid="shadow-queue" aria-label="Shadow copies since the server started">
+              <dl
+                className="flex flex-wrap gap-x-6 gap-y-1 text-xs text-slate-600"
+                data-testid="shadow-queue"
+                aria-label="Shadow copies since the server started"
+              >
                 <Counter label="Copies logged" value={state.logged} />
                 <Counter label="Waiting now" value={state.pending} />
                 <Counter label="Dropped under load" value={state.dropped} warn={state.dropped > 0} />
@@ -116,7 +134,9 @@ function Counter({ label, value, warn = false }: { label: string; value: number;
   return (
     <div>
       <dt className="inline">{label} </dt>
-      <dd className={warn ? 'inline font-medium tabular-nums text-amber-700' : 'inline font-medium tabular-nums text-slate-900'}>{value.toLocaleString('en-GB')}</dd>
+      <dd className={warn ? 'inline font-medium tabular-nums text-amber-700' : 'inline font-medium tabular-nums text-slate-900'}>
+        {value.toLocaleString('en-GB')}
+      </dd>
     </div>
   );
 }

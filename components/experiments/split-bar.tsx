@@ -2,7 +2,11 @@
 import { cn } from '@/components/ui/cn';
 import { formatShare, SHARE_COLORS } from './traffic';
 
-export interface BarPart { version: number; share: number | null; champion: boolean }
+export interface BarPart {
+  version: number;
+  share: number | null;
+  champion: boolean;
+}
 
 export function SplitBar({ parts, label, size = 'md' }: { parts: BarPart[]; label: string; size?: 'sm' | 'md' }) {
   const shown = parts.filter((p) => p.share !== null && p.share > 0);
@@ -23,7 +27,11 @@ export function SplitBar({ parts, label, size = 'md' }: { parts: BarPart[]; labe
             title={`v${p.version}${p.champion ? ' (champion)' : ''}: ${formatShare(p.share!)}`}
           >
             {/* A label only where it fits; the legend always names every part. */}
-            {p.share! >= 0.12 ? <span className="truncate">v{p.version} · {formatShare(p.share!)}</span> : null}
+            {p.share! >= 0.12 ? (
+              <span className="truncate">
+                v{p.version} · {formatShare(p.share!)}
+              </span>
+            ) : null}
           </div>
         );
       })}

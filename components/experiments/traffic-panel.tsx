@@ -33,11 +33,16 @@ export function TrafficPanel({ name, detail }: { name: string; detail: ModelDeta
       <CardHeader
         title={<span id="traffic-title">Traffic</span>}
         description="How production requests are shared among versions, and which versions score a shadow copy."
-        action={detail.versions.length > 1 ? (
-          <Link href={compareHref} className="inline-flex h-8 shrink-0 items-center rounded-md border border-slate-300 bg-white px-3 text-xs font-medium text-slate-900 hover:bg-slate-50">
-            {champion !== undefined && challenger !== null ? `Compare v${champion} with v${challenger} →` : 'Compare versions →'}
-          </Link>
-        ) : undefined}
+        action={
+          detail.versions.length > 1 ? (
+            <Link
+              href={compareHref}
+              className="inline-flex h-8 shrink-0 items-center rounded-md border border-slate-300 bg-white px-3 text-xs font-medium text-slate-900 hover:bg-slate-50"
+            >
+              {champion !== undefined && challenger !== null ? `Compare v${champion} with v${challenger} →` : 'Compare versions →'}
+            </Link>
+          ) : undefined
+        }
       />
       <div className="space-y-6 p-5">
         <section aria-label="Production split" className="space-y-3">
@@ -73,7 +78,11 @@ export function TrafficPanel({ name, detail }: { name: string; detail: ModelDeta
                   >
                     {split ? 'Change split' : 'Start a canary split'}
                   </Button>
-                  {split ? <Button variant="secondary" onClick={() => setConfirmEnd(true)}>End split</Button> : null}
+                  {split ? (
+                    <Button variant="secondary" onClick={() => setConfirmEnd(true)}>
+                      End split
+                    </Button>
+                  ) : null}
                 </div>
               ) : (
                 // Keyed by the split, so a change made elsewhere restarts the editor from the new state.
@@ -88,7 +97,13 @@ export function TrafficPanel({ name, detail }: { name: string; detail: ModelDeta
         </div>
       </div>
       {split && champion !== undefined ? (
-        <EndSplitDialog name={name} champion={champion} others={shares!.filter((s) => !s.champion).map((s) => s.version)} open={confirmEnd} onClose={() => setConfirmEnd(false)} />
+        <EndSplitDialog
+          name={name}
+          champion={champion}
+          others={shares!.filter((s) => !s.champion).map((s) => s.version)}
+          open={confirmEnd}
+          onClose={() => setConfirmEnd(false)}
+        />
       ) : null}
     </Card>
   );
@@ -114,13 +129,17 @@ function EndSplitDialog({ name, champion, others, open, onClose }: { name: strin
       title="End the split?"
       footer={
         <>
-          <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button disabled={end.isPending} onClick={() => send()}>{end.isPending ? 'Ending…' : `End split, keep v${champion}`}</Button>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button disabled={end.isPending} onClick={() => send()}>
+            {end.isPending ? 'Ending…' : `End split, keep v${champion}`}
+          </Button>
         </>
       }
     >
-      The champion v{champion} serves every production request from the next one on; {list} stop{others.length === 1 ? 's' : ''} receiving
-      traffic. Their logged predictions stay, so the comparison remains readable.
+      The champion v{champion} serves every production request from the next one on; {list} stop{others.length === 1 ? 's' : ''} receiving traffic. Their logged
+      predictions stay, so the comparison remains readable.
     </Dialog>
   );
 }

@@ -2,7 +2,12 @@
 // split editor's rules, which mirror lib/schemas/experiments.ts so mistakes show before a request.
 import type { ModelDetailDto } from '@/lib/schemas/registry';
 
-export interface TrafficShare { version: number; weight: number; share: number; champion: boolean }
+export interface TrafficShare {
+  version: number;
+  weight: number;
+  share: number;
+  champion: boolean;
+}
 
 /** Version colours in the split bar and the comparison: the champion first, challengers after. */
 export const SHARE_COLORS = ['#0f172a', '#0284c7', '#d97706', '#7c3aed', '#059669', '#e11d48', '#0d9488', '#c026d3', '#475569', '#65a30d'];
@@ -52,13 +57,19 @@ export function roleOf(detail: Detail, version: number): string | null {
 
 /** Versions a split or a shadow may use: not archived, newest first. */
 export function liveVersions(detail: Detail): number[] {
-  return detail.versions.filter((v) => !v.archived).map((v) => v.number).sort((a, b) => b - a);
+  return detail.versions
+    .filter((v) => !v.archived)
+    .map((v) => v.number)
+    .sort((a, b) => b - a);
 }
 
 // ---- The split editor ---------------------------------------------------------------------------
 
 /** A row as typed: the weight stays text until sent, so "" and "abc" can be told apart from 0. */
-export interface SplitRow { version: number; weight: string }
+export interface SplitRow {
+  version: number;
+  weight: string;
+}
 
 export interface SplitCheck {
   /** Per row: what is wrong with its weight. */
@@ -107,7 +118,10 @@ export function initialRows(detail: Detail): SplitRow[] {
   const challenger = liveVersions(detail).find((v) => v !== champion);
   return challenger === undefined
     ? [{ version: champion, weight: '100' }]
-    : [{ version: champion, weight: '90' }, { version: challenger, weight: '10' }];
+    : [
+        { version: champion, weight: '90' },
+        { version: challenger, weight: '10' },
+      ];
 }
 
 /**

@@ -9,7 +9,14 @@ import { Field, Input } from '@/components/ui/field';
 import { ApiError, api } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
 
-export function AliasDialog({ name, version, aliases, splitAliases = [], initialAlias, onClose }: {
+export function AliasDialog({
+  name,
+  version,
+  aliases,
+  splitAliases = [],
+  initialAlias,
+  onClose,
+}: {
   name: string;
   version: number;
   aliases: Record<string, number>;
@@ -30,7 +37,10 @@ export function AliasDialog({ name, version, aliases, splitAliases = [], initial
     },
     onError: (err) => {
       if (err instanceof ApiError && err.forField('alias')) setError(err.forField('alias'));
-      else { setError(undefined); toast.error(err.message); }
+      else {
+        setError(undefined);
+        toast.error(err.message);
+      }
     },
   });
   const current = aliases[alias.trim()];
@@ -42,7 +52,9 @@ export function AliasDialog({ name, version, aliases, splitAliases = [], initial
       title={alias.trim() === 'production' ? `Promote v${version} to production?` : `Point an alias at v${version}`}
       footer={
         <>
-          <Button variant="secondary" onClick={onClose}>Cancel</Button>
+          <Button variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
           <Button onClick={() => move.mutate()} disabled={move.isPending || !alias.trim() || current === version}>
             {move.isPending ? 'Moving…' : verb}
           </Button>
@@ -50,9 +62,19 @@ export function AliasDialog({ name, version, aliases, splitAliases = [], initial
       }
     >
       <Field id="alias-name" label="Alias" hint="production, staging, champion, or any lowercase name" error={error}>
-        <Input id="alias-name" list="alias-suggestions" value={alias} onChange={(e) => { setAlias(e.target.value); setError(undefined); }} />
+        <Input
+          id="alias-name"
+          list="alias-suggestions"
+          value={alias}
+          onChange={(e) => {
+            setAlias(e.target.value);
+            setError(undefined);
+          }}
+        />
         <datalist id="alias-suggestions">
-          {['production', 'staging', 'champion', 'challenger'].map((a) => <option key={a} value={a} />)}
+          {['production', 'staging', 'champion', 'challenger'].map((a) => (
+            <option key={a} value={a} />
+          ))}
         </datalist>
       </Field>
       <p className="mt-3" data-testid="alias-change">

@@ -32,7 +32,10 @@ export function CreateModelForm() {
     e.preventDefault();
     setError(null);
     const f = new FormData(e.currentTarget);
-    const labels = String(f.get('labels') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const labels = String(f.get('labels') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     create.mutate({
       name: String(f.get('name') ?? '').trim(),
       task: String(f.get('task')) as CreateModelInput['task'],
@@ -48,17 +51,28 @@ export function CreateModelForm() {
       </Field>
       <Field id="task" label="Task" error={error?.forField('task')}>
         <Select id="task" name="task" defaultValue="binary_classification">
-          {TASKS.map((t) => <option key={t} value={t}>{TASK_LABELS[t]}</option>)}
+          {TASKS.map((t) => (
+            <option key={t} value={t}>
+              {TASK_LABELS[t]}
+            </option>
+          ))}
         </Select>
       </Field>
       <Field id="description" label="Description" error={error?.forField('description')}>
         <Textarea id="description" name="description" placeholder="What it predicts, for whom, trained on what" />
       </Field>
-      <Field id="labels" label="Class labels (optional)" hint="Comma-separated, in the order of the model's class indices: e.g. stays, churns" error={error?.forField('labels')}>
+      <Field
+        id="labels"
+        label="Class labels (optional)"
+        hint="Comma-separated, in the order of the model's class indices: e.g. stays, churns"
+        error={error?.forField('labels')}
+      >
         <Input id="labels" name="labels" placeholder="stays, churns" aria-invalid={Boolean(error?.forField('labels'))} />
       </Field>
       <div className="flex justify-end">
-        <Button type="submit" disabled={create.isPending}>{create.isPending ? 'Creating…' : 'Create model'}</Button>
+        <Button type="submit" disabled={create.isPending}>
+          {create.isPending ? 'Creating…' : 'Create model'}
+        </Button>
       </div>
     </form>
   );

@@ -10,7 +10,11 @@ import { ApiError, api } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
 import type { VersionDto } from '@/lib/schemas/registry';
 
-const parseNames = (text: string) => text.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+const parseNames = (text: string) =>
+  text
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 const sameList = (a: string[] | null | undefined, b: string[] | null | undefined) => !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** What a request may name: the one [N, F] input's width, or null when names do not apply. */
@@ -41,7 +45,10 @@ export function FeatureNames({ name, version: v }: { name: string; version: Vers
     onError: (err) => {
       const field = err instanceof ApiError ? err.forField('feature_names') : undefined;
       if (field) setError(field);
-      else { setError(undefined); toast.error(err.message); }
+      else {
+        setError(undefined);
+        toast.error(err.message);
+      }
     },
   });
 
@@ -49,9 +56,15 @@ export function FeatureNames({ name, version: v }: { name: string; version: Vers
     const inputs = v.signature.inputs.filter((i) => i.is_tensor).map((i) => i.name);
     return (
       <p className="px-5 py-3 text-xs text-slate-600" data-testid="feature-names">
-        {inputs.length > 1
-          ? <>Named columns map to the model&apos;s inputs by their names: <span className="font-mono">{inputs.join(', ')}</span>.</>
-          : <>This model takes whole tensors (<span className="font-mono">{'{"inputs": {…}}'}</span>); rows with named columns are refused.</>}
+        {inputs.length > 1 ? (
+          <>
+            Named columns map to the model&apos;s inputs by their names: <span className="font-mono">{inputs.join(', ')}</span>.
+          </>
+        ) : (
+          <>
+            This model takes whole tensors (<span className="font-mono">{'{"inputs": {…}}'}</span>); rows with named columns are refused.
+          </>
+        )}
       </p>
     );
   }
@@ -70,14 +83,17 @@ export function FeatureNames({ name, version: v }: { name: string; version: Vers
       {v.feature_names ? (
         <p>
           Feature names{sameList(v.feature_names, header) ? ' (the reference sample\u2019s header)' : ''}:{' '}
-          <span className="font-mono" data-testid="feature-names-list">{v.feature_names.join(', ')}</span>.
-          {' '}Named rows and columns map to input <span className="font-mono">{input.name}</span> by these names; unknown or missing names are refused.
+          <span className="font-mono" data-testid="feature-names-list">
+            {v.feature_names.join(', ')}
+          </span>
+          . Named rows and columns map to input <span className="font-mono">{input.name}</span> by these names; unknown or missing names are refused.
         </p>
       ) : (
         <p>
-          <strong className="text-slate-800">Feature names not declared.</strong> Rows with named columns (objects, <span className="font-mono">dataframe_records</span>,
-          {' '}<span className="font-mono">dataframe_split</span> with columns) are refused, since nothing says which column of input{' '}
-          <span className="font-mono">{input.name}</span> a name is. Send rows as arrays in the input&apos;s order, or declare the names here.
+          <strong className="text-slate-800">Feature names not declared.</strong> Rows with named columns (objects,{' '}
+          <span className="font-mono">dataframe_records</span>, <span className="font-mono">dataframe_split</span> with columns) are refused, since nothing says
+          which column of input <span className="font-mono">{input.name}</span> a name is. Send rows as arrays in the input&apos;s order, or declare the names
+          here.
         </p>
       )}
       {editing ? (
@@ -88,17 +104,51 @@ export function FeatureNames({ name, version: v }: { name: string; version: Vers
             error={error}
             hint={`Comma-separated, in the input's column order${input.width !== null ? ` (${input.width} names; ${names.length} given)` : ''}`}
           >
-            <Textarea id={`features-${v.number}`} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={error ? true : undefined} className="font-mono text-xs" />
+            <Textarea
+              id={`features-${v.number}`}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              aria-invalid={error ? true : undefined}
+              className="font-mono text-xs"
+            />
           </Field>
           <div className="flex flex-wrap gap-2">
-            <Button type="submit" size="sm" disabled={save.isPending || names.length === 0}>Save feature names</Button>
-            {offered ? <Button type="button" size="sm" variant="secondary" onClick={() => setText(offered.join(', '))}>Use the reference sample&apos;s header</Button> : null}
-            {v.feature_names ? <Button type="button" size="sm" variant="secondary" disabled={save.isPending} onClick={() => save.mutate(null)}>Clear</Button> : null}
-            <Button type="button" size="sm" variant="ghost" onClick={() => { setEditing(false); setError(undefined); }}>Cancel</Button>
+            <Button type="submit" size="sm" disabled={save.isPending || names.length === 0}>
+              Save feature names
+            </Button>
+            {offered ? (
+              <Button type="button" size="sm" variant="secondary" onClick={() => setText(offered.join(', '))}>
+                Use the reference sample&apos;s header
+              </Button>
+            ) : null}
+            {v.feature_names ? (
+              <Button type="button" size="sm" variant="secondary" disabled={save.isPending} onClick={() => save.mutate(null)}>
+                Clear
+              </Button>
+            ) : null}
+            <Button
+              type="button"
+              size="sm"
+              variant="ghost"
+              onClick={() => {
+                setEditing(false);
+                setError(undefined);
+              }}
+            >
+              Cancel
+            </Button>
           </div>
         </form>
       ) : (
-        <Button type="button" size="sm" variant="secondary" onClick={() => { setText((v.feature_names ?? []).join(', ')); setEditing(true); }}>
+        <Button
+          type="button"
+          size="sm"
+          variant="secondary"
+          onClick={() => {
+            setText((v.feature_names ?? []).join(', '));
+            setEditing(true);
+          }}
+        >
           {v.feature_names ? 'Edit feature names' : 'Set feature names'}
         </Button>
       )}

@@ -32,9 +32,17 @@ export function ModelPage({ name }: { name: string }) {
       toast.success(`production rolled back: v${r.previous} → v${r.version}`);
       setConfirmRollback(false);
     },
-    onError: (err) => { toast.error(err.message); setConfirmRollback(false); },
+    onError: (err) => {
+      toast.error(err.message);
+      setConfirmRollback(false);
+    },
   });
-  if (error) return <p role="alert" className="text-red-600">Could not load the model: {error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="text-red-600">
+        Could not load the model: {error.message}
+      </p>
+    );
   if (!data) return null;
   const { model, versions, aliases } = data;
   const target = rollbackSource(events?.events ?? [], 'production', aliases.production);
@@ -57,7 +65,10 @@ export function ModelPage({ name }: { name: string }) {
           {model.description ? <p className="mt-2 max-w-2xl text-sm text-slate-700">{model.description}</p> : null}
         </div>
         <div className="flex items-center gap-3">
-          <Link href={`/models/${encodeURIComponent(name)}/monitoring`} className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-900 hover:bg-slate-50">
+          <Link
+            href={`/models/${encodeURIComponent(name)}/monitoring`}
+            className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-900 hover:bg-slate-50"
+          >
             Monitoring
           </Link>
           <div className="text-right text-sm" data-testid="production-alias">
@@ -77,11 +88,24 @@ export function ModelPage({ name }: { name: string }) {
       </div>
 
       <Card>
-        <CardHeader title="Versions" description={Object.keys(aliases).length > 0 ? Object.entries(aliases).map(([a, v]) => `${a} → v${v}`).join(' · ') : 'No aliases yet: promote a version to serve it.'} />
+        <CardHeader
+          title="Versions"
+          description={
+            Object.keys(aliases).length > 0
+              ? Object.entries(aliases)
+                  .map(([a, v]) => `${a} → v${v}`)
+                  .join(' · ')
+              : 'No aliases yet: promote a version to serve it.'
+          }
+        />
         {versions.length > 0 ? (
-          <div className="overflow-x-auto"><VersionsTable name={name} versions={versions} aliases={aliases} experiments={experiments} splitAliases={Object.keys(data.splits)} /></div>
+          <div className="overflow-x-auto">
+            <VersionsTable name={name} versions={versions} aliases={aliases} experiments={experiments} splitAliases={Object.keys(data.splits)} />
+          </div>
         ) : (
-          <div className="p-5"><EmptyState title="No versions yet">Upload an .onnx file below to create v1.</EmptyState></div>
+          <div className="p-5">
+            <EmptyState title="No versions yet">Upload an .onnx file below to create v1.</EmptyState>
+          </div>
         )}
       </Card>
 
@@ -108,7 +132,9 @@ export function ModelPage({ name }: { name: string }) {
         title="Roll back production?"
         footer={
           <>
-            <Button variant="secondary" onClick={() => setConfirmRollback(false)}>Cancel</Button>
+            <Button variant="secondary" onClick={() => setConfirmRollback(false)}>
+              Cancel
+            </Button>
             <Button variant="danger" disabled={rollback.isPending} onClick={() => rollback.mutate()}>
               {rollback.isPending ? 'Rolling back…' : `Roll back to v${target}`}
             </Button>

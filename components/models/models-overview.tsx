@@ -10,7 +10,12 @@ import { DemoButton } from './demo-button';
 
 export function ModelsOverview() {
   const { data, error } = useQuery(modelQueries.list());
-  if (error) return <p role="alert" className="text-red-600">Could not load models: {error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="text-red-600">
+        Could not load models: {error.message}
+      </p>
+    );
   const models = data?.models ?? [];
   return (
     <div>
@@ -25,10 +30,19 @@ export function ModelsOverview() {
           <EmptyState title="No models yet">
             <ol className="mx-auto max-w-md list-decimal space-y-1 text-left">
               <li>Export your trained model to ONNX (skl2onnx, torch.onnx.export, onnxmltools…).</li>
-              <li><Link className="font-medium text-slate-900 underline" href="/models/new">Create a model</Link> and upload the .onnx file as its first version.</li>
-              <li>Promote a version to <code>production</code>; it then serves predictions over REST.</li>
+              <li>
+                <Link className="font-medium text-slate-900 underline" href="/models/new">
+                  Create a model
+                </Link>{' '}
+                and upload the .onnx file as its first version.
+              </li>
+              <li>
+                Promote a version to <code>production</code>; it then serves predictions over REST.
+              </li>
             </ol>
-            <div className="mt-5"><DemoButton /></div>
+            <div className="mt-5">
+              <DemoButton />
+            </div>
           </EmptyState>
         </div>
       ) : (
@@ -48,16 +62,27 @@ export function ModelsOverview() {
               {models.map((m) => (
                 <tr key={m.name} className="hover:bg-slate-50">
                   <td className="px-4 py-3">
-                    <Link href={`/models/${encodeURIComponent(m.name)}`} className="font-medium text-slate-900 hover:underline">{m.name}</Link>
+                    <Link href={`/models/${encodeURIComponent(m.name)}`} className="font-medium text-slate-900 hover:underline">
+                      {m.name}
+                    </Link>
                     {m.needs_retraining ? (
                       <Link href={`/models/${encodeURIComponent(m.name)}/monitoring`} className="ml-2" title="Open monitoring">
                         <Badge tone="red">needs retraining</Badge>
                       </Link>
-                    ) : m.retraining_reason ? <Badge tone="amber" className="ml-2">watch</Badge> : null}
+                    ) : m.retraining_reason ? (
+                      <Badge tone="amber" className="ml-2">
+                        watch
+                      </Badge>
+                    ) : null}
                     {m.description ? <p className="mt-0.5 line-clamp-1 text-xs text-slate-500">{m.description}</p> : null}
                     {m.retraining_reason ? (
                       <ul className="mt-1 space-y-0.5 text-xs text-slate-600" aria-label={`Why ${m.name} is flagged`}>
-                        {m.retraining_reason.split('\n').slice(0, 3).map((line) => <li key={line}>{line}</li>)}
+                        {m.retraining_reason
+                          .split('\n')
+                          .slice(0, 3)
+                          .map((line) => (
+                            <li key={line}>{line}</li>
+                          ))}
                       </ul>
                     ) : null}
                   </td>
@@ -65,7 +90,9 @@ export function ModelsOverview() {
                   <td className="px-4 py-3">
                     {m.aliases.production ? <Badge tone="green">v{m.aliases.production}</Badge> : <span className="text-slate-400">none</span>}
                   </td>
-                  <td className="px-4 py-3 text-slate-700">{m.latest_version ? `v${m.latest_version}` : <span className="text-slate-400">no versions</span>}</td>
+                  <td className="px-4 py-3 text-slate-700">
+                    {m.latest_version ? `v${m.latest_version}` : <span className="text-slate-400">no versions</span>}
+                  </td>
                   <td className="px-4 py-3 text-slate-700">{m.version_count}</td>
                   <td className="px-4 py-3 text-slate-500">{formatTime(m.updated_at)}</td>
                 </tr>

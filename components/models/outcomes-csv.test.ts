@@ -6,7 +6,10 @@ describe('outcomesFromCsv', () => {
   it('finds the columns by name, in any order, whatever their case', () => {
     const a = outcomesFromCsv('prediction_id,id,actual,ts\nP1,,yes,2024-01-01T00:00:00Z\n,c-2,no,\n', 'm', false);
     const b = outcomesFromCsv('TS,Actual,id,prediction_id\n2024-01-01T00:00:00Z,yes,,P1\n,no,c-2,\n', 'm', false);
-    const expected = [{ prediction_id: 'P1', actual: 'yes', ts: '2024-01-01T00:00:00Z' }, { model: 'm', id: 'c-2', actual: 'no' }];
+    const expected = [
+      { prediction_id: 'P1', actual: 'yes', ts: '2024-01-01T00:00:00Z' },
+      { model: 'm', id: 'c-2', actual: 'no' },
+    ];
     expect(a).toEqual(expected);
     expect(b).toEqual(expected);
   });

@@ -7,7 +7,11 @@ import { CsvError, csvCell, parseCsv } from '@/lib/csv';
 /** CSV rows → outcome objects; throws a message naming the problem (and its line). */
 export function outcomesFromCsv(text: string, model: string, regression: boolean): Record<string, unknown>[] {
   let table: string[][];
-  try { table = parseCsv(text); } catch (err) { throw new Error(err instanceof CsvError ? `CSV ${err.message}` : 'the file is not CSV'); }
+  try {
+    table = parseCsv(text);
+  } catch (err) {
+    throw new Error(err instanceof CsvError ? `CSV ${err.message}` : 'the file is not CSV');
+  }
   if (table.length < 2) throw new Error('the CSV needs a header line and at least one row');
   const header = table[0].map((h) => h.trim().toLowerCase());
   const repeated = header.find((h, i) => h !== '' && header.indexOf(h) !== i);
@@ -23,7 +27,10 @@ export function outcomesFromCsv(text: string, model: string, regression: boolean
     const actual = regression ? csvCell(cell('actual')) : cell('actual');
     const o: Record<string, unknown> = { actual: actual === '' ? null : actual };
     if (cell('prediction_id')) o.prediction_id = cell('prediction_id');
-    else { o.model = model; o.id = cell('id'); }
+    else {
+      o.model = model;
+      o.id = cell('id');
+    }
     if (cell('ts')) o.ts = cell('ts');
     return o;
   });

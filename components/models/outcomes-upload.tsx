@@ -11,7 +11,13 @@ import { outcomesFromCsv } from '@/components/models/outcomes-csv';
 
 const CHUNK = 2_000;
 
-interface Summary { rows: number; accepted: number; updated: number; unknown: number; invalid: { line: number; message: string }[] }
+interface Summary {
+  rows: number;
+  accepted: number;
+  updated: number;
+  unknown: number;
+  invalid: { line: number; message: string }[];
+}
 
 export function OutcomesUpload({ name, regression }: { name: string; regression: boolean }) {
   const qc = useQueryClient();
@@ -59,15 +65,29 @@ export function OutcomesUpload({ name, regression }: { name: string; regression:
         Upload outcomes (CSV)
         <input type="file" accept=".csv,text/csv" className="sr-only" aria-label="Outcomes CSV" onChange={onFile} disabled={progress !== null} />
       </label>
-      <p className="text-xs text-slate-500">Columns, found by their header names: <code>prediction_id</code> (or <code>id</code>, the id you sent with the prediction), <code>actual</code>, optional <code>ts</code>.</p>
+      <p className="text-xs text-slate-500">
+        Columns, found by their header names: <code>prediction_id</code> (or <code>id</code>, the id you sent with the prediction), <code>actual</code>,
+        optional <code>ts</code>.
+      </p>
       {progress !== null ? <Progress value={progress} label="Sending outcomes" /> : null}
-      {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-600">
+          {error}
+        </p>
+      ) : null}
       {summary ? (
         <div data-testid="outcomes-summary" className="rounded-md bg-slate-50 p-3 text-sm">
-          <p>{summary.rows} rows: <strong>{summary.accepted}</strong> accepted, <strong>{summary.updated}</strong> updated, <strong>{summary.unknown}</strong> unknown, <strong>{summary.invalid.length}</strong> invalid.</p>
+          <p>
+            {summary.rows} rows: <strong>{summary.accepted}</strong> accepted, <strong>{summary.updated}</strong> updated, <strong>{summary.unknown}</strong>{' '}
+            unknown, <strong>{summary.invalid.length}</strong> invalid.
+          </p>
           {summary.invalid.length > 0 ? (
             <ul className="mt-1 list-disc pl-5 text-xs text-red-700">
-              {summary.invalid.slice(0, 5).map((v) => <li key={v.line}>line {v.line}: {v.message}</li>)}
+              {summary.invalid.slice(0, 5).map((v) => (
+                <li key={v.line}>
+                  line {v.line}: {v.message}
+                </li>
+              ))}
             </ul>
           ) : null}
         </div>

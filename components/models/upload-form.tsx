@@ -16,13 +16,20 @@ function buildMetadata(f: FormData): { metadata?: Record<string, unknown>; error
   const metadata: Record<string, unknown> = {};
   const description = String(f.get('description') ?? '').trim();
   const source = String(f.get('source') ?? '').trim();
-  const features = String(f.get('feature_names') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const features = String(f.get('feature_names') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const metricsText = String(f.get('metrics') ?? '').trim();
   if (description) metadata.description = description;
   if (source) metadata.source = source;
   if (features.length > 0) metadata.feature_names = features;
   if (metricsText) {
-    try { metadata.metrics = JSON.parse(metricsText); } catch { return { error: 'Metrics must be JSON, e.g. {"accuracy": 0.93}' }; }
+    try {
+      metadata.metrics = JSON.parse(metricsText);
+    } catch {
+      return { error: 'Metrics must be JSON, e.g. {"accuracy": 0.93}' };
+    }
   }
   return { metadata };
 }
@@ -49,10 +56,16 @@ export function UploadForm({ name }: { name: string }) {
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (!file) { setErrors({ file: 'Choose an .onnx file first' }); return; }
+    if (!file) {
+      setErrors({ file: 'Choose an .onnx file first' });
+      return;
+    }
     const f = new FormData(e.currentTarget);
     const { metadata, error } = buildMetadata(f);
-    if (error) { setErrors({ metrics: error }); return; }
+    if (error) {
+      setErrors({ metrics: error });
+      return;
+    }
     const form = new FormData();
     form.set('file', file, file.name);
     if (metadata && Object.keys(metadata).length > 0) form.set('metadata', JSON.stringify(metadata));
@@ -89,23 +102,36 @@ export function UploadForm({ name }: { name: string }) {
   return (
     <form ref={formRef} onSubmit={submit} className="space-y-4 p-5" aria-label="Upload a version">
       <div
-        onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         data-testid="dropzone"
-        className={cn('rounded-lg border-2 border-dashed px-4 py-6 text-center text-sm transition-colors',
-          dragging ? 'border-slate-900 bg-slate-50' : errors.file ? 'border-red-400' : 'border-slate-300')}
+        className={cn(
+          'rounded-lg border-2 border-dashed px-4 py-6 text-center text-sm transition-colors',
+          dragging ? 'border-slate-900 bg-slate-50' : errors.file ? 'border-red-400' : 'border-slate-300',
+        )}
       >
         {file ? (
-          <p><span className="font-medium text-slate-900">{file.name}</span> <span className="text-slate-500">({formatBytes(file.size)})</span></p>
+          <p>
+            <span className="font-medium text-slate-900">{file.name}</span> <span className="text-slate-500">({formatBytes(file.size)})</span>
+          </p>
         ) : (
-          <p className="text-slate-600">Drop an <code>.onnx</code> file here, or</p>
+          <p className="text-slate-600">
+            Drop an <code>.onnx</code> file here, or
+          </p>
         )}
         <label className="mt-2 inline-block cursor-pointer text-sm font-medium text-slate-900 underline">
           {file ? 'choose another file' : 'choose a file'}
           <input type="file" name="file-picker" accept=".onnx" className="sr-only" aria-label="ONNX file" onChange={(e) => pick(e.target.files?.[0])} />
         </label>
-        {errors.file ? <p role="alert" className="mt-2 text-red-600">{errors.file}</p> : null}
+        {errors.file ? (
+          <p role="alert" className="mt-2 text-red-600">
+            {errors.file}
+          </p>
+        ) : null}
       </div>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="up-description" label="Description" error={errors.description}>
@@ -114,7 +140,12 @@ export function UploadForm({ name }: { name: string }) {
         <Field id="up-source" label="Source / lineage" error={errors.source} hint="Run id, commit, training data snapshot">
           <Textarea id="up-source" name="source" className="min-h-16" placeholder="git 3f2c1a0, data 2026-11-01" />
         </Field>
-        <Field id="up-features" label="Feature names" error={errors.feature_names} hint="Comma-separated, in input column order. Left empty, a reference sample whose header is as wide as the input names them.">
+        <Field
+          id="up-features"
+          label="Feature names"
+          error={errors.feature_names}
+          hint="Comma-separated, in input column order. Left empty, a reference sample whose header is as wide as the input names them."
+        >
           <Input id="up-features" name="feature_names" placeholder="age, tenure, plan" />
         </Field>
         <Field id="up-metrics" label="Offline metrics (JSON)" error={errors.metrics} hint='Become the monitoring baseline, e.g. {"accuracy": 0.93}'>
@@ -126,8 +157,14 @@ export function UploadForm({ name }: { name: string }) {
       </div>
       {busy ? <Progress value={progress} label={progress < 1 ? `Uploading ${file?.name}` : 'Validating in onnxruntime…'} /> : null}
       <div className="flex justify-end gap-2">
-        {busy ? <Button type="button" variant="secondary" onClick={() => abort.current?.abort()}>Cancel</Button> : null}
-        <Button type="submit" disabled={busy}>{busy ? 'Uploading…' : 'Upload version'}</Button>
+        {busy ? (
+          <Button type="button" variant="secondary" onClick={() => abort.current?.abort()}>
+            Cancel
+          </Button>
+        ) : null}
+        <Button type="submit" disabled={busy}>
+          {busy ? 'Uploading…' : 'Upload version'}
+        </Button>
       </div>
     </form>
   );

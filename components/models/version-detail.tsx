@@ -13,13 +13,19 @@ function SignatureTable({ title, specs }: { title: string; specs: TensorSpecDto[
   return (
     <table className="w-full table-fixed text-sm" aria-label={title}>
       <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-        <tr><th className="px-4 py-2 font-medium">{title}</th><th className="px-4 py-2 font-medium">Type</th><th className="px-4 py-2 font-medium">Shape</th></tr>
+        <tr>
+          <th className="px-4 py-2 font-medium">{title}</th>
+          <th className="px-4 py-2 font-medium">Type</th>
+          <th className="px-4 py-2 font-medium">Shape</th>
+        </tr>
       </thead>
       <tbody className="divide-y divide-slate-100 font-mono text-xs">
         {specs.map((s) => (
           <tr key={s.name}>
             <td className="px-4 py-2 text-slate-900">{s.name}</td>
-            <td className="px-4 py-2">{s.is_tensor ? s.dtype : <span title="onnxruntime-node cannot return this output; it is skipped when serving">sequence/map (not served)</span>}</td>
+            <td className="px-4 py-2">
+              {s.is_tensor ? s.dtype : <span title="onnxruntime-node cannot return this output; it is skipped when serving">sequence/map (not served)</span>}
+            </td>
             <td className="px-4 py-2">{formatShape(s.shape)}</td>
           </tr>
         ))}
@@ -30,7 +36,7 @@ function SignatureTable({ title, specs }: { title: string; specs: TensorSpecDto[
 
 function exampleBody(v: VersionDto): string {
   const input = v.signature.inputs[0];
-  const width = typeof input?.shape?.[1] === 'number' ? (input.shape[1] as number) : v.feature_names?.length ?? 1;
+  const width = typeof input?.shape?.[1] === 'number' ? (input.shape[1] as number) : (v.feature_names?.length ?? 1);
   if (v.feature_names) {
     const row = Object.fromEntries(v.feature_names.map((f) => [f, 0]));
     return JSON.stringify({ dataframe_records: [row] });
@@ -56,10 +62,18 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
   return (
     <div className="space-y-6">
       <div>
-        <Link href={`/models/${encodeURIComponent(name)}`} className="text-sm text-slate-500 hover:text-slate-900">← {name}</Link>
+        <Link href={`/models/${encodeURIComponent(name)}`} className="text-sm text-slate-500 hover:text-slate-900">
+          ← {name}
+        </Link>
         <div className="mt-1 flex items-center gap-3">
-          <h1 className="text-2xl font-semibold tracking-tight">{name} v{v.number}</h1>
-          {v.aliases.map((a) => <Badge key={a} tone={a === 'production' ? 'green' : 'blue'}>{a}</Badge>)}
+          <h1 className="text-2xl font-semibold tracking-tight">
+            {name} v{v.number}
+          </h1>
+          {v.aliases.map((a) => (
+            <Badge key={a} tone={a === 'production' ? 'green' : 'blue'}>
+              {a}
+            </Badge>
+          ))}
           {v.archived ? <Badge>archived</Badge> : null}
         </div>
         {v.description ? <p className="mt-2 text-sm text-slate-700">{v.description}</p> : null}
@@ -67,7 +81,10 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
-          <CardHeader title="Signature" description={`ONNX IR ${v.signature.ir_version} · opsets ${v.signature.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`} />
+          <CardHeader
+            title="Signature"
+            description={`ONNX IR ${v.signature.ir_version} · opsets ${v.signature.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}`}
+          />
           <SignatureTable title="Inputs" specs={v.signature.inputs} />
           <SignatureTable title="Outputs" specs={v.signature.outputs} />
           <FeatureNames name={name} version={v} />
@@ -75,23 +92,42 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
         <Card>
           <CardHeader title="Details" />
           <dl className="divide-y divide-slate-100">
-            <Row label="Uploaded">{formatTime(v.created_at)} by {v.created_by}</Row>
+            <Row label="Uploaded">
+              {formatTime(v.created_at)} by {v.created_by}
+            </Row>
             <Row label="Size">{formatBytes(v.size_bytes)}</Row>
-            <Row label="SHA-256"><span className="font-mono text-xs">{v.sha256}</span></Row>
+            <Row label="SHA-256">
+              <span className="font-mono text-xs">{v.sha256}</span>
+            </Row>
             <Row label="Producer">{v.signature.producer || '—'}</Row>
             <Row label="Source / lineage">{v.source || '—'}</Row>
             <Row label="Offline metrics">
-              {Object.keys(v.metrics).length > 0 ? Object.entries(v.metrics).map(([k, val]) => <div key={k}><span className="text-slate-500">{k}</span> {val}</div>) : '—'}
+              {Object.keys(v.metrics).length > 0
+                ? Object.entries(v.metrics).map(([k, val]) => (
+                    <div key={k}>
+                      <span className="text-slate-500">{k}</span> {val}
+                    </div>
+                  ))
+                : '—'}
             </Row>
             <Row label="Reference sample">{v.reference ? `${v.reference.rows} rows × ${v.reference.columns.length} columns (${v.reference.format})` : '—'}</Row>
-            <Row label="Artifact"><a href={`${base}/artifact`} className="font-medium underline" download>Download .onnx</a></Row>
+            <Row label="Artifact">
+              <a href={`${base}/artifact`} className="font-medium underline" download>
+                Download .onnx
+              </a>
+            </Row>
           </dl>
         </Card>
       </div>
 
       <Card>
-        <CardHeader title="Predict with this version" description="MLflow scoring formats (dataframe_split, dataframe_records, instances, inputs) are accepted. MODELDOCK_KEY is an API key with the predict scope (Settings)." />
-        <pre className="overflow-x-auto rounded-b-lg bg-slate-900 p-5 text-xs text-slate-100" data-testid="curl-example">{curl}</pre>
+        <CardHeader
+          title="Predict with this version"
+          description="MLflow scoring formats (dataframe_split, dataframe_records, instances, inputs) are accepted. MODELDOCK_KEY is an API key with the predict scope (Settings)."
+        />
+        <pre className="overflow-x-auto rounded-b-lg bg-slate-900 p-5 text-xs text-slate-100" data-testid="curl-example">
+          {curl}
+        </pre>
       </Card>
     </div>
   );

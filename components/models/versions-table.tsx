@@ -12,7 +12,13 @@ import { keys } from '@/lib/query/keys';
 import type { VersionDto } from '@/lib/schemas/registry';
 import { AliasDialog } from './alias-dialog';
 
-export function VersionsTable({ name, versions, aliases, experiments = {}, splitAliases = [] }: {
+export function VersionsTable({
+  name,
+  versions,
+  aliases,
+  experiments = {},
+  splitAliases = [],
+}: {
   name: string;
   versions: VersionDto[];
   aliases: Record<string, number>;
@@ -49,11 +55,19 @@ export function VersionsTable({ name, versions, aliases, experiments = {}, split
           {sorted.map((v) => (
             <tr key={v.number} data-testid={`version-row-${v.number}`} className={v.archived ? 'bg-slate-50 text-slate-400' : undefined}>
               <td className="px-4 py-3">
-                <Link href={`/models/${encodeURIComponent(name)}/versions/${v.number}`} className="font-medium text-slate-900 hover:underline">v{v.number}</Link>
-                <div className="text-xs text-slate-500">{formatBytes(v.size_bytes)} · <span className="font-mono">{v.sha256.slice(0, 10)}</span></div>
+                <Link href={`/models/${encodeURIComponent(name)}/versions/${v.number}`} className="font-medium text-slate-900 hover:underline">
+                  v{v.number}
+                </Link>
+                <div className="text-xs text-slate-500">
+                  {formatBytes(v.size_bytes)} · <span className="font-mono">{v.sha256.slice(0, 10)}</span>
+                </div>
               </td>
               <td className="space-x-1 px-4 py-3">
-                {v.aliases.map((a) => <Badge key={a} tone={a === 'production' ? 'green' : 'blue'}>{a}</Badge>)}
+                {v.aliases.map((a) => (
+                  <Badge key={a} tone={a === 'production' ? 'green' : 'blue'}>
+                    {a}
+                  </Badge>
+                ))}
                 {experiments[v.number] ? <Badge tone={experiments[v.number] === 'shadow' ? 'neutral' : 'blue'}>{experiments[v.number]}</Badge> : null}
                 {v.archived ? <Badge>archived</Badge> : null}
               </td>
@@ -61,21 +75,37 @@ export function VersionsTable({ name, versions, aliases, experiments = {}, split
                 {v.signature.inputs.map((i) => `${i.name} ${i.dtype}${formatShape(i.shape)}`).join(', ')}
               </td>
               <td className="px-4 py-3 text-xs text-slate-600">
-                {Object.entries(v.metrics).slice(0, 3).map(([k, val]) => `${k} ${Number(val.toPrecision(4))}`).join(' · ') || '—'}
+                {Object.entries(v.metrics)
+                  .slice(0, 3)
+                  .map(([k, val]) => `${k} ${Number(val.toPrecision(4))}`)
+                  .join(' · ') || '—'}
               </td>
-              <td className="px-4 py-3 text-xs text-slate-500">{formatTime(v.created_at)}<div>by {v.created_by}</div></td>
+              <td className="px-4 py-3 text-xs text-slate-500">
+                {formatTime(v.created_at)}
+                <div>by {v.created_by}</div>
+              </td>
               <td className="space-x-1 whitespace-nowrap px-4 py-3 text-right">
                 {!v.archived && aliases.production !== v.number ? (
-                  <Button size="sm" onClick={() => setDialog({ version: v.number, alias: 'production' })}>Promote</Button>
+                  <Button size="sm" onClick={() => setDialog({ version: v.number, alias: 'production' })}>
+                    Promote
+                  </Button>
                 ) : null}
                 {!v.archived ? (
-                  <Button size="sm" variant="secondary" onClick={() => setDialog({ version: v.number, alias: 'staging' })}>Set alias</Button>
+                  <Button size="sm" variant="secondary" onClick={() => setDialog({ version: v.number, alias: 'staging' })}>
+                    Set alias
+                  </Button>
                 ) : null}
                 <Button
                   size="sm"
                   variant="ghost"
                   disabled={archive.isPending || (!v.archived && (v.aliases.length > 0 || experiments[v.number] !== undefined))}
-                  title={!v.archived && v.aliases.length > 0 ? 'Move its aliases first' : !v.archived && experiments[v.number] ? 'Take it out of the split or shadow first' : undefined}
+                  title={
+                    !v.archived && v.aliases.length > 0
+                      ? 'Move its aliases first'
+                      : !v.archived && experiments[v.number]
+                        ? 'Take it out of the split or shadow first'
+                        : undefined
+                  }
                   onClick={() => archive.mutate({ number: v.number, archived: !v.archived })}
                 >
                   {v.archived ? 'Restore' : 'Archive'}
@@ -86,7 +116,14 @@ export function VersionsTable({ name, versions, aliases, experiments = {}, split
         </tbody>
       </table>
       {dialog ? (
-        <AliasDialog name={name} version={dialog.version} aliases={aliases} splitAliases={splitAliases} initialAlias={dialog.alias} onClose={() => setDialog(null)} />
+        <AliasDialog
+          name={name}
+          version={dialog.version}
+          aliases={aliases}
+          splitAliases={splitAliases}
+          initialAlias={dialog.alias}
+          onClose={() => setDialog(null)}
+        />
       ) : null}
     </>
   );

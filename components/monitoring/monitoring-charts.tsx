@@ -11,14 +11,29 @@ import { VolumeChart } from '@/components/charts/volume-chart';
 import type { MonitoringDto } from '@/lib/schemas/monitoring';
 import { PolicyCard } from './policy-form';
 import {
-  driftHeatmap, formatMetric, formatMs, LATENCY_LINES, latencyRows, METRIC_LABELS, metricPoints, orderedConfusion, predictionView, thresholdOf, versionLines, volumePoints,
+  driftHeatmap,
+  formatMetric,
+  formatMs,
+  LATENCY_LINES,
+  latencyRows,
+  METRIC_LABELS,
+  metricPoints,
+  orderedConfusion,
+  predictionView,
+  thresholdOf,
+  versionLines,
+  volumePoints,
 } from './series';
 
 const NO_TRAFFIC = 'No predictions in this range.';
 const twoDecimals = (v: number) => v.toFixed(2);
 const plain = (v: number) => String(v);
 
-export const MonitoringCharts = memo(function MonitoringCharts({ name, data, labels }: {
+export const MonitoringCharts = memo(function MonitoringCharts({
+  name,
+  data,
+  labels,
+}: {
   name: string;
   data: MonitoringDto;
   /** The model's class labels, to keep class colours in their declared order. */
@@ -123,7 +138,9 @@ export const MonitoringCharts = memo(function MonitoringCharts({ name, data, lab
           empty="No labeled predictions in this range."
         />
       ) : null}
-      <div className={data.task === 'regression' ? 'lg:col-span-2' : ''}><PolicyCard name={name} /></div>
+      <div className={data.task === 'regression' ? 'lg:col-span-2' : ''}>
+        <PolicyCard name={name} />
+      </div>
     </div>
   );
 });

@@ -27,7 +27,9 @@ export function MonitoringPage({ name, initialView }: { name: string; initialVie
   const header = (controls?: React.ReactNode) => (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div>
-        <Link href={href} className="text-sm text-slate-500 hover:text-slate-900 hover:underline">← {name}</Link>
+        <Link href={href} className="text-sm text-slate-500 hover:text-slate-900 hover:underline">
+          ← {name}
+        </Link>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight">Monitoring</h1>
       </div>
       {controls}
@@ -39,7 +41,11 @@ export function MonitoringPage({ name, initialView }: { name: string; initialVie
       <div className="space-y-6">
         {header()}
         <EmptyState title="Nothing to monitor yet">
-          Upload a version on the <Link className="font-medium text-slate-900 underline" href={href}>model page</Link>, promote it to production and send it predictions; windows of metrics and drift appear here.
+          Upload a version on the{' '}
+          <Link className="font-medium text-slate-900 underline" href={href}>
+            model page
+          </Link>
+          , promote it to production and send it predictions; windows of metrics and drift appear here.
         </EmptyState>
       </div>
     );
@@ -63,12 +69,26 @@ function MonitoringBody({ name, view, labels }: { name: string; view: Monitoring
   // the previous charts stay up until the new ones are ready.
   const data = useDeferredValue(latest);
   const drifted = useMemo(() => (data ? topDriftedFeatures(data) : null), [data]);
-  if (error && !data) return <p role="alert" className="text-red-600">Could not load monitoring: {error.message}</p>;
-  if (!data || !drifted) return <p className="text-sm text-slate-500" role="status">Loading monitoring…</p>;
+  if (error && !data)
+    return (
+      <p role="alert" className="text-red-600">
+        Could not load monitoring: {error.message}
+      </p>
+    );
+  if (!data || !drifted)
+    return (
+      <p className="text-sm text-slate-500" role="status">
+        Loading monitoring…
+      </p>
+    );
   const stale = (isPlaceholderData && isFetching) || data !== latest;
   return (
     <div aria-busy={stale} className={cn('space-y-6 transition-opacity', stale && 'opacity-60')}>
-      {error ? <p role="alert" className="text-sm text-red-600">Could not refresh: {error.message}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-600">
+          Could not refresh: {error.message}
+        </p>
+      ) : null}
       <VerdictBanner data={data} drifted={drifted} />
       <MonitoringCharts name={name} data={data} labels={labels} />
     </div>

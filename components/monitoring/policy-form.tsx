@@ -40,9 +40,19 @@ export function PolicyCard({ name }: { name: string }) {
     <Card>
       <CardHeader
         title="Retraining policy"
-        description={data ? (data.custom ? 'Edited for this model. Every save is recorded in the timeline.' : 'The defaults. Every save is recorded in the timeline.') : undefined}
+        description={
+          data
+            ? data.custom
+              ? 'Edited for this model. Every save is recorded in the timeline.'
+              : 'The defaults. Every save is recorded in the timeline.'
+            : undefined
+        }
       />
-      {error ? <p role="alert" className="p-5 text-sm text-red-600">Could not load the policy: {error.message}</p> : null}
+      {error ? (
+        <p role="alert" className="p-5 text-sm text-red-600">
+          Could not load the policy: {error.message}
+        </p>
+      ) : null}
       {/* Keyed by the saved policy, so a save (or another tab's) resets the form to what the server holds. */}
       {data ? <PolicyForm key={JSON.stringify(data.policy)} name={name} policy={data.policy} defaults={data.defaults} /> : null}
     </Card>
@@ -112,20 +122,58 @@ function PolicyForm({ name, policy, defaults }: { name: string; policy: Policy; 
     <form aria-label="Retraining policy" onSubmit={onSubmit} noValidate className="@container space-y-4 p-5">
       <p className="text-sm text-slate-600">
         Judged on <strong className="font-semibold text-slate-900">{policy.metric}</strong>
-        {errors.metric ? <span role="alert" className="ml-2 text-red-600">{errors.metric}</span> : null}
+        {errors.metric ? (
+          <span role="alert" className="ml-2 text-red-600">
+            {errors.metric}
+          </span>
+        ) : null}
       </p>
       <div className="grid gap-4 @md:grid-cols-2 @4xl:grid-cols-3">
-        {field('tolerance', 'Tolerance', regression ? 'Relative rise of RMSE over the baseline (0.1 = ×1.1).' : 'Absolute drop below the baseline (0.05 = 5 points).', { step: '0.01', min: '0' })}
-        {field('floor', regression ? 'RMSE ceiling' : 'Accuracy floor', 'An absolute limit whatever the baseline; empty for none.', { step: '0.01', placeholder: 'none' })}
+        {field(
+          'tolerance',
+          'Tolerance',
+          regression ? 'Relative rise of RMSE over the baseline (0.1 = ×1.1).' : 'Absolute drop below the baseline (0.05 = 5 points).',
+          { step: '0.01', min: '0' },
+        )}
+        {field('floor', regression ? 'RMSE ceiling' : 'Accuracy floor', 'An absolute limit whatever the baseline; empty for none.', {
+          step: '0.01',
+          placeholder: 'none',
+        })}
         {field('min_labeled', 'Minimum labeled rows per window', 'Windows with fewer outcomes are not judged.', { step: '1', min: '1' })}
         {field('consecutive', 'Consecutive windows', 'How many bad windows in a row flag the model.', { step: '1', min: '1' })}
         {field('drift_share', 'Drift share', 'Dataset drift when at least this share of features drift.', { step: '0.05', min: '0', max: '1' })}
       </div>
-      {formError ? <p role="alert" className="text-sm text-red-600">{formError}</p> : null}
+      {formError ? (
+        <p role="alert" className="text-sm text-red-600">
+          {formError}
+        </p>
+      ) : null}
       <div className="flex flex-wrap items-center gap-2">
-        <Button type="submit" disabled={save.isPending || !dirty}>{save.isPending ? 'Saving…' : 'Save policy'}</Button>
-        <Button type="button" variant="ghost" onClick={() => { setValues(toValues(defaults)); setErrors({}); }}>Use defaults</Button>
-        {dirty ? <Button type="button" variant="ghost" onClick={() => { setValues(toValues(policy)); setErrors({}); }}>Discard changes</Button> : null}
+        <Button type="submit" disabled={save.isPending || !dirty}>
+          {save.isPending ? 'Saving…' : 'Save policy'}
+        </Button>
+        <Button
+          type="button"
+          variant="ghost"
+          onClick={() => {
+            setValues(toValues(defaults));
+            setErrors({});
+          }}
+        >
+          Use defaults
+        </Button>
+        {dirty ? (
+          <Button
+            type="button"
+            variant="ghost"
+            onClick={() => {
+              setValues(toValues(policy));
+              setErrors({});
+            }}
+          >
+            Discard changes
+          </Button>
+        ) : null}
       </div>
     </form>
   );

@@ -3,7 +3,10 @@
 import { Segmented } from '@/components/ui/segmented';
 import { MAX_HOURLY_DAYS, RANGES } from './view';
 
-export interface RangeWindowView { days: number; bucket: 'hour' | 'day' }
+export interface RangeWindowView {
+  days: number;
+  bucket: 'hour' | 'day';
+}
 
 export function RangeWindow<V extends RangeWindowView>({ view, onChange }: { view: V; onChange: (v: V) => void }) {
   return (

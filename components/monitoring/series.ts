@@ -31,7 +31,14 @@ export function metricPoints(dto: MonitoringDto): IntervalPoint[] {
   const m = dto.policy.metric;
   return dto.series.map((w) => {
     const interval = w.interval[m] ?? null;
-    return { x: w.start, y: w.metrics[m] ?? null, lo: interval?.[0] ?? null, hi: interval?.[1] ?? null, n: w.labeled, muted: w.labeled < dto.policy.min_labeled };
+    return {
+      x: w.start,
+      y: w.metrics[m] ?? null,
+      lo: interval?.[0] ?? null,
+      hi: interval?.[1] ?? null,
+      n: w.labeled,
+      muted: w.labeled < dto.policy.min_labeled,
+    };
   });
 }
 
@@ -68,8 +75,7 @@ export function latencyRows(dto: MonitoringDto): SeriesRow[] {
 }
 
 export type PredictionView =
-  | { kind: 'classes'; rows: SeriesRow[]; parts: { key: string; label: string; color: string }[] }
-  | { kind: 'mean'; rows: SeriesRow[]; lines: LineSpec[] };
+  { kind: 'classes'; rows: SeriesRow[]; parts: { key: string; label: string; color: string }[] } | { kind: 'mean'; rows: SeriesRow[]; lines: LineSpec[] };
 
 /** Classification: each class's share of the window's predictions; regression: the mean prediction. */
 export function predictionView(dto: MonitoringDto, classOrder: string[] = []): PredictionView {
@@ -139,7 +145,12 @@ export function driftHeatmap(dto: MonitoringDto): { columns: string[]; rows: Hea
   return { columns, rows };
 }
 
-export interface DriftedFeature { feature: string; method: string; score: number; psi: number }
+export interface DriftedFeature {
+  feature: string;
+  method: string;
+  score: number;
+  psi: number;
+}
 
 /** The verdict's ranked features; without any, the drifted features of the latest window with drift. */
 export function topDriftedFeatures(dto: MonitoringDto, limit = 5): { features: DriftedFeature[]; source: 'verdict' | 'latest' } {
@@ -164,6 +175,9 @@ export function topDriftedFeatures(dto: MonitoringDto, limit = 5): { features: D
 export function orderedConfusion(confusion: MonitoringDto['confusion'], labels: string[] | null): { classes: string[]; matrix: number[][] } {
   if (!confusion) return { classes: [], matrix: [] };
   const rank = (c: string) => (labels?.includes(c) ? labels.indexOf(c) : Infinity);
-  const order = confusion.classes.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((o) => o.i);
+  const order = confusion.classes
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map((o) => o.i);
   return { classes: order.map((i) => confusion.classes[i]), matrix: order.map((i) => order.map((j) => confusion.matrix[i][j])) };
 }

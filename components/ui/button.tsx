@@ -8,7 +8,12 @@ const VARIANTS = {
   ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
 } as const;
 
-export function Button({ variant = 'primary', size = 'md', className, ...props }: ButtonHTMLAttributes<HTMLButtonElement> & {
+export function Button({
+  variant = 'primary',
+  size = 'md',
+  className,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
   variant?: keyof typeof VARIANTS;
   size?: 'sm' | 'md';
 }) {

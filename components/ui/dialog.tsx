@@ -2,7 +2,13 @@
 // A modal built on the native <dialog> element (focus trap, Escape and backdrop come with it).
 import { useEffect, useRef, type ReactNode } from 'react';
 
-export function Dialog({ open, onClose, title, children, footer }: {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  children,
+  footer,
+}: {
   open: boolean;
   onClose: () => void;
   title: string;
@@ -20,12 +26,16 @@ export function Dialog({ open, onClose, title, children, footer }: {
     <dialog
       ref={ref}
       onClose={onClose}
-      onClick={(e) => { if (e.target === ref.current) onClose(); }}
+      onClick={(e) => {
+        if (e.target === ref.current) onClose();
+      }}
       aria-labelledby="dialog-title"
       className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="px-5 pt-5">
-        <h2 id="dialog-title" className="text-base font-semibold text-slate-900">{title}</h2>
+        <h2 id="dialog-title" className="text-base font-semibold text-slate-900">
+          {title}
+        </h2>
         <div className="mt-3 text-sm text-slate-600">{children}</div>
       </div>
       <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">{footer}</div>

@@ -1,7 +1,12 @@
 // A row of mutually exclusive buttons (a range, a window size) with a visible label.
 import { cn } from './cn';
 
-export function Segmented({ label, value, options, onChange }: {
+export function Segmented({
+  label,
+  value,
+  options,
+  onChange,
+}: {
   label: string;
   value: string;
   options: { value: string; label: string; disabled?: boolean; title?: string }[];
@@ -9,7 +14,9 @@ export function Segmented({ label, value, options, onChange }: {
 }) {
   return (
     <div className="space-y-1">
-      <span id={`seg-${label}`} className="block text-xs font-medium text-slate-600">{label}</span>
+      <span id={`seg-${label}`} className="block text-xs font-medium text-slate-600">
+        {label}
+      </span>
       <div role="group" aria-labelledby={`seg-${label}`} className="flex h-9 overflow-hidden rounded-md border border-slate-300 bg-white text-sm shadow-sm">
         {options.map((o) => (
           <button

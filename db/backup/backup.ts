@@ -9,7 +9,12 @@ import { copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/p
 import { join, resolve } from 'node:path';
 import { DB_FILE, MANIFEST_FILE, sha256File, type BackupManifest } from './manifest';
 
-export interface BackupResult { dir: string; manifest: BackupManifest; copied: number; linked: number }
+export interface BackupResult {
+  dir: string;
+  manifest: BackupManifest;
+  copied: number;
+  linked: number;
+}
 
 const COUNTS: Record<string, string> = {
   models: 'SELECT count(*) FROM models',
@@ -52,7 +57,10 @@ async function snapshotDatabase(source: string, dest: string): Promise<{ files: 
 
 /** Earlier complete backups in the output folder that hold `file` (newest first). */
 async function earlierCopies(outDir: string, file: string): Promise<string[]> {
-  const dirs = (await readdir(outDir)).filter((d) => /^modeldock-.*Z$/.test(d)).sort().reverse();
+  const dirs = (await readdir(outDir))
+    .filter((d) => /^modeldock-.*Z$/.test(d))
+    .sort()
+    .reverse();
   return dirs.map((d) => join(outDir, d, 'artifacts', file)).filter((p) => existsSync(p));
 }
 
@@ -65,7 +73,9 @@ async function storeArtifact(dataDir: string, outDir: string, dest: string, file
     try {
       await link(earlier, dest);
       return { ...check, linked: true };
-    } catch { /* another filesystem: copy instead */ }
+    } catch {
+      /* another filesystem: copy instead */
+    }
   }
   const source = join(dataDir, 'artifacts', file);
   if (!existsSync(source)) throw new Error(`artifact ${file} is referenced by the database but missing from ${join(dataDir, 'artifacts')}`);

@@ -8,7 +8,11 @@ import { DB_FILE } from '../client';
 export const MANIFEST_FILE = 'manifest.json';
 export { DB_FILE };
 
-const fileEntry = z.object({ file: z.string().regex(/^[0-9a-f]{64}\.(onnx|json)$/), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const fileEntry = z.object({
+  file: z.string().regex(/^[0-9a-f]{64}\.(onnx|json)$/),
+  bytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
 
 export const manifestSchema = z.object({
   format: z.literal('modeldock-backup'),

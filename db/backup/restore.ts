@@ -12,7 +12,12 @@ import { DB_FILE, MANIFEST_FILE, manifestSchema, sha256File, type BackupManifest
 
 export class RestoreRefused extends Error {}
 
-export interface RestoreResult { dataDir: string; movedAside: string | null; manifest: BackupManifest; durationMs: number }
+export interface RestoreResult {
+  dataDir: string;
+  movedAside: string | null;
+  manifest: BackupManifest;
+  durationMs: number;
+}
 
 async function readManifest(backupDir: string): Promise<BackupManifest> {
   const path = join(backupDir, MANIFEST_FILE);
@@ -24,11 +29,15 @@ async function readManifest(backupDir: string): Promise<BackupManifest> {
 
 /** Every file of the backup matches the manifest, and the database passes integrity_check. */
 async function verifyBackup(backupDir: string, m: BackupManifest): Promise<void> {
-  const entries = [{ path: join(backupDir, DB_FILE), sha256: m.database.sha256, bytes: m.database.bytes }, ...m.artifacts.map((a) => ({ path: join(backupDir, 'artifacts', a.file), sha256: a.sha256, bytes: a.bytes }))];
+  const entries = [
+    { path: join(backupDir, DB_FILE), sha256: m.database.sha256, bytes: m.database.bytes },
+    ...m.artifacts.map((a) => ({ path: join(backupDir, 'artifacts', a.file), sha256: a.sha256, bytes: a.bytes })),
+  ];
   for (const e of entries) {
     if (!existsSync(e.path)) throw new RestoreRefused(`the backup is incomplete: ${e.path} is missing`);
     const actual = await sha256File(e.path);
-    if (actual.sha256 !== e.sha256 || actual.bytes !== e.bytes) throw new RestoreRefused(`the backup is damaged: ${e.path} does not match its sha256 in the manifest`);
+    if (actual.sha256 !== e.sha256 || actual.bytes !== e.bytes)
+      throw new RestoreRefused(`the backup is damaged: ${e.path} does not match its sha256 in the manifest`);
   }
   const db = new Database(join(backupDir, DB_FILE), { readonly: true, fileMustExist: true });
   try {
@@ -57,7 +66,10 @@ export async function restoreBackup(o: { backupDir: string; dataDir: string; for
   const existing = existsSync(dataDir) ? await readdir(dataDir) : [];
   let movedAside: string | null = null;
   if (existing.length > 0) {
-    if (!o.force) throw new RestoreRefused(`${dataDir} is not empty (${existing.slice(0, 5).join(', ')}); pass --force to replace it (its contents are moved to ${basename(dataDir)}.before-restore-<time>)`);
+    if (!o.force)
+      throw new RestoreRefused(
+        `${dataDir} is not empty (${existing.slice(0, 5).join(', ')}); pass --force to replace it (its contents are moved to ${basename(dataDir)}.before-restore-<time>)`,
+      );
     movedAside = `${dataDir}.before-restore-${stamp()}`;
     await rename(dataDir, movedAside);
   }

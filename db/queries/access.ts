@@ -6,8 +6,18 @@ import { prepared, type Db } from '../client';
 import { apiKeys, sessions, users, type ApiKeyRow, type Scope } from '../schema';
 import { recordEvent } from './events';
 
-export interface KeyPrincipal { id: number; name: string; scopes: Scope[]; rateLimit: number | null; lastUsedAt: number | null }
-export interface SessionPrincipal { userId: number; username: string; expiresAt: number }
+export interface KeyPrincipal {
+  id: number;
+  name: string;
+  scopes: Scope[];
+  rateLimit: number | null;
+  lastUsedAt: number | null;
+}
+export interface SessionPrincipal {
+  userId: number;
+  username: string;
+  expiresAt: number;
+}
 
 export interface AccessLookups {
   keyByHash(hash: string): KeyPrincipal | undefined;
@@ -19,26 +29,30 @@ export interface AccessLookups {
 /** The per-request lookups (synchronous: the prediction fast path pays no promise for them). */
 export function accessLookups(db: Db): AccessLookups {
   return prepared(db, 'access', (sqlite): AccessLookups => {
-  const key = sqlite.prepare<[string], { id: number; name: string; scopes: string; rate_limit: number | null; last_used_at: number | null }>(
-    'SELECT id, name, scopes, rate_limit, last_used_at FROM api_keys WHERE hash = ? AND revoked_at IS NULL',
-  );
-  const session = sqlite.prepare<[string, number], { user_id: number; username: string; expires_at: number }>(
-    'SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?',
-  );
-  const touch = sqlite.prepare<[number, number]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
-  const count = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
-  return {
-    keyByHash(hash) {
-      const row = key.get(hash);
-      return row && { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[], rateLimit: row.rate_limit, lastUsedAt: row.last_used_at };
-    },
-    sessionByHash(hash, now) {
-      const row = session.get(hash, now);
-      return row && { userId: row.user_id, username: row.username, expiresAt: row.expires_at };
-    },
-    touchKey(id, now) { touch.run(now, id); },
-    userCount() { return count.get()!.n; },
-  };
+    const key = sqlite.prepare<[string], { id: number; name: string; scopes: string; rate_limit: number | null; last_used_at: number | null }>(
+      'SELECT id, name, scopes, rate_limit, last_used_at FROM api_keys WHERE hash = ? AND revoked_at IS NULL',
+    );
+    const session = sqlite.prepare<[string, number], { user_id: number; username: string; expires_at: number }>(
+      'SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?',
+    );
+    const touch = sqlite.prepare<[number, number]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+    const count = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+    return {
+      keyByHash(hash) {
+        const row = key.get(hash);
+        return row && { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[], rateLimit: row.rate_limit, lastUsedAt: row.last_used_at };
+      },
+      sessionByHash(hash, now) {
+        const row = session.get(hash, now);
+        return row && { userId: row.user_id, username: row.username, expiresAt: row.expires_at };
+      },
+      touchKey(id, now) {
+        touch.run(now, id);
+      },
+      userCount() {
+        return count.get()!.n;
+      },
+    };
   });
 }
 
@@ -48,11 +62,23 @@ export async function insertKey(
 ): Promise<ApiKeyRow> {
   let created: ApiKeyRow;
   try {
-    created = db.transaction((tx) => {
-      const row = tx.insert(apiKeys).values({ ...k, createdBy: k.actor, createdAt: Date.now() }).returning().get();
-      recordEvent(tx, { modelId: null, kind: 'key_created', actor: k.actor, detail: { key: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit } });
-      return row;
-    }, { behavior: 'immediate' });
+    created = db.transaction(
+      (tx) => {
+        const row = tx
+          .insert(apiKeys)
+          .values({ ...k, createdBy: k.actor, createdAt: Date.now() })
+          .returning()
+          .get();
+        recordEvent(tx, {
+          modelId: null,
+          kind: 'key_created',
+          actor: k.actor,
+          detail: { key: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit },
+        });
+        return row;
+      },
+      { behavior: 'immediate' },
+    );
   } catch (err) {
     if (String((err as Error).message).includes('UNIQUE')) {
       throw new AppError('conflict', `name: an active key is already named "${k.name}"`, [{ path: 'name', message: 'already in use' }]);
@@ -64,24 +90,37 @@ export async function insertKey(
 }
 
 export async function listKeys(db: Db): Promise<ApiKeyRow[]> {
-  return db.select().from(apiKeys).orderBy(sql`${apiKeys.revokedAt} IS NOT NULL`, desc(apiKeys.id)).all();
+  return db
+    .select()
+    .from(apiKeys)
+    .orderBy(sql`${apiKeys.revokedAt} IS NOT NULL`, desc(apiKeys.id))
+    .all();
 }
 
 export async function findKeys(db: Db, ref: string): Promise<ApiKeyRow[]> {
   const id = /^\d+$/.test(ref) ? Number(ref) : -1;
-  return db.select().from(apiKeys)
+  return db
+    .select()
+    .from(apiKeys)
     .where(and(isNull(apiKeys.revokedAt), sql`(${apiKeys.id} = ${id} OR ${apiKeys.name} = ${ref} OR ${apiKeys.prefix} = ${ref})`))
     .all();
 }
 
 /** Revokes an active key; returns it, or undefined when there is no such active key. */
 export async function revokeKey(db: Db, r: { id: number; actor: string }): Promise<ApiKeyRow | undefined> {
-  const revoked = db.transaction((tx) => {
-    const row = tx.update(apiKeys).set({ revokedAt: Date.now() })
-      .where(and(eq(apiKeys.id, r.id), isNull(apiKeys.revokedAt))).returning().get();
-    if (row) recordEvent(tx, { modelId: null, kind: 'key_revoked', actor: r.actor, detail: { key: row.name, prefix: row.prefix } });
-    return row;
-  }, { behavior: 'immediate' });
+  const revoked = db.transaction(
+    (tx) => {
+      const row = tx
+        .update(apiKeys)
+        .set({ revokedAt: Date.now() })
+        .where(and(eq(apiKeys.id, r.id), isNull(apiKeys.revokedAt)))
+        .returning()
+        .get();
+      if (row) recordEvent(tx, { modelId: null, kind: 'key_revoked', actor: r.actor, detail: { key: row.name, prefix: row.prefix } });
+      return row;
+    },
+    { behavior: 'immediate' },
+  );
   db.changes.bump();
   return revoked;
 }
@@ -92,13 +131,19 @@ export async function findKeyById(db: Db, id: number): Promise<ApiKeyRow | undef
 
 /** Creates the first user; refuses (returns undefined) once any user exists. */
 export async function insertFirstUser(db: Db, u: { username: string; passwordHash: string; actor: string }): Promise<{ id: number } | undefined> {
-  return db.transaction((tx) => {
-    const n = tx.select({ n: sql<number>`count(*)` }).from(users).get()!.n;
-    if (n > 0) return undefined;
-    const row = tx.insert(users).values({ username: u.username, passwordHash: u.passwordHash, createdAt: Date.now() }).returning({ id: users.id }).get();
-    recordEvent(tx, { modelId: null, kind: 'user_created', actor: u.actor, detail: { username: u.username, role: 'admin' } });
-    return row;
-  }, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      const n = tx
+        .select({ n: sql<number>`count(*)` })
+        .from(users)
+        .get()!.n;
+      if (n > 0) return undefined;
+      const row = tx.insert(users).values({ username: u.username, passwordHash: u.passwordHash, createdAt: Date.now() }).returning({ id: users.id }).get();
+      recordEvent(tx, { modelId: null, kind: 'user_created', actor: u.actor, detail: { username: u.username, role: 'admin' } });
+      return row;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export async function findUser(db: Db, username: string) {
@@ -107,10 +152,15 @@ export async function findUser(db: Db, username: string) {
 
 export async function insertSession(db: Db, s: { tokenHash: string; userId: number; expiresAt: number }): Promise<void> {
   const now = Date.now();
-  db.transaction((tx) => {
-    tx.delete(sessions).where(lt(sessions.expiresAt, now)).run();
-    tx.insert(sessions).values({ ...s, createdAt: now }).run();
-  }, { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      tx.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+      tx.insert(sessions)
+        .values({ ...s, createdAt: now })
+        .run();
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
@@ -118,5 +168,9 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
 }
 
 export async function activeSessionCount(db: Db, userId: number): Promise<number> {
-  return db.select({ n: sql<number>`count(*)` }).from(sessions).where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, Date.now()))).get()!.n;
+  return db
+    .select({ n: sql<number>`count(*)` })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, Date.now())))
+    .get()!.n;
 }

@@ -9,16 +9,27 @@ import { findAlias, listAliases, moveAlias, removeAlias } from './aliases';
 import { insertModel } from './models';
 import { insertVersion, updateVersion } from './versions';
 
-
 /** A model with `n` versions; returns its id and the versions in order. */
 async function modelWithVersions(db: Db, name: string, n: number) {
   const m = await insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' });
   const versions = [];
   for (let i = 0; i < n; i++) {
-    versions.push(await insertVersion(db, {
-      modelId: m.id, sha256: 'a'.repeat(64), sizeBytes: 1, signature, featureNames: null, metrics: {}, output: null,
-      reference: null, profile: null, description: '', source: '', actor: 'tester',
-    }));
+    versions.push(
+      await insertVersion(db, {
+        modelId: m.id,
+        sha256: 'a'.repeat(64),
+        sizeBytes: 1,
+        signature,
+        featureNames: null,
+        metrics: {},
+        output: null,
+        reference: null,
+        profile: null,
+        description: '',
+        source: '',
+        actor: 'tester',
+      }),
+    );
   }
   return { modelId: m.id, versions };
 }
@@ -27,10 +38,18 @@ const moveTo = (db: Db, modelId: number, alias: string, v: { id: number; number:
   moveAlias(db, { modelId, alias, versionId: v.id, versionNumber: v.number, actor: 'deployer', reason });
 
 const aliasEvents = (db: Db) =>
-  db.select().from(events).all().filter((e) => e.kind === 'alias_moved' || e.kind === 'alias_deleted').map((e) => [e.kind, e.actor, e.detail]);
+  db
+    .select()
+    .from(events)
+    .all()
+    .filter((e) => e.kind === 'alias_moved' || e.kind === 'alias_deleted')
+    .map((e) => [e.kind, e.actor, e.detail]);
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -38,7 +57,10 @@ async function appError(p: Promise<unknown>): Promise<AppError> {
 describe('moveAlias', () => {
   it('returns {from, to} and records each move as alias_moved {alias, from, to}', async () => {
     const db = freshDb();
-    const { modelId, versions: [v1, v2, v3] } = await modelWithVersions(db, 'm', 3);
+    const {
+      modelId,
+      versions: [v1, v2, v3],
+    } = await modelWithVersions(db, 'm', 3);
     expect(await moveTo(db, modelId, 'prod', v1)).toEqual({ from: null, to: 1 });
     expect(await moveTo(db, modelId, 'prod', v3)).toEqual({ from: 1, to: 3 });
     expect(await moveTo(db, modelId, 'prod', v2, 'rollback')).toEqual({ from: 3, to: 2 });
@@ -52,7 +74,10 @@ describe('moveAlias', () => {
 
   it('records nothing when the alias already points at the version', async () => {
     const db = freshDb();
-    const { modelId, versions: [v1] } = await modelWithVersions(db, 'm', 1);
+    const {
+      modelId,
+      versions: [v1],
+    } = await modelWithVersions(db, 'm', 1);
     await moveTo(db, modelId, 'prod', v1);
     expect(await moveTo(db, modelId, 'prod', v1)).toEqual({ from: 1, to: 1 });
     expect(aliasEvents(db)).toHaveLength(1);
@@ -60,7 +85,10 @@ describe('moveAlias', () => {
 
   it('refuses an archived version as a conflict and leaves the alias where it was', async () => {
     const db = freshDb();
-    const { modelId, versions: [v1, v2] } = await modelWithVersions(db, 'm', 2);
+    const {
+      modelId,
+      versions: [v1, v2],
+    } = await modelWithVersions(db, 'm', 2);
     await moveTo(db, modelId, 'prod', v1);
     await updateVersion(db, { version: v2, archived: true, actor: 'tester' });
     const err = await appError(moveTo(db, modelId, 'prod', v2));
@@ -95,7 +123,10 @@ describe('moveAlias', () => {
 describe('removeAlias', () => {
   it('removes the alias, returns the version it pointed at and records alias_deleted', async () => {
     const db = freshDb();
-    const { modelId, versions: [, v2] } = await modelWithVersions(db, 'm', 2);
+    const {
+      modelId,
+      versions: [, v2],
+    } = await modelWithVersions(db, 'm', 2);
     await moveTo(db, modelId, 'prod', v2);
     expect(await removeAlias(db, { modelId, alias: 'prod', actor: 'remover' })).toBe(2);
     expect(await findAlias(db, { modelId, alias: 'prod' })).toBeUndefined();
@@ -111,7 +142,10 @@ describe('removeAlias', () => {
 
   it('lets the version be archived once its alias is gone', async () => {
     const db = freshDb();
-    const { modelId, versions: [v1] } = await modelWithVersions(db, 'm', 1);
+    const {
+      modelId,
+      versions: [v1],
+    } = await modelWithVersions(db, 'm', 1);
     await moveTo(db, modelId, 'prod', v1);
     await removeAlias(db, { modelId, alias: 'prod', actor: 'x' });
     expect((await updateVersion(db, { version: v1, archived: true, actor: 'x' })).archivedAt).not.toBeNull();

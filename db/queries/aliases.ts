@@ -6,7 +6,11 @@ import { aliases, modelVersions } from '../schema';
 import { recordEvent } from './events';
 import { dropShadowIn, endSplitIn } from './experiments';
 
-export interface AliasTarget { name: string; versionId: number; number: number }
+export interface AliasTarget {
+  name: string;
+  versionId: number;
+  number: number;
+}
 
 export async function listAliases(db: Db, modelId: number): Promise<AliasTarget[]> {
   return db
@@ -33,29 +37,33 @@ export async function moveAlias(
 ): Promise<{ from: number | null; to: number }> {
   const now = Date.now();
   try {
-    return db.transaction((tx) => {
-    const current = tx
-      .select({ number: modelVersions.number })
-      .from(aliases)
-      .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
-      .where(and(eq(aliases.modelId, m.modelId), eq(aliases.name, m.alias)))
-      .get();
-    const target = tx.select({ archivedAt: modelVersions.archivedAt }).from(modelVersions).where(eq(modelVersions.id, m.versionId)).get();
-    if (!target) throw new AppError('not_found', `version: ${m.versionNumber} does not exist`);
-    if (target.archivedAt !== null) throw new AppError('conflict', `version: ${m.versionNumber} is archived and cannot receive an alias`, [{ path: 'version', message: 'is archived' }]);
-    const from = current?.number ?? null;
-    endSplitIn(tx, { modelId: m.modelId, alias: m.alias, from, to: m.versionNumber, actor: m.actor, reason: m.reason, ts: now });
-    if (from === m.versionNumber) return { from, to: m.versionNumber };
-    tx.insert(aliases)
-      .values({ modelId: m.modelId, name: m.alias, versionId: m.versionId, updatedAt: now, updatedBy: m.actor })
-      .onConflictDoUpdate({ target: [aliases.modelId, aliases.name], set: { versionId: m.versionId, updatedAt: now, updatedBy: m.actor } })
-      .run();
-    const detail: Record<string, unknown> = { alias: m.alias, from, to: m.versionNumber };
-    if (m.reason) detail.reason = m.reason;
-    recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail, ts: now });
-    if (m.alias === 'production') dropShadowIn(tx, { modelId: m.modelId, versionId: m.versionId, actor: m.actor, ts: now });
-    return { from, to: m.versionNumber };
-  }, { behavior: 'immediate' });
+    return db.transaction(
+      (tx) => {
+        const current = tx
+          .select({ number: modelVersions.number })
+          .from(aliases)
+          .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
+          .where(and(eq(aliases.modelId, m.modelId), eq(aliases.name, m.alias)))
+          .get();
+        const target = tx.select({ archivedAt: modelVersions.archivedAt }).from(modelVersions).where(eq(modelVersions.id, m.versionId)).get();
+        if (!target) throw new AppError('not_found', `version: ${m.versionNumber} does not exist`);
+        if (target.archivedAt !== null)
+          throw new AppError('conflict', `version: ${m.versionNumber} is archived and cannot receive an alias`, [{ path: 'version', message: 'is archived' }]);
+        const from = current?.number ?? null;
+        endSplitIn(tx, { modelId: m.modelId, alias: m.alias, from, to: m.versionNumber, actor: m.actor, reason: m.reason, ts: now });
+        if (from === m.versionNumber) return { from, to: m.versionNumber };
+        tx.insert(aliases)
+          .values({ modelId: m.modelId, name: m.alias, versionId: m.versionId, updatedAt: now, updatedBy: m.actor })
+          .onConflictDoUpdate({ target: [aliases.modelId, aliases.name], set: { versionId: m.versionId, updatedAt: now, updatedBy: m.actor } })
+          .run();
+        const detail: Record<string, unknown> = { alias: m.alias, from, to: m.versionNumber };
+        if (m.reason) detail.reason = m.reason;
+        recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail, ts: now });
+        if (m.alias === 'production') dropShadowIn(tx, { modelId: m.modelId, versionId: m.versionId, actor: m.actor, ts: now });
+        return { from, to: m.versionNumber };
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }
@@ -64,19 +72,24 @@ export async function moveAlias(
 /** Removes the alias; returns the version it pointed at, or null when there was none. */
 export async function removeAlias(db: Db, r: { modelId: number; alias: string; actor: string }): Promise<number | null> {
   try {
-    return db.transaction((tx) => {
-    const current = tx
-      .select({ number: modelVersions.number })
-      .from(aliases)
-      .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
-      .where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias)))
-      .get();
-    if (!current) return null;
-    endSplitIn(tx, { modelId: r.modelId, alias: r.alias, from: current.number, to: null, actor: r.actor, reason: 'alias deleted', ts: Date.now() });
-    tx.delete(aliases).where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias))).run();
-    recordEvent(tx, { modelId: r.modelId, kind: 'alias_deleted', actor: r.actor, detail: { alias: r.alias, from: current.number } });
-    return current.number;
-  }, { behavior: 'immediate' });
+    return db.transaction(
+      (tx) => {
+        const current = tx
+          .select({ number: modelVersions.number })
+          .from(aliases)
+          .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
+          .where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias)))
+          .get();
+        if (!current) return null;
+        endSplitIn(tx, { modelId: r.modelId, alias: r.alias, from: current.number, to: null, actor: r.actor, reason: 'alias deleted', ts: Date.now() });
+        tx.delete(aliases)
+          .where(and(eq(aliases.modelId, r.modelId), eq(aliases.name, r.alias)))
+          .run();
+        recordEvent(tx, { modelId: r.modelId, kind: 'alias_deleted', actor: r.actor, detail: { alias: r.alias, from: current.number } });
+        return current.number;
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }

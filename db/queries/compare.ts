@@ -16,7 +16,11 @@ export interface PairedRequest {
   p_values: Buffer | null;
 }
 
-export interface LabeledOutcome { prediction_id: string; actual_label: string | null; actual_value: number | null }
+export interface LabeledOutcome {
+  prediction_id: string;
+  actual_label: string | null;
+  actual_value: number | null;
+}
 
 export type CompareReads = ReturnType<typeof prepareCompareReads>;
 

@@ -5,15 +5,13 @@ import { freshDb } from '../test-db';
 import { listAliasMoves, listEvents, recordEvent } from './events';
 import { insertModel } from './models';
 
-
-const newModelId = async (db: Db, name: string) =>
-  (await insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' })).id;
+const newModelId = async (db: Db, name: string) => (await insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' })).id;
 
 const moved = (db: Db, modelId: number, alias: string, from: number | null, to: number) =>
   recordEvent(db, { modelId, kind: 'alias_moved', actor: 'tester', detail: { alias, from, to } });
 
 describe('listEvents', () => {
-  it('lists one model\'s events newest first and pages with beforeId', async () => {
+  it("lists one model's events newest first and pages with beforeId", async () => {
     const db = freshDb();
     const m = await newModelId(db, 'm');
     const other = await newModelId(db, 'other');
@@ -31,7 +29,7 @@ describe('listEvents', () => {
 });
 
 describe('listAliasMoves', () => {
-  it('returns only the named alias\'s moves, newest first, up to the limit', async () => {
+  it("returns only the named alias's moves, newest first, up to the limit", async () => {
     const db = freshDb();
     const m = await newModelId(db, 'm');
     const other = await newModelId(db, 'other');
@@ -43,12 +41,16 @@ describe('listAliasMoves', () => {
     recordEvent(db, { modelId: m, kind: 'alias_deleted', actor: 'tester', detail: { alias: 'prod', from: 3 } });
 
     const all = await listAliasMoves(db, { modelId: m, alias: 'prod', limit: 10 });
-    expect(all.map((e) => [e.detail.from, e.detail.to])).toEqual([[2, 3], [1, 2], [null, 1]]);
+    expect(all.map((e) => [e.detail.from, e.detail.to])).toEqual([
+      [2, 3],
+      [1, 2],
+      [null, 1],
+    ]);
     const two = await listAliasMoves(db, { modelId: m, alias: 'prod', limit: 2 });
     expect(two.map((e) => e.detail.to)).toEqual([3, 2]);
   });
 
-  it('still finds the alias\'s moves behind many moves of other aliases', async () => {
+  it("still finds the alias's moves behind many moves of other aliases", async () => {
     const db = freshDb();
     const m = await newModelId(db, 'm');
     moved(db, m, 'prod', 1, 2);

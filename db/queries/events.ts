@@ -6,11 +6,10 @@ import { events, type EventKind, type EventRow } from '../schema';
 type Tx = Pick<Db, 'insert' | 'select'>;
 
 /** Records an event; call inside the transaction that makes the change. */
-export function recordEvent(
-  tx: Tx,
-  e: { modelId: number | null; kind: EventKind; actor: string; detail: Record<string, unknown>; ts?: number },
-): void {
-  tx.insert(events).values({ modelId: e.modelId, kind: e.kind, actor: e.actor, detail: e.detail, ts: e.ts ?? Date.now() }).run();
+export function recordEvent(tx: Tx, e: { modelId: number | null; kind: EventKind; actor: string; detail: Record<string, unknown>; ts?: number }): void {
+  tx.insert(events)
+    .values({ modelId: e.modelId, kind: e.kind, actor: e.actor, detail: e.detail, ts: e.ts ?? Date.now() })
+    .run();
 }
 
 /** A model's events, or (modelId null) the events that belong to no model: keys, users, deletions. */

@@ -65,10 +65,15 @@ export async function listShadows(db: Db, modelIds: number[]): Promise<Map<numbe
  * Ends the alias's split, if it has one, recording split_ended {alias, versions, from, to}; call
  * inside the transaction that moves or removes the alias. Returns whether there was one.
  */
-export function endSplitIn(tx: Tx, s: { modelId: number; alias: string; from: number | null; to: number | null; actor: string; reason?: string; ts: number }): boolean {
+export function endSplitIn(
+  tx: Tx,
+  s: { modelId: number; alias: string; from: number | null; to: number | null; actor: string; reason?: string; ts: number },
+): boolean {
   const split = readSplit(tx, s.modelId, s.alias);
   if (split.length === 0) return false;
-  tx.delete(aliasWeights).where(and(eq(aliasWeights.modelId, s.modelId), eq(aliasWeights.name, s.alias))).run();
+  tx.delete(aliasWeights)
+    .where(and(eq(aliasWeights.modelId, s.modelId), eq(aliasWeights.name, s.alias)))
+    .run();
   const detail: Record<string, unknown> = { alias: s.alias, versions: split, from: s.from, to: s.to };
   if (s.reason) detail.reason = s.reason;
   recordEvent(tx, { modelId: s.modelId, kind: 'split_ended', actor: s.actor, detail, ts: s.ts });
@@ -80,11 +85,16 @@ export function dropShadowIn(tx: Tx, s: { modelId: number; versionId: number; ac
   const held = tx.select({ versionId: shadows.versionId }).from(shadows).where(eq(shadows.modelId, s.modelId)).all();
   if (!held.some((h) => h.versionId === s.versionId)) return;
   const before = shadowNumbers(tx, s.modelId);
-  tx.delete(shadows).where(and(eq(shadows.modelId, s.modelId), eq(shadows.versionId, s.versionId))).run();
+  tx.delete(shadows)
+    .where(and(eq(shadows.modelId, s.modelId), eq(shadows.versionId, s.versionId)))
+    .run();
   const after = shadowNumbers(tx, s.modelId);
   recordEvent(tx, {
-    modelId: s.modelId, kind: after.length ? 'shadow_set' : 'shadow_ended', actor: s.actor,
-    detail: { versions: after, from: before, reason: 'promoted to production' }, ts: s.ts,
+    modelId: s.modelId,
+    kind: after.length ? 'shadow_set' : 'shadow_ended',
+    actor: s.actor,
+    detail: { versions: after, from: before, reason: 'promoted to production' },
+    ts: s.ts,
   });
 }
 
@@ -102,17 +112,26 @@ function shadowNumbers(tx: Pick<Db, 'select'>, modelId: number): number[] {
 /** The versions named by a body list, checked: each exists and is not archived (errors name `versions[i]…`). */
 function requireListed(tx: Pick<Db, 'select'>, modelId: number, numbers: number[], path: (i: number) => string, what: string): VersionRow[] {
   const rows = numbers.length
-    ? tx.select().from(modelVersions).where(and(eq(modelVersions.modelId, modelId), inArray(modelVersions.number, numbers))).all()
+    ? tx
+        .select()
+        .from(modelVersions)
+        .where(and(eq(modelVersions.modelId, modelId), inArray(modelVersions.number, numbers)))
+        .all()
     : [];
   return numbers.map((n, i) => {
     const v = rows.find((r) => r.number === n);
     if (!v) throw new AppError('not_found', `${path(i)}: version ${n} does not exist`, [{ path: path(i), message: 'not found' }]);
-    if (v.archivedAt !== null) throw new AppError('conflict', `${path(i)}: version ${n} is archived and cannot ${what}`, [{ path: path(i), message: 'is archived' }]);
+    if (v.archivedAt !== null)
+      throw new AppError('conflict', `${path(i)}: version ${n} is archived and cannot ${what}`, [{ path: path(i), message: 'is archived' }]);
     return v;
   });
 }
 
-export interface SplitResult { champion: number; from: number | null; versions: SplitEntry[] }
+export interface SplitResult {
+  champion: number;
+  from: number | null;
+  versions: SplitEntry[];
+}
 
 /**
  * Shares the alias among several versions by weight. The alias itself (its champion) stays on the
@@ -120,47 +139,71 @@ export interface SplitResult { champion: number; from: number | null; versions: 
  * on ties), recorded as an alias move with reason "split". Records split_set {alias, versions,
  * from, champion, previous}.
  */
-export async function setSplit(
-  db: Db,
-  s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string },
-): Promise<SplitResult> {
+export async function setSplit(db: Db, s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string }): Promise<SplitResult> {
   const now = Date.now();
   try {
-    return db.transaction((tx) => {
-      const versions = requireListed(tx, s.modelId, s.entries.map((e) => e.version), (i) => `versions[${i}].version`, 'join a split');
-      const current = tx
-        .select({ versionId: aliases.versionId, number: modelVersions.number })
-        .from(aliases)
-        .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
-        .where(and(eq(aliases.modelId, s.modelId), eq(aliases.name, s.alias)))
-        .get();
-      const from = current?.number ?? null;
-      let championAt = s.entries.findIndex((e) => e.version === from);
-      if (championAt < 0) {
-        championAt = 0;
-        s.entries.forEach((e, i) => { if (e.weight > s.entries[championAt].weight) championAt = i; });
-      }
-      const champion = versions[championAt];
-      if (from !== champion.number) {
-        tx.insert(aliases)
-          .values({ modelId: s.modelId, name: s.alias, versionId: champion.id, updatedAt: now, updatedBy: s.actor })
-          .onConflictDoUpdate({ target: [aliases.modelId, aliases.name], set: { versionId: champion.id, updatedAt: now, updatedBy: s.actor } })
+    return db.transaction(
+      (tx) => {
+        const versions = requireListed(
+          tx,
+          s.modelId,
+          s.entries.map((e) => e.version),
+          (i) => `versions[${i}].version`,
+          'join a split',
+        );
+        const current = tx
+          .select({ versionId: aliases.versionId, number: modelVersions.number })
+          .from(aliases)
+          .innerJoin(modelVersions, eq(aliases.versionId, modelVersions.id))
+          .where(and(eq(aliases.modelId, s.modelId), eq(aliases.name, s.alias)))
+          .get();
+        const from = current?.number ?? null;
+        let championAt = s.entries.findIndex((e) => e.version === from);
+        if (championAt < 0) {
+          championAt = 0;
+          s.entries.forEach((e, i) => {
+            if (e.weight > s.entries[championAt].weight) championAt = i;
+          });
+        }
+        const champion = versions[championAt];
+        if (from !== champion.number) {
+          tx.insert(aliases)
+            .values({ modelId: s.modelId, name: s.alias, versionId: champion.id, updatedAt: now, updatedBy: s.actor })
+            .onConflictDoUpdate({ target: [aliases.modelId, aliases.name], set: { versionId: champion.id, updatedAt: now, updatedBy: s.actor } })
+            .run();
+          recordEvent(tx, {
+            modelId: s.modelId,
+            kind: 'alias_moved',
+            actor: s.actor,
+            detail: { alias: s.alias, from, to: champion.number, reason: 'split' },
+            ts: now,
+          });
+        } else {
+          tx.update(aliases)
+            .set({ updatedAt: now, updatedBy: s.actor })
+            .where(and(eq(aliases.modelId, s.modelId), eq(aliases.name, s.alias)))
+            .run();
+        }
+        const previous = readSplit(tx, s.modelId, s.alias);
+        tx.delete(aliasWeights)
+          .where(and(eq(aliasWeights.modelId, s.modelId), eq(aliasWeights.name, s.alias)))
           .run();
-        recordEvent(tx, { modelId: s.modelId, kind: 'alias_moved', actor: s.actor, detail: { alias: s.alias, from, to: champion.number, reason: 'split' }, ts: now });
-      } else {
-        tx.update(aliases).set({ updatedAt: now, updatedBy: s.actor }).where(and(eq(aliases.modelId, s.modelId), eq(aliases.name, s.alias))).run();
-      }
-      const previous = readSplit(tx, s.modelId, s.alias);
-      tx.delete(aliasWeights).where(and(eq(aliasWeights.modelId, s.modelId), eq(aliasWeights.name, s.alias))).run();
-      tx.insert(aliasWeights).values(versions.map((v, i) => ({ modelId: s.modelId, name: s.alias, versionId: v.id, weight: s.entries[i].weight }))).run();
-      const entries = s.entries.map((e) => ({ version: e.version, weight: e.weight }));
-      recordEvent(tx, {
-        modelId: s.modelId, kind: 'split_set', actor: s.actor,
-        detail: { alias: s.alias, versions: entries, from, champion: champion.number, previous: previous.length ? previous : null }, ts: now,
-      });
-      if (s.alias === 'production') dropShadowIn(tx, { modelId: s.modelId, versionId: champion.id, actor: s.actor, ts: now });
-      return { champion: champion.number, from, versions: entries };
-    }, { behavior: 'immediate' });
+        tx.insert(aliasWeights)
+          .values(versions.map((v, i) => ({ modelId: s.modelId, name: s.alias, versionId: v.id, weight: s.entries[i].weight })))
+          .run();
+        const entries = s.entries.map((e) => ({ version: e.version, weight: e.weight }));
+        recordEvent(tx, {
+          modelId: s.modelId,
+          kind: 'split_set',
+          actor: s.actor,
+          detail: { alias: s.alias, versions: entries, from, champion: champion.number, previous: previous.length ? previous : null },
+          ts: now,
+        });
+        if (s.alias === 'production') dropShadowIn(tx, { modelId: s.modelId, versionId: champion.id, actor: s.actor, ts: now });
+        return { champion: champion.number, from, versions: entries };
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }
@@ -177,20 +220,29 @@ export async function setShadows(
 ): Promise<{ versions: number[]; from: number[] }> {
   const now = Date.now();
   try {
-    return db.transaction((tx) => {
-      const versions = requireListed(tx, s.modelId, s.numbers, (i) => `versions[${i}]`, 'be a shadow');
-      s.check(versions);
-      const from = shadowNumbers(tx, s.modelId);
-      const next = [...s.numbers].sort((a, b) => a - b);
-      if (from.length === next.length && from.every((n, i) => n === next[i])) return { versions: next, from };
-      tx.delete(shadows).where(eq(shadows.modelId, s.modelId)).run();
-      if (versions.length) tx.insert(shadows).values(versions.map((v) => ({ modelId: s.modelId, versionId: v.id, createdAt: now, createdBy: s.actor }))).run();
-      recordEvent(tx, {
-        modelId: s.modelId, kind: next.length ? 'shadow_set' : 'shadow_ended', actor: s.actor,
-        detail: next.length ? { versions: next, from } : { from }, ts: now,
-      });
-      return { versions: next, from };
-    }, { behavior: 'immediate' });
+    return db.transaction(
+      (tx) => {
+        const versions = requireListed(tx, s.modelId, s.numbers, (i) => `versions[${i}]`, 'be a shadow');
+        s.check(versions);
+        const from = shadowNumbers(tx, s.modelId);
+        const next = [...s.numbers].sort((a, b) => a - b);
+        if (from.length === next.length && from.every((n, i) => n === next[i])) return { versions: next, from };
+        tx.delete(shadows).where(eq(shadows.modelId, s.modelId)).run();
+        if (versions.length)
+          tx.insert(shadows)
+            .values(versions.map((v) => ({ modelId: s.modelId, versionId: v.id, createdAt: now, createdBy: s.actor })))
+            .run();
+        recordEvent(tx, {
+          modelId: s.modelId,
+          kind: next.length ? 'shadow_set' : 'shadow_ended',
+          actor: s.actor,
+          detail: next.length ? { versions: next, from } : { from },
+          ts: now,
+        });
+        return { versions: next, from };
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }

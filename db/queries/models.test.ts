@@ -8,23 +8,33 @@ import { moveAlias, removeAlias } from './aliases';
 import { deleteModel, findModel, insertModel, listModels, updateModel } from './models';
 import { insertVersion, updateVersion } from './versions';
 
-
 const newModel = (db: Db, name: string) =>
   insertModel(db, { name, task: 'binary_classification', description: `about ${name}`, labels: ['no', 'yes'], actor: 'tester' });
 
 const newVersion = (db: Db, modelId: number, sha256 = 'a'.repeat(64), referenceSha?: string) =>
   insertVersion(db, {
-    modelId, sha256, sizeBytes: 100, signature, featureNames: null, metrics: {}, output: null,
+    modelId,
+    sha256,
+    sizeBytes: 100,
+    signature,
+    featureNames: null,
+    metrics: {},
+    output: null,
     reference: referenceSha ? { sha256: referenceSha, rows: 10, columns: ['x'], format: 'json' } : null,
     profile: null,
-    description: '', source: '', actor: 'tester',
+    description: '',
+    source: '',
+    actor: 'tester',
   });
 
 const alias = (db: Db, modelId: number, name: string, v: { id: number; number: number }) =>
   moveAlias(db, { modelId, alias: name, versionId: v.id, versionNumber: v.number, actor: 'tester' });
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -33,9 +43,21 @@ describe('insertModel', () => {
   it('creates the model with no versions yet and records model_created', async () => {
     const db = freshDb();
     const m = await newModel(db, 'churn');
-    expect(m).toMatchObject({ name: 'churn', task: 'binary_classification', description: 'about churn', labels: ['no', 'yes'], lastVersion: 0, needsRetraining: false });
-    expect(db.select().from(events).all().map((e) => [e.modelId, e.kind, e.actor, e.detail]))
-      .toEqual([[m.id, 'model_created', 'tester', { name: 'churn', task: 'binary_classification' }]]);
+    expect(m).toMatchObject({
+      name: 'churn',
+      task: 'binary_classification',
+      description: 'about churn',
+      labels: ['no', 'yes'],
+      lastVersion: 0,
+      needsRetraining: false,
+    });
+    expect(
+      db
+        .select()
+        .from(events)
+        .all()
+        .map((e) => [e.modelId, e.kind, e.actor, e.detail]),
+    ).toEqual([[m.id, 'model_created', 'tester', { name: 'churn', task: 'binary_classification' }]]);
   });
 
   it('refuses a second model with the same name as a conflict on "name"', async () => {
@@ -111,7 +133,7 @@ describe('deleteModel', () => {
     const v = await newVersion(db, m.id);
     await alias(db, m.id, 'prod', v);
     await alias(db, m.id, 'canary', v);
-    const err = await appError(deleteModel(db, m, "tester"));
+    const err = await appError(deleteModel(db, m, 'tester'));
     expect(err.code).toBe('conflict');
     expect(err.message).toMatch(/^model "m" has aliases \((prod, canary|canary, prod)\); delete them first$/);
     expect(await findModel(db, 'm')).toBeDefined();
@@ -130,16 +152,34 @@ describe('deleteModel', () => {
     await alias(db, m.id, 'prod', v1);
     await removeAlias(db, { modelId: m.id, alias: 'prod', actor: 'tester' });
 
-    const freed = await deleteModel(db, m, "tester");
+    const freed = await deleteModel(db, m, 'tester');
     expect({ onnx: [...freed.onnx].sort(), json: [...freed.json].sort() }).toEqual({
       onnx: ['1'.repeat(64), '2'.repeat(64), '3'.repeat(64)],
       json: ['r'.repeat(64), 's'.repeat(64)],
     });
     expect(await findModel(db, 'm')).toBeUndefined();
     // Cascades: only the other model's version and event rows remain, plus the deletion itself.
-    expect(db.select().from(modelVersions).all().map((v) => v.modelId)).toEqual([other.id]);
-    expect(new Set(db.select().from(events).all().map((e) => e.modelId))).toEqual(new Set([other.id, null]));
-    const deletion = db.select().from(events).all().find((e) => e.modelId === null)!;
+    expect(
+      db
+        .select()
+        .from(modelVersions)
+        .all()
+        .map((v) => v.modelId),
+    ).toEqual([other.id]);
+    expect(
+      new Set(
+        db
+          .select()
+          .from(events)
+          .all()
+          .map((e) => e.modelId),
+      ),
+    ).toEqual(new Set([other.id, null]));
+    const deletion = db
+      .select()
+      .from(events)
+      .all()
+      .find((e) => e.modelId === null)!;
     expect(deletion).toMatchObject({ kind: 'model_deleted', actor: 'tester', detail: { model: 'm' } });
     expect(db.select().from(aliases).all()).toEqual([]);
   });
@@ -147,6 +187,6 @@ describe('deleteModel', () => {
   it('returns empty lists for a model without versions', async () => {
     const db = freshDb();
     const m = await newModel(db, 'm');
-    expect(await deleteModel(db, m, "tester")).toEqual({ onnx: [], json: [] });
+    expect(await deleteModel(db, m, 'tester')).toEqual({ onnx: [], json: [] });
   });
 });

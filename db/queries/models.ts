@@ -9,21 +9,21 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && 'code' in err && (err as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-export async function insertModel(
-  db: Db,
-  m: { name: string; task: Task; description: string; labels: string[] | null; actor: string },
-): Promise<ModelRow> {
+export async function insertModel(db: Db, m: { name: string; task: Task; description: string; labels: string[] | null; actor: string }): Promise<ModelRow> {
   const now = Date.now();
   try {
-    return db.transaction((tx) => {
-      const row = tx
-        .insert(models)
-        .values({ name: m.name, task: m.task, description: m.description, labels: m.labels, createdAt: now, updatedAt: now })
-        .returning()
-        .get();
-      recordEvent(tx, { modelId: row.id, kind: 'model_created', actor: m.actor, detail: { name: m.name, task: m.task }, ts: now });
-      return row;
-    }, { behavior: 'immediate' });
+    return db.transaction(
+      (tx) => {
+        const row = tx
+          .insert(models)
+          .values({ name: m.name, task: m.task, description: m.description, labels: m.labels, createdAt: now, updatedAt: now })
+          .returning()
+          .get();
+        recordEvent(tx, { modelId: row.id, kind: 'model_created', actor: m.actor, detail: { name: m.name, task: m.task }, ts: now });
+        return row;
+      },
+      { behavior: 'immediate' },
+    );
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('conflict', `name: a model named "${m.name}" already exists`, [{ path: 'name', message: 'already exists' }]);
     throw err;
@@ -76,21 +76,27 @@ export async function listModels(db: Db, q: { limit: number; afterName?: string 
   });
 }
 
-export async function updateModel(
-  db: Db,
-  u: { model: ModelRow; description?: string; labels?: string[] | null; actor: string },
-): Promise<ModelRow> {
+export async function updateModel(db: Db, u: { model: ModelRow; description?: string; labels?: string[] | null; actor: string }): Promise<ModelRow> {
   const now = Date.now();
   try {
-    return db.transaction((tx) => {
-    const changes: Partial<ModelRow> = { updatedAt: now };
-    const detail: Record<string, unknown> = {};
-    if (u.description !== undefined) { changes.description = u.description; detail.description = u.description; }
-    if (u.labels !== undefined) { changes.labels = u.labels; detail.labels = u.labels; }
-    const row = tx.update(models).set(changes).where(eq(models.id, u.model.id)).returning().get();
-    recordEvent(tx, { modelId: u.model.id, kind: 'model_updated', actor: u.actor, detail, ts: now });
-    return row;
-  }, { behavior: 'immediate' });
+    return db.transaction(
+      (tx) => {
+        const changes: Partial<ModelRow> = { updatedAt: now };
+        const detail: Record<string, unknown> = {};
+        if (u.description !== undefined) {
+          changes.description = u.description;
+          detail.description = u.description;
+        }
+        if (u.labels !== undefined) {
+          changes.labels = u.labels;
+          detail.labels = u.labels;
+        }
+        const row = tx.update(models).set(changes).where(eq(models.id, u.model.id)).returning().get();
+        recordEvent(tx, { modelId: u.model.id, kind: 'model_updated', actor: u.actor, detail, ts: now });
+        return row;
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }
@@ -100,20 +106,27 @@ export async function updateModel(
 /** Returns the artifact hashes its versions used, for the caller to collect. */
 export async function deleteModel(db: Db, model: ModelRow, actor: string): Promise<{ onnx: string[]; json: string[] }> {
   try {
-    return db.transaction((tx) => {
-    const held = tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.modelId, model.id)).all();
-    if (held.length > 0) {
-      throw new AppError('conflict', `model "${model.name}" has aliases (${held.map((h) => h.name).join(', ')}); delete them first`);
-    }
-    const rows = tx.select({ sha: modelVersions.sha256, reference: modelVersions.reference }).from(modelVersions).where(eq(modelVersions.modelId, model.id)).all();
-    tx.delete(models).where(eq(models.id, model.id)).run();
-    // The model's own events go with it; this one stays, belonging to no model.
-    recordEvent(tx, { modelId: null, kind: 'model_deleted', actor, detail: { model: model.name, versions: rows.length } });
-    return {
-      onnx: [...new Set(rows.map((r) => r.sha))],
-      json: [...new Set(rows.flatMap((r) => (r.reference ? [r.reference.sha256] : [])))],
-    };
-  }, { behavior: 'immediate' });
+    return db.transaction(
+      (tx) => {
+        const held = tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.modelId, model.id)).all();
+        if (held.length > 0) {
+          throw new AppError('conflict', `model "${model.name}" has aliases (${held.map((h) => h.name).join(', ')}); delete them first`);
+        }
+        const rows = tx
+          .select({ sha: modelVersions.sha256, reference: modelVersions.reference })
+          .from(modelVersions)
+          .where(eq(modelVersions.modelId, model.id))
+          .all();
+        tx.delete(models).where(eq(models.id, model.id)).run();
+        // The model's own events go with it; this one stays, belonging to no model.
+        recordEvent(tx, { modelId: null, kind: 'model_deleted', actor, detail: { model: model.name, versions: rows.length } });
+        return {
+          onnx: [...new Set(rows.map((r) => r.sha))],
+          json: [...new Set(rows.flatMap((r) => (r.reference ? [r.reference.sha256] : [])))],
+        };
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }
@@ -125,9 +138,12 @@ export async function setNeedsRetraining(db: Db, modelId: number, flag: boolean,
 
 /** Replaces the retraining policy, recorded as an event. */
 export async function updatePolicy(db: Db, u: { model: ModelRow; policy: Record<string, unknown>; actor: string }): Promise<void> {
-  db.transaction((tx) => {
-    tx.update(models).set({ policy: u.policy, updatedAt: Date.now() }).where(eq(models.id, u.model.id)).run();
-    recordEvent(tx, { modelId: u.model.id, kind: 'policy_updated', actor: u.actor, detail: { policy: u.policy } });
-  }, { behavior: 'immediate' });
+  db.transaction(
+    (tx) => {
+      tx.update(models).set({ policy: u.policy, updatedAt: Date.now() }).where(eq(models.id, u.model.id)).run();
+      recordEvent(tx, { modelId: u.model.id, kind: 'policy_updated', actor: u.actor, detail: { policy: u.policy } });
+    },
+    { behavior: 'immediate' },
+  );
   db.changes.bump();
 }

@@ -2,8 +2,20 @@
 import { prepared, type Db } from '../client';
 import type { LabeledStats, PredictionDistribution } from '../schema';
 
-export interface HourRow { version_id: number; hour: number; count: number; latency: Buffer; predictions: string; features: Buffer | null }
-export interface LabeledRow { version_id: number; hour: number; labeled: number; stats: string }
+export interface HourRow {
+  version_id: number;
+  hour: number;
+  count: number;
+  latency: Buffer;
+  predictions: string;
+  features: Buffer | null;
+}
+export interface LabeledRow {
+  version_id: number;
+  hour: number;
+  labeled: number;
+  stats: string;
+}
 
 export type MonitoringReads = ReturnType<typeof prepareMonitoringReads>;
 

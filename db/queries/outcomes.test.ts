@@ -8,9 +8,29 @@ import { outcomeStore } from './outcomes';
 import { predictionId, predictionInserter, type PredictionRecord } from './predictions';
 import { insertVersion } from './versions';
 
-const record = (id: string, modelId: number, versionId: number, ts: number, clientIds: string[] | null, source: number = PREDICTION_SOURCES.live): PredictionRecord => ({
-  id, modelId, versionId, alias: null, ts, rows: clientIds?.length ?? 1, inputCodec: 1, inputs: Buffer.alloc(8), labels: null,
-  outputValues: Buffer.alloc(8 * (clientIds?.length ?? 1)), probabilities: null, classes: null, clientIds, latencyUs: 0, source,
+const record = (
+  id: string,
+  modelId: number,
+  versionId: number,
+  ts: number,
+  clientIds: string[] | null,
+  source: number = PREDICTION_SOURCES.live,
+): PredictionRecord => ({
+  id,
+  modelId,
+  versionId,
+  alias: null,
+  ts,
+  rows: clientIds?.length ?? 1,
+  inputCodec: 1,
+  inputs: Buffer.alloc(8),
+  labels: null,
+  outputValues: Buffer.alloc(8 * (clientIds?.length ?? 1)),
+  probabilities: null,
+  classes: null,
+  clientIds,
+  latencyUs: 0,
+  source,
 });
 
 describe('predictionIdForKey', () => {
@@ -18,8 +38,34 @@ describe('predictionIdForKey', () => {
     const { db } = freshHandle();
     const m = await insertModel(db, { name: 'm', task: 'regression', description: '', labels: null, actor: 't' });
     const other = await insertModel(db, { name: 'o', task: 'regression', description: '', labels: null, actor: 't' });
-    const v = await insertVersion(db, { modelId: m.id, sha256: 'a'.repeat(64), sizeBytes: 1, signature, featureNames: null, metrics: {}, output: null, reference: null, profile: null, description: '', source: '', actor: 't' });
-    const w = await insertVersion(db, { modelId: other.id, sha256: 'a'.repeat(64), sizeBytes: 1, signature, featureNames: null, metrics: {}, output: null, reference: null, profile: null, description: '', source: '', actor: 't' });
+    const v = await insertVersion(db, {
+      modelId: m.id,
+      sha256: 'a'.repeat(64),
+      sizeBytes: 1,
+      signature,
+      featureNames: null,
+      metrics: {},
+      output: null,
+      reference: null,
+      profile: null,
+      description: '',
+      source: '',
+      actor: 't',
+    });
+    const w = await insertVersion(db, {
+      modelId: other.id,
+      sha256: 'a'.repeat(64),
+      sizeBytes: 1,
+      signature,
+      featureNames: null,
+      metrics: {},
+      output: null,
+      reference: null,
+      profile: null,
+      description: '',
+      source: '',
+      actor: 't',
+    });
     const write = predictionInserter(db);
     const A = '01AAAAAAAAAAAAAAAAAAAAAAAA';
     const B = '01BBBBBBBBBBBBBBBBBBBBBBBB';

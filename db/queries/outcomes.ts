@@ -4,14 +4,33 @@ import { prepared, type Db } from '../client';
 import type { LabeledStats } from '../schema';
 
 export interface LoggedRequestForOutcome {
-  model_id: number; version_id: number; ts: number; rows: number;
-  labels: string | null; output_values: Buffer | null; probabilities: Buffer | null; classes: string | null;
-  source: number; alias: string | null;
+  model_id: number;
+  version_id: number;
+  ts: number;
+  rows: number;
+  labels: string | null;
+  output_values: Buffer | null;
+  probabilities: Buffer | null;
+  classes: string | null;
+  source: number;
+  alias: string | null;
 }
 /** A shadow request paired with an answered one. */
-export interface PairedRequestForOutcome extends LoggedRequestForOutcome { id: string }
-export interface VersionForOutcome { task: string; labels: string | null; output: string | null; signature: string; model_name: string }
-export interface StoredOutcome { actual_label: string | null; actual_value: number | null; ts: number }
+export interface PairedRequestForOutcome extends LoggedRequestForOutcome {
+  id: string;
+}
+export interface VersionForOutcome {
+  task: string;
+  labels: string | null;
+  output: string | null;
+  signature: string;
+  model_name: string;
+}
+export interface StoredOutcome {
+  actual_label: string | null;
+  actual_value: number | null;
+  ts: number;
+}
 
 export type OutcomeStore = ReturnType<typeof prepareOutcomeStatements>;
 
@@ -37,13 +56,15 @@ function prepareOutcomeStatements(sqlite: Db['$client']) {
   const pairs = sqlite.prepare(`SELECT id, ${columns} FROM prediction_requests WHERE pair_id = ?`);
   const anyPairs = sqlite.prepare('SELECT 1 FROM prediction_requests WHERE pair_id IS NOT NULL LIMIT 1').pluck();
   const requestOutcomes = sqlite.prepare('SELECT prediction_id, actual_label, actual_value, ts FROM outcomes WHERE prediction_id > ? AND prediction_id < ?');
-  const version = sqlite.prepare('SELECT m.task, m.labels, m.name AS model_name, v.output, v.signature FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?');
+  const version = sqlite.prepare(
+    'SELECT m.task, m.labels, m.name AS model_name, v.output, v.signature FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?',
+  );
   const model = sqlite.prepare('SELECT id FROM models WHERE name = ?').pluck();
   // The join rule: the latest prediction of that client id at or before the outcome's time (rows of
   // one request share a time; among equal times the later id, i.e. the later row, wins).
-  const key = sqlite.prepare(
-    'SELECT prediction_id FROM prediction_keys WHERE model_id = ? AND client_id = ? AND ts <= ? ORDER BY ts DESC, prediction_id DESC LIMIT 1',
-  ).pluck();
+  const key = sqlite
+    .prepare('SELECT prediction_id FROM prediction_keys WHERE model_id = ? AND client_id = ? AND ts <= ? ORDER BY ts DESC, prediction_id DESC LIMIT 1')
+    .pluck();
   const outcome = sqlite.prepare('SELECT actual_label, actual_value, ts FROM outcomes WHERE prediction_id = ?');
   const upsert = sqlite.prepare(
     `INSERT INTO outcomes (prediction_id, model_id, version_id, pred_ts, actual_label, actual_value, ts) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -56,8 +77,7 @@ function prepareOutcomeStatements(sqlite: Db['$client']) {
     pairs: (requestId: string) => pairs.all(requestId) as PairedRequestForOutcome[],
     anyPairs: () => anyPairs.get() !== undefined,
     /** The outcomes of one request's rows (prediction ids are the request id plus 3 characters). */
-    requestOutcomes: (requestId: string) =>
-      requestOutcomes.all(requestId, `${requestId}~`) as (StoredOutcome & { prediction_id: string })[],
+    requestOutcomes: (requestId: string) => requestOutcomes.all(requestId, `${requestId}~`) as (StoredOutcome & { prediction_id: string })[],
     version: (id: number) => version.get(id) as VersionForOutcome | undefined,
     modelId: (name: string) => model.get(name) as number | undefined,
     /** The prediction an outcome by model + client id at time `ts` labels (see the join rule above). */

@@ -31,19 +31,35 @@ export interface PredictionRecord {
  */
 export function predictionInserter(db: Db): (records: PredictionRecord[]) => void {
   return prepared(db, 'prediction-insert', (sqlite) => {
-  // Positional parameters: binding by name costs a lookup per column.
-  const insert = sqlite.prepare(
-    `INSERT INTO prediction_requests (id, model_id, version_id, alias, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, latency_us, source, pair_id)
+    // Positional parameters: binding by name costs a lookup per column.
+    const insert = sqlite.prepare(
+      `INSERT INTO prediction_requests (id, model_id, version_id, alias, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, latency_us, source, pair_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const key = sqlite.prepare('INSERT INTO prediction_keys (model_id, client_id, ts, prediction_id) VALUES (?, ?, ?, ?)');
-  return sqlite.transaction((records: PredictionRecord[]) => {
-    for (const r of records) {
-      insert.run(r.id, r.modelId, r.versionId, r.alias, r.ts, r.rows, r.inputCodec, r.inputs, r.labels, r.outputValues,
-        r.probabilities, r.classes, r.clientIds ? JSON.stringify(r.clientIds) : null, r.latencyUs, r.source, r.pairId ?? null);
-      if (r.clientIds && r.source !== PREDICTION_SOURCES.shadow) r.clientIds.forEach((c, i) => key.run(r.modelId, c, r.ts, predictionId(r.id, i)));
-    }
-  });
+    );
+    const key = sqlite.prepare('INSERT INTO prediction_keys (model_id, client_id, ts, prediction_id) VALUES (?, ?, ?, ?)');
+    return sqlite.transaction((records: PredictionRecord[]) => {
+      for (const r of records) {
+        insert.run(
+          r.id,
+          r.modelId,
+          r.versionId,
+          r.alias,
+          r.ts,
+          r.rows,
+          r.inputCodec,
+          r.inputs,
+          r.labels,
+          r.outputValues,
+          r.probabilities,
+          r.classes,
+          r.clientIds ? JSON.stringify(r.clientIds) : null,
+          r.latencyUs,
+          r.source,
+          r.pairId ?? null,
+        );
+        if (r.clientIds && r.source !== PREDICTION_SOURCES.shadow) r.clientIds.forEach((c, i) => key.run(r.modelId, c, r.ts, predictionId(r.id, i)));
+      }
+    });
   });
 }
 
@@ -98,36 +114,39 @@ export interface ServingLookups {
 /** The lookups serving makes when a target is not cached yet (synchronous, prepared once per connection). */
 export function servingLookups(db: Db): ServingLookups {
   return prepared(db, 'serving', (sqlite): ServingLookups => {
-  const model = sqlite.prepare('SELECT id FROM models WHERE name = ?');
-  const byAlias = sqlite.prepare(
-    `SELECT ${COLUMNS} FROM models m JOIN aliases a ON a.model_id = m.id JOIN model_versions v ON v.id = a.version_id
+    const model = sqlite.prepare('SELECT id FROM models WHERE name = ?');
+    const byAlias = sqlite.prepare(
+      `SELECT ${COLUMNS} FROM models m JOIN aliases a ON a.model_id = m.id JOIN model_versions v ON v.id = a.version_id
      WHERE m.name = ? AND a.name = ?`,
-  );
-  const byNumber = sqlite.prepare(
-    `SELECT ${COLUMNS} FROM models m JOIN model_versions v ON v.model_id = m.id WHERE m.name = ? AND v.number = ?`,
-  );
-  const byVersionId = sqlite.prepare(`SELECT ${COLUMNS} FROM models m JOIN model_versions v ON v.model_id = m.id WHERE v.id = ?`);
-  const split = sqlite.prepare('SELECT version_id, weight FROM alias_weights WHERE model_id = ? AND name = ? ORDER BY rowid');
-  const shadowIds = sqlite.prepare('SELECT version_id FROM shadows WHERE model_id = ? ORDER BY version_id').pluck();
-  const numbers = sqlite.prepare('SELECT number FROM model_versions WHERE model_id = ? AND archived_at IS NULL ORDER BY number').pluck();
-  const production = sqlite.prepare(
-    `SELECT DISTINCT v.sha256 FROM model_versions v WHERE v.id IN
+    );
+    const byNumber = sqlite.prepare(`SELECT ${COLUMNS} FROM models m JOIN model_versions v ON v.model_id = m.id WHERE m.name = ? AND v.number = ?`);
+    const byVersionId = sqlite.prepare(`SELECT ${COLUMNS} FROM models m JOIN model_versions v ON v.model_id = m.id WHERE v.id = ?`);
+    const split = sqlite.prepare('SELECT version_id, weight FROM alias_weights WHERE model_id = ? AND name = ? ORDER BY rowid');
+    const shadowIds = sqlite.prepare('SELECT version_id FROM shadows WHERE model_id = ? ORDER BY version_id').pluck();
+    const numbers = sqlite.prepare('SELECT number FROM model_versions WHERE model_id = ? AND archived_at IS NULL ORDER BY number').pluck();
+    const production = sqlite
+      .prepare(
+        `SELECT DISTINCT v.sha256 FROM model_versions v WHERE v.id IN
        (SELECT version_id FROM aliases WHERE name = 'production' UNION SELECT version_id FROM alias_weights WHERE name = 'production')`,
-  ).pluck();
-  return {
-    model: (name) => model.get(name) as { id: number } | undefined,
-    byAlias: (name, alias) => byAlias.get(name, alias) as ServingRow | undefined,
-    byNumber: (name, number) => byNumber.get(name, number) as ServingRow | undefined,
-    byVersionId: (versionId) => byVersionId.get(versionId) as ServingRow | undefined,
-    split: (modelId, alias) => split.all(modelId, alias) as { version_id: number; weight: number }[],
-    shadows: (modelId) => shadowIds.all(modelId) as number[],
-    versionNumbers: (modelId) => numbers.all(modelId) as number[],
-    productionShas: () => production.all() as string[],
-  };
+      )
+      .pluck();
+    return {
+      model: (name) => model.get(name) as { id: number } | undefined,
+      byAlias: (name, alias) => byAlias.get(name, alias) as ServingRow | undefined,
+      byNumber: (name, number) => byNumber.get(name, number) as ServingRow | undefined,
+      byVersionId: (versionId) => byVersionId.get(versionId) as ServingRow | undefined,
+      split: (modelId, alias) => split.all(modelId, alias) as { version_id: number; weight: number }[],
+      shadows: (modelId) => shadowIds.all(modelId) as number[],
+      versionNumbers: (modelId) => numbers.all(modelId) as number[],
+      productionShas: () => production.all() as string[],
+    };
   });
 }
 
-export interface LoggedRequest extends PredictionRequestRow { modelName: string; versionNumber: number }
+export interface LoggedRequest extends PredictionRequestRow {
+  modelName: string;
+  versionNumber: number;
+}
 
 /** The logged requests with these ids, with their model's name and version number. */
 export async function findRequests(db: Db, requestIds: string[]): Promise<LoggedRequest[]> {
@@ -142,7 +161,12 @@ export async function findRequests(db: Db, requestIds: string[]): Promise<Logged
   return rows.map((x) => ({ ...x.r, modelName: x.modelName, versionNumber: x.versionNumber }));
 }
 
-export interface StoredOutcomeRow { predictionId: string; actualLabel: string | null; actualValue: number | null; ts: number }
+export interface StoredOutcomeRow {
+  predictionId: string;
+  actualLabel: string | null;
+  actualValue: number | null;
+  ts: number;
+}
 
 /** The outcomes reported for these prediction ids (ids without one are left out). */
 export async function findOutcomes(db: Db, predictionIds: string[]): Promise<StoredOutcomeRow[]> {
@@ -156,5 +180,8 @@ export async function findOutcomes(db: Db, predictionIds: string[]): Promise<Sto
 
 /** How many predicted rows the log holds. */
 export async function countPredictedRows(db: Db): Promise<number> {
-  return db.select({ n: sql<number>`coalesce(sum(${predictionRequests.rows}), 0)` }).from(predictionRequests).get()!.n;
+  return db
+    .select({ n: sql<number>`coalesce(sum(${predictionRequests.rows}), 0)` })
+    .from(predictionRequests)
+    .get()!.n;
 }

@@ -6,12 +6,34 @@ import { prepared, type Db } from '../client';
 const WATERMARK = 'rollup_rowid';
 
 export interface LogRow {
-  rowid: number; version_id: number; ts: number; rows: number; input_codec: number; inputs: Buffer;
-  labels: string | null; output_values: Buffer | null; latency_us: number; source: number;
+  rowid: number;
+  version_id: number;
+  ts: number;
+  rows: number;
+  input_codec: number;
+  inputs: Buffer;
+  labels: string | null;
+  output_values: Buffer | null;
+  latency_us: number;
+  source: number;
 }
-export interface VersionForRollup { profile: string | null; feature_names: string | null; signature: string; reference: string | null }
-export interface StoredHour { count: number; latency: Buffer; predictions: string; features: Buffer | null }
-export interface HourWrite { versionId: number; hour: number; merge: (old: StoredHour | undefined) => { count: number; latency: Buffer; predictions: string; features: Buffer | null } }
+export interface VersionForRollup {
+  profile: string | null;
+  feature_names: string | null;
+  signature: string;
+  reference: string | null;
+}
+export interface StoredHour {
+  count: number;
+  latency: Buffer;
+  predictions: string;
+  features: Buffer | null;
+}
+export interface HourWrite {
+  versionId: number;
+  hour: number;
+  merge: (old: StoredHour | undefined) => { count: number; latency: Buffer; predictions: string; features: Buffer | null };
+}
 
 function prepareRollupStatements(sqlite: Db['$client']) {
   return {
@@ -68,13 +90,15 @@ export function saveTrafficProfile(db: Db, versionId: number, profile: unknown):
  */
 export function foldHours(db: Db, from: number, to: number, hours: Iterable<HourWrite>): boolean {
   const st = statements(db);
-  return db.$client.transaction(() => {
-    if (((st.watermark.get() as number | undefined) ?? 0) !== from) return false;
-    for (const h of hours) {
-      const merged = h.merge(st.hour.get(h.versionId, h.hour) as StoredHour | undefined);
-      st.upsertHour.run(h.versionId, h.hour, merged.count, merged.latency, merged.predictions, merged.features);
-    }
-    st.setWatermark.run(to);
-    return true;
-  }).immediate();
+  return db.$client
+    .transaction(() => {
+      if (((st.watermark.get() as number | undefined) ?? 0) !== from) return false;
+      for (const h of hours) {
+        const merged = h.merge(st.hour.get(h.versionId, h.hour) as StoredHour | undefined);
+        st.upsertHour.run(h.versionId, h.hour, merged.count, merged.latency, merged.predictions, merged.features);
+      }
+      st.setWatermark.run(to);
+      return true;
+    })
+    .immediate();
 }

@@ -9,26 +9,35 @@ import { moveAlias } from './aliases';
 import { deleteModel, findModel, insertModel } from './models';
 import { findVersion, insertVersion, isArtifactReferenced, listVersions, updateVersion } from './versions';
 
-
-const newModel = (db: Db, name: string) =>
-  insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' });
+const newModel = (db: Db, name: string) => insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' });
 
 const newVersion = (db: Db, modelId: number, sha256 = 'a'.repeat(64), referenceSha?: string) =>
   insertVersion(db, {
-    modelId, sha256, sizeBytes: 100, signature, featureNames: ['f0', 'f1'], metrics: {}, output: null,
+    modelId,
+    sha256,
+    sizeBytes: 100,
+    signature,
+    featureNames: ['f0', 'f1'],
+    metrics: {},
+    output: null,
     reference: referenceSha ? { sha256: referenceSha, rows: 10, columns: ['f0', 'f1'], format: 'csv' } : null,
     profile: null,
-    description: '', source: '', actor: 'tester',
+    description: '',
+    source: '',
+    actor: 'tester',
   });
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
 
 describe('insertVersion', () => {
-  it('numbers a model\'s versions 1, 2, 3', async () => {
+  it("numbers a model's versions 1, 2, 3", async () => {
     const db = freshDb();
     const m = await newModel(db, 'churn');
     const numbers = [];
@@ -94,7 +103,11 @@ describe('updateVersion: feature names', () => {
     expect(set.profile).toEqual({ relabelled: '1' });
     const cleared = await updateVersion(db, { version: set, featureNames: { names: null, relabel: (p) => p }, actor: 'bo' });
     expect(cleared.featureNames).toBeNull();
-    const edits = db.select().from(events).all().filter((e) => e.kind === 'version_updated');
+    const edits = db
+      .select()
+      .from(events)
+      .all()
+      .filter((e) => e.kind === 'version_updated');
     expect(edits.map((e) => [e.actor, e.detail])).toEqual([
       ['ana', { version: 1, feature_names: ['b', 'a'], previous_feature_names: ['f0', 'f1'] }],
       ['bo', { version: 1, feature_names: null, previous_feature_names: ['b', 'a'] }],
@@ -106,7 +119,13 @@ describe('updateVersion: feature names', () => {
     const m = await newModel(db, 'm');
     const v = await newVersion(db, m.id);
     await updateVersion(db, { version: v, featureNames: { names: ['f0', 'f1'], relabel: relabel('x') }, actor: 'tester' });
-    expect(db.select().from(events).all().map((e) => e.kind)).toEqual(['model_created', 'version_uploaded']);
+    expect(
+      db
+        .select()
+        .from(events)
+        .all()
+        .map((e) => e.kind),
+    ).toEqual(['model_created', 'version_uploaded']);
     expect((await findVersion(db, { modelId: m.id, number: 1 }))?.profile).toBeNull();
   });
 
@@ -141,8 +160,15 @@ describe('updateVersion', () => {
     expect((await listVersions(db, { modelId: m.id, includeArchived: true })).map((v) => v.number)).toEqual([1, 2]);
     const restored = await updateVersion(db, { version: archived, archived: false, actor: 'tester' });
     expect(restored.archivedAt).toBeNull();
-    const kinds = db.select().from(events).all().filter((e) => e.kind.startsWith('version_') && e.kind !== 'version_uploaded');
-    expect(kinds.map((e) => [e.kind, e.detail])).toEqual([['version_archived', { version: 1 }], ['version_restored', { version: 1 }]]);
+    const kinds = db
+      .select()
+      .from(events)
+      .all()
+      .filter((e) => e.kind.startsWith('version_') && e.kind !== 'version_uploaded');
+    expect(kinds.map((e) => [e.kind, e.detail])).toEqual([
+      ['version_archived', { version: 1 }],
+      ['version_restored', { version: 1 }],
+    ]);
   });
 
   it('records nothing when nothing changes', async () => {
@@ -150,7 +176,13 @@ describe('updateVersion', () => {
     const m = await newModel(db, 'm');
     const v = await newVersion(db, m.id);
     await updateVersion(db, { version: v, archived: false, description: '', actor: 'tester' });
-    expect(db.select().from(events).all().map((e) => e.kind)).toEqual(['model_created', 'version_uploaded']);
+    expect(
+      db
+        .select()
+        .from(events)
+        .all()
+        .map((e) => e.kind),
+    ).toEqual(['model_created', 'version_uploaded']);
   });
 
   it('refuses to archive an aliased version and keeps the rest of the edit undone', async () => {
@@ -164,7 +196,13 @@ describe('updateVersion', () => {
     const after = await findVersion(db, { modelId: m.id, number: 1 });
     expect(after?.archivedAt).toBeNull();
     expect(after?.description).toBe('');
-    expect(db.select().from(events).all().map((e) => e.kind)).toEqual(['model_created', 'version_uploaded', 'alias_moved']);
+    expect(
+      db
+        .select()
+        .from(events)
+        .all()
+        .map((e) => e.kind),
+    ).toEqual(['model_created', 'version_uploaded', 'alias_moved']);
   });
 });
 
@@ -176,12 +214,12 @@ describe('isArtifactReferenced', () => {
     expect(await isArtifactReferenced(db, 'a'.repeat(64))).toBe(true);
     expect(await isArtifactReferenced(db, 'r'.repeat(64))).toBe(true);
     expect(await isArtifactReferenced(db, 'f'.repeat(64))).toBe(false);
-    await deleteModel(db, m, "tester");
+    await deleteModel(db, m, 'tester');
     expect(await isArtifactReferenced(db, 'a'.repeat(64))).toBe(false);
     expect(await isArtifactReferenced(db, 'r'.repeat(64))).toBe(false);
   });
 
-  it('still counts an archived version\'s artifacts', async () => {
+  it("still counts an archived version's artifacts", async () => {
     const db = freshDb();
     const m = await newModel(db, 'm');
     const v = await newVersion(db, m.id, 'a'.repeat(64));

@@ -29,43 +29,46 @@ export interface NewVersion {
 export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> {
   const now = Date.now();
   try {
-    return db.transaction((tx) => {
-    const bumped = tx
-      .update(models)
-      .set({ lastVersion: sql`${models.lastVersion} + 1`, updatedAt: now })
-      .where(eq(models.id, v.modelId))
-      .returning({ number: models.lastVersion })
-      .get();
-    if (!bumped) throw new AppError('not_found', 'the model was deleted during the upload');
-    const row = tx
-      .insert(modelVersions)
-      .values({
-        modelId: v.modelId,
-        number: bumped.number,
-        sha256: v.sha256,
-        sizeBytes: v.sizeBytes,
-        signature: v.signature,
-        featureNames: v.featureNames,
-        metrics: v.metrics,
-        output: v.output,
-        reference: v.reference,
-        profile: v.profile,
-        description: v.description,
-        source: v.source,
-        createdAt: now,
-        createdBy: v.actor,
-      })
-      .returning()
-      .get();
-    recordEvent(tx, {
-      modelId: v.modelId,
-      kind: 'version_uploaded',
-      actor: v.actor,
-      detail: { version: row.number, sha256: v.sha256, size_bytes: v.sizeBytes, ...(v.featureNamesFrom ? { feature_names_from: v.featureNamesFrom } : {}) },
-      ts: now,
-    });
-    return row;
-  }, { behavior: 'immediate' });
+    return db.transaction(
+      (tx) => {
+        const bumped = tx
+          .update(models)
+          .set({ lastVersion: sql`${models.lastVersion} + 1`, updatedAt: now })
+          .where(eq(models.id, v.modelId))
+          .returning({ number: models.lastVersion })
+          .get();
+        if (!bumped) throw new AppError('not_found', 'the model was deleted during the upload');
+        const row = tx
+          .insert(modelVersions)
+          .values({
+            modelId: v.modelId,
+            number: bumped.number,
+            sha256: v.sha256,
+            sizeBytes: v.sizeBytes,
+            signature: v.signature,
+            featureNames: v.featureNames,
+            metrics: v.metrics,
+            output: v.output,
+            reference: v.reference,
+            profile: v.profile,
+            description: v.description,
+            source: v.source,
+            createdAt: now,
+            createdBy: v.actor,
+          })
+          .returning()
+          .get();
+        recordEvent(tx, {
+          modelId: v.modelId,
+          kind: 'version_uploaded',
+          actor: v.actor,
+          detail: { version: row.number, sha256: v.sha256, size_bytes: v.sizeBytes, ...(v.featureNamesFrom ? { feature_names_from: v.featureNamesFrom } : {}) },
+          ts: now,
+        });
+        return row;
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }
@@ -81,7 +84,11 @@ export async function listVersions(db: Db, q: { modelId: number; includeArchived
 }
 
 export async function findVersion(db: Db, q: { modelId: number; number: number }): Promise<VersionRow | undefined> {
-  return db.select().from(modelVersions).where(and(eq(modelVersions.modelId, q.modelId), eq(modelVersions.number, q.number))).get();
+  return db
+    .select()
+    .from(modelVersions)
+    .where(and(eq(modelVersions.modelId, q.modelId), eq(modelVersions.number, q.number)))
+    .get();
 }
 
 /**
@@ -92,8 +99,17 @@ function shadowPairHold(tx: Pick<Db, 'select'>, row: VersionRow): string | null 
   if (tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.versionId, row.id)).get()) {
     return `version ${row.number} is a shadow of production and takes production's columns in production's order; end the shadow first`;
   }
-  const serves = tx.select({ v: aliases.versionId }).from(aliases).where(and(eq(aliases.versionId, row.id), eq(aliases.name, 'production'))).get()
-    ?? tx.select({ v: aliasWeights.versionId }).from(aliasWeights).where(and(eq(aliasWeights.versionId, row.id), eq(aliasWeights.name, 'production'))).get();
+  const serves =
+    tx
+      .select({ v: aliases.versionId })
+      .from(aliases)
+      .where(and(eq(aliases.versionId, row.id), eq(aliases.name, 'production')))
+      .get() ??
+    tx
+      .select({ v: aliasWeights.versionId })
+      .from(aliasWeights)
+      .where(and(eq(aliasWeights.versionId, row.id), eq(aliasWeights.name, 'production')))
+      .get();
   const shadowed = tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.modelId, row.modelId)).get();
   if (serves && shadowed) return `version ${row.number} serves production, whose shadow versions take its columns in its order; end the shadows first`;
   return null;
@@ -102,45 +118,79 @@ function shadowPairHold(tx: Pick<Db, 'select'>, row: VersionRow): string | null 
 export async function updateVersion(
   db: Db,
   u: {
-    version: VersionRow; description?: string; archived?: boolean; actor: string;
+    version: VersionRow;
+    description?: string;
+    archived?: boolean;
+    actor: string;
     /** New feature names (null: none known); `relabel` renames the drift profile's features to match. */
     featureNames?: { names: string[] | null; relabel: (profile: VersionRow['profile']) => VersionRow['profile'] };
   },
 ): Promise<VersionRow> {
   const now = Date.now();
   try {
-    return db.transaction((tx) => {
-    let row = u.version;
-    if (u.featureNames !== undefined) {
-      // Read again inside the transaction: the rollup worker may have saved a traffic profile since.
-      row = tx.select().from(modelVersions).where(eq(modelVersions.id, row.id)).get()!;
-      const previous = row.featureNames ?? null;
-      const next = u.featureNames.names;
-      if (JSON.stringify(previous) !== JSON.stringify(next)) {
-        const hold = shadowPairHold(tx, row);
-        if (hold) throw new AppError('conflict', `feature_names: ${hold}`, [{ path: 'feature_names', message: hold }]);
-        row = tx.update(modelVersions).set({ featureNames: next, profile: u.featureNames.relabel(row.profile) }).where(eq(modelVersions.id, row.id)).returning().get();
-        recordEvent(tx, { modelId: row.modelId, kind: 'version_updated', actor: u.actor, detail: { version: row.number, feature_names: next, previous_feature_names: previous }, ts: now });
-      }
-    }
-    if (u.description !== undefined && u.description !== row.description) {
-      row = tx.update(modelVersions).set({ description: u.description }).where(eq(modelVersions.id, row.id)).returning().get();
-      recordEvent(tx, { modelId: row.modelId, kind: 'version_updated', actor: u.actor, detail: { version: row.number, description: u.description }, ts: now });
-    }
-    if (u.archived !== undefined && u.archived !== (row.archivedAt !== null)) {
-      if (u.archived) {
-        const held = tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.versionId, row.id)).all();
-        if (held.length > 0) {
-          throw new AppError('conflict', `version ${row.number} is aliased as ${held.map((h) => h.name).join(', ')}; move the alias first`);
+    return db.transaction(
+      (tx) => {
+        let row = u.version;
+        if (u.featureNames !== undefined) {
+          // Read again inside the transaction: the rollup worker may have saved a traffic profile since.
+          row = tx.select().from(modelVersions).where(eq(modelVersions.id, row.id)).get()!;
+          const previous = row.featureNames ?? null;
+          const next = u.featureNames.names;
+          if (JSON.stringify(previous) !== JSON.stringify(next)) {
+            const hold = shadowPairHold(tx, row);
+            if (hold) throw new AppError('conflict', `feature_names: ${hold}`, [{ path: 'feature_names', message: hold }]);
+            row = tx
+              .update(modelVersions)
+              .set({ featureNames: next, profile: u.featureNames.relabel(row.profile) })
+              .where(eq(modelVersions.id, row.id))
+              .returning()
+              .get();
+            recordEvent(tx, {
+              modelId: row.modelId,
+              kind: 'version_updated',
+              actor: u.actor,
+              detail: { version: row.number, feature_names: next, previous_feature_names: previous },
+              ts: now,
+            });
+          }
         }
-        const hold = experimentHoldIn(tx, row.id);
-        if (hold) throw new AppError('conflict', `version ${row.number} ${hold}`, [{ path: 'archived', message: hold }]);
-      }
-      row = tx.update(modelVersions).set({ archivedAt: u.archived ? now : null }).where(eq(modelVersions.id, row.id)).returning().get();
-      recordEvent(tx, { modelId: row.modelId, kind: u.archived ? 'version_archived' : 'version_restored', actor: u.actor, detail: { version: row.number }, ts: now });
-    }
-    return row;
-  }, { behavior: 'immediate' });
+        if (u.description !== undefined && u.description !== row.description) {
+          row = tx.update(modelVersions).set({ description: u.description }).where(eq(modelVersions.id, row.id)).returning().get();
+          recordEvent(tx, {
+            modelId: row.modelId,
+            kind: 'version_updated',
+            actor: u.actor,
+            detail: { version: row.number, description: u.description },
+            ts: now,
+          });
+        }
+        if (u.archived !== undefined && u.archived !== (row.archivedAt !== null)) {
+          if (u.archived) {
+            const held = tx.select({ name: aliases.name }).from(aliases).where(eq(aliases.versionId, row.id)).all();
+            if (held.length > 0) {
+              throw new AppError('conflict', `version ${row.number} is aliased as ${held.map((h) => h.name).join(', ')}; move the alias first`);
+            }
+            const hold = experimentHoldIn(tx, row.id);
+            if (hold) throw new AppError('conflict', `version ${row.number} ${hold}`, [{ path: 'archived', message: hold }]);
+          }
+          row = tx
+            .update(modelVersions)
+            .set({ archivedAt: u.archived ? now : null })
+            .where(eq(modelVersions.id, row.id))
+            .returning()
+            .get();
+          recordEvent(tx, {
+            modelId: row.modelId,
+            kind: u.archived ? 'version_archived' : 'version_restored',
+            actor: u.actor,
+            detail: { version: row.number },
+            ts: now,
+          });
+        }
+        return row;
+      },
+      { behavior: 'immediate' },
+    );
   } finally {
     db.changes.bump();
   }

@@ -37,7 +37,9 @@ test('a key is shown once, listed without its secret, scoped, and refused once r
 
   const client = await as(playwright, bearer(key));
   expect((await client.post(`/api/v1/models/${model}/predict`, { data: ROW })).status()).toBe(200);
-  expect((await client.post(`/v2/models/${model}/infer`, { data: { inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] } })).status()).not.toBe(401);
+  expect(
+    (await client.post(`/v2/models/${model}/infer`, { data: { inputs: [{ name: 'input', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] } })).status(),
+  ).not.toBe(401);
   // predict does not include read, nor admin.
   const read = await client.get(`/api/v1/models/${model}`);
   expect(read.status()).toBe(403);
@@ -67,7 +69,10 @@ test('every change names its actor: the key that made it', async ({ request, pla
   expect((await deployer.put(`/api/v1/models/${model}/aliases/production`, { data: { version: 2 } })).status()).toBe(200);
   expect((await deployer.patch(`/api/v1/models/${model}`, { data: { description: 'moved by CI' } })).status()).toBe(200);
   const events = (await (await request.get(`/api/v1/models/${model}/events`)).json()).events as { kind: string; actor: string }[];
-  expect(events.slice(0, 2).map((e) => [e.kind, e.actor])).toEqual([['model_updated', keyName], ['alias_moved', keyName]]);
+  expect(events.slice(0, 2).map((e) => [e.kind, e.actor])).toEqual([
+    ['model_updated', keyName],
+    ['alias_moved', keyName],
+  ]);
   expect(events.find((e) => e.kind === 'model_created')!.actor).toBe('admin-key');
   const system = (await (await request.get('/api/v1/events')).json()).events as { kind: string; actor: string; detail: { key?: string } }[];
   expect(system.find((e) => e.kind === 'key_created' && e.detail.key === keyName)!.actor).toBe('admin-key');
@@ -114,7 +119,10 @@ test('the admin signs in with a password: HttpOnly SameSite=Lax cookie, Secure b
   expect(ok.status()).toBe(204);
   const cookie = ok.headers()['set-cookie'];
   expect(cookie).toMatch(/^modeldock_session=[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
-  const behindTls = await anon.post('/api/v1/session', { data: { username: 'admin', password: process.env.E2E_ADMIN_PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+  const behindTls = await anon.post('/api/v1/session', {
+    data: { username: 'admin', password: process.env.E2E_ADMIN_PASSWORD },
+    headers: { 'x-forwarded-proto': 'https' },
+  });
   expect(behindTls.headers()['set-cookie']).toMatch(/; Secure$/);
 
   const session = cookie.split(';')[0];
@@ -123,7 +131,10 @@ test('the admin signs in with a password: HttpOnly SameSite=Lax cookie, Secure b
   expect((await browser.get('/api/v1/models')).status()).toBe(200);
   const name = uniqueName('csrf');
   // A page on another site posting with the admin's cookie is refused; the same site is not.
-  const forged = await browser.post('/api/v1/models', { data: { name, task: 'regression' }, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+  const forged = await browser.post('/api/v1/models', {
+    data: { name, task: 'regression' },
+    headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+  });
   expect(forged.status()).toBe(403);
   expect((await browser.post('/api/v1/models', { data: { name, task: 'regression' }, headers: { origin: 'https://evil.example' } })).status()).toBe(403);
   expect((await browser.get(`/api/v1/models/${name}`)).status()).toBe(404);
@@ -153,7 +164,9 @@ test('keys from the command line work against the running server, and revoking t
   expect((await client.get(`/api/v1/models/${model}`)).status()).toBe(200);
   await run('npx', ['tsx', 'scripts/keys.ts', 'revoke', name], { cwd: ROOT, env });
   expect((await client.post(`/api/v1/models/${model}/predict`, { data: ROW })).status()).toBe(401);
-  const bad = await run('npx', ['tsx', 'scripts/keys.ts', 'create', '--name', 'x', '--scope', 'root'], { cwd: ROOT, env }).catch((e: { code: number; stderr: string }) => e);
+  const bad = await run('npx', ['tsx', 'scripts/keys.ts', 'create', '--name', 'x', '--scope', 'root'], { cwd: ROOT, env }).catch(
+    (e: { code: number; stderr: string }) => e,
+  );
   expect((bad as { code: number }).code).toBe(2);
   expect((bad as { stderr: string }).stderr).toContain('--scope');
   await client.dispose();

@@ -37,7 +37,10 @@ test.describe('PUT /api/v1/models/:name/aliases/:alias', () => {
 
     const detail = await (await request.get(`/api/v1/models/${name}`)).json();
     expect(detail.aliases).toEqual({ production: 2 });
-    expect(detail.versions.map((v: { number: number; aliases: string[] }) => [v.number, v.aliases])).toEqual([[1, []], [2, ['production']]]);
+    expect(detail.versions.map((v: { number: number; aliases: string[] }) => [v.number, v.aliases])).toEqual([
+      [1, []],
+      [2, ['production']],
+    ]);
     expect((await (await request.get(`/api/v1/models/${name}/versions/2`)).json()).version.aliases).toEqual(['production']);
     expect((await (await request.get(`/api/v1/models/${name}/versions/1`)).json()).version.aliases).toEqual([]);
   });
@@ -169,9 +172,7 @@ test.describe('GET /api/v1/models/:name/events', () => {
     expect(res.status()).toBe(200);
     const { events, next_cursor } = await res.json();
     expect(next_cursor).toBeNull();
-    expect(events.map((e: { kind: string }) => e.kind)).toEqual([
-      'alias_moved', 'alias_moved', 'version_uploaded', 'version_uploaded', 'model_created',
-    ]);
+    expect(events.map((e: { kind: string }) => e.kind)).toEqual(['alias_moved', 'alias_moved', 'version_uploaded', 'version_uploaded', 'model_created']);
     expect(events[0].detail).toEqual({ alias: 'production', from: 1, to: 2 });
     expect(events[1].detail).toEqual({ alias: 'production', from: null, to: 1 });
     expect(events[2].detail).toMatchObject({ version: 2, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size_bytes: fixture('regressor.onnx').length });

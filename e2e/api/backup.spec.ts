@@ -12,8 +12,23 @@ import { DT, floatTensor, model, node, valueInfo } from '../../scripts/onnx-buil
 import { fixture } from '../fixtures';
 import { REFERENCE_CSV } from './helpers';
 import {
-  ROOT, api, freePort, freshDataDir, killServer, onnxForm, openDb, postJson, readLoggedIds, regress, sleep, startServer,
-  stopAllServers, value, type Json, type PredictAnswer, type Server,
+  ROOT,
+  api,
+  freePort,
+  freshDataDir,
+  killServer,
+  onnxForm,
+  openDb,
+  postJson,
+  readLoggedIds,
+  regress,
+  sleep,
+  startServer,
+  stopAllServers,
+  value,
+  type Json,
+  type PredictAnswer,
+  type Server,
 } from './server-process';
 
 test.describe.configure({ mode: 'serial' });
@@ -25,20 +40,35 @@ function npmRun(script: string, args: string[], env: Record<string, string> = {}
   return new Promise((resolve) => {
     const child = spawn('npm', ['run', '-s', script, '--', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    child.on('exit', (code) => resolve({ code, out: out.split('\n').filter((l) => !l.startsWith('npm warn')).join('\n'), ms: performance.now() - t0 }));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) =>
+      resolve({
+        code,
+        out: out
+          .split('\n')
+          .filter((l) => !l.startsWith('npm warn'))
+          .join('\n'),
+        ms: performance.now() - t0,
+      }),
+    );
   });
 }
 
 /** y = x · [k, k, k]: a second version whose answers differ from the regressor's. */
 function scaled(k: number): Buffer {
-  return Buffer.from(model({
-    inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
-    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
-    initializers: [floatTensor('W', [3, 1], [k, k, k]), floatTensor('B', [1], [0])],
-    nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
-  }));
+  return Buffer.from(
+    model({
+      inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
+      outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+      initializers: [floatTensor('W', [3, 1], [k, k, k]), floatTensor('B', [1], [0])],
+      nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
+    }),
+  );
 }
 
 /** The registry as the API shows it: every model's detail and events. */
@@ -78,7 +108,10 @@ test('backup under load, restore into a fresh folder: same registry, same answer
     let next = 0;
     for (let n = 0; n < 50_000 && !stop; n++) {
       const batch = acked.slice(next, next + 5);
-      if (batch.length === 0) { await sleep(5); continue; }
+      if (batch.length === 0) {
+        await sleep(5);
+        continue;
+      }
       next += batch.length;
       const res = await postJson(agent, server.port, '/api/v1/outcomes', { outcomes: batch.map((p) => ({ prediction_id: p.id, actual: p.value + 1 })) });
       expect(res.status, res.text).toBe(200);
@@ -145,7 +178,9 @@ test('backup under load, restore into a fresh folder: same registry, same answer
     const logged = readLoggedIds(db);
     const missing = before.filter((p) => !logged.has(p.id));
     expect(missing.length, `${missing.length} of ${before.length} predictions acknowledged before the backup are missing`).toBe(0);
-    const stored = new Map((db.prepare('SELECT prediction_id AS id, actual_value AS actual FROM outcomes').all() as { id: string; actual: number }[]).map((o) => [o.id, o.actual]));
+    const stored = new Map(
+      (db.prepare('SELECT prediction_id AS id, actual_value AS actual FROM outcomes').all() as { id: string; actual: number }[]).map((o) => [o.id, o.actual]),
+    );
     const lost = outcomesBefore.filter((o) => stored.get(o.id) !== o.actual);
     expect(lost.length, `${lost.length} of ${outcomesBefore.length} outcomes acknowledged before the backup are missing`).toBe(0);
     // Nothing answered after the backup finished can be in it.
@@ -165,7 +200,11 @@ test('backup under load, restore into a fresh folder: same registry, same answer
   for (const p of read.json.predictions) if (withOutcome.has(p.id)) expect(p.outcome.actual).toBe(withOutcome.get(p.id));
 
   // Production and staging serve the same answers on both servers.
-  const inputs = [[1, 2, 3], [0, 0, 0], [9, 8, 7]];
+  const inputs = [
+    [1, 2, 3],
+    [0, 0, 0],
+    [9, 8, 7],
+  ];
   for (const path of ['/api/v1/models/bk/predict', '/api/v1/models/bk/aliases/staging/predict', '/api/v1/models/bk-ref/predict']) {
     const a = await api(server, 'POST', path, { instances: inputs });
     const b = await api(copy, 'POST', path, { instances: inputs });

@@ -26,7 +26,12 @@ export async function challengerModel(request: APIRequestContext, prefix: string
   return name;
 }
 
-export async function putSplit(request: APIRequestContext, name: string, alias: string, versions: { version: number; weight: number }[]): Promise<AliasMoveDto> {
+export async function putSplit(
+  request: APIRequestContext,
+  name: string,
+  alias: string,
+  versions: { version: number; weight: number }[],
+): Promise<AliasMoveDto> {
   const res = await request.put(`/api/v1/models/${name}/aliases/${alias}`, { data: { versions } });
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as AliasMoveDto;
@@ -58,10 +63,15 @@ export async function getShadow(request: APIRequestContext, name: string): Promi
 
 /** Waits until every queued copy of the model has been scored (logged or failed). */
 export async function drainShadow(request: APIRequestContext, name: string): Promise<ShadowDto> {
-  await expect.poll(async () => {
-    const s = await getShadow(request, name);
-    return s.pending === 0 && s.logged + s.failed >= s.queued;
-  }, { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const s = await getShadow(request, name);
+        return s.pending === 0 && s.logged + s.failed >= s.queued;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
   return getShadow(request, name);
 }
 
@@ -75,37 +85,83 @@ export async function compare(request: APIRequestContext, name: string, params: 
 
 function withDb<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-  try { return fn(db); } finally { db.close(); }
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }
 
-export interface LoggedRequest { id: string; version: number; alias: string | null; source: number; pair_id: string | null; rows: number; labels: string[] | null; values: number[] | null }
+export interface LoggedRequest {
+  id: string;
+  version: number;
+  alias: string | null;
+  source: number;
+  pair_id: string | null;
+  rows: number;
+  labels: string[] | null;
+  values: number[] | null;
+}
 
 /** Every logged request of a model, with its version number. */
 export function loggedRequests(modelName: string): LoggedRequest[] {
-  return withDb((db) => (db.prepare(
-    `SELECT p.id, v.number AS version, p.alias, p.source, p.pair_id, p.rows, p.labels, p.output_values FROM prediction_requests p
+  return withDb((db) =>
+    (
+      db
+        .prepare(
+          `SELECT p.id, v.number AS version, p.alias, p.source, p.pair_id, p.rows, p.labels, p.output_values FROM prediction_requests p
      JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id WHERE m.name = ? ORDER BY p.rowid`,
-  ).all(modelName) as { id: string; version: number; alias: string | null; source: number; pair_id: string | null; rows: number; labels: string | null; output_values: Buffer | null }[])
-    .map((r) => ({
-      id: r.id, version: r.version, alias: r.alias, source: r.source, pair_id: r.pair_id, rows: r.rows,
+        )
+        .all(modelName) as {
+        id: string;
+        version: number;
+        alias: string | null;
+        source: number;
+        pair_id: string | null;
+        rows: number;
+        labels: string | null;
+        output_values: Buffer | null;
+      }[]
+    ).map((r) => ({
+      id: r.id,
+      version: r.version,
+      alias: r.alias,
+      source: r.source,
+      pair_id: r.pair_id,
+      rows: r.rows,
       labels: r.labels ? (JSON.parse(r.labels) as string[]) : null,
       values: r.output_values ? Array.from({ length: r.rows }, (_, i) => r.output_values!.readDoubleLE(i * 8)) : null,
-    })));
+    })),
+  );
 }
 
 /** prediction id → actual label/value of a model's outcomes. */
 export function outcomesOf(modelName: string): Map<string, string | number> {
-  return withDb((db) => new Map((db.prepare(
-    'SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?',
-  ).all(modelName) as { prediction_id: string; actual_label: string | null; actual_value: number | null }[])
-    .map((o) => [o.prediction_id, o.actual_label ?? o.actual_value!])));
+  return withDb(
+    (db) =>
+      new Map(
+        (
+          db
+            .prepare('SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?')
+            .all(modelName) as { prediction_id: string; actual_label: string | null; actual_value: number | null }[]
+        ).map((o) => [o.prediction_id, o.actual_label ?? o.actual_value!]),
+      ),
+  );
 }
 
 /** The client-id keys of a model: client id → prediction id. */
 export function keysOf(modelName: string): Map<string, string> {
-  return withDb((db) => new Map((db.prepare(
-    'SELECT k.client_id, k.prediction_id FROM prediction_keys k JOIN models m ON m.id = k.model_id WHERE m.name = ?',
-  ).all(modelName) as { client_id: string; prediction_id: string }[]).map((k) => [k.client_id, k.prediction_id])));
+  return withDb(
+    (db) =>
+      new Map(
+        (
+          db.prepare('SELECT k.client_id, k.prediction_id FROM prediction_keys k JOIN models m ON m.id = k.model_id WHERE m.name = ?').all(modelName) as {
+            client_id: string;
+            prediction_id: string;
+          }[]
+        ).map((k) => [k.client_id, k.prediction_id]),
+      ),
+  );
 }
 
 // ---- Expected statistics, written out -------------------------------------------------------------

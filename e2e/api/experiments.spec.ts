@@ -12,8 +12,24 @@ import { errorPaths, expectProblem, findInModelList } from './helpers';
 import { monitoring, outcomesOk } from './monitoring-helpers';
 import { fixture, uniqueName } from '../fixtures';
 import {
-  A_NO_B_YES, A_YES_B_NO, challengerModel, classA, classB, compare, drainShadow, events, expectWithinSigmas, getShadow, keysOf,
-  loggedRequests, median, modelDetail, outcomesOf, putShadow, putSplit, quantile,
+  A_NO_B_YES,
+  A_YES_B_NO,
+  challengerModel,
+  classA,
+  classB,
+  compare,
+  drainShadow,
+  events,
+  expectWithinSigmas,
+  getShadow,
+  keysOf,
+  loggedRequests,
+  median,
+  modelDetail,
+  outcomesOf,
+  putShadow,
+  putSplit,
+  quantile,
 } from './experiments-helpers';
 
 const predictRow = (request: APIRequestContext, name: string, row: number[], headers?: Record<string, string>, extra: Record<string, unknown> = {}) =>
@@ -28,9 +44,14 @@ async function answerOf(res: Awaited<ReturnType<typeof predictRow>>): Promise<Pr
 async function inParallel<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out = new Array<T>(n);
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) { const i = next++; out[i] = await fn(i); }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -38,8 +59,19 @@ test.describe('weighted splits', () => {
   test('70/30 over 2000 requests lands within 4 binomial sigmas; every answer and logged row names the version that served it', async ({ request }) => {
     test.setTimeout(120_000);
     const name = await challengerModel(request, 'split');
-    const moved = await putSplit(request, name, 'production', [{ version: 1, weight: 70 }, { version: 2, weight: 30 }]);
-    expect(moved).toEqual({ alias: 'production', version: 1, previous: 1, split: [{ version: 1, weight: 70 }, { version: 2, weight: 30 }] });
+    const moved = await putSplit(request, name, 'production', [
+      { version: 1, weight: 70 },
+      { version: 2, weight: 30 },
+    ]);
+    expect(moved).toEqual({
+      alias: 'production',
+      version: 1,
+      previous: 1,
+      split: [
+        { version: 1, weight: 70 },
+        { version: 2, weight: 30 },
+      ],
+    });
 
     const answers = await inParallel(2000, 16, async () => answerOf(await predictRow(request, name, A_YES_B_NO)));
     // One assertion over all answers (thousands of expect calls cost seconds each hundred): each is
@@ -63,26 +95,46 @@ test.describe('weighted splits', () => {
   test('sticky per client id (header or first ids entry), spread across ids, on REST and V2', async ({ request }) => {
     test.setTimeout(90_000);
     const name = await challengerModel(request, 'sticky');
-    await putSplit(request, name, 'production', [{ version: 1, weight: 50 }, { version: 2, weight: 50 }]);
+    await putSplit(request, name, 'production', [
+      { version: 1, weight: 50 },
+      { version: 2, weight: 50 },
+    ]);
 
     for (const client of ['client-a', 'client-b', 'client-c']) {
-      const byHeader = await inParallel(50, 8, async () => (await answerOf(await predictRow(request, name, A_YES_B_NO, { 'x-client-id': client }))).model.version);
+      const byHeader = await inParallel(
+        50,
+        8,
+        async () => (await answerOf(await predictRow(request, name, A_YES_B_NO, { 'x-client-id': client }))).model.version,
+      );
       expect(new Set(byHeader).size, `${client} by header`).toBe(1);
-      const byIds = await inParallel(50, 8, async () => (await answerOf(await predictRow(request, name, A_YES_B_NO, undefined, { ids: [client] }))).model.version);
+      const byIds = await inParallel(
+        50,
+        8,
+        async () => (await answerOf(await predictRow(request, name, A_YES_B_NO, undefined, { ids: [client] }))).model.version,
+      );
       expect(byIds, `${client} by ids`).toEqual(new Array(50).fill(byHeader[0]));
     }
     // The alias predict route routes the same way.
-    const viaAlias = await inParallel(20, 4, async () => (await predictOk(request, name, { instances: [A_YES_B_NO], ids: ['client-a'] }, { alias: 'production' })).model.version);
+    const viaAlias = await inParallel(
+      20,
+      4,
+      async () => (await predictOk(request, name, { instances: [A_YES_B_NO], ids: ['client-a'] }, { alias: 'production' })).model.version,
+    );
     expect(new Set(viaAlias).size).toBe(1);
 
-    const spread = await inParallel(400, 16, async (i) => (await answerOf(await predictRow(request, name, A_YES_B_NO, { 'x-client-id': `customer-${i}` }))).model.version);
+    const spread = await inParallel(
+      400,
+      16,
+      async (i) => (await answerOf(await predictRow(request, name, A_YES_B_NO, { 'x-client-id': `customer-${i}` }))).model.version,
+    );
     expectWithinSigmas(spread.filter((v) => v === 2).length, 400, 0.5);
 
     // V2 unqualified infer: routed by x-client-id, sticky; model_version names the server.
-    const infer = (client: string) => request.post(`/v2/models/${name}/infer`, {
-      headers: { 'x-client-id': client },
-      data: { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: A_YES_B_NO }] },
-    });
+    const infer = (client: string) =>
+      request.post(`/v2/models/${name}/infer`, {
+        headers: { 'x-client-id': client },
+        data: { inputs: [{ name: 'input', shape: [1, 4], datatype: 'FP32', data: A_YES_B_NO }] },
+      });
     const v2Versions = await inParallel(30, 6, async () => {
       const res = await infer('client-v2');
       expect(res.status(), await res.text()).toBe(200);
@@ -99,15 +151,34 @@ test.describe('weighted splits', () => {
     // Production moves 1 → 2 so that a rollback has somewhere to go.
     await setAlias(request, name, 'production', 2);
     // The champion stays on 2 (in the split); 3 is the canary.
-    await putSplit(request, name, 'production', [{ version: 3, weight: 10 }, { version: 2, weight: 90 }]);
+    await putSplit(request, name, 'production', [
+      { version: 3, weight: 10 },
+      { version: 2, weight: 90 },
+    ]);
     let detail = await modelDetail(request, name);
     expect(detail.aliases.production).toBe(2);
-    expect(detail.splits).toEqual({ production: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }] });
+    expect(detail.splits).toEqual({
+      production: [
+        { version: 3, weight: 10 },
+        { version: 2, weight: 90 },
+      ],
+    });
     expect(detail.versions.find((v) => v.number === 2)!.aliases).toEqual(['production']);
-    expect(await findInModelList(request, name)).toMatchObject({ splits: { production: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }] }, shadows: [] });
+    expect(await findInModelList(request, name)).toMatchObject({
+      splits: {
+        production: [
+          { version: 3, weight: 10 },
+          { version: 2, weight: 90 },
+        ],
+      },
+      shadows: [],
+    });
 
     // Changed: the previous split is in the event.
-    await putSplit(request, name, 'production', [{ version: 2, weight: 50 }, { version: 3, weight: 50 }]);
+    await putSplit(request, name, 'production', [
+      { version: 2, weight: 50 },
+      { version: 3, weight: 50 },
+    ]);
     // Rollback ends the split and returns to the version before it (2, the champion here).
     const rb = await request.post(`/api/v1/models/${name}/aliases/production/rollback`);
     expect(rb.status(), await rb.text()).toBe(200);
@@ -117,7 +188,10 @@ test.describe('weighted splits', () => {
     expect(detail.aliases.production).toBe(2);
 
     // A split that leaves out the current version moves the alias to the heaviest, as an alias move.
-    const moved = await putSplit(request, name, 'production', [{ version: 1, weight: 1 }, { version: 3, weight: 4 }]);
+    const moved = await putSplit(request, name, 'production', [
+      { version: 1, weight: 1 },
+      { version: 3, weight: 4 },
+    ]);
     expect(moved).toMatchObject({ version: 3, previous: 2 });
     // {version: n} ends it; all traffic goes to n.
     await setAlias(request, name, 'production', 1);
@@ -135,12 +209,79 @@ test.describe('weighted splits', () => {
     expect(kinds.map((e) => [e.kind, e.actor, e.detail])).toEqual([
       ['alias_moved', actor, { alias: 'production', from: null, to: 1 }],
       ['alias_moved', actor, { alias: 'production', from: 1, to: 2 }],
-      ['split_set', actor, { alias: 'production', versions: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }], from: 2, champion: 2, previous: null }],
-      ['split_set', actor, { alias: 'production', versions: [{ version: 2, weight: 50 }, { version: 3, weight: 50 }], from: 2, champion: 2, previous: [{ version: 3, weight: 10 }, { version: 2, weight: 90 }] }],
-      ['split_ended', actor, { alias: 'production', versions: [{ version: 2, weight: 50 }, { version: 3, weight: 50 }], from: 2, to: 2, reason: 'rollback' }],
+      [
+        'split_set',
+        actor,
+        {
+          alias: 'production',
+          versions: [
+            { version: 3, weight: 10 },
+            { version: 2, weight: 90 },
+          ],
+          from: 2,
+          champion: 2,
+          previous: null,
+        },
+      ],
+      [
+        'split_set',
+        actor,
+        {
+          alias: 'production',
+          versions: [
+            { version: 2, weight: 50 },
+            { version: 3, weight: 50 },
+          ],
+          from: 2,
+          champion: 2,
+          previous: [
+            { version: 3, weight: 10 },
+            { version: 2, weight: 90 },
+          ],
+        },
+      ],
+      [
+        'split_ended',
+        actor,
+        {
+          alias: 'production',
+          versions: [
+            { version: 2, weight: 50 },
+            { version: 3, weight: 50 },
+          ],
+          from: 2,
+          to: 2,
+          reason: 'rollback',
+        },
+      ],
       ['alias_moved', actor, { alias: 'production', from: 2, to: 3, reason: 'split' }],
-      ['split_set', actor, { alias: 'production', versions: [{ version: 1, weight: 1 }, { version: 3, weight: 4 }], from: 2, champion: 3, previous: null }],
-      ['split_ended', actor, { alias: 'production', versions: [{ version: 1, weight: 1 }, { version: 3, weight: 4 }], from: 3, to: 1 }],
+      [
+        'split_set',
+        actor,
+        {
+          alias: 'production',
+          versions: [
+            { version: 1, weight: 1 },
+            { version: 3, weight: 4 },
+          ],
+          from: 2,
+          champion: 3,
+          previous: null,
+        },
+      ],
+      [
+        'split_ended',
+        actor,
+        {
+          alias: 'production',
+          versions: [
+            { version: 1, weight: 1 },
+            { version: 3, weight: 4 },
+          ],
+          from: 3,
+          to: 1,
+        },
+      ],
       ['alias_moved', actor, { alias: 'production', from: 3, to: 1 }],
       ['alias_moved', actor, { alias: 'production', from: 1, to: 2 }],
     ]);
@@ -153,12 +294,66 @@ test.describe('weighted splits', () => {
     expect(archive.status(), await archive.text()).toBe(200);
     const put = (data: unknown) => request.put(`/api/v1/models/${name}/aliases/production`, { data });
     const cases: [unknown, number, string][] = [
-      [{ versions: [{ version: 1, weight: 0 }, { version: 2, weight: 1 }] }, 400, 'versions[0].weight'],
-      [{ versions: [{ version: 1, weight: 1 }, { version: 2, weight: -5 }] }, 400, 'versions[1].weight'],
-      [{ versions: [{ version: 1, weight: 1 }, { version: 2, weight: 'ten' }] }, 400, 'versions[1].weight'],
-      [{ versions: [{ version: 1, weight: 1 }, { version: 1, weight: 2 }] }, 400, 'versions[1].version'],
-      [{ versions: [{ version: 1, weight: 1 }, { version: 99, weight: 2 }] }, 404, 'versions[1].version'],
-      [{ versions: [{ version: 3, weight: 1 }, { version: 2, weight: 2 }] }, 409, 'versions[0].version'],
+      [
+        {
+          versions: [
+            { version: 1, weight: 0 },
+            { version: 2, weight: 1 },
+          ],
+        },
+        400,
+        'versions[0].weight',
+      ],
+      [
+        {
+          versions: [
+            { version: 1, weight: 1 },
+            { version: 2, weight: -5 },
+          ],
+        },
+        400,
+        'versions[1].weight',
+      ],
+      [
+        {
+          versions: [
+            { version: 1, weight: 1 },
+            { version: 2, weight: 'ten' },
+          ],
+        },
+        400,
+        'versions[1].weight',
+      ],
+      [
+        {
+          versions: [
+            { version: 1, weight: 1 },
+            { version: 1, weight: 2 },
+          ],
+        },
+        400,
+        'versions[1].version',
+      ],
+      [
+        {
+          versions: [
+            { version: 1, weight: 1 },
+            { version: 99, weight: 2 },
+          ],
+        },
+        404,
+        'versions[1].version',
+      ],
+      [
+        {
+          versions: [
+            { version: 3, weight: 1 },
+            { version: 2, weight: 2 },
+          ],
+        },
+        409,
+        'versions[0].version',
+      ],
       [{ versions: [{ version: 1, weight: 1 }, { version: 2 }] }, 400, 'versions[1].weight'],
       [{ versions: [] }, 400, 'versions'],
       [{ version: 1, versions: [{ version: 2, weight: 1 }] }, 400, 'body'],
@@ -173,13 +368,18 @@ test.describe('weighted splits', () => {
     expect((await events(request, name)).filter((e) => e.kind.startsWith('split'))).toEqual([]);
 
     // Archiving a version in a split is refused.
-    await putSplit(request, name, 'production', [{ version: 1, weight: 1 }, { version: 2, weight: 1 }]);
+    await putSplit(request, name, 'production', [
+      { version: 1, weight: 1 },
+      { version: 2, weight: 1 },
+    ]);
     await expectProblem(await request.patch(`/api/v1/models/${name}/versions/2`, { data: { archived: true } }), 409);
   });
 });
 
 test.describe('shadow', () => {
-  test('answers are identical with and without a shadow; shadow rows are logged with pair_id and source shadow, never returned, never keyed', async ({ request }) => {
+  test('answers are identical with and without a shadow; shadow rows are logged with pair_id and source shadow, never returned, never keyed', async ({
+    request,
+  }) => {
     const name = await challengerModel(request, 'shadow');
     const rows = [A_YES_B_NO, A_NO_B_YES, [0.1, 0.9, 0.8, 0.3], [0.9, 0.2, 0.1, 0.5]];
     const body = (i: number) => ({ instances: rows, ids: rows.map((_, r) => `s${i}-${r}`) });
@@ -223,7 +423,10 @@ test.describe('shadow', () => {
     await predictOk(request, name, body(9));
     expect((await getShadow(request, name)).queued).toBe(5);
     const ev = (await events(request, name)).filter((e) => e.kind.startsWith('shadow'));
-    expect(ev.map((e) => [e.kind, e.detail])).toEqual([['shadow_set', { versions: [2], from: [] }], ['shadow_ended', { from: [2] }]]);
+    expect(ev.map((e) => [e.kind, e.detail])).toEqual([
+      ['shadow_set', { versions: [2], from: [] }],
+      ['shadow_ended', { from: [2] }],
+    ]);
     expect((await modelDetail(request, name)).shadows).toEqual([]);
   });
 
@@ -237,15 +440,23 @@ test.describe('shadow', () => {
       await answerOf(await predictRow(request, name, A_YES_B_NO));
       return performance.now() - t0;
     };
-    for (let i = 0; i < 30; i++) { await timed(withShadow); await timed(without); } // warm up
+    for (let i = 0; i < 30; i++) {
+      await timed(withShadow);
+      await timed(without);
+    } // warm up
     const a: number[] = [];
     const b: number[] = [];
     // Interleaved, so both see the same machine.
-    for (let i = 0; i < 300; i++) { a.push(await timed(withShadow)); b.push(await timed(without)); }
+    for (let i = 0; i < 300; i++) {
+      a.push(await timed(withShadow));
+      b.push(await timed(without));
+    }
     const s = await drainShadow(request, withShadow);
     expect(s.logged).toBeGreaterThanOrEqual(300);
     expect(s.dropped).toBe(0);
-    console.log(`latency p50 ${median(a).toFixed(2)} vs ${median(b).toFixed(2)} ms, p90 ${quantile(a, 0.9).toFixed(2)} vs ${quantile(b, 0.9).toFixed(2)} ms (with vs without shadow)`);
+    console.log(
+      `latency p50 ${median(a).toFixed(2)} vs ${median(b).toFixed(2)} ms, p90 ${quantile(a, 0.9).toFixed(2)} vs ${quantile(b, 0.9).toFixed(2)} ms (with vs without shadow)`,
+    );
     expect(median(a)).toBeLessThanOrEqual(1.5 * median(b) + 1);
     expect(quantile(a, 0.9)).toBeLessThanOrEqual(2 * quantile(b, 0.9) + 3);
   });
@@ -286,10 +497,16 @@ test.describe('shadow', () => {
     const answers: PredictAnswer[] = [];
     for (let i = 0; i < 6; i++) answers.push(await predictOk(request, name, { instances: rows, ids: rows.map((_, r) => `o${i}-${r}`) }));
     // Half of the outcomes right away (some may land before their shadow copy is logged)...
-    await outcomesOk(request, answers.slice(0, 3).flatMap((a) => a.prediction_ids.map((id) => ({ prediction_id: id, actual: 'yes' }))));
+    await outcomesOk(
+      request,
+      answers.slice(0, 3).flatMap((a) => a.prediction_ids.map((id) => ({ prediction_id: id, actual: 'yes' }))),
+    );
     await drainShadow(request, name);
     // ...the rest by client id after.
-    await outcomesOk(request, [3, 4, 5].flatMap((i) => rows.map((_, r) => ({ model: name, id: `o${i}-${r}`, actual: 'yes' }))));
+    await outcomesOk(
+      request,
+      [3, 4, 5].flatMap((i) => rows.map((_, r) => ({ model: name, id: `o${i}-${r}`, actual: 'yes' }))),
+    );
 
     const shadows = loggedRequests(name).filter((r) => r.source === 2);
     expect(shadows).toHaveLength(6);
@@ -302,7 +519,10 @@ test.describe('shadow', () => {
     expect(today2.metrics.accuracy).toBeCloseTo(12 / 18, 12);
 
     // A correction of the answered rows moves the shadow's rollup too: row 1 is actually 'no'.
-    await outcomesOk(request, answers.map((a) => ({ prediction_id: a.prediction_ids[1], actual: 'no' })));
+    await outcomesOk(
+      request,
+      answers.map((a) => ({ prediction_id: a.prediction_ids[1], actual: 'no' })),
+    );
     const fixed = (await monitoring(request, name, { version: 2, bucket: 'day' })).series.at(-1)!;
     expect(fixed.labeled).toBe(18);
     expect(fixed.metrics.accuracy).toBeCloseTo(6 / 18, 12);
@@ -320,7 +540,10 @@ test.describe('compare', () => {
         const a = await predictOk(request, name, { instances: [A_YES_B_NO] }, { version });
         ids.push({ id: a.prediction_ids[0], predicted: a.predictions[0] as string });
       }
-      await outcomesOk(request, ids.map((x, i) => ({ prediction_id: x.id, actual: i < correct ? x.predicted : x.predicted === 'yes' ? 'no' : 'yes' })));
+      await outcomesOk(
+        request,
+        ids.map((x, i) => ({ prediction_id: x.id, actual: i < correct ? x.predicted : x.predicted === 'yes' ? 'no' : 'yes' })),
+      );
     };
     await post(1, 30, 10);
     await post(2, 45, 5);
@@ -374,7 +597,9 @@ test.describe('compare', () => {
     for (let i = 0; i < plan.length; i += 5) {
       const chunk = plan.slice(i, i + 5);
       const a = await predictOk(request, name, { instances: chunk.map(([r]) => r) });
-      chunk.forEach(([, actual], r) => { if (actual) outcomes.push({ prediction_id: a.prediction_ids[r], actual }); });
+      chunk.forEach(([, actual], r) => {
+        if (actual) outcomes.push({ prediction_id: a.prediction_ids[r], actual });
+      });
     }
     await drainShadow(request, name);
     await outcomesOk(request, outcomes);
@@ -410,7 +635,10 @@ test.describe('compare', () => {
     const r = [0.3, -0.2, 0.9, 1.4, -0.5, 0.1, 0.7, 1.1];
     const a = await predictOk(request, name, { instances: r.map((_, i) => [i, 0, 0]) });
     await drainShadow(request, name);
-    await outcomesOk(request, r.map((ri, i) => ({ prediction_id: a.prediction_ids[i], actual: i + 0.5 + ri })));
+    await outcomesOk(
+      request,
+      r.map((ri, i) => ({ prediction_id: a.prediction_ids[i], actual: i + 0.5 + ri })),
+    );
     const c = await compare(request, name, { a: 1, b: 2 });
     expect(c).toMatchObject({ metric: 'rmse', design: 'paired', agreement: { n: 8, rate: 0 } });
     expect(c.a.metric.value).toBeCloseTo(0.7794228634059948, 9); // √mean(r²)
@@ -434,13 +662,23 @@ function freePort(): Promise<number> {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address() as net.AddressInfo; srv.close(() => resolve(port)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
   });
 }
 
 test.describe('shadow queue bound', () => {
   let child: ChildProcess | undefined;
-  test.afterAll(() => { if (child?.pid) try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } });
+  test.afterAll(() => {
+    if (child?.pid)
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+  });
 
   test('over SHADOW_QUEUE_SIZE copies are dropped and counted (API and Prometheus); answers are unaffected', async () => {
     test.setTimeout(150_000);
@@ -448,18 +686,32 @@ test.describe('shadow queue bound', () => {
     const dataDir = join(ROOT, '.test-data', `experiments-queue-${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(dataDir, { recursive: true });
     child = spawn('npx', ['tsx', 'lib/http/server.ts'], {
-      cwd: ROOT, detached: true, stdio: 'ignore',
+      cwd: ROOT,
+      detached: true,
+      stdio: 'ignore',
       env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', SHADOW_QUEUE_SIZE: '1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
     });
     const base = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-    await expect.poll(async () => {
-      try { return (await fetch(`${base}/api/health`)).status; } catch { return 0; }
-    }, { timeout: 90_000 }).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          try {
+            return (await fetch(`${base}/api/health`)).status;
+          } catch {
+            return 0;
+          }
+        },
+        { timeout: 90_000 },
+      )
+      .toBe(200);
     const call = async (method: string, path: string, body?: unknown) => {
       const init: RequestInit = { method, headers: { ...auth } };
       if (body instanceof FormData) init.body = body;
-      else if (body !== undefined) { init.body = JSON.stringify(body); init.headers = { ...auth, 'content-type': 'application/json' }; }
+      else if (body !== undefined) {
+        init.body = JSON.stringify(body);
+        init.headers = { ...auth, 'content-type': 'application/json' };
+      }
       const res = await fetch(`${base}${path}`, init);
       const text = await res.text();
       return { status: res.status, text, json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : null };

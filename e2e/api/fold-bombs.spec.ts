@@ -14,7 +14,9 @@ const MB = 1024 * 1024;
 /** The server's peak resident set so far (VmHWM), in bytes: it only grows, so a spike shows afterwards. */
 function serverPeakRss(): number {
   const { pid } = JSON.parse(readFileSync(join(DATA_DIR, 'modeldock.pid'), 'utf8')) as { pid: number };
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'))!;
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 
@@ -54,7 +56,7 @@ test.describe('fold bombs are refused at upload', () => {
   }
 });
 
-test('a fold the estimate cannot see (a contrib op\'s static shape) is refused by the memory-bounded first load, naming the node', async ({ request }) => {
+test("a fold the estimate cannot see (a contrib op's static shape) is refused by the memory-bounded first load, naming the node", async ({ request }) => {
   const name = uniqueName('fold-contrib');
   await createModel(request, { name, task: 'regression' });
   const peakBefore = serverPeakRss();
@@ -65,7 +67,9 @@ test('a fold the estimate cannot see (a contrib op\'s static shape) is refused b
   console.log(`[fold-bombs] fold-contrib-shape.onnx: ${res.status()} in ${ms} ms, server peak RSS +${(peakGrowth / MB).toFixed(1)} MB`);
   const problem = await expectProblem(res, 422);
   expect(errorPaths(problem)).toEqual(['file']);
-  expect(problem.detail).toMatch(/^file: loading the model takes more than the \d+ MiB a first load may use: constant folding of node "ConstantOfShape_big" \(ConstantOfShape\) ran out of memory/);
+  expect(problem.detail).toMatch(
+    /^file: loading the model takes more than the \d+ MiB a first load may use: constant folding of node "ConstantOfShape_big" \(ConstantOfShape\) ran out of memory/,
+  );
   // The server itself never loaded it (unbounded, the load takes 2.2 GB and ~5 s).
   expect(peakGrowth).toBeLessThan(128 * MB);
   expect(ms).toBeLessThan(3_000);
@@ -73,9 +77,17 @@ test('a fold the estimate cannot see (a contrib op\'s static shape) is refused b
   expect((await detail.json()).versions ?? []).toEqual([]);
 });
 
-test('a model whose Reshape target comes from the request (Shape → Gather → Concat) and whose bias is a Range of 1000 is accepted and serves', async ({ request }) => {
+test('a model whose Reshape target comes from the request (Shape → Gather → Concat) and whose bias is a Range of 1000 is accepted and serves', async ({
+  request,
+}) => {
   const name = await servedModel(request, { prefix: 'dynamic-reshape', task: 'regression', file: 'dynamic-reshape.onnx' });
   // y = x · [1, 2, 3, 4] + mean(0..999) - 499
-  const answer = await predictOk(request, name, { instances: [[1, 1, 1, 1], [0, 0, 0, 2], [-1, 0, 0, 0]] });
+  const answer = await predictOk(request, name, {
+    instances: [
+      [1, 1, 1, 1],
+      [0, 0, 0, 2],
+      [-1, 0, 0, 0],
+    ],
+  });
   expect(answer.predictions).toEqual([10.5, 8.5, -0.5]);
 });

@@ -77,7 +77,13 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   const world = await buildWorld(request);
   const createNames = Array.from({ length: 8 }, () => uniqueName('fz-new'));
   const base = new URL(process.env.E2E_BASE_URL!);
-  const target: Target = { host: base.hostname, port: Number(base.port), authorization: authHeader(testInfo.project.use.extraHTTPHeaders), cookie: world.cookie, localAddress: '127.0.0.2' };
+  const target: Target = {
+    host: base.hostname,
+    port: Number(base.port),
+    authorization: authHeader(testInfo.project.use.extraHTTPHeaders),
+    cookie: world.cookie,
+    localAddress: '127.0.0.2',
+  };
 
   const shallow = landingDirs(DATA_DIR, ROOT);
   // The server under test has a TMPDIR of its own (playwright.config.ts): the machine's /tmp is
@@ -123,7 +129,10 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
     sent++;
     if (out.retried) retried.push(`${out.retried} → ${out.status ?? out.error} ← ${describe(req).slice(0, 300)}`);
     slowest.push({ ms: out.ms, what: `${out.status ?? out.error} ← ${describe(req).slice(0, 400)}` });
-    if (slowest.length > 40) { slowest.sort((a, b) => b.ms - a.ms); slowest.length = 20; }
+    if (slowest.length > 40) {
+      slowest.sort((a, b) => b.ms - a.ms);
+      slowest.length = 20;
+    }
     if (out.status !== null && out.status >= 400 && out.status < 500 && out.preview) {
       // A few answers per route and status, to see which checks stop the generated requests.
       const d = details.get(`${req.route} ${out.status}`) ?? new Set<string>();
@@ -154,8 +163,23 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   const [reg, bin] = world.models;
   const authLine = target.authorization ? `Authorization: ${target.authorization}` : '';
   const validJson = JSON.stringify(reg.predictBodies[0]);
-  const mp = { body: Buffer.from(`--b\r\nContent-Disposition: form-data; name="file"; filename="../../../../tmp/${MARK}.onnx"\r\n\r\n${world.fixtures['regressor.onnx'].toString('latin1')}\r\n--b--\r\n`, 'latin1'), contentType: 'multipart/form-data; boundary=b' };
-  const rawPaths = [`/api/v1/models/${reg.name}/predict`, `/v2/models/${bin.name}/infer`, `/api/v1/models/${reg.name}/versions`, '/api/v1/outcomes', `/api/v1/models/${reg.name}`, '/api/v1/models', `/models/${reg.name}`, '/metrics'];
+  const mp = {
+    body: Buffer.from(
+      `--b\r\nContent-Disposition: form-data; name="file"; filename="../../../../tmp/${MARK}.onnx"\r\n\r\n${world.fixtures['regressor.onnx'].toString('latin1')}\r\n--b--\r\n`,
+      'latin1',
+    ),
+    contentType: 'multipart/form-data; boundary=b',
+  };
+  const rawPaths = [
+    `/api/v1/models/${reg.name}/predict`,
+    `/v2/models/${bin.name}/infer`,
+    `/api/v1/models/${reg.name}/versions`,
+    '/api/v1/outcomes',
+    `/api/v1/models/${reg.name}`,
+    '/api/v1/models',
+    `/models/${reg.name}`,
+    '/metrics',
+  ];
   const rawList: RawCase[] = [];
   for (const p of rawPaths) {
     rawList.push(...rawCases(p, authLine, validJson, mp));
@@ -163,22 +187,42 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   }
   const rawStatuses = new Map<string, number>();
   let rawIndex = 0;
-  await pool(CONCURRENCY, () => (rawIndex < rawList.length ? rawList[rawIndex++] : null), async (c) => {
-    const out = await sendRaw(target.port, c);
-    const keys = out.statuses.length ? out.statuses.map(String) : ['closed'];
-    for (const k of keys) rawStatuses.set(k, (rawStatuses.get(k) ?? 0) + 1);
-    for (const s of out.statuses) if (s >= 500) failures.push(`${s} ← raw socket case "${c.name}" (${c.chunks.reduce((n, b) => n + b.length, 0)} bytes): ${JSON.stringify(Buffer.concat(c.chunks).subarray(0, 300).toString('latin1'))}`);
-  });
+  await pool(
+    CONCURRENCY,
+    () => (rawIndex < rawList.length ? rawList[rawIndex++] : null),
+    async (c) => {
+      const out = await sendRaw(target.port, c);
+      const keys = out.statuses.length ? out.statuses.map(String) : ['closed'];
+      for (const k of keys) rawStatuses.set(k, (rawStatuses.get(k) ?? 0) + 1);
+      for (const s of out.statuses)
+        if (s >= 500)
+          failures.push(
+            `${s} ← raw socket case "${c.name}" (${c.chunks.reduce((n, b) => n + b.length, 0)} bytes): ${JSON.stringify(Buffer.concat(c.chunks).subarray(0, 300).toString('latin1'))}`,
+          );
+    },
+  );
   const rawMs = Date.now() - rawStarted;
 
   // ---- Summary -----------------------------------------------------------------------------
-  const fmt = (m: Map<string, number>) => [...m.entries()].sort().map(([k, v]) => `${k}×${v}`).join(' ');
-  console.log(`[fuzz] seed ${SEED}: ${sent} requests in ${(fuzzMs / 1000).toFixed(1)} s (${(sent / (fuzzMs / 1000)).toFixed(0)}/s) · statuses ${fmt(statuses)} · V2 not-ready 503s ${notReady} · resets retried ${retried.length} · raw sockets: ${rawList.length} cases in ${(rawMs / 1000).toFixed(1)} s, ${fmt(rawStatuses)}`);
+  const fmt = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort()
+      .map(([k, v]) => `${k}×${v}`)
+      .join(' ');
+  console.log(
+    `[fuzz] seed ${SEED}: ${sent} requests in ${(fuzzMs / 1000).toFixed(1)} s (${(sent / (fuzzMs / 1000)).toFixed(0)}/s) · statuses ${fmt(statuses)} · V2 not-ready 503s ${notReady} · resets retried ${retried.length} · raw sockets: ${rawList.length} cases in ${(rawMs / 1000).toFixed(1)} s, ${fmt(rawStatuses)}`,
+  );
   const routeLines = [...perRoute.entries()].sort().map(([r, m]) => `${r}: ${[...m.entries()].map(([k, v]) => `${k}×${v}`).join(' ')}`);
   slowest.sort((a, b) => b.ms - a.ms);
   routeLines.push('', 'slowest requests:', ...slowest.slice(0, 10).map((x) => `${x.ms.toFixed(0)} ms: ${x.what}`));
   routeLines.push('', 'connection resets retried once:', ...retried);
-  routeLines.push('', `repairs between chunks: ${repairs}`, '', 'sample 4xx details:', ...[...details.entries()].sort().map(([k, d]) => `${k}: ${[...d].join(' | ')}`));
+  routeLines.push(
+    '',
+    `repairs between chunks: ${repairs}`,
+    '',
+    'sample 4xx details:',
+    ...[...details.entries()].sort().map(([k, d]) => `${k}: ${[...d].join(' | ')}`),
+  );
   await testInfo.attach('fuzz-per-route.txt', { body: routeLines.join('\n'), contentType: 'text/plain' });
 
   // ---- Verdict -----------------------------------------------------------------------------
@@ -202,7 +246,7 @@ test('hostile requests across every route: no 5xx, still healthy, database intac
   expect(after.marked, `files named like the traversal payloads ("${MARK}")`).toEqual(before.marked);
   // Upload-like files (.onnx, .csv, the store's .part temp files) left in the server's temp folder.
   const strays = changed(before.tmp, after.tmp).filter((p) => /\.(onnx|csv|part)$/i.test(p));
-  expect(strays, 'upload-like files written in the server\'s TMPDIR').toEqual([]);
+  expect(strays, "upload-like files written in the server's TMPDIR").toEqual([]);
 });
 
 /** Numbers equal to float32 rounding (a merged batch may round the last bit differently); all else exactly. */
@@ -236,7 +280,8 @@ test('key order never changes an answer: shuffled object keys get the same answe
   const importAnswer = async (j: Record<string, unknown>) => {
     const ids = j.prediction_ids as string[];
     const res = await request.get('/api/v1/predictions', { params: { ids: ids.slice(0, 200).join(',') } });
-    const rows = ((await res.json()) as { predictions: { prediction: unknown; probabilities: unknown; inputs: unknown; ts: string; client_id: unknown }[] }).predictions;
+    const rows = ((await res.json()) as { predictions: { prediction: unknown; probabilities: unknown; inputs: unknown; ts: string; client_id: unknown }[] })
+      .predictions;
     return { imported: j.imported, rows: rows.map((r) => [r.prediction, r.probabilities, r.inputs, r.ts, r.client_id]) };
   };
 
@@ -246,9 +291,21 @@ test('key order never changes an answer: shuffled object keys get the same answe
   let validRefused = 0;
   for (const [k, m] of models.entries()) {
     const routes = [
-      { path: `/api/v1/models/${m.name}/predict`, valid: fc.constantFrom(...m.predictBodies, ...(m.namedBodies ?? [])), unordered: [], read: predictAnswer, runs: 50 },
+      {
+        path: `/api/v1/models/${m.name}/predict`,
+        valid: fc.constantFrom(...m.predictBodies, ...(m.namedBodies ?? [])),
+        unordered: [],
+        read: predictAnswer,
+        runs: 50,
+      },
       { path: `/v2/models/${m.name}/infer`, valid: fc.constant(m.v2Body), unordered: ['inputs', 'outputs'], read: v2Answer, runs: 15 },
-      { path: `/api/v1/models/${m.name}/versions/1/predictions/import`, valid: validBody('POST /api/v1/models/[name]/versions/[n]/predictions/import', world, m, [])!, unordered: [], read: importAnswer, runs: 10 },
+      {
+        path: `/api/v1/models/${m.name}/versions/1/predictions/import`,
+        valid: validBody('POST /api/v1/models/[name]/versions/[n]/predictions/import', world, m, [])!,
+        unordered: [],
+        read: importAnswer,
+        runs: 10,
+      },
     ];
     for (const [r, route] of routes.entries()) {
       const samples = fc.sample(keyOrderPairs(route.valid, route.unordered), { seed: chunkSeed(1000 + k * 10 + r), numRuns: route.runs });
@@ -256,7 +313,8 @@ test('key order never changes an answer: shuffled object keys get the same answe
         const a = await post(route.path, body, route.read);
         const b = await post(route.path, shuffled, route.read);
         pairs++;
-        const what = () => `${route.path} ${a.status}/${b.status}${mutated ? ' (mutated)' : ''}\n  ${renderJson(body).slice(0, 300)}\n  ${renderJson(shuffled).slice(0, 300)}\n  ${JSON.stringify(a.answer)?.slice(0, 200)}\n  ${JSON.stringify(b.answer)?.slice(0, 200)}`;
+        const what = () =>
+          `${route.path} ${a.status}/${b.status}${mutated ? ' (mutated)' : ''}\n  ${renderJson(body).slice(0, 300)}\n  ${renderJson(shuffled).slice(0, 300)}\n  ${JSON.stringify(a.answer)?.slice(0, 200)}\n  ${JSON.stringify(b.answer)?.slice(0, 200)}`;
         if (a.status === 200 && b.status === 200) {
           if (!same(a.answer, b.answer)) failures.push(`different answers: ${what()}`);
         } else if ((a.status === 200) !== (b.status === 200)) {

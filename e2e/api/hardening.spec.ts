@@ -16,7 +16,10 @@ import { servedModel } from './serving-helpers';
 const BASE = new URL(process.env.E2E_BASE_URL!);
 
 /** A request sent with its path exactly as given (no client-side normalisation of '..'). */
-function raw(path: string, o: { method?: string; headers?: Record<string, string>; body?: string; port?: number } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function raw(
+  path: string,
+  o: { method?: string; headers?: Record<string, string>; body?: string; port?: number } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: BASE.hostname, port: o.port ?? Number(BASE.port), path, method: o.method ?? 'GET', headers: o.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -41,7 +44,8 @@ const SECRET = `secret-description-${Date.now().toString(36)}`;
 /** Every dashboard page's path (read from the source), parameters filled with a served model. */
 function dashboardPages(): string[] {
   const dir = join(ROOT, 'app', '(dashboard)');
-  return walk(dir).map((f) => '/' + relative(dir, f).replace(/\/?page\.tsx$/, ''))
+  return walk(dir)
+    .map((f) => '/' + relative(dir, f).replace(/\/?page\.tsx$/, ''))
     .map((p) => p.replace('[name]', model).replace('[n]', '1'));
 }
 
@@ -55,10 +59,21 @@ test.describe('pages are never rendered without a session', () => {
   const climbs = (page: string) => {
     const rest = page.replace(/^\//, '');
     return [
-      `/api/../${rest}`, `/api/%2e%2e/${rest}`, `/api/%2E%2E/${rest}`, `/api/.%2e/${rest}`, `/api/%2e./${rest}`,
-      `/metrics/../${rest}`, `/v2/../${rest}`, `/v2/models/x/../../../${rest}`, `/_next/static/../../${rest}`,
-      `/_next/static/chunks/%2e%2e/%2e%2e/../${rest}`, `/api/./../${rest}`, `/api\\..\\${rest}`, `/api%5c..%5c${rest}`,
-      `/api/v1/models/../../../${rest}`, `/./${rest}`,
+      `/api/../${rest}`,
+      `/api/%2e%2e/${rest}`,
+      `/api/%2E%2E/${rest}`,
+      `/api/.%2e/${rest}`,
+      `/api/%2e./${rest}`,
+      `/metrics/../${rest}`,
+      `/v2/../${rest}`,
+      `/v2/models/x/../../../${rest}`,
+      `/_next/static/../../${rest}`,
+      `/_next/static/chunks/%2e%2e/%2e%2e/../${rest}`,
+      `/api/./../${rest}`,
+      `/api\\..\\${rest}`,
+      `/api%5c..%5c${rest}`,
+      `/api/v1/models/../../../${rest}`,
+      `/./${rest}`,
     ];
   };
 
@@ -92,13 +107,18 @@ test.describe('pages are never rendered without a session', () => {
     // `next start` serves the same build without the app server's guard: each page's own check must hold.
     const port = await freePort();
     const child = spawn(join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: ROOT, env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR!, PORT: String(port) }, stdio: 'ignore',
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR!, PORT: String(port) },
+      stdio: 'ignore',
     });
     try {
       let up = false;
       for (let i = 0; i < 150 && !up; i++) {
         await sleep(200);
-        up = await raw('/login', { port }).then((r) => r.status === 200, () => false);
+        up = await raw('/login', { port }).then(
+          (r) => r.status === 200,
+          () => false,
+        );
       }
       expect(up).toBe(true);
       for (const page of dashboardPages()) {
@@ -137,7 +157,9 @@ test.describe('metric series come from the registry, never from a request', () =
     for (let i = 0; i < 200; i++) {
       const ctx = i % 2 === 0 ? anon : predictOnly;
       const body = { instances: [[1, 2, 3]] };
-      const res = await (i % 4 < 2 ? ctx.post(`/api/v1/models/${madeUp(i)}/predict`, { data: body }) : ctx.post(`/v2/models/${madeUp(i)}/infer`, { data: { inputs: [] } }));
+      const res = await (i % 4 < 2
+        ? ctx.post(`/api/v1/models/${madeUp(i)}/predict`, { data: body })
+        : ctx.post(`/v2/models/${madeUp(i)}/infer`, { data: { inputs: [] } }));
       expect([401, 404], `${i}`).toContain(res.status());
     }
     const after = await metricsText();
@@ -159,14 +181,16 @@ test.describe('metric series come from the registry, never from a request', () =
 
 /** y = log(x): NaN for x < 0, -Infinity at 0 — a model that itself answers non-finite values. */
 function logModel(): Buffer {
-  return Buffer.from(onnxModel({
-    inputs: [valueInfo('input', DT.FLOAT, ['batch', 1])],
-    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
-    nodes: [onnxNode('Log', ['input'], ['variable'])],
-  }));
+  return Buffer.from(
+    onnxModel({
+      inputs: [valueInfo('input', DT.FLOAT, ['batch', 1])],
+      outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+      nodes: [onnxNode('Log', ['input'], ['variable'])],
+    }),
+  );
 }
 
-test.describe('monitoring cannot be poisoned with values outside the model\'s range', () => {
+test.describe("monitoring cannot be poisoned with values outside the model's range", () => {
   test('inputs that overflow float32 are refused with 422 naming the field (REST and V2)', async ({ request }) => {
     for (const v of [3.5e38, -3.5e38, 1e300]) {
       const rest = await request.post(`/api/v1/models/${model}/predict`, { data: { instances: [[1, v, 3]] } });
@@ -204,18 +228,28 @@ test.describe('monitoring cannot be poisoned with values outside the model\'s ra
     await expect.poll(async () => (await monitoring(request, name, { bucket: 'day' })).series.reduce((n, w) => n + w.count, 0), { timeout: 10_000 }).toBe(1);
     const outcome = await outcomesOk(request, [{ model: name, id: 'bad--1', actual: 1 }]);
     expect(outcome.unknown).toHaveLength(1);
-    expect(await (await request.get('/metrics')).text()).toMatch(new RegExp(`modeldock_prediction_requests_total\\{route="rest",model="${name}",version="",status="4xx"\\} 2`));
+    expect(await (await request.get('/metrics')).text()).toMatch(
+      new RegExp(`modeldock_prediction_requests_total\\{route="rest",model="${name}",version="",status="4xx"\\} 2`),
+    );
   });
 
-  test('outcomes whose errors would overflow are refused; the window\'s metrics stay what the good pairs make them', async ({ request }) => {
+  test("outcomes whose errors would overflow are refused; the window's metrics stay what the good pairs make them", async ({ request }) => {
     const name = await regressionModel(request, 'poison');
-    const rows = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]];
+    const rows = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+      [1, 1, 1],
+    ];
     const ids = rows.map((_, i) => `p${i}`);
     const answer = await request.post(`/api/v1/models/${name}/predict`, { data: { instances: rows, ids } });
     expect(answer.status()).toBe(200);
     const predictions = (await answer.json()).predictions as number[];
     // Every actual is its prediction + 2: MAE 2, RMSE 2.
-    const good = await outcomesOk(request, ids.map((id, i) => ({ model: name, id, actual: predictions[i] + 2 })));
+    const good = await outcomesOk(
+      request,
+      ids.map((id, i) => ({ model: name, id, actual: predictions[i] + 2 })),
+    );
     expect(good.accepted).toBe(4);
     const windowMetrics = async () => {
       const m = await monitoring(request, name, { bucket: 'day' });
@@ -223,7 +257,8 @@ test.describe('monitoring cannot be poisoned with values outside the model\'s ra
     };
     await expect.poll(async () => (await windowMetrics())?.mae, { timeout: 10_000 }).toBeCloseTo(2, 4);
     const poisoned = await outcomesOk(request, [
-      { model: name, id: 'p0', actual: 1e200 }, { model: name, id: 'p1', actual: -3.5e300 },
+      { model: name, id: 'p0', actual: 1e200 },
+      { model: name, id: 'p1', actual: -3.5e300 },
     ]);
     expect(poisoned.accepted + poisoned.updated).toBe(0);
     expect(poisoned.invalid.map((i) => i.message)).toEqual([expect.stringContaining('1e+150'), expect.stringContaining('1e+150')]);
@@ -288,18 +323,29 @@ test.describe('slow clients cannot hold connections', () => {
     const dataDir = freshDataDir('timeouts');
     const server = await startServer(dataDir, await freePort(), { HEADERS_TIMEOUT_MS: '1500', BODY_IDLE_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '4000' });
     /** Sends `chunks` with `gapMs` between them; resolves with what came back and when the socket closed. */
-    const trickle = (chunks: string[], gapMs: number) => new Promise<{ text: string; ms: number }>((resolve) => {
-      const started = performance.now();
-      const socket = net.connect(server.port, '127.0.0.1');
-      let text = '';
-      let i = 0;
-      const timer = setInterval(() => { if (i < chunks.length && !socket.destroyed) socket.write(chunks[i++]); }, gapMs);
-      socket.on('data', (d) => { text += d.toString('latin1'); });
-      socket.on('close', () => { clearInterval(timer); resolve({ text, ms: performance.now() - started }); });
-      socket.on('error', () => undefined);
-    });
+    const trickle = (chunks: string[], gapMs: number) =>
+      new Promise<{ text: string; ms: number }>((resolve) => {
+        const started = performance.now();
+        const socket = net.connect(server.port, '127.0.0.1');
+        let text = '';
+        let i = 0;
+        const timer = setInterval(() => {
+          if (i < chunks.length && !socket.destroyed) socket.write(chunks[i++]);
+        }, gapMs);
+        socket.on('data', (d) => {
+          text += d.toString('latin1');
+        });
+        socket.on('close', () => {
+          clearInterval(timer);
+          resolve({ text, ms: performance.now() - started });
+        });
+        socket.on('error', () => undefined);
+      });
     // A head sent one header line every 400 ms: cut at the 1.5 s head limit (node answers 408).
-    const head = await trickle(Array.from({ length: 40 }, (_, i) => (i === 0 ? 'GET /api/health HTTP/1.1\r\n' : `x-h${i}: ${i}\r\n`)), 400);
+    const head = await trickle(
+      Array.from({ length: 40 }, (_, i) => (i === 0 ? 'GET /api/health HTTP/1.1\r\n' : `x-h${i}: ${i}\r\n`)),
+      400,
+    );
     expect(head.ms).toBeLessThan(5_000);
     expect(head.text).toMatch(/^HTTP\/1\.1 408/);
     // A body that stops after 10 of 1000 bytes: 408 naming the body after ~1 s of silence.
@@ -325,15 +371,26 @@ test.describe('sign-in throttling', () => {
     test.setTimeout(180_000);
     const password = 'the right password 123';
     const server = await startServer(freshDataDir('throttle'), await freePort(), { MODELDOCK_ADMIN_PASSWORD: password });
-    const signIn = (from: string, pw: string, headers: Record<string, string> = {}) => new Promise<{ status: number; cookies: string[] }>((resolve, reject) => {
-      const body = JSON.stringify({ username: 'admin', password: pw });
-      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/v1/session', method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [] }));
+    const signIn = (from: string, pw: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; cookies: string[] }>((resolve, reject) => {
+        const body = JSON.stringify({ username: 'admin', password: pw });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/api/v1/session',
+            method: 'POST',
+            localAddress: from,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, cookies: res.headers['set-cookie'] ?? [] }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
       });
-      req.on('error', reject);
-      req.end(body);
-    });
     // The admin's browser signs in once: a device cookie comes with the session (browsers only).
     const first = await signIn('127.0.0.5', password, { 'sec-fetch-site': 'same-origin' });
     expect(first.status).toBe(204);

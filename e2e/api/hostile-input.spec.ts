@@ -28,13 +28,23 @@ function postGzip(request: APIRequestContext, path: string, body: Buffer, conten
 /** Resolves when the stream can take more data, or is gone. */
 function drained(stream: NodeJS.EventEmitter): Promise<void> {
   return new Promise((resolve) => {
-    const go = () => { stream.off('drain', go); stream.off('close', go); resolve(); };
+    const go = () => {
+      stream.off('drain', go);
+      stream.off('close', go);
+      resolve();
+    };
     stream.on('drain', go);
     stream.on('close', go);
   });
 }
 
-interface StreamedUpload { status: number; text: string; sentAtAnswer: number; sentInTotal: number; cutOff: boolean }
+interface StreamedUpload {
+  status: number;
+  text: string;
+  sentAtAnswer: number;
+  sentInTotal: number;
+  cutOff: boolean;
+}
 
 /**
  * Streams a multipart upload of `total` bytes of file content with no content-length (chunked),
@@ -52,19 +62,26 @@ function streamUpload(path: string, total: number, o: { chunk: number; pauseMs: 
       if (!answer && !cutOff) return reject(new Error('no answer'));
       resolve({ status: answer?.status ?? 0, text: answer?.text ?? '', sentAtAnswer: answer?.sentAtAnswer ?? sent, sentInTotal: sent, cutOff });
     };
-    const req = http.request({
-      host: BASE.hostname, port: BASE.port, path, method: 'POST', agent: false,
-      headers: { ...fixtureHeaders(), 'content-type': `multipart/form-data; boundary=${boundary}` },
-    }, (res) => {
-      const at = sent;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        answer = { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), sentAtAnswer: at };
-        req.destroy();
-        done(false);
-      });
-    });
+    const req = http.request(
+      {
+        host: BASE.hostname,
+        port: BASE.port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { ...fixtureHeaders(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      },
+      (res) => {
+        const at = sent;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          answer = { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), sentAtAnswer: at };
+          req.destroy();
+          done(false);
+        });
+      },
+    );
     req.on('error', () => done(true));
     req.on('close', () => done(sent < total));
     const zeros = Buffer.alloc(o.chunk);
@@ -122,10 +139,21 @@ test.describe('a model that fails at inference time', () => {
 test.describe('onnxruntime internals stay out of the answers', () => {
   test('a run that trips an ORT_ENFORCE answers 422 with its description, without source paths or C++ names', async ({ request }) => {
     const name = await servedModel(request, { prefix: 'reshape-pairs', task: 'regression', file: 'reshape-pairs.onnx' });
-    expect((await predictOk(request, name, { instances: [[1, 1, 1], [0, 0, 1]] })).predictions).toEqual([6, 3]);
+    expect(
+      (
+        await predictOk(request, name, {
+          instances: [
+            [1, 1, 1],
+            [0, 0, 1],
+          ],
+        })
+      ).predictions,
+    ).toEqual([6, 3]);
     // One row of 3 values cannot be taken in pairs.
     const problem = await expectInputProblem(await postPredict(request, name, { instances: [[1, 2, 3]] }), 'inputs', [422]);
-    expect(problem.detail).toBe('inputs: the model failed on this input: node "Reshape_paired" (Reshape): The input tensor cannot be reshaped to the requested shape. Input shape:{1,3}, requested shape:{-1,2}');
+    expect(problem.detail).toBe(
+      'inputs: the model failed on this input: node "Reshape_paired" (Reshape): The input tensor cannot be reshaped to the requested shape. Input shape:{1,3}, requested shape:{-1,2}',
+    );
     expect(problem.errors[0].message).not.toMatch(/onnxruntime_src|\.h:\d+|onnxruntime::|was false/);
     const v2 = await request.post(`/v2/models/${name}/infer`, { data: { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] } });
     expect(v2.status(), await v2.text()).toBe(422);
@@ -142,7 +170,9 @@ test.describe('uploads far over MAX_UPLOAD_MB', () => {
     const r = await streamUpload(`/api/v1/models/${name}/versions`, 64 * MB, { chunk: 256 * 1024, pauseMs: 10 });
     const tookMs = Date.now() - started;
     console.log(`[hostile] slow upload: 413 after ${(r.sentAtAnswer / MB).toFixed(1)} MB of 64 MB sent, ${tookMs} ms`);
-    test.info().annotations.push({ type: 'slow-upload', description: `answered after ${(r.sentAtAnswer / MB).toFixed(1)} MB of 64 MB (limit 8 MB), ${tookMs} ms` });
+    test
+      .info()
+      .annotations.push({ type: 'slow-upload', description: `answered after ${(r.sentAtAnswer / MB).toFixed(1)} MB of 64 MB (limit 8 MB), ${tookMs} ms` });
     expect(r.status, r.text).toBe(413);
     const problem = JSON.parse(r.text);
     expect(problem.code).toBe('payload_too_large');
@@ -164,7 +194,12 @@ test.describe('uploads far over MAX_UPLOAD_MB', () => {
       let sent = 0;
       let status = '';
       let answeredAt = -1;
-      const headers = Object.entries({ ...fixtureHeaders(), host: BASE.host, 'content-type': 'multipart/form-data; boundary=b', 'transfer-encoding': 'chunked' });
+      const headers = Object.entries({
+        ...fixtureHeaders(),
+        host: BASE.host,
+        'content-type': 'multipart/form-data; boundary=b',
+        'transfer-encoding': 'chunked',
+      });
       const socket = net.connect(Number(BASE.port), BASE.hostname, () => {
         const chunk = (b: Buffer) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]);
         socket.write(`POST /api/v1/models/${name}/versions HTTP/1.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`);
@@ -180,12 +215,17 @@ test.describe('uploads far over MAX_UPLOAD_MB', () => {
         })();
       });
       socket.on('data', (d: Buffer) => {
-        if (answeredAt < 0) { answeredAt = sent; status = d.toString('latin1').split('\r\n')[0]; }
+        if (answeredAt < 0) {
+          answeredAt = sent;
+          status = d.toString('latin1').split('\r\n')[0];
+        }
       });
       socket.on('error', () => undefined);
       socket.on('close', () => resolve({ status, answeredAt, sent, cutOff: sent < total }));
     });
-    console.log(`[hostile] flood upload: ${r.status} after ${(r.answeredAt / MB).toFixed(1)} MB, connection cut after ${(r.sent / MB).toFixed(1)} MB of 256 MB`);
+    console.log(
+      `[hostile] flood upload: ${r.status} after ${(r.answeredAt / MB).toFixed(1)} MB, connection cut after ${(r.sent / MB).toFixed(1)} MB of 256 MB`,
+    );
     expect(r.status).toBe('HTTP/1.1 413 Payload Too Large');
     expect(r.answeredAt).toBeLessThan(24 * MB);
     // The server reads and discards past the answer (so the 413 stays readable) up to twice the
@@ -225,7 +265,10 @@ test.describe('compressed request bodies are refused, never inflated', () => {
     await createModel(request, { name, task: 'regression' });
     const upload = await expectProblem(await postGzip(request, `/api/v1/models/${name}/versions`, bomb, 'multipart/form-data; boundary=x'), 415);
     expect(errorPaths(upload)).toEqual(['content-encoding']);
-    const deflated = await request.post('/api/v1/models', { headers: { 'content-type': 'application/json', 'content-encoding': 'deflate' }, data: Buffer.from('{}') });
+    const deflated = await request.post('/api/v1/models', {
+      headers: { 'content-type': 'application/json', 'content-encoding': 'deflate' },
+      data: Buffer.from('{}'),
+    });
     expect(deflated.status()).toBe(415);
   });
 
@@ -234,15 +277,25 @@ test.describe('compressed request bodies are refused, never inflated', () => {
     const total = 48 * MB;
     const r = await new Promise<{ status: number; sentAtAnswer: number; text: string }>((resolve, reject) => {
       let sent = 0;
-      const req = http.request({
-        host: BASE.hostname, port: BASE.port, path: '/api/v1/outcomes', method: 'POST', agent: false,
-        headers: { ...fixtureHeaders(), 'content-type': 'application/json' },
-      }, (res) => {
-        const at = sent;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => { req.destroy(); resolve({ status: res.statusCode ?? 0, sentAtAnswer: at, text: Buffer.concat(chunks).toString('utf8') }); });
-      });
+      const req = http.request(
+        {
+          host: BASE.hostname,
+          port: BASE.port,
+          path: '/api/v1/outcomes',
+          method: 'POST',
+          agent: false,
+          headers: { ...fixtureHeaders(), 'content-type': 'application/json' },
+        },
+        (res) => {
+          const at = sent;
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, sentAtAnswer: at, text: Buffer.concat(chunks).toString('utf8') });
+          });
+        },
+      );
       req.on('error', (err) => reject(err));
       const filler = Buffer.alloc(256 * 1024, 0x20); // whitespace: still valid JSON once closed
       void (async () => {
@@ -282,14 +335,25 @@ test.describe('tensors that declare far more than they hold', () => {
 
   test('a sparse initializer whose dense form would be 40 GB is refused at upload', async ({ request }) => {
     const n = 100_000;
-    const bytes = Buffer.from(onnx.ModelProto.encode({
-      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
-      graph: {
-        name: 'g', input: [valueInfo('x', DT.FLOAT, ['b', n])], output: [valueInfo('y', DT.FLOAT, ['b', n])],
-        sparseInitializer: [{ values: { name: 'W', dims: [1], dataType: DT.FLOAT, floatData: [1] }, indices: { name: 'W_i', dims: [1], dataType: DT.INT64, int64Data: [0] }, dims: [n, n] }],
-        node: [node('MatMul', ['x', 'W'], ['y'])],
-      },
-    }).finish());
+    const bytes = Buffer.from(
+      onnx.ModelProto.encode({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 17 }],
+        graph: {
+          name: 'g',
+          input: [valueInfo('x', DT.FLOAT, ['b', n])],
+          output: [valueInfo('y', DT.FLOAT, ['b', n])],
+          sparseInitializer: [
+            {
+              values: { name: 'W', dims: [1], dataType: DT.FLOAT, floatData: [1] },
+              indices: { name: 'W_i', dims: [1], dataType: DT.INT64, int64Data: [0] },
+              dims: [n, n],
+            },
+          ],
+          node: [node('MatMul', ['x', 'W'], ['y'])],
+        },
+      }).finish(),
+    );
     const problem = await refused(request, bytes);
     expect(problem.detail).toMatch(/sparse tensor declares dense dims \[100000, 100000\]/);
   });

@@ -3,9 +3,7 @@
 // whole import and leaves nothing behind.
 import { expect, test } from '@playwright/test';
 import { expectProblem } from './helpers';
-import {
-  binaryModel, DAY, daysAgo, HOUR, importOk, iso, monitoring, outcomesOk, postImport, regressionModel, windowAt,
-} from './monitoring-helpers';
+import { binaryModel, DAY, daysAgo, HOUR, importOk, iso, monitoring, outcomesOk, postImport, regressionModel, windowAt } from './monitoring-helpers';
 import { binaryProbs, expectInputProblem, loggedCount, loggedPredictions, predictOk } from './serving-helpers';
 
 test('records land in the daily and hourly windows of their own timestamps', async ({ request }) => {
@@ -26,7 +24,11 @@ test('records land in the daily and hourly windows of their own timestamps', asy
 
   const days = await monitoring(request, name, { version: 1, from: iso(d0), to: iso(d0 + 5 * DAY) });
   expect(days.series.map((w) => [w.start, w.count])).toEqual([
-    [iso(d0), 3], [iso(d0 + DAY), 1], [iso(d0 + 2 * DAY), 0], [iso(d0 + 3 * DAY), 2], [iso(d0 + 4 * DAY), 0],
+    [iso(d0), 3],
+    [iso(d0 + DAY), 1],
+    [iso(d0 + 2 * DAY), 0],
+    [iso(d0 + 3 * DAY), 2],
+    [iso(d0 + 4 * DAY), 0],
   ]);
   expect(windowAt(days, d0).predictions).toEqual({ yes: 2, no: 1 });
   const hours = await monitoring(request, name, { from: iso(d0 + 3 * DAY), to: iso(d0 + 4 * DAY), bucket: 'hour' });
@@ -43,7 +45,12 @@ test('without a prediction the version scores the record; with one it is kept as
     { ts, inputs: [0.9, 0.2, 0.5, 0.5] }, // scored: no
     { ts, inputs: [0.9, 0.2, 0.5, 0.5], prediction: 'yes' }, // kept, though the model says no
   ]);
-  const live = await predictOk(request, cls, { instances: [[0.2, 0.9, 0.5, 0.5], [0.9, 0.2, 0.5, 0.5]] });
+  const live = await predictOk(request, cls, {
+    instances: [
+      [0.2, 0.9, 0.5, 0.5],
+      [0.9, 0.2, 0.5, 0.5],
+    ],
+  });
   const logged = await loggedPredictions(request, c.prediction_ids);
   expect(logged.map((p) => p.label)).toEqual(['yes', 'no', 'yes']);
   expect(logged.slice(0, 2).map((p) => p.label)).toEqual(live.predictions);
@@ -60,10 +67,23 @@ test('without a prediction the version scores the record; with one it is kept as
   ]);
   const one = await request.get(`/api/v1/predictions/${r.prediction_ids[0]}`);
   expect(one.status()).toBe(200);
-  expect((await one.json()).prediction).toMatchObject({ id: r.prediction_ids[0], model: reg, version: 1, source: 'imported', prediction: 14.5, inputs: [1, 2, 3], ts: iso(ts) });
+  expect((await one.json()).prediction).toMatchObject({
+    id: r.prediction_ids[0],
+    model: reg,
+    version: 1,
+    source: 'imported',
+    prediction: 14.5,
+    inputs: [1, 2, 3],
+    ts: iso(ts),
+  });
   const regLogged = await loggedPredictions(request, r.prediction_ids);
   expect(regLogged.map((p) => p.value)).toEqual([14.5, 3.5, 99.25]);
-  const liveReg = await predictOk(request, reg, { instances: [[1, 2, 3], [0, 0, 1]] });
+  const liveReg = await predictOk(request, reg, {
+    instances: [
+      [1, 2, 3],
+      [0, 0, 1],
+    ],
+  });
   expect(regLogged.slice(0, 2).map((p) => p.value)).toEqual(liveReg.predictions);
 });
 
@@ -114,7 +134,15 @@ test('one bad record refuses the whole import with a 4xx naming it, and nothing 
     { name: cls, version: 1, records: [good(0), { ts: day, inputs: [0, 1, 0] }, good(2)], path: 'records[1].inputs' },
     { name: cls, version: 1, records: [good(0), good(1), good(2), { ts: day, inputs: [0, 1, 0, 0], actual: 'maybe' }], path: 'records[3].actual' },
     { name: cls, version: 1, records: [{ ts: day, inputs: [0, 1, 0, 0], prediction: 'perhaps' }, good(1)], path: 'records[0].prediction' },
-    { name: reg, version: 1, records: [{ ts: day, inputs: [1, 2, 3], actual: 1 }, { ts: day, inputs: [1, 2, 3], actual: 'lots' }], path: 'records[1].actual' },
+    {
+      name: reg,
+      version: 1,
+      records: [
+        { ts: day, inputs: [1, 2, 3], actual: 1 },
+        { ts: day, inputs: [1, 2, 3], actual: 'lots' },
+      ],
+      path: 'records[1].actual',
+    },
     { name: reg, version: 1, records: [{ ts: day, inputs: [1, 2, 3], prediction: 'big' }], path: 'records[0].prediction' },
   ];
   for (const c of cases) {

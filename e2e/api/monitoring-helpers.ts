@@ -67,7 +67,13 @@ export function regressionModel(request: APIRequestContext, prefix: string, meta
 
 // ---- The API calls ------------------------------------------------------------------------------
 
-export interface ImportRecord { ts: string | number; inputs: unknown; prediction?: string | number; actual?: string | number | boolean; id?: string | number }
+export interface ImportRecord {
+  ts: string | number;
+  inputs: unknown;
+  prediction?: string | number;
+  actual?: string | number | boolean;
+  id?: string | number;
+}
 export type { ImportResultDto as ImportAnswer, OutcomesResultDto as OutcomesAnswer } from '../../lib/schemas/outcomes';
 
 export function postImport(request: APIRequestContext, name: string, version: number, records: unknown[]): Promise<APIResponse> {
@@ -125,7 +131,13 @@ export function splitPredictionId(id: string): { requestId: string; row: number 
   return { requestId: id.slice(0, 26), row: a * 1024 + b * 32 + c };
 }
 
-export interface RawWindow { count: number; labeled: number; correct: number; absErr: number; sqErr: number }
+export interface RawWindow {
+  count: number;
+  labeled: number;
+  correct: number;
+  absErr: number;
+  sqErr: number;
+}
 
 /**
  * Windows of `size` ms recomputed from prediction_requests + outcomes of one model version: count of
@@ -134,14 +146,16 @@ export interface RawWindow { count: number; labeled: number; correct: number; ab
 export function rawWindows(modelName: string, version: number, size: number): Map<number, RawWindow> {
   const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const requests = db.prepare(
-      `SELECT p.id, p.ts, p.rows, p.labels, p.output_values FROM prediction_requests p
+    const requests = db
+      .prepare(
+        `SELECT p.id, p.ts, p.rows, p.labels, p.output_values FROM prediction_requests p
        JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id
        WHERE m.name = ? AND v.number = ?`,
-    ).all(modelName, version) as { id: string; ts: number; rows: number; labels: string | null; output_values: Buffer | null }[];
-    const outcomes = db.prepare(
-      'SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?',
-    ).all(modelName) as { prediction_id: string; actual_label: string | null; actual_value: number | null }[];
+      )
+      .all(modelName, version) as { id: string; ts: number; rows: number; labels: string | null; output_values: Buffer | null }[];
+    const outcomes = db
+      .prepare('SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?')
+      .all(modelName) as { prediction_id: string; actual_label: string | null; actual_value: number | null }[];
     const byId = new Map(requests.map((r) => [r.id, r]));
     const windows = new Map<number, RawWindow>();
     const at = (ts: number) => {
@@ -183,9 +197,11 @@ export function expectSeriesMatchRaw(m: MonitoringDto, raw: Map<number, RawWindo
   const starts = m.series.map((w) => Date.parse(w.start));
   const missing = [...raw.keys()].filter((s) => s >= from && s < to && !starts.includes(s)).map(iso);
   expect(missing, 'windows with traffic missing from the series').toEqual([]);
-  const got = m.series.map((w) => (task === 'classification'
-    ? { start: w.start, count: w.count, labeled: w.labeled, accuracy: w.metrics.accuracy, interval: w.interval.accuracy }
-    : { start: w.start, count: w.count, labeled: w.labeled, mae: w.metrics.mae, rmse: w.metrics.rmse }));
+  const got = m.series.map((w) =>
+    task === 'classification'
+      ? { start: w.start, count: w.count, labeled: w.labeled, accuracy: w.metrics.accuracy, interval: w.interval.accuracy }
+      : { start: w.start, count: w.count, labeled: w.labeled, mae: w.metrics.mae, rmse: w.metrics.rmse },
+  );
   const want = starts.map((start) => {
     const r = raw.get(start) ?? { count: 0, labeled: 0, correct: 0, absErr: 0, sqErr: 0 };
     const base = { start: iso(start), count: r.count, labeled: r.labeled };

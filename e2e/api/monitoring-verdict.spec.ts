@@ -4,8 +4,20 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { findInModelList } from './helpers';
 import {
-  binaryClass, binaryModel, binaryRow, DAY, daysAgo, importOk, iso, monitoring, other, seeded, shuffle, wilson,
-  type ImportRecord, type MonitoringDto,
+  binaryClass,
+  binaryModel,
+  binaryRow,
+  DAY,
+  daysAgo,
+  importOk,
+  iso,
+  monitoring,
+  other,
+  seeded,
+  shuffle,
+  wilson,
+  type ImportRecord,
+  type MonitoringDto,
 } from './monitoring-helpers';
 
 const BASELINE = 0.85;
@@ -13,7 +25,11 @@ const DROP = 0.15;
 /** Day d of the simulation starts 30 − d days ago: day 0 is 30 days ago, day 29 yesterday. */
 const dayStart = (d: number) => daysAgo(30 - d);
 
-interface Day { labeled: number; correct: number; count: number }
+interface Day {
+  labeled: number;
+  correct: number;
+  count: number;
+}
 
 /** ~200 labeled rows a day (and 20 unlabeled), accuracy exactly round(target · n) / n, seeded. */
 function simulate(seed: number, dropFrom: number | null): { records: ImportRecord[]; days: Day[] } {
@@ -24,7 +40,12 @@ function simulate(seed: number, dropFrom: number | null): { records: ImportRecor
     const labeled = 190 + Math.floor(random() * 21);
     const target = dropFrom !== null && d >= dropFrom ? BASELINE - DROP : BASELINE;
     const correct = Math.round(target * labeled);
-    const right = new Set(shuffle(Array.from({ length: labeled }, (_, i) => i), random).slice(0, correct));
+    const right = new Set(
+      shuffle(
+        Array.from({ length: labeled }, (_, i) => i),
+        random,
+      ).slice(0, correct),
+    );
     for (let i = 0; i < labeled + 20; i++) {
       const inputs = binaryRow(random);
       const r: ImportRecord = { ts: dayStart(d) + Math.floor(random() * DAY), inputs };
@@ -57,7 +78,10 @@ function expectWindows(m: MonitoringDto, days: Day[], upTo: number) {
   const simulated = (w: { start: string }) => Date.parse(w.start) >= dayStart(0);
   const got = m.series.filter(simulated).map((w) => ({ start: w.start, count: w.count, labeled: w.labeled, accuracy: w.metrics.accuracy }));
   const want = days.slice(Math.max(0, upTo - 29), upTo + 1).map((day, k) => ({
-    start: iso(dayStart(Math.max(0, upTo - 29) + k)), count: day.count, labeled: day.labeled, accuracy: expect.closeTo(day.correct / day.labeled, 12),
+    start: iso(dayStart(Math.max(0, upTo - 29) + k)),
+    count: day.count,
+    labeled: day.labeled,
+    accuracy: expect.closeTo(day.correct / day.labeled, 12),
   }));
   expect(got, `windows up to day ${upTo}`).toEqual(want);
   expect(m.series.filter((w) => !simulated(w)).every((w) => w.count === 0 && w.labeled === 0)).toBe(true);
@@ -70,7 +94,10 @@ test('a healthy model (live accuracy = offline baseline) is never flagged on any
     expectWindows(m, days, d);
     expect(m.status.needs_retraining, `day ${d}: ${JSON.stringify(m.status)}`).toBe(false);
     expect(m.status.state, `day ${d}`).not.toBe('needs_retraining');
-    expect(m.status.reasons.filter((r) => r.metric === 'accuracy'), `day ${d}`).toEqual([]);
+    expect(
+      m.status.reasons.filter((r) => r.metric === 'accuracy'),
+      `day ${d}`,
+    ).toEqual([]);
   });
   expect(answers.filter((m) => m.status.needs_retraining)).toHaveLength(0);
   // The last 30 days (today included) and the overview agree.
@@ -86,7 +113,10 @@ test('accuracy down 0.15 from day 15 is flagged by day 17 at the latest, with th
   // Before the drop: never flagged, never an accuracy reason.
   for (let d = 0; d < 15; d++) {
     expect(answers[d].status.needs_retraining, `day ${d}: ${JSON.stringify(answers[d].status)}`).toBe(false);
-    expect(answers[d].status.reasons.filter((r) => r.metric === 'accuracy'), `day ${d}`).toEqual([]);
+    expect(
+      answers[d].status.reasons.filter((r) => r.metric === 'accuracy'),
+      `day ${d}`,
+    ).toEqual([]);
   }
   // Day 15 alone is one bad window: watch, not flagged.
   expect(answers[15].status.state).toBe('watch');

@@ -4,8 +4,26 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { expectProblem, findInModelList } from './helpers';
 import {
-  binaryClass, binaryModel, binaryRow, DAY, daysAgo, expectSeriesMatchRaw, HOUR, importOk, iso, LABELS, monitoring,
-  other, outcomesOk, rawWindows, regressionModel, seeded, shuffle, utcDay, windowAt, type ImportRecord,
+  binaryClass,
+  binaryModel,
+  binaryRow,
+  DAY,
+  daysAgo,
+  expectSeriesMatchRaw,
+  HOUR,
+  importOk,
+  iso,
+  LABELS,
+  monitoring,
+  other,
+  outcomesOk,
+  rawWindows,
+  regressionModel,
+  seeded,
+  shuffle,
+  utcDay,
+  windowAt,
+  type ImportRecord,
 } from './monitoring-helpers';
 import { predictOk, servedModel } from './serving-helpers';
 
@@ -57,7 +75,11 @@ for (const kind of ['classification', 'regression'] as Kind[]) {
     const imp = await importOk(request, name, 1, imported);
     const live: string[] = [];
     const liveIds: string[] = [];
-    for (const [n, tag] of [[5, 'a'], [1, 'b'], [7, 'c']] as const) {
+    for (const [n, tag] of [
+      [5, 'a'],
+      [1, 'b'],
+      [7, 'c'],
+    ] as const) {
       const ids = Array.from({ length: n }, (_, i) => `live-${tag}-${i}`);
       const answer = await predictOk(request, name, { instances: Array.from({ length: n }, row), ids });
       live.push(...answer.prediction_ids);
@@ -81,7 +103,10 @@ for (const kind of ['classification', 'regression'] as Kind[]) {
     const corrections = [
       ...withActual.slice(0, 25).map((id, k) => ({
         prediction_id: id,
-        actual: kind === 'classification' ? other(String(imported[imp.prediction_ids.indexOf(id)].actual)) : Number(imported[imp.prediction_ids.indexOf(id)].actual) + 3.25 + k,
+        actual:
+          kind === 'classification'
+            ? other(String(imported[imp.prediction_ids.indexOf(id)].actual))
+            : Number(imported[imp.prediction_ids.indexOf(id)].actual) + 3.25 + k,
       })),
       ...first.slice(0, 10),
       { prediction_id: live[0], actual: randomActual(kind, random) },
@@ -96,7 +121,10 @@ for (const kind of ['classification', 'regression'] as Kind[]) {
     const imp2 = await importOk(request, name, 1, more);
     const liveMore = await predictOk(request, name, { instances: Array.from({ length: 4 }, row) });
     const r3 = await outcomesOk(request, [
-      ...imp2.prediction_ids.filter((_, i) => more[i].actual === undefined).slice(0, 20).map((id) => ({ prediction_id: id, actual: randomActual(kind, random) })),
+      ...imp2.prediction_ids
+        .filter((_, i) => more[i].actual === undefined)
+        .slice(0, 20)
+        .map((id) => ({ prediction_id: id, actual: randomActual(kind, random) })),
       ...liveMore.prediction_ids.map((id) => ({ prediction_id: id, actual: randomActual(kind, random) })),
       ...withActual.slice(25, 35).map((id) => ({ prediction_id: id, actual: randomActual(kind, random) })),
     ]);
@@ -119,7 +147,13 @@ test('monitoring query errors: unknown model, no production alias, bad bucket, b
   const missing = await expectProblem(await request.get('/api/v1/models/no-such-model-mon/monitoring'), 404);
   expect(missing.errors.map((e) => e.path)).toContain('name');
 
-  const name = await servedModel(request, { prefix: 'mon-err', task: 'binary_classification', file: 'logits-binary.onnx', labels: ['no', 'yes'], production: null });
+  const name = await servedModel(request, {
+    prefix: 'mon-err',
+    task: 'binary_classification',
+    file: 'logits-binary.onnx',
+    labels: ['no', 'yes'],
+    production: null,
+  });
   const noAlias = await expectProblem(await request.get(`/api/v1/models/${name}/monitoring`), 404);
   expect(noAlias.errors.map((e) => e.path)).toContain('alias');
   expect(noAlias.detail).toContain('production');
@@ -155,7 +189,12 @@ test('policy: defaults, a partial edit that persists with an event, and refused 
   const defaults = { metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2 };
   expect(await res.json()).toEqual({ policy: defaults, defaults, custom: false });
   const reg = await regressionModel(request, 'mon-policy-r');
-  expect((await (await request.get(`/api/v1/models/${reg}/policy`)).json()).policy).toMatchObject({ metric: 'rmse', tolerance: 0.1, min_labeled: 100, consecutive: 2 });
+  expect((await (await request.get(`/api/v1/models/${reg}/policy`)).json()).policy).toMatchObject({
+    metric: 'rmse',
+    tolerance: 0.1,
+    min_labeled: 100,
+    consecutive: 2,
+  });
 
   const put = await request.put(`/api/v1/models/${name}/policy`, { data: { min_labeled: 50 } });
   expect(put.status(), await put.text()).toBe(200);
@@ -239,10 +278,20 @@ test('without an offline metric the baseline is the first window with enough lab
   const name = await binaryModel(request, 'mon-baseline');
   const random = seeded(47);
   // Day −5: 60 labels (too few), day −4: 200 at 0.9, days −3 and −2: 200 at 0.7.
-  const plan: [number, number, number][] = [[5, 60, 30], [4, 200, 180], [3, 200, 140], [2, 200, 140]];
+  const plan: [number, number, number][] = [
+    [5, 60, 30],
+    [4, 200, 180],
+    [3, 200, 140],
+    [2, 200, 140],
+  ];
   const records: ImportRecord[] = [];
   for (const [ago, n, correct] of plan) {
-    const right = new Set(shuffle(Array.from({ length: n }, (_, i) => i), random).slice(0, correct));
+    const right = new Set(
+      shuffle(
+        Array.from({ length: n }, (_, i) => i),
+        random,
+      ).slice(0, correct),
+    );
     for (let i = 0; i < n; i++) {
       const inputs = binaryRow(random);
       records.push({ ts: daysAgo(ago) + i * 60_000, inputs, actual: right.has(i) ? binaryClass(inputs) : other(binaryClass(inputs)) });
@@ -279,7 +328,10 @@ test('the demo: 201 then 200, and demo-churn needs retraining for accuracy and d
   const drift = m.status.reasons.find((r) => r.metric === 'dataset_drift');
   expect(drift, JSON.stringify(m.status.reasons)).toBeDefined();
   const features = drift!.features!.map((f) => f.feature);
-  expect(features.some((f) => f === 'monthly_spend' || f === 'support_calls'), features.join()).toBe(true);
+  expect(
+    features.some((f) => f === 'monthly_spend' || f === 'support_calls'),
+    features.join(),
+  ).toBe(true);
   // The world changed on day 15 of 30: both reasons start in the second half.
   const start = Date.parse(m.series.find((w) => w.count > 0)!.start);
   for (const r of [accuracy!, drift!]) expect(Date.parse(r.since)).toBeGreaterThanOrEqual(start + 13 * DAY);

@@ -49,7 +49,7 @@ test.describe('named input without feature_names', () => {
     expectCloseArray((await predictOk(request, name, { dataframe_split: { data: [[1, 2, 3]] } })).predictions as number[], [14.5]);
   });
 
-  test('a column named like the model\'s own input tensor maps by that name', async ({ request }) => {
+  test("a column named like the model's own input tensor maps by that name", async ({ request }) => {
     const name = await regressor(request, 'ni-tensor');
     const answer = await predictOk(request, name, { dataframe_records: [{ input: [1, 2, 3] }, { input: [0, 0, 1] }] });
     expectCloseArray(answer.predictions as number[], [14.5, 3.5]);
@@ -67,7 +67,10 @@ test.describe('named input without feature_names', () => {
 
   test('import: inputs given as objects are refused for a version without feature_names, naming the record', async ({ request }) => {
     const name = await regressor(request, 'ni-import');
-    const res = await postImport(request, name, 1, [{ ts: daysAgo(1), inputs: { a: 1, b: 2, c: 3 } }, { ts: daysAgo(1), inputs: { c: 3, b: 2, a: 1 } }]);
+    const res = await postImport(request, name, 1, [
+      { ts: daysAgo(1), inputs: { a: 1, b: 2, c: 3 } },
+      { ts: daysAgo(1), inputs: { c: 3, b: 2, a: 1 } },
+    ]);
     const problem = await expectInputProblem(res, 'records[0].inputs', [400]);
     expect(problem.detail).toContain('feature_names');
   });
@@ -79,12 +82,21 @@ test.describe('V2 infer (already by name: kept so)', () => {
     const age = { name: 'age', shape: [1, 1], datatype: 'FP32', data: [30] };
     const plan = { name: 'plan', shape: [1, 1], datatype: 'BYTES', data: ['pro'] };
     const visits = { name: 'visits', shape: [1, 1], datatype: 'INT64', data: [4] };
-    for (const inputs of [[age, plan, visits], [visits, age, plan], [plan, visits, age]]) {
+    for (const inputs of [
+      [age, plan, visits],
+      [visits, age, plan],
+      [plan, visits, age],
+    ]) {
       const res = await request.post(`/v2/models/${df}/infer`, { data: { inputs } });
       expect(res.status(), await res.text()).toBe(200);
       expectCloseArray((await res.json()).outputs[0].data, [spend(30, 'pro', 4)]);
     }
-    const cls = await servedModel(request, { prefix: 'ni-v2-out', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx', labels: ['bronze', 'silver', 'gold'] });
+    const cls = await servedModel(request, {
+      prefix: 'ni-v2-out',
+      task: 'multiclass_classification',
+      file: 'skl-strings-nozipmap.onnx',
+      labels: ['bronze', 'silver', 'gold'],
+    });
     const input = { name: 'float_input', shape: [1, 2], datatype: 'FP32', data: [2, 0] };
     const res = await request.post(`/v2/models/${cls}/infer`, { data: { inputs: [input], outputs: [{ name: 'probabilities' }, { name: 'label' }] } });
     expect(res.status(), await res.text()).toBe(200);
@@ -118,7 +130,11 @@ test.describe('feature_names on an existing version (PATCH)', () => {
     expect((await patchVersion(request, name, 1, { feature_names: null })).status()).toBe(200);
     expect((await postPredict(request, name, { dataframe_records: [row] })).status()).toBe(400);
 
-    const events = (await (await request.get(`/api/v1/models/${name}/events`)).json()).events as { kind: string; actor: string; detail: Record<string, unknown> }[];
+    const events = (await (await request.get(`/api/v1/models/${name}/events`)).json()).events as {
+      kind: string;
+      actor: string;
+      detail: Record<string, unknown>;
+    }[];
     const edits = events.filter((e) => e.kind === 'version_updated' && 'feature_names' in e.detail);
     expect(edits.map((e) => e.detail.feature_names)).toEqual([null, ['a', 'b', 'c'], ['c', 'b', 'a']]);
     expect(edits.every((e) => e.actor === 'admin-key' && e.detail.version === 1)).toBe(true);
@@ -148,19 +164,27 @@ test.describe('reference sample header', () => {
   test('a header as wide as the input becomes the feature names; any other header does not', async ({ request }) => {
     const name = uniqueName('ni-ref');
     await createModel(request, { name, task: 'regression' });
-    const up = await request.post(`/api/v1/models/${name}/versions`, { multipart: { file: onnxPart(fixture('regressor.onnx')), reference: referencePart('c,a,b\n3,1,2\n6,4,5\n') } });
+    const up = await request.post(`/api/v1/models/${name}/versions`, {
+      multipart: { file: onnxPart(fixture('regressor.onnx')), reference: referencePart('c,a,b\n3,1,2\n6,4,5\n') },
+    });
     expect(up.status(), await up.text()).toBe(201);
     expect((await up.json()).version.feature_names).toEqual(['c', 'a', 'b']);
     await setAlias(request, name, 'production', 1);
     expectCloseArray((await predictOk(request, name, { dataframe_records: [{ a: 1, b: 2, c: 3 }] })).predictions as number[], [regress([3, 1, 2])]);
 
     // Four columns for a three-feature input (a target column, an index): not names of the input.
-    const wide = await request.post(`/api/v1/models/${name}/versions`, { multipart: { file: onnxPart(fixture('regressor.onnx')), reference: referencePart('a,b,c,y\n1,2,3,4\n') } });
+    const wide = await request.post(`/api/v1/models/${name}/versions`, {
+      multipart: { file: onnxPart(fixture('regressor.onnx')), reference: referencePart('a,b,c,y\n1,2,3,4\n') },
+    });
     expect(wide.status(), await wide.text()).toBe(201);
     expect((await wide.json()).version.feature_names).toBeNull();
     // Names given in metadata win over the header.
     const given = await request.post(`/api/v1/models/${name}/versions`, {
-      multipart: { file: onnxPart(fixture('regressor.onnx')), metadata: JSON.stringify({ feature_names: ['a', 'b', 'c'] }), reference: referencePart('c,a,b\n3,1,2\n') },
+      multipart: {
+        file: onnxPart(fixture('regressor.onnx')),
+        metadata: JSON.stringify({ feature_names: ['a', 'b', 'c'] }),
+        reference: referencePart('c,a,b\n3,1,2\n'),
+      },
     });
     expect((await given.json()).version.feature_names).toEqual(['a', 'b', 'c']);
   });
@@ -169,34 +193,84 @@ test.describe('reference sample header', () => {
 test.describe('client ids', () => {
   test('the same id twice in one request is refused with 400 naming the second occurrence', async ({ request }) => {
     const name = await regressor(request, 'ni-dup', { feature_names: ['a', 'b', 'c'] });
-    const problem = await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3], [4, 5, 6], [7, 8, 9]], ids: ['c1', 'c2', 'c1'] }), 400);
+    const problem = await expectProblem(
+      await postPredict(request, name, {
+        instances: [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9],
+        ],
+        ids: ['c1', 'c2', 'c1'],
+      }),
+      400,
+    );
     expect(errorPaths(problem)).toEqual(['ids[2]']);
     expect(problem.detail).toContain('ids[0]');
     // A number and the same digits as a string are one id.
-    expect(errorPaths(await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3], [4, 5, 6]], ids: [7, '7'] }), 400))).toEqual(['ids[1]']);
-    expect((await postPredict(request, name, { instances: [[1, 2, 3], [4, 5, 6]], ids: ['c1', 'c2'] })).status()).toBe(200);
+    expect(
+      errorPaths(
+        await expectProblem(
+          await postPredict(request, name, {
+            instances: [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            ids: [7, '7'],
+          }),
+          400,
+        ),
+      ),
+    ).toEqual(['ids[1]']);
+    expect(
+      (
+        await postPredict(request, name, {
+          instances: [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          ids: ['c1', 'c2'],
+        })
+      ).status(),
+    ).toBe(200);
   });
 
   test('import: the same id at the same time twice is refused; at different times it is a history', async ({ request }) => {
     const name = await regressor(request, 'ni-dup-imp');
     const ts = daysAgo(2);
-    const same = await postImport(request, name, 1, [{ ts, inputs: [1, 2, 3], id: 'k' }, { ts: iso(ts), inputs: [1, 2, 3], id: 'k' }]);
+    const same = await postImport(request, name, 1, [
+      { ts, inputs: [1, 2, 3], id: 'k' },
+      { ts: iso(ts), inputs: [1, 2, 3], id: 'k' },
+    ]);
     expect(errorPaths(await expectProblem(same, 400))).toEqual(['records[1].id']);
-    const history = await importOk(request, name, 1, [{ ts, inputs: [1, 2, 3], id: 'k' }, { ts: ts + HOUR, inputs: [1, 2, 3], id: 'k' }]);
+    const history = await importOk(request, name, 1, [
+      { ts, inputs: [1, 2, 3], id: 'k' },
+      { ts: ts + HOUR, inputs: [1, 2, 3], id: 'k' },
+    ]);
     expect(history.prediction_ids).toHaveLength(2);
   });
 });
 
-test.describe('outcome join by client id: the latest prediction of that id at or before the outcome\'s ts', () => {
+test.describe("outcome join by client id: the latest prediction of that id at or before the outcome's ts", () => {
   test('a customer scored every day: each outcome labels the prediction it follows', async ({ request }) => {
     const name = await regressor(request, 'ni-join');
     const d = daysAgo(5);
-    const { prediction_ids: days } = await importOk(request, name, 1, [0, 1, 2].map((k) => ({ ts: d + k * 24 * HOUR, inputs: [k, 0, 0], id: 'cust-1' })));
+    const { prediction_ids: days } = await importOk(
+      request,
+      name,
+      1,
+      [0, 1, 2].map((k) => ({ ts: d + k * 24 * HOUR, inputs: [k, 0, 0], id: 'cust-1' })),
+    );
     // Logged in another order than their times: the join goes by time, not by arrival.
-    const { prediction_ids: [early] } = await importOk(request, name, 1, [{ ts: d - 24 * HOUR, inputs: [9, 9, 9], id: 'cust-1' }]);
+    const {
+      prediction_ids: [early],
+    } = await importOk(request, name, 1, [{ ts: d - 24 * HOUR, inputs: [9, 9, 9], id: 'cust-1' }]);
 
     // ts on day 1 + 5 h: the day-1 prediction.
-    expect(await outcomesOk(request, [{ model: name, id: 'cust-1', actual: 10, ts: iso(d + 29 * HOUR) }])).toMatchObject({ accepted: 1, updated: 0, unknown: [] });
+    expect(await outcomesOk(request, [{ model: name, id: 'cust-1', actual: 10, ts: iso(d + 29 * HOUR) }])).toMatchObject({
+      accepted: 1,
+      updated: 0,
+      unknown: [],
+    });
     // Exactly at a prediction's time: that prediction.
     expect(await outcomesOk(request, [{ model: name, id: 'cust-1', actual: 20, ts: d + 48 * HOUR }])).toMatchObject({ accepted: 1 });
     // Before every prediction of that id: unknown, nothing labeled.
@@ -217,8 +291,17 @@ test.describe('outcome join by client id: the latest prediction of that id at or
     expect(await outcomesOk(request, [{ model: name, id: 'cust-1', actual: 7 }])).toMatchObject({ accepted: 1, updated: 0 });
     expect(await outcomeOf(request, [days[2], live.prediction_ids[0]])).toEqual([41, 7]);
     // Rows logged in one request share a time: with distinct ids each joins its own row.
-    const both = await predictOk(request, name, { instances: [[1, 0, 0], [2, 0, 0]], ids: ['p-1', 'p-2'] });
-    await outcomesOk(request, [{ model: name, id: 'p-2', actual: 2 }, { model: name, id: 'p-1', actual: 1 }]);
+    const both = await predictOk(request, name, {
+      instances: [
+        [1, 0, 0],
+        [2, 0, 0],
+      ],
+      ids: ['p-1', 'p-2'],
+    });
+    await outcomesOk(request, [
+      { model: name, id: 'p-2', actual: 2 },
+      { model: name, id: 'p-1', actual: 1 },
+    ]);
     expect(await outcomeOf(request, both.prediction_ids)).toEqual([1, 2]);
     const logged = await loggedPredictions(request, both.prediction_ids);
     expect(logged.map((p) => p.client_id)).toEqual(['p-1', 'p-2']);

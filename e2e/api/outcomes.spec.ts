@@ -4,8 +4,25 @@
 import { expect, test } from '@playwright/test';
 import { expectProblem } from './helpers';
 import {
-  binaryClass, binaryModel, binaryRow, DAY, daysAgo, HOUR, importOk, iso, loggedTs, monitoring, other, outcomesOk,
-  postOutcomes, regressionModel, seeded, utcDay, windowAt, wilson, type ImportRecord,
+  binaryClass,
+  binaryModel,
+  binaryRow,
+  DAY,
+  daysAgo,
+  HOUR,
+  importOk,
+  iso,
+  loggedTs,
+  monitoring,
+  other,
+  outcomesOk,
+  postOutcomes,
+  regressionModel,
+  seeded,
+  utcDay,
+  windowAt,
+  wilson,
+  type ImportRecord,
 } from './monitoring-helpers';
 import { predictOk } from './serving-helpers';
 
@@ -13,7 +30,12 @@ test('joins by prediction id and by model + client id; unknown ones are listed, 
   const name = await binaryModel(request, 'out-join');
   const second = await binaryModel(request, 'out-join2');
   // Predictions: yes, no, yes, no (class 1 iff x1 > x0).
-  const rows = [[0, 1, 0, 0], [1, 0, 0, 0], [0.2, 0.9, 0, 0], [0.7, 0.1, 0, 0]];
+  const rows = [
+    [0, 1, 0, 0],
+    [1, 0, 0, 0],
+    [0.2, 0.9, 0, 0],
+    [0.7, 0.1, 0, 0],
+  ];
   const answer = await predictOk(request, name, { instances: rows, ids: ['c-1', 'c-2', 'c-3', 'c-4'] });
   expect(answer.predictions).toEqual(['yes', 'no', 'yes', 'no']);
   const ids = answer.prediction_ids;
@@ -70,7 +92,10 @@ test('10 000 outcomes in one call are accepted; 10 001 are refused whole with 40
   expect(before).toMatchObject({ count: 10_000, labeled: 0 });
 
   // Exactly 10 000: 9 000 right, 1 000 wrong.
-  const res = await outcomesOk(request, ids.map((id, i) => ({ prediction_id: id, actual: i < 1000 ? other(predicted[i]) : predicted[i] })));
+  const res = await outcomesOk(
+    request,
+    ids.map((id, i) => ({ prediction_id: id, actual: i < 1000 ? other(predicted[i]) : predicted[i] })),
+  );
   expect(res).toEqual({ accepted: 10_000, updated: 0, unknown: [], invalid: [] });
   const w = windowAt(await monitoring(request, name, { from: iso(day), to: iso(day + DAY) }), day);
   expect(w.labeled).toBe(10_000);
@@ -124,7 +149,7 @@ test('re-sending is idempotent; a different actual is a correction and the accur
   expect(w4.metrics['recall.yes']).toBeCloseTo(rightYes / actualYes, 12);
 });
 
-test('late labels count in the prediction\'s window, and the label lag shows it', async ({ request }) => {
+test("late labels count in the prediction's window, and the label lag shows it", async ({ request }) => {
   const name = await binaryModel(request, 'out-late');
   const random = seeded(5);
   const day = daysAgo(6);
@@ -165,8 +190,20 @@ test('late labels count in the prediction\'s window, and the label lag shows it'
 test('mixed valid and invalid outcomes: the invalid are listed with index and field, the valid accepted', async ({ request }) => {
   const cls = await binaryModel(request, 'out-mixed');
   const reg = await regressionModel(request, 'out-mixed-r');
-  const c = await predictOk(request, cls, { instances: [[0, 1, 0, 0], [1, 0, 0, 0], [0, 1, 0, 0]], ids: ['k-1', 'k-2', 'k-3'] });
-  const r = await predictOk(request, reg, { instances: [[1, 2, 3], [0, 0, 1]] });
+  const c = await predictOk(request, cls, {
+    instances: [
+      [0, 1, 0, 0],
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+    ],
+    ids: ['k-1', 'k-2', 'k-3'],
+  });
+  const r = await predictOk(request, reg, {
+    instances: [
+      [1, 2, 3],
+      [0, 0, 1],
+    ],
+  });
   expect(r.predictions).toEqual([14.5, 3.5]);
 
   const res = await outcomesOk(request, [

@@ -29,7 +29,11 @@ import {
 } from './serving-helpers';
 
 const FEATURES = ['a', 'b', 'c'];
-const ROWS = [[1, 2, 3], [0.5, -1, 2], [0, 0, 0]];
+const ROWS = [
+  [1, 2, 3],
+  [0.5, -1, 2],
+  [0, 0, 0],
+];
 const EXPECTED = ROWS.map(regress); // 14.5, 5, 0.5
 
 /** The regressor with feature_names a, b, c, promoted to production. */
@@ -37,8 +41,7 @@ function regressor(request: APIRequestContext, prefix: string, extra: Partial<Pa
   return servedModel(request, { prefix, task: 'regression', file: 'regressor.onnx', metadata: { feature_names: FEATURES }, ...extra });
 }
 
-const dataframeModel = (request: APIRequestContext, prefix: string) =>
-  servedModel(request, { prefix, task: 'regression', file: 'skl-dataframe.onnx' });
+const dataframeModel = (request: APIRequestContext, prefix: string) => servedModel(request, { prefix, task: 'regression', file: 'skl-dataframe.onnx' });
 
 test.describe('request formats (regressor, feature_names a, b, c)', () => {
   test('instances as arrays: numbers by hand, ULID ids, model {name, version, alias}, no probabilities', async ({ request }) => {
@@ -54,7 +57,11 @@ test.describe('request formats (regressor, feature_names a, b, c)', () => {
   test('instances as objects map keys through feature_names, whatever their order', async ({ request }) => {
     const name = await regressor(request, 'fmt-obj');
     const answer = await predictOk(request, name, {
-      instances: [{ c: 3, a: 1, b: 2 }, { b: -1, c: 2, a: 0.5 }, { a: 0, b: 0, c: 0 }],
+      instances: [
+        { c: 3, a: 1, b: 2 },
+        { b: -1, c: 2, a: 0.5 },
+        { a: 0, b: 0, c: 0 },
+      ],
     });
     expectCloseArray(answer.predictions as number[], EXPECTED);
   });
@@ -95,7 +102,10 @@ test.describe('request formats (regressor, feature_names a, b, c)', () => {
 
   test('every format gives the same answer for the same rows', async ({ request }) => {
     const name = await regressor(request, 'fmt-same');
-    const rows = [[2.25, -3, 7], [100, 0.125, -0.5]];
+    const rows = [
+      [2.25, -3, 7],
+      [100, 0.125, -0.5],
+    ];
     const objects = rows.map(([a, b, c]) => ({ a, b, c }));
     const bodies = [
       { instances: rows },
@@ -137,7 +147,17 @@ test.describe('request formats (regressor, feature_names a, b, c)', () => {
 
   test('concurrent requests get distinct ids, each logged once', async ({ request }) => {
     const name = await regressor(request, 'fmt-conc');
-    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => predictOk(request, name, { instances: [[i, 1, 1], [i, 2, 2]], ids: [`r${i}a`, `r${i}b`] })));
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        predictOk(request, name, {
+          instances: [
+            [i, 1, 1],
+            [i, 2, 2],
+          ],
+          ids: [`r${i}a`, `r${i}b`],
+        }),
+      ),
+    );
     answers.forEach((a, i) => expectCloseArray(a.predictions as number[], [regress([i, 1, 1]), regress([i, 2, 2])]));
     const ids = answers.flatMap((a) => a.prediction_ids);
     expect(new Set(ids).size).toBe(48);
@@ -158,7 +178,11 @@ test.describe('request formats (regressor, feature_names a, b, c)', () => {
 });
 
 test.describe('classification answers', () => {
-  const X = [[2, 1, 0, 0], [0, 3, 5, 5], [1.25, 1, 0, 0]];
+  const X = [
+    [2, 1, 0, 0],
+    [0, 3, 5, 5],
+    [1.25, 1, 0, 0],
+  ];
 
   test('logits-binary with labels: softmax probabilities keyed by label, argmax label', async ({ request }) => {
     const name = await servedModel(request, { prefix: 'cls-bin', task: 'binary_classification', file: 'logits-binary.onnx', labels: ['neg', 'pos'] });
@@ -197,7 +221,10 @@ test.describe('classification answers', () => {
       metadata: { output: { positive_class: 'pos', threshold: 0.9 } },
     });
     // p(pos): 1/(1+e^-1) ≈ 0.731 (below 0.9 → neg although it is the argmax), 1/(1+e^-4) ≈ 0.982 → pos.
-    const rows = [[0, 0.5, 0, 0], [0, 2, 0, 0]];
+    const rows = [
+      [0, 0.5, 0, 0],
+      [0, 2, 0, 0],
+    ];
     const answer = await predictOk(request, name, { instances: rows });
     expect(answer.predictions).toEqual(['neg', 'pos']);
     expect(answer.probabilities![0].pos).toBeCloseTo(0.7310586, 5);
@@ -207,7 +234,12 @@ test.describe('classification answers', () => {
   test('skl ZipMap model with labels: labels mapped from the int output, no probabilities served', async ({ request }) => {
     const labels = ['setosa', 'versicolor', 'virginica'];
     const name = await servedModel(request, { prefix: 'cls-zip', task: 'multiclass_classification', file: 'skl-zipmap.onnx', labels });
-    const rows = [[5, 1, 0, 9], [0, 4, 1, 9], [0, 1, 7, 9], [-1, -2, -0.5, 100]];
+    const rows = [
+      [5, 1, 0, 9],
+      [0, 4, 1, 9],
+      [0, 1, 7, 9],
+      [-1, -2, -0.5, 100],
+    ];
     const answer = await predictOk(request, name, { instances: rows });
     expect(answer.predictions).toEqual(rows.map((r) => labels[zipmapClass(r)]));
     expect(answer.predictions).toEqual(['setosa', 'versicolor', 'virginica', 'virginica']);
@@ -216,13 +248,22 @@ test.describe('classification answers', () => {
 
   test('skl ZipMap model without labels answers the class index as its label', async ({ request }) => {
     const name = await servedModel(request, { prefix: 'cls-zip-nolab', task: 'multiclass_classification', file: 'skl-zipmap.onnx' });
-    const answer = await predictOk(request, name, { instances: [[0, 0, 3, 0], [2, 1, 0, 0]] });
+    const answer = await predictOk(request, name, {
+      instances: [
+        [0, 0, 3, 0],
+        [2, 1, 0, 0],
+      ],
+    });
     expect(answer.predictions.map(String)).toEqual(['2', '0']);
   });
 
   test('string-label model with labels: string predictions, softmax probabilities per label', async ({ request }) => {
     const name = await servedModel(request, { prefix: 'cls-str', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx', labels: TIERS });
-    const rows = [[-2, 0], [0.25, 9], [3, -1]];
+    const rows = [
+      [-2, 0],
+      [0.25, 9],
+      [3, -1],
+    ];
     const answer = await predictOk(request, name, { instances: rows });
     expect(answer.predictions).toEqual(['bronze', 'gold', 'gold']);
     answer.probabilities!.forEach((row, i) => {
@@ -235,9 +276,12 @@ test.describe('classification answers', () => {
     expect(answer.probabilities![0].bronze).toBeCloseTo(0.8668133, 5);
   });
 
-  test('string-label model without labels: probabilities are keyed by the model\'s own class labels', async ({ request }) => {
+  test("string-label model without labels: probabilities are keyed by the model's own class labels", async ({ request }) => {
     const name = await servedModel(request, { prefix: 'cls-str-nolab', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx' });
-    const rows = [[-2, 0], [3, -1]];
+    const rows = [
+      [-2, 0],
+      [3, -1],
+    ];
     const answer = await predictOk(request, name, { instances: rows });
     expect(answer.predictions).toEqual(['bronze', 'gold']);
     answer.probabilities!.forEach((row, i) => {
@@ -248,7 +292,7 @@ test.describe('classification answers', () => {
     });
   });
 
-  test('editing the model\'s labels changes the very next answer', async ({ request }) => {
+  test("editing the model's labels changes the very next answer", async ({ request }) => {
     const name = await servedModel(request, { prefix: 'cls-relabel', task: 'binary_classification', file: 'logits-binary.onnx', labels: ['neg', 'pos'] });
     expect((await predictOk(request, name, { instances: [[0, 1, 0, 0]] })).predictions).toEqual(['pos']);
     const patch = await request.patch(`/api/v1/models/${name}`, { data: { labels: ['stay', 'churn'] } });
@@ -285,7 +329,7 @@ test.describe('multi-input DataFrame model (skl-dataframe: age float, plan strin
     }
   });
 
-  test('logs each row\'s inputs as a JSON record of the named inputs', async ({ request }) => {
+  test("logs each row's inputs as a JSON record of the named inputs", async ({ request }) => {
     const name = await dataframeModel(request, 'df-log');
     const answer = await predictOk(request, name, { dataframe_records: people.slice(0, 2), ids: ['p1', 'p2'] });
     const logged = await loggedPredictions(request, answer.prediction_ids);
@@ -304,7 +348,10 @@ test.describe('multi-input DataFrame model (skl-dataframe: age float, plan strin
     const res = await postPredict(request, name, { dataframe_records: [{ age: 30, plan: 'pro' }] });
     const problem = await expectInputProblem(res, 'dataframe_records');
     expect(problem.detail).toMatch(/missing[^(]*\bvisits\b/);
-    const split = await expectInputProblem(await postPredict(request, name, { dataframe_split: { columns: ['age', 'visits'], data: [[30, 4]] } }), 'dataframe_split.data');
+    const split = await expectInputProblem(
+      await postPredict(request, name, { dataframe_split: { columns: ['age', 'visits'], data: [[30, 4]] } }),
+      'dataframe_split.data',
+    );
     expect(split.detail).toMatch(/missing[^(]*\bplan\b/);
     expect(loggedCount(name)).toBe(0);
   });
@@ -318,13 +365,27 @@ test.describe('multi-input DataFrame model (skl-dataframe: age float, plan strin
 
   test('wrong value types name the cell', async ({ request }) => {
     const name = await dataframeModel(request, 'df-types');
-    const age = await expectInputProblem(await postPredict(request, name, { dataframe_records: [people[0], { age: 'old', plan: 'pro', visits: 1 }] }), 'dataframe_records[1].age');
+    const age = await expectInputProblem(
+      await postPredict(request, name, { dataframe_records: [people[0], { age: 'old', plan: 'pro', visits: 1 }] }),
+      'dataframe_records[1].age',
+    );
     expect(age.detail).toContain('number');
     await expectInputProblem(await postPredict(request, name, { dataframe_records: [{ age: 30, plan: 7, visits: 1 }] }), 'dataframe_records[0].plan');
-    const visits = await expectInputProblem(await postPredict(request, name, { dataframe_records: [{ age: 30, plan: 'pro', visits: 1.5 }] }), 'dataframe_records[0].visits');
+    const visits = await expectInputProblem(
+      await postPredict(request, name, { dataframe_records: [{ age: 30, plan: 'pro', visits: 1.5 }] }),
+      'dataframe_records[0].visits',
+    );
     expect(visits.detail).toContain('integer');
     await expectInputProblem(
-      await postPredict(request, name, { dataframe_split: { columns: ['plan', 'visits', 'age'], data: [['pro', 1, 30], ['pro', null, 30]] } }),
+      await postPredict(request, name, {
+        dataframe_split: {
+          columns: ['plan', 'visits', 'age'],
+          data: [
+            ['pro', 1, 30],
+            ['pro', null, 30],
+          ],
+        },
+      }),
       'dataframe_split.data[1][1]',
     );
   });
@@ -352,8 +413,16 @@ test.describe('routes, aliases and hot swap', () => {
     expect(v1.model).toEqual({ name, version: 1, alias: null });
     for (const a of [prod, prodAlias, staging, v1]) expectCloseArray(a.predictions as number[], [14.5]);
 
-    const logged = await loggedPredictions(request, [prod, prodAlias, staging, v1].map((a) => a.prediction_ids[0]));
-    expect(logged.map((r) => [r.version_number, r.alias])).toEqual([[2, 'production'], [2, 'production'], [3, 'staging'], [1, null]]);
+    const logged = await loggedPredictions(
+      request,
+      [prod, prodAlias, staging, v1].map((a) => a.prediction_ids[0]),
+    );
+    expect(logged.map((r) => [r.version_number, r.alias])).toEqual([
+      [2, 'production'],
+      [2, 'production'],
+      [3, 'staging'],
+      [1, null],
+    ]);
   });
 
   test('hot swap: after moving production, the very next prediction answers with the new version', async ({ request }) => {
@@ -472,18 +541,73 @@ test.describe('validation: 4xx problem+json naming the field, never a 5xx, nothi
 
   test('ragged rows name the row', async ({ request }) => {
     const name = await regressor(request, 'val-ragged');
-    await expectInputProblem(await postPredict(request, name, { instances: [[1, 2, 3], [1, 2]] }), 'instances[1]');
-    await expectInputProblem(await postPredict(request, name, { dataframe_split: { columns: FEATURES, data: [[1, 2, 3], [1, 2, 3, 4]] } }), 'dataframe_split.data[1]');
-    await expectInputProblem(await postPredict(request, name, { dataframe_split: { data: [[1, 2, 3], [1, 2]] } }), 'dataframe_split.data[1]');
-    await expectInputProblem(await postPredict(request, name, { dataframe_records: [{ a: 1, b: 2, c: 3 }, { a: 1, b: 2 }] }), 'dataframe_records[1]');
-    await expectInputProblem(await postPredict(request, name, { inputs: { input: [[1, 2, 3], [1, 2]] } }), 'inputs.input[1]');
+    await expectInputProblem(
+      await postPredict(request, name, {
+        instances: [
+          [1, 2, 3],
+          [1, 2],
+        ],
+      }),
+      'instances[1]',
+    );
+    await expectInputProblem(
+      await postPredict(request, name, {
+        dataframe_split: {
+          columns: FEATURES,
+          data: [
+            [1, 2, 3],
+            [1, 2, 3, 4],
+          ],
+        },
+      }),
+      'dataframe_split.data[1]',
+    );
+    await expectInputProblem(
+      await postPredict(request, name, {
+        dataframe_split: {
+          data: [
+            [1, 2, 3],
+            [1, 2],
+          ],
+        },
+      }),
+      'dataframe_split.data[1]',
+    );
+    await expectInputProblem(
+      await postPredict(request, name, {
+        dataframe_records: [
+          { a: 1, b: 2, c: 3 },
+          { a: 1, b: 2 },
+        ],
+      }),
+      'dataframe_records[1]',
+    );
+    await expectInputProblem(
+      await postPredict(request, name, {
+        inputs: {
+          input: [
+            [1, 2, 3],
+            [1, 2],
+          ],
+        },
+      }),
+      'inputs.input[1]',
+    );
     await expectInputProblem(await postPredict(request, name, { instances: [[1, 2, 3], 7] }), 'instances[1]');
     expect(loggedCount(name)).toBe(0);
   });
 
   test('a wrong feature count answers 4xx naming the rows', async ({ request }) => {
     const name = await regressor(request, 'val-width');
-    const short = await expectInputProblem(await postPredict(request, name, { instances: [[1, 2], [3, 4]] }), 'instances');
+    const short = await expectInputProblem(
+      await postPredict(request, name, {
+        instances: [
+          [1, 2],
+          [3, 4],
+        ],
+      }),
+      'instances',
+    );
     expect(short.detail).toContain('3');
     await expectInputProblem(await postPredict(request, name, { dataframe_split: { data: [[1, 2, 3, 4]] } }), 'dataframe_split.data');
     await expectInputProblem(await postPredict(request, name, { inputs: { input: [[1, 2, 3, 4]] } }), 'inputs.input');
@@ -497,7 +621,10 @@ test.describe('validation: 4xx problem+json naming the field, never a 5xx, nothi
     expect(missing.detail).toMatch(/missing[^(]*\bc\b/);
     const extra = await expectInputProblem(await postPredict(request, name, { instances: [{ a: 1, b: 2, c: 3, d: 4 }] }), 'instances');
     expect(extra.detail).toMatch(/\bd\b/);
-    const renamed = await expectInputProblem(await postPredict(request, name, { dataframe_split: { columns: ['a', 'b', 'x'], data: [[1, 2, 3]] } }), 'dataframe_split.data');
+    const renamed = await expectInputProblem(
+      await postPredict(request, name, { dataframe_split: { columns: ['a', 'b', 'x'], data: [[1, 2, 3]] } }),
+      'dataframe_split.data',
+    );
     expect(renamed.detail).toMatch(/missing[^(]*\bc\b/);
     const dup = await expectProblem(await postPredict(request, name, { dataframe_split: { columns: ['a', 'a', 'b'], data: [[1, 2, 3]] } }), 400);
     expect(errorPaths(dup)).toEqual(['dataframe_split.columns']);
@@ -506,16 +633,53 @@ test.describe('validation: 4xx problem+json naming the field, never a 5xx, nothi
 
   test('strings, booleans, lists or null where numbers are expected name the cell', async ({ request }) => {
     const name = await regressor(request, 'val-types');
-    const str = await expectInputProblem(await postPredict(request, name, { instances: [[1, 2, 3], [1, 2, 'three']] }), 'instances[1][2]');
+    const str = await expectInputProblem(
+      await postPredict(request, name, {
+        instances: [
+          [1, 2, 3],
+          [1, 2, 'three'],
+        ],
+      }),
+      'instances[1][2]',
+    );
     expect(str.detail).toContain('number');
-    await expectInputProblem(await postPredict(request, name, { instances: [[1, 2, 3], [1, 2, '3']] }), 'instances[1][2]');
+    await expectInputProblem(
+      await postPredict(request, name, {
+        instances: [
+          [1, 2, 3],
+          [1, 2, '3'],
+        ],
+      }),
+      'instances[1][2]',
+    );
     await expectInputProblem(await postPredict(request, name, { instances: [[true, 2, 3]] }), 'instances[0][0]');
     await expectInputProblem(await postPredict(request, name, { instances: [[1, [2], 3]] }), 'instances[0][1]');
     const nul = await expectInputProblem(await postPredict(request, name, { dataframe_records: [{ a: 1, b: null, c: 3 }] }), 'dataframe_records[0].b');
     expect(nul.detail).toContain('null');
     // Columns c, a, b: the bad value sits in column "a", the second one sent.
-    await expectInputProblem(await postPredict(request, name, { dataframe_split: { columns: ['c', 'a', 'b'], data: [[3, 1, 2], [3, 'x', 2]] } }), 'dataframe_split.data[1][1]');
-    await expectInputProblem(await postPredict(request, name, { inputs: { input: [[1, 2, 3], [4, null, 6]] } }), 'inputs.input[1][1]');
+    await expectInputProblem(
+      await postPredict(request, name, {
+        dataframe_split: {
+          columns: ['c', 'a', 'b'],
+          data: [
+            [3, 1, 2],
+            [3, 'x', 2],
+          ],
+        },
+      }),
+      'dataframe_split.data[1][1]',
+    );
+    await expectInputProblem(
+      await postPredict(request, name, {
+        inputs: {
+          input: [
+            [1, 2, 3],
+            [4, null, 6],
+          ],
+        },
+      }),
+      'inputs.input[1][1]',
+    );
     expect(loggedCount(name)).toBe(0);
   });
 
@@ -532,7 +696,9 @@ test.describe('validation: 4xx problem+json naming the field, never a 5xx, nothi
     const inst = await expectProblem(await postPredict(request, name, { instances: [] }), 400);
     expect(errorPaths(inst)).toEqual(['instances']);
     expect(errorPaths(await expectProblem(await postPredict(request, name, { dataframe_records: [] }), 400))).toEqual(['dataframe_records']);
-    expect(errorPaths(await expectProblem(await postPredict(request, name, { dataframe_split: { columns: FEATURES, data: [] } }), 400))).toEqual(['dataframe_split.data']);
+    expect(errorPaths(await expectProblem(await postPredict(request, name, { dataframe_split: { columns: FEATURES, data: [] } }), 400))).toEqual([
+      'dataframe_split.data',
+    ]);
     expect(errorPaths(await expectProblem(await postPredict(request, name, { inputs: [] }), 400))).toEqual(['inputs']);
     await expectInputProblem(await postPredict(request, name, { inputs: { input: [] } }), 'inputs.input');
     expect(loggedCount(name)).toBe(0);
@@ -563,12 +729,34 @@ test.describe('validation: 4xx problem+json naming the field, never a 5xx, nothi
 
   test('ids of the wrong length or type answer 400 on "ids"', async ({ request }) => {
     const name = await regressor(request, 'val-ids');
-    const count = await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3], [4, 5, 6]], ids: ['only-one'] }), 400);
+    const count = await expectProblem(
+      await postPredict(request, name, {
+        instances: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        ids: ['only-one'],
+      }),
+      400,
+    );
     expect(errorPaths(count)).toEqual(['ids']);
     const tooMany = await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3]], ids: ['a', 'b'] }), 400);
     expect(errorPaths(tooMany)).toEqual(['ids']);
     expect(errorPaths(await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3]], ids: 'a' }), 400))).toEqual(['ids']);
-    expect(errorPaths(await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3], [1, 2, 3]], ids: ['a', 'x'.repeat(257)] }), 400))).toEqual(['ids[1]']);
+    expect(
+      errorPaths(
+        await expectProblem(
+          await postPredict(request, name, {
+            instances: [
+              [1, 2, 3],
+              [1, 2, 3],
+            ],
+            ids: ['a', 'x'.repeat(257)],
+          }),
+          400,
+        ),
+      ),
+    ).toEqual(['ids[1]']);
     expect(errorPaths(await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3]], ids: [''] }), 400))).toEqual(['ids[0]']);
     expect(errorPaths(await expectProblem(await postPredict(request, name, { instances: [[1, 2, 3]], ids: [{ id: 1 }] }), 400))).toEqual(['ids[0]']);
     expect(loggedCount(name)).toBe(0);
@@ -610,7 +798,10 @@ test.describe('prediction log and metrics', () => {
 
   test('classifications are logged with their label and probabilities', async ({ request }) => {
     const name = await servedModel(request, { prefix: 'log-cls', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx', labels: TIERS });
-    const rows = [[-2, 0], [3, -1]];
+    const rows = [
+      [-2, 0],
+      [3, -1],
+    ];
     const answer = await predictOk(request, name, { instances: rows }, { alias: 'production' });
     const logged = await loggedPredictions(request, answer.prediction_ids);
     expect(logged.map((r) => r.label)).toEqual(['bronze', 'gold']);

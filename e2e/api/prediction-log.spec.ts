@@ -13,7 +13,14 @@ async function servedRegressor(request: APIRequestContext) {
 test('each row of a batch reads back with its own inputs, answer and client id', async ({ request }) => {
   const name = await servedRegressor(request);
   const res = await request.post(`/api/v1/models/${name}/predict`, {
-    data: { instances: [[1, 2, 3], [0, 0, 1], [2, 0, 0]], ids: ['c-1', 'c-2', 'c-3'] },
+    data: {
+      instances: [
+        [1, 2, 3],
+        [0, 0, 1],
+        [2, 0, 0],
+      ],
+      ids: ['c-1', 'c-2', 'c-3'],
+    },
   });
   expect(res.status()).toBe(200);
   const { prediction_ids: ids } = await res.json();
@@ -22,8 +29,16 @@ test('each row of a batch reads back with its own inputs, answer and client id',
   const { prediction } = await one.json();
   // y = x·[1, 2, 3] + 0.5 → [0, 0, 1] gives 3.5.
   expect(prediction).toMatchObject({
-    id: ids[1], model: name, version: 1, alias: 'production', client_id: 'c-2', source: 'live',
-    inputs: [0, 0, 1], input_encoding: 'float32', prediction: 3.5, probabilities: null,
+    id: ids[1],
+    model: name,
+    version: 1,
+    alias: 'production',
+    client_id: 'c-2',
+    source: 'live',
+    inputs: [0, 0, 1],
+    input_encoding: 'float32',
+    prediction: 3.5,
+    probabilities: null,
   });
   expect(Date.parse(prediction.ts)).toBeGreaterThan(Date.now() - 60_000);
   expect(prediction.latency_ms).toBeGreaterThan(0);
@@ -36,7 +51,9 @@ test('each row of a batch reads back with its own inputs, answer and client id',
 
 test('unknown and malformed ids: 404 for one, left out of a list, 400 when not an id', async ({ request }) => {
   const name = await servedRegressor(request);
-  const { prediction_ids: [id] } = await (await request.post(`/api/v1/models/${name}/predict`, { data: { instances: [[1, 1, 1]] } })).json();
+  const {
+    prediction_ids: [id],
+  } = await (await request.post(`/api/v1/models/${name}/predict`, { data: { instances: [[1, 1, 1]] } })).json();
   // Same request, a row it does not have.
   const beyond = `${id.slice(0, 26)}001`;
   expect((await request.get(`/api/v1/predictions/${beyond}`)).status()).toBe(404);

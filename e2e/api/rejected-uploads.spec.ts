@@ -58,12 +58,7 @@ async function registryState(request: APIRequestContext, name: string) {
  * Creates a model with one good version, sends the bad upload, checks the problem and that neither
  * the registry nor the artifact store changed. Returns the problem for further checks.
  */
-async function expectRejected(
-  request: APIRequestContext,
-  send: (name: string) => Promise<APIResponse>,
-  status: number,
-  path: string,
-): Promise<Problem> {
+async function expectRejected(request: APIRequestContext, send: (name: string) => Promise<APIResponse>, status: number, path: string): Promise<Problem> {
   const name = uniqueName('reject');
   await createModel(request, { name, task: 'regression' });
   expect((await uploadVersion(request, name, fixture('regressor.onnx'))).status()).toBe(201);
@@ -157,8 +152,11 @@ test.describe('refused files', () => {
 
   test('fold bombs (tensors sized by constants): 422 on "file" naming the node, nothing stored', async ({ request }) => {
     for (const [file, op] of [
-      ['fold-constant-of-shape.onnx', 'ConstantOfShape'], ['fold-tile.onnx', 'Tile'], ['fold-expand.onnx', 'Expand'],
-      ['fold-computed-shape.onnx', 'ConstantOfShape'], ['fold-range.onnx', 'Range'],
+      ['fold-constant-of-shape.onnx', 'ConstantOfShape'],
+      ['fold-tile.onnx', 'Tile'],
+      ['fold-expand.onnx', 'Expand'],
+      ['fold-computed-shape.onnx', 'ConstantOfShape'],
+      ['fold-range.onnx', 'Range'],
     ]) {
       const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture(file)), 422, 'file');
       expect(errorPaths(problem), file).toEqual(['file']);
@@ -285,12 +283,7 @@ test.describe('refused metadata and reference', () => {
   });
 
   test('metadata with an unknown key: 400 naming it', async ({ request }) => {
-    const problem = await expectRejected(
-      request,
-      (name) => uploadVersion(request, name, fixture('regressor.onnx'), { framework: 'sklearn' }),
-      400,
-      'metadata',
-    );
+    const problem = await expectRejected(request, (name) => uploadVersion(request, name, fixture('regressor.onnx'), { framework: 'sklearn' }), 400, 'metadata');
     expect(problem.detail).toContain('framework');
   });
 
@@ -318,11 +311,12 @@ test.describe('refused metadata and reference', () => {
   test('a reference CSV lacking a column named in feature_names: 422 on "reference"', async ({ request }) => {
     const problem = await expectRejected(
       request,
-      (name) => postParts(request, name, {
-        file: onnxPart(fixture('regressor.onnx')),
-        metadata: JSON.stringify({ feature_names: ['a', 'b', 'z'] }),
-        reference: referencePart(REFERENCE_CSV),
-      }),
+      (name) =>
+        postParts(request, name, {
+          file: onnxPart(fixture('regressor.onnx')),
+          metadata: JSON.stringify({ feature_names: ['a', 'b', 'z'] }),
+          reference: referencePart(REFERENCE_CSV),
+        }),
       422,
       'reference',
     );

@@ -8,8 +8,22 @@ import { DT, floatTensor, model, node, valueInfo } from '../../scripts/onnx-buil
 import { fixture } from '../fixtures';
 import { seededRandom as rng } from '../../lib/random';
 import {
-  api, freePort, freshDataDir, killServer, openDb, portClosed, postJson, readLoggedIds, regress, setupModel, sleep,
-  startServer, stopAllServers, value, type Json, type PredictAnswer,
+  api,
+  freePort,
+  freshDataDir,
+  killServer,
+  openDb,
+  portClosed,
+  postJson,
+  readLoggedIds,
+  regress,
+  setupModel,
+  sleep,
+  startServer,
+  stopAllServers,
+  value,
+  type Json,
+  type PredictAnswer,
 } from './server-process';
 
 test.describe.configure({ mode: 'serial' });
@@ -20,12 +34,14 @@ test.afterAll(stopAllServers);
 
 /** y = x · [k, k, k]: version k of the hot-swap model, so an answer names its version by value. */
 function scaledRegressor(k: number): Buffer {
-  return Buffer.from(model({
-    inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
-    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
-    initializers: [floatTensor('W', [3, 1], [k, k, k]), floatTensor('B', [1], [0])],
-    nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
-  }));
+  return Buffer.from(
+    model({
+      inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
+      outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+      initializers: [floatTensor('W', [3, 1], [k, k, k]), floatTensor('B', [1], [0])],
+      nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -114,16 +130,22 @@ test('hot swap under load: production moves 20 times, no request fails, every an
     const live = windows.filter((w) => w.from <= r.t1 && w.until >= r.t0).map((w) => w.version);
     if (!live.includes(v)) wrongVersion.push(`[${r.t0.toFixed(1)}, ${r.t1.toFixed(1)}] answered by v${v}, production was ${[...new Set(live)].join('/')}`);
     const expected = v * (r.x[0] + r.x[1] + r.x[2]);
-    if (value(body.predictions[0]) !== expected) wrongValue.push(`x=${JSON.stringify(r.x)} v${v}: got ${JSON.stringify(body.predictions[0])}, expected ${expected}`);
+    if (value(body.predictions[0]) !== expected)
+      wrongValue.push(`x=${JSON.stringify(r.x)} v${v}: got ${JSON.stringify(body.predictions[0])}, expected ${expected}`);
   }
   test.info().annotations.push({
     type: 'hot-swap',
     description: `seed ${SEED}: ${results.length} requests, ${failed.length} failed, versions ${JSON.stringify(Object.fromEntries(seenVersions))}, moves ${p.join('→')}`,
   });
-  console.log(`[resilience] hot swap: ${results.length} requests in ${(Math.max(...results.map((r) => r.t1)) - Math.min(...results.map((r) => r.t0))).toFixed(0)} ms, ${failed.length} failed, by version ${JSON.stringify(Object.fromEntries(seenVersions))}, moves ${p.join('→')}`);
+  console.log(
+    `[resilience] hot swap: ${results.length} requests in ${(Math.max(...results.map((r) => r.t1)) - Math.min(...results.map((r) => r.t0))).toFixed(0)} ms, ${failed.length} failed, by version ${JSON.stringify(Object.fromEntries(seenVersions))}, moves ${p.join('→')}`,
+  );
 
   expect(results.length).toBeGreaterThan(500);
-  expect(failed.slice(0, 5).map((r) => `${r.status} ${r.error ?? r.text}`), `${failed.length} failed requests`).toEqual([]);
+  expect(
+    failed.slice(0, 5).map((r) => `${r.status} ${r.error ?? r.text}`),
+    `${failed.length} failed requests`,
+  ).toEqual([]);
   expect(wrongVersion.slice(0, 5), `${wrongVersion.length} answers from a version that was not production`).toEqual([]);
   expect(wrongValue.slice(0, 5), `${wrongValue.length} answers whose value does not match their version`).toEqual([]);
   // More than one version must actually have served, or the test proved nothing about swapping.
@@ -166,23 +188,28 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
     const problems: string[] = [];
     let withOutcome = 0;
     for (let i = 0; i < chunks.length; i += 4) {
-      await Promise.all(chunks.slice(i, i + 4).map(async (chunk) => {
-        const res = await api(server, 'GET', `/api/v1/predictions?ids=${chunk.join(',')}`);
-        expect(res.status, JSON.stringify(res.json)).toBe(200);
-        const byId = new Map<string, { prediction: number; outcome: { actual: number } | null }>(res.json.predictions.map((p: Json) => [p.id, p]));
-        for (const id of chunk) {
-          const row = byId.get(id);
-          if (!row) { problems.push(`prediction ${id} missing`); continue; }
-          if (row.prediction !== predicted.get(id)) problems.push(`prediction ${id}: ${row.prediction}, answered ${predicted.get(id)}`);
-          const actual = acknowledged.get(id);
-          if (actual !== undefined) {
-            withOutcome++;
-            if (row.outcome?.actual !== actual) problems.push(`outcome of ${id}: ${JSON.stringify(row.outcome)}, acknowledged ${actual}`);
-          } else if (row.outcome !== null && !sentUnanswered.has(id)) {
-            problems.push(`outcome of ${id} was never sent but reads ${JSON.stringify(row.outcome)}`);
+      await Promise.all(
+        chunks.slice(i, i + 4).map(async (chunk) => {
+          const res = await api(server, 'GET', `/api/v1/predictions?ids=${chunk.join(',')}`);
+          expect(res.status, JSON.stringify(res.json)).toBe(200);
+          const byId = new Map<string, { prediction: number; outcome: { actual: number } | null }>(res.json.predictions.map((p: Json) => [p.id, p]));
+          for (const id of chunk) {
+            const row = byId.get(id);
+            if (!row) {
+              problems.push(`prediction ${id} missing`);
+              continue;
+            }
+            if (row.prediction !== predicted.get(id)) problems.push(`prediction ${id}: ${row.prediction}, answered ${predicted.get(id)}`);
+            const actual = acknowledged.get(id);
+            if (actual !== undefined) {
+              withOutcome++;
+              if (row.outcome?.actual !== actual) problems.push(`outcome of ${id}: ${JSON.stringify(row.outcome)}, acknowledged ${actual}`);
+            } else if (row.outcome !== null && !sentUnanswered.has(id)) {
+              problems.push(`outcome of ${id} was never sent but reads ${JSON.stringify(row.outcome)}`);
+            }
           }
-        }
-      }));
+        }),
+      );
     }
     expect(problems.slice(0, 5), `${problems.length} problems ${when} (of ${predicted.size} predictions, ${acknowledged.size} outcomes)`).toEqual([]);
     expect(withOutcome).toBe(acknowledged.size);
@@ -218,7 +245,10 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
           if (!killed) await sleep(5);
           continue;
         }
-        if (res.status !== 200) { unexpected.push(`predict ${res.status} ${res.text.slice(0, 200)}`); continue; }
+        if (res.status !== 200) {
+          unexpected.push(`predict ${res.status} ${res.text.slice(0, 200)}`);
+          continue;
+        }
         const body = JSON.parse(res.text) as PredictAnswer;
         body.prediction_ids.forEach((id, i) => {
           if (value(body.predictions[i]) !== regress(rows[i])) unexpected.push(`wrong value ${res.text.slice(0, 200)}`);
@@ -232,7 +262,10 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
       const r = rng(seed);
       for (let n = 0; n < 100_000 && !killed; n++) {
         const ids = awaiting.splice(0, 1 + Math.floor(r() * 5));
-        if (ids.length === 0) { await sleep(5); continue; }
+        if (ids.length === 0) {
+          await sleep(5);
+          continue;
+        }
         const actuals = ids.map(() => Math.round(r() * 1000) / 4);
         let res;
         try {
@@ -270,7 +303,9 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
     server = await startServer(dataDir, port);
     const stored = checkIntegrity(`after restart ${round}`);
     await checkThroughApi(`after restart ${round}`);
-    summary.push(`round ${round}: kill at ${delay} ms, ${counts.predictions} predict + ${counts.outcomes} outcome posts answered, ${counts.cutOff} cut off; ${stored.rows} rows, ${stored.outcomes} outcomes stored`);
+    summary.push(
+      `round ${round}: kill at ${delay} ms, ${counts.predictions} predict + ${counts.outcomes} outcome posts answered, ${counts.cutOff} cut off; ${stored.rows} rows, ${stored.outcomes} outcomes stored`,
+    );
   }
 
   // The restarted server still serves, logs and takes outcomes.
@@ -286,7 +321,9 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
   const final = checkIntegrity('at the end, with no server running');
   const db = openDb(dataDir);
   try {
-    const stored = new Map((db.prepare('SELECT prediction_id AS id, actual_value AS actual FROM outcomes').all() as { id: string; actual: number }[]).map((o) => [o.id, o.actual]));
+    const stored = new Map(
+      (db.prepare('SELECT prediction_id AS id, actual_value AS actual FROM outcomes').all() as { id: string; actual: number }[]).map((o) => [o.id, o.actual]),
+    );
     const lost = [...acknowledged].filter(([id, actual]) => stored.get(id) !== actual);
     expect(lost.slice(0, 5), `${lost.length} of ${acknowledged.size} acknowledged outcomes missing or different in the file`).toEqual([]);
   } finally {

@@ -9,11 +9,31 @@ import { join, relative } from 'node:path';
 import { servedModel } from './serving-helpers';
 
 const ROOT = join(__dirname, '..', '..');
-const OPEN = new Set(['GET /api/health', 'GET /api/v1/openapi.json', 'GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2', 'GET /api/v1/session', 'POST /api/v1/session', 'DELETE /api/v1/session', 'POST /api/v1/setup']);
+const OPEN = new Set([
+  'GET /api/health',
+  'GET /api/v1/openapi.json',
+  'GET /v2/health/live',
+  'GET /v2/health/ready',
+  'GET /v2',
+  'GET /api/v1/session',
+  'POST /api/v1/session',
+  'DELETE /api/v1/session',
+  'POST /api/v1/setup',
+]);
 const FAST_PATH = [
-  'POST /api/v1/models/[name]/predict', 'POST /api/v1/models/[name]/aliases/[alias]/predict', 'POST /api/v1/models/[name]/versions/[n]/predict',
-  'GET /metrics', 'GET /v2', 'GET /v2/health/live', 'GET /v2/health/ready', 'GET /v2/models/[name]', 'GET /v2/models/[name]/ready',
-  'GET /v2/models/[name]/versions/[n]', 'GET /v2/models/[name]/versions/[n]/ready', 'POST /v2/models/[name]/infer', 'POST /v2/models/[name]/versions/[n]/infer',
+  'POST /api/v1/models/[name]/predict',
+  'POST /api/v1/models/[name]/aliases/[alias]/predict',
+  'POST /api/v1/models/[name]/versions/[n]/predict',
+  'GET /metrics',
+  'GET /v2',
+  'GET /v2/health/live',
+  'GET /v2/health/ready',
+  'GET /v2/models/[name]',
+  'GET /v2/models/[name]/ready',
+  'GET /v2/models/[name]/versions/[n]',
+  'GET /v2/models/[name]/versions/[n]/ready',
+  'POST /v2/models/[name]/infer',
+  'POST /v2/models/[name]/versions/[n]/infer',
 ];
 
 function walk(dir: string, file: string): string[] {
@@ -26,7 +46,12 @@ function walk(dir: string, file: string): string[] {
 /** "METHOD /path/[param]" for every exported handler of every app/api route file. */
 function apiRoutes(): string[] {
   return walk(join(ROOT, 'app', 'api'), 'route.ts').flatMap((f) => {
-    const path = '/' + relative(join(ROOT, 'app'), f).replace(/\/route\.ts$/, '').split('/').join('/');
+    const path =
+      '/' +
+      relative(join(ROOT, 'app'), f)
+        .replace(/\/route\.ts$/, '')
+        .split('/')
+        .join('/');
     const methods = [...readFileSync(f, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
     return methods.map((m) => `${m} ${path}`);
   });
@@ -34,13 +59,26 @@ function apiRoutes(): string[] {
 
 /** Every page's URL pattern (route groups removed). */
 function pages(): string[] {
-  return walk(join(ROOT, 'app'), 'page.tsx').map((f) => '/' + relative(join(ROOT, 'app'), f).replace(/\/?page\.tsx$/, '').split('/').filter((s) => !/^\(.*\)$/.test(s)).join('/'));
+  return walk(join(ROOT, 'app'), 'page.tsx').map(
+    (f) =>
+      '/' +
+      relative(join(ROOT, 'app'), f)
+        .replace(/\/?page\.tsx$/, '')
+        .split('/')
+        .filter((s) => !/^\(.*\)$/.test(s))
+        .join('/'),
+  );
 }
 
 let model: string;
-const fill = (pattern: string) => pattern
-  .replace('[name]', model).replace('[alias]', 'production').replace('[n]', '1').replace('[id]', '1')
-  .replace('[...path]', 'no/such/route').replace(/\/api\/v1\/predictions\/1$/, '/api/v1/predictions/01KAAAAAAAAAAAAAAAAAAAAAAA000');
+const fill = (pattern: string) =>
+  pattern
+    .replace('[name]', model)
+    .replace('[alias]', 'production')
+    .replace('[n]', '1')
+    .replace('[id]', '1')
+    .replace('[...path]', 'no/such/route')
+    .replace(/\/api\/v1\/predictions\/1$/, '/api/v1/predictions/01KAAAAAAAAAAAAAAAAAAAAAAA000');
 
 async function send(ctx: APIRequestContext, method: string, url: string, headers: Record<string, string> = {}) {
   const body = method === 'GET' || method === 'DELETE' ? undefined : { any: 'thing' };
@@ -54,7 +92,8 @@ test.beforeAll(async ({ request }) => {
 test('the route table is complete: every API route file and fast-path route is walked', () => {
   const routes = apiRoutes();
   expect(routes.length).toBeGreaterThanOrEqual(25);
-  for (const r of ['GET /api/v1/models', 'POST /api/v1/keys', 'DELETE /api/v1/keys/[id]', 'PUT /api/v1/models/[name]/aliases/[alias]', 'POST /api/v1/outcomes']) expect(routes).toContain(r);
+  for (const r of ['GET /api/v1/models', 'POST /api/v1/keys', 'DELETE /api/v1/keys/[id]', 'PUT /api/v1/models/[name]/aliases/[alias]', 'POST /api/v1/outcomes'])
+    expect(routes).toContain(r);
   expect(pages()).toEqual(expect.arrayContaining(['/', '/settings', '/models/new', '/models/[name]', '/login', '/setup']));
 });
 
@@ -62,7 +101,9 @@ test('the OpenAPI document describes every route, with the scope it needs', asyn
   const anon = await playwright.request.newContext({ baseURL: process.env.E2E_BASE_URL, extraHTTPHeaders: {} });
   const doc = await (await anon.get('/api/v1/openapi.json')).json();
   expect(doc.openapi).toBe('3.1.0');
-  const described = new Set(Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
+  const described = new Set(
+    Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)),
+  );
   for (const route of [...apiRoutes(), ...FAST_PATH]) {
     if (route.endsWith('[...path]')) continue;
     const [method, pattern] = route.split(' ');
@@ -74,7 +115,9 @@ test('the OpenAPI document describes every route, with the scope it needs', asyn
     else expect(['read', 'predict', 'admin'], route).toContain(op['x-scope']);
   }
   // Bodies come from the validating schemas: the model creation body names its fields.
-  expect(Object.keys(doc.paths['/api/v1/models'].post.requestBody.content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['name', 'task', 'labels']));
+  expect(Object.keys(doc.paths['/api/v1/models'].post.requestBody.content['application/json'].schema.properties)).toEqual(
+    expect.arrayContaining(['name', 'task', 'labels']),
+  );
   await anon.dispose();
 });
 
@@ -90,7 +133,10 @@ test('without credentials, no API route answers data or changes state (401), exc
       const res = await send(anon, method, fill(pattern), headers);
       const text = await res.text();
       seen.push(`${route} ${res.status()}`);
-      if (pattern === '/api/[...path]') { expect([401, 404], `${route}: ${text}`).toContain(res.status()); continue; }
+      if (pattern === '/api/[...path]') {
+        expect([401, 404], `${route}: ${text}`).toContain(res.status());
+        continue;
+      }
       expect(res.status(), `${route} with ${JSON.stringify(headers)}: ${text.slice(0, 200)}`).toBe(401);
       expect(text).not.toContain(model);
     }

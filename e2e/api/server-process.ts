@@ -39,13 +39,19 @@ export function freshDataDir(label: string): string {
 /** The scheduler state letters of a process's threads (none when it is gone). */
 function threadStates(pid: string): string[] {
   let tasks: string[];
-  try { tasks = readdirSync(`/proc/${pid}/task`); } catch { return []; }
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
   const states: string[] = [];
   for (const tid of tasks) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       states.push(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]);
-    } catch { /* thread gone */ }
+    } catch {
+      /* thread gone */
+    }
   }
   return states;
 }
@@ -60,7 +66,11 @@ export function groupMembers(pgid: number): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
-    try { stat = readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
     // pid (comm) state ppid pgrp ... — comm may hold spaces and parentheses, so split after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (Number(fields[2]) !== pgid) continue;
@@ -72,7 +82,10 @@ export function groupMembers(pgid: number): number[] {
 export function portAcceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
     sock.once('error', () => resolve(false));
   });
 }
@@ -87,7 +100,11 @@ export async function portClosed(port: number, withinMs = 3_000): Promise<boolea
   return true;
 }
 
-export interface Exit { code: number | null; signal: NodeJS.Signals | null; at: number }
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: number;
+}
 
 export interface Server {
   child: ChildProcess;
@@ -103,7 +120,12 @@ export interface Server {
 const running = new Set<Server>();
 
 /** Starts the server (by default the production entry) as the leader of a new process group and waits for /api/health. */
-export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}, command: string[] = [process.execPath, '--import', 'tsx', 'lib/http/server.ts']): Promise<Server> {
+export async function startServer(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+  command: string[] = [process.execPath, '--import', 'tsx', 'lib/http/server.ts'],
+): Promise<Server> {
   const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, ...env },
@@ -119,10 +141,12 @@ export async function startServer(dataDir: string, port: number, env: Record<str
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let hasExited = false;
-  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => {
-    hasExited = true;
-    resolve({ code, signal, at: performance.now() });
-  }));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      hasExited = true;
+      resolve({ code, signal, at: performance.now() });
+    }),
+  );
   const server: Server = { child, pid: child.pid, port, dataDir, base: `http://127.0.0.1:${port}`, output, exited };
   running.add(server);
 
@@ -133,7 +157,9 @@ export async function startServer(dataDir: string, port: number, env: Record<str
       const res = await fetch(`${server.base}/api/health`, { signal: AbortSignal.timeout(2_000) });
       await res.arrayBuffer();
       if (res.status === 200) return server;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await sleep(100);
   }
   await killServer(server, 'SIGKILL');
@@ -142,7 +168,9 @@ export async function startServer(dataDir: string, port: number, env: Record<str
 
 /** Signals the whole process group and waits until none of it is left running. */
 export async function killServer(server: Server, signal: NodeJS.Signals, withinMs = 20_000): Promise<void> {
-  try { process.kill(-server.pid, signal); } catch (err) {
+  try {
+    process.kill(-server.pid, signal);
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
   await waitGone(server, withinMs);
@@ -154,7 +182,11 @@ export async function waitGone(server: Server, withinMs = 20_000): Promise<void>
   await Promise.race([server.exited, sleep(withinMs)]);
   while (groupMembers(server.pid).length > 0) {
     if (Date.now() > deadline) {
-      try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
       throw new Error(`process group ${server.pid} still running: ${groupMembers(server.pid).join(', ')}`);
     }
     await sleep(50);
@@ -169,7 +201,13 @@ export async function stopAllServers(): Promise<void> {
 
 // Safety net if the worker dies without running afterAll.
 process.once('exit', () => {
-  for (const s of running) { try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const s of running) {
+    try {
+      process.kill(-s.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 });
 
 /** The resident set of a process in MB (VmRSS), or null when it is gone. */
@@ -191,11 +229,18 @@ export type Json = any;
 export async function api(server: Server, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const init: RequestInit = { method, headers: { ...AUTH } };
   if (body instanceof FormData) init.body = body;
-  else if (body !== undefined) { init.body = JSON.stringify(body); init.headers = { ...AUTH, 'content-type': 'application/json' }; }
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { ...AUTH, 'content-type': 'application/json' };
+  }
   const res = await fetch(`${server.base}${path}`, init);
   const text = await res.text();
   let json: Json = null;
-  try { json = JSON.parse(text); } catch { json = text; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
   return { status: res.status, json };
 }
 
@@ -224,14 +269,25 @@ export interface PredictAnswer {
   model: { name: string; version: number; alias: string | null };
 }
 
-export interface RawAnswer { status: number; text: string; headers: http.IncomingHttpHeaders }
+export interface RawAnswer {
+  status: number;
+  text: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** One POST on the agent; rejects on any transport failure, including a response cut short. */
 export function postJson(agent: http.Agent | false, port: number, path: string, payload: unknown, timeoutMs = 30_000): Promise<RawAnswer> {
   const data = typeof payload === 'string' ? payload : JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...AUTH, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...AUTH, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

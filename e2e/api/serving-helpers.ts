@@ -139,9 +139,18 @@ const CODEC_OF = { float32: INPUT_CODEC.f32, float64: INPUT_CODEC.f64, json: INP
 const SOURCE_OF = { live: 0, imported: 1, shadow: 2 } as const;
 
 interface LoggedPredictionDto {
-  id: string; model: string; version: number; alias: string | null; ts: string; client_id: string | null;
-  source: keyof typeof SOURCE_OF; inputs: number[] | Record<string, unknown>; input_encoding: keyof typeof CODEC_OF;
-  prediction: string | number; probabilities: Record<string, number> | null; latency_ms: number;
+  id: string;
+  model: string;
+  version: number;
+  alias: string | null;
+  ts: string;
+  client_id: string | null;
+  source: keyof typeof SOURCE_OF;
+  inputs: number[] | Record<string, unknown>;
+  input_encoding: keyof typeof CODEC_OF;
+  prediction: string | number;
+  probabilities: Record<string, number> | null;
+  latency_ms: number;
 }
 
 export interface LoggedPrediction {
@@ -187,7 +196,11 @@ export async function loggedPredictions(request: APIRequestContext, ids: string[
 export function loggedCount(modelName: string): number {
   const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT coalesce(sum(p.rows), 0) AS n FROM prediction_requests p JOIN models m ON m.id = p.model_id WHERE m.name = ?').get(modelName) as { n: number }).n;
+    return (
+      db.prepare('SELECT coalesce(sum(p.rows), 0) AS n FROM prediction_requests p JOIN models m ON m.id = p.model_id WHERE m.name = ?').get(modelName) as {
+        n: number;
+      }
+    ).n;
   } finally {
     db.close();
   }

@@ -10,8 +10,21 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { fixture } from '../fixtures';
 import {
-  AUTH, api, freePort, freshDataDir, openDb, portClosed, readLoggedIds, regress, setupModel, sleep, startServer,
-  stopAllServers, waitGone, type RawAnswer, type Server,
+  AUTH,
+  api,
+  freePort,
+  freshDataDir,
+  openDb,
+  portClosed,
+  readLoggedIds,
+  regress,
+  setupModel,
+  sleep,
+  startServer,
+  stopAllServers,
+  waitGone,
+  type RawAnswer,
+  type Server,
 } from './server-process';
 
 test.describe.configure({ mode: 'serial' });
@@ -86,10 +99,18 @@ test('SIGTERM drains 20 large predictions and an upload in flight, refuses new c
   const ROWS = 5_000;
   const inputs = Array.from({ length: N }, (_, k) => Array.from({ length: ROWS }, (_, i) => [i % 10, (i * 3 + k) % 10, (i * 7) % 10]));
   const agent = new http.Agent({ keepAlive: true, maxSockets: N + 1 });
-  const held = inputs.map((rows) => holdRequest(agent, port, '/api/v1/models/drain/predict', 'application/json', Buffer.from(JSON.stringify({ instances: rows }))));
+  const held = inputs.map((rows) =>
+    holdRequest(agent, port, '/api/v1/models/drain/predict', 'application/json', Buffer.from(JSON.stringify({ instances: rows }))),
+  );
   const boundary = 'modeldock-shutdown-boundary';
   const artifact = fixture('regressor.onnx');
-  const upload = holdRequest(agent, port, '/api/v1/models/drain-upload/versions', `multipart/form-data; boundary=${boundary}`, multipartBody(artifact, boundary));
+  const upload = holdRequest(
+    agent,
+    port,
+    '/api/v1/models/drain-upload/versions',
+    `multipart/form-data; boundary=${boundary}`,
+    multipartBody(artifact, boundary),
+  );
   // Every request has reached the server (headers parsed, body half read) before the signal.
   await expect.poll(() => inFlight(server), { timeout: 20_000 }).toBeGreaterThanOrEqual(N + 2);
 
@@ -138,7 +159,8 @@ test('SIGTERM drains 20 large predictions and an upload in flight, refuses new c
     const logged = readLoggedIds(db);
     const missing = ids.filter((id) => !logged.has(id));
     expect(missing.length, `${missing.length} of ${ids.length} answered ids not in the log`).toBe(0);
-    const version = db.prepare('SELECT v.sha256 AS sha FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ?').get('drain-upload') as { sha: string } | undefined;
+    const version = db.prepare('SELECT v.sha256 AS sha FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = ?').get('drain-upload') as
+      { sha: string } | undefined;
     expect(version?.sha).toBe(sha256(artifact));
     expect(sha256(readFileSync(join(dataDir, 'artifacts', `${version!.sha}.onnx`)))).toBe(version!.sha);
   } finally {
@@ -179,7 +201,10 @@ test('a request that never finishes is cut off after SHUTDOWN_TIMEOUT_MS: exit c
 
   const agent = new http.Agent({ keepAlive: true });
   const stuck = holdRequest(agent, port, '/api/v1/models/stuck/predict', 'application/json', Buffer.from(JSON.stringify({ instances: [[1, 1, 1]] })));
-  const outcome = stuck.answer.then(() => 'answered', () => 'cut off');
+  const outcome = stuck.answer.then(
+    () => 'answered',
+    () => 'cut off',
+  );
   await expect.poll(() => inFlight(server), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
 
   const signalled = performance.now();

@@ -22,7 +22,9 @@ test('a DATA_DIR seeded by the previous version upgrades in place: registry, pre
   execFileSync('bash', ['-c', `git -C "${ROOT}" archive ${OLD_COMMIT} | tar -x -C "${oldRoot}"`]);
   symlinkSync(join(ROOT, 'node_modules'), join(oldRoot, 'node_modules'));
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'e2e', 'api', 'upgrade', 'seed-old.ts'), oldRoot, MODELS_DIR], {
-    cwd: oldRoot, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8',
+    cwd: oldRoot,
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
   });
   const seeded = JSON.parse(out.trim().split('\n').pop()!) as { name: string; ids: string[][]; outcomes: { accepted: number } };
   expect(seeded.outcomes.accepted).toBe(2);
@@ -45,10 +47,15 @@ test('a DATA_DIR seeded by the previous version upgrades in place: registry, pre
   expect((await read(c1Second)).outcome).toMatchObject({ actual: 3 });
   expect((await read(c1First)).outcome).toBeNull();
   // Monitoring folds the old rows; serving goes on.
-  await expect.poll(async () => {
-    const m = await api(server, 'GET', `/api/v1/models/${seeded.name}/monitoring?bucket=day`);
-    return (m.json.series as { count: number }[]).reduce((n, w) => n + w.count, 0);
-  }, { timeout: 15_000 }).toBe(4);
+  await expect
+    .poll(
+      async () => {
+        const m = await api(server, 'GET', `/api/v1/models/${seeded.name}/monitoring?bucket=day`);
+        return (m.json.series as { count: number }[]).reduce((n, w) => n + w.count, 0);
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(4);
   const again = await api(server, 'POST', `/api/v1/models/${seeded.name}/predict`, { instances: [[1, 2, 3]] });
   expect(again.status).toBe(200);
   expect(again.json.predictions[0]).toBeCloseTo(14.5, 4);

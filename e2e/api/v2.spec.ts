@@ -17,8 +17,19 @@ import {
   tierProbs,
 } from './serving-helpers';
 
-interface V2Output { name: string; datatype: string; shape: number[]; data: (number | string)[] }
-interface V2Answer { model_name: string; model_version: string; id?: string; parameters?: { prediction_ids: string[] }; outputs: V2Output[] }
+interface V2Output {
+  name: string;
+  datatype: string;
+  shape: number[];
+  data: (number | string)[];
+}
+interface V2Answer {
+  model_name: string;
+  model_version: string;
+  id?: string;
+  parameters?: { prediction_ids: string[] };
+  outputs: V2Output[];
+}
 
 const regressorModel = (request: APIRequestContext, prefix: string, extra: Partial<Parameters<typeof servedModel>[1]> = {}) =>
   servedModel(request, { prefix, task: 'regression', file: 'regressor.onnx', ...extra });
@@ -153,7 +164,14 @@ test.describe('model metadata and readiness', () => {
   test('unknown model or version, or no production yet, answers 404 {error}', async ({ request }) => {
     const name = await regressorModel(request, 'v2-meta-404', { production: null });
     const nobody = uniqueName('nobody');
-    for (const path of [`/v2/models/${nobody}`, `/v2/models/${nobody}/ready`, `/v2/models/${name}/versions/9`, `/v2/models/${name}/versions/9/ready`, `/v2/models/${name}`, `/v2/models/${name}/ready`]) {
+    for (const path of [
+      `/v2/models/${nobody}`,
+      `/v2/models/${nobody}/ready`,
+      `/v2/models/${name}/versions/9`,
+      `/v2/models/${name}/versions/9/ready`,
+      `/v2/models/${name}`,
+      `/v2/models/${name}/ready`,
+    ]) {
       const error = await expectV2Error(await request.get(path), 404);
       expect(error.length, path).toBeGreaterThan(0);
     }
@@ -168,7 +186,11 @@ test.describe('POST /v2/models/{name}[/versions/{n}]/infer', () => {
     const name = await regressorModel(request, 'v2-inf-flat');
     const answer = await inferOk(request, name, { id: 'req-17', inputs: [REG_INPUT([1, 2, 3, 0.5, -1, 2])] });
     expect(answer).toMatchObject({ model_name: name, model_version: '1', id: 'req-17' });
-    expect(Object.keys(answer).filter((k) => k !== 'parameters').sort()).toEqual(['id', 'model_name', 'model_version', 'outputs']);
+    expect(
+      Object.keys(answer)
+        .filter((k) => k !== 'parameters')
+        .sort(),
+    ).toEqual(['id', 'model_name', 'model_version', 'outputs']);
     expect(answer.outputs).toHaveLength(1);
     const [out] = answer.outputs;
     expect(Object.keys(out).sort()).toEqual(['data', 'datatype', 'name', 'shape']);
@@ -178,7 +200,14 @@ test.describe('POST /v2/models/{name}[/versions/{n}]/infer', () => {
 
   test('nested data gives the same answer; without id, no id is answered', async ({ request }) => {
     const name = await regressorModel(request, 'v2-inf-nested');
-    const answer = await inferOk(request, name, { inputs: [REG_INPUT([[1, 2, 3], [0.5, -1, 2]])] });
+    const answer = await inferOk(request, name, {
+      inputs: [
+        REG_INPUT([
+          [1, 2, 3],
+          [0.5, -1, 2],
+        ]),
+      ],
+    });
     expect(answer).not.toHaveProperty('id');
     expect(answer.outputs[0]).toMatchObject({ name: 'variable', datatype: 'FP32', shape: [2, 1] });
     expectCloseArray(answer.outputs[0].data as number[], [regress([1, 2, 3]), regress([0.5, -1, 2])]);
@@ -204,7 +233,10 @@ test.describe('POST /v2/models/{name}[/versions/{n}]/infer', () => {
 
   test('string-label classifier: BYTES labels and FP32 probabilities; outputs selects', async ({ request }) => {
     const name = await servedModel(request, { prefix: 'v2-inf-str', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx', labels: TIERS });
-    const rows = [[-2, 0], [0.25, 9]];
+    const rows = [
+      [-2, 0],
+      [0.25, 9],
+    ];
     const input = { name: 'float_input', shape: [2, 2], datatype: 'FP32', data: rows.flat() };
     const all = await inferOk(request, name, { inputs: [input] });
     expect(all.outputs.map((o) => o.name)).toEqual(['label', 'probabilities']);
@@ -250,7 +282,10 @@ test.describe('POST /v2/models/{name}[/versions/{n}]/infer', () => {
       [name, 1, 'production', null],
       [name, 2, null, null],
     ]);
-    expectCloseArray(logged.map((r) => r.value!), [14.5, 0.5, 6.5]);
+    expectCloseArray(
+      logged.map((r) => r.value!),
+      [14.5, 0.5, 6.5],
+    );
     expect(loggedCount(name)).toBe(3);
     const text = await scrapeMetrics(request);
     expect(metricSample(text, 'modeldock_prediction_requests_total', { route: 'v2', model: name, version: '1', status: '2xx' })).toBe(1);
@@ -302,9 +337,36 @@ test.describe('infer errors answer {"error"} with 4xx and log nothing', () => {
   test('nested data whose structure contradicts the shape: 400', async ({ request }) => {
     const name = await regressorModel(request, 'v2-err-ragged');
     // Six values for shape [2, 3], but nested as rows of 2 and 4: not a [2, 3] tensor.
-    await expectV2Error(await infer(request, name, { inputs: [REG_INPUT([[1, 2], [3, 4, 5, 6]], [2, 3])] }), 400);
+    await expectV2Error(
+      await infer(request, name, {
+        inputs: [
+          REG_INPUT(
+            [
+              [1, 2],
+              [3, 4, 5, 6],
+            ],
+            [2, 3],
+          ),
+        ],
+      }),
+      400,
+    );
     // Nested as [3, 2]: the right count, the wrong shape.
-    await expectV2Error(await infer(request, name, { inputs: [REG_INPUT([[1, 2], [3, 4], [5, 6]], [2, 3])] }), 400);
+    await expectV2Error(
+      await infer(request, name, {
+        inputs: [
+          REG_INPUT(
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+            ],
+            [2, 3],
+          ),
+        ],
+      }),
+      400,
+    );
     expect(loggedCount(name)).toBe(0);
   });
 
@@ -318,13 +380,16 @@ test.describe('infer errors answer {"error"} with 4xx and log nothing', () => {
 
   test('inputs whose batch sizes disagree: 4xx', async ({ request }) => {
     const df = await servedModel(request, { prefix: 'v2-err-batch', task: 'regression', file: 'skl-dataframe.onnx' });
-    await expectV2Error(await infer(request, df, {
-      inputs: [
-        { name: 'age', shape: [2, 1], datatype: 'FP32', data: [30, 40] },
-        { name: 'plan', shape: [1, 1], datatype: 'BYTES', data: ['pro'] },
-        { name: 'visits', shape: [2, 1], datatype: 'INT64', data: [1, 2] },
-      ],
-    }), [400, 422]);
+    await expectV2Error(
+      await infer(request, df, {
+        inputs: [
+          { name: 'age', shape: [2, 1], datatype: 'FP32', data: [30, 40] },
+          { name: 'plan', shape: [1, 1], datatype: 'BYTES', data: ['pro'] },
+          { name: 'visits', shape: [2, 1], datatype: 'INT64', data: [1, 2] },
+        ],
+      }),
+      [400, 422],
+    );
     expect(loggedCount(df)).toBe(0);
   });
 
@@ -340,10 +405,13 @@ test.describe('infer errors answer {"error"} with 4xx and log nothing', () => {
     const unknown = await expectV2Error(await infer(request, reg, { inputs: [REG_INPUT([1, 2, 3], [1, 3])], outputs: [{ name: 'probabilities' }] }), 400);
     expect(unknown).toContain('probabilities');
     const zip = await servedModel(request, { prefix: 'v2-err-zipout', task: 'multiclass_classification', file: 'skl-zipmap.onnx' });
-    const zipError = await expectV2Error(await infer(request, zip, {
-      inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: [1, 0, 0, 0] }],
-      outputs: [{ name: 'output_probability' }],
-    }), 400);
+    const zipError = await expectV2Error(
+      await infer(request, zip, {
+        inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: [1, 0, 0, 0] }],
+        outputs: [{ name: 'output_probability' }],
+      }),
+      400,
+    );
     expect(zipError).toContain('output_probability');
     await expectV2Error(await infer(request, reg, { inputs: [REG_INPUT([1, 2, 3], [1, 3])], outputs: [{}] }), 400);
     await expectV2Error(await infer(request, reg, { inputs: [REG_INPUT([1, 2, 3], [1, 3])], outputs: 'variable' }), 400);

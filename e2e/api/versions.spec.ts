@@ -1,17 +1,7 @@
 // Registry API: uploading versions, reading them back, downloading artifacts, archiving.
 import { expect, test } from '@playwright/test';
 import { createModel, fixture, uniqueName, uploadVersion } from '../fixtures';
-import {
-  LOGITS_SIGNATURE,
-  REFERENCE_CSV,
-  REGRESSOR_SIGNATURE,
-  ZIPMAP_SIGNATURE,
-  errorPaths,
-  expectProblem,
-  onnxPart,
-  referencePart,
-  sha256,
-} from './helpers';
+import { LOGITS_SIGNATURE, REFERENCE_CSV, REGRESSOR_SIGNATURE, ZIPMAP_SIGNATURE, errorPaths, expectProblem, onnxPart, referencePart, sha256 } from './helpers';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -180,7 +170,10 @@ test.describe('archiving versions', () => {
     const hidden = await (await request.get(`/api/v1/models/${name}`)).json();
     expect(hidden.versions.map((v: { number: number }) => v.number)).toEqual([1]);
     const shown = await (await request.get(`/api/v1/models/${name}`, { params: { include_archived: 'true' } })).json();
-    expect(shown.versions.map((v: { number: number; archived: boolean }) => [v.number, v.archived])).toEqual([[1, false], [2, true]]);
+    expect(shown.versions.map((v: { number: number; archived: boolean }) => [v.number, v.archived])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
     // Still readable by number.
     expect((await (await request.get(`/api/v1/models/${name}/versions/2`)).json()).version.archived).toBe(true);
 

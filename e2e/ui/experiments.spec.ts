@@ -78,7 +78,10 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
 
   const detail = await getJson<ModelDetailDto>(request, `/api/v1/models/${name}`);
   expect(detail.aliases.production).toBe(1);
-  expect([...detail.splits.production].sort((x, y) => x.version - y.version)).toEqual([{ version: 1, weight: 70 }, { version: 2, weight: 30 }]);
+  expect([...detail.splits.production].sort((x, y) => x.version - y.version)).toEqual([
+    { version: 1, weight: 70 },
+    { version: 2, weight: 30 },
+  ]);
   const events = await getJson<EventListDto>(request, `/api/v1/models/${name}/events`);
   expect(events.events.filter((e) => e.kind === 'split_set')).toHaveLength(1);
   await expect(page.getByRole('list', { name: 'Timeline' })).toContainText('production split: v1 70 % · v2 30 %');
@@ -87,7 +90,10 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
 
   // ---- Traffic with client ids, and outcomes for it ----
   const random = seededRandom(20260606);
-  const tally: Record<number, { served: number; labeled: number; right: number }> = { 1: { served: 0, labeled: 0, right: 0 }, 2: { served: 0, labeled: 0, right: 0 } };
+  const tally: Record<number, { served: number; labeled: number; right: number }> = {
+    1: { served: 0, labeled: 0, right: 0 },
+    2: { served: 0, labeled: 0, right: 0 },
+  };
   const outcomes: { model: string; id: string; actual: string }[] = [];
   for (let start = 0; start < REQUESTS; start += 20) {
     const batch = Array.from({ length: Math.min(20, REQUESTS - start) }, (_, k) => ({ id: `client-${start + k}`, row: binaryRow(random) }));
@@ -123,7 +129,14 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   // The API's comparison matches our own tally (once the log is folded in).
   const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
   const compare = () => getJson<CompareDto>(request, `/api/v1/models/${name}/compare`, { a: 1, b: 2, from, bucket: 'day' });
-  await expect.poll(async () => { const c = await compare(); return [c.a.labeled, c.b.labeled]; }, { timeout: 20_000 })
+  await expect
+    .poll(
+      async () => {
+        const c = await compare();
+        return [c.a.labeled, c.b.labeled];
+      },
+      { timeout: 20_000 },
+    )
     .toEqual([tally[1].labeled, tally[2].labeled]);
   const api = await compare();
   expect(api.design).toBe('independent');
@@ -141,7 +154,10 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   const cmp = new ComparePageObject(page, name);
   await cmp.expectLoaded();
   await expect(page).toHaveURL(/\/compare(\?a=1&b=2)?$/);
-  for (const [which, side] of [['a', api.a], ['b', api.b]] as const) {
+  for (const [which, side] of [
+    ['a', api.a],
+    ['b', api.b],
+  ] as const) {
     await expect(cmp.figure(which, 'metric-value')).toHaveText(pct(side.metric.value!));
     await expect(cmp.figure(which, 'metric-interval')).toHaveText(`95 % interval ${pct(side.metric.interval![0])} – ${pct(side.metric.interval![1])}`);
     await expect(cmp.figure(which, 'labeled')).toHaveText(count(side.labeled));
@@ -153,9 +169,11 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   const d = api.difference!;
   await expect(cmp.difference).toHaveText(`${pts(d.value)} [${pts(d.interval[0])}, ${pts(d.interval[1])}]`);
   const better = d.value > 0;
-  await expect(cmp.headline).toHaveText(api.test!.significant
-    ? `v2 is ${better ? 'better' : 'worse'} than v1 at the 5 % level`
-    : `No significant difference yet (n = ${count(api.a.labeled)} for v1, ${count(api.b.labeled)} for v2)`);
+  await expect(cmp.headline).toHaveText(
+    api.test!.significant
+      ? `v2 is ${better ? 'better' : 'worse'} than v1 at the 5 % level`
+      : `No significant difference yet (n = ${count(api.a.labeled)} for v1, ${count(api.b.labeled)} for v2)`,
+  );
   await expect(cmp.detail).toContainText(`Two-proportion z-test: z = ${api.test!.statistic.toFixed(2)}, ${pValue(api.test!.p_value)}`);
   await expect(cmp.agreement).toContainText('Measured when both versions score the same requests');
   await expect(cmp.chart('Difference').getByRole('application')).toBeVisible();
@@ -211,7 +229,14 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   expect(posted.status(), await posted.text()).toBe(200);
   const pairedCompare = () => getJson<CompareDto>(request, `/api/v1/models/${name}/compare`, { a: 2, b: 1, from, bucket: 'day' });
   // Shadow copies are scored off the request path: wait until every one is logged and labeled.
-  await expect.poll(async () => { const c = await pairedCompare(); return [c.design, c.agreement?.n, c.b.labeled]; }, { timeout: 30_000 })
+  await expect
+    .poll(
+      async () => {
+        const c = await pairedCompare();
+        return [c.design, c.agreement?.n, c.b.labeled];
+      },
+      { timeout: 30_000 },
+    )
     .toEqual(['paired', SHADOWED, SHADOWED]);
   const pairedApi = await pairedCompare();
   expect(pairedApi.test!.name).toBe('mcnemar');
@@ -233,9 +258,11 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   await expect(cmp.agreement.getByTestId('agreement-n')).toContainText(`of ${count(SHADOWED)} requests scored by both`);
   const pd = pairedApi.difference!;
   await expect(cmp.difference).toHaveText(`${pts(pd.value)} [${pts(pd.interval[0])}, ${pts(pd.interval[1])}]`);
-  await expect(cmp.headline).toHaveText(pairedApi.test!.significant
-    ? `v1 is ${pd.value > 0 ? 'better' : 'worse'} than v2 at the 5 % level`
-    : `No significant difference yet (n = ${count(SHADOWED)} labeled requests scored by both)`);
+  await expect(cmp.headline).toHaveText(
+    pairedApi.test!.significant
+      ? `v1 is ${pd.value > 0 ? 'better' : 'worse'} than v2 at the 5 % level`
+      : `No significant difference yet (n = ${count(SHADOWED)} labeled requests scored by both)`,
+  );
   await expect(cmp.detail).toContainText(`McNemar’s test: statistic = ${pairedApi.test!.statistic.toFixed(2)}, ${pValue(pairedApi.test!.p_value)}`);
   await shot('experiments-07-shadow-compare');
 
@@ -246,7 +273,14 @@ test('split 70/30 in the browser, compare on real traffic, promote the challenge
   await expect.poll(async () => (await getJson<ShadowDto>(request, `/api/v1/models/${name}/shadow`)).versions).toEqual([]);
 
   // ---- A split set through the API is ended from the panel, keeping the champion ----
-  const put = await request.put(`/api/v1/models/${name}/aliases/production`, { data: { versions: [{ version: 2, weight: 1 }, { version: 1, weight: 1 }] } });
+  const put = await request.put(`/api/v1/models/${name}/aliases/production`, {
+    data: {
+      versions: [
+        { version: 2, weight: 1 },
+        { version: 1, weight: 1 },
+      ],
+    },
+  });
   expect(put.status(), await put.text()).toBe(200);
   await traffic.goto();
   await expect(traffic.summary).toHaveText('50 % v2 · 50 % v1');

@@ -19,10 +19,15 @@ test.beforeAll(async ({ request }) => {
     expect(p.status(), await p.text()).toBe(200);
   }
   // The log is folded into rollups every second.
-  await expect.poll(async () => {
-    const m = await (await request.get(`/api/v1/models/${DEMO}/monitoring`)).json();
-    return m.series.at(-1).latency_ms.p50;
-  }, { timeout: 15_000 }).not.toBeNull();
+  await expect
+    .poll(
+      async () => {
+        const m = await (await request.get(`/api/v1/models/${DEMO}/monitoring`)).json();
+        return m.series.at(-1).latency_ms.p50;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBeNull();
 });
 
 test('the demo needs retraining on accuracy; every chart draws; the policy form saves', async ({ page, request }, testInfo) => {

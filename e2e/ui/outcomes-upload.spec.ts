@@ -13,7 +13,14 @@ test('outcomes CSV: summary of accepted, updated, unknown and invalid rows', asy
   await request.put(`/api/v1/models/${name}/aliases/production`, { data: { version: 1 } });
   // class "yes" when x1 > x0
   const res = await request.post(`/api/v1/models/${name}/predict`, {
-    data: { instances: [[0, 1, 0, 0], [1, 0, 0, 0], [0, 2, 0, 0]], ids: ['c-1', 'c-2', 'c-3'] },
+    data: {
+      instances: [
+        [0, 1, 0, 0],
+        [1, 0, 0, 0],
+        [0, 2, 0, 0],
+      ],
+      ids: ['c-1', 'c-2', 'c-3'],
+    },
   });
   const { prediction_ids: ids } = await res.json();
 

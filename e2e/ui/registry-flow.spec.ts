@@ -52,8 +52,7 @@ test('create → upload with progress → promote → v2 → promote → rollbac
   await mp.submitUpload();
   const bar = page.getByRole('progressbar');
   await expect(bar).toBeVisible();
-  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 20_000, intervals: [50] })
-    .toBeGreaterThan(0);
+  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 20_000, intervals: [50] }).toBeGreaterThan(0);
   const midway = Number(await bar.getAttribute('aria-valuenow'));
   await shot('02-upload-progress');
   expect(midway).toBeLessThan(100);

@@ -27,7 +27,11 @@ const ALL = Object.values(P).join(' | ');
 const FEATURES = [P.img, P.script, P.svg, P.iframe];
 const LABELS = [P.img, P.svg];
 
-interface Stored { model: string; predictionIds: string[]; keyName: string }
+interface Stored {
+  model: string;
+  predictionIds: string[];
+  keyName: string;
+}
 let stored: Stored;
 
 async function ok(res: Promise<import('@playwright/test').APIResponse>, status: number) {
@@ -49,51 +53,77 @@ async function store(request: APIRequestContext): Promise<Stored> {
     output: { positive_class: P.svg },
   };
   const reference = Array.from({ length: 40 }, (_, i) => Object.fromEntries(FEATURES.map((f, j) => [f, (i * (j + 1)) % 7])));
-  await ok(request.post(`/api/v1/models/${model}/versions`, {
-    multipart: {
-      file: { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: fixture('logits-binary.onnx') },
-      metadata: JSON.stringify(metadata),
-      reference: { name: 'reference.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) },
-    },
-  }), 201);
-  await ok(request.post(`/api/v1/models/${model}/versions`, { multipart: { file: { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: fixture('logits-binary.onnx') } } }), 201);
+  await ok(
+    request.post(`/api/v1/models/${model}/versions`, {
+      multipart: {
+        file: { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: fixture('logits-binary.onnx') },
+        metadata: JSON.stringify(metadata),
+        reference: { name: 'reference.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) },
+      },
+    }),
+    201,
+  );
+  await ok(
+    request.post(`/api/v1/models/${model}/versions`, {
+      multipart: { file: { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: fixture('logits-binary.onnx') } },
+    }),
+    201,
+  );
   await ok(request.patch(`/api/v1/models/${model}/versions/2`, { data: { description: ALL } }), 200);
   await ok(request.put(`/api/v1/models/${model}/aliases/production`, { data: { version: 1 } }), 200);
 
   // Traffic keyed by the payload feature names, shifted from the reference so features drift.
   const rows = Array.from({ length: 60 }, (_, i) => Object.fromEntries(FEATURES.map((f, j) => [f, 10 + ((i + j) % 5)])));
-  const answer = await ok(request.post(`/api/v1/models/${model}/predict`, { data: { dataframe_records: rows } }), 200) as { prediction_ids: string[]; predictions: string[] };
+  const answer = (await ok(request.post(`/api/v1/models/${model}/predict`, { data: { dataframe_records: rows } }), 200)) as {
+    prediction_ids: string[];
+    predictions: string[];
+  };
   expect(new Set(answer.predictions).size).toBeGreaterThan(0);
   for (const p of answer.predictions) expect(LABELS).toContain(p);
-  await ok(request.post('/api/v1/outcomes', { data: { outcomes: answer.prediction_ids.slice(0, 40).map((id, i) => ({ prediction_id: id, actual: LABELS[i % 2] })) } }), 200);
+  await ok(
+    request.post('/api/v1/outcomes', { data: { outcomes: answer.prediction_ids.slice(0, 40).map((id, i) => ({ prediction_id: id, actual: LABELS[i % 2] })) } }),
+    200,
+  );
 
   // A key named with a payload acts on the model: its name becomes the events' actor.
   const keyName = `${P.short} ${Date.now().toString(36)}`.slice(0, 64);
-  const created = await ok(request.post('/api/v1/keys', { data: { name: keyName, scopes: ['admin'] } }), 201) as { key: string };
+  const created = (await ok(request.post('/api/v1/keys', { data: { name: keyName, scopes: ['admin'] } }), 201)) as { key: string };
   const asKey = { authorization: `Bearer ${created.key}` };
   await ok(request.put(`/api/v1/models/${model}/aliases/staging`, { data: { version: 2 }, headers: asKey }), 200);
   await ok(request.patch(`/api/v1/models/${model}`, { data: { description: ALL }, headers: asKey }), 200);
 
   // The monitoring rollups run every second: wait until the labeled window and the drift show.
-  await expect.poll(async () => {
-    const m = await (await request.get(`/api/v1/models/${model}/monitoring?bucket=day`)).json() as { series: { labeled: number; drift: Record<string, number> }[] };
-    const last = m.series.at(-1);
-    return last ? last.labeled > 0 && Object.keys(last.drift).length === FEATURES.length : false;
-  }, { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const m = (await (await request.get(`/api/v1/models/${model}/monitoring?bucket=day`)).json()) as {
+          series: { labeled: number; drift: Record<string, number> }[];
+        };
+        const last = m.series.at(-1);
+        return last ? last.labeled > 0 && Object.keys(last.drift).length === FEATURES.length : false;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
   return { model, predictionIds: answer.prediction_ids, keyName };
 }
 
 /** Records everything a payload could set off while the page is open. */
 function watch(page: Page) {
   const problems: string[] = [];
-  page.on('dialog', (d) => { problems.push(`dialog (${d.type()}): ${d.message()}`); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    problems.push(`dialog (${d.type()}): ${d.message()}`);
+    void d.dismiss();
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     // The app has no favicon; Chromium reports its 404 as a console error.
     if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`console error: ${m.text()} (${m.location().url})`);
   });
   // An <img src=x> payload parsed as markup would fetch /x.
-  page.on('request', (r) => { if (new URL(r.url()).pathname.endsWith('/x')) problems.push(`payload fetched ${r.url()}`); });
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith('/x')) problems.push(`payload fetched ${r.url()}`);
+  });
   return problems;
 }
 

@@ -18,8 +18,13 @@ export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs:
       timer = setTimeout(check, idleMs).unref();
       return;
     }
-    const err = new AppError('request_timeout', `body: nothing arrived for ${idleMs} ms (BODY_IDLE_TIMEOUT_MS); send the body without pauses`, [{ path: 'body', message: 'timed out' }]);
-    if (res.headersSent) { socket.destroy(); return; }
+    const err = new AppError('request_timeout', `body: nothing arrived for ${idleMs} ms (BODY_IDLE_TIMEOUT_MS); send the body without pauses`, [
+      { path: 'body', message: 'timed out' },
+    ]);
+    if (res.headersSent) {
+      socket.destroy();
+      return;
+    }
     const text = JSON.stringify(problemBody(err));
     res.shouldKeepAlive = false;
     res.writeHead(408, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(text), connection: 'close' });

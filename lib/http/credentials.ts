@@ -3,7 +3,13 @@
 import type { AuthRequest } from '../server/access/auth';
 
 export function fromNodeHeaders(method: string | undefined, headers: Record<string, string | string[] | undefined>): AuthRequest {
-  return { method: method ?? 'GET', header: (n) => { const v = headers[n]; return Array.isArray(v) ? v[0] : v; } };
+  return {
+    method: method ?? 'GET',
+    header: (n) => {
+      const v = headers[n];
+      return Array.isArray(v) ? v[0] : v;
+    },
+  };
 }
 
 export function fromFetchRequest(req: Request): AuthRequest {

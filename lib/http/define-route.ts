@@ -15,7 +15,13 @@ interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   body?: B;
 }
 
-interface Ctx<P, Q, B> { params: P; query: Q; body: B; actor: Actor; req: Request }
+interface Ctx<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  actor: Actor;
+  req: Request;
+}
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 function invalid(where: string, error: z.ZodError): AppError {

@@ -9,12 +9,19 @@ import { fromNodeHeaders } from './credentials';
 import { FAST_ROUTES, segment, send, type FastParams, type FastRoute, type Labels } from './fast-routes';
 import { problemBody, toAppError } from './problem';
 
-interface Compiled { route: FastRoute; re: RegExp; names: string[] }
+interface Compiled {
+  route: FastRoute;
+  re: RegExp;
+  names: string[];
+}
 
 /** Each pattern as a regular expression with one group per {parameter}. */
 const COMPILED: Compiled[] = FAST_ROUTES.map((route) => {
   const names: string[] = [];
-  const source = route.pattern.replace(/\{(\w+)\}/g, (_, name: string) => { names.push(name); return '([^/]+)'; });
+  const source = route.pattern.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
   return { route, re: new RegExp(`^${source}$`), names };
 });
 
@@ -60,7 +67,8 @@ export function handleFastPath(req: IncomingMessage, res: ServerResponse): boole
     req.resume();
     res.setHeader('allow', route.method);
     if (isV2) send(res, 405, { error: `method ${req.method} not allowed; use ${route.method}` });
-    else send(res, 405, problemBody(new AppError('method_not_allowed', `method: ${req.method} is not allowed; use ${route.method}`)), 'application/problem+json');
+    else
+      send(res, 405, problemBody(new AppError('method_not_allowed', `method: ${req.method} is not allowed; use ${route.method}`)), 'application/problem+json');
     return true;
   }
   const labels: Labels = { model: 'unknown', version: '' };
@@ -81,7 +89,10 @@ function fail(err: unknown, isV2: boolean, res: ServerResponse, req: IncomingMes
   if (route && labels && metered(route)) {
     runtime().metrics.observePrediction({ route: isV2 ? 'v2' : 'rest', model: labels.model, version: labels.version, status: app.status, seconds: 0, rows: 0 });
   }
-  if (res.headersSent) { res.destroy(); return; }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   if (isV2) send(res, app.status, { error: app.message }, 'application/json', app.headers);
   else send(res, app.status, problemBody(app), 'application/problem+json', app.headers);
 }

@@ -31,7 +31,11 @@ describe('parseJsonText', () => {
   it('parses 100 000 levels of nesting or refuses it with a 400, never a RangeError', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     let result: unknown;
-    try { result = parseJsonText(deep); } catch (err) { result = err; }
+    try {
+      result = parseJsonText(deep);
+    } catch (err) {
+      result = err;
+    }
     if (result instanceof Error) expect(result).toBeInstanceOf(AppError);
   });
 });

@@ -63,7 +63,6 @@ export function tooLarge(limitMb: number): AppError {
   return new AppError('payload_too_large', `body: larger than ${limitMb} MB (MAX_BODY_MB)`, [{ path: 'body', message: 'too large' }]);
 }
 
-
 /** The fast path's body: a node request read to its end (refused past MAX_BODY_MB while it streams), parsed as JSON. */
 export function readNodeJson(req: IncomingMessage): Promise<unknown> {
   checkJsonContentType(req.headers['content-type']);
@@ -80,14 +79,28 @@ export function readNodeJson(req: IncomingMessage): Promise<unknown> {
     req.on('data', (c: Buffer) => {
       if (failed) return;
       size += c.length;
-      if (size > limit) { failed = true; chunks.length = 0; reject(tooLarge(env.MAX_BODY_MB)); return; }
+      if (size > limit) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge(env.MAX_BODY_MB));
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => {
       if (failed) return;
-      try { resolve(parseJsonText(Buffer.concat(chunks).toString('utf8'))); } catch (err) { reject(err); }
+      try {
+        resolve(parseJsonText(Buffer.concat(chunks).toString('utf8')));
+      } catch (err) {
+        reject(err);
+      }
     });
-    req.on('error', () => { if (!failed) { failed = true; reject(new AppError('invalid_input', 'body: the request was interrupted')); } });
+    req.on('error', () => {
+      if (!failed) {
+        failed = true;
+        reject(new AppError('invalid_input', 'body: the request was interrupted'));
+      }
+    });
   });
 }
 

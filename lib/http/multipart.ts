@@ -19,7 +19,11 @@ export async function parseMultipart(req: Request, opts: UploadLimits): Promise<
   const declared = Number(req.headers.get('content-length') ?? NaN);
   const maxTotal = opts.maxFileBytes * opts.fileFields.length + opts.maxFieldBytes * opts.textFields.length + MB;
   if (Number.isFinite(declared) && declared > maxTotal) {
-    throw fieldError('payload_too_large', 'file', `the upload is ${(declared / MB).toFixed(1)} MB; the limit is ${(opts.maxFileBytes / MB).toFixed(0)} MB (MAX_UPLOAD_MB)`);
+    throw fieldError(
+      'payload_too_large',
+      'file',
+      `the upload is ${(declared / MB).toFixed(1)} MB; the limit is ${(opts.maxFileBytes / MB).toFixed(0)} MB (MAX_UPLOAD_MB)`,
+    );
   }
   if (!req.body) throw fieldError('invalid_input', 'file', 'required: the request has no body');
 
@@ -27,9 +31,13 @@ export async function parseMultipart(req: Request, opts: UploadLimits): Promise<
   const fields: Record<string, string> = {};
   const pending: Promise<unknown>[] = [];
   let failure: AppError | null = null;
-  const fail = (err: AppError) => { failure ??= err; };
+  const fail = (err: AppError) => {
+    failure ??= err;
+  };
   let settle!: () => void;
-  const settled = new Promise<void>((resolve) => { settle = resolve; });
+  const settled = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
 
   let bb: busboy.Busboy;
   try {
@@ -98,12 +106,24 @@ export async function parseMultipart(req: Request, opts: UploadLimits): Promise<
   bb.on('fieldsLimit', () => fail(new AppError('invalid_input', `body: too many fields (expected ${opts.textFields.join(', ')})`)));
 
   bb.on('close', settle);
-  bb.on('error', (err: Error) => { fail(new AppError('invalid_input', `body: malformed multipart data (${err.message})`)); settle(); });
+  bb.on('error', (err: Error) => {
+    fail(new AppError('invalid_input', `body: malformed multipart data (${err.message})`));
+    settle();
+  });
   // A body that stops before its end (client gone, or cut off above) ends the part being written,
   // whose temp file is then removed.
-  const cutShort = () => { if (!source.readableEnded) bb.destroy(new Error('the upload was interrupted')); };
-  source.on('error', () => { fail(new AppError('invalid_input', 'body: the upload was interrupted')); cutShort(); settle(); });
-  source.on('close', () => { cutShort(); if (failure) settle(); });
+  const cutShort = () => {
+    if (!source.readableEnded) bb.destroy(new Error('the upload was interrupted'));
+  };
+  source.on('error', () => {
+    fail(new AppError('invalid_input', 'body: the upload was interrupted'));
+    cutShort();
+    settle();
+  });
+  source.on('close', () => {
+    cutShort();
+    if (failure) settle();
+  });
   source.pipe(bb);
   await settled;
   // After a failure the parts still being written are not awaited: each removes its own temp file.

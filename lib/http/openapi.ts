@@ -9,7 +9,13 @@ import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/ex
 import { monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
 import {
-  createModelSchema, modelDetailQuerySchema, pageQuerySchema, predictionLookupSchema, setAliasSchema, updateModelSchema, updateVersionSchema,
+  createModelSchema,
+  modelDetailQuerySchema,
+  pageQuerySchema,
+  predictionLookupSchema,
+  setAliasSchema,
+  updateModelSchema,
+  updateVersionSchema,
 } from '../schemas/registry';
 import { FAST_ROUTES } from './fast-routes';
 
@@ -36,58 +42,138 @@ const OPS: Record<string, Record<string, Op>> = {
   '/api/health': { get: { summary: 'Liveness and database health (503 when the database is unusable)', scope: 'public', ok: 200, answer: '{status: "ok"}' } },
   '/api/v1/openapi.json': { get: { summary: 'This document', scope: 'public', ok: 200, answer: 'OpenAPI 3.1' } },
   '/api/v1/models': {
-    get: { summary: 'List models with aliases, latest version and retraining flag', scope: 'read', query: pageQuerySchema, ok: 200, answer: '{models, next_cursor}' },
+    get: {
+      summary: 'List models with aliases, latest version and retraining flag',
+      scope: 'read',
+      query: pageQuerySchema,
+      ok: 200,
+      answer: '{models, next_cursor}',
+    },
     post: { summary: 'Create a model', scope: 'admin', body: createModelSchema, ok: 201, answer: '{model}; 409 when the name exists' },
   },
   [M]: {
-    get: { summary: 'A model with its versions and aliases', scope: 'read', query: modelDetailQuerySchema, ok: 200, answer: '{model, versions, aliases, splits, shadows}' },
+    get: {
+      summary: 'A model with its versions and aliases',
+      scope: 'read',
+      query: modelDetailQuerySchema,
+      ok: 200,
+      answer: '{model, versions, aliases, splits, shadows}',
+    },
     patch: { summary: 'Edit description or labels', scope: 'admin', body: updateModelSchema, ok: 200, answer: '{model}' },
     delete: { summary: 'Delete a model (409 while an alias points at one of its versions)', scope: 'admin', ok: 204, answer: 'empty' },
   },
   [`${M}/versions`]: {
     get: { summary: 'Versions of a model', scope: 'read', query: modelDetailQuerySchema, ok: 200, answer: '{versions}' },
-    post: { summary: 'Upload an ONNX version (multipart: file, metadata JSON, reference sample)', scope: 'admin', multipart: true, ok: 201, answer: '{version}; 400/413/415/422 for a bad file, nothing stored' },
+    post: {
+      summary: 'Upload an ONNX version (multipart: file, metadata JSON, reference sample)',
+      scope: 'admin',
+      multipart: true,
+      ok: 201,
+      answer: '{version}; 400/413/415/422 for a bad file, nothing stored',
+    },
   },
   [`${M}/versions/{n}`]: {
     get: { summary: 'One version: signature, metrics, lineage', scope: 'read', ok: 200, answer: '{version}' },
     patch: {
-      summary: 'Edit, archive or restore a version; set or clear its feature_names (the column names of its one [N, F] input, as many as its width, unique; '
-        + 'used for named rows from the next request on; an audited event with the actor; 422 naming feature_names when they do not fit)',
-      scope: 'admin', body: updateVersionSchema, ok: 200, answer: '{version}',
+      summary:
+        'Edit, archive or restore a version; set or clear its feature_names (the column names of its one [N, F] input, as many as its width, unique; ' +
+        'used for named rows from the next request on; an audited event with the actor; 422 naming feature_names when they do not fit)',
+      scope: 'admin',
+      body: updateVersionSchema,
+      ok: 200,
+      answer: '{version}',
     },
   },
   [`${M}/versions/{n}/artifact`]: { get: { summary: 'The .onnx bytes', scope: 'read', ok: 200, answer: 'application/octet-stream', binary: true } },
   [`${M}/versions/{n}/predictions/import`]: {
     post: {
-      summary: 'Import predictions made elsewhere, or backtest (score now, log at ts); inputs as objects follow the named-column rule of predict; '
-        + 'an id may recur at different ts (a history for outcome joins), not twice at the same ts (400 naming records[i].id)',
-      scope: 'admin', body: importBodySchema, ok: 200, answer: '{imported, prediction_ids}',
+      summary:
+        'Import predictions made elsewhere, or backtest (score now, log at ts); inputs as objects follow the named-column rule of predict; ' +
+        'an id may recur at different ts (a history for outcome joins), not twice at the same ts (400 naming records[i].id)',
+      scope: 'admin',
+      body: importBodySchema,
+      ok: 200,
+      answer: '{imported, prediction_ids}',
     },
   },
   [`${M}/aliases/{alias}`]: {
-    put: { summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})', scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}' },
+    put: {
+      summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})',
+      scope: 'admin',
+      body: aliasBody,
+      ok: 200,
+      answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}',
+    },
     delete: { summary: 'Remove an alias', scope: 'admin', ok: 204, answer: 'empty' },
   },
-  [`${M}/aliases/{alias}/rollback`]: { post: { summary: 'Move the alias back to the version it had before (ends a split: back to the version before it)', scope: 'admin', ok: 200, answer: '{alias, version, previous, split: null}' } },
-  [`${M}/events`]: { get: { summary: "The model's timeline, newest first", scope: 'read', query: pageQuerySchema, ok: 200, answer: '{events: [{ts, kind, actor, detail}], next_cursor}' } },
-  [`${M}/monitoring`]: { get: { summary: 'Metrics, drift, latency per window and the retraining verdict', scope: 'read', query: monitoringQuerySchema, ok: 200, answer: '{series, baseline, status}' } },
+  [`${M}/aliases/{alias}/rollback`]: {
+    post: {
+      summary: 'Move the alias back to the version it had before (ends a split: back to the version before it)',
+      scope: 'admin',
+      ok: 200,
+      answer: '{alias, version, previous, split: null}',
+    },
+  },
+  [`${M}/events`]: {
+    get: {
+      summary: "The model's timeline, newest first",
+      scope: 'read',
+      query: pageQuerySchema,
+      ok: 200,
+      answer: '{events: [{ts, kind, actor, detail}], next_cursor}',
+    },
+  },
+  [`${M}/monitoring`]: {
+    get: {
+      summary: 'Metrics, drift, latency per window and the retraining verdict',
+      scope: 'read',
+      query: monitoringQuerySchema,
+      ok: 200,
+      answer: '{series, baseline, status}',
+    },
+  },
   [`${M}/policy`]: {
     get: { summary: 'The retraining policy', scope: 'read', ok: 200, answer: '{policy, defaults, custom}' },
     put: { summary: 'Edit the retraining policy', scope: 'admin', body: policyUpdateSchema, ok: 200, answer: '{policy, defaults, custom}' },
   },
   [`${M}/shadow`]: {
-    get: { summary: 'Versions receiving a copy of production traffic, with this process\'s queue counters', scope: 'read', ok: 200, answer: '{versions, queued, dropped, pending, logged, failed, last_error}' },
-    put: { summary: 'Replace the shadow versions ([] ends); 422 naming versions[i] when one cannot take production\'s inputs', scope: 'admin', body: shadowBodySchema, ok: 200, answer: '{versions, queued, dropped, pending, logged, failed, last_error}' },
+    get: {
+      summary: "Versions receiving a copy of production traffic, with this process's queue counters",
+      scope: 'read',
+      ok: 200,
+      answer: '{versions, queued, dropped, pending, logged, failed, last_error}',
+    },
+    put: {
+      summary: "Replace the shadow versions ([] ends); 422 naming versions[i] when one cannot take production's inputs",
+      scope: 'admin',
+      body: shadowBodySchema,
+      ok: 200,
+      answer: '{versions, queued, dropped, pending, logged, failed, last_error}',
+    },
     delete: { summary: 'End all shadowing', scope: 'admin', ok: 204, answer: 'empty' },
   },
-  [`${M}/compare`]: { get: { summary: 'Champion vs challenger on the same labeled traffic', scope: 'read', query: compareQuerySchema, ok: 200, answer: '{metric, design, a, b, difference, test, agreement, series}' } },
-  '/api/v1/predictions': { get: { summary: "Find a logged prediction by the client's id", scope: 'read', query: predictionLookupSchema, ok: 200, answer: '{prediction}' } },
+  [`${M}/compare`]: {
+    get: {
+      summary: 'Champion vs challenger on the same labeled traffic',
+      scope: 'read',
+      query: compareQuerySchema,
+      ok: 200,
+      answer: '{metric, design, a, b, difference, test, agreement, series}',
+    },
+  },
+  '/api/v1/predictions': {
+    get: { summary: "Find a logged prediction by the client's id", scope: 'read', query: predictionLookupSchema, ok: 200, answer: '{prediction}' },
+  },
   '/api/v1/predictions/{id}': { get: { summary: 'A logged prediction', scope: 'read', ok: 200, answer: '{prediction}' } },
   '/api/v1/outcomes': {
     post: {
-      summary: 'Report actual outcomes (idempotent). By prediction_id, or by model + id: then the outcome labels the latest prediction of that client id '
-        + 'for that model at or before the outcome\'s ts (default: when it is received); none → listed in unknown. Re-sending relabels the same row (updated).',
-      scope: 'predict', body: outcomesBodySchema, ok: 200, answer: '{accepted, updated, unknown, invalid}',
+      summary:
+        'Report actual outcomes (idempotent). By prediction_id, or by model + id: then the outcome labels the latest prediction of that client id ' +
+        "for that model at or before the outcome's ts (default: when it is received); none → listed in unknown. Re-sending relabels the same row (updated).",
+      scope: 'predict',
+      body: outcomesBodySchema,
+      ok: 200,
+      answer: '{accepted, updated, unknown, invalid}',
     },
   },
   '/api/v1/demo': { post: { summary: 'Create the demo model with 30 days of traffic', scope: 'admin', ok: 201, answer: '{model, created}' } },
@@ -96,13 +182,23 @@ const OPS: Record<string, Record<string, Op>> = {
     post: { summary: 'Create an API key; the answer holds it in clear, once', scope: 'admin', body: createKeySchema, ok: 201, answer: '{key, api_key}' },
   },
   '/api/v1/keys/{id}': { delete: { summary: 'Revoke an API key', scope: 'admin', ok: 200, answer: '{api_key}' } },
-  '/api/v1/events': { get: { summary: 'Events that belong to no model: keys, accounts, deleted models', scope: 'admin', query: pageQuerySchema, ok: 200, answer: '{events, next_cursor}' } },
+  '/api/v1/events': {
+    get: {
+      summary: 'Events that belong to no model: keys, accounts, deleted models',
+      scope: 'admin',
+      query: pageQuerySchema,
+      ok: 200,
+      answer: '{events, next_cursor}',
+    },
+  },
   '/api/v1/session': {
     get: { summary: 'Who is signed in, and whether setup is pending', scope: 'public', ok: 200, answer: '{user, needs_setup}' },
     post: { summary: 'Sign in: sets the session cookie', scope: 'public', body: loginSchema, ok: 204, answer: 'Set-Cookie' },
     delete: { summary: 'Sign out', scope: 'public', ok: 204, answer: 'cleared cookie' },
   },
-  '/api/v1/setup': { post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' } },
+  '/api/v1/setup': {
+    post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' },
+  },
 };
 
 const PARAMS: Record<string, Record<string, unknown>> = {
@@ -118,12 +214,32 @@ function operation(path: string, method: string, op: Op): Record<string, unknown
   const parameters: unknown[] = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: PARAMS[m[1]] }));
   if (op.query) {
     const q = schema(op.query) as { properties?: Record<string, unknown>; required?: string[] };
-    for (const [name, s] of Object.entries(q.properties ?? {})) parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema: s });
+    for (const [name, s] of Object.entries(q.properties ?? {}))
+      parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema: s });
   }
   const body = op.multipart
-    ? { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, metadata: { type: 'string', description: 'JSON text' }, reference: { type: 'string', contentMediaType: 'text/csv' } } } } } }
-    : op.body ? { required: true, content: { 'application/json': { schema: op.body instanceof z.ZodType ? schema(op.body) : op.body } } } : undefined;
-  const errors = path.startsWith('/v2') ? { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } } : { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: problem } } };
+    ? {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: ['file'],
+              properties: {
+                file: { type: 'string', contentMediaType: 'application/octet-stream' },
+                metadata: { type: 'string', description: 'JSON text' },
+                reference: { type: 'string', contentMediaType: 'text/csv' },
+              },
+            },
+          },
+        },
+      }
+    : op.body
+      ? { required: true, content: { 'application/json': { schema: op.body instanceof z.ZodType ? schema(op.body) : op.body } } }
+      : undefined;
+  const errors = path.startsWith('/v2')
+    ? { description: 'Error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } }
+    : { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: problem } } };
   return {
     operationId: `${method}${path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     summary: op.summary,
@@ -131,7 +247,10 @@ function operation(path: string, method: string, op: Op): Record<string, unknown
     ...(parameters.length ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
     responses: {
-      [String(op.ok)]: { description: op.answer, ...(op.ok === 204 ? {} : { content: { [op.binary ? 'application/octet-stream' : 'application/json']: { schema: {} } } }) },
+      [String(op.ok)]: {
+        description: op.answer,
+        ...(op.ok === 204 ? {} : { content: { [op.binary ? 'application/octet-stream' : 'application/json']: { schema: {} } } }),
+      },
       ...(op.scope === 'public' ? {} : { 401: errors, 403: errors }),
       '4XX': errors,
     },
@@ -149,7 +268,12 @@ export function openApiDocument(): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Modeldock', version: '1', description: 'Model registry, serving (MLflow scoring formats, Open Inference Protocol V2) and monitoring. Scopes: read, predict (predictions and outcomes), admin (everything); x-scope names what each operation needs.' },
+    info: {
+      title: 'Modeldock',
+      version: '1',
+      description:
+        'Model registry, serving (MLflow scoring formats, Open Inference Protocol V2) and monitoring. Scopes: read, predict (predictions and outcomes), admin (everything); x-scope names what each operation needs.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }, { session: [] }],
     components: {
@@ -162,8 +286,15 @@ export function openApiDocument(): Record<string, unknown> {
           type: 'object',
           required: ['type', 'title', 'status', 'detail', 'errors'],
           properties: {
-            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, code: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            code: { type: 'string' },
+            errors: {
+              type: 'array',
+              items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+            },
           },
         },
       },

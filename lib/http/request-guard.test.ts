@@ -24,7 +24,9 @@ function raw(requestLine: string): Promise<{ status: number; body: string; heade
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1', () => sock.end(`${requestLine}\r\nHost: x\r\nConnection: close\r\n\r\n`));
     let text = '';
-    sock.on('data', (d) => { text += d.toString('latin1'); });
+    sock.on('data', (d) => {
+      text += d.toString('latin1');
+    });
     sock.on('error', reject);
     sock.on('close', () => {
       const [head, body = ''] = text.split('\r\n\r\n');

@@ -43,7 +43,13 @@ export function guardPath(req: IncomingMessage, res: ServerResponse): boolean {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   if (!hasUnsafeSegment(path)) return false;
-  return refuse(req, res, new AppError('invalid_input', 'url: the path has a dot segment (. or ..) or a backslash; send the resolved path', [{ path: 'url', message: 'dot segment or backslash' }]));
+  return refuse(
+    req,
+    res,
+    new AppError('invalid_input', 'url: the path has a dot segment (. or ..) or a backslash; send the resolved path', [
+      { path: 'url', message: 'dot segment or backslash' },
+    ]),
+  );
 }
 
 /** True when the request was answered here (4xx); false to hand it on to Next. */
@@ -53,7 +59,11 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean
     return refuse(req, res, new AppError('method_not_allowed', `method: ${method} is not supported`), { allow: [...NEXT_METHODS].join(', ') });
   }
   if (req.headers['next-action'] !== undefined) {
-    return refuse(req, res, new AppError('invalid_input', 'next-action: this app has no server actions', [{ path: 'next-action', message: 'no server actions' }]));
+    return refuse(
+      req,
+      res,
+      new AppError('invalid_input', 'next-action: this app has no server actions', [{ path: 'next-action', message: 'no server actions' }]),
+    );
   }
   const url = req.url ?? '/';
   if (!url.startsWith('/') && !/^https?:\/\//i.test(url)) {
@@ -65,7 +75,11 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean
     try {
       decodeURIComponent(path);
     } catch {
-      return refuse(req, res, new AppError('invalid_input', 'url: the path is not valid percent-encoded UTF-8', [{ path: 'url', message: 'invalid percent-encoding' }]));
+      return refuse(
+        req,
+        res,
+        new AppError('invalid_input', 'url: the path is not valid percent-encoded UTF-8', [{ path: 'url', message: 'invalid percent-encoding' }]),
+      );
     }
   }
   return false;

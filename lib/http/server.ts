@@ -31,32 +31,44 @@ async function main(): Promise<void> {
   runtime().metrics.inFlightSource = () => inFlight.size;
   let stopping = false;
   // connectionsCheckingInterval: how often node enforces headersTimeout/requestTimeout (default 30 s).
-  const server = createServer({
-    headersTimeout: Math.min(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS),
-    requestTimeout: env.REQUEST_TIMEOUT_MS,
-    connectionsCheckingInterval: Math.min(1000, env.HEADERS_TIMEOUT_MS),
-  }, (req, res) => {
-    // The peer's address, for sign-in throttling; a client-sent value is overwritten.
-    req.headers['x-modeldock-remote'] = req.socket.remoteAddress ?? 'unknown';
-    if (stopping) res.shouldKeepAlive = false;
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    watchBodyIdle(req, res, env.BODY_IDLE_TIMEOUT_MS);
-    if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
-    setSecurityHeaders(req, res, dev);
-    try {
-      if (guardPage(req, res)) return;
-    } catch (err) {
-      console.error('[modeldock] page guard failed', err);
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('Modeldock cannot read its database');
-      return;
-    }
-    handle(req, res).catch((err: unknown) => {
-      console.error('[modeldock] request failed', err);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'an internal error occurred', code: 'internal', errors: [] }));
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: Math.min(env.HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS),
+      requestTimeout: env.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.min(1000, env.HEADERS_TIMEOUT_MS),
+    },
+    (req, res) => {
+      // The peer's address, for sign-in throttling; a client-sent value is overwritten.
+      req.headers['x-modeldock-remote'] = req.socket.remoteAddress ?? 'unknown';
+      if (stopping) res.shouldKeepAlive = false;
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+      watchBodyIdle(req, res, env.BODY_IDLE_TIMEOUT_MS);
+      if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
+      setSecurityHeaders(req, res, dev);
+      try {
+        if (guardPage(req, res)) return;
+      } catch (err) {
+        console.error('[modeldock] page guard failed', err);
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('Modeldock cannot read its database');
+        return;
+      }
+      handle(req, res).catch((err: unknown) => {
+        console.error('[modeldock] request failed', err);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
+        res.end(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'Internal Server Error',
+            status: 500,
+            detail: 'an internal error occurred',
+            code: 'internal',
+            errors: [],
+          }),
+        );
+      });
+    },
+  );
   server.listen(env.PORT, env.HOSTNAME, () => {
     started.listening({ port: env.PORT, hostname: env.HOSTNAME });
     console.log(`Modeldock${dev ? ' (development)' : ''} listening on http://${env.HOSTNAME}:${env.PORT} (data in ${env.DATA_DIR})`);
@@ -90,7 +102,11 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     setTimeout(() => {
       console.error(`${signal}: ${inFlight.size} request(s) still running after SHUTDOWN_TIMEOUT_MS=${env.SHUTDOWN_TIMEOUT_MS}; exiting without them`);
-      try { abandonRuntime(); } catch (err) { console.error('[modeldock] closing the database failed', err); }
+      try {
+        abandonRuntime();
+      } catch (err) {
+        console.error('[modeldock] closing the database failed', err);
+      }
       process.exit(1);
     }, env.SHUTDOWN_TIMEOUT_MS).unref();
   };

@@ -43,7 +43,13 @@ describe('classificationMetrics', () => {
   });
 
   it('a window with one class only reports what is defined and null for the rest', () => {
-    const m = classificationMetrics({ classes: ['pos', 'neg'], matrix: [[7, 0], [0, 0]] });
+    const m = classificationMetrics({
+      classes: ['pos', 'neg'],
+      matrix: [
+        [7, 0],
+        [0, 0],
+      ],
+    });
     expect(m.accuracy).toBe(1);
     expect(m.per_class.pos).toEqual({ precision: 1, recall: 1, f1: 1, support: 7 });
     expect(m.per_class.neg).toEqual({ precision: null, recall: null, f1: null, support: 0 });
@@ -51,7 +57,13 @@ describe('classificationMetrics', () => {
   });
 
   it('an empty window is all null, never NaN', () => {
-    const m = classificationMetrics({ classes: ['a', 'b'], matrix: [[0, 0], [0, 0]] });
+    const m = classificationMetrics({
+      classes: ['a', 'b'],
+      matrix: [
+        [0, 0],
+        [0, 0],
+      ],
+    });
     expect(m).toEqual({
       n: 0,
       correct: 0,
@@ -100,10 +112,12 @@ describe('aucFromHistograms', () => {
   it('equals rocAuc on scores at the bin midpoints', () => {
     const positive = [0, 0, 1, 0, 0, 2, 0, 3, 0, 4];
     const negative = [3, 2, 0, 1, 0, 2, 0, 0, 1, 0];
-    const rows = (counts: number[], label: boolean) =>
-      counts.flatMap((c, i) => Array.from({ length: c }, () => ({ score: (i + 0.5) / 10, label })));
+    const rows = (counts: number[], label: boolean) => counts.flatMap((c, i) => Array.from({ length: c }, () => ({ score: (i + 0.5) / 10, label })));
     const all = [...rows(positive, true), ...rows(negative, false)];
-    const expected = rocAuc(all.map((r) => r.score), all.map((r) => r.label))!;
+    const expected = rocAuc(
+      all.map((r) => r.score),
+      all.map((r) => r.label),
+    )!;
     expect(expected).toBeGreaterThan(0.5);
     expectClose(aucFromHistograms(positive, negative)!, expected, 1e-14);
   });

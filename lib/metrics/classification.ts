@@ -88,7 +88,7 @@ export function rocAuc(scores: number[], positives: boolean[]): number | null {
   if (nPos === 0 || nNeg === 0) return null;
   const order = scores.map((_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let rankSumPos = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && scores[order[end + 1]] === scores[order[start]]) end++;
     const midrank = (start + end) / 2 + 1; // 1-based ranks start+1..end+1

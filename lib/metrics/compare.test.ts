@@ -2,12 +2,26 @@
 // Analysis of Contingency Tables", chapters 4 and 8), scipy's printed values and hand arithmetic.
 import { describe, expect, it } from 'vitest';
 import {
-  addMoment, emptyMoments, incompleteBeta, mcnemar, newcombeDifference, pairedDifference, pairedT, rmseDifference,
-  studentTwoSidedP, twoProportionZ, welchT, type Moments,
+  addMoment,
+  emptyMoments,
+  incompleteBeta,
+  mcnemar,
+  newcombeDifference,
+  pairedDifference,
+  pairedT,
+  rmseDifference,
+  studentTwoSidedP,
+  twoProportionZ,
+  welchT,
+  type Moments,
 } from './compare';
 import { expectClose, expectDigits } from './test-expect';
 
-const moments = (xs: number[]): Moments => { const m = emptyMoments(); xs.forEach((x) => addMoment(m, x)); return m; };
+const moments = (xs: number[]): Moments => {
+  const m = emptyMoments();
+  xs.forEach((x) => addMoment(m, x));
+  return m;
+};
 
 describe('newcombeDifference (independent samples)', () => {
   it('reproduces the book: 7/34 vs 1/34 → 0.1765 (0.0189 to 0.3404)', () => {

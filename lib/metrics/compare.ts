@@ -4,8 +4,14 @@
 // Sign convention everywhere: difference = b − a (challenger minus champion).
 import { binomCdf, chi2Sf, lnGamma, normalCdf, wilson, Z95 } from './intervals';
 
-export interface Difference { value: number; interval: [number, number] }
-export interface TestResult { statistic: number; p_value: number }
+export interface Difference {
+  value: number;
+  interval: [number, number];
+}
+export interface TestResult {
+  statistic: number;
+  p_value: number;
+}
 
 /**
  * Newcombe's hybrid score interval (1998, method 10) for p_b − p_a from independent samples:
@@ -104,10 +110,18 @@ export function pairedDifference(t: PairedTable, z = Z95): Difference | null {
 // ---- Regression: t tests on squared errors -----------------------------------------------------
 
 /** Running sums of one sample: n, Σx, Σx². */
-export interface Moments { n: number; sum: number; sum2: number }
+export interface Moments {
+  n: number;
+  sum: number;
+  sum2: number;
+}
 
 export const emptyMoments = (): Moments => ({ n: 0, sum: 0, sum2: 0 });
-export function addMoment(m: Moments, x: number): void { m.n++; m.sum += x; m.sum2 += x * x; }
+export function addMoment(m: Moments, x: number): void {
+  m.n++;
+  m.sum += x;
+  m.sum2 += x * x;
+}
 
 /** Unbiased sample variance from the sums (clamped at 0 against rounding); null below 2 rows. */
 export function sampleVariance(m: Moments): number | null {
@@ -137,13 +151,17 @@ function betaFraction(x: number, a: number, b: number): number {
   for (let m = 1; m <= 10_000; m++) {
     const m2 = 2 * m;
     let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
     d = 1 / d;
     h *= d * c;
     aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d; if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c; if (Math.abs(c) < tiny) c = tiny;
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
     d = 1 / d;
     const delta = d * c;
     h *= delta;

@@ -9,7 +9,14 @@ export function mergeDistribution(a: PredictionDistribution, b: PredictionDistri
     return { classes };
   }
   if ('values' in a && 'values' in b) {
-    return { values: { sum: a.values.sum + b.values.sum, sum2: a.values.sum2 + b.values.sum2, min: Math.min(a.values.min, b.values.min), max: Math.max(a.values.max, b.values.max) } };
+    return {
+      values: {
+        sum: a.values.sum + b.values.sum,
+        sum2: a.values.sum2 + b.values.sum2,
+        min: Math.min(a.values.min, b.values.min),
+        max: Math.max(a.values.max, b.values.max),
+      },
+    };
   }
   return 'classes' in a && Object.keys(a.classes).length === 0 ? b : a;
 }

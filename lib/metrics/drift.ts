@@ -225,10 +225,7 @@ export function isDrift(method: DriftMethod, value: number): boolean {
 }
 
 /** Aligns two categorical value counts on the sorted union of their categories (zeros filled). */
-export function alignCategoryCounts(
-  ref: Record<string, number>,
-  cur: Record<string, number>,
-): { categories: string[]; ref: number[]; cur: number[] } {
+export function alignCategoryCounts(ref: Record<string, number>, cur: Record<string, number>): { categories: string[]; ref: number[]; cur: number[] } {
   const categories = [...new Set([...Object.keys(ref), ...Object.keys(cur)])].sort();
   return { categories, ref: categories.map((c) => ref[c] ?? 0), cur: categories.map((c) => cur[c] ?? 0) };
 }

@@ -77,8 +77,7 @@ export function binomCdf(k: number, n: number, p: number): number {
   if (k >= n) return 1;
   if (p <= 0) return 1;
   if (p >= 1) return 0;
-  const logPmf = (i: number) =>
-    lnGamma(n + 1) - lnGamma(i + 1) - lnGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p);
+  const logPmf = (i: number) => lnGamma(n + 1) - lnGamma(i + 1) - lnGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p);
   const odds = p / (1 - p);
   const mode = Math.floor((n + 1) * p);
   if (k < mode) {
@@ -129,8 +128,8 @@ export function kolmogorovSf(lambda: number): number {
 
 // Lanczos approximation (g = 7, 9 terms; Numerical Recipes 3rd ed. §6.1), ~1e-15 relative.
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0. */

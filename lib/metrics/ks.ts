@@ -29,10 +29,7 @@ export function ksTest(ref: number[], cur: number[]): TestResult {
     maxDiff = Math.max(maxDiff, Math.abs(i * m - j * n));
   }
   const statistic = maxDiff / (n * m);
-  const p_value =
-    Math.max(n, m) <= KS_EXACT_MAX_N
-      ? ksExactSf(n, m, maxDiff)
-      : kolmogorovSf(Math.sqrt((n * m) / (n + m)) * statistic);
+  const p_value = Math.max(n, m) <= KS_EXACT_MAX_N ? ksExactSf(n, m, maxDiff) : kolmogorovSf(Math.sqrt((n * m) / (n + m)) * statistic);
   return { statistic, p_value };
 }
 

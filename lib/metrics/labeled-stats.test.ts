@@ -6,7 +6,10 @@ import { AUC_BINS, addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual
 import { bucketIndex, LAG_BUCKETS_S } from './buckets';
 
 const cls = (label: string, pYes: number | null = null): Prediction => ({
-  kind: 'class', label, probabilities: pYes === null ? null : { no: 1 - pYes, yes: pYes }, positive: pYes === null ? null : 'yes',
+  kind: 'class',
+  label,
+  probabilities: pYes === null ? null : { no: 1 - pYes, yes: pYes },
+  positive: pYes === null ? null : 'yes',
 });
 const val = (value: number): Prediction => ({ kind: 'value', value });
 const actualC = (label: string): Actual => ({ kind: 'class', label });
@@ -35,7 +38,10 @@ describe('addOutcome', () => {
     addOutcome(s, cls('yes', 0.7), actualC('no'), 2 * 86_400_000, 1);
     addOutcome(s, cls('no', 0.2), actualC('no'), 0, 1);
     expect(s.classes).toEqual(['yes', 'no']);
-    expect(s.matrix).toEqual([[1, 0], [1, 1]]); // actual yes → yes; actual no → yes, no
+    expect(s.matrix).toEqual([
+      [1, 0],
+      [1, 1],
+    ]); // actual yes → yes; actual no → yes, no
     expect(s.logLossN).toBe(3);
     expect(s.logLossSum).toBeCloseTo(logLossTerm(0.8) + logLossTerm(0.3) + logLossTerm(0.8), 12);
     expect(s.aucPos![80]).toBe(1);
@@ -53,7 +59,10 @@ describe('addOutcome', () => {
     const s = emptyLabeledStats();
     addOutcome(s, cls('no'), actualC('maybe'), 0, 1);
     expect(s.classes).toEqual(['maybe', 'no']);
-    expect(s.matrix).toEqual([[0, 1], [0, 0]]);
+    expect(s.matrix).toEqual([
+      [0, 1],
+      [0, 0],
+    ]);
     expect(s.logLossN).toBeUndefined();
     expect(s.aucPos).toBeUndefined();
   });
@@ -105,10 +114,23 @@ describe('mergeLabeledStats', () => {
     const a = emptyLabeledStats();
     const b = emptyLabeledStats();
     const all = emptyLabeledStats();
-    const first: [Prediction, Actual, number][] = [[cls('no', 0.3), actualC('no'), 0], [cls('yes', 0.8), actualC('no'), 7_200_000]];
-    const second: [Prediction, Actual, number][] = [[cls('yes', 0.9), actualC('yes'), 0], [cls('no', 0.4), actualC('yes'), 60_000], [cls('yes', 0.55), actualC('yes'), 0]];
-    for (const [p, x, lag] of first) { addOutcome(a, p, x, lag, 1); addOutcome(all, p, x, lag, 1); }
-    for (const [p, x, lag] of second) { addOutcome(b, p, x, lag, 1); addOutcome(all, p, x, lag, 1); }
+    const first: [Prediction, Actual, number][] = [
+      [cls('no', 0.3), actualC('no'), 0],
+      [cls('yes', 0.8), actualC('no'), 7_200_000],
+    ];
+    const second: [Prediction, Actual, number][] = [
+      [cls('yes', 0.9), actualC('yes'), 0],
+      [cls('no', 0.4), actualC('yes'), 60_000],
+      [cls('yes', 0.55), actualC('yes'), 0],
+    ];
+    for (const [p, x, lag] of first) {
+      addOutcome(a, p, x, lag, 1);
+      addOutcome(all, p, x, lag, 1);
+    }
+    for (const [p, x, lag] of second) {
+      addOutcome(b, p, x, lag, 1);
+      addOutcome(all, p, x, lag, 1);
+    }
     expect(a.classes).toEqual(['no', 'yes']);
     expect(b.classes).toEqual(['yes', 'no']);
     const merged = mergeLabeledStats(a, b);
@@ -139,13 +161,19 @@ describe('mergeLabeledStats', () => {
     addOutcome(k, cls('b'), actualC('a'), 0, 1);
     mergeLabeledStats(empty, k);
     expect(empty.classes).toEqual(['a', 'b']);
-    expect(empty.matrix).toEqual([[0, 1], [0, 0]]);
+    expect(empty.matrix).toEqual([
+      [0, 1],
+      [0, 0],
+    ]);
   });
 
   it('merging a stat and its negation leaves zeros', () => {
     const plus = emptyLabeledStats();
     const minus = emptyLabeledStats();
-    for (const [p, x] of [[cls('yes', 0.7), actualC('no')], [val(1.5), actualV(-2)]] as [Prediction, Actual][]) {
+    for (const [p, x] of [
+      [cls('yes', 0.7), actualC('no')],
+      [val(1.5), actualV(-2)],
+    ] as [Prediction, Actual][]) {
       addOutcome(plus, p, x, 90_000, 1);
       addOutcome(minus, p, x, 90_000, -1);
     }

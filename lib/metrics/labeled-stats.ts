@@ -27,8 +27,7 @@ export function emptyLabeledStats(): LabeledStats {
 }
 
 export type Prediction =
-  | { kind: 'class'; label: string; probabilities: Record<string, number> | null; positive: string | null }
-  | { kind: 'value'; value: number };
+  { kind: 'class'; label: string; probabilities: Record<string, number> | null; positive: string | null } | { kind: 'value'; value: number };
 
 export type Actual = { kind: 'class'; label: string } | { kind: 'value'; value: number };
 
@@ -74,14 +73,33 @@ export function addOutcome(stats: LabeledStats, p: Prediction, a: Actual, lagMs:
 
 /** Adds `b` into `a` (both rollup stats of one version). */
 export function mergeLabeledStats(a: LabeledStats, b: LabeledStats): LabeledStats {
-  b.lag.forEach((n, i) => { a.lag[i] = (a.lag[i] ?? 0) + n; });
+  b.lag.forEach((n, i) => {
+    a.lag[i] = (a.lag[i] ?? 0) + n;
+  });
   if (b.reg) a.reg = mergeRegression(a.reg ?? emptyRegressionSums(), b.reg);
   if (b.classes && b.matrix) {
     const map = b.classes.map((c) => classIndex(a, c));
-    b.classes.forEach((_, i) => b.classes!.forEach((__, j) => { a.matrix![map[i]][map[j]] += b.matrix![i][j]; }));
+    b.classes.forEach((_, i) =>
+      b.classes!.forEach((__, j) => {
+        a.matrix![map[i]][map[j]] += b.matrix![i][j];
+      }),
+    );
   }
-  if (b.logLossN) { a.logLossSum = (a.logLossSum ?? 0) + (b.logLossSum ?? 0); a.logLossN = (a.logLossN ?? 0) + b.logLossN; }
-  if (b.aucPos) { a.aucPos ??= new Array(AUC_BINS).fill(0); b.aucPos.forEach((n, i) => { a.aucPos![i] += n; }); }
-  if (b.aucNeg) { a.aucNeg ??= new Array(AUC_BINS).fill(0); b.aucNeg.forEach((n, i) => { a.aucNeg![i] += n; }); }
+  if (b.logLossN) {
+    a.logLossSum = (a.logLossSum ?? 0) + (b.logLossSum ?? 0);
+    a.logLossN = (a.logLossN ?? 0) + b.logLossN;
+  }
+  if (b.aucPos) {
+    a.aucPos ??= new Array(AUC_BINS).fill(0);
+    b.aucPos.forEach((n, i) => {
+      a.aucPos![i] += n;
+    });
+  }
+  if (b.aucNeg) {
+    a.aucNeg ??= new Array(AUC_BINS).fill(0);
+    b.aucNeg.forEach((n, i) => {
+      a.aucNeg![i] += n;
+    });
+  }
   return a;
 }

@@ -39,7 +39,10 @@ describe('binIndex', () => {
   });
 
   it('agrees with a linear count of the edges below v', () => {
-    const many = quantileEdges(range(1, 200).map((x) => (x * 37) % 101), 50).sort((a, b) => a - b);
+    const many = quantileEdges(
+      range(1, 200).map((x) => (x * 37) % 101),
+      50,
+    ).sort((a, b) => a - b);
     for (let v = -1; v <= 102; v += 0.5) expect(binIndex(v, many)).toBe(many.filter((e) => e < v).length);
   });
 });
@@ -57,7 +60,10 @@ describe('buildProfile', () => {
     expect(profile.source).toBe('reference');
     expect(profile.rows).toBe(100);
     expect(profile.features.map((f) => [f.name, f.position, f.kind])).toEqual([
-      ['spend', 0, 'numeric'], ['calls', 1, 'categorical'], ['tier', 2, 'categorical'], ['age', 3, 'numeric'],
+      ['spend', 0, 'numeric'],
+      ['calls', 1, 'categorical'],
+      ['tier', 2, 'categorical'],
+      ['age', 3, 'numeric'],
     ]);
   });
 
@@ -85,20 +91,48 @@ describe('buildProfile', () => {
   });
 
   it('five distinct numbers are still categorical, six are numeric', () => {
-    const five = buildProfile('traffic', ['x'], ['x'], range(0, 49).map((i) => [i % 5]), decileEdges);
+    const five = buildProfile(
+      'traffic',
+      ['x'],
+      ['x'],
+      range(0, 49).map((i) => [i % 5]),
+      decileEdges,
+    );
     expect(five.features[0].kind).toBe('categorical');
-    const six = buildProfile('traffic', ['x'], ['x'], range(0, 59).map((i) => [i % 6]), decileEdges);
+    const six = buildProfile(
+      'traffic',
+      ['x'],
+      ['x'],
+      range(0, 59).map((i) => [i % 6]),
+      decileEdges,
+    );
     expect(six.features[0].kind).toBe('numeric');
     // Booleans are not numbers: categorical.
-    const bools = buildProfile('traffic', ['b'], ['b'], range(0, 9).map((i) => [i % 2 === 0]), decileEdges);
+    const bools = buildProfile(
+      'traffic',
+      ['b'],
+      ['b'],
+      range(0, 9).map((i) => [i % 2 === 0]),
+      decileEdges,
+    );
     expect(bools.features[0]).toMatchObject({ kind: 'categorical', categories: ['false', 'true'], categoryCounts: [5, 5] });
   });
 });
 
 describe('slot layout', () => {
   const numeric: FeatureProfile = {
-    name: 'x', position: 0, kind: 'numeric', n: 10, distinct: 10,
-    fine: [1, 2, 3], fineCounts: [1, 1, 1, 7], deciles: [2], decileCounts: [2, 8], std: 1, min: 0, max: 9,
+    name: 'x',
+    position: 0,
+    kind: 'numeric',
+    n: 10,
+    distinct: 10,
+    fine: [1, 2, 3],
+    fineCounts: [1, 1, 1, 7],
+    deciles: [2],
+    decileCounts: [2, 8],
+    std: 1,
+    min: 0,
+    max: 9,
   };
   const categorical: FeatureProfile = { name: 'c', position: 1, kind: 'categorical', n: 10, distinct: 2, categories: ['a', 'b'], categoryCounts: [5, 5] };
 

@@ -26,7 +26,11 @@ export interface FeatureProfile {
   categoryCounts?: number[];
 }
 
-export interface VersionProfile { source: 'reference' | 'traffic'; rows: number; features: FeatureProfile[] }
+export interface VersionProfile {
+  source: 'reference' | 'traffic';
+  rows: number;
+  features: FeatureProfile[];
+}
 
 const FINE_BINS = 50;
 const DISCRETE_MAX = 5;
@@ -64,7 +68,10 @@ export function slotCount(f: FeatureProfile): number {
 export function addToSlots(counts: Uint32Array, base: number, f: FeatureProfile, v: Cell): void {
   if (f.kind === 'numeric') {
     const other = base + f.fine!.length + 1 + f.deciles!.length + 1;
-    if (typeof v !== 'number' || !Number.isFinite(v)) { counts[other]++; return; }
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      counts[other]++;
+      return;
+    }
     counts[base + binIndex(v, f.fine!)]++;
     counts[base + f.fine!.length + 1 + binIndex(v, f.deciles!)]++;
     return;
@@ -89,12 +96,26 @@ function profileColumn(name: string, position: number, values: Cell[], decileEdg
   const fineCounts = new Array<number>(fine.length + 1).fill(0);
   const decileCounts = new Array<number>(deciles.length + 1).fill(0);
   let sum = 0;
-  for (const v of sorted) { fineCounts[binIndex(v, fine)]++; decileCounts[binIndex(v, deciles)]++; sum += v; }
+  for (const v of sorted) {
+    fineCounts[binIndex(v, fine)]++;
+    decileCounts[binIndex(v, deciles)]++;
+    sum += v;
+  }
   const mean = sum / sorted.length;
   const std = Math.sqrt(sorted.reduce((a, v) => a + (v - mean) ** 2, 0) / sorted.length);
   return {
-    name, position, kind: 'numeric', n: sorted.length, distinct: distinctValues.length,
-    fine, fineCounts, deciles, decileCounts, std, min: sorted[0], max: sorted[sorted.length - 1],
+    name,
+    position,
+    kind: 'numeric',
+    n: sorted.length,
+    distinct: distinctValues.length,
+    fine,
+    fineCounts,
+    deciles,
+    decileCounts,
+    std,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
   };
 }
 
@@ -112,7 +133,15 @@ export function buildProfile(
   const out: FeatureProfile[] = [];
   features.forEach((name, position) => {
     const c = columns.indexOf(name);
-    if (c >= 0) out.push(profileColumn(name, position, rows.map((r) => r[c] ?? null), decileEdges));
+    if (c >= 0)
+      out.push(
+        profileColumn(
+          name,
+          position,
+          rows.map((r) => r[c] ?? null),
+          decileEdges,
+        ),
+      );
   });
   return { source, rows: rows.length, features: out };
 }

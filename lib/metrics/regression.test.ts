@@ -1,14 +1,7 @@
 // Regression sums and metrics: scikit-learn's documented example, merging, R²'s undefined cases
 // and the RMSE interval against scipy's chi-square quantiles.
 import { describe, expect, it } from 'vitest';
-import {
-  addRegression,
-  emptyRegressionSums,
-  mergeRegression,
-  regressionMetrics,
-  rmseInterval,
-  type RegressionSums,
-} from './regression';
+import { addRegression, emptyRegressionSums, mergeRegression, regressionMetrics, rmseInterval, type RegressionSums } from './regression';
 import { expectClose } from './test-expect';
 
 function sums(actual: number[], predicted: number[]): RegressionSums {

@@ -12,7 +12,15 @@ const day = (i: number) => new Date(Date.UTC(2026, 10, 1 + i)).toISOString();
 
 /** A classification window: `correct` of `labeled`, with its Wilson interval. */
 function acc(i: number, correct: number, labeled = 200, extra: Partial<WindowEval> = {}): WindowEval {
-  return { start: day(i), labeled, value: labeled ? correct / labeled : null, interval: labeled ? wilson(correct, labeled) : null, datasetDrift: null, predictionDrift: null, ...extra };
+  return {
+    start: day(i),
+    labeled,
+    value: labeled ? correct / labeled : null,
+    interval: labeled ? wilson(correct, labeled) : null,
+    datasetDrift: null,
+    predictionDrift: null,
+    ...extra,
+  };
 }
 const good = (i: number) => acc(i, 170); // 0.85, upper bound 0.893 — fine against 0.85 − 0.05
 const bad = (i: number) => acc(i, 140); // 0.70, upper bound 0.758 < 0.80
@@ -128,7 +136,12 @@ describe('evaluateVerdict', () => {
 
   it('regression: RMSE is bad when its lower bound is above baseline × (1 + tolerance)', () => {
     const rmse = (i: number, value: number, lo: number, hi: number): WindowEval => ({
-      start: day(i), labeled: 500, value, interval: [lo, hi], datasetDrift: null, predictionDrift: null,
+      start: day(i),
+      labeled: 500,
+      value,
+      interval: [lo, hi],
+      datasetDrift: null,
+      predictionDrift: null,
     });
     // Baseline 2 → threshold 2.2.
     expect(isBadWindow(rmse(0, 2.6, 2.3, 2.9), 2, RMSE)).toEqual({ bad: true, threshold: expect.closeTo(2.2, 12) });
@@ -145,8 +158,12 @@ describe('evaluateVerdict', () => {
 
   it('dataset drift in the latest window is watch, with the drifted features ranked and since when', () => {
     const drifted = {
-      share: 0.6, drifted: true,
-      features: [{ feature: 'monthly_spend', method: 'ks', score: 1e-9, psi: 1.1 }, { feature: 'support_calls', method: 'ks', score: 1e-6, psi: 0.8 }],
+      share: 0.6,
+      drifted: true,
+      features: [
+        { feature: 'monthly_spend', method: 'ks', score: 1e-9, psi: 1.1 },
+        { feature: 'support_calls', method: 'ks', score: 1e-6, psi: 0.8 },
+      ],
     };
     const calm = { share: 0.2, drifted: false, features: [] };
     const windows = [acc(0, 170, 200, { datasetDrift: calm }), acc(1, 170, 200, { datasetDrift: drifted }), acc(2, 170, 200, { datasetDrift: drifted })];

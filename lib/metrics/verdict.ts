@@ -13,7 +13,11 @@ export interface WindowEval {
   predictionDrift: { score: number; drifted: boolean } | null;
 }
 
-export interface Verdict { state: VerdictState; needs_retraining: boolean; reasons: Reason[] }
+export interface Verdict {
+  state: VerdictState;
+  needs_retraining: boolean;
+  reasons: Reason[];
+}
 
 /** Whether a window with enough labels is beyond the policy: higher is better for accuracy, worse for RMSE. */
 export function isBadWindow(w: WindowEval, baseline: number | null, policy: Policy): { bad: boolean; threshold: number } | null {
@@ -48,7 +52,10 @@ export function evaluateVerdict(windows: WindowEval[], baseline: number | null, 
     } else {
       goodRun++;
       badRun = 0;
-      if (flagged && goodRun >= policy.consecutive) { flagged = false; flagReason = null; }
+      if (flagged && goodRun >= policy.consecutive) {
+        flagged = false;
+        flagReason = null;
+      }
     }
   }
   const reasons: Reason[] = [];
@@ -65,15 +72,30 @@ export function evaluateVerdict(windows: WindowEval[], baseline: number | null, 
   if (latest?.datasetDrift?.drifted) {
     const d = latest.datasetDrift;
     reasons.push({
-      metric: 'dataset_drift', window: latest.start, value: d.share, interval: null, baseline: null, threshold: policy.drift_share,
-      since: driftSince((w) => Boolean(w.datasetDrift?.drifted)), features: d.features,
-      message: `${Math.round(d.share * 100)} % of features drifted (threshold ${Math.round(policy.drift_share * 100)} %): ${d.features.slice(0, 3).map((f) => f.feature).join(', ')}`,
+      metric: 'dataset_drift',
+      window: latest.start,
+      value: d.share,
+      interval: null,
+      baseline: null,
+      threshold: policy.drift_share,
+      since: driftSince((w) => Boolean(w.datasetDrift?.drifted)),
+      features: d.features,
+      message: `${Math.round(d.share * 100)} % of features drifted (threshold ${Math.round(policy.drift_share * 100)} %): ${d.features
+        .slice(0, 3)
+        .map((f) => f.feature)
+        .join(', ')}`,
     });
   }
   if (latest?.predictionDrift?.drifted) {
     reasons.push({
-      metric: 'prediction_drift', window: latest.start, value: latest.predictionDrift.score, interval: null, baseline: null, threshold: 0.1,
-      since: driftSince((w) => Boolean(w.predictionDrift?.drifted)), message: `the distribution of predictions moved (distance ${latest.predictionDrift.score.toFixed(3)} ≥ 0.1)`,
+      metric: 'prediction_drift',
+      window: latest.start,
+      value: latest.predictionDrift.score,
+      interval: null,
+      baseline: null,
+      threshold: 0.1,
+      since: driftSince((w) => Boolean(w.predictionDrift?.drifted)),
+      message: `the distribution of predictions moved (distance ${latest.predictionDrift.score.toFixed(3)} ≥ 0.1)`,
     });
   }
   let state: VerdictState;
@@ -83,7 +105,13 @@ export function evaluateVerdict(windows: WindowEval[], baseline: number | null, 
   else state = 'healthy';
   if (state === 'insufficient_labels' && latest) {
     reasons.push({
-      metric: 'labeled', window: latest.start, value: latest.labeled, interval: null, baseline: null, threshold: policy.min_labeled, since: latest.start,
+      metric: 'labeled',
+      window: latest.start,
+      value: latest.labeled,
+      interval: null,
+      baseline: null,
+      threshold: policy.min_labeled,
+      since: latest.start,
       message: `${latest.labeled} labeled rows in the latest window; a verdict needs ${policy.min_labeled}`,
     });
   }
@@ -100,7 +128,13 @@ function metricReason(policy: Policy, w: WindowEval, baseline: number | null, th
   const iv = w.interval ? ` [${fmt(w.interval[0])}, ${fmt(w.interval[1])}]` : '';
   const dir = policy.metric === 'accuracy' ? 'below' : 'above';
   return {
-    metric: policy.metric, window: w.start, value: w.value!, interval: w.interval, baseline, threshold, since,
+    metric: policy.metric,
+    window: w.start,
+    value: w.value!,
+    interval: w.interval,
+    baseline,
+    threshold,
+    since,
     message: `${policy.metric} ${fmt(w.value!)}${iv} is ${dir} ${fmt(threshold)} (baseline ${baseline === null ? 'unknown' : fmt(baseline)}) since ${since.slice(0, 10)}`,
   };
 }

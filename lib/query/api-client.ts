@@ -1,7 +1,15 @@
 // The typed client for the app's own API: JSON in, DTOs out, problem+json turned into ApiError.
 import type {
-  AliasMoveDto, CreateModelInput, EventListDto, ModelDetailDto, ModelDto, ModelListDto, SetAliasInput,
-  UpdateModelInput, UpdateVersionInput, VersionDto,
+  AliasMoveDto,
+  CreateModelInput,
+  EventListDto,
+  ModelDetailDto,
+  ModelDto,
+  ModelListDto,
+  SetAliasInput,
+  UpdateModelInput,
+  UpdateVersionInput,
+  VersionDto,
 } from '../schemas/registry';
 import type { ErrorCode, FieldError } from '../errors';
 import type { OutcomesResultDto } from '../schemas/outcomes';
@@ -9,7 +17,12 @@ import type { MonitoringDto, MonitoringQuery, Policy, PolicyDto } from '../schem
 import type { CompareDto, CompareQuery, ShadowDto, SplitEntry } from '../schemas/experiments';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode | 'network', message: string, readonly errors: FieldError[] = []) {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network',
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -49,7 +62,9 @@ function upload(name: string, form: FormData, onProgress: (fraction: number) => 
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `${m(name)}/versions`);
     xhr.responseType = 'json';
-    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.response as { version: VersionDto });
       else reject(toApiError(xhr.status, xhr.response));
@@ -96,7 +111,12 @@ export const api = {
 };
 
 /** What the monitoring page shows: a version (or an alias), the last `days` days, in hour or day windows. */
-export interface MonitoringView { version?: number; alias?: string; days: number; bucket: 'hour' | 'day' }
+export interface MonitoringView {
+  version?: number;
+  alias?: string;
+  days: number;
+  bucket: 'hour' | 'day';
+}
 
 /**
  * The monitoring query of a view. `from` is relative to now and `to` is left to the server (now),
@@ -111,7 +131,12 @@ export function monitoringQuery(view: MonitoringView, now = Date.now()): Monitor
 }
 
 /** What the comparison page shows: version a (champion) against b (challenger), the last `days` days, in hour or day windows. */
-export interface CompareView { a: number; b: number; days: number; bucket: 'hour' | 'day' }
+export interface CompareView {
+  a: number;
+  b: number;
+  days: number;
+  bucket: 'hour' | 'day';
+}
 
 /** The compare query of a view; like `monitoringQuery`, `from` is relative to now and `to` is the server's now. */
 export function compareQuery(view: CompareView, now = Date.now()): CompareQuery {

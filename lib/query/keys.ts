@@ -26,8 +26,12 @@ export const keys = {
  */
 export function trafficKeys(name: string) {
   return [
-    keys.models.detail(name), keys.models.events(name), keys.models.shadow(name),
-    keys.models.compares(name), keys.models.monitorings(name), keys.models.list(),
+    keys.models.detail(name),
+    keys.models.events(name),
+    keys.models.shadow(name),
+    keys.models.compares(name),
+    keys.models.monitorings(name),
+    keys.models.list(),
   ];
 }
 
@@ -37,12 +41,18 @@ export const modelQueries = {
   events: (name: string) => queryOptions({ queryKey: keys.models.events(name), queryFn: () => api.getEvents(name) }),
   version: (name: string, n: number) => queryOptions({ queryKey: keys.models.version(name, n), queryFn: () => api.getVersion(name, n) }),
   // The previous view stays on screen while another loads, so switching range or bucket never blanks the charts.
-  monitoring: (name: string, view: MonitoringView) => queryOptions({
-    queryKey: keys.models.monitoring(name, view), queryFn: () => api.getMonitoring(name, view), placeholderData: keepPreviousData,
-  }),
+  monitoring: (name: string, view: MonitoringView) =>
+    queryOptions({
+      queryKey: keys.models.monitoring(name, view),
+      queryFn: () => api.getMonitoring(name, view),
+      placeholderData: keepPreviousData,
+    }),
   policy: (name: string) => queryOptions({ queryKey: keys.models.policy(name), queryFn: () => api.getPolicy(name) }),
   shadow: (name: string) => queryOptions({ queryKey: keys.models.shadow(name), queryFn: () => api.getShadow(name) }),
-  compare: (name: string, view: CompareView) => queryOptions({
-    queryKey: keys.models.compare(name, view), queryFn: () => api.getCompare(name, view), placeholderData: keepPreviousData,
-  }),
+  compare: (name: string, view: CompareView) =>
+    queryOptions({
+      queryKey: keys.models.compare(name, view),
+      queryFn: () => api.getCompare(name, view),
+      placeholderData: keepPreviousData,
+    }),
 };

@@ -8,6 +8,10 @@ export function useSingleFlight<TData, TVars>(mutation: UseMutationResult<TData,
   return (vars: TVars) => {
     if (busy.current) return;
     busy.current = true;
-    mutation.mutate(vars, { onSettled: () => { busy.current = false; } });
+    mutation.mutate(vars, {
+      onSettled: () => {
+        busy.current = false;
+      },
+    });
   };
 }

@@ -20,16 +20,31 @@ export function artifactPath(sha256: string, kind: ArtifactKind): string {
   return join(artifactDir(), `${sha256}.${kind}`);
 }
 
-export interface TempFile { path: string; sha256: string; size: number }
+export interface TempFile {
+  path: string;
+  sha256: string;
+  size: number;
+}
 
 /** A file part of an upload, streamed to a temp file (see lib/http/multipart.ts). */
-export interface UploadedFile extends TempFile { filename: string; mimeType: string }
+export interface UploadedFile extends TempFile {
+  filename: string;
+  mimeType: string;
+}
 
 /** An upload's parts: text fields, and files already in the store's temp folder. */
-export interface Upload { fields: Record<string, string>; files: Record<string, UploadedFile> }
+export interface Upload {
+  fields: Record<string, string>;
+  files: Record<string, UploadedFile>;
+}
 
 /** What an upload may hold, for the edge that reads it. */
-export interface UploadLimits { fileFields: string[]; textFields: string[]; maxFileBytes: number; maxFieldBytes: number }
+export interface UploadLimits {
+  fileFields: string[];
+  textFields: string[];
+  maxFileBytes: number;
+  maxFieldBytes: number;
+}
 
 /** Removes an upload's temp files (those committed into the store were moved away already). */
 export async function discardFiles(files: Record<string, UploadedFile>): Promise<void> {
@@ -68,12 +83,20 @@ export async function writeTemp(chunks: AsyncIterable<Uint8Array>, onChunk?: (si
 }
 
 export async function writeTempBytes(bytes: Uint8Array): Promise<TempFile> {
-  return writeTemp((async function* () { yield bytes; })());
+  return writeTemp(
+    (async function* () {
+      yield bytes;
+    })(),
+  );
 }
 
 async function syncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
-  try { await fh.sync(); } finally { await fh.close(); }
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Moves a verified temp file into the store under its hash (idempotent for equal content). */
@@ -96,7 +119,10 @@ export async function readArtifact(sha256: string, kind: ArtifactKind): Promise<
 }
 
 export async function artifactExists(sha256: string, kind: ArtifactKind): Promise<boolean> {
-  return stat(artifactPath(sha256, kind)).then(() => true, () => false);
+  return stat(artifactPath(sha256, kind)).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function removeArtifact(sha256: string, kind: ArtifactKind): Promise<void> {

@@ -9,7 +9,9 @@ import { startCheckpointer } from './checkpointer';
 
 const MB = 1024 * 1024;
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const walSize = (path: string) => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
 
@@ -30,7 +32,10 @@ async function steadyWrites(restartFrames: number, ms: number): Promise<{ commit
   let commits = 0;
   let maxWal = 0;
   while (performance.now() < end) {
-    sqlite.transaction(() => { insert.run(payload); insert.run(payload); })();
+    sqlite.transaction(() => {
+      insert.run(payload);
+      insert.run(payload);
+    })();
     if (++commits % 20 === 0) maxWal = Math.max(maxWal, walSize(sqlite.name));
     await new Promise((r) => setTimeout(r, 1));
   }

@@ -12,7 +12,9 @@ import { startWorker } from './workers/start';
 
 export const RESTART_FRAMES = 4096;
 
-export interface Checkpointer { stop(): Promise<void> }
+export interface Checkpointer {
+  stop(): Promise<void>;
+}
 
 export function startCheckpointer(database: Handle, intervalMs = 1000, restartFrames = RESTART_FRAMES): Checkpointer {
   disableAutoCheckpoint(database.db);
@@ -23,10 +25,13 @@ export function startCheckpointer(database: Handle, intervalMs = 1000, restartFr
     if (m === 'catch-up') checkpoint(database.db, 'PASSIVE');
   });
   return {
-    stop: () => new Promise((resolve) => {
-      worker.on('message', (m) => { if (m === 'stopped') void worker.terminate().then(() => resolve()); });
-      worker.once('error', () => resolve());
-      worker.postMessage('stop');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        worker.on('message', (m) => {
+          if (m === 'stopped') void worker.terminate().then(() => resolve());
+        });
+        worker.once('error', () => resolve());
+        worker.postMessage('stop');
+      }),
   };
 }

@@ -45,13 +45,19 @@ export class PredictionIds {
     if (now <= this.lastMs) {
       // Same millisecond (or the clock stepped back): increment the previous random part.
       for (let i = 9; i >= 0; i--) {
-        if (last[i] === 255) { last[i] = 0; continue; }
+        if (last[i] === 255) {
+          last[i] = 0;
+          continue;
+        }
         last[i]++;
         break;
       }
       return encodeTime(this.lastMs) + encodeRandom(last);
     }
-    if (this.poolAt >= pool.length) { randomFillSync(pool); this.poolAt = 0; }
+    if (this.poolAt >= pool.length) {
+      randomFillSync(pool);
+      this.poolAt = 0;
+    }
     last.set(pool.subarray(this.poolAt, this.poolAt + 10));
     last[0] &= 0x7f; // headroom so increments within a millisecond do not overflow
     this.poolAt += 10;

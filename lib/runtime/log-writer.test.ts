@@ -4,8 +4,21 @@ import type { PredictionRecord } from '../../db/queries/predictions';
 import { LogWriter } from './log-writer';
 
 const row = (id: string): PredictionRecord => ({
-  id, modelId: 1, versionId: 1, alias: null, ts: 0, rows: 1, inputCodec: 1, inputs: Buffer.alloc(0),
-  labels: null, outputValues: null, probabilities: null, classes: null, clientIds: null, latencyUs: 0, source: 0,
+  id,
+  modelId: 1,
+  versionId: 1,
+  alias: null,
+  ts: 0,
+  rows: 1,
+  inputCodec: 1,
+  inputs: Buffer.alloc(0),
+  labels: null,
+  outputValues: null,
+  probabilities: null,
+  classes: null,
+  clientIds: null,
+  latencyUs: 0,
+  source: 0,
 });
 
 /** Resolves after pending setImmediate callbacks (the writer's end-of-turn flush) have run. */
@@ -14,7 +27,15 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Records whether a promise has settled, and how. */
 function track(p: Promise<void>) {
   const state = { settled: false, error: null as unknown };
-  p.then(() => { state.settled = true; }, (err: unknown) => { state.settled = true; state.error = err; });
+  p.then(
+    () => {
+      state.settled = true;
+    },
+    (err: unknown) => {
+      state.settled = true;
+      state.error = err;
+    },
+  );
   return state;
 }
 
@@ -37,7 +58,9 @@ describe('LogWriter', () => {
     const seenByInsert: boolean[] = [];
     let a = { settled: false, error: null as unknown };
     let b = { settled: false, error: null as unknown };
-    const writer = new LogWriter(() => { seenByInsert.push(a.settled, b.settled); });
+    const writer = new LogWriter(() => {
+      seenByInsert.push(a.settled, b.settled);
+    });
     a = track(writer.write(row('a')));
     b = track(writer.write(row('b')));
     // Microtasks alone do not flush: the batch waits for the end of the turn.
@@ -50,8 +73,9 @@ describe('LogWriter', () => {
 
   it('rejects every request of a failing batch, and the next batch still commits', async () => {
     const boom = new Error('SQLITE_BUSY');
-    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>()
-      .mockImplementationOnce(() => { throw boom; });
+    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementationOnce(() => {
+      throw boom;
+    });
     const writer = new LogWriter(insertBatch);
     const failed = [writer.write(row('a')), writer.write(row('b'))];
     for (const p of failed) await expect(p).rejects.toBe(boom);
@@ -90,8 +114,9 @@ describe('LogWriter', () => {
   });
 
   it('a batch failure does not leak into a batch queued after it', async () => {
-    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>()
-      .mockImplementationOnce(() => { throw new Error('disk full'); });
+    const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementationOnce(() => {
+      throw new Error('disk full');
+    });
     const writer = new LogWriter(insertBatch);
     const bad = track(writer.write(row('a')));
     await nextTurn();

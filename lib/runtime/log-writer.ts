@@ -6,7 +6,11 @@
 // driver is asynchronous): the requests' promises settle when it has committed either way.
 import type { PredictionRecord } from '../../db/queries/predictions';
 
-interface Pending { records: PredictionRecord[]; resolve: () => void; reject: (err: unknown) => void }
+interface Pending {
+  records: PredictionRecord[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 export class LogWriter {
   private queue: Pending[] = [];
@@ -48,7 +52,10 @@ export class LogWriter {
       this.settle(batch, null);
       return;
     }
-    return committing.then(() => this.settle(batch, null), (err: unknown) => this.settle(batch, { err }));
+    return committing.then(
+      () => this.settle(batch, null),
+      (err: unknown) => this.settle(batch, { err }),
+    );
   }
 
   private settle(batch: Pending[], failure: { err: unknown } | null): void {

@@ -3,7 +3,12 @@ import { ACCOUNT_FREE_FAILURES, ATTEMPTS_PER_MINUTE, FORGET_AFTER_MS, FREE_FAILU
 
 function clock() {
   let t = 1_000_000;
-  return { now: () => t, advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 /** One attempt that fails when allowed: the wait it was given (0 = it was checked). */
@@ -17,7 +22,10 @@ describe('LoginThrottle', () => {
   it('lets FREE_FAILURES wrong passwords through from one address, then backs off exponentially', () => {
     const c = clock();
     const th = new LoginThrottle(c.now);
-    for (let i = 0; i < FREE_FAILURES; i++) { c.advance(6_000); expect(attempt(th, 'a', 'admin')).toBe(0); }
+    for (let i = 0; i < FREE_FAILURES; i++) {
+      c.advance(6_000);
+      expect(attempt(th, 'a', 'admin')).toBe(0);
+    }
     const waits: number[] = [];
     for (let i = 0; i < 6; i++) {
       const w = th.check('a', 'admin', false);
@@ -31,7 +39,10 @@ describe('LoginThrottle', () => {
   it('caps the backoff and forgets failures after a quiet hour', () => {
     const c = clock();
     const th = new LoginThrottle(c.now);
-    for (let i = 0; i < 40; i++) { c.advance(th.check('a', 'admin', false) * 1000 + 6_000); th.failed('a', 'admin', false); }
+    for (let i = 0; i < 40; i++) {
+      c.advance(th.check('a', 'admin', false) * 1000 + 6_000);
+      th.failed('a', 'admin', false);
+    }
     expect(th.check('a', 'admin', false)).toBeLessThanOrEqual(MAX_BACKOFF_S);
     c.advance(FORGET_AFTER_MS + 1);
     expect(th.check('a', 'admin', false)).toBe(0);
@@ -40,7 +51,10 @@ describe('LoginThrottle', () => {
   it('an attacker behind the same address does not lock out a browser that signed in before', () => {
     const c = clock();
     const th = new LoginThrottle(c.now);
-    for (let i = 0; i < 200; i++) { attempt(th, 'proxy', 'admin'); c.advance(100); }
+    for (let i = 0; i < 200; i++) {
+      attempt(th, 'proxy', 'admin');
+      c.advance(100);
+    }
     expect(th.check('proxy', 'admin', false)).toBeGreaterThan(0);
     // The admin's browser shows its device token: held only to its own failures.
     expect(th.check('proxy', 'admin', true)).toBe(0);
@@ -76,7 +90,7 @@ describe('LoginThrottle', () => {
 });
 
 describe('LoginThrottle after a successful sign-in', () => {
-  it('keeps the account\'s backoff (the guesses go on) but clears the address\'s', () => {
+  it("keeps the account's backoff (the guesses go on) but clears the address's", () => {
     const c = clock();
     const th = new LoginThrottle(c.now);
     for (let i = 0; i < ACCOUNT_FREE_FAILURES; i++) attempt(th, `10.1.${i >> 8}.${i & 255}`, 'admin');

@@ -19,7 +19,11 @@ export const MAX_BACKOFF_S = 15 * 60;
 export const FORGET_AFTER_MS = 60 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
 
-interface Failures { count: number; until: number; last: number }
+interface Failures {
+  count: number;
+  until: number;
+  last: number;
+}
 
 export class LoginThrottle {
   private readonly perAddress: RateLimiter;
@@ -42,7 +46,10 @@ export class LoginThrottle {
 
   failed(address: string, username: string, device: boolean): void {
     const user = username.trim().toLowerCase().slice(0, 64);
-    if (device) { this.bump(`device:${user}`, FREE_FAILURES); return; }
+    if (device) {
+      this.bump(`device:${user}`, FREE_FAILURES);
+      return;
+    }
     this.bump(`pair:${address}:${user}`, FREE_FAILURES);
     this.bump(`account:${user}`, ACCOUNT_FREE_FAILURES);
   }
@@ -59,7 +66,10 @@ export class LoginThrottle {
 
   private current(key: string): Failures | undefined {
     const f = this.failures.get(key);
-    if (f && this.now() - f.last > FORGET_AFTER_MS) { this.failures.delete(key); return undefined; }
+    if (f && this.now() - f.last > FORGET_AFTER_MS) {
+      this.failures.delete(key);
+      return undefined;
+    }
     return f;
   }
 
@@ -88,6 +98,9 @@ export class LoginThrottle {
     for (const [k, f] of this.failures) if (t - f.last > FORGET_AFTER_MS) this.failures.delete(k);
     if (this.failures.size < MAX_ENTRIES) return;
     let n = 0;
-    for (const k of this.failures.keys()) { if (n++ > MAX_ENTRIES / 2) break; this.failures.delete(k); }
+    for (const k of this.failures.keys()) {
+      if (n++ > MAX_ENTRIES / 2) break;
+      this.failures.delete(k);
+    }
   }
 }

@@ -58,7 +58,9 @@ export class ServingMetrics {
       name: 'modeldock_http_requests_in_flight',
       help: 'HTTP requests received and not yet answered (all routes)',
       registers,
-      collect() { this.set(source()); },
+      collect() {
+        this.set(source());
+      },
     });
   }
 

@@ -1,7 +1,10 @@
 // Token buckets per API key for the prediction routes: `rate` requests per second on average,
 // bursts up to `burst`; an empty bucket answers 429 with the seconds until the next token.
 
-export interface Bucket { tokens: number; at: number }
+export interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();

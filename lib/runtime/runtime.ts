@@ -42,7 +42,14 @@ export interface ShadowJob {
   pairId: string;
   clientIds: string[] | null;
 }
-export interface ShadowCounters { queued: number; dropped: number; logged: number; failed: number; pending: number; lastError: string | null }
+export interface ShadowCounters {
+  queued: number;
+  dropped: number;
+  logged: number;
+  failed: number;
+  pending: number;
+  lastError: string | null;
+}
 export interface ShadowQueueState {
   jobs: ShadowJob[];
   running: boolean;
@@ -73,18 +80,24 @@ function createRuntime(): Runtime {
     database,
     sessions: new SessionCache(async (sha) => {
       try {
-        const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
-          intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-        }, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
+        const { session } = await loadModel(
+          await readArtifact(sha, 'onnx'),
+          {
+            intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
+            interOpNumThreads: 1,
+            executionMode: 'sequential',
+          },
+          { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 },
+        );
         return session;
       } catch (err) {
         // A stored model that no longer loads (a limit lowered since its upload, a damaged file):
         // the server's state, not the request's fault, and never a 500.
         console.error(`[modeldock] could not load model ${sha}`, err);
         const why = err instanceof Error ? err.message : String(err);
-        throw new AppError('model_not_ready', `version: the model file ${sha.slice(0, 12)} cannot be loaded (${why.slice(0, 300)})`, [{ path: 'version', message: 'cannot be loaded' }]);
+        throw new AppError('model_not_ready', `version: the model file ${sha.slice(0, 12)} cannot be loaded (${why.slice(0, 300)})`, [
+          { path: 'version', message: 'cannot be loaded' },
+        ]);
       }
     }, env.SESSION_CACHE_SIZE),
     batcher: new Batcher(env.BATCH_MAX_ROWS),

@@ -24,10 +24,19 @@ export interface ServingPlan {
 }
 
 /** A split alias: its versions' plans and the cumulative shares of their weights. */
-export interface SplitRoute { plans: ServingPlan[]; cumulative: Float64Array; model: string; alias: string }
+export interface SplitRoute {
+  plans: ServingPlan[];
+  cumulative: Float64Array;
+  model: string;
+  alias: string;
+}
 
 /** A resolved target: the version it names, its split (alias with weights) and production's shadows. */
-export interface Resolved { plan: ServingPlan; split: SplitRoute | null; shadows: ServingPlan[] | null }
+export interface Resolved {
+  plan: ServingPlan;
+  split: SplitRoute | null;
+  shadows: ServingPlan[] | null;
+}
 
 export interface ServingCache {
   /** Plans by what an edit can change (see servingPlan). */

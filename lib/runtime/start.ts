@@ -14,11 +14,14 @@ function startRollups(): { stop(): Promise<void> } {
   worker.on('error', (err) => console.error('[modeldock] rollup worker failed', err));
   worker.unref();
   return {
-    stop: () => new Promise((resolve) => {
-      worker.once('message', () => { void worker.terminate().then(() => resolve()); });
-      worker.once('exit', () => resolve());
-      worker.postMessage('stop');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        worker.once('message', () => {
+          void worker.terminate().then(() => resolve());
+        });
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+      }),
   };
 }
 

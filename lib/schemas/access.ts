@@ -11,13 +11,19 @@ export const SCOPE_HELP: Record<Scope, string> = {
 };
 
 // Printable text without control characters (names show up in tables and the event log).
-const label = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters')
+const label = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
   .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
 
 export const createKeySchema = z.strictObject({
   name: label,
-  scopes: z.array(z.enum(SCOPES, { error: 'must be read, predict or admin' }), { error: 'must be a list of scopes' })
-    .min(1, 'must name at least one scope').max(3),
+  scopes: z
+    .array(z.enum(SCOPES, { error: 'must be read, predict or admin' }), { error: 'must be a list of scopes' })
+    .min(1, 'must name at least one scope')
+    .max(3),
   /** Requests per second on the prediction routes; null or absent: the server default (RATE_LIMIT_RPS). */
   rate_limit: z.number({ error: 'must be a number' }).positive('must be above 0').max(1_000_000, 'must be at most 1000000').nullable().optional(),
 });
@@ -37,9 +43,16 @@ export interface ApiKeyDto {
 }
 
 /** POST /api/v1/keys: the key in clear, this once. */
-export interface CreatedKeyDto { key: string; api_key: ApiKeyDto }
+export interface CreatedKeyDto {
+  key: string;
+  api_key: ApiKeyDto;
+}
 
-export const usernameSchema = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters')
+export const usernameSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
   .regex(/^[a-zA-Z0-9._@-]+$/, 'may use letters, digits and . _ @ -');
 export const newPasswordSchema = z.string({ error: 'must be a string' }).min(10, 'must be at least 10 characters').max(1024, 'must be at most 1024 characters');
 
@@ -50,4 +63,7 @@ export const loginSchema = z.strictObject({
 });
 
 /** GET /api/v1/session */
-export interface SessionDto { user: { username: string } | null; needs_setup: boolean }
+export interface SessionDto {
+  user: { username: string } | null;
+  needs_setup: boolean;
+}

@@ -22,7 +22,9 @@ export const splitSchema = z
   });
 
 export const shadowBodySchema = z.strictObject({
-  versions: z.array(versionNumber, { error: 'must be a list of version numbers' }).max(5, 'can shadow at most 5 versions')
+  versions: z
+    .array(versionNumber, { error: 'must be a list of version numbers' })
+    .max(5, 'can shadow at most 5 versions')
     .superRefine((list, ctx) => {
       list.forEach((n, i) => {
         if (list.indexOf(n) < i) ctx.addIssue({ code: 'custom', path: [i], message: `repeats version ${n}` });
@@ -55,7 +57,11 @@ export const compareQuerySchema = z.object({
 export type CompareQuery = z.infer<typeof compareQuerySchema>;
 
 /** A metric's value over labeled rows, with its 95 % interval (Wilson for accuracy). */
-export interface MetricPoint { value: number | null; interval: [number, number] | null; labeled: number }
+export interface MetricPoint {
+  value: number | null;
+  interval: [number, number] | null;
+  labeled: number;
+}
 
 export interface CompareSide {
   version: number;

@@ -25,11 +25,18 @@ export type Policy = z.infer<typeof policySchema>;
 export const policyUpdateSchema = policySchema.partial();
 
 /** GET/PUT /api/v1/models/{name}/policy: the policy in force, the task's defaults, and whether it was edited. */
-export interface PolicyDto { policy: Policy; defaults: Policy; custom: boolean }
+export interface PolicyDto {
+  policy: Policy;
+  defaults: Policy;
+  custom: boolean;
+}
 
 export const monitoringQuerySchema = z.object({
   version: z.coerce.number().int().min(1).optional(),
-  alias: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not an alias name').optional(),
+  alias: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not an alias name')
+    .optional(),
   from: z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }).optional(),
   to: z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }).optional(),
   bucket: z.enum(['hour', 'day'], { error: 'must be hour or day' }).default('day'),

@@ -22,7 +22,8 @@ export const aliasNameSchema = z
  */
 export const versionNumberSchema = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
-  z.number({ error: 'must be a version number' })
+  z
+    .number({ error: 'must be a version number' })
     .int('must be a whole number')
     .min(1, 'must be 1 or more')
     .max(2 ** 31, 'is too large'),

@@ -29,7 +29,9 @@ export const updateModelSchema = z
 export type UpdateModelInput = z.infer<typeof updateModelSchema>;
 
 const featureNamesSchema = z
-  .array(z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'), { error: 'must be a list of names, one per input column' })
+  .array(z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'), {
+    error: 'must be a list of names, one per input column',
+  })
   .min(1, 'must name at least one feature')
   .max(100_000, 'must name at most 100000 features')
   .refine((l) => new Set(l).size === l.length, 'must not repeat a name');
@@ -62,12 +64,12 @@ export const updateVersionSchema = z
 export type UpdateVersionInput = z.infer<typeof updateVersionSchema>;
 
 /** `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight. */
-export const setAliasSchema = z
-  .strictObject({ version: versionNumberSchema.optional(), versions: splitSchema.optional() })
-  .superRefine((v, ctx) => {
-    if (v.version === undefined && v.versions === undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'required: a version number (or versions, a weighted split)' });
-    if (v.version !== undefined && v.versions !== undefined) ctx.addIssue({ code: 'custom', path: [], message: 'give version, or versions (a weighted split), not both' });
-  });
+export const setAliasSchema = z.strictObject({ version: versionNumberSchema.optional(), versions: splitSchema.optional() }).superRefine((v, ctx) => {
+  if (v.version === undefined && v.versions === undefined)
+    ctx.addIssue({ code: 'custom', path: ['version'], message: 'required: a version number (or versions, a weighted split)' });
+  if (v.version !== undefined && v.versions !== undefined)
+    ctx.addIssue({ code: 'custom', path: [], message: 'give version, or versions (a weighted split), not both' });
+});
 export type SetAliasInput = z.infer<typeof setAliasSchema>;
 
 export const modelParamsSchema = z.object({ name: modelNameSchema });
@@ -79,12 +81,20 @@ export const pageQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
 });
 export const modelDetailQuerySchema = z.object({
-  include_archived: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  include_archived: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
 });
 
 // ---- DTOs (what the API answers) ----
 
-export interface TensorSpecDto { name: string; dtype: string; shape: (number | string)[] | null; is_tensor: boolean }
+export interface TensorSpecDto {
+  name: string;
+  dtype: string;
+  shape: (number | string)[] | null;
+  is_tensor: boolean;
+}
 export interface SignatureDto {
   inputs: TensorSpecDto[];
   outputs: TensorSpecDto[];
@@ -151,10 +161,21 @@ export interface EventDto {
   detail: Record<string, unknown>;
 }
 
-export interface ModelListDto { models: ModelSummaryDto[]; next_cursor: string | null }
-export interface EventListDto { events: EventDto[]; next_cursor: string | null }
+export interface ModelListDto {
+  models: ModelSummaryDto[];
+  next_cursor: string | null;
+}
+export interface EventListDto {
+  events: EventDto[];
+  next_cursor: string | null;
+}
 /** `version` is the alias's champion; `split` its weighted split, null when it points at one version. */
-export interface AliasMoveDto { alias: string; version: number; previous: number | null; split: SplitEntry[] | null }
+export interface AliasMoveDto {
+  alias: string;
+  version: number;
+  previous: number | null;
+  split: SplitEntry[] | null;
+}
 
 export { aliasNameSchema, modelNameSchema, versionNumberSchema };
 

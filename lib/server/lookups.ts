@@ -14,7 +14,8 @@ export function db(): Db {
 
 export const noModel = (name: string) => notFound('name', `no model named "${name}"`);
 export const noVersion = (model: string, number: number, path = 'version') => notFound(path, `model "${model}" has no version ${number}`);
-export const noAlias = (model: string, alias: string, hint = '', short = 'not found') => notFound('alias', `model "${model}" has no alias "${alias}"${hint}`, short);
+export const noAlias = (model: string, alias: string, hint = '', short = 'not found') =>
+  notFound('alias', `model "${model}" has no alias "${alias}"${hint}`, short);
 
 export async function requireModel(name: string): Promise<ModelRow> {
   const model = await findModel(db(), name);

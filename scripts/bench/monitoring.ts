@@ -21,8 +21,22 @@ const ADMIN_PASSWORD = `bench-${Date.now().toString(36)}`;
 
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'lib/http/server.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, MODELDOCK_ADMIN_PASSWORD: ADMIN_PASSWORD }, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-    child.stdout!.on('data', (d: Buffer) => { if (/listening/.test(String(d))) resolve(child); });
+    const child = spawn('npx', ['tsx', 'lib/http/server.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOSTNAME: '127.0.0.1',
+        MODELDOCK_ADMIN_KEY: ADMIN_KEY,
+        MODELDOCK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    child.stdout!.on('data', (d: Buffer) => {
+      if (/listening/.test(String(d))) resolve(child);
+    });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
 }
@@ -34,7 +48,11 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 async function call(port: number, method: string, path: string, body?: unknown, form?: FormData): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, body: form ?? (body === undefined ? undefined : JSON.stringify(body)), headers: form ? { authorization: `Bearer ${ADMIN_KEY}` } : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` } });
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
+    headers: form ? { authorization: `Bearer ${ADMIN_KEY}` } : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+  });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
   return res.json();
 }
@@ -65,13 +83,17 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
     while (sent < opts.ingestRows) {
       const n = Math.min(perCall, opts.ingestRows - sent);
       const records = demoRows(random, n, false).map((r, i) => ({
-        ts: start + Math.floor(((sent + i) / opts.ingestRows) * 30 * DAY), inputs: r.inputs, actual: r.churns ? 'churns' : 'stays',
+        ts: start + Math.floor(((sent + i) / opts.ingestRows) * 30 * DAY),
+        inputs: r.inputs,
+        actual: r.churns ? 'churns' : 'stays',
       }));
       await call(port, 'POST', '/api/v1/models/mon/versions/1/predictions/import', { records });
       sent += n;
     }
     const ingestS = (performance.now() - t0) / 1000;
-    console.log(`\nIngest: ${sent.toLocaleString()} predictions with outcomes through the import API in ${ingestS.toFixed(1)} s = ${Math.round(sent / ingestS).toLocaleString()} rows/s (target ≥ 20 000 ${sent / ingestS >= 20000 ? 'met' : 'MISSED'})`);
+    console.log(
+      `\nIngest: ${sent.toLocaleString()} predictions with outcomes through the import API in ${ingestS.toFixed(1)} s = ${Math.round(sent / ingestS).toLocaleString()} rows/s (target ≥ 20 000 ${sent / ingestS >= 20000 ? 'met' : 'MISSED'})`,
+    );
   } finally {
     await stopServer(server);
   }
@@ -98,12 +120,27 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
       const inputs = new Float32Array(rows.length * 5);
       rows.forEach((r, i) => inputs.set(drift ? [r.inputs[0], r.inputs[1] * 1.3, r.inputs[2] + 2, r.inputs[3], r.inputs[4]] : r.inputs, i * 5));
       const probs = new Float32Array(rows.length * 2);
-      rows.forEach((_, i) => { const p = random(); probs[i * 2] = 1 - p; probs[i * 2 + 1] = p; });
+      rows.forEach((_, i) => {
+        const p = random();
+        probs[i * 2] = 1 - p;
+        probs[i * 2 + 1] = p;
+      });
       batch.push({
-        id: ids.next(ts), modelId, versionId, alias: 'production', ts, rows: rows.length, inputCodec: INPUT_CODECS.f32,
-        inputs: Buffer.from(inputs.buffer), labels: JSON.stringify(rows.map((_, i) => (probs[i * 2 + 1] >= 0.5 ? 'churns' : 'stays'))),
-        outputValues: null, probabilities: Buffer.from(probs.buffer), classes: '["stays","churns"]', clientIds: null,
-        latencyUs: 200 + Math.floor(random() * 800), source: PREDICTION_SOURCES.live,
+        id: ids.next(ts),
+        modelId,
+        versionId,
+        alias: 'production',
+        ts,
+        rows: rows.length,
+        inputCodec: INPUT_CODECS.f32,
+        inputs: Buffer.from(inputs.buffer),
+        labels: JSON.stringify(rows.map((_, i) => (probs[i * 2 + 1] >= 0.5 ? 'churns' : 'stays'))),
+        outputValues: null,
+        probabilities: Buffer.from(probs.buffer),
+        classes: '["stays","churns"]',
+        clientIds: null,
+        latencyUs: 200 + Math.floor(random() * 800),
+        source: PREDICTION_SOURCES.live,
       });
     }
     insert(batch);
@@ -113,7 +150,9 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
   const folded = catchUpRollups(db);
   const rollS = (performance.now() - t2) / 1000;
   const total = await countPredictedRows(db);
-  console.log(`Log filled to ${total.toLocaleString()} predictions (${fillS.toFixed(1)} s); rollups folded ${folded.toLocaleString()} requests in ${rollS.toFixed(1)} s = ${Math.round(remaining / rollS).toLocaleString()} rows/s`);
+  console.log(
+    `Log filled to ${total.toLocaleString()} predictions (${fillS.toFixed(1)} s); rollups folded ${folded.toLocaleString()} requests in ${rollS.toFixed(1)} s = ${Math.round(remaining / rollS).toLocaleString()} rows/s`,
+  );
   closeDatabase(database);
 
   server = await startServer(dataDir, port);
@@ -125,12 +164,26 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
       if (i >= 2) times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    console.log(`Monitoring API, 30 days by day over ${total.toLocaleString()} predictions: p50 ${pct(times, 0.5).toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms (target < 200 ms ${times[times.length - 1] < 200 ? 'met' : 'MISSED'})`);
+    console.log(
+      `Monitoring API, 30 days by day over ${total.toLocaleString()} predictions: p50 ${pct(times, 0.5).toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms (target < 200 ms ${times[times.length - 1] < 200 ? 'met' : 'MISSED'})`,
+    );
     const hourly: number[] = [];
-    for (let i = 0; i < 5; i++) { const t = performance.now(); await call(port, 'GET', '/api/v1/models/mon/monitoring?bucket=hour'); hourly.push(performance.now() - t); }
-    console.log(`Monitoring API, 30 days by hour (720 windows): p50 ${pct(hourly.sort((a, b) => a - b), 0.5).toFixed(0)} ms`);
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await call(port, 'GET', '/api/v1/models/mon/monitoring?bucket=hour');
+      hourly.push(performance.now() - t);
+    }
+    console.log(
+      `Monitoring API, 30 days by hour (720 windows): p50 ${pct(
+        hourly.sort((a, b) => a - b),
+        0.5,
+      ).toFixed(0)} ms`,
+    );
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
     try {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${port}/login`);
@@ -147,7 +200,9 @@ export async function benchMonitoring(work: string, opts: { ingestRows: number; 
         if (i > 0) loads.push(performance.now() - t);
       }
       loads.sort((a, b) => a - b);
-      console.log(`Monitoring page in Chromium, navigation to verdict and charts shown: p50 ${pct(loads, 0.5).toFixed(0)} ms, max ${loads[loads.length - 1].toFixed(0)} ms (target < 1 s ${loads[loads.length - 1] < 1000 ? 'met' : 'MISSED'})`);
+      console.log(
+        `Monitoring page in Chromium, navigation to verdict and charts shown: p50 ${pct(loads, 0.5).toFixed(0)} ms, max ${loads[loads.length - 1].toFixed(0)} ms (target < 1 s ${loads[loads.length - 1] < 1000 ? 'met' : 'MISSED'})`,
+      );
     } finally {
       await browser.close();
     }

@@ -9,9 +9,7 @@ import type { FuzzModel, World } from './world';
 
 /** What goes on the wire; `huge` is materialized only when sent (it is larger than MAX_BODY_MB). */
 export type BodySpec =
-  | { kind: 'text'; text: string; note: string }
-  | { kind: 'bytes'; bytes: Uint8Array; note: string }
-  | { kind: 'huge'; mb: number; note: string };
+  { kind: 'text'; text: string; note: string } | { kind: 'bytes'; bytes: Uint8Array; note: string } | { kind: 'huge'; mb: number; note: string };
 
 /** A JSON value whose `Raw` leaves are spliced in as text (invalid JSON, or nesting too deep to build). */
 export class Raw {
@@ -20,10 +18,14 @@ export class Raw {
 
 export function renderJson(value: unknown): string {
   const raws: string[] = [];
-  const text = JSON.stringify(value, (_k, v: unknown) => {
-    if (v instanceof Raw) { raws.push(v.text); return `\u0000RAW${raws.length - 1}\u0000`; }
-    return v;
-  }) ?? 'null';
+  const text =
+    JSON.stringify(value, (_k, v: unknown) => {
+      if (v instanceof Raw) {
+        raws.push(v.text);
+        return `\u0000RAW${raws.length - 1}\u0000`;
+      }
+      return v;
+    }) ?? 'null';
   return raws.length ? text.replace(/"\\u0000RAW(\d+)\\u0000"/g, (_m, i: string) => raws[Number(i)]) : text;
 }
 
@@ -31,9 +33,36 @@ const deep = (n: number, open: string, leaf: string, close: string) => open.repe
 
 /** Text that is not a plain JSON value, or one that breaks naive recursion or sizing (the big ones are rare). */
 export const rawSnippet: fc.Arbitrary<Raw> = fc.oneof(
-  { arbitrary: fc.constantFrom('NaN', 'Infinity', '-Infinity', '1e999', '-1e999', 'undefined', '0x1F', '01', '.5', '+1', "'x'", '"\\ud800"', '"\\u0000"', '"\\x41"', 'true false', '1 2', '', ',').map((t) => new Raw(t)), weight: 8 },
+  {
+    arbitrary: fc
+      .constantFrom(
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        '1e999',
+        '-1e999',
+        'undefined',
+        '0x1F',
+        '01',
+        '.5',
+        '+1',
+        "'x'",
+        '"\\ud800"',
+        '"\\u0000"',
+        '"\\x41"',
+        'true false',
+        '1 2',
+        '',
+        ',',
+      )
+      .map((t) => new Raw(t)),
+    weight: 8,
+  },
   { arbitrary: hostileNumberText.map((t) => new Raw(t)), weight: 6 },
-  { arbitrary: fc.constantFrom('{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"a":1,"a":2}').map((t) => new Raw(t)), weight: 3 },
+  {
+    arbitrary: fc.constantFrom('{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}', '{"a":1,"a":2}').map((t) => new Raw(t)),
+    weight: 3,
+  },
   { arbitrary: fc.constantFrom(100, 1000, 10_000).map((n) => new Raw(deep(n, '[', '1', ']'))), weight: 4 },
   { arbitrary: fc.constantFrom(1000, 10_000).map((n) => new Raw(deep(n, '{"a":', '1', '}'))), weight: 2 },
   { arbitrary: fc.constant(new Raw(deep(10_000, '[{"x":', '[]', '}]'))), weight: 1 },
@@ -81,17 +110,17 @@ function sizeOf(v: unknown): number {
   return typeof v === 'string' ? v.length + 2 : 8;
 }
 
-type Op =
-  | { op: 'replace'; value: unknown }
-  | { op: 'delete' }
-  | { op: 'add'; key: string; value: unknown }
-  | { op: 'wrap' }
-  | { op: 'repeat'; times: number };
+type Op = { op: 'replace'; value: unknown } | { op: 'delete' } | { op: 'add'; key: string; value: unknown } | { op: 'wrap' } | { op: 'repeat'; times: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: wrongValue.map((value) => ({ op: 'replace' as const, value })), weight: 6 },
   { arbitrary: fc.constant({ op: 'delete' as const }), weight: 2 },
-  { arbitrary: fc.tuple(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype', 'ids', 'params', 'inputs')), wrongValue).map(([key, value]) => ({ op: 'add' as const, key, value })), weight: 2 },
+  {
+    arbitrary: fc
+      .tuple(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'prototype', 'ids', 'params', 'inputs')), wrongValue)
+      .map(([key, value]) => ({ op: 'add' as const, key, value })),
+    weight: 2,
+  },
   { arbitrary: fc.constant({ op: 'wrap' as const }), weight: 1 },
   { arbitrary: fc.constantFrom(2, 100, 20_000).map((times) => ({ op: 'repeat' as const, times })), weight: 1 },
 );
@@ -101,31 +130,42 @@ export function mutate(value: unknown, pick: number, op: Op): unknown {
   const root: { v: unknown } = { v: clone(value) };
   const all = paths(root.v).map((p) => ['v', ...p]);
   const path = all[pick % all.length];
-  const parent = path.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, root as unknown as Record<string, unknown>);
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, root as unknown as Record<string, unknown>);
   const key = path[path.length - 1];
   const here = parent[key];
   switch (op.op) {
-    case 'replace': parent[key] = op.value; break;
+    case 'replace':
+      parent[key] = op.value;
+      break;
     case 'delete':
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
       break;
     case 'add':
-      if (here && typeof here === 'object' && !Array.isArray(here)) Object.defineProperty(here, op.key, { value: op.value, enumerable: true, writable: true, configurable: true });
+      if (here && typeof here === 'object' && !Array.isArray(here))
+        Object.defineProperty(here, op.key, { value: op.value, enumerable: true, writable: true, configurable: true });
       else if (Array.isArray(here)) here.push(op.value);
       else parent[key] = { [op.key]: op.value };
       break;
-    case 'wrap': parent[key] = [here]; break;
+    case 'wrap':
+      parent[key] = [here];
+      break;
     case 'repeat':
       // Copies of a big value would make a body far larger than the limits under test.
       if (sizeOf(here) * op.times > 4_000_000) break;
-      parent[key] = Array.isArray(here) && here.length ? Array.from({ length: op.times }, (_, i) => here[i % here.length]) : Array.from({ length: op.times }, () => here); break;
+      parent[key] =
+        Array.isArray(here) && here.length ? Array.from({ length: op.times }, (_, i) => here[i % here.length]) : Array.from({ length: op.times }, () => here);
+      break;
   }
   return root.v;
 }
 
 export const mutated = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> =>
-  fc.tuple(valid, fc.array(fc.tuple(fc.nat(), opArb), { minLength: 1, maxLength: 3 })).map(([v, ops]) => ops.reduce((acc, [pick, op]) => mutate(acc, pick, op), v));
+  fc
+    .tuple(valid, fc.array(fc.tuple(fc.nat(), opArb), { minLength: 1, maxLength: 3 }))
+    .map(([v, ops]) => ops.reduce((acc, [pick, op]) => mutate(acc, pick, op), v));
 
 // ---- Key order ----------------------------------------------------------------------------------
 
@@ -152,7 +192,8 @@ export function shuffleKeys(value: unknown, seed: number, unorderedArrays: reado
     }
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of permute(Object.entries(v))) Object.defineProperty(out, k, { value: walk(x, k), enumerable: true, writable: true, configurable: true });
+      for (const [k, x] of permute(Object.entries(v)))
+        Object.defineProperty(out, k, { value: walk(x, k), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return v;
@@ -164,7 +205,10 @@ export function shuffleKeys(value: unknown, seed: number, unorderedArrays: reado
  * A body (valid, or valid then mutated) and the same body with its keys shuffled. The property:
  * both get the same answer, or both the same refusal — never two different 200s.
  */
-export function keyOrderPairs(valid: fc.Arbitrary<unknown>, unorderedArrays: readonly string[] = []): fc.Arbitrary<{ body: unknown; shuffled: unknown; mutated: boolean }> {
+export function keyOrderPairs(
+  valid: fc.Arbitrary<unknown>,
+  unorderedArrays: readonly string[] = [],
+): fc.Arbitrary<{ body: unknown; shuffled: unknown; mutated: boolean }> {
   const body = fc.oneof(
     { arbitrary: valid.map((v) => ({ v, mutated: false })), weight: 3 },
     { arbitrary: mutated(valid).map((v) => ({ v, mutated: true })), weight: 1 },
@@ -172,16 +216,12 @@ export function keyOrderPairs(valid: fc.Arbitrary<unknown>, unorderedArrays: rea
   return fc.tuple(body, fc.integer()).map(([{ v, mutated: m }, seed]) => ({ body: v, shuffled: shuffleKeys(v, seed, unorderedArrays), mutated: m }));
 }
 
-type TextDamage =
-  | { how: 'truncate'; f: number }
-  | { how: 'prefix' | 'suffix'; s: string }
-  | { how: 'utf16' }
-  | { how: 'splice'; f: number; b: Uint8Array };
+type TextDamage = { how: 'truncate'; f: number } | { how: 'prefix' | 'suffix'; s: string } | { how: 'utf16' } | { how: 'splice'; f: number; b: Uint8Array };
 
 /** Damage at the text level: the JSON no longer parses, or parses as something else. */
 const textDamage: fc.Arbitrary<TextDamage> = fc.oneof(
   fc.double({ min: 0, max: 1, noNaN: true }).map((f) => ({ how: 'truncate' as const, f })),
-  fc.constantFrom('\ufeff', ' \n\t', 'null', '[', ')]}\'\n', '\u0000').map((s) => ({ how: 'prefix' as const, s })),
+  fc.constantFrom('\ufeff', ' \n\t', 'null', '[', ")]}'\n", '\u0000').map((s) => ({ how: 'prefix' as const, s })),
   fc.constantFrom('}', ']', ',', 'garbage', '\u0000', '{"a":1}', ' // comment', '\n\n').map((s) => ({ how: 'suffix' as const, s })),
   fc.constant({ how: 'utf16' as const }),
   fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([f, b]) => ({ how: 'splice' as const, f, b })),
@@ -189,10 +229,14 @@ const textDamage: fc.Arbitrary<TextDamage> = fc.oneof(
 
 export function damageText(text: string, d: TextDamage): BodySpec {
   switch (d.how) {
-    case 'truncate': return { kind: 'text', text: text.slice(0, Math.floor(text.length * d.f)), note: 'truncated JSON' };
-    case 'prefix': return { kind: 'text', text: d.s + text, note: `prefixed ${JSON.stringify(d.s)}` };
-    case 'suffix': return { kind: 'text', text: text + d.s, note: `suffixed ${JSON.stringify(d.s)}` };
-    case 'utf16': return { kind: 'bytes', bytes: Buffer.from(`\ufeff${text}`, 'utf16le'), note: 'UTF-16LE JSON' };
+    case 'truncate':
+      return { kind: 'text', text: text.slice(0, Math.floor(text.length * d.f)), note: 'truncated JSON' };
+    case 'prefix':
+      return { kind: 'text', text: d.s + text, note: `prefixed ${JSON.stringify(d.s)}` };
+    case 'suffix':
+      return { kind: 'text', text: text + d.s, note: `suffixed ${JSON.stringify(d.s)}` };
+    case 'utf16':
+      return { kind: 'bytes', bytes: Buffer.from(`\ufeff${text}`, 'utf16le'), note: 'UTF-16LE JSON' };
     case 'splice': {
       const buf = Buffer.from(text);
       const at = Math.floor(buf.length * d.f);
@@ -211,7 +255,10 @@ export function jsonBodies(valid: fc.Arbitrary<unknown>): fc.Arbitrary<BodySpec>
     { arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => text(v, 'random JSON')), weight: 12 },
     { arbitrary: rawSnippet.map((r) => ({ kind: 'text' as const, text: r.text, note: 'raw snippet' })), weight: 6 },
     { arbitrary: fc.uint8Array({ maxLength: 4096 }).map((bytes) => ({ kind: 'bytes' as const, bytes, note: 'binary garbage' })), weight: 6 },
-    { arbitrary: fc.constantFrom('', ' ', '\n', '\u0000', '{}', '[]', 'null', '""', '0').map((t) => ({ kind: 'text' as const, text: t, note: 'tiny' })), weight: 6 },
+    {
+      arbitrary: fc.constantFrom('', ' ', '\n', '\u0000', '{}', '[]', 'null', '""', '0').map((t) => ({ kind: 'text' as const, text: t, note: 'tiny' })),
+      weight: 6,
+    },
     { arbitrary: fc.constant({ kind: 'huge' as const, mb: 17, note: 'larger than MAX_BODY_MB' }), weight: 1 },
   );
 }
@@ -219,7 +266,10 @@ export function jsonBodies(valid: fc.Arbitrary<unknown>): fc.Arbitrary<BodySpec>
 // ---- Valid bodies per route -------------------------------------------------------------------
 
 const TASK_ARB = fc.constantFrom('regression', 'binary_classification', 'multiclass_classification');
-const text = fc.oneof(fc.string({ maxLength: 50 }), hostileString.filter((s) => s.length <= 10_000));
+const text = fc.oneof(
+  fc.string({ maxLength: 50 }),
+  hostileString.filter((s) => s.length <= 10_000),
+);
 const labels = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 5 });
 const isoTime = fc.date({ min: new Date('2024-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
 
@@ -235,33 +285,68 @@ export function validBody(key: string, world: World, model: FuzzModel | null, cr
     case 'PUT /api/v1/models/[name]/aliases/[alias]':
       return fc.oneof(
         fc.record({ version: fc.constantFrom(1, 2, 3) }),
-        fc.record({ versions: fc.uniqueArray(fc.record({ version: fc.constantFrom(1, 2), weight: fc.integer({ min: 1, max: 100 }) }), { minLength: 1, maxLength: 2, selector: (v) => v.version }) }),
+        fc.record({
+          versions: fc.uniqueArray(fc.record({ version: fc.constantFrom(1, 2), weight: fc.integer({ min: 1, max: 100 }) }), {
+            minLength: 1,
+            maxLength: 2,
+            selector: (v) => v.version,
+          }),
+        }),
       );
     case 'PUT /api/v1/models/[name]/shadow':
       return fc.record({ versions: fc.uniqueArray(fc.constantFrom(1, 2, 3), { minLength: 1, maxLength: 2 }) });
     case 'PUT /api/v1/models/[name]/policy':
-      return fc.record({
-        metric: fc.constantFrom('accuracy', 'rmse'), tolerance: fc.double({ min: 0, max: 10, noNaN: true }), floor: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
-        min_labeled: fc.integer({ min: 1, max: 1000 }), drift_share: fc.double({ min: 0.01, max: 1, noNaN: true }), consecutive: fc.integer({ min: 1, max: 100 }),
-      }, { requiredKeys: [] });
+      return fc.record(
+        {
+          metric: fc.constantFrom('accuracy', 'rmse'),
+          tolerance: fc.double({ min: 0, max: 10, noNaN: true }),
+          floor: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+          min_labeled: fc.integer({ min: 1, max: 1000 }),
+          drift_share: fc.double({ min: 0.01, max: 1, noNaN: true }),
+          consecutive: fc.integer({ min: 1, max: 100 }),
+        },
+        { requiredKeys: [] },
+      );
     case 'PATCH /api/v1/models/[name]/versions/[n]':
       return fc.record({ description: text, archived: fc.boolean() }, { requiredKeys: [] });
     case 'POST /api/v1/models/[name]/versions/[n]/predictions/import':
       return fc.record({
-        records: fc.array(fc.record({
-          ts: fc.oneof(isoTime, fc.integer({ min: 0, max: 2 ** 42 })), inputs: fc.constant(m.importInputs),
-          prediction: fc.constantFrom(...m.actuals.filter((a) => typeof a !== 'boolean')), actual, id: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.integer()),
-        }, { requiredKeys: ['ts', 'inputs'] }), { minLength: 1, maxLength: 5 }),
+        records: fc.array(
+          fc.record(
+            {
+              ts: fc.oneof(isoTime, fc.integer({ min: 0, max: 2 ** 42 })),
+              inputs: fc.constant(m.importInputs),
+              prediction: fc.constantFrom(...m.actuals.filter((a) => typeof a !== 'boolean')),
+              actual,
+              id: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.integer()),
+            },
+            { requiredKeys: ['ts', 'inputs'] },
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
       });
     case 'POST /api/v1/outcomes':
       return fc.record({
-        outcomes: fc.array(fc.oneof(
-          fc.record({ prediction_id: fc.constantFrom(...world.predictionIds), actual, ts: fc.oneof(isoTime, fc.integer({ min: 0, max: 2 ** 42 })) }, { requiredKeys: ['prediction_id', 'actual'] }),
-          fc.record({ model: fc.constant(m.name), id: fc.constantFrom(...world.clientIds), actual }),
-        ), { minLength: 1, maxLength: 5 }),
+        outcomes: fc.array(
+          fc.oneof(
+            fc.record(
+              { prediction_id: fc.constantFrom(...world.predictionIds), actual, ts: fc.oneof(isoTime, fc.integer({ min: 0, max: 2 ** 42 })) },
+              { requiredKeys: ['prediction_id', 'actual'] },
+            ),
+            fc.record({ model: fc.constant(m.name), id: fc.constantFrom(...world.clientIds), actual }),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
       });
     case 'POST /api/v1/keys':
-      return fc.record({ name: text, scopes: fc.uniqueArray(fc.constantFrom('read', 'predict', 'admin'), { minLength: 1, maxLength: 3 }), rate_limit: fc.option(fc.double({ min: 0.1, max: 1000, noNaN: true }), { nil: null }) }, { requiredKeys: ['name', 'scopes'] });
+      return fc.record(
+        {
+          name: text,
+          scopes: fc.uniqueArray(fc.constantFrom('read', 'predict', 'admin'), { minLength: 1, maxLength: 3 }),
+          rate_limit: fc.option(fc.double({ min: 0.1, max: 1000, noNaN: true }), { nil: null }),
+        },
+        { requiredKeys: ['name', 'scopes'] },
+      );
     case 'POST /api/v1/session':
     case 'POST /api/v1/setup':
       // Never the admin's password: the fuzzer must not sign anyone in by chance.

@@ -29,9 +29,12 @@ const MB = 1024 * 1024;
 export function materialize(body: BodySpec | null): Buffer | null {
   if (!body) return null;
   switch (body.kind) {
-    case 'text': return Buffer.from(body.text, 'utf8');
-    case 'bytes': return Buffer.from(body.bytes);
-    case 'huge': return Buffer.alloc(body.mb * MB, '[');
+    case 'text':
+      return Buffer.from(body.text, 'utf8');
+    case 'bytes':
+      return Buffer.from(body.bytes);
+    case 'huge':
+      return Buffer.alloc(body.mb * MB, '[');
   }
 }
 
@@ -58,22 +61,40 @@ function once(agent: http.Agent, target: Target, req: FuzzRequest, timeoutMs: nu
     };
     let r: http.ClientRequest;
     try {
-      r = http.request({ host: target.host, port: target.port, localAddress: target.localAddress, method: req.method, path: req.path, headers: headersOf(req, target, body), agent, timeout: timeoutMs,
+      r = http.request({
+        host: target.host,
+        port: target.port,
+        localAddress: target.localAddress,
+        method: req.method,
+        path: req.path,
+        headers: headersOf(req, target, body),
+        agent,
+        timeout: timeoutMs,
         // Next's redirects repeat a 10 000-character path in Location and Refresh: past node's 16 KB default.
-        maxHeaderSize: 1024 * 1024 });
+        maxHeaderSize: 1024 * 1024,
+      });
     } catch (err) {
       // node refused to send it (invalid characters): a generator bug, reported as such.
       done({ status: null, error: `client refused: ${(err as Error).message}`, preview: '' });
       return;
     }
-    r.on('socket', () => { reused = r.reusedSocket; });
-    r.on('timeout', () => { r.destroy(new Error(`no answer within ${timeoutMs} ms`)); });
+    r.on('socket', () => {
+      reused = r.reusedSocket;
+    });
+    r.on('timeout', () => {
+      r.destroy(new Error(`no answer within ${timeoutMs} ms`));
+    });
     r.on('error', (err) => done({ status: null, error: (err as NodeJS.ErrnoException).code ?? err.message, preview: '' }));
     r.on('response', (res) => {
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (c: Buffer) => { if (status >= 400 && size < 2000) { chunks.push(c); size += c.length; } });
+      res.on('data', (c: Buffer) => {
+        if (status >= 400 && size < 2000) {
+          chunks.push(c);
+          size += c.length;
+        }
+      });
       res.on('end', () => done({ status, error: null, preview: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
       res.on('error', () => done({ status, error: null, preview: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
     });
@@ -115,9 +136,13 @@ export async function pool<T>(concurrency: number, next: () => T | null, run: (i
 /** A printable summary of a request for failure messages. */
 export function describe(req: FuzzRequest): string {
   const body = req.body
-    ? req.body.kind === 'huge' ? `<${req.body.mb} MB>` : `${req.body.note}: ${JSON.stringify(req.body.kind === 'text' ? req.body.text.slice(0, 300) : Buffer.from(req.body.bytes).subarray(0, 200).toString('latin1'))}${(req.body.kind === 'text' ? req.body.text.length : req.body.bytes.length) > 300 ? '…' : ''}`
+    ? req.body.kind === 'huge'
+      ? `<${req.body.mb} MB>`
+      : `${req.body.note}: ${JSON.stringify(req.body.kind === 'text' ? req.body.text.slice(0, 300) : Buffer.from(req.body.bytes).subarray(0, 200).toString('latin1'))}${(req.body.kind === 'text' ? req.body.text.length : req.body.bytes.length) > 300 ? '…' : ''}`
     : '(no body)';
   const path = req.path.length > 300 ? `${req.path.slice(0, 300)}…(${req.path.length} chars)` : req.path;
-  const headers = Object.entries(req.headers).map(([k, v]) => `${k}: ${v.slice(0, 80)}`).join('; ');
+  const headers = Object.entries(req.headers)
+    .map(([k, v]) => `${k}: ${v.slice(0, 80)}`)
+    .join('; ');
   return `${req.method} ${path} [${req.route}] auth=${req.auth} headers={${headers}} body=${body}`;
 }

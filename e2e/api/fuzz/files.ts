@@ -12,12 +12,20 @@ const SKIP = new Set(['node_modules', '.next', '.test-data', '.git', 'test-resul
 export function listing(dir: string, depth = 12, out = new Map<string, string>()): Map<string, string> {
   if (depth < 0) return out;
   let entries: string[];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const e of entries) {
     if (SKIP.has(e)) continue;
     const p = join(dir, e);
     let st;
-    try { st = lstatSync(p); } catch { continue; }
+    try {
+      st = lstatSync(p);
+    } catch {
+      continue;
+    }
     if (st.isDirectory()) listing(p, depth - 1, out);
     else out.set(p, `${st.size}:${st.mtimeMs}`);
   }
@@ -47,7 +55,11 @@ export function markedFiles(shallow: string[], deep: string[]): string[] {
   const hits: string[] = [];
   for (const d of shallow) {
     if (!existsSync(d)) continue;
-    try { for (const e of readdirSync(d)) if (e.includes(MARK)) hits.push(join(d, e)); } catch { /* unreadable */ }
+    try {
+      for (const e of readdirSync(d)) if (e.includes(MARK)) hits.push(join(d, e));
+    } catch {
+      /* unreadable */
+    }
   }
   for (const d of deep) for (const p of listing(d, 6).keys()) if (p.slice(p.lastIndexOf('/') + 1).includes(MARK)) hits.push(p);
   return [...new Set(hits)].sort();

@@ -6,8 +6,17 @@ import fc from 'fast-check';
 import net from 'node:net';
 import { MARK } from './values';
 
-export interface RawCase { name: string; chunks: Buffer[]; /** Half-close after writing (the client "finished"), or stay open. */ end: boolean; gapMs: number }
-export interface RawOutcome { statuses: number[]; closedWithoutAnswer: boolean; error: string | null }
+export interface RawCase {
+  name: string;
+  chunks: Buffer[];
+  /** Half-close after writing (the client "finished"), or stay open. */ end: boolean;
+  gapMs: number;
+}
+export interface RawOutcome {
+  statuses: number[];
+  closedWithoutAnswer: boolean;
+  error: string | null;
+}
 
 const CRLF = '\r\n';
 
@@ -24,14 +33,20 @@ export function rawCases(path: string, auth: string, json: string, multipart: { 
     gapMs: 0,
   });
   const line = (requestLine: Buffer | string, name: string): RawCase => ({
-    name, chunks: [b(requestLine), b(CRLF + h([host, auth]))], end: true, gapMs: 0,
+    name,
+    chunks: [b(requestLine), b(CRLF + h([host, auth]))],
+    end: true,
+    gapMs: 0,
   });
   const mpBody = multipart.body;
   return [
     post([`Content-Length: ${json.length + 100}`, 'Content-Type: application/json'], json),
     post([`Content-Length: ${json.length + 100}`, 'Content-Type: application/json'], json, false),
     post([`Content-Length: ${Math.max(0, json.length - 5)}`, 'Content-Type: application/json'], json),
-    post([`Content-Length: ${json.length}`, 'Transfer-Encoding: chunked', 'Content-Type: application/json'], `${json.length.toString(16)}${CRLF}${json}${CRLF}0${CRLF}${CRLF}`),
+    post(
+      [`Content-Length: ${json.length}`, 'Transfer-Encoding: chunked', 'Content-Type: application/json'],
+      `${json.length.toString(16)}${CRLF}${json}${CRLF}0${CRLF}${CRLF}`,
+    ),
     post(['Transfer-Encoding: chunked', 'Content-Type: application/json'], `zz${CRLF}${json}${CRLF}0${CRLF}${CRLF}`),
     post(['Transfer-Encoding: chunked', 'Content-Type: application/json'], `${json.length.toString(16)}${CRLF}${json}${CRLF}`),
     post(['Transfer-Encoding: chunked', 'Content-Type: application/json'], `ffffffffffffffff${CRLF}${json}`),
@@ -47,15 +62,31 @@ export function rawCases(path: string, auth: string, json: string, multipart: { 
     post([`Content-Length: ${json.length}`, 'Content-Type: application/json', 'Expect: 100-continue'], json),
     post(['Content-Length: 10', 'Content-Type: application/json', 'Expect: 100-continue'], '', true),
     post([`Content-Length: ${mpBody.length + 5000}`, `Content-Type: ${multipart.contentType}`], mpBody),
-    post([`Content-Length: ${mpBody.length + 5000}`, `Content-Type: ${multipart.contentType}`], mpBody, true, 'POST', path.replace(/\/predict$|\/infer$/, '').replace(/^\/v2\/models\/([^/]+).*/, '/api/v1/models/$1') + (path.includes('/versions') ? '' : '/versions')),
+    post(
+      [`Content-Length: ${mpBody.length + 5000}`, `Content-Type: ${multipart.contentType}`],
+      mpBody,
+      true,
+      'POST',
+      path.replace(/\/predict$|\/infer$/, '').replace(/^\/v2\/models\/([^/]+).*/, '/api/v1/models/$1') + (path.includes('/versions') ? '' : '/versions'),
+    ),
     post(['Transfer-Encoding: chunked', `Content-Type: ${multipart.contentType}`], `${mpBody.length.toString(16)}${CRLF}`),
     post(['Content-Length: 5', 'Content-Type: application/json', `X-Utf8: ${'é😀'}`], '{"a":'),
-    { name: 'utf8 header value', chunks: [Buffer.concat([b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}${auth ? auth + CRLF : ''}X-Name: `), utf8('mödel 😀 \u0000'), b(CRLF + CRLF)])], end: true, gapMs: 0 },
+    {
+      name: 'utf8 header value',
+      chunks: [Buffer.concat([b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}${auth ? auth + CRLF : ''}X-Name: `), utf8('mödel 😀 \u0000'), b(CRLF + CRLF)])],
+      end: true,
+      gapMs: 0,
+    },
     { name: 'header without colon', chunks: [b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}no colon header${CRLF}${CRLF}`)], end: true, gapMs: 0 },
     { name: 'space in header name', chunks: [b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}Bad Name: x${CRLF}${CRLF}`)], end: true, gapMs: 0 },
     { name: 'obs-fold', chunks: [b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}X-A: one${CRLF} two${CRLF}${CRLF}`)], end: true, gapMs: 0 },
     { name: 'header > 16 KB', chunks: [b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}X-Big: ${'a'.repeat(20_000)}${CRLF}${CRLF}`)], end: true, gapMs: 0 },
-    { name: '3000 headers', chunks: [b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}${Array.from({ length: 3000 }, (_, i) => `X-${i}: ${i}`).join(CRLF)}${CRLF}${CRLF}`)], end: true, gapMs: 0 },
+    {
+      name: '3000 headers',
+      chunks: [b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}${Array.from({ length: 3000 }, (_, i) => `X-${i}: ${i}`).join(CRLF)}${CRLF}${CRLF}`)],
+      end: true,
+      gapMs: 0,
+    },
     { name: 'bare LF', chunks: [b(`GET ${path} HTTP/1.1\n${host}\n${auth ? auth + '\n' : ''}\n`)], end: true, gapMs: 0 },
     { name: 'no Host', chunks: [b(`GET ${path} HTTP/1.1${CRLF}${auth ? auth + CRLF : ''}${CRLF}`)], end: true, gapMs: 0 },
     { name: 'two Hosts', chunks: [b(`GET ${path} HTTP/1.1${CRLF}${host}${CRLF}Host: evil${CRLF}${CRLF}`)], end: true, gapMs: 0 },
@@ -92,7 +123,14 @@ export const randomRaw = (path: string): fc.Arbitrary<RawCase> =>
     fc.uint8Array({ maxLength: 2000 }).map((u) => ({ name: 'random bytes', chunks: [Buffer.from(u)], end: true, gapMs: 0 })),
     fc.tuple(fc.constantFrom('GET', 'POST', 'PUT'), fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 400 })).map(([m, headerJunk, body]) => ({
       name: 'request with random header bytes',
-      chunks: [Buffer.concat([Buffer.from(`${m} ${path} HTTP/1.1\r\nHost: x\r\n`), Buffer.from(headerJunk), Buffer.from(`\r\nContent-Length: ${body.length}\r\n\r\n`), Buffer.from(body)])],
+      chunks: [
+        Buffer.concat([
+          Buffer.from(`${m} ${path} HTTP/1.1\r\nHost: x\r\n`),
+          Buffer.from(headerJunk),
+          Buffer.from(`\r\nContent-Length: ${body.length}\r\n\r\n`),
+          Buffer.from(body),
+        ]),
+      ],
       end: true,
       gapMs: 0,
     })),
@@ -113,7 +151,9 @@ export function sendRaw(port: number, c: RawCase, waitMs = 2000): Promise<RawOut
     };
     const timer = setTimeout(finish, waitMs);
     sock.on('data', (d) => got.push(d));
-    sock.on('error', (e: NodeJS.ErrnoException) => { error = e.code ?? e.message; });
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      error = e.code ?? e.message;
+    });
     sock.on('close', finish);
     sock.on('connect', async () => {
       for (const chunk of c.chunks) {

@@ -6,18 +6,100 @@ import fc from 'fast-check';
 export const MARK = 'pwn-fuzz';
 
 export const TRAVERSALS = [
-  '../', '..%2f', '..%2F', '%2e%2e%2f', '%2e%2e/', '..%5c', '..\\', '%2e%2e%5c', '%c0%ae%c0%ae%c0%af', '%e0%80%ae%e0%80%ae/',
-  '%252e%252e%252f', '....//', '..;/', '.%2e/', '%2e./', '..%00/', '%uff0e%uff0e/',
+  '../',
+  '..%2f',
+  '..%2F',
+  '%2e%2e%2f',
+  '%2e%2e/',
+  '..%5c',
+  '..\\',
+  '%2e%2e%5c',
+  '%c0%ae%c0%ae%c0%af',
+  '%e0%80%ae%e0%80%ae/',
+  '%252e%252e%252f',
+  '....//',
+  '..;/',
+  '.%2e/',
+  '%2e./',
+  '..%00/',
+  '%uff0e%uff0e/',
 ];
 
 const SPECIAL_STRINGS = [
-  '', ' ', '.', '..', '/', '\\', '%', '%%', '%zz', '%0', '%00', '\u0000', 'a\u0000b', '\r\n', '\t', '\u202e', '\u200b', '\ufeff',
-  '\ud800', '\udfff', '😀', '👩‍👩‍👧‍👦', 'é', 'e\u0301', 'Ω≈ç√', '中文', 'Ａ', 'İ', 'ß', '\u0085', '\u2028',
-  'NaN', 'Infinity', '-0', '1e309', '0x10', '00', '-1', '2147483648', '9007199254740993', 'true', 'null', 'undefined',
-  '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf',
-  "' OR 1=1 --", '"; DROP TABLE models; --', '`id`', '$(id)', '%s%n%x', '${jndi:ldap://x}', '{{7*7}}',
-  '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', 'javascript:alert(1)',
-  'production', 'staging', 'latest', 'CON', 'NUL', 'aux.onnx', '.git', '.env', 'modeldock.sqlite', '~', '*', '?', '#', '&', '=',
+  '',
+  ' ',
+  '.',
+  '..',
+  '/',
+  '\\',
+  '%',
+  '%%',
+  '%zz',
+  '%0',
+  '%00',
+  '\u0000',
+  'a\u0000b',
+  '\r\n',
+  '\t',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '😀',
+  '👩‍👩‍👧‍👦',
+  'é',
+  'e\u0301',
+  'Ω≈ç√',
+  '中文',
+  'Ａ',
+  'İ',
+  'ß',
+  '\u0085',
+  '\u2028',
+  'NaN',
+  'Infinity',
+  '-0',
+  '1e309',
+  '0x10',
+  '00',
+  '-1',
+  '2147483648',
+  '9007199254740993',
+  'true',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  "' OR 1=1 --",
+  '"; DROP TABLE models; --',
+  '`id`',
+  '$(id)',
+  '%s%n%x',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  'javascript:alert(1)',
+  'production',
+  'staging',
+  'latest',
+  'CON',
+  'NUL',
+  'aux.onnx',
+  '.git',
+  '.env',
+  'modeldock.sqlite',
+  '~',
+  '*',
+  '?',
+  '#',
+  '&',
+  '=',
 ];
 
 export const traversalString = fc
@@ -28,10 +110,12 @@ export const traversalString = fc
  * Long strings: 10 000-character ASCII segments (a request line must stay under node's 16 KB header
  * limit to reach the app at all), and shorter runs of multi-byte characters.
  */
-export const longString = fc.oneof(
-  fc.tuple(fc.constantFrom(256, 1000, 4096, 10_000), fc.constantFrom('a', '0', '-', '.', '../')),
-  fc.tuple(fc.constantFrom(256, 1000), fc.constantFrom('é', '😀', '\u0000', '中')),
-).map(([n, c]) => c.repeat(Math.ceil(n / c.length)).slice(0, n));
+export const longString = fc
+  .oneof(
+    fc.tuple(fc.constantFrom(256, 1000, 4096, 10_000), fc.constantFrom('a', '0', '-', '.', '../')),
+    fc.tuple(fc.constantFrom(256, 1000), fc.constantFrom('é', '😀', '\u0000', '中')),
+  )
+  .map(([n, c]) => c.repeat(Math.ceil(n / c.length)).slice(0, n));
 
 /** Short hostile text: printable, full unicode with lone surrogates, special words, traversal. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -44,8 +128,25 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 
 /** A number as JSON text, including ones JSON.parse rounds (huge ints, 1e999 → Infinity is refused by JSON but -1e308 is not). */
 export const hostileNumberText = fc.oneof(
-  fc.constantFrom('0', '-0', '1e308', '-1e308', '1e-400', '123456789012345678901234567890', '9007199254740993', '2147483648', '-2147483649', '0.1', '1.5', '1E2', '4294967296'),
-  fc.double().filter(Number.isFinite).map((d) => JSON.stringify(d)),
+  fc.constantFrom(
+    '0',
+    '-0',
+    '1e308',
+    '-1e308',
+    '1e-400',
+    '123456789012345678901234567890',
+    '9007199254740993',
+    '2147483648',
+    '-2147483649',
+    '0.1',
+    '1.5',
+    '1E2',
+    '4294967296',
+  ),
+  fc
+    .double()
+    .filter(Number.isFinite)
+    .map((d) => JSON.stringify(d)),
   fc.integer().map(String),
 );
 
@@ -66,17 +167,23 @@ export function encodeSegment(s: string, how: Encoding): string {
   switch (how) {
     case 'component':
       // Lone surrogates make encodeURIComponent throw; Buffer encodes them as U+FFFD.
-      try { return encodeURIComponent(s); } catch { return bytesToPct(s); }
+      try {
+        return encodeURIComponent(s);
+      } catch {
+        return bytesToPct(s);
+      }
     case 'raw':
       return rawSegment(s);
     case 'double':
       return encodeSegment(encodeSegment(s, 'component'), 'component');
     case 'overlong':
       // Two-byte overlong forms of ASCII (C0/C1 lead bytes), which a strict UTF-8 decoder must refuse.
-      return [...s].map((ch) => {
-        const c = ch.codePointAt(0)!;
-        return c < 0x80 ? `%${(0xc0 | (c >> 6)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}` : encodeSegment(ch, 'component');
-      }).join('');
+      return [...s]
+        .map((ch) => {
+          const c = ch.codePointAt(0)!;
+          return c < 0x80 ? `%${(0xc0 | (c >> 6)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}` : encodeSegment(ch, 'component');
+        })
+        .join('');
   }
 }
 

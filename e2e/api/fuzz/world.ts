@@ -39,18 +39,38 @@ export interface World {
   keyIds: number[];
 }
 
-const FILES = ['regressor.onnx', 'logits-binary.onnx', 'skl-zipmap.onnx', 'skl-dataframe.onnx', 'skl-strings-nozipmap.onnx', 'external-data.onnx', 'unknown-op.onnx'];
+const FILES = [
+  'regressor.onnx',
+  'logits-binary.onnx',
+  'skl-zipmap.onnx',
+  'skl-dataframe.onnx',
+  'skl-strings-nozipmap.onnx',
+  'external-data.onnx',
+  'unknown-op.onnx',
+];
 
-const PEOPLE = [{ age: 30, plan: 'pro', visits: 4 }, { age: 41.5, plan: 'basic', visits: 0 }];
+const PEOPLE = [
+  { age: 30, plan: 'pro', visits: 4 },
+  { age: 41.5, plan: 'basic', visits: 0 },
+];
 
 type Spec = Omit<FuzzModel, 'name'> & { prefix: string; metadata?: Record<string, unknown>; reference?: boolean };
 
 const SPECS: Spec[] = [
   {
-    prefix: 'fz-reg', task: 'regression', file: 'regressor.onnx', labels: null, reference: true,
+    prefix: 'fz-reg',
+    task: 'regression',
+    file: 'regressor.onnx',
+    labels: null,
+    reference: true,
     metadata: { feature_names: ['a', 'b', 'c'], description: 'fuzz regressor', metrics: { rmse: 0.5 }, source: 'fuzz' },
     predictBodies: [
-      { instances: [[1, 2, 3], [4, 5, 6]] },
+      {
+        instances: [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      },
       { dataframe_split: { columns: ['a', 'b', 'c'], data: [[1, 2, 3]] } },
       { dataframe_records: [{ a: 1, b: 2, c: 3 }], ids: ['r-1'] },
       { inputs: { input: [[1, 2, 3]] } },
@@ -61,24 +81,55 @@ const SPECS: Spec[] = [
     importInputs: { a: 1, b: 2, c: 3 },
   },
   {
-    prefix: 'fz-bin', task: 'binary_classification', file: 'logits-binary.onnx', labels: ['neg', 'pos'],
+    prefix: 'fz-bin',
+    task: 'binary_classification',
+    file: 'logits-binary.onnx',
+    labels: ['neg', 'pos'],
     metadata: { output: { positive_class: 'pos', threshold: 0.4 }, metrics: { accuracy: 0.9 } },
     predictBodies: [
-      { instances: [[1, 0, 0, 0], [0, 1, 0, 0]], ids: ['b-1', 'b-2'] },
+      {
+        instances: [
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+        ],
+        ids: ['b-1', 'b-2'],
+      },
       { inputs: { input: [[1, 2, 3, 4]] } },
       { dataframe_split: { data: [[1, 2, 3, 4]] } },
     ],
     namedBodies: [
-      { dataframe_records: [{ x0: 1, x1: 0, x2: 0.5, x3: 0 }, { x0: 0, x1: 2, x2: 0, x3: 1 }], ids: ['n-1', 'n-2'] },
+      {
+        dataframe_records: [
+          { x0: 1, x1: 0, x2: 0.5, x3: 0 },
+          { x0: 0, x1: 2, x2: 0, x3: 1 },
+        ],
+        ids: ['n-1', 'n-2'],
+      },
       { instances: [{ x0: 3, x1: 1, x2: 0, x3: 0 }] },
       { dataframe_split: { columns: ['x0', 'x1', 'x2', 'x3'], data: [[2, 0, 1, 0]] } },
     ],
-    v2Body: { inputs: [{ name: 'input', shape: [2, 4], datatype: 'FP32', data: [[1, 0, 0, 0], [0, 1, 0, 0]] }], outputs: [{ name: 'logits' }] },
+    v2Body: {
+      inputs: [
+        {
+          name: 'input',
+          shape: [2, 4],
+          datatype: 'FP32',
+          data: [
+            [1, 0, 0, 0],
+            [0, 1, 0, 0],
+          ],
+        },
+      ],
+      outputs: [{ name: 'logits' }],
+    },
     actuals: ['neg', 'pos', true],
     importInputs: [1, 0, 0, 0],
   },
   {
-    prefix: 'fz-zip', task: 'multiclass_classification', file: 'skl-zipmap.onnx', labels: ['setosa', 'versicolor', 'virginica'],
+    prefix: 'fz-zip',
+    task: 'multiclass_classification',
+    file: 'skl-zipmap.onnx',
+    labels: ['setosa', 'versicolor', 'virginica'],
     predictBodies: [{ instances: [[5, 1, 1, 0]] }, { inputs: { float_input: [[1, 5, 1, 1]] } }],
     namedBodies: [{ dataframe_records: [{ sepal_length: 5, sepal_width: 1, petal_length: 0, petal_width: 1 }] }],
     v2Body: { inputs: [{ name: 'float_input', shape: [1, 4], datatype: 'FP32', data: [1, 1, 5, 1] }], outputs: [{ name: 'output_label' }] },
@@ -86,7 +137,10 @@ const SPECS: Spec[] = [
     importInputs: [1, 2, 3, 4],
   },
   {
-    prefix: 'fz-df', task: 'regression', file: 'skl-dataframe.onnx', labels: null,
+    prefix: 'fz-df',
+    task: 'regression',
+    file: 'skl-dataframe.onnx',
+    labels: null,
     predictBodies: [
       { dataframe_records: PEOPLE },
       { dataframe_split: { columns: ['visits', 'age', 'plan'], data: PEOPLE.map((p) => [p.visits, p.age, p.plan]) } },
@@ -115,7 +169,10 @@ export async function buildModels(request: APIRequestContext): Promise<FuzzModel
   const models: FuzzModel[] = [];
   for (const spec of SPECS) {
     const name = uniqueName(spec.prefix);
-    await ok(request.post('/api/v1/models', { data: { name, task: spec.task, ...(spec.labels ? { labels: spec.labels } : {}), description: 'fuzz target' } }), 201);
+    await ok(
+      request.post('/api/v1/models', { data: { name, task: spec.task, ...(spec.labels ? { labels: spec.labels } : {}), description: 'fuzz target' } }),
+      201,
+    );
     for (let v = 1; v <= 2; v++) {
       const multipart: Record<string, ReturnType<typeof onnxPart> | string> = { file: onnxPart(fixture(spec.file)) };
       if (spec.metadata) multipart.metadata = JSON.stringify(spec.metadata);
@@ -142,7 +199,10 @@ export async function buildWorld(request: APIRequestContext): Promise<World> {
       const ids = (body as { ids?: string[] }).ids;
       if (ids) clientIds.push(...ids);
     }
-    await ok(request.post('/api/v1/outcomes', { data: { outcomes: predictionIds.slice(-2).map((id) => ({ prediction_id: id, actual: spec.actuals[0] })) } }), 200);
+    await ok(
+      request.post('/api/v1/outcomes', { data: { outcomes: predictionIds.slice(-2).map((id) => ({ prediction_id: id, actual: spec.actuals[0] })) } }),
+      200,
+    );
   }
   const victims: string[] = [];
   for (let i = 0; i < 3; i++) {
@@ -160,7 +220,9 @@ export async function buildWorld(request: APIRequestContext): Promise<World> {
   // Pages need a signed-in browser: sign in as the admin and send its cookie with page requests.
   let cookie: string | null = null;
   if (process.env.E2E_ADMIN_PASSWORD) {
-    const login = await request.post('/api/v1/session', { data: { username: process.env.E2E_ADMIN_USER ?? 'admin', password: process.env.E2E_ADMIN_PASSWORD } });
+    const login = await request.post('/api/v1/session', {
+      data: { username: process.env.E2E_ADMIN_USER ?? 'admin', password: process.env.E2E_ADMIN_PASSWORD },
+    });
     expect(login.status(), await login.text()).toBe(204);
     cookie = (login.headers()['set-cookie'] ?? '').split(';')[0] || null;
   }

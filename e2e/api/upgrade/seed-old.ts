@@ -32,15 +32,34 @@ async function main() {
   await setAlias(name, 'production', 1, actor);
   const answers = [];
   // c1 is scored twice (a customer scored every day): the join rule of the new build labels the later one.
-  for (const body of [{ instances: [[1, 0, 0]], ids: ['c1'] }, { instances: [[0, 1, 0], [0, 0, 1]], ids: ['c2', 'c3'] }, { instances: [[2, 0, 0]], ids: ['c1'] }]) {
+  for (const body of [
+    { instances: [[1, 0, 0]], ids: ['c1'] },
+    {
+      instances: [
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      ids: ['c2', 'c3'],
+    },
+    { instances: [[2, 0, 0]], ids: ['c1'] },
+  ]) {
     answers.push(await predict({ model: name, alias: 'production' }, body));
     await new Promise((r) => setTimeout(r, 5));
   }
-  const outcomes = await ingestOutcomes([{ model: name, id: 'c2', actual: 10 }, { prediction_id: answers[1].prediction_ids[1], actual: 20 }]);
+  const outcomes = await ingestOutcomes([
+    { model: name, id: 'c2', actual: 10 },
+    { prediction_id: answers[1].prediction_ids[1], actual: 20 },
+  ]);
   serving().log.flush();
   await serving().sessions.close();
   closeHandle();
   console.log(JSON.stringify({ name, ids: answers.map((a: { prediction_ids: string[] }) => a.prediction_ids), outcomes }));
 }
 
-main().then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

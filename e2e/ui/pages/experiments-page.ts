@@ -8,7 +8,10 @@ export class TrafficPanelObject {
   readonly editor: Locator;
   readonly shadow: Locator;
 
-  constructor(readonly page: Page, readonly name: string) {
+  constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {
     this.panel = page.getByRole('region', { name: 'Traffic' });
     this.summary = this.panel.getByTestId('traffic-summary');
     this.editor = this.panel.getByRole('form', { name: 'Canary split' });
@@ -51,7 +54,10 @@ export class ComparePageObject {
   readonly agreement: Locator;
   readonly promoted: Locator;
 
-  constructor(readonly page: Page, readonly name: string) {
+  constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {
     this.verdict = page.getByTestId('compare-verdict');
     this.headline = page.getByTestId('verdict-headline');
     this.detail = page.getByTestId('verdict-detail');

@@ -7,7 +7,10 @@ export class ModelPageObject {
   readonly timeline: Locator;
   readonly productionAlias: Locator;
 
-  constructor(readonly page: Page, readonly name: string) {
+  constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {
     this.uploadForm = page.getByRole('form', { name: 'Upload a version' });
     this.versions = page.getByRole('table', { name: 'Versions' });
     this.timeline = page.getByRole('list', { name: 'Timeline' });

@@ -6,7 +6,10 @@ export class MonitoringPageObject {
   readonly reasons: Locator;
   readonly policyForm: Locator;
 
-  constructor(readonly page: Page, readonly name: string) {
+  constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {
     this.verdict = page.getByTestId('verdict');
     this.reasons = this.verdict.getByRole('list', { name: 'Reasons' }).getByTestId('reason');
     this.policyForm = page.getByRole('form', { name: 'Retraining policy' });

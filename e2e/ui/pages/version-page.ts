@@ -6,7 +6,11 @@ export class VersionPageObject {
   readonly namesList: Locator;
   readonly form: Locator;
 
-  constructor(readonly page: Page, readonly name: string, readonly number: number) {
+  constructor(
+    readonly page: Page,
+    readonly name: string,
+    readonly number: number,
+  ) {
     this.featureNames = page.getByTestId('feature-names');
     this.namesList = page.getByTestId('feature-names-list');
     this.form = page.getByRole('form', { name: 'Feature names' });

@@ -13,7 +13,10 @@ function tick(): void {
   if (stopped) return;
   try {
     // Keep going while there is a backlog, yielding between slices so a stop is heard.
-    if (processPredictionLog(database.db) > 0) { setImmediate(tick); return; }
+    if (processPredictionLog(database.db) > 0) {
+      setImmediate(tick);
+      return;
+    }
   } catch (err) {
     console.error('[modeldock] rollup failed', err);
   }

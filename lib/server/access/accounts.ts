@@ -20,7 +20,11 @@ async function withHashSlot<T>(fn: () => Promise<T>): Promise<T> {
     throw new AppError('rate_limited', 'password: too many sign-ins at once; retry in a second', [], { 'retry-after': '1' });
   }
   state.hashing++;
-  try { return await fn(); } finally { state.hashing--; }
+  try {
+    return await fn();
+  } finally {
+    state.hashing--;
+  }
 }
 
 export function needsSetup(): boolean {
@@ -77,7 +81,9 @@ export async function login(username: string, password: string, client: string, 
   const wait = loginThrottle.check(client, username, device);
   if (wait > 0) {
     const seconds = Math.ceil(wait);
-    throw new AppError('rate_limited', `password: too many attempts; retry in ${seconds} s`, [{ path: 'password', message: 'too many attempts' }], { 'retry-after': String(seconds) });
+    throw new AppError('rate_limited', `password: too many attempts; retry in ${seconds} s`, [{ path: 'password', message: 'too many attempts' }], {
+      'retry-after': String(seconds),
+    });
   }
   const ok = await withHashSlot(async () => verifyPassword(password, user?.passwordHash ?? (await decoyHash())));
   if (!user || !ok) {

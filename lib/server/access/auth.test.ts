@@ -25,7 +25,11 @@ function req(headers: Record<string, string>, method = 'GET'): import('./auth').
 }
 
 function thrown(fn: () => unknown): AppError {
-  try { fn(); } catch (err) { return err as AppError; }
+  try {
+    fn();
+  } catch (err) {
+    return err as AppError;
+  }
   throw new Error('expected a throw');
 }
 
@@ -66,7 +70,10 @@ describe('API keys', () => {
     await keys.revokeKeyById(api_key.id, 'bob');
     expect(thrown(() => auth.authenticate(req({ authorization: `Bearer ${key}` }), 'read')).status).toBe(401);
     const events = sqlite().prepare("SELECT kind, actor FROM events WHERE model_id IS NULL AND detail LIKE '%temp%' ORDER BY id").all();
-    expect(events).toEqual([{ kind: 'key_created', actor: 'alice' }, { kind: 'key_revoked', actor: 'bob' }]);
+    expect(events).toEqual([
+      { kind: 'key_created', actor: 'alice' },
+      { kind: 'key_revoked', actor: 'bob' },
+    ]);
     // A revoked name can be reused; an active one cannot.
     expect((await keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice')).api_key.name).toBe('temp');
     await expect(keys.createKey({ name: 'temp', scopes: ['read'] }, 'alice')).rejects.toMatchObject({ status: 409 });
@@ -148,7 +155,12 @@ describe('the admin account and sessions', () => {
   it('throttles repeated sign-in attempts from one address', async () => {
     const results: number[] = [];
     for (let i = 0; i < 12; i++) {
-      results.push(await accounts.login('root', 'bad', '9.9.9.9', false).then(() => 200, (e: AppError) => e.status));
+      results.push(
+        await accounts.login('root', 'bad', '9.9.9.9', false).then(
+          () => 200,
+          (e: AppError) => e.status,
+        ),
+      );
     }
     expect(results.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(results.slice(10)).toEqual([429, 429]);

@@ -34,7 +34,9 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const TOUCH_EVERY_MS = 60_000;
 
 function unauthorized(message: string): AppError {
-  return new AppError('unauthorized', message, [{ path: 'authorization', message: message.replace(/^authorization: /, '') }], { 'www-authenticate': 'Bearer realm="modeldock"' });
+  return new AppError('unauthorized', message, [{ path: 'authorization', message: message.replace(/^authorization: /, '') }], {
+    'www-authenticate': 'Bearer realm="modeldock"',
+  });
 }
 
 function requestHost(req: AuthRequest): string | undefined {
@@ -49,7 +51,8 @@ function requestHost(req: AuthRequest): string | undefined {
  */
 export function checkOrigin(req: AuthRequest): void {
   if (SAFE.has(req.method)) return;
-  const refuse = (what: string) => new AppError('forbidden', `origin: cross-site request refused (${what.slice(0, 120)})`, [{ path: 'origin', message: 'cross-site request refused' }]);
+  const refuse = (what: string) =>
+    new AppError('forbidden', `origin: cross-site request refused (${what.slice(0, 120)})`, [{ path: 'origin', message: 'cross-site request refused' }]);
   const site = req.header('sec-fetch-site');
   if (site !== undefined) {
     if (site === 'same-origin' || site === 'none') return;
@@ -58,7 +61,11 @@ export function checkOrigin(req: AuthRequest): void {
   const origin = req.header('origin');
   if (origin === undefined) return;
   let host: string | null = null;
-  try { host = origin === 'null' ? null : new URL(origin).host.toLowerCase(); } catch { host = null; }
+  try {
+    host = origin === 'null' ? null : new URL(origin).host.toLowerCase();
+  } catch {
+    host = null;
+  }
   if (host === null || host !== requestHost(req)) throw refuse(`Origin: ${origin}`);
 }
 
@@ -108,7 +115,9 @@ export function authenticate(req: AuthRequest, scope: Scope): Actor {
     actor = { name: user.username, kind: 'user', scopes: ['read', 'predict', 'admin'] };
   }
   if (!actor.scopes.includes('admin') && !actor.scopes.includes(scope)) {
-    throw new AppError('forbidden', `scope: the key "${actor.name}" has ${actor.scopes.join(', ')}; this needs ${scope}`, [{ path: 'scope', message: `needs ${scope}` }]);
+    throw new AppError('forbidden', `scope: the key "${actor.name}" has ${actor.scopes.join(', ')}; this needs ${scope}`, [
+      { path: 'scope', message: `needs ${scope}` },
+    ]);
   }
   return actor;
 }
@@ -122,6 +131,11 @@ export function checkRateLimit(actor: Actor): void {
   const wait = runtime().access.predictLimiter.take(actor.limitId, rate, burst);
   if (wait > 0) {
     const seconds = Math.max(1, Math.ceil(wait));
-    throw new AppError('rate_limited', `rate: the key "${actor.name}" is limited to ${rate} requests per second; retry in ${seconds} s`, [{ path: 'authorization', message: 'rate limited' }], { 'retry-after': String(seconds) });
+    throw new AppError(
+      'rate_limited',
+      `rate: the key "${actor.name}" is limited to ${rate} requests per second; retry in ${seconds} s`,
+      [{ path: 'authorization', message: 'rate limited' }],
+      { 'retry-after': String(seconds) },
+    );
   }
 }

@@ -17,7 +17,7 @@ export function findKey(token: string, digestOf: (token: string) => string): Key
   let key = state.keys.get(token);
   if (key === undefined) {
     const digest = digestOf(token);
-    key = digest === 'env' ? 'env' : accessLookups(database).keyByHash(digest) ?? null;
+    key = digest === 'env' ? 'env' : (accessLookups(database).keyByHash(digest) ?? null);
     // Bounded in count and in size: a presented token is at most a few hundred bytes here (real
     // keys are 44 characters), so made-up long tokens cannot fill memory through the cache.
     if (token.length <= 256) {

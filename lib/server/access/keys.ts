@@ -14,8 +14,15 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export function toKeyDto(k: ApiKeyRow): ApiKeyDto {
   return {
-    id: k.id, name: k.name, prefix: k.prefix, scopes: k.scopes, rate_limit: k.rateLimit,
-    created_at: iso(k.createdAt)!, created_by: k.createdBy, last_used_at: iso(k.lastUsedAt), revoked_at: iso(k.revokedAt),
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    scopes: k.scopes,
+    rate_limit: k.rateLimit,
+    created_at: iso(k.createdAt)!,
+    created_by: k.createdBy,
+    last_used_at: iso(k.lastUsedAt),
+    revoked_at: iso(k.revokedAt),
   };
 }
 

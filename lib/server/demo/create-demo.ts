@@ -22,10 +22,15 @@ export async function createDemo(actor: Actor = { name: 'demo', kind: 'system', 
   const ACTOR = actor;
   if (await findModel(db(), DEMO_MODEL)) return { model: DEMO_MODEL, created: false };
   const random = seededRandom(20261123);
-  await createModel({
-    name: DEMO_MODEL, task: 'binary_classification', labels: ['stays', 'churns'],
-    description: 'Demo: which customers will cancel next month. Its world changes on day 15.',
-  }, ACTOR);
+  await createModel(
+    {
+      name: DEMO_MODEL,
+      task: 'binary_classification',
+      labels: ['stays', 'churns'],
+      description: 'Demo: which customers will cancel next month. Its world changes on day 15.',
+    },
+    ACTOR,
+  );
 
   const reference = demoRows(random, 1000, false);
   const offline = reference.filter((r) => demoPredictsChurn(r.inputs) === r.churns).length / reference.length;
@@ -42,7 +47,11 @@ export async function createDemo(actor: Actor = { name: 'demo', kind: 'system', 
       fields: { metadata },
       files: {
         file: await part(Buffer.from(DEMO_MODEL_BASE64, 'base64'), 'demo-churn.onnx', 'application/octet-stream'),
-        reference: await part(Buffer.from(JSON.stringify({ columns: DEMO_FEATURES, data: reference.map((r) => r.inputs) })), 'reference.json', 'application/json'),
+        reference: await part(
+          Buffer.from(JSON.stringify({ columns: DEMO_FEATURES, data: reference.map((r) => r.inputs) })),
+          'reference.json',
+          'application/json',
+        ),
       },
     });
     await uploadVersion(DEMO_MODEL, upload, ACTOR);

@@ -10,11 +10,23 @@ const AFTER_DRIFT: Weights = { b: -2.2, tenure_months: -0.01, monthly_spend: 0.0
 
 export { seededRandom };
 
-export interface DemoRow { inputs: number[]; churns: boolean }
+export interface DemoRow {
+  inputs: number[];
+  churns: boolean;
+}
 
 export function demoRows(random: () => number, n: number, drifted: boolean): DemoRow[] {
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const poisson = (l: number) => { const L = Math.exp(-l); let k = 0; let p = 1; do { k++; p *= random(); } while (p > L); return k - 1; };
+  const poisson = (l: number) => {
+    const L = Math.exp(-l);
+    let k = 0;
+    let p = 1;
+    do {
+      k++;
+      p *= random();
+    } while (p > L);
+    return k - 1;
+  };
   const w = drifted ? AFTER_DRIFT : DEMO_WEIGHTS;
   return Array.from({ length: n }, () => {
     const x = [

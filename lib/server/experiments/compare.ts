@@ -17,8 +17,19 @@ import { parsePredictionId, predictionId } from '../../../db/queries/predictions
 import type { VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
 import {
-  addMoment, emptyMoments, isSignificant, mcnemar, newcombeDifference, pairedDifference, pairedN, pairedT, rmseDifference,
-  twoProportionZ, welchT, type Moments, type PairedTable,
+  addMoment,
+  emptyMoments,
+  isSignificant,
+  mcnemar,
+  newcombeDifference,
+  pairedDifference,
+  pairedN,
+  pairedT,
+  rmseDifference,
+  twoProportionZ,
+  welchT,
+  type Moments,
+  type PairedTable,
 } from '../../metrics/compare';
 import { wilson } from '../../metrics/intervals';
 import { mergeLabeledStats } from '../../metrics/labeled-stats';
@@ -48,7 +59,12 @@ function correctOf(w: WindowSum): { correct: number; n: number } {
   if (!m) return { correct: 0, n: 0 };
   let correct = 0;
   let n = 0;
-  m.forEach((row, i) => row.forEach((x, j) => { n += x; if (i === j) correct += x; }));
+  m.forEach((row, i) =>
+    row.forEach((x, j) => {
+      n += x;
+      if (i === j) correct += x;
+    }),
+  );
   return { correct, n };
 }
 
@@ -56,7 +72,9 @@ function total(windows: WindowSum[]): WindowSum {
   const out = emptyWindow(0);
   for (const w of windows) {
     out.count += w.count;
-    w.latency.forEach((n, i) => { out.latency[i] += n; });
+    w.latency.forEach((n, i) => {
+      out.latency[i] += n;
+    });
     out.labeled += w.labeled;
     mergeLabeledStats(out.stats, w.stats);
   }
@@ -71,7 +89,10 @@ function squaredErrors(reads: Reads, versionId: number, from: number, to: number
     const ref = parsePredictionId(o.prediction_id);
     if (!ref || o.actual_value === null) continue;
     let values = cache.get(ref.requestId);
-    if (values === undefined) { values = reads.outputs(ref.requestId)?.output_values ?? null; cache.set(ref.requestId, values); }
+    if (values === undefined) {
+      values = reads.outputs(ref.requestId)?.output_values ?? null;
+      cache.set(ref.requestId, values);
+    }
     if (!values || ref.row * 8 >= values.length) continue;
     addMoment(m, (o.actual_value - values.readDoubleLE(ref.row * 8)) ** 2);
   }
@@ -90,12 +111,25 @@ interface PairedSums {
 }
 
 const emptyPaired = (): PairedSums => ({
-  agree: 0, pairs: 0, table: { both: 0, aOnly: 0, bOnly: 0, neither: 0 }, sqA: emptyMoments(), sqB: emptyMoments(), diff: emptyMoments(), cross: 0,
+  agree: 0,
+  pairs: 0,
+  table: { both: 0, aOnly: 0, bOnly: 0, neither: 0 },
+  sqA: emptyMoments(),
+  sqB: emptyMoments(),
+  diff: emptyMoments(),
+  cross: 0,
 });
 
 /** Reads the paired rows once, summing them per window and in total, in a/b orientation. */
 function readPaired(
-  reads: Reads, task: string, shadow: VersionRow, primary: VersionRow, aIsPrimary: boolean, from: number, to: number, size: number,
+  reads: Reads,
+  task: string,
+  shadow: VersionRow,
+  primary: VersionRow,
+  aIsPrimary: boolean,
+  from: number,
+  to: number,
+  size: number,
 ): { totals: PairedSums; windows: PairedSums[] } {
   const actuals = new Map<string, string | number>();
   for (const o of reads.outcomes(shadow.id, from, to)) actuals.set(o.prediction_id, o.actual_label ?? o.actual_value!);
@@ -140,11 +174,14 @@ function readPaired(
 
 function pairedPoints(task: string, s: PairedSums): { a: MetricPoint; b: MetricPoint } {
   if (task === 'regression') {
-    const point = (m: Moments): MetricPoint => m.n === 0 ? NO_POINT : {
-      value: Math.sqrt(m.sum / m.n),
-      interval: rmseInterval({ n: m.n, sqErr: m.sum, absErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 }),
-      labeled: m.n,
-    };
+    const point = (m: Moments): MetricPoint =>
+      m.n === 0
+        ? NO_POINT
+        : {
+            value: Math.sqrt(m.sum / m.n),
+            interval: rmseInterval({ n: m.n, sqErr: m.sum, absErr: 0, absPctErr: 0, nearZero: 0, y: 0, y2: 0 }),
+            labeled: m.n,
+          };
     return { a: point(s.sqA), b: point(s.sqB) };
   }
   const n = pairedN(s.table);
@@ -194,7 +231,8 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
       test = { name: 'mcnemar', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
     }
     return {
-      metric, design: 'paired',
+      metric,
+      design: 'paired',
       a: side(va, totalA, points.a),
       b: side(vb, totalB, points.b),
       difference,
@@ -225,7 +263,8 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
     test = t && { name: 'two_proportion_z', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
   }
   return {
-    metric, design: 'independent',
+    metric,
+    design: 'independent',
     a: side(va, totalA, pointA),
     b: side(vb, totalB, pointB),
     difference,

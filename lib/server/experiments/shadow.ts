@@ -30,9 +30,8 @@ export function inputMismatch(production: VersionRow, shadow: VersionRow): strin
     if (a[i].dtype !== b[i].dtype) return `input "${a[i].name}" is ${b[i].dtype}, production's is ${a[i].dtype}`;
     const sa = a[i].shape;
     const sb = b[i].shape;
-    const same = sa === null || sb === null
-      ? sa === sb
-      : sa.length === sb.length && sa.every((d, k) => (typeof d === 'number' ? d === sb[k] : typeof sb[k] !== 'number'));
+    const same =
+      sa === null || sb === null ? sa === sb : sa.length === sb.length && sa.every((d, k) => (typeof d === 'number' ? d === sb[k] : typeof sb[k] !== 'number'));
     if (!same) return `input "${a[i].name}" has shape ${JSON.stringify(sb)}, production's is ${JSON.stringify(sa)}`;
   }
   const fa = JSON.stringify(production.featureNames ?? null);
@@ -46,22 +45,33 @@ export async function putShadow(name: string, numbers: number[], actor: Actor): 
   const model = await requireModel(name);
   const production = await findAlias(db(), { modelId: model.id, alias: 'production' });
   if (numbers.length > 0 && !production) {
-    throw new AppError('unprocessable', `versions: model "${name}" has no production alias to shadow; promote a version first`, [{ path: 'versions', message: 'no production alias' }]);
+    throw new AppError('unprocessable', `versions: model "${name}" has no production alias to shadow; promote a version first`, [
+      { path: 'versions', message: 'no production alias' },
+    ]);
   }
   const champion = production ? await findVersion(db(), { modelId: model.id, number: production.number }) : undefined;
   await setShadows(db(), {
-    modelId: model.id, numbers, actor: actor.name,
-    check: (versions) => versions.forEach((v, i) => {
-      const path = `versions[${i}]`;
-      if (v.id === champion!.id) throw new AppError('unprocessable', `${path}: version ${v.number} is production's version; a shadow scores a copy of its traffic`, [{ path, message: 'is production' }]);
-      const why = inputMismatch(champion!, v);
-      if (why) throw new AppError('unprocessable', `${path}: version ${v.number} ${why}; a shadow must take production's inputs`, [{ path, message: why }]);
-    }),
+    modelId: model.id,
+    numbers,
+    actor: actor.name,
+    check: (versions) =>
+      versions.forEach((v, i) => {
+        const path = `versions[${i}]`;
+        if (v.id === champion!.id)
+          throw new AppError('unprocessable', `${path}: version ${v.number} is production's version; a shadow scores a copy of its traffic`, [
+            { path, message: 'is production' },
+          ]);
+        const why = inputMismatch(champion!, v);
+        if (why) throw new AppError('unprocessable', `${path}: version ${v.number} ${why}; a shadow must take production's inputs`, [{ path, message: why }]);
+      }),
   });
   // Loaded now rather than by the first copy; a version that cannot load fails (counted) in the queue.
   for (const n of numbers) {
     const v = await findVersion(db(), { modelId: model.id, number: n });
-    if (v) await runtime().sessions.warm(v.sha256).catch(() => undefined);
+    if (v)
+      await runtime()
+        .sessions.warm(v.sha256)
+        .catch(() => undefined);
   }
   return getShadow(name);
 }

@@ -32,9 +32,10 @@ export function requestRows(codec: number, data: Buffer, rows: number, features:
   }
   const bytes = codec === INPUT_CODECS.f32 ? 4 : 8;
   const width = data.length / bytes / rows;
-  const values = codec === INPUT_CODECS.f32
-    ? new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
-    : new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
+  const values =
+    codec === INPUT_CODECS.f32
+      ? new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length))
+      : new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
   for (let r = 0; r < rows; r++) {
     const row = new Array<Cell>(width);
     for (let j = 0; j < width; j++) row[j] = values[r * width + j];

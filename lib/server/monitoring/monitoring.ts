@@ -12,7 +12,18 @@ import { evaluateVerdict, type WindowEval } from '../../metrics/verdict';
 import { defaultPolicy, policySchema, type MonitoringDto, type PolicyDto, type MonitoringQuery, type Policy, type WindowDto } from '../../schemas/monitoring';
 import { db, noAlias, requireModel, requireVersion } from '../lookups';
 import { catchUpRollups } from './rollup';
-import { addHour, addLabeledHour, emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, windowDrift, windowMetrics, windowRange, type WindowSum } from './windows';
+import {
+  addHour,
+  addLabeledHour,
+  emptyWindow,
+  latencyQuantiles,
+  medianLagSeconds,
+  predictionDrift,
+  windowDrift,
+  windowMetrics,
+  windowRange,
+  type WindowSum,
+} from './windows';
 
 export function effectivePolicy(model: ModelRow): Policy {
   const parsed = policySchema.safeParse({ ...defaultPolicy(model.task), ...(model.policy ?? {}) });
@@ -82,8 +93,11 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
     const drift = windowDrift(profile, w.features);
     const names = Object.keys(drift);
     const driftedFeatures = names.filter((n) => drift[n].drifted);
-    const dataset = names.length ? { share: driftedFeatures.length / names.length, drifted: driftedFeatures.length / names.length >= policy.drift_share } : null;
-    const predDrift = w.count > 0 && first.length && w.start > first[first.length - 1].hour ? predictionDrift(reference.dist, w.dist, reference.count, w.count) : null;
+    const dataset = names.length
+      ? { share: driftedFeatures.length / names.length, drifted: driftedFeatures.length / names.length >= policy.drift_share }
+      : null;
+    const predDrift =
+      w.count > 0 && first.length && w.start > first[first.length - 1].hour ? predictionDrift(reference.dist, w.dist, reference.count, w.count) : null;
     series.push({
       start: iso(w.start),
       count: w.count,
@@ -97,16 +111,23 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
       dataset_drift: dataset,
       prediction_drift: predDrift,
       latency_ms: latencyQuantiles(w.latency),
-      predictions: model.task !== 'regression'
-        ? (w.dist && 'classes' in w.dist ? w.dist.classes : {})
-        : { mean: w.dist && 'values' in w.dist && w.count ? w.dist.values.sum / w.count : null },
+      predictions:
+        model.task !== 'regression'
+          ? w.dist && 'classes' in w.dist
+            ? w.dist.classes
+            : {}
+          : { mean: w.dist && 'values' in w.dist && w.count ? w.dist.values.sum / w.count : null },
     });
     const ranked = driftedFeatures
       .map((n) => ({ feature: n, method: drift[n].method, score: drift[n].score, psi: drift[n].psi }))
       .sort((a, b) => b.psi - a.psi);
     evals.push({
-      start: iso(w.start), labeled: w.labeled, value: metrics[policy.metric] ?? null, interval: interval[policy.metric] ?? null,
-      datasetDrift: dataset ? { ...dataset, features: ranked } : null, predictionDrift: predDrift,
+      start: iso(w.start),
+      labeled: w.labeled,
+      value: metrics[policy.metric] ?? null,
+      interval: interval[policy.metric] ?? null,
+      datasetDrift: dataset ? { ...dataset, features: ranked } : null,
+      predictionDrift: predDrift,
     });
     if (w.stats.classes && w.stats.matrix) mergeLabeledStats(confusion, { lag: [], classes: w.stats.classes, matrix: w.stats.matrix });
   }
@@ -115,13 +136,24 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
   const versions = reads.versionsWithTraffic(model.id, from, to).map((v) => ({
     version: v.number,
     series: sumWindows(reads, v.id, from, to, size).map((w) => ({
-      start: iso(w.start), count: w.count, labeled: w.labeled,
+      start: iso(w.start),
+      count: w.count,
+      labeled: w.labeled,
       value: windowMetrics(model.task, w.stats, w.labeled).metrics[policy.metric] ?? null,
     })),
   }));
   return {
-    model: model.name, task: model.task, version: version.number, alias, bucket: q.bucket, from: iso(from), to: iso(to),
-    series, baseline, policy, status,
+    model: model.name,
+    task: model.task,
+    version: version.number,
+    alias,
+    bucket: q.bucket,
+    from: iso(from),
+    to: iso(to),
+    series,
+    baseline,
+    policy,
+    status,
     confusion: confusion.classes && confusion.matrix ? { classes: confusion.classes, matrix: confusion.matrix } : null,
     versions,
   };
@@ -147,7 +179,10 @@ export async function putPolicy(name: string, update: Partial<Policy>, actor: { 
   const model = await requireModel(name);
   const next = { ...effectivePolicy(model), ...update };
   const expected = model.task === 'regression' ? 'rmse' : 'accuracy';
-  if (next.metric !== expected) throw new AppError('unprocessable', `metric: a ${model.task.replace(/_/g, ' ')} model is judged on ${expected}`, [{ path: 'metric', message: `must be ${expected}` }]);
+  if (next.metric !== expected)
+    throw new AppError('unprocessable', `metric: a ${model.task.replace(/_/g, ' ')} model is judged on ${expected}`, [
+      { path: 'metric', message: `must be ${expected}` },
+    ]);
   await updatePolicy(db(), { model, policy: next, actor: actor.name });
   const updated = await requireModel(name);
   await refreshRetrainingFlag(updated);

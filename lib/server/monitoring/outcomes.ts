@@ -4,7 +4,14 @@
 // each label on the scoring it follows. Re-sending replaces it (counted as updated) and the labeled
 // rollups move from the old actual to the new one in the same transaction.
 import { findModelById } from '../../../db/queries/models';
-import { inOutcomeTransaction, outcomeStore, type LoggedRequestForOutcome, type OutcomeStore, type PairedRequestForOutcome, type VersionForOutcome } from '../../../db/queries/outcomes';
+import {
+  inOutcomeTransaction,
+  outcomeStore,
+  type LoggedRequestForOutcome,
+  type OutcomeStore,
+  type PairedRequestForOutcome,
+  type VersionForOutcome,
+} from '../../../db/queries/outcomes';
 import { parsePredictionId, predictionId as predictionIdOf } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import { hourOf } from '../../metrics/buckets';
@@ -24,7 +31,12 @@ export interface OutcomesResult {
 }
 
 type Statements = OutcomeStore;
-interface VersionCtx { task: string; knownLabels: string[] | null; positive: string | null; modelName: string }
+interface VersionCtx {
+  task: string;
+  knownLabels: string[] | null;
+  positive: string | null;
+  modelName: string;
+}
 
 function versionCtx(st: Statements, cache: Map<number, VersionCtx>, versionId: number): VersionCtx {
   let ctx = cache.get(versionId);
@@ -80,13 +92,23 @@ type Deltas = Map<string, { versionId: number; hour: number; labeled: number; st
  * labeled rollup from the old actual to the new); returns whether it replaced an earlier one.
  */
 function applyOutcome(
-  st: Statements, deltas: Deltas, req: LoggedRequestForOutcome, predictionId: string, row: number, ctx: VersionCtx, actual: Actual, ts: number,
+  st: Statements,
+  deltas: Deltas,
+  req: LoggedRequestForOutcome,
+  predictionId: string,
+  row: number,
+  ctx: VersionCtx,
+  actual: Actual,
+  ts: number,
 ): 'accepted' | 'updated' {
   const prediction = predictionOf(req, row, ctx);
   const hour = hourOf(req.ts);
   const key = `${req.version_id}:${hour}`;
   let delta = deltas.get(key);
-  if (!delta) { delta = { versionId: req.version_id, hour, labeled: 0, stats: emptyLabeledStats() }; deltas.set(key, delta); }
+  if (!delta) {
+    delta = { versionId: req.version_id, hour, labeled: 0, stats: emptyLabeledStats() };
+    deltas.set(key, delta);
+  }
   const previous = st.outcome(predictionId);
   if (previous) {
     const old: Actual = previous.actual_label !== null ? { kind: 'class', label: previous.actual_label } : { kind: 'value', value: previous.actual_value! };
@@ -96,8 +118,13 @@ function applyOutcome(
   }
   addOutcome(delta.stats, prediction, actual, ts - req.ts, 1);
   st.upsertOutcome({
-    predictionId, modelId: req.model_id, versionId: req.version_id, predTs: req.ts,
-    label: actual.kind === 'class' ? actual.label : null, value: actual.kind === 'value' ? actual.value : null, ts,
+    predictionId,
+    modelId: req.model_id,
+    versionId: req.version_id,
+    predTs: req.ts,
+    label: actual.kind === 'class' ? actual.label : null,
+    value: actual.kind === 'value' ? actual.value : null,
+    ts,
   });
   return previous ? 'updated' : 'accepted';
 }
@@ -130,42 +157,78 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
       const deltas: Deltas = new Map();
       for (let index = start; index < Math.min(items.length, start + CHUNK); index++) {
         const item = items[index];
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) { result.invalid.push({ index, message: 'must be an object {prediction_id | model + id, actual, ts?}' }); continue; }
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+          result.invalid.push({ index, message: 'must be an object {prediction_id | model + id, actual, ts?}' });
+          continue;
+        }
         const o = item as Record<string, unknown>;
         const extra = Object.keys(o).filter((k) => !['prediction_id', 'model', 'id', 'actual', 'ts'].includes(k));
-        if (extra.length) { result.invalid.push({ index, message: `${extra[0]}: is not an outcome field (prediction_id, model, id, actual, ts)` }); continue; }
-        if (o.actual === undefined || o.actual === null) { result.invalid.push({ index, message: 'actual: required' }); continue; }
+        if (extra.length) {
+          result.invalid.push({ index, message: `${extra[0]}: is not an outcome field (prediction_id, model, id, actual, ts)` });
+          continue;
+        }
+        if (o.actual === undefined || o.actual === null) {
+          result.invalid.push({ index, message: 'actual: required' });
+          continue;
+        }
         const ts = parseTs(o.ts, now);
-        if (typeof ts === 'string') { result.invalid.push({ index, message: ts }); continue; }
+        if (typeof ts === 'string') {
+          result.invalid.push({ index, message: ts });
+          continue;
+        }
 
         let predictionId: string | undefined;
         if (o.prediction_id !== undefined) {
-          if (typeof o.prediction_id !== 'string') { result.invalid.push({ index, message: 'prediction_id: must be a string' }); continue; }
+          if (typeof o.prediction_id !== 'string') {
+            result.invalid.push({ index, message: 'prediction_id: must be a string' });
+            continue;
+          }
           predictionId = o.prediction_id;
         } else if (o.model !== undefined && o.id !== undefined) {
-          if (typeof o.model !== 'string' || (typeof o.id !== 'string' && typeof o.id !== 'number')) { result.invalid.push({ index, message: 'model and id: must be strings' }); continue; }
+          if (typeof o.model !== 'string' || (typeof o.id !== 'string' && typeof o.id !== 'number')) {
+            result.invalid.push({ index, message: 'model and id: must be strings' });
+            continue;
+          }
           const modelId = st.modelId(o.model);
           predictionId = modelId === undefined ? undefined : st.predictionIdForKey(modelId, String(o.id), ts);
-          if (!predictionId) { result.unknown.push({ index, model: o.model, id: String(o.id) }); continue; }
+          if (!predictionId) {
+            result.unknown.push({ index, model: o.model, id: String(o.id) });
+            continue;
+          }
         } else {
           result.invalid.push({ index, message: 'give prediction_id, or model and id (the id sent with the prediction)' });
           continue;
         }
         const ref = parsePredictionId(predictionId);
         let req = ref ? requests.get(ref.requestId) : null;
-        if (ref && req === undefined) { req = st.request(ref.requestId) ?? null; requests.set(ref.requestId, req); }
-        if (!ref || !req || ref.row >= req.rows) { result.unknown.push({ index, prediction_id: predictionId }); continue; }
+        if (ref && req === undefined) {
+          req = st.request(ref.requestId) ?? null;
+          requests.set(ref.requestId, req);
+        }
+        if (!ref || !req || ref.row >= req.rows) {
+          result.unknown.push({ index, prediction_id: predictionId });
+          continue;
+        }
         const ctx = versionCtx(st, versions, req.version_id);
-        if (typeof o.model === 'string' && o.model !== ctx.modelName) { result.unknown.push({ index, prediction_id: predictionId, model: o.model }); continue; }
+        if (typeof o.model === 'string' && o.model !== ctx.modelName) {
+          result.unknown.push({ index, prediction_id: predictionId, model: o.model });
+          continue;
+        }
         const actual = parseActual(o.actual, ctx, req.classes ? (JSON.parse(req.classes) as string[]) : null);
-        if (typeof actual === 'string') { result.invalid.push({ index, message: actual }); continue; }
+        if (typeof actual === 'string') {
+          result.invalid.push({ index, message: actual });
+          continue;
+        }
 
         if (applyOutcome(st, deltas, req, predictionId, ref.row, ctx, actual, ts) === 'updated') result.updated++;
         else result.accepted++;
         result.models.add(req.model_id);
         if (mayHavePairs(req) && (anyPairs ??= st.anyPairs())) {
           let copies = pairs.get(ref.requestId);
-          if (!copies) { copies = st.pairs(ref.requestId); pairs.set(ref.requestId, copies); }
+          if (!copies) {
+            copies = st.pairs(ref.requestId);
+            pairs.set(ref.requestId, copies);
+          }
           for (const copy of copies) {
             if (ref.row >= copy.rows) continue;
             applyOutcome(st, deltas, copy, predictionIdOf(copy.id, ref.row), ref.row, versionCtx(st, versions, copy.version_id), actual, ts);

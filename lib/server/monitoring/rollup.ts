@@ -3,7 +3,17 @@
 // crash the processor resumes exactly where it stopped, and the rollups always equal a
 // from-scratch recomputation over the raw log.
 import type { Db } from '../../../db/client';
-import { firstRequests, foldHours, lastLogRowid, logRecordsAfter, rollupWatermark, saveTrafficProfile, versionForRollup, type HourWrite, type LogRow } from '../../../db/queries/rollups';
+import {
+  firstRequests,
+  foldHours,
+  lastLogRowid,
+  logRecordsAfter,
+  rollupWatermark,
+  saveTrafficProfile,
+  versionForRollup,
+  type HourWrite,
+  type LogRow,
+} from '../../../db/queries/rollups';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import type { ModelSignature } from '../../../inference/signature';
 import { bucketIndex, hourOf, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
@@ -14,7 +24,12 @@ import { requestRows, versionFeatures } from './features';
 const TRAFFIC_PROFILE_MIN_ROWS = 100;
 const TRAFFIC_PROFILE_MAX_ROWS = 2000;
 
-interface VersionInfo { profile: VersionProfile | null; features: string[]; slots: number; offsets: number[] }
+interface VersionInfo {
+  profile: VersionProfile | null;
+  features: string[];
+  slots: number;
+  offsets: number[];
+}
 interface HourAcc {
   versionId: number;
   hour: number;
@@ -27,7 +42,10 @@ interface HourAcc {
 function layout(profile: VersionProfile | null): Pick<VersionInfo, 'slots' | 'offsets'> {
   const offsets: number[] = [];
   let slots = 0;
-  for (const f of profile?.features ?? []) { offsets.push(slots); slots += slotCount(f); }
+  for (const f of profile?.features ?? []) {
+    offsets.push(slots);
+    slots += slotCount(f);
+  }
   return { slots, offsets };
 }
 
@@ -70,13 +88,19 @@ function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
     const classes = (acc.dist as { classes: Record<string, number> }).classes ?? ((acc.dist = { classes: {} }) as { classes: Record<string, number> }).classes;
     for (const label of JSON.parse(row.labels) as string[]) classes[label] = (classes[label] ?? 0) + 1;
   } else if (row.output_values) {
-    const d = (acc.dist as { values?: { sum: number; sum2: number; min: number; max: number } });
-    const v = d.values ?? ((acc.dist = { values: { sum: 0, sum2: 0, min: Infinity, max: -Infinity } }) as { values: { sum: number; sum2: number; min: number; max: number } }).values;
+    const d = acc.dist as { values?: { sum: number; sum2: number; min: number; max: number } };
+    const v =
+      d.values ??
+      ((acc.dist = { values: { sum: 0, sum2: 0, min: Infinity, max: -Infinity } }) as { values: { sum: number; sum2: number; min: number; max: number } })
+        .values;
     for (let r = 0; r < row.rows; r++) {
       const x = row.output_values.readDoubleLE(r * 8);
       // Never fold a non-finite term (rows logged before outputs were checked for NaN/Inf).
       if (!Number.isFinite(x * x)) continue;
-      v.sum += x; v.sum2 += x * x; v.min = Math.min(v.min, x); v.max = Math.max(v.max, x);
+      v.sum += x;
+      v.sum2 += x * x;
+      v.min = Math.min(v.min, x);
+      v.max = Math.max(v.max, x);
     }
   }
   if (info.profile && info.slots > 0) {

@@ -32,19 +32,26 @@ const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOf
 
 export function addHour(w: WindowSum, h: HourRow): void {
   w.count += h.count;
-  u32(h.latency).forEach((n, i) => { w.latency[i] += n; });
+  u32(h.latency).forEach((n, i) => {
+    w.latency[i] += n;
+  });
   const d = parseDistribution(h.predictions);
   if ('classes' in d) {
     const into = (w.dist && 'classes' in w.dist ? w.dist : (w.dist = { classes: {} })) as { classes: Record<string, number> };
     for (const [k, n] of Object.entries(d.classes)) into.classes[k] = (into.classes[k] ?? 0) + n;
   } else {
     const into = w.dist && 'values' in w.dist ? w.dist.values : (w.dist = { values: { sum: 0, sum2: 0, min: Infinity, max: -Infinity } }).values;
-    into.sum += d.values.sum; into.sum2 += d.values.sum2; into.min = Math.min(into.min, d.values.min); into.max = Math.max(into.max, d.values.max);
+    into.sum += d.values.sum;
+    into.sum2 += d.values.sum2;
+    into.min = Math.min(into.min, d.values.min);
+    into.max = Math.max(into.max, d.values.max);
   }
   if (h.features) {
     const f = u32(h.features);
     w.features ??= new Array(f.length).fill(0);
-    f.forEach((n, i) => { w.features![i] += n; });
+    f.forEach((n, i) => {
+      w.features![i] += n;
+    });
   }
 }
 
@@ -53,7 +60,10 @@ export function addLabeledHour(w: WindowSum, l: LabeledRow): void {
   mergeLabeledStats(w.stats, parseStats(l.stats));
 }
 
-export interface WindowMetrics { metrics: Record<string, number | null>; interval: Record<string, [number, number] | null> }
+export interface WindowMetrics {
+  metrics: Record<string, number | null>;
+  interval: Record<string, [number, number] | null>;
+}
 
 export function windowMetrics(task: string, stats: LabeledStats, labeled: number): WindowMetrics {
   if (task === 'regression') {
@@ -63,11 +73,17 @@ export function windowMetrics(task: string, stats: LabeledStats, labeled: number
     return { metrics: { mae: m.mae, rmse: m.rmse, mape: m.mape, r2: m.r2, near_zero_targets: m.near_zero_targets }, interval: { rmse: rmseInterval(r) } };
   }
   if (!stats.classes || !stats.matrix || labeled <= 0) {
-    return { metrics: { accuracy: null, macro_precision: null, macro_recall: null, macro_f1: null, roc_auc: null, log_loss: null }, interval: { accuracy: null } };
+    return {
+      metrics: { accuracy: null, macro_precision: null, macro_recall: null, macro_f1: null, roc_auc: null, log_loss: null },
+      interval: { accuracy: null },
+    };
   }
   const c = classificationMetrics({ classes: stats.classes, matrix: stats.matrix });
   const metrics: Record<string, number | null> = {
-    accuracy: c.accuracy, macro_precision: c.macro_precision, macro_recall: c.macro_recall, macro_f1: c.macro_f1,
+    accuracy: c.accuracy,
+    macro_precision: c.macro_precision,
+    macro_recall: c.macro_recall,
+    macro_f1: c.macro_f1,
     roc_auc: stats.aucPos && stats.aucNeg ? aucFromHistograms(stats.aucPos, stats.aucNeg) : null,
     log_loss: stats.logLossN ? stats.logLossSum! / stats.logLossN : null,
   };
@@ -99,14 +115,19 @@ export function featureDrift(f: FeatureProfile, counts: number[]): FeatureDrift 
     let score: number;
     if (method === 'ztest' && f.categories!.length === 2 && cur[2] === 0) {
       const t = zTestProportions(ref[1], f.n, cur[1], m);
-      statistic = t.statistic; score = t.p_value;
+      statistic = t.statistic;
+      score = t.p_value;
     } else if (method === 'jensenshannon') {
       statistic = score = jensenShannonDistance(sharesFromCounts(ref), sharesFromCounts(cur));
     } else {
       // χ² over the reference's categories; mass on a category the reference never had is drift outright.
-      if (cur[cur.length - 1] > 0) { statistic = Infinity; score = 0; } else {
+      if (cur[cur.length - 1] > 0) {
+        statistic = Infinity;
+        score = 0;
+      } else {
         const t = chiSquareTest(ref.slice(0, -1), cur.slice(0, -1));
-        statistic = t.statistic; score = t.p_value;
+        statistic = t.statistic;
+        score = t.p_value;
       }
     }
     const effective = method === 'ztest' && !(f.categories!.length === 2 && cur[2] === 0) ? 'chisquare' : method;
@@ -126,7 +147,8 @@ export function featureDrift(f: FeatureProfile, counts: number[]): FeatureDrift 
     statistic = score = wassersteinFromCounts(f.fine!, f.fineCounts!, fine, f.std!, { min: f.min!, max: f.max! });
   } else {
     const t = ksFromCounts(f.fineCounts!, fine);
-    statistic = t.statistic; score = t.p_value;
+    statistic = t.statistic;
+    score = t.p_value;
   }
   const value = psi(sharesFromCounts(f.decileCounts!), sharesFromCounts(dec));
   return { method, score, statistic, drifted: isDrift(method, score), psi: value, psi_critical: psiCritical(nd, f.n, m) };
@@ -146,7 +168,12 @@ export function windowDrift(profile: VersionProfile | null, features: number[] |
 }
 
 /** Prediction drift against the version's first window of traffic: JS distance of class shares, or normed mean shift. */
-export function predictionDrift(ref: PredictionDistribution | null, cur: PredictionDistribution | null, refCount: number, curCount: number): { score: number; drifted: boolean } | null {
+export function predictionDrift(
+  ref: PredictionDistribution | null,
+  cur: PredictionDistribution | null,
+  refCount: number,
+  curCount: number,
+): { score: number; drifted: boolean } | null {
   if (!ref || !cur || refCount === 0 || curCount === 0) return null;
   if ('classes' in ref && 'classes' in cur) {
     const keys = [...new Set([...Object.keys(ref.classes), ...Object.keys(cur.classes)])];
@@ -164,7 +191,6 @@ export function predictionDrift(ref: PredictionDistribution | null, cur: Predict
 
 export { emptyLabeledStats };
 
-
 /**
  * The windows a query asks for: `from`/`to` (default: the last 30 days up to now) widened to whole
  * windows of an hour or a day; refused when reversed or when it holds more than 400 days of hours.
@@ -176,6 +202,9 @@ export function windowRange(q: { from?: string; to?: string; bucket: 'hour' | 'd
   if (fromMs >= toMs) throw new AppError('invalid_input', 'from: must be before to', [{ path: 'from', message: 'after to' }]);
   const from = Math.floor(fromMs / size) * size;
   const to = Math.ceil(toMs / size) * size;
-  if ((to - from) / size > 24 * 400) throw new AppError('invalid_input', 'from: the range holds too many windows; use bucket=day or a shorter range', [{ path: 'from', message: 'range too long' }]);
+  if ((to - from) / size > 24 * 400)
+    throw new AppError('invalid_input', 'from: the range holds too many windows; use bucket=day or a shorter range', [
+      { path: 'from', message: 'range too long' },
+    ]);
   return { from, to, size };
 }

@@ -74,7 +74,12 @@ export async function rollbackAlias(name: string, alias: string, actor: Actor): 
   }
   await runtime().sessions.warm(target!.sha256);
   const moved = await moveAlias(db(), {
-    modelId: model.id, alias, versionId: target!.id, versionNumber: target!.number, actor: actor.name, reason: 'rollback',
+    modelId: model.id,
+    alias,
+    versionId: target!.id,
+    versionNumber: target!.number,
+    actor: actor.name,
+    reason: 'rollback',
   });
   if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from, split: null };

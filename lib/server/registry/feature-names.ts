@@ -17,7 +17,8 @@ export function featureNamesMismatch(names: string[], sig: ModelSignature): stri
   const inputs = tensorInputs(sig);
   if (inputs.length === 1) {
     const width = fixedWidth(inputs[0]);
-    if (width !== null && width !== names.length) return `has ${names.length} names but input "${inputs[0].name}" takes ${width} feature${width === 1 ? '' : 's'}`;
+    if (width !== null && width !== names.length)
+      return `has ${names.length} names but input "${inputs[0].name}" takes ${width} feature${width === 1 ? '' : 's'}`;
     return null;
   }
   const unknown = names.filter((n) => !inputs.some((t) => t.name === n));
@@ -32,7 +33,8 @@ export function featureNamesMismatch(names: string[], sig: ModelSignature): stri
 export function featureNamesNotEditable(sig: ModelSignature): string | null {
   const inputs = tensorInputs(sig);
   const shown = inputs.map((t) => `"${t.name}" [${(t.shape ?? []).join(', ')}]`).join(', ');
-  if (inputs.length !== 1) return `apply to a model with one [N, F] input; this model's inputs are ${shown}, and named columns already map to them by those names`;
+  if (inputs.length !== 1)
+    return `apply to a model with one [N, F] input; this model's inputs are ${shown}, and named columns already map to them by those names`;
   if ((inputs[0].shape?.length ?? 2) > 2) return `apply to a model with one [N, F] input; input ${shown} takes whole tensors`;
   return null;
 }

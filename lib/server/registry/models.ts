@@ -55,7 +55,12 @@ export async function getModelDetail(name: string, opts: { includeArchived: bool
   for (const a of aliasTargets) aliases[a.name] = a.number;
   return {
     model: toModelDto(model),
-    versions: versions.map((v) => toVersionDto(v, aliasTargets.filter((a) => a.versionId === v.id).map((a) => a.name))),
+    versions: versions.map((v) =>
+      toVersionDto(
+        v,
+        aliasTargets.filter((a) => a.versionId === v.id).map((a) => a.name),
+      ),
+    ),
     aliases,
     splits: splits.get(model.id) ?? {},
     shadows: shadows.get(model.id) ?? [],

@@ -17,7 +17,10 @@ function file(content: string | Uint8Array): string {
 }
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   const e = err as AppError;
   expect(e.code).toBe('unprocessable');
@@ -31,7 +34,10 @@ describe('readReferenceSample: CSV', () => {
     expect(await readReferenceSample(path, 'ref.csv', null)).toEqual({
       format: 'csv',
       columns: ['age', 'city', 'score'],
-      rows: [[31, 'Paris, FR', 0.5], [null, 'Oslo', null]],
+      rows: [
+        [31, 'Paris, FR', 0.5],
+        [null, 'Oslo', null],
+      ],
     });
   });
 
@@ -50,7 +56,7 @@ describe('readReferenceSample: CSV', () => {
     expect(e.message).toBe('reference: CSV needs a header line and at least one row');
   });
 
-  it('passes on the CSV parser\'s error', async () => {
+  it("passes on the CSV parser's error", async () => {
     const e = await refusal(readReferenceSample(file('a,b\n1,"2\n'), 'ref.csv', null));
     // The file is trimmed first, so the trailing newline is gone and the text ends on line 2.
     expect(e.message).toBe('reference: CSV line 2: a quoted field is not closed');
@@ -69,27 +75,71 @@ describe('readReferenceSample: CSV', () => {
 
 describe('readReferenceSample: JSON', () => {
   it('reads records', async () => {
-    const path = file(JSON.stringify([{ a: 1, b: 'x', c: true }, { a: 2.5, b: null, c: false }]));
+    const path = file(
+      JSON.stringify([
+        { a: 1, b: 'x', c: true },
+        { a: 2.5, b: null, c: false },
+      ]),
+    );
     expect(await readReferenceSample(path, 'ref.json', null)).toEqual({
-      format: 'json', columns: ['a', 'b', 'c'], rows: [[1, 'x', true], [2.5, null, false]],
+      format: 'json',
+      columns: ['a', 'b', 'c'],
+      rows: [
+        [1, 'x', true],
+        [2.5, null, false],
+      ],
     });
   });
 
-  it('reads records whose keys come in another order than row 0\'s', async () => {
-    const path = file(JSON.stringify([{ a: 1, b: 2 }, { b: 4, a: 3 }]));
-    expect((await readReferenceSample(path, 'ref.json', null)).rows).toEqual([[1, 2], [3, 4]]);
+  it("reads records whose keys come in another order than row 0's", async () => {
+    const path = file(
+      JSON.stringify([
+        { a: 1, b: 2 },
+        { b: 4, a: 3 },
+      ]),
+    );
+    expect((await readReferenceSample(path, 'ref.json', null)).rows).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('refuses records with different columns', async () => {
     const extra = await refusal(readReferenceSample(file(JSON.stringify([{ a: 1 }, { a: 2, b: 3 }])), 'ref.json', null));
     expect(extra.message).toBe('reference: row 1 has different columns than row 0');
-    const renamed = await refusal(readReferenceSample(file(JSON.stringify([{ a: 1, b: 2 }, { a: 2, c: 3 }])), 'ref.json', null));
+    const renamed = await refusal(
+      readReferenceSample(
+        file(
+          JSON.stringify([
+            { a: 1, b: 2 },
+            { a: 2, c: 3 },
+          ]),
+        ),
+        'ref.json',
+        null,
+      ),
+    );
     expect(renamed.message).toBe('reference: row 1 lacks column "b"');
   });
 
   it('reads the split layout {columns, data}', async () => {
-    const path = file(JSON.stringify({ columns: ['x', 'y'], data: [[1, 2], [3, 4]] }));
-    expect(await readReferenceSample(path, 'ref.json', null)).toEqual({ format: 'json', columns: ['x', 'y'], rows: [[1, 2], [3, 4]] });
+    const path = file(
+      JSON.stringify({
+        columns: ['x', 'y'],
+        data: [
+          [1, 2],
+          [3, 4],
+        ],
+      }),
+    );
+    expect(await readReferenceSample(path, 'ref.json', null)).toEqual({
+      format: 'json',
+      columns: ['x', 'y'],
+      rows: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
   });
 
   it('refuses a split layout whose columns are not strings', async () => {
@@ -100,7 +150,12 @@ describe('readReferenceSample: JSON', () => {
   it('reads arrays of values named by the feature names', async () => {
     const path = file('[[1, 2, 3], [4, 5, 6]]');
     expect(await readReferenceSample(path, 'ref.json', ['f0', 'f1', 'f2'])).toEqual({
-      format: 'json', columns: ['f0', 'f1', 'f2'], rows: [[1, 2, 3], [4, 5, 6]],
+      format: 'json',
+      columns: ['f0', 'f1', 'f2'],
+      rows: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
     });
   });
 
@@ -135,8 +190,9 @@ describe('readReferenceSample: JSON', () => {
 
   it('refuses an empty list and a bare value', async () => {
     expect((await refusal(readReferenceSample(file('[]'), 'ref.json', null))).message).toBe('reference: has no rows');
-    expect((await refusal(readReferenceSample(file('42'), 'ref.json', null))).message)
-      .toBe('reference: JSON must be a list of rows or {"columns": [...], "data": [[...]]}');
+    expect((await refusal(readReferenceSample(file('42'), 'ref.json', null))).message).toBe(
+      'reference: JSON must be a list of rows or {"columns": [...], "data": [[...]]}',
+    );
   });
 
   it('treats a .json file as JSON even when it does not look like it', async () => {

@@ -4,7 +4,11 @@ import { CsvError, csvCell, parseCsv } from '../../csv';
 import { fieldError } from '../../errors';
 
 export type Cell = number | string | boolean | null;
-export interface ReferenceSample { format: 'csv' | 'json'; columns: string[]; rows: Cell[][] }
+export interface ReferenceSample {
+  format: 'csv' | 'json';
+  columns: string[];
+  rows: Cell[][];
+}
 
 export const MAX_REFERENCE_ROWS = 1_000_000;
 const bad = (message: string) => fieldError('unprocessable', 'reference', message);
@@ -57,7 +61,9 @@ function fromArrays(columns: string[], data: unknown[]): ReferenceSample {
 
 function fromCsv(text: string): ReferenceSample {
   let table: string[][];
-  try { table = parseCsv(text); } catch (err) {
+  try {
+    table = parseCsv(text);
+  } catch (err) {
     if (err instanceof CsvError) throw bad(`CSV ${err.message}`);
     throw err;
   }
@@ -77,7 +83,11 @@ export async function readReferenceSample(path: string, filename: string, featur
   let sample: ReferenceSample;
   if (text.startsWith('[') || text.startsWith('{') || filename.toLowerCase().endsWith('.json')) {
     let parsed: unknown;
-    try { parsed = JSON.parse(text); } catch (err) { throw bad(`is not valid JSON (${(err as Error).message})`); }
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw bad(`is not valid JSON (${(err as Error).message})`);
+    }
     sample = fromJson(parsed, featureNames);
   } else {
     sample = fromCsv(text);

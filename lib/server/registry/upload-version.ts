@@ -28,7 +28,9 @@ const MB = 1024 * 1024;
 function parseMetadata(text: string | undefined): VersionMetadata {
   if (text === undefined || text.trim() === '') return {};
   let raw: unknown;
-  try { raw = JSON.parse(text); } catch (err) {
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
     throw fieldError('invalid_input', 'metadata', `is not valid JSON (${(err as Error).message})`);
   }
   const parsed = versionMetadataSchema.safeParse(raw);
@@ -83,7 +85,11 @@ export async function uploadVersion(name: string, readUpload: (limits: UploadLim
       throw fieldError('unprocessable', 'metadata.output.positive_class', `"${positive}" is not one of the model's labels`);
     }
     if (positive && !labels && positive !== '0' && positive !== '1') {
-      throw fieldError('unprocessable', 'metadata.output.positive_class', `"${positive}" must be "0" or "1" for a model without labels (or give the model labels)`);
+      throw fieldError(
+        'unprocessable',
+        'metadata.output.positive_class',
+        `"${positive}" must be "0" or "1" for a model without labels (or give the model labels)`,
+      );
     }
 
     let reference: ReferenceInfo | null = null;

@@ -13,7 +13,10 @@ import { featureNamesMismatch, featureNamesNotEditable } from './feature-names';
 
 async function withAliases(model: ModelRow, v: VersionRow): Promise<VersionDto> {
   const aliases = await listAliases(db(), model.id);
-  return toVersionDto(v, aliases.filter((a) => a.versionId === v.id).map((a) => a.name));
+  return toVersionDto(
+    v,
+    aliases.filter((a) => a.versionId === v.id).map((a) => a.name),
+  );
 }
 
 export async function getVersion(name: string, number: number): Promise<VersionDto> {

@@ -66,25 +66,34 @@ export async function importPredictions(name: string, number: number, body: Impo
   // Everything is checked before anything is written: a refused import leaves no row behind.
   const known = plan.labels ?? plan.signature.class_labels ?? null;
   records.forEach((r, i) => {
-    const bad = (path: string, message: string) => new AppError('unprocessable', `records[${i}].${path}: ${message}`, [{ path: `records[${i}].${path}`, message }]);
+    const bad = (path: string, message: string) =>
+      new AppError('unprocessable', `records[${i}].${path}: ${message}`, [{ path: `records[${i}].${path}`, message }]);
     if (plan.task === 'regression') {
       if (r.prediction !== undefined && typeof r.prediction !== 'number') throw bad('prediction', 'a regression prediction must be a number');
       if (r.actual !== undefined && typeof r.actual !== 'number') throw bad('actual', 'a regression outcome must be a number');
-      for (const [field, v] of [['prediction', r.prediction], ['actual', r.actual]] as const) {
+      for (const [field, v] of [
+        ['prediction', r.prediction],
+        ['actual', r.actual],
+      ] as const) {
         if (typeof v === 'number' && Math.abs(v) > REGRESSION_LIMIT) throw bad(field, `must be between -${REGRESSION_LIMIT} and ${REGRESSION_LIMIT}`);
       }
     } else if (known) {
-      if (r.prediction !== undefined && !known.includes(String(r.prediction))) throw bad('prediction', `"${r.prediction}" is not one of the model's labels (${known.join(', ')})`);
-      if (r.actual !== undefined && !known.includes(String(r.actual))) throw bad('actual', `"${r.actual}" is not one of the model's labels (${known.join(', ')})`);
+      if (r.prediction !== undefined && !known.includes(String(r.prediction)))
+        throw bad('prediction', `"${r.prediction}" is not one of the model's labels (${known.join(', ')})`);
+      if (r.actual !== undefined && !known.includes(String(r.actual)))
+        throw bad('actual', `"${r.actual}" is not one of the model's labels (${known.join(', ')})`);
     }
   });
   const answers = new Array<RowAnswer>(records.length);
   const toScore = records.flatMap((r, i) => (r.prediction === undefined ? [i] : []));
   if (toScore.length > 0) {
     // Backtests usually score every record: reuse the decode above rather than decoding again.
-    const scored = toScore.length === records.length ? decoded : decodeRequest({ instances: toScore.map((i) => records[i].inputs) }, { ...plan.decode, maxRows: 10_000 });
+    const scored =
+      toScore.length === records.length ? decoded : decodeRequest({ instances: toScore.map((i) => records[i].inputs) }, { ...plan.decode, maxRows: 10_000 });
     const scoredAnswers = (await score(plan, scored.feeds, scored.rows)).answers;
-    toScore.forEach((i, k) => { answers[i] = scoredAnswers[k]; });
+    toScore.forEach((i, k) => {
+      answers[i] = scoredAnswers[k];
+    });
   }
   records.forEach((r, i) => {
     if (r.prediction !== undefined) answers[i] = { prediction: plan.task === 'regression' ? r.prediction : String(r.prediction), probabilities: null };
@@ -99,10 +108,21 @@ export async function importPredictions(name: string, number: number, body: Impo
     ids.push(predictionId(requestId, 0));
     const out = packOutputs([answers[i]]);
     return {
-      id: requestId, modelId: plan.modelId, versionId: plan.versionId, alias: null, ts, rows: 1,
-      inputCodec: inputs.codec, inputs: inputs.rows[i], labels: out.labels, outputValues: out.values,
-      probabilities: out.probabilities, classes: out.classes, clientIds: r.id === undefined ? null : [String(r.id)],
-      latencyUs: 0, source: PREDICTION_SOURCES.imported,
+      id: requestId,
+      modelId: plan.modelId,
+      versionId: plan.versionId,
+      alias: null,
+      ts,
+      rows: 1,
+      inputCodec: inputs.codec,
+      inputs: inputs.rows[i],
+      labels: out.labels,
+      outputValues: out.values,
+      probabilities: out.probabilities,
+      classes: out.classes,
+      clientIds: r.id === undefined ? null : [String(r.id)],
+      latencyUs: 0,
+      source: PREDICTION_SOURCES.imported,
     };
   });
   await rt.log.writeAll(log);

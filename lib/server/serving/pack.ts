@@ -8,7 +8,11 @@ import { tensorValues } from '../../../inference/tensors';
 
 const NUMERIC = new Set(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool']);
 
-export interface PackedInputs { codec: number; data: Buffer; width: number | null }
+export interface PackedInputs {
+  codec: number;
+  data: Buffer;
+  width: number | null;
+}
 
 export function packInputs(feeds: Record<string, Tensor>, rows: number): PackedInputs {
   const tensors = Object.values(feeds);
@@ -55,19 +59,30 @@ export function unpackInputRow(codec: number, data: Buffer, rows: number, r: num
   return Array.from(codec === INPUT_CODECS.f32 ? new Float32Array(copy) : new Float64Array(copy));
 }
 
-export interface PackedOutputs { labels: string | null; values: Buffer | null; probabilities: Buffer | null; classes: string | null }
+export interface PackedOutputs {
+  labels: string | null;
+  values: Buffer | null;
+  probabilities: Buffer | null;
+  classes: string | null;
+}
 
 export function packOutputs(answers: RowAnswer[]): PackedOutputs {
   const first = answers[0];
   if (typeof first.prediction !== 'string') {
     const values = new Float64Array(answers.length);
-    answers.forEach((a, r) => { values[r] = Array.isArray(a.prediction) ? a.prediction[0] : (a.prediction as number); });
+    answers.forEach((a, r) => {
+      values[r] = Array.isArray(a.prediction) ? a.prediction[0] : (a.prediction as number);
+    });
     return { labels: null, values: Buffer.from(values.buffer), probabilities: null, classes: null };
   }
   const labels = JSON.stringify(answers.map((a) => a.prediction));
   if (!first.probabilities) return { labels, values: null, probabilities: null, classes: null };
   const classes = Object.keys(first.probabilities);
   const probs = new Float32Array(answers.length * classes.length);
-  answers.forEach((a, r) => classes.forEach((c, j) => { probs[r * classes.length + j] = a.probabilities![c]; }));
+  answers.forEach((a, r) =>
+    classes.forEach((c, j) => {
+      probs[r * classes.length + j] = a.probabilities![c];
+    }),
+  );
   return { labels, values: null, probabilities: Buffer.from(probs.buffer), classes: JSON.stringify(classes) };
 }

@@ -7,7 +7,11 @@ import { db } from '../lookups';
 import { unpackInputRow } from './pack';
 
 const SOURCE_NAMES = Object.fromEntries(Object.entries(PREDICTION_SOURCES).map(([k, v]) => [v, k])) as Record<number, LoggedPredictionDto['source']>;
-const ENCODINGS: Record<number, LoggedPredictionDto['input_encoding']> = { [INPUT_CODECS.f32]: 'float32', [INPUT_CODECS.f64]: 'float64', [INPUT_CODECS.json]: 'json' };
+const ENCODINGS: Record<number, LoggedPredictionDto['input_encoding']> = {
+  [INPUT_CODECS.f32]: 'float32',
+  [INPUT_CODECS.f64]: 'float64',
+  [INPUT_CODECS.json]: 'json',
+};
 
 function rowOf(req: LoggedRequest, id: string, r: number, outcome: StoredOutcomeRow | undefined): LoggedPredictionDto {
   let prediction: string | number;
@@ -46,7 +50,14 @@ export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto
   const requests = await findRequests(db(), [...new Set(parsed.flatMap((p) => (p.ref ? [p.ref.requestId] : [])))]);
   const byId = new Map(requests.map((r) => [r.id, r]));
   const found = parsed.filter(({ ref }) => ref && ref.row < (byId.get(ref.requestId)?.rows ?? 0));
-  const outcomes = new Map((await findOutcomes(db(), found.map((p) => p.id))).map((o) => [o.predictionId, o]));
+  const outcomes = new Map(
+    (
+      await findOutcomes(
+        db(),
+        found.map((p) => p.id),
+      )
+    ).map((o) => [o.predictionId, o]),
+  );
   return found.map(({ id, ref }) => rowOf(byId.get(ref!.requestId)!, id, ref!.row, outcomes.get(id)));
 }
 

@@ -47,8 +47,12 @@ export function routePlan(resolved: Resolved, clientId: string | null): ServingP
 }
 
 function checkServable(plan: ServingPlan): ServingPlan {
-  if (plan.archived) throw new AppError('conflict', `version: version ${plan.number} of "${plan.modelName}" is archived; restore it to serve it`, [{ path: 'version', message: 'archived' }]);
-  if ('error' in plan.outputs) throw new AppError('unprocessable', `version: version ${plan.number} cannot answer a ${plan.task.replace(/_/g, ' ')}: ${plan.outputs.error}`);
+  if (plan.archived)
+    throw new AppError('conflict', `version: version ${plan.number} of "${plan.modelName}" is archived; restore it to serve it`, [
+      { path: 'version', message: 'archived' },
+    ]);
+  if ('error' in plan.outputs)
+    throw new AppError('unprocessable', `version: version ${plan.number} cannot answer a ${plan.task.replace(/_/g, ' ')}: ${plan.outputs.error}`);
   return plan;
 }
 
@@ -73,7 +77,11 @@ function lookupTarget(target: Target): Resolved {
   let shadows: ServingPlan[] | null = null;
   if (target.alias === 'production') {
     const ids = found.shadows(plan.modelId);
-    if (ids.length > 0) shadows = ids.flatMap((id) => { const r = found.byVersionId(id); return r ? [servingPlan(r)] : []; });
+    if (ids.length > 0)
+      shadows = ids.flatMap((id) => {
+        const r = found.byVersionId(id);
+        return r ? [servingPlan(r)] : [];
+      });
   }
   return { plan, split, shadows };
 }

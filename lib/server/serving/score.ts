@@ -40,7 +40,7 @@ export async function score(plan: ServingPlan, feeds: Record<string, Tensor>, ro
   try {
     results = plan.batchable
       ? await batcher.run(plan.sha256, lease.session, feeds, rows, names)
-      : (await lease.session.run(feeds, names)) as Record<string, Tensor>;
+      : ((await lease.session.run(feeds, names)) as Record<string, Tensor>);
   } catch (err) {
     const msg = cleanOrtMessage(err, 300);
     throw new AppError('unprocessable', `inputs: the model failed on this input: ${msg}`, [{ path: 'inputs', message: msg }]);
@@ -70,4 +70,3 @@ export function checkFiniteOutputs(results: Record<string, Tensor>, fetch: strin
     }
   }
 }
-

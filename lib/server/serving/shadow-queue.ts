@@ -18,7 +18,10 @@ const state = () => runtime().shadow;
 
 function countersOf(q: ShadowQueueState, modelId: number): ShadowCounters {
   let c = q.counters.get(modelId);
-  if (!c) { c = { queued: 0, dropped: 0, logged: 0, failed: 0, pending: 0, lastError: null }; q.counters.set(modelId, c); }
+  if (!c) {
+    c = { queued: 0, dropped: 0, logged: 0, failed: 0, pending: 0, lastError: null };
+    q.counters.set(modelId, c);
+  }
   return c;
 }
 
@@ -32,7 +35,12 @@ export function shadowCounters(modelId: number): ShadowCounters {
  * served it). Synchronous and O(1): the decision to queue or drop is made here, the work later.
  */
 export function enqueueShadow(
-  shadows: ServingPlan[], served: ServingPlan, feeds: Record<string, Tensor>, rows: number, pairId: string, clientIds: string[] | null,
+  shadows: ServingPlan[],
+  served: ServingPlan,
+  feeds: Record<string, Tensor>,
+  rows: number,
+  pairId: string,
+  clientIds: string[] | null,
 ): void {
   const plans = shadows.filter((p) => p.versionId !== served.versionId);
   if (plans.length === 0) return;

@@ -6,7 +6,10 @@ export function cumulativeShares(weights: number[]): Float64Array {
   const total = weights.reduce((a, b) => a + b, 0);
   const out = new Float64Array(weights.length);
   let acc = 0;
-  weights.forEach((w, i) => { acc += w; out[i] = acc / total; });
+  weights.forEach((w, i) => {
+    acc += w;
+    out[i] = acc / total;
+  });
   out[out.length - 1] = 1;
   return out;
 }

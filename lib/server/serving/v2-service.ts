@@ -33,7 +33,9 @@ export function v2ModelReady(name: string, version: number | null): { name: stri
 export async function v2ServerReady(): Promise<boolean> {
   if ((await checkHealth()).status !== 'ok') return false;
   const { sessions } = runtime();
-  return lookups().productionShas().every((sha) => sessions.canServe(sha));
+  return lookups()
+    .productionShas()
+    .every((sha) => sessions.canServe(sha));
 }
 
 /** `clientHeader` (x-client-id) is what a split of production routes by; random without it. */
@@ -51,7 +53,14 @@ export async function v2Infer(name: string, version: number | null, body: unknow
   const outputs = plan.outputs as OutputPlan;
   const fetch = [...new Set([...request.outputs, ...outputs.fetch])];
   const { results, answers } = await score(plan, request.feeds, request.rows, fetch);
-  const { requestId, ids } = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
+  const { requestId, ids } = await logPredictions(
+    plan,
+    version === null ? 'production' : null,
+    request.feeds,
+    answers,
+    null,
+    Math.round((performance.now() - started) * 1000),
+  );
   if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, request.feeds, request.rows, requestId, null);
   return {
     model_name: plan.modelName,

@@ -9,7 +9,9 @@ export default async function NewModelPage() {
   return (
     <div className="mx-auto max-w-xl">
       <h1 className="text-2xl font-semibold tracking-tight">New model</h1>
-      <p className="mt-1 text-sm text-slate-600">A model groups the versions you upload; aliases such as <code>production</code> point at one of them.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        A model groups the versions you upload; aliases such as <code>production</code> point at one of them.
+      </p>
       <CreateModelForm />
     </div>
   );
