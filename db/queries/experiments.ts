@@ -1,7 +1,7 @@
 // Experiment queries: weighted alias splits (canaries) and shadow versions. Every change is an event
 // and bumps the change signal, so serving sees it on its next request.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { AppError } from '../../lib/errors';
+import { AppError, notFound } from '../../lib/errors';
 import type { SplitEntry } from '../../lib/schemas/experiments';
 import type { Db } from '../client';
 import { aliases, aliasWeights, modelVersions, shadows, type VersionRow } from '../schema';
@@ -120,7 +120,7 @@ function requireListed(tx: Pick<Db, 'select'>, modelId: number, numbers: number[
     : [];
   return numbers.map((n, i) => {
     const v = rows.find((r) => r.number === n);
-    if (!v) throw new AppError('not_found', `${path(i)}: version ${n} does not exist`, [{ path: path(i), message: 'not found' }]);
+    if (!v) throw notFound(path(i), `version ${n} does not exist`);
     if (v.archivedAt !== null)
       throw new AppError('conflict', `${path(i)}: version ${n} is archived and cannot ${what}`, [{ path: path(i), message: 'is archived' }]);
     return v;
