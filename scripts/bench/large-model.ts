@@ -1,0 +1,40 @@
+// A "production-sized" model for cache benchmarks and tests: a PyTorch-style MLP (30 → 1536 → 1536 → 2,
+// ~9.4 MB of float weights) whose weights come from a seed, so every seed is a distinct artifact.
+import { DT, model, node, valueInfo } from '../onnx-builder';
+
+export const LARGE_FEATURES = 30;
+
+/** A float initializer stored as raw little-endian bytes (floatData would cost ~5× the encode time). */
+function rawFloat(name: string, dims: number[], seed: number): { name: string; dims: number[]; dataType: number; rawData: Uint8Array } {
+  const n = dims.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(n);
+  // xorshift32: deterministic per seed, fast, and never the same bytes for two seeds.
+  let x = (seed * 2654435761) >>> 0 || 1;
+  const scale = 1 / Math.sqrt(dims[0]);
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    values[i] = ((x / 4294967296) * 2 - 1) * scale;
+  }
+  return { name, dims, dataType: DT.FLOAT, rawData: new Uint8Array(values.buffer) };
+}
+
+/** The ONNX bytes of the MLP for `seed`; `hidden` sets the width (1536 gives ~9.4 MB). */
+export function largeModel(seed: number, hidden = 1536): Uint8Array {
+  return model({
+    producer: 'pytorch',
+    inputs: [valueInfo('input', DT.FLOAT, ['batch_size', LARGE_FEATURES])],
+    outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
+    initializers: [
+      rawFloat('W1', [LARGE_FEATURES, hidden], seed),
+      rawFloat('W2', [hidden, hidden], seed + 0.5),
+      rawFloat('W3', [hidden, 2], seed + 0.25),
+    ],
+    nodes: [
+      node('MatMul', ['input', 'W1'], ['h1']),
+      node('Relu', ['h1'], ['a1']),
+      node('MatMul', ['a1', 'W2'], ['h2']),
+      node('Relu', ['h2'], ['a2']),
+      node('MatMul', ['a2', 'W3'], ['logits']),
+    ],
+  });
+}

@@ -1,0 +1,192 @@
+// The many-models half of `npm run bench` (alone: `npm run bench:models`): memory per loaded ~9 MB
+// model, load time, throughput of N distinct production models served round-robin against one
+// model, the cliff past a cache too small on purpose, and a hot model's p99 while others load.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runLoad, type LoadResult } from './load';
+import { LARGE_FEATURES, largeModel } from './large-model';
+
+const ROOT = join(__dirname, '..', '..');
+const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_models_key`;
+
+interface App { child: ChildProcess; port: number }
+
+/** The server itself (node, not npx), so /proc/<pid> is its resident set. */
+function startApp(dataDir: string, port: number, env: Record<string, string>): Promise<App> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts'], {
+      cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, ...env },
+    });
+    const timer = setTimeout(() => reject(new Error('the server did not start')), 90_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      const text = String(d);
+      if (/listening/.test(text)) { clearTimeout(timer); resolve({ child, port }); }
+      if (/serving set/i.test(text)) process.stdout.write(`    server log: ${text.trim()}\n`);
+    });
+    child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the server exited with ${code}`)); });
+  });
+}
+
+function stopApp(app: App | undefined): void {
+  if (app?.child.pid) try { process.kill(-app.child.pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+function rssMb(app: App): number {
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function call(app: App, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const form = body instanceof FormData;
+  const res = await fetch(`http://127.0.0.1:${app.port}${path}`, {
+    method,
+    body: form ? body : body === undefined ? undefined : JSON.stringify(body),
+    headers: form ? { authorization: `Bearer ${ADMIN_KEY}` } : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+  });
+  const text = await res.text();
+  if (!res.ok && res.status !== 404) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return { status: res.status, json: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+}
+
+const name = (i: number) => `m${String(i + 1).padStart(2, '0')}`;
+
+/** Creates models m01…mNN, each with one distinct ~9 MB version; returns each upload's artifact. */
+async function upload(app: App, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await call(app, 'POST', '/api/v1/models', { name: name(i), task: 'binary_classification', labels: ['no', 'yes'] });
+    const form = new FormData();
+    form.set('file', new Blob([new Uint8Array(largeModel(i + 1))]), 'model.onnx');
+    await call(app, 'POST', `/api/v1/models/${name(i)}/versions`, form);
+  }
+}
+
+/** Promotes version 1 of models [from, to); the alias move loads the session first. Returns ms per promotion. */
+async function promote(app: App, from: number, to: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = from; i < to; i++) {
+    const t = performance.now();
+    await call(app, 'PUT', `/api/v1/models/${name(i)}/aliases/production`, { version: 1 });
+    ms.push(performance.now() - t);
+  }
+  return ms;
+}
+
+interface Runtime { totals: { budget_bytes: number; resident_bytes: number; fits: boolean }; sessions: { bytes: number; load_ms: number; loads: number; hits: number; evictions: number }[] }
+
+/** GET /api/v1/runtime where the build has it (null before it existed). */
+async function runtime(app: App): Promise<Runtime | null> {
+  const r = await call(app, 'GET', '/api/v1/runtime');
+  return r.status === 200 ? (r.json as Runtime) : null;
+}
+
+/** A counter's total over its series from /metrics, or null when the build does not export it. */
+async function counter(app: App, metric: string): Promise<number | null> {
+  const text = (await call(app, 'GET', '/metrics')).json as string;
+  const lines = text.split('\n').filter((l) => l.startsWith(metric));
+  return lines.length === 0 ? null : lines.reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const f = (n: number, d = 0) => n.toFixed(d).padStart(7);
+const row = () => JSON.stringify({ instances: [Array.from({ length: LARGE_FEATURES }, () => Math.random())] });
+
+function roundRobin(app: App, n: number, concurrency: number, seconds: number): Promise<LoadResult> {
+  let next = 0;
+  return runLoad({
+    port: app.port, concurrency, seconds, body: row, headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    path: () => `/api/v1/models/${name(next++ % n)}/predict`,
+  });
+}
+
+async function sweep(app: App, counts: number[], seconds: number): Promise<Map<number, LoadResult>> {
+  const results = new Map<number, LoadResult>();
+  console.log('  models |   req/s   p50 ms  p99 ms | ratio to 1 | loads during the run');
+  for (const n of counts) {
+    const loadsBefore = await counter(app, 'modeldock_model_loads_total');
+    const r = await roundRobin(app, n, 4, seconds);
+    const loadsAfter = await counter(app, 'modeldock_model_loads_total');
+    results.set(n, r);
+    const base = results.get(counts[0])!;
+    const loads = loadsBefore === null || loadsAfter === null ? 'n/a' : String(loadsAfter - loadsBefore);
+    console.log(`  ${String(n).padStart(6)} | ${f(r.rps)} ${f(r.p50, 2)} ${f(r.p99, 2)} | ${(r.rps / base.rps).toFixed(2).padStart(10)} | ${loads}${r.errors ? `  errors ${r.errors}` : ''}`);
+  }
+  return results;
+}
+
+/** A hot model's latency alone, then while a second client keeps asking for models that are not loaded. */
+async function hotDuringLoads(app: App, count: number, seconds: number): Promise<void> {
+  const hot = () => runLoad({ port: app.port, concurrency: 2, seconds, body: row, headers: { authorization: `Bearer ${ADMIN_KEY}` }, path: `/api/v1/models/${name(0)}/predict` });
+  const alone = await hot();
+  let stop = false;
+  let cold = 0;
+  const coldLatency: number[] = [];
+  const churn = (async () => {
+    for (let i = 1; !stop; i = i % (count - 1) + 1) {
+      const t = performance.now();
+      await fetch(`http://127.0.0.1:${app.port}/api/v1/models/${name(i)}/predict`, { method: 'POST', body: row(), headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.arrayBuffer());
+      coldLatency.push(performance.now() - t);
+      cold++;
+    }
+  })();
+  const loadsBefore = await counter(app, 'modeldock_model_loads_total');
+  const during = await hot();
+  const loadsAfter = await counter(app, 'modeldock_model_loads_total');
+  stop = true;
+  await churn;
+  const loads = loadsBefore === null || loadsAfter === null ? `${cold} cold requests` : `${loadsAfter - loadsBefore} loads`;
+  console.log(`  hot model, concurrency 2, alone:          ${f(alone.rps)} req/s  p50 ${alone.p50.toFixed(2)} ms  p99 ${alone.p99.toFixed(2)} ms`);
+  console.log(`  hot model while other models load (${loads}, cold request p50 ${median(coldLatency).toFixed(1)} ms): ${f(during.rps)} req/s  p50 ${during.p50.toFixed(2)} ms  p99 ${during.p99.toFixed(2)} ms`);
+}
+
+export async function benchModels(work: string, o: { seconds: number; count: number }): Promise<void> {
+  const bytes = largeModel(1).length;
+  console.log(`\nMany models: ${o.count} distinct production models of ${(bytes / 1e6).toFixed(1)} MB (MLP ${LARGE_FEATURES}→1536→1536→2), single-row requests, ${o.seconds}s per measurement`);
+  let app: App | undefined;
+  try {
+    // Default settings: what a user gets.
+    app = await startApp(join(work, 'models-default'), 3402, {});
+    await upload(app, o.count);
+    const rss0 = rssMb(app);
+    const firstEight = Math.min(8, o.count);
+    const promoteMs = await promote(app, 0, firstEight);
+    const perModel = (rssMb(app) - rss0) / firstEight;
+    promoteMs.push(...await promote(app, firstEight, o.count));
+    const rt = await runtime(app);
+    console.log(`  memory: RSS +${perModel.toFixed(1)} MB per loaded model (first ${firstEight} promotions); RSS ${rssMb(app).toFixed(0)} MB with ${o.count} production models`);
+    console.log(`  load: promotion (load + alias move) median ${median(promoteMs).toFixed(1)} ms`
+      + (rt ? `; session load median ${median(rt.sessions.map((s) => s.load_ms)).toFixed(1)} ms, accounted ${(median(rt.sessions.map((s) => s.bytes)) / 1048576).toFixed(1)} MiB per model, `
+        + `${rt.sessions.length} resident, ${(rt.totals.resident_bytes / 1048576).toFixed(0)} of ${(rt.totals.budget_bytes / 1048576).toFixed(0)} MiB budget, serving set ${rt.totals.fits ? 'fits' : 'DOES NOT FIT'}` : ''));
+    const counts = [...new Set([1, 16, 17, o.count])].filter((n) => n <= o.count).sort((a, b) => a - b);
+    const r = await sweep(app, counts, o.seconds);
+    const one = r.get(1)!;
+    const all = r.get(o.count)!;
+    const ratio = all.rps / one.rps;
+    const p99Limit = 3 * one.p99 + 5;
+    console.log(`  ${o.count} models vs 1: ratio ${ratio.toFixed(2)} ≥0.7 ${ratio >= 0.7 ? 'met' : 'MISSED'}; p99 ${all.p99.toFixed(2)} ms ≤ 3×${one.p99.toFixed(2)}+5 = ${p99Limit.toFixed(2)} ms ${all.p99 <= p99Limit ? 'met' : 'MISSED'}`);
+    stopApp(app);
+
+    // A cache too small on purpose (about 8 of these models): the cliff, and loads next to a hot model.
+    const smallMb = Number(process.env.BENCH_SMALL_CACHE_MB ?? Math.ceil(8.5 * (rt ? median(rt.sessions.map((s) => s.bytes)) / 1048576 : perModel)));
+    console.log(`\n  cache for ~8 models (MODEL_CACHE_MB=${smallMb}; before issue 16: SESSION_CACHE_SIZE=8):`);
+    app = await startApp(join(work, 'models-small'), 3403, { MODEL_CACHE_MB: String(smallMb), SESSION_CACHE_SIZE: '8' });
+    await upload(app, o.count);
+    await promote(app, 0, o.count);
+    const small = await runtime(app);
+    if (small) console.log(`  runtime: ${small.sessions.length} resident, ${(small.totals.resident_bytes / 1048576).toFixed(0)} of ${(small.totals.budget_bytes / 1048576).toFixed(0)} MiB, serving set ${small.totals.fits ? 'fits' : 'does not fit'}`);
+    await sweep(app, [...new Set([1, 4, 8, 12, o.count])].filter((n) => n <= o.count), o.seconds);
+    await hotDuringLoads(app, o.count, o.seconds);
+  } finally {
+    stopApp(app);
+  }
+}
+
+// `npm run bench:models`
+if (require.main === module) {
+  const work = join(ROOT, '.test-data', `bench-models-${Date.now()}`);
+  benchModels(work, { seconds: Number(process.env.BENCH_SECONDS ?? 5), count: Number(process.env.BENCH_MODELS_COUNT ?? 24) })
+    .then(() => import('node:fs').then(({ rmSync }) => rmSync(work, { recursive: true, force: true })))
+    .catch((err: unknown) => { console.error('bench failed:', err); process.exit(1); });
+}
