@@ -16,6 +16,8 @@ export type InferenceSessionOptions = ort.InferenceSession.SessionOptions;
 export interface LoadedModel {
   session: ort.InferenceSession;
   signature: ModelSignature;
+  /** Session creation alone: wall time, and the process's resident set growth across it. */
+  created: { ms: number; rssDelta: number };
 }
 
 function toSpec(meta: ort.InferenceSession.ValueMetadata): TensorSpec {
@@ -46,13 +48,17 @@ export async function loadModel(bytes: Uint8Array, options: InferenceSessionOpti
     );
   }
   let session: ort.InferenceSession;
+  const rssBefore = process.memoryUsage.rss();
+  const started = performance.now();
   try {
     session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
   } catch (err) {
     throw new ModelLoadError(`onnxruntime could not load the model: ${cleanRuntimeMessage((err as Error).message)}`);
   }
+  const created = { ms: performance.now() - started, rssDelta: process.memoryUsage.rss() - rssBefore };
   return {
     session,
+    created,
     signature: {
       inputs: session.inputMetadata.map(toSpec),
       outputs: session.outputMetadata.map(toSpec),
