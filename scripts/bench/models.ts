@@ -74,7 +74,7 @@ async function promote(app: App, from: number, to: number): Promise<number[]> {
   return ms;
 }
 
-interface Runtime { totals: { budget_bytes: number; resident_bytes: number; fits: boolean }; sessions: { bytes: number; load_ms: number; loads: number; hits: number; evictions: number }[] }
+interface Runtime { model_cache: { budget_bytes: number; resident_bytes: number; serving_set: { fits: boolean } }; sessions: { bytes: number; load_ms: number }[] }
 
 /** GET /api/v1/runtime where the build has it (null before it existed). */
 async function runtime(app: App): Promise<Runtime | null> {
@@ -105,9 +105,9 @@ async function sweep(app: App, counts: number[], seconds: number): Promise<Map<n
   const results = new Map<number, LoadResult>();
   console.log('  models |   req/s   p50 ms  p99 ms | ratio to 1 | loads during the run');
   for (const n of counts) {
-    const loadsBefore = await counter(app, 'modeldock_model_loads_total');
+    const loadsBefore = await counter(app, 'modeldock_model_cache_loads_total');
     const r = await roundRobin(app, n, 4, seconds);
-    const loadsAfter = await counter(app, 'modeldock_model_loads_total');
+    const loadsAfter = await counter(app, 'modeldock_model_cache_loads_total');
     results.set(n, r);
     const base = results.get(counts[0])!;
     const loads = loadsBefore === null || loadsAfter === null ? 'n/a' : String(loadsAfter - loadsBefore);
@@ -131,9 +131,9 @@ async function hotDuringLoads(app: App, count: number, seconds: number): Promise
       cold++;
     }
   })();
-  const loadsBefore = await counter(app, 'modeldock_model_loads_total');
+  const loadsBefore = await counter(app, 'modeldock_model_cache_loads_total');
   const during = await hot();
-  const loadsAfter = await counter(app, 'modeldock_model_loads_total');
+  const loadsAfter = await counter(app, 'modeldock_model_cache_loads_total');
   stop = true;
   await churn;
   const loads = loadsBefore === null || loadsAfter === null ? `${cold} cold requests` : `${loadsAfter - loadsBefore} loads`;
@@ -158,7 +158,7 @@ export async function benchModels(work: string, o: { seconds: number; count: num
     console.log(`  memory: RSS +${perModel.toFixed(1)} MB per loaded model (first ${firstEight} promotions); RSS ${rssMb(app).toFixed(0)} MB with ${o.count} production models`);
     console.log(`  load: promotion (load + alias move) median ${median(promoteMs).toFixed(1)} ms`
       + (rt ? `; session load median ${median(rt.sessions.map((s) => s.load_ms)).toFixed(1)} ms, accounted ${(median(rt.sessions.map((s) => s.bytes)) / 1048576).toFixed(1)} MiB per model, `
-        + `${rt.sessions.length} resident, ${(rt.totals.resident_bytes / 1048576).toFixed(0)} of ${(rt.totals.budget_bytes / 1048576).toFixed(0)} MiB budget, serving set ${rt.totals.fits ? 'fits' : 'DOES NOT FIT'}` : ''));
+        + `${rt.sessions.length} resident, ${(rt.model_cache.resident_bytes / 1048576).toFixed(0)} of ${(rt.model_cache.budget_bytes / 1048576).toFixed(0)} MiB budget, serving set ${rt.model_cache.serving_set.fits ? 'fits' : 'DOES NOT FIT'}` : ''));
     const counts = [...new Set([1, 16, 17, o.count])].filter((n) => n <= o.count).sort((a, b) => a - b);
     const r = await sweep(app, counts, o.seconds);
     const one = r.get(1)!;
@@ -175,7 +175,7 @@ export async function benchModels(work: string, o: { seconds: number; count: num
     await upload(app, o.count);
     await promote(app, 0, o.count);
     const small = await runtime(app);
-    if (small) console.log(`  runtime: ${small.sessions.length} resident, ${(small.totals.resident_bytes / 1048576).toFixed(0)} of ${(small.totals.budget_bytes / 1048576).toFixed(0)} MiB, serving set ${small.totals.fits ? 'fits' : 'does not fit'}`);
+    if (small) console.log(`  runtime: ${small.sessions.length} resident, ${(small.model_cache.resident_bytes / 1048576).toFixed(0)} of ${(small.model_cache.budget_bytes / 1048576).toFixed(0)} MiB, serving set ${small.model_cache.serving_set.fits ? 'fits' : 'does not fit'}`);
     await sweep(app, [...new Set([1, 4, 8, 12, o.count])].filter((n) => n <= o.count), o.seconds);
     await hotDuringLoads(app, o.count, o.seconds);
   } finally {
