@@ -1,5 +1,6 @@
-// A "production-sized" model for cache benchmarks and tests: a PyTorch-style MLP (30 → 1536 → 1536 → 2,
-// ~9.4 MB of float weights) whose weights come from a seed, so every seed is a distinct artifact.
+// Models of a chosen size for the model cache's benchmark and tests, made at run time (never committed):
+// a PyTorch-style MLP (30 → 1536 → 1536 → 2, ~9.4 MB of float weights) whose weights come from a
+// seed, so every seed is a distinct artifact; and a regressor of any size with a known answer.
 import { DT, model, node, valueInfo } from '../onnx-builder';
 
 export const LARGE_FEATURES = 30;
@@ -35,6 +36,30 @@ export function largeModel(seed: number, hidden = 1536): Uint8Array {
       node('MatMul', ['a1', 'W2'], ['h2']),
       node('Relu', ['h2'], ['a2']),
       node('MatMul', ['a2', 'W3'], ['logits']),
+    ],
+  });
+}
+
+/**
+ * A regressor of about `megabytes` of weights whose answer is known: y = x0 + x1 + x2 + 1000·id
+ * (x · W with every weight 1/H, summed over H, plus a bias). The bias makes every id a distinct
+ * artifact, and tells which model answered.
+ */
+export function sizedRegressor(id: number, megabytes: number): Uint8Array {
+  const hidden = Math.max(1, Math.round((megabytes * 1024 * 1024) / 12));
+  const w = new Float32Array(3 * hidden).fill(1 / hidden);
+  return model({
+    inputs: [valueInfo('input', DT.FLOAT, ['batch', 3])],
+    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+    initializers: [
+      { name: 'W', dims: [3, hidden], dataType: DT.FLOAT, rawData: new Uint8Array(w.buffer) },
+      { name: 'axes', dims: [1], dataType: DT.INT64, int64Data: [1] },
+      { name: 'B', dims: [1], dataType: DT.FLOAT, floatData: [1000 * id] },
+    ],
+    nodes: [
+      node('MatMul', ['input', 'W'], ['xw']),
+      node('ReduceSum', ['xw', 'axes'], ['sum'], { keepdims: 1 }),
+      node('Add', ['sum', 'B'], ['variable']),
     ],
   });
 }

@@ -11,7 +11,7 @@ import { readArtifact } from '../artifact-store';
 import { modelCacheMetrics } from './model-cache-metrics';
 
 const MiB = 1024 * 1024;
-const mib = (n: number) => `${(n / MiB).toFixed(0)} MiB`;
+const mib = (n: number) => `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
 
 export function cacheBudget(): { bytes: number; source: string } {
   if (env.MODEL_CACHE_MB !== undefined) return { bytes: Math.floor(env.MODEL_CACHE_MB * MiB), source: `MODEL_CACHE_MB=${env.MODEL_CACHE_MB}` };
