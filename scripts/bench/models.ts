@@ -76,10 +76,10 @@ async function promote(app: App, from: number, to: number): Promise<number[]> {
 
 interface Runtime { model_cache: { budget_bytes: number; resident_bytes: number; serving_set: { fits: boolean } }; sessions: { bytes: number; load_ms: number }[] }
 
-/** GET /api/v1/runtime where the build has it (null before it existed). */
+/** GET /api/v1/runtime where the server has it (null before it existed). */
 async function runtime(app: App): Promise<Runtime | null> {
-  const r = await call(app, 'GET', '/api/v1/runtime');
-  return r.status === 200 ? (r.json as Runtime) : null;
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/v1/runtime`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  return res.status === 200 ? ((await res.json()) as Runtime) : (await res.arrayBuffer(), null);
 }
 
 /** A counter's total over its series from /metrics, or null when the build does not export it. */
