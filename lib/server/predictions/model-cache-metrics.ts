@@ -2,7 +2,7 @@
 // serving-set bytes and the "serving set does not fit" gauge read from the cache at scrape time.
 // Labels are closed sets (result, serving): per-version figures are in GET /api/v1/runtime.
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { CacheSnapshot, SessionCache } from '../../../inference/session-cache';
+import type { CacheSnapshot, SessionCache, SessionCacheOptions } from '../../../inference/session-cache';
 import { metrics } from '../metrics';
 
 interface ModelCacheMetrics {
@@ -46,4 +46,13 @@ export function modelCacheMetrics(): ModelCacheMetrics {
   };
   holder[KEY] = m;
   return m;
+}
+
+/** The cache's observers that count loads, failed loads, load time and evictions on the metrics above. */
+export function metricObservers(m: ModelCacheMetrics = modelCacheMetrics()): Pick<SessionCacheOptions, 'onLoad' | 'onLoadFailed' | 'onEvict'> {
+  return {
+    onLoad: (_key, loaded) => { m.loads.inc({ result: 'ok' }); m.loadSeconds.observe(loaded.ms / 1000); },
+    onLoadFailed: () => m.loads.inc({ result: 'failed' }),
+    onEvict: (_key, serving) => m.evictions.inc({ serving: String(serving) }),
+  };
 }

@@ -8,7 +8,7 @@ import { SessionCache, type FitReport } from '../../../inference/session-cache';
 import { accountedBytes, DEFAULT_CACHE_SHARE, defaultBudgetBytes, servingSessionOptions } from '../../../inference/session-memory';
 import { env } from '../../env';
 import { readArtifact } from '../artifact-store';
-import { modelCacheMetrics } from './model-cache-metrics';
+import { metricObservers, modelCacheMetrics } from './model-cache-metrics';
 
 const MiB = 1024 * 1024;
 const mib = (n: number) => `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
@@ -44,9 +44,7 @@ export function createSessionCache(queries: ServingSetQueries): SessionCache {
   }, {
     budgetBytes: budget.bytes,
     servingSet: () => new Set(queries.servingSet().map((r) => r.sha256)),
-    onLoad: (_key, loaded) => { m.loads.inc({ result: 'ok' }); m.loadSeconds.observe(loaded.ms / 1000); },
-    onLoadFailed: () => m.loads.inc({ result: 'failed' }),
-    onEvict: (_key, serving) => m.evictions.inc({ serving: String(serving) }),
+    ...metricObservers(m),
     onFitChange: reportFit,
   });
   m.observe(cache);
