@@ -1,14 +1,15 @@
 // What a serving session costs in memory, and the options that make it cost less. Measured with
-// onnxruntime-node 1.30 alone, 16 sessions of the ~9.6 MB MLP of scripts/bench/large-model.ts:
-// - weight prepacking (MLAS repacks MatMul/Gemm weights at load) doubles a model's weights in memory
-//   (18.3 → 11.9 MB RSS per model without it) and costs most of the load (15.9 → 2.6 ms, all on the
-//   main thread); single-row latency is unchanged (156 vs 154 µs), 64-row batches of that model run
-//   ~30 % slower (3.0 → 3.9 ms), the 30-feature bench model is unchanged (9 µs). Off by default;
-//   ORT_PREPACK_WEIGHTS=true turns it back on for few large models served in large batches.
+// onnxruntime-node 1.30 alone, sessions of the ~9.6 MB MLPs of scripts/bench/large-model.ts:
 // - the CPU memory arena keeps each session's peak activations for good (25 MB per session after one
-//   2000-row request, growing with the number of sessions); without it they return to the allocator
+//   2000-row request, growing with the number of sessions); without it they go back to the allocator
 //   and are shared (5 MB per session at 16 sessions), so what a load measures stays what the session
-//   holds. Latency unchanged (small model 8–9 µs, the MLP 154–161 µs per row).
+//   holds. Latency unchanged (30-feature model 8–9 µs, the MLP 154–161 µs per row). Off.
+// - weight prepacking (MLAS repacks MatMul/Gemm weights at load) doubles a model's weights in memory
+//   (18.3 → 11.9 MB RSS per model without it) and is most of the load (15.9 → 2.6 ms, all on the main
+//   thread); single-row runs are unchanged (156 vs 154 µs), but multi-row runs repack the weights on
+//   every call without it: 64 rows 3.0 → 3.9 ms, a 16-token sequence 1.0–1.3 → 1.8–2.2 ms. Kept on by
+//   default so no model's hot path gets slower; ORT_PREPACK_WEIGHTS=false for many large models
+//   served a row at a time.
 // - use_device_allocator_for_initializers: no gain once the arena is off (not used).
 // - versions that share an artifact share one session: the cache is keyed by sha256.
 import type { InferenceSessionOptions } from './runtime';

@@ -19,23 +19,33 @@ function rawFloat(name: string, dims: number[], seed: number): { name: string; d
   return { name, dims, dataType: DT.FLOAT, rawData: new Uint8Array(values.buffer) };
 }
 
-/** The ONNX bytes of the MLP for `seed`; `hidden` sets the width (1536 gives ~9.4 MB). */
-export function largeModel(seed: number, hidden = 1536): Uint8Array {
+/**
+ * The ONNX bytes of the MLP for `seed`; `hidden` sets the width (1536 gives ~9.4 MB). With `tokens`,
+ * the input is a sequence [batch, tokens, 30] whose tokens share the weights (a per-token feed-forward
+ * block, as in a PyTorch sequence model), summed into [batch, 2]: each weight is used `tokens` times
+ * per row, so the model is compute-bound rather than bound by reading its weights from memory.
+ */
+export function largeModel(seed: number, o: { hidden?: number; tokens?: number } = {}): Uint8Array {
+  const hidden = o.hidden ?? 1536;
+  const tokens = o.tokens ?? 0;
+  const seq = tokens > 0;
   return model({
     producer: 'pytorch',
-    inputs: [valueInfo('input', DT.FLOAT, ['batch_size', LARGE_FEATURES])],
+    inputs: [valueInfo('input', DT.FLOAT, seq ? ['batch_size', tokens, LARGE_FEATURES] : ['batch_size', LARGE_FEATURES])],
     outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
     initializers: [
       rawFloat('W1', [LARGE_FEATURES, hidden], seed),
       rawFloat('W2', [hidden, hidden], seed + 0.5),
       rawFloat('W3', [hidden, 2], seed + 0.25),
+      ...(seq ? [{ name: 'axes', dims: [1], dataType: DT.INT64, int64Data: [1] }] : []),
     ],
     nodes: [
       node('MatMul', ['input', 'W1'], ['h1']),
       node('Relu', ['h1'], ['a1']),
       node('MatMul', ['a1', 'W2'], ['h2']),
       node('Relu', ['h2'], ['a2']),
-      node('MatMul', ['a2', 'W3'], ['logits']),
+      node('MatMul', ['a2', 'W3'], [seq ? 'per_token' : 'logits']),
+      ...(seq ? [node('ReduceSum', ['per_token', 'axes'], ['logits'], { keepdims: 0 })] : []),
     ],
   });
 }

@@ -8,7 +8,7 @@ import { servingSessionOptions } from '../../inference/session-memory';
 
 async function main(): Promise<void> {
   const [port, ...paths] = process.argv.slice(2);
-  const options = servingSessionOptions({ intraOpThreads: 1, prepackWeights: false });
+  const options = servingSessionOptions({ intraOpThreads: 1, prepackWeights: process.env.ORT_PREPACK_WEIGHTS !== 'false' });
   const sessions: ort.InferenceSession[] = [];
   for (const p of paths) sessions.push(await ort.InferenceSession.create(readFileSync(p), options));
   createServer((req, res) => {
@@ -16,11 +16,11 @@ async function main(): Promise<void> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const session = sessions[Number(req.url!.slice(3))];
-      const rows = (JSON.parse(Buffer.concat(chunks).toString()) as { instances: number[][] }).instances;
-      const width = rows[0].length;
-      const flat = new Float32Array(rows.length * width);
-      rows.forEach((r, i) => flat.set(r, i * width));
-      const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', flat, [rows.length, width]) });
+      const rows = (JSON.parse(Buffer.concat(chunks).toString()) as { instances: unknown[] }).instances;
+      const dims = [rows.length];
+      for (let v: unknown = rows[0]; Array.isArray(v); v = v[0]) dims.push(v.length);
+      const flat = Float32Array.from(rows.flat(dims.length) as number[]);
+      const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', flat, dims) });
       const body = JSON.stringify({ predictions: Array.from(out[session.outputNames[0]].data as Float32Array) });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
