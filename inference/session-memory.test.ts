@@ -1,14 +1,16 @@
-// What a load is charged and the default budget: hand-computed.
+// What a load is charged, the default budget and the session options: hand-computed.
 import { describe, expect, it } from 'vitest';
 import { accountedBytes, defaultBudgetBytes, servingSessionOptions } from './session-memory';
 
 const GiB = 1024 ** 3;
 
 describe('session memory', () => {
-  it('charges a load its resident set growth, never less than its artifact', () => {
-    expect(accountedBytes(12_000_000, 9_600_000)).toBe(12_000_000);
-    expect(accountedBytes(0, 9_600_000)).toBe(9_600_000); // freed memory reused: growth reads low
-    expect(accountedBytes(-4_000_000, 9_600_000)).toBe(9_600_000); // a collection ran during the load
+  it('charges a load its resident set growth less the parsed copy it freed, never less than the weights held', () => {
+    expect(accountedBytes(28_700_000, 9_600_000, true)).toBe(19_200_000); // a clean load with prepacking: the floor, 2× the artifact
+    expect(accountedBytes(40_000_000, 9_600_000, true)).toBe(30_400_000); // more than weights (e.g. a tree ensemble's own tables)
+    expect(accountedBytes(19_400_000, 9_600_000, false)).toBe(9_800_000);
+    expect(accountedBytes(0, 9_600_000, false)).toBe(9_600_000); // freed memory reused: growth reads low
+    expect(accountedBytes(-4_000_000, 9_600_000, true)).toBe(19_200_000); // a collection ran during the load
   });
 
   it('defaults the budget to a quarter of the machine, or of a lower container limit', () => {

@@ -8,7 +8,7 @@ export interface RuntimeVersionDto { model: string; version: number; roles: Serv
 
 export interface RuntimeSessionDto {
   sha256: string;
-  /** Memory accounted to the session: its load's resident set growth, at least the artifact's size. */
+  /** Memory accounted to the session: measured at load (resident set growth), at least the weights it holds. */
   bytes: number;
   load_ms: number;
   loaded_at: string;

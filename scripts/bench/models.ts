@@ -36,6 +36,12 @@ function stopApp(app: App | undefined): void {
   if (app?.child.pid) try { process.kill(-app.child.pid, 'SIGKILL'); } catch { /* already gone */ }
 }
 
+async function stopAndWait(app: App): Promise<void> {
+  const exited = new Promise((resolve) => app.child.once('exit', resolve));
+  stopApp(app);
+  await exited;
+}
+
 function rssMb(app: App): number {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${app.child.pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -218,17 +224,21 @@ async function startLimit(work: string, kinds: Kind[], count: number, port: numb
  * distinct models cost anyway, their weights no longer fitting the CPU's last-level cache). Returns MiB per model.
  */
 async function defaultSettings(work: string, o: { seconds: number; count: number }): Promise<number> {
+  // Uploads check each model with a session of their own and release it; a fresh process then
+  // measures what loading costs without reusing that freed memory.
+  const uploader = await startApp(join(work, 'models-default'), 3402, {});
+  await upload(uploader, SEQUENCE, o.count);
+  await stopAndWait(uploader);
   const app = await startApp(join(work, 'models-default'), 3402, {});
   let limit: App | undefined;
   try {
-    await upload(app, SEQUENCE, o.count);
     const rss0 = rssMb(app);
     const firstEight = Math.min(8, o.count);
     const promoteMs = await promote(app, SEQUENCE, 0, firstEight);
     const perModel = (rssMb(app) - rss0) / firstEight;
     promoteMs.push(...await promote(app, SEQUENCE, firstEight, o.count));
     const rt = await runtime(app);
-    console.log(`  memory: RSS +${perModel.toFixed(1)} MB per loaded model (first ${firstEight} promotions); RSS ${rssMb(app).toFixed(0)} MB with ${o.count} production models`);
+    console.log(`  memory: RSS +${perModel.toFixed(1)} MB per loaded model (first ${firstEight} promotions, fresh process); RSS ${rssMb(app).toFixed(0)} MB with ${o.count} production models`);
     console.log(`  load: promotion (load + alias move) median ${median(promoteMs).toFixed(1)} ms`
       + (rt ? `; session creation median ${median(rt.sessions.map((s) => s.load_ms)).toFixed(1)} ms, accounted ${(median(rt.sessions.map((s) => s.bytes)) / 1048576).toFixed(1)} MiB per model, `
         + `${rt.sessions.length} resident, ${(rt.model_cache.resident_bytes / 1048576).toFixed(0)} of ${(rt.model_cache.budget_bytes / 1048576).toFixed(0)} MiB budget, serving set ${rt.model_cache.serving_set.fits ? 'fits' : 'DOES NOT FIT'}` : ''));

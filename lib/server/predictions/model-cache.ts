@@ -40,7 +40,7 @@ export function createSessionCache(queries: ServingSetQueries): SessionCache {
   const cache = new SessionCache(async (sha) => {
     const bytes = await readArtifact(sha, 'onnx');
     const { session, created } = await loadModel(bytes, options);
-    return { session, bytes: accountedBytes(created.rssDelta, bytes.length), ms: created.ms };
+    return { session, bytes: accountedBytes(created.rssDelta, bytes.length, env.ORT_PREPACK_WEIGHTS), ms: created.ms };
   }, {
     budgetBytes: budget.bytes,
     servingSet: () => new Set(queries.servingSet().map((r) => r.sha256)),
