@@ -131,6 +131,15 @@ const OPS: Record<string, Record<string, Op>> = {
     delete: { summary: 'Sign out', scope: 'public', ok: 204, answer: 'cleared cookie' },
   },
   '/api/v1/setup': { post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' } },
+  '/api/v1/runtime': {
+    get: {
+      summary: "This process's model cache: loaded sessions (sha256, the versions stored as it and their serving roles, bytes measured at load, "
+        + 'load_ms, last use, hits, loads, evictions), the budget (MODEL_CACHE_MB), resident bytes, and whether the serving set '
+        + '(production, split and shadow versions) fits; serving versions not loaded now are listed apart',
+      scope: 'read', ok: 200,
+      answer: '{model_cache: {budget_bytes, resident_bytes, sessions, loading, loads, evictions, hits, serving_set: {fits, bytes, sessions, unmeasured}}, sessions, serving_not_resident}',
+    },
+  },
   '/metrics': { get: { summary: 'Prometheus metrics', scope: 'read', ok: 200, answer: 'text/plain; version=0.0.4' } },
   '/v2': { get: { summary: 'V2 server metadata', scope: 'public', ok: 200, answer: '{name, version, extensions}' } },
   '/v2/health/live': { get: { summary: 'V2 liveness', scope: 'public', ok: 200, answer: '{live}' } },

@@ -20,7 +20,7 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-export async function runLoad(o: { port: number; path: string; body: () => string; concurrency: number; seconds: number; warmupSeconds?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function runLoad(o: { port: number; path: string | (() => string); body: () => string; concurrency: number; seconds: number; warmupSeconds?: number; headers?: Record<string, string> }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
   const phase = async (seconds: number, record: boolean) => {
     const latencies: number[] = [];
@@ -30,7 +30,7 @@ export async function runLoad(o: { port: number; path: string; body: () => strin
       while (performance.now() < end) {
         const t0 = performance.now();
         try {
-          const status = await post(agent, o.port, o.path, o.body(), o.headers ?? {});
+          const status = await post(agent, o.port, typeof o.path === 'string' ? o.path : o.path(), o.body(), o.headers ?? {});
           if (status !== 200) errors++;
         } catch { errors++; }
         if (record) latencies.push(performance.now() - t0);

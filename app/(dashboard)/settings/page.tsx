@@ -2,9 +2,12 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { ApiKeys } from '@/components/access/api-keys';
 import { SystemEvents } from '@/components/access/system-events';
+import { RuntimePanel } from '@/components/runtime/runtime-panel';
 import { accessKeys } from '@/lib/query/access-client';
+import { runtimeKeys } from '@/lib/query/runtime-client';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { listKeyDtos } from '@/lib/server/access/keys';
+import { runtimeStatus } from '@/lib/server/predictions/runtime-status';
 import { getEvents } from '@/lib/server/registry/events';
 import { requireUser } from '@/lib/server/access/require-user';
 
@@ -17,12 +20,14 @@ export default async function SettingsPage() {
   await Promise.all([
     qc.prefetchQuery({ queryKey: accessKeys.keys, queryFn: () => ({ api_keys: listKeyDtos() }) }),
     qc.prefetchQuery({ queryKey: accessKeys.events, queryFn: () => getEvents(null, { limit: 50 }) }),
+    qc.prefetchQuery({ queryKey: runtimeKeys.status, queryFn: runtimeStatus }),
   ]);
   return (
     <HydrationBoundary state={dehydrate(qc)}>
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       <div className="mt-6 space-y-6">
         <ApiKeys />
+        <RuntimePanel />
         <SystemEvents />
       </div>
     </HydrationBoundary>

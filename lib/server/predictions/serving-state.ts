@@ -1,17 +1,16 @@
 // The serving singletons of this process — session cache, log writer, hot-path statements, plans —
 // kept on globalThis so Next's module graph and the custom server's fast path share one of each.
 import { prepareServingLookups, preparePredictionInsert, type ServingLookups, type ServingRow } from '../../../db/queries/predictions';
+import { prepareServingSetQueries, type ServingSetQueries } from '../../../db/queries/serving-set';
 import { getHandle } from '../../../db/client';
 import type { DecodeOptions } from '../../../inference/codecs';
 import { planOutputs, type OutputPlan, type Task } from '../../../inference/outputs';
-import { loadModel } from '../../../inference/runtime';
-import { AppError } from '../../errors';
 import { Batcher } from '../../../inference/batcher';
-import { SessionCache } from '../../../inference/session-cache';
+import type { SessionCache } from '../../../inference/session-cache';
 import type { ModelSignature, OutputSpec } from '../../../inference/signature';
 import { env } from '../../env';
-import { readArtifact } from '../artifact-store';
 import { LogWriter } from './log-writer';
+import { createSessionCache } from './model-cache';
 
 export interface ServingPlan {
   modelId: number;
@@ -38,6 +37,8 @@ export interface Resolved { plan: ServingPlan; split: SplitRoute | null; shadows
 
 interface ServingState {
   sessions: SessionCache;
+  /** The serving set and the versions behind artifacts (model cache priorities, runtime listing). */
+  servingSet: ServingSetQueries;
   log: LogWriter;
   batcher: Batcher;
   lookups: ServingLookups;
@@ -57,23 +58,10 @@ export function serving(): ServingState {
   const holder = globalThis as Holder;
   if (holder[KEY]) return holder[KEY];
   const { sqlite } = getHandle(env.DATA_DIR);
+  const servingSet = prepareServingSetQueries(sqlite);
   const state: ServingState = {
-    sessions: new SessionCache(async (sha) => {
-      try {
-        const { session } = await loadModel(await readArtifact(sha, 'onnx'), {
-          intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-        }, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
-        return session;
-      } catch (err) {
-        // A stored model that no longer loads (a limit lowered since its upload, a damaged file):
-        // the server's state, not the request's fault, and never a 500.
-        console.error(`[modeldock] could not load model ${sha}`, err);
-        const why = err instanceof Error ? err.message : String(err);
-        throw new AppError('model_not_ready', `version: the model file ${sha.slice(0, 12)} cannot be loaded (${why.slice(0, 300)})`, [{ path: 'version', message: 'cannot be loaded' }]);
-      }
-    }, env.SESSION_CACHE_SIZE),
+    sessions: createSessionCache(servingSet),
+    servingSet,
     log: new LogWriter(preparePredictionInsert(sqlite)),
     batcher: new Batcher(env.BATCH_MAX_ROWS),
     lookups: prepareServingLookups(sqlite),
