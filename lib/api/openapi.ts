@@ -41,6 +41,7 @@ const predictBody = {
     instances: { type: 'array' },
     inputs: { oneOf: [{ type: 'object' }, { type: 'array' }] },
     ids: { type: 'array', items: { type: 'string' } },
+    dry_run: { type: 'boolean', description: 'Answer without logging: no prediction_ids, nothing in monitoring (the copy-paste examples send it)' },
   },
 };
 
@@ -52,7 +53,7 @@ const v2InferBody = {
     id: { type: 'string' },
     inputs: { type: 'array', items: { type: 'object', required: ['name', 'shape', 'datatype', 'data'], properties: { name: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } }, datatype: { type: 'string' }, data: { type: 'array' } } } },
     outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
-    parameters: { type: 'object' },
+    parameters: { type: 'object', properties: { dry_run: { type: 'boolean', description: 'Answer without logging (no prediction_ids)' } } },
   },
 };
 
