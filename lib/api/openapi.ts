@@ -25,7 +25,7 @@ interface Op {
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
 const aliasBody = {
-  oneOf: [schema(setAliasSchema), { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema) }, additionalProperties: false }],
+  oneOf: [schema(setAliasSchema), { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema), force: { type: 'boolean' } }, additionalProperties: false }],
 };
 
 /** MLflow scoring formats, parsed by inference/codecs (each row is one prediction). */
@@ -91,7 +91,11 @@ const OPS: Record<string, Record<string, Op>> = {
     },
   },
   [`${M}/aliases/{alias}`]: {
-    put: { summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})', scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}' },
+    put: {
+      summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]}). Moving production onto versions whose inputs '
+        + '(names, dtypes, ranks, fixed dims), feature names or classes differ from the current one is refused with 409 naming each difference, unless force: true',
+      scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}',
+    },
     delete: { summary: 'Remove an alias', scope: 'admin', ok: 204, answer: 'empty' },
   },
   [`${M}/aliases/{alias}/rollback`]: { post: { summary: 'Move the alias back to the version it had before (ends a split: back to the version before it)', scope: 'admin', ok: 200, answer: '{alias, version, previous, split: null}' } },
