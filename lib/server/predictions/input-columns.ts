@@ -60,6 +60,19 @@ function nest(flat: unknown[], dims: (number | string)[]): unknown {
   return Array.from({ length: dims[0] as number }, (_, i) => nest(flat.slice(i * size, (i + 1) * size), dims.slice(1)));
 }
 
+/**
+ * The shortest decimal that is the same float32: logged float32 inputs and probabilities read back
+ * as 0.1, not 0.10000000149011612 (9 significant digits always round-trip a float32).
+ */
+export function shortFloat32(v: number): number {
+  if (!Number.isFinite(v) || Number.isInteger(v)) return v;
+  for (let p = 6; p < 9; p++) {
+    const d = Number(v.toPrecision(p));
+    if (Math.fround(d) === v) return d;
+  }
+  return Number(v.toPrecision(9));
+}
+
 /** Per row, per input, the flat values (packed numbers, or the JSON records' values); null where widths cannot be solved. */
 function requestParts(parts: Part[], codec: number, data: Buffer, rows: number): (unknown[][] | null)[] {
   if (codec === INPUT_CODECS.json) {
@@ -74,7 +87,7 @@ function requestParts(parts: Part[], codec: number, data: Buffer, rows: number):
   return Array.from({ length: rows }, (_, r) => {
     if (!widths) return null;
     let o = r * total;
-    return widths.map((w) => { const v = Array.from(all.subarray(o, o + w)); o += w; return v; });
+    return widths.map((w) => { const v = Array.from(all.subarray(o, o + w), codec === INPUT_CODECS.f32 ? shortFloat32 : Number); o += w; return v; });
   });
 }
 

@@ -13,7 +13,7 @@ import { env } from '../../env';
 import { AppError } from '../../errors';
 import { db } from '../db';
 import { requireModel } from '../registry/models';
-import { inputLayout, type InputLayout } from './input-columns';
+import { inputLayout, shortFloat32, type InputLayout } from './input-columns';
 
 export const SOURCE_NAMES = Object.fromEntries(Object.entries(PREDICTION_SOURCES).map(([k, v]) => [v, k])) as Record<number, 'live' | 'imported' | 'shadow'>;
 
@@ -88,7 +88,7 @@ export function expandRequest(req: PagedRequest, version: LogVersion, outcomes: 
     let probabilities: Record<string, number> | null = null;
     if (classes && req.probabilities) {
       probabilities = {};
-      for (let j = 0; j < classes.length; j++) probabilities[classes[j]] = req.probabilities.readFloatLE((r * classes.length + j) * 4);
+      for (let j = 0; j < classes.length; j++) probabilities[classes[j]] = shortFloat32(req.probabilities.readFloatLE((r * classes.length + j) * 4));
     }
     const o = byId.get(id);
     out[r] = {
