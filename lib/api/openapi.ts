@@ -6,6 +6,7 @@ import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
 import { monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
+import { browseQuerySchema, exportQuerySchema } from '../schemas/predictions';
 import {
   createModelSchema, modelDetailQuerySchema, pageQuerySchema, predictionLookupSchema, setAliasSchema, updateModelSchema, updateVersionSchema,
 } from '../schemas/registry';
@@ -114,6 +115,20 @@ const OPS: Record<string, Record<string, Op>> = {
   [`${M}/predict`]: { post: { summary: 'Predict with the production alias (MLflow formats)', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
   [`${M}/aliases/{alias}/predict`]: { post: { summary: 'Predict with an alias', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
   [`${M}/versions/{n}/predict`]: { post: { summary: 'Predict with a version', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
+  [`${M}/predictions`]: {
+    get: {
+      summary: 'The prediction browser: logged predictions newest first (ts, then id), filtered by version or alias, from/to and labeled; '
+        + 'inputs by column name; cursor pagination (next_cursor), limit 1–200 (400 beyond)',
+      scope: 'read', query: browseQuerySchema, ok: 200, answer: '{predictions: [{id, ts, version, inputs, prediction, probabilities?, outcome?, client_id?, source, alias?}], next_cursor}',
+    },
+  },
+  [`${M}/predictions/export`]: {
+    get: {
+      summary: 'Every logged prediction in range, oldest first, streamed as CSV or Parquet: id, ts, version, one column per input feature, '
+        + 'prediction, probability_<class> per class, actual',
+      scope: 'read', query: exportQuerySchema, ok: 200, answer: 'text/csv or application/vnd.apache.parquet (attachment)', binary: true,
+    },
+  },
   '/api/v1/predictions': { get: { summary: "Find a logged prediction by the client's id", scope: 'read', query: predictionLookupSchema, ok: 200, answer: '{prediction}' } },
   '/api/v1/predictions/{id}': { get: { summary: 'A logged prediction', scope: 'read', ok: 200, answer: '{prediction}' } },
   '/api/v1/outcomes': {
