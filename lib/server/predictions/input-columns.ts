@@ -1,6 +1,6 @@
 // A logged row's inputs by name: the columns the prediction browser shows and the export writes,
 // one per input feature. A one-input model's columns are the features monitoring names (feature
-// names, else the reference's columns, else x0…); with several inputs, an [N] or [N, 1] input is
+// names, else the reference's columns, else x0…; one [N] or [N, 1] column: the input's name); with several inputs, an [N] or [N, 1] input is
 // one column named after it and an [N, F] input F columns name[0]…; an input of rank > 2 or of a
 // free width (a sequence) is one column holding the row's tensor (nested by its fixed dims).
 import { INPUT_CODECS } from '../../../db/schema';
@@ -87,7 +87,8 @@ function requestParts(parts: Part[], codec: number, data: Buffer, rows: number):
   return Array.from({ length: rows }, (_, r) => {
     if (!widths) return null;
     let o = r * total;
-    return widths.map((w) => { const v = Array.from(all.subarray(o, o + w), codec === INPUT_CODECS.f32 ? shortFloat32 : Number); o += w; return v; });
+    // A float32 input reads back as float32 whichever codec packed it (several inputs pack as float64).
+    return widths.map((w, k) => { const v = Array.from(all.subarray(o, o + w), parts[k].spec.dtype === 'float32' ? shortFloat32 : Number); o += w; return v; });
   });
 }
 
@@ -99,7 +100,8 @@ export function inputLayout(signature: ModelSignature, featureNames: string[] | 
     const rank = spec.shape?.length ?? 2;
     let scalars: string[] | null = null;
     if (single && rank <= 2) {
-      const names = versionFeatures(signature, featureNames, referenceColumns);
+      // One column ([N] or [N, 1]) without declared names is called after the input, not x0.
+      const names = width === 1 && !featureNames && referenceColumns?.length !== 1 ? [spec.name] : versionFeatures(signature, featureNames, referenceColumns);
       if (names.length > 0 && (width === null || width === names.length)) scalars = names;
       else if (width === 1) scalars = [spec.name];
     } else if (rank <= 2 && width !== null) {
