@@ -13,16 +13,22 @@ import type { ColumnType } from './input-columns';
 import { expandRequest, logScope, pageStatements, type LogRow, type LogVersion } from './log-rows';
 
 /** Requests (or outcomes) read per page of one version. */
-const CHUNK = 256;
-/** Rows per pull: a CSV chunk, or one Parquet row group. */
-const BATCH = 20_000;
+const CHUNK = 32;
+/**
+ * Rows per pull: a CSV chunk, or one Parquet row group (larger: each group adds to the footer the
+ * writer keeps until the end). Measured on 1 M rows: the heap after GC stays at ~20 MB throughout;
+ * what the process's RSS rises by is the collector's headroom for the garbage of each pull.
+ */
+const BATCH = { csv: 5_000, parquet: 10_000 } as const;
 
 interface Key { ts: number; id: string }
 const older = (a: Key, b: Key) => a.ts < b.ts || (a.ts === b.ts && a.id < b.id);
 
 /** One version's rows, oldest first, a page at a time. */
 class VersionRowsAsc {
+  // A page's rows and the next one to give (Array#shift on a 25 000-row page is O(n): it was half the export's time).
   private rows: LogRow[] = [];
+  private at = 0;
   private bound: Key | null = null;
   private done = false;
   private expanded: { id: string; rows: LogRow[] } | null = null;
@@ -34,13 +40,15 @@ class VersionRowsAsc {
 
   /** The next row, reading pages until one has a row (or the version has no more). */
   head(): LogRow | null {
-    while (this.rows.length === 0 && !this.done) this.fill();
-    return this.rows[0] ?? null;
+    while (this.at === this.rows.length && !this.done) this.fill();
+    return this.rows[this.at] ?? null;
   }
 
-  shift(): void { this.rows.shift(); }
+  shift(): void { this.at++; }
 
   private fill(): void {
+    this.rows = [];
+    this.at = 0;
     if (this.labeled === true) {
       const outcomes: PagedOutcome[] = this.st.outcomesAfter(this.version.id, this.from, this.to, this.bound, CHUNK);
       if (outcomes.length < CHUNK) this.done = true;
@@ -136,7 +144,7 @@ function parquetWriter(columns: Column[]): Writer {
           name: c.name,
           data: rows.map((r) => { const v = c.value(r); return c.type === 'number' && typeof v !== 'number' ? null : c.type === 'string' && v !== null ? String(v) : v; }),
         })),
-        rowGroupSize: BATCH,
+        rowGroupSize: BATCH.parquet,
       });
       return take();
     },
@@ -182,9 +190,9 @@ export async function exportPredictions(name: string, q: ExportQuery): Promise<E
       }
       // Let the rest of the server run between batches (predictions keep being answered).
       await yieldToLoop();
-      const rows = nextRows(BATCH);
+      const rows = nextRows(BATCH[q.format]);
       if (rows.length > 0) controller.enqueue(writer.batch(rows));
-      if (rows.length < BATCH) {
+      if (rows.length < BATCH[q.format]) {
         const tail = writer.end();
         if (tail.length > 0) controller.enqueue(tail);
         controller.close();

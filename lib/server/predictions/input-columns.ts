@@ -82,8 +82,11 @@ function requestParts(parts: Part[], codec: number, data: Buffer, rows: number):
   const bytes = codec === INPUT_CODECS.f32 ? 4 : 8;
   const total = data.length / bytes / rows;
   const widths = solveWidths(parts, total);
-  const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.length);
-  const all = codec === INPUT_CODECS.f32 ? new Float32Array(copy) : new Float64Array(copy);
+  // A view on the row bytes when they are aligned (they are, as SQLite hands them over), else a copy.
+  const aligned = data.byteOffset % bytes === 0;
+  const buffer = aligned ? data.buffer : data.buffer.slice(data.byteOffset, data.byteOffset + data.length);
+  const offset = aligned ? data.byteOffset / bytes : 0;
+  const all = codec === INPUT_CODECS.f32 ? new Float32Array(buffer, offset * 4, rows * total) : new Float64Array(buffer, offset * 8, rows * total);
   return Array.from({ length: rows }, (_, r) => {
     if (!widths) return null;
     let o = r * total;
