@@ -57,19 +57,22 @@ function Filters({ name, filters, onChange }: { name: string; filters: Predictio
   );
 }
 
+/** Columns in order of use on a narrow screen: the id (which opens the row), the answer and the truth first. */
+const HEADERS = ['ID', 'Prediction', 'Actual', 'Time', 'Version', 'Source'];
+
 function Row({ p, onOpen }: { p: BrowsedPredictionDto; onOpen: () => void }) {
   return (
     <tr className="hover:bg-slate-50" data-testid="prediction-row">
-      <td className="whitespace-nowrap px-4 py-2 text-slate-600">{formatTime(p.ts)}</td>
-      <td className="px-4 py-2">
+      <td className="px-3 py-2 sm:px-4">
         <button type="button" onClick={onOpen} className="font-mono text-xs text-slate-900 underline decoration-slate-300 hover:decoration-slate-900" aria-label={`Open prediction ${p.id}`}>
           {p.id.slice(-12)}
         </button>
       </td>
-      <td className="px-4 py-2">v{p.version}</td>
-      <td className="px-4 py-2 font-medium">{typeof p.prediction === 'number' ? p.prediction.toPrecision(6) : p.prediction}</td>
-      <td className="px-4 py-2">{p.outcome ? String(p.outcome.actual) : <span className="text-slate-400">—</span>}</td>
-      <td className="px-4 py-2 text-slate-500">{p.source}</td>
+      <td className="px-3 py-2 font-medium sm:px-4">{typeof p.prediction === 'number' ? p.prediction.toPrecision(6) : p.prediction}</td>
+      <td className="px-3 py-2 sm:px-4">{p.outcome ? String(p.outcome.actual) : <span className="text-slate-400">—</span>}</td>
+      <td className="whitespace-nowrap px-3 py-2 text-slate-600 sm:px-4">{formatTime(p.ts)}</td>
+      <td className="px-3 py-2 sm:px-4">v{p.version}</td>
+      <td className="px-3 py-2 text-slate-500 sm:px-4">{p.source}</td>
     </tr>
   );
 }
@@ -102,7 +105,7 @@ export function PredictionBrowser({ name, initialFilters }: { name: string; init
         <div className={cn('overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm transition-opacity', isFetching && !isFetchingNextPage && 'opacity-60')} aria-busy={isFetching}>
           <table className="w-full text-sm" aria-label="Predictions">
             <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>{['Time', 'ID', 'Version', 'Prediction', 'Actual', 'Source'].map((h) => <th key={h} className="px-4 py-2 font-medium">{h}</th>)}</tr>
+              <tr>{HEADERS.map((h) => <th key={h} className="px-3 py-2 font-medium sm:px-4">{h}</th>)}</tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((p) => <Row key={p.id} p={p} onOpen={() => setOpen(p)} />)}
