@@ -10,6 +10,7 @@ import { DT, floatTensor, model, node, valueInfo } from './onnx-builder';
 import { runLoad, type LoadResult } from './bench/load';
 import { benchModels } from './bench/models';
 import { benchMonitoring } from './bench/monitoring';
+import { benchPredictionBrowser } from './bench/predictions';
 
 const ROOT = join(__dirname, '..');
 const WORK = join(ROOT, '.test-data', `bench-${Date.now()}`);
@@ -109,6 +110,9 @@ async function main(): Promise<void> {
     }
     if (process.env.BENCH_MONITORING !== '0') {
       await benchMonitoring(WORK, { ingestRows: Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000), totalRows: Number(process.env.BENCH_TOTAL_ROWS ?? 10_000_000) });
+    }
+    if (process.env.BENCH_PREDICTIONS !== '0') {
+      await benchPredictionBrowser(WORK, { totalRows: Number(process.env.BENCH_TOTAL_ROWS ?? 10_000_000) });
     }
   } finally {
     rmSync(WORK, { recursive: true, force: true });

@@ -43,9 +43,9 @@ function describe(e: EventDto): string {
     case 'version_restored': return `v${d.version} restored`;
     case 'alias_moved':
       if (d.reason === 'rollback') return `${d.alias} rolled back: v${d.from} → v${d.to}`;
-      return d.from ? `${d.alias}: v${d.from} → v${d.to}` : `${d.alias} → v${d.to}`;
+      return `${d.from ? `${d.alias}: v${d.from} → v${d.to}` : `${d.alias} → v${d.to}`}${d.forced ? ' (forced past the promotion guard)' : ''}`;
     case 'alias_deleted': return `${d.alias} removed (was v${d.from})`;
-    case 'split_set': return `${d.alias} split: ${splitText(d.versions)}${Array.isArray(d.previous) ? ` (was ${splitText(d.previous)})` : ''}`;
+    case 'split_set': return `${d.alias} split: ${splitText(d.versions)}${Array.isArray(d.previous) ? ` (was ${splitText(d.previous)})` : ''}${d.forced ? ' (forced past the promotion guard)' : ''}`;
     case 'split_ended': return `${d.alias} split ended${typeof d.to === 'number' ? `: v${d.to} serves all` : ''}${Array.isArray(d.versions) ? ` (was ${splitText(d.versions)})` : ''}${typeof d.reason === 'string' ? `, ${d.reason}` : ''}`;
     case 'shadow_set': return `Shadowing production: ${versionsText(d.versions)}${left(d)}`;
     case 'shadow_ended': return `Shadowing ended${Array.isArray(d.from) && d.from.length > 0 ? ` (was ${versionsText(d.from)})` : ''}${left(d)}`;

@@ -17,10 +17,11 @@ import { keys, modelQueries } from '@/lib/query/keys';
 import { rollbackSource } from '@/lib/rollback';
 import { EventTimeline } from './event-timeline';
 import { OutcomesUpload } from './outcomes-upload';
+import { ProductionEndpoint } from './production-endpoint';
 import { UploadForm } from './upload-form';
 import { VersionsTable } from './versions-table';
 
-export function ModelPage({ name }: { name: string }) {
+export function ModelPage({ name, origin }: { name: string; origin: string }) {
   const qc = useQueryClient();
   const { data, error } = useQuery(modelQueries.detail(name));
   const { data: events } = useQuery(modelQueries.events(name));
@@ -56,9 +57,12 @@ export function ModelPage({ name }: { name: string }) {
           </div>
           {model.description ? <p className="mt-2 max-w-2xl text-sm text-slate-700">{model.description}</p> : null}
         </div>
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           <Link href={`/models/${encodeURIComponent(name)}/monitoring`} className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-900 hover:bg-slate-50">
             Monitoring
+          </Link>
+          <Link href={`/models/${encodeURIComponent(name)}/predictions`} className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-900 hover:bg-slate-50">
+            Predictions
           </Link>
           <div className="text-right text-sm" data-testid="production-alias">
             <div className="text-xs uppercase tracking-wide text-slate-500">production</div>
@@ -75,6 +79,8 @@ export function ModelPage({ name }: { name: string }) {
           </Button>
         </div>
       </div>
+
+      <ProductionEndpoint name={name} origin={origin} production={aliases.production} />
 
       <Card>
         <CardHeader title="Versions" description={Object.keys(aliases).length > 0 ? Object.entries(aliases).map(([a, v]) => `${a} → v${v}`).join(' · ') : 'No aliases yet: promote a version to serve it.'} />

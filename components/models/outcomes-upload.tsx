@@ -59,7 +59,7 @@ export function OutcomesUpload({ name, regression }: { name: string; regression:
         Upload outcomes (CSV)
         <input type="file" accept=".csv,text/csv" className="sr-only" aria-label="Outcomes CSV" onChange={onFile} disabled={progress !== null} />
       </label>
-      <p className="text-xs text-slate-500">Columns, found by their header names: <code>prediction_id</code> (or <code>id</code>, the id you sent with the prediction), <code>actual</code>, optional <code>ts</code>.</p>
+      <p className="text-xs text-slate-500">Columns, found by their header names: <code>prediction_id</code> (or <code>id</code>, the id you sent with the prediction), <code>actual</code>, optional <code>ts</code>. A class <code>actual</code> may be the label, the graph’s class value (e.g. 0/1) or, for a binary model, true/false.</p>
       {progress !== null ? <Progress value={progress} label="Sending outcomes" /> : null}
       {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
       {summary ? (

@@ -8,6 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { cn } from '@/components/ui/cn';
 import type { MonitoringView } from '@/lib/query/api-client';
 import { modelQueries } from '@/lib/query/keys';
+import { ExportButton } from '@/components/predictions/export-button';
 import { MonitoringCharts } from './monitoring-charts';
 import { MonitoringControls } from './monitoring-controls';
 import { topDriftedFeatures } from './series';
@@ -47,7 +48,22 @@ export function MonitoringPage({ name, initialView }: { name: string; initialVie
   return (
     <div className="space-y-6">
       {header(<MonitoringControlsFor name={name} view={view} onChange={changeView} versions={detail.versions} aliases={detail.aliases} />)}
+      <ViewExport name={name} view={view} />
       <MonitoringBody name={name} view={view} labels={detail.model.labels} />
+    </div>
+  );
+}
+
+/** The view's predictions as a file (its version and range), and the browser on the same version. */
+function ViewExport({ name, view }: { name: string; view: MonitoringView }) {
+  const target = view.version !== undefined ? { version: String(view.version) } : { alias: view.alias ?? 'production' };
+  const browse = `/models/${encodeURIComponent(name)}/predictions${view.version !== undefined ? `?version=${view.version}` : `?alias=${view.alias ?? 'production'}`}`;
+  return (
+    <div className="flex flex-wrap items-end justify-between gap-3 rounded-lg border border-slate-200 bg-white px-5 py-3 shadow-sm">
+      <p className="text-sm text-slate-600">
+        The logged predictions of this view, one row each with inputs, prediction, probabilities and actual. <Link className="font-medium text-slate-900 underline" href={browse}>Browse them</Link>.
+      </p>
+      <ExportButton name={name} query={target} days={view.days} />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
 import { monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
+import { browseQuerySchema, exportQuerySchema } from '../schemas/predictions';
 import {
   createModelSchema, modelDetailQuerySchema, pageQuerySchema, predictionLookupSchema, setAliasSchema, updateModelSchema, updateVersionSchema,
 } from '../schemas/registry';
@@ -25,7 +26,7 @@ interface Op {
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
 const aliasBody = {
-  oneOf: [schema(setAliasSchema), { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema) }, additionalProperties: false }],
+  oneOf: [schema(setAliasSchema), { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema), force: { type: 'boolean' } }, additionalProperties: false }],
 };
 
 /** MLflow scoring formats, parsed by inference/codecs (each row is one prediction). */
@@ -41,6 +42,7 @@ const predictBody = {
     instances: { type: 'array' },
     inputs: { oneOf: [{ type: 'object' }, { type: 'array' }] },
     ids: { type: 'array', items: { type: 'string' } },
+    dry_run: { type: 'boolean', description: 'Answer without logging: no prediction_ids, nothing in monitoring (the copy-paste examples send it)' },
   },
 };
 
@@ -52,7 +54,7 @@ const v2InferBody = {
     id: { type: 'string' },
     inputs: { type: 'array', items: { type: 'object', required: ['name', 'shape', 'datatype', 'data'], properties: { name: { type: 'string' }, shape: { type: 'array', items: { type: 'integer' } }, datatype: { type: 'string' }, data: { type: 'array' } } } },
     outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
-    parameters: { type: 'object' },
+    parameters: { type: 'object', properties: { dry_run: { type: 'boolean', description: 'Answer without logging (no prediction_ids)' } } },
   },
 };
 
@@ -90,7 +92,11 @@ const OPS: Record<string, Record<string, Op>> = {
     },
   },
   [`${M}/aliases/{alias}`]: {
-    put: { summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})', scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}' },
+    put: {
+      summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]}). Moving production onto versions whose inputs '
+        + '(names, dtypes, ranks, fixed dims), feature names or classes differ from the current one is refused with 409 naming each difference, unless force: true',
+      scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}',
+    },
     delete: { summary: 'Remove an alias', scope: 'admin', ok: 204, answer: 'empty' },
   },
   [`${M}/aliases/{alias}/rollback`]: { post: { summary: 'Move the alias back to the version it had before (ends a split: back to the version before it)', scope: 'admin', ok: 200, answer: '{alias, version, previous, split: null}' } },
@@ -109,6 +115,20 @@ const OPS: Record<string, Record<string, Op>> = {
   [`${M}/predict`]: { post: { summary: 'Predict with the production alias (MLflow formats)', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
   [`${M}/aliases/{alias}/predict`]: { post: { summary: 'Predict with an alias', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
   [`${M}/versions/{n}/predict`]: { post: { summary: 'Predict with a version', scope: 'predict', body: predictBody, ok: 200, answer: '{predictions, probabilities?, prediction_ids, model}' } },
+  [`${M}/predictions`]: {
+    get: {
+      summary: 'The prediction browser: logged predictions newest first (ts, then id), filtered by version or alias, from/to and labeled; '
+        + 'inputs by column name; cursor pagination (next_cursor), limit 1–200 (400 beyond)',
+      scope: 'read', query: browseQuerySchema, ok: 200, answer: '{predictions: [{id, ts, version, inputs, prediction, probabilities?, outcome?, client_id?, source, alias?}], next_cursor}',
+    },
+  },
+  [`${M}/predictions/export`]: {
+    get: {
+      summary: 'Every logged prediction in range, oldest first, streamed as CSV or Parquet: id, ts, version, one column per input feature, '
+        + 'prediction, probability_<class> per class, actual',
+      scope: 'read', query: exportQuerySchema, ok: 200, answer: 'text/csv or application/vnd.apache.parquet (attachment)', binary: true,
+    },
+  },
   '/api/v1/predictions': { get: { summary: "Find a logged prediction by the client's id", scope: 'read', query: predictionLookupSchema, ok: 200, answer: '{prediction}' } },
   '/api/v1/predictions/{id}': { get: { summary: 'A logged prediction', scope: 'read', ok: 200, answer: '{prediction}' } },
   '/api/v1/outcomes': {

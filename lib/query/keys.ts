@@ -16,6 +16,7 @@ export const keys = {
     compares: (name: string) => ['models', 'compare', name] as const,
     compare: (name: string, view: CompareView) => ['models', 'compare', name, view] as const,
     monitorings: (name: string) => ['models', 'monitoring', name] as const,
+    predictions: (name: string, filters: object) => ['models', 'predictions', name, filters] as const,
   },
 };
 

@@ -18,7 +18,7 @@ export const importBodySchema = z.strictObject({
       z.strictObject({
         ts: z.union([z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }), z.number().int().min(0)]),
         inputs: z.union([z.array(cell), z.record(z.string(), z.union([cell, z.array(cell)]))], { error: 'must be a row: a list of values or an object of column: value' }),
-        prediction: z.union([z.string(), z.number().finite()]).optional(),
+        prediction: z.union([z.string(), z.number().finite(), z.boolean()]).optional(),
         actual: z.union([z.string(), z.number().finite(), z.boolean()]).optional(),
         id: z.union([z.string().min(1).max(256), z.number()]).optional(),
       }),

@@ -61,9 +61,12 @@ export const updateVersionSchema = z
   .refine((v) => v.description !== undefined || v.archived !== undefined || v.feature_names !== undefined, 'give description, archived and/or feature_names');
 export type UpdateVersionInput = z.infer<typeof updateVersionSchema>;
 
-/** `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight. */
+/**
+ * `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight.
+ * `force: true` promotes past the guard (production's inputs or classes would change).
+ */
 export const setAliasSchema = z
-  .strictObject({ version: versionNumberSchema.optional(), versions: splitSchema.optional() })
+  .strictObject({ version: versionNumberSchema.optional(), versions: splitSchema.optional(), force: z.boolean({ error: 'must be true or false' }).optional() })
   .superRefine((v, ctx) => {
     if (v.version === undefined && v.versions === undefined) ctx.addIssue({ code: 'custom', path: ['version'], message: 'required: a version number (or versions, a weighted split)' });
     if (v.version !== undefined && v.versions !== undefined) ctx.addIssue({ code: 'custom', path: [], message: 'give version, or versions (a weighted split), not both' });

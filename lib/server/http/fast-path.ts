@@ -119,7 +119,7 @@ async function handle(route: Route, req: IncomingMessage, res: ServerResponse, l
       const body = await readBody(req);
       if (route.kind === 'v2-infer') {
         const answer = await v2Infer(name, route.version, body, req.headers['x-client-id']);
-        observePrediction({ route: 'v2', model: name, version: answer.model_version, status: 200, seconds: (performance.now() - started) / 1000, rows: answer.parameters.prediction_ids.length });
+        observePrediction({ route: 'v2', model: name, version: answer.model_version, status: 200, seconds: (performance.now() - started) / 1000, rows: answer.outputs[0]?.shape[0] ?? 0 });
         return send(res, 200, answer);
       }
       const answer = await predict(target, body, req.headers['x-client-id']);

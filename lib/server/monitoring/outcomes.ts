@@ -10,6 +10,7 @@ import { PREDICTION_SOURCES, type LabeledStats } from '../../../db/schema';
 import { getHandle } from '../../../db/client';
 import { env } from '../../env';
 import { findModelById } from '../../../db/queries/models';
+import { classSpace, resolveClass, type ClassSpace } from '../../class-values';
 import { REGRESSION_LIMIT } from '../../schemas/outcomes';
 import { db } from '../db';
 import { refreshRetrainingFlag } from './monitoring';
@@ -27,7 +28,7 @@ export interface OutcomesResult {
 }
 
 type Statements = ReturnType<typeof prepareOutcomeStatements>;
-interface VersionCtx { task: string; knownLabels: string[] | null; positive: string | null; modelName: string }
+interface VersionCtx { task: string; classes: ClassSpace; labels: string[] | null; classValues: string[] | null; positive: string | null; modelName: string }
 
 function versionCtx(st: Statements, cache: Map<number, VersionCtx>, versionId: number): VersionCtx {
   let ctx = cache.get(versionId);
@@ -36,7 +37,11 @@ function versionCtx(st: Statements, cache: Map<number, VersionCtx>, versionId: n
     const labels = v.labels ? (JSON.parse(v.labels) as string[]) : null;
     const classLabels = (JSON.parse(v.signature) as { class_labels?: string[] }).class_labels ?? null;
     const output = v.output ? (JSON.parse(v.output) as { positive_class?: string }) : null;
-    ctx = { task: v.task, knownLabels: labels ?? classLabels, positive: output?.positive_class ?? null, modelName: v.model_name };
+    const positive = output?.positive_class ?? null;
+    ctx = {
+      task: v.task, labels, classValues: classLabels, positive, modelName: v.model_name,
+      classes: classSpace({ task: v.task, labels, classValues: classLabels, positiveClass: positive }),
+    };
     cache.set(versionId, ctx);
   }
   return ctx;
@@ -56,17 +61,19 @@ function predictionOf(req: LoggedRequestForOutcome, row: number, ctx: VersionCtx
   return { kind: 'class', label, probabilities, positive };
 }
 
-function parseActual(raw: unknown, ctx: VersionCtx, knownFromRequest: string[] | null): Actual | string {
+/** The outcome's actual: a finite number (regression), or a class in any form lib/class-values accepts. */
+function parseActual(raw: unknown, ctx: VersionCtx, columns: string[] | null): Actual | string {
   if (ctx.task === 'regression') {
     if (typeof raw !== 'number' || !Number.isFinite(raw)) return 'actual: a regression outcome must be a finite number';
     if (Math.abs(raw) > REGRESSION_LIMIT) return `actual: a regression outcome must be between -${REGRESSION_LIMIT} and ${REGRESSION_LIMIT}`;
     return { kind: 'value', value: raw };
   }
-  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return 'actual: must be a class label';
-  const label = String(raw);
-  const known = ctx.knownLabels ?? knownFromRequest;
-  if (known && !known.includes(label)) return `actual: "${label.slice(0, 100)}" is not one of the model's labels (${known.slice(0, 20).join(', ')})`;
-  return { kind: 'class', label };
+  // Neither labels nor graph classes known: the request's probability columns name the classes.
+  const space = ctx.classes.classes || !columns
+    ? ctx.classes
+    : classSpace({ task: ctx.task, labels: ctx.labels, classValues: ctx.classValues, columns, positiveClass: ctx.positive });
+  const resolved = resolveClass(raw, space);
+  return 'error' in resolved ? `actual: ${resolved.error}` : { kind: 'class', label: resolved.label };
 }
 
 function parseTs(raw: unknown, now: number): number | string {

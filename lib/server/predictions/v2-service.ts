@@ -4,6 +4,7 @@ import type { Tensor } from 'onnxruntime-node';
 import { interpretOutputs, type OutputPlan } from '../../../inference/outputs';
 import { decodeInferRequest, encodeOutputs, modelMetadata, type V2ModelMetadata } from '../../../inference/v2';
 import { checkHealth } from '../health';
+import { v2DryRun } from './dry-run';
 import { logPredictions } from './log-request';
 import { inputErrorToApp, runSession } from './run';
 import { enqueueShadow } from '../experiments/shadow-queue';
@@ -36,12 +37,16 @@ export async function v2ServerReady(): Promise<boolean> {
   return lookups.productionShas().every((sha) => sessions.canServe(sha));
 }
 
-/** `clientHeader` (x-client-id) is what a split of production routes by; random without it. */
+/**
+ * `clientHeader` (x-client-id) is what a split of production routes by; random without it.
+ * `parameters.dry_run: true` answers without logging: no prediction ids, no shadow copies.
+ */
 export async function v2Infer(name: string, version: number | null, body: unknown, clientHeader?: string | string[] | null) {
   const started = performance.now();
   const target = v2Target(name, version);
   const resolved = resolveRoute(target);
   const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, null));
+  const dryRun = v2DryRun(body);
   let request;
   try {
     request = decodeInferRequest(body, plan.signature, plan.decode.maxRows);
@@ -59,13 +64,19 @@ export async function v2Infer(name: string, version: number | null, body: unknow
     lease.release();
   }
   const answers = interpretOutputs(outputs, results, request.rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
-  const { requestId, ids } = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
-  if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, request.feeds, request.rows, requestId, null);
+  let parameters: { prediction_ids: string[] } | { dry_run: true };
+  if (dryRun) {
+    parameters = { dry_run: true };
+  } else {
+    const { requestId, ids } = await logPredictions(plan, version === null ? 'production' : null, request.feeds, answers, null, Math.round((performance.now() - started) * 1000));
+    if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, request.feeds, request.rows, requestId, null);
+    parameters = { prediction_ids: ids };
+  }
   return {
     model_name: plan.modelName,
     model_version: String(plan.number),
     ...(request.id !== undefined ? { id: request.id } : {}),
-    parameters: { prediction_ids: ids },
+    parameters,
     outputs: encodeOutputs(results, request.outputs),
   };
 }

@@ -11,6 +11,7 @@ import type { Actor } from '../auth';
 import { db } from '../db';
 import { serving } from '../predictions/serving-state';
 import { refreshRetrainingFlag } from '../monitoring/monitoring';
+import { guardPromotion } from './promotion-guard';
 import { requireModel } from './models';
 import { requireVersion } from './versions';
 
@@ -18,30 +19,33 @@ export type AliasMove = AliasMoveDto;
 
 /** PUT …/aliases/{alias}: `{version}` moves the alias (ending any split); `{versions}` splits it. */
 export async function putAlias(name: string, alias: string, body: SetAliasInput, actor: Actor): Promise<AliasMove> {
-  if (body.versions && body.versions.length > 1) return splitAlias(name, alias, body.versions, actor);
-  return setAlias(name, alias, body.version ?? body.versions![0].version, actor);
+  if (body.versions && body.versions.length > 1) return splitAlias(name, alias, body.versions, actor, body.force);
+  return setAlias(name, alias, body.version ?? body.versions![0].version, actor, body.force);
 }
 
-export async function setAlias(name: string, alias: string, number: number, actor: Actor): Promise<AliasMove> {
+/** `force` overrides the promotion guard (a production version whose inputs or classes differ). */
+export async function setAlias(name: string, alias: string, number: number, actor: Actor, force?: boolean): Promise<AliasMove> {
   const model = await requireModel(name);
   const version = await requireVersion(model, number);
+  const forced = await guardPromotion(model, alias, [version], force);
   // Load the new version before the alias moves, so the next request is not the one that waits.
   if (version.archivedAt === null) await serving().sessions.warm(version.sha256);
-  const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name });
+  const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name, forced });
   if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from, split: null };
 }
 
 /** Shares the alias among versions by weight; see db/queries/experiments setSplit for the champion. */
-export async function splitAlias(name: string, alias: string, entries: SplitEntry[], actor: Actor): Promise<AliasMove> {
+export async function splitAlias(name: string, alias: string, entries: SplitEntry[], actor: Actor, force?: boolean): Promise<AliasMove> {
   const model = await requireModel(name);
+  const found = (await Promise.all(entries.map((e) => findVersion(db(), { modelId: model.id, number: e.version })))).filter((v) => v !== undefined);
+  const forced = await guardPromotion(model, alias, found, force);
   // Every version of the split is loaded before traffic reaches it (unknown or archived ones are
   // refused by setSplit, with the path of the entry).
-  for (const e of entries) {
-    const v = await findVersion(db(), { modelId: model.id, number: e.version });
-    if (v && v.archivedAt === null) await serving().sessions.warm(v.sha256);
+  for (const v of found) {
+    if (v.archivedAt === null) await serving().sessions.warm(v.sha256);
   }
-  const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name });
+  const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name, forced });
   if (alias === 'production' && result.from !== result.champion) await refreshFlagQuietly(model.name);
   return { alias, version: result.champion, previous: result.from, split: result.versions };
 }

@@ -10,6 +10,7 @@ import { getShadow } from '@/lib/server/experiments/shadow';
 import { getEvents } from '@/lib/server/registry/events';
 import { getModelDetail } from '@/lib/server/registry/models';
 import { requireUser } from '@/lib/server/access/require-user';
+import { requestOrigin } from '@/lib/server/request-origin';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,7 +35,7 @@ export default async function ModelDetailPage({ params }: Props) {
   }
   return (
     <HydrationBoundary state={dehydrate(qc)}>
-      <ModelPage name={name} />
+      <ModelPage name={name} origin={await requestOrigin()} />
     </HydrationBoundary>
   );
 }

@@ -1,6 +1,5 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { VersionDetail } from '@/components/models/version-detail';
 import { AppError } from '@/lib/errors';
@@ -9,6 +8,7 @@ import { keys } from '@/lib/query/keys';
 import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getModelDetail } from '@/lib/server/registry/models';
 import { requireUser } from '@/lib/server/access/require-user';
+import { requestOrigin } from '@/lib/server/request-origin';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,14 +17,6 @@ type Props = { params: Promise<{ name: string; n: string }> };
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await params;
   return { title: `${routeParam(p.name)} v${p.n}` };
-}
-
-/** The origin the browser used, for copy-pasteable curl examples. */
-async function requestOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
-  const proto = h.get('x-forwarded-proto') ?? 'http';
-  return `${proto}://${host}`;
 }
 
 export default async function VersionPage({ params }: Props) {
