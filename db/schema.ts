@@ -18,6 +18,8 @@ export const models = sqliteTable('models', {
   needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
   /** The verdict's reasons, one line each, shown beside the overview's badge. */
   retrainingReason: text('retraining_reason'),
+  /** The stored retraining verdict of the production version (VerdictDto), the same on every page; null: not judged yet. */
+  verdict: text('verdict', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   /** The retraining policy (null: the defaults of ../shared/MONITORING.md). */
   policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   createdAt: integer('created_at').notNull(),
@@ -232,6 +234,9 @@ export interface LabeledStats {
   matrix?: number[][];
   logLossSum?: number;
   logLossN?: number;
+  /** Σ of squared log-loss terms and how many terms it holds (hours rolled up before it existed lack it). */
+  logLossSq?: number;
+  logLossSqN?: number;
   /** Binary: counts of the positive-class probability in 100 equal bins, by actual class. */
   aucPos?: number[];
   aucNeg?: number[];

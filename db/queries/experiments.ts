@@ -117,7 +117,7 @@ export interface SplitResult { champion: number; from: number | null; versions: 
  */
 export async function setSplit(
   db: Db,
-  s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string },
+  s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string; comment?: string },
 ): Promise<SplitResult> {
   const now = Date.now();
   try {
@@ -151,7 +151,7 @@ export async function setSplit(
       const entries = s.entries.map((e) => ({ version: e.version, weight: e.weight }));
       recordEvent(tx, {
         modelId: s.modelId, kind: 'split_set', actor: s.actor,
-        detail: { alias: s.alias, versions: entries, from, champion: champion.number, previous: previous.length ? previous : null }, ts: now,
+        detail: { alias: s.alias, versions: entries, from, champion: champion.number, previous: previous.length ? previous : null, ...(s.comment ? { comment: s.comment } : {}) }, ts: now,
       });
       if (s.alias === 'production') dropShadowIn(tx, { modelId: s.modelId, versionId: champion.id, actor: s.actor, ts: now });
       return { champion: champion.number, from, versions: entries };

@@ -18,22 +18,22 @@ export type AliasMove = AliasMoveDto;
 
 /** PUT …/aliases/{alias}: `{version}` moves the alias (ending any split); `{versions}` splits it. */
 export async function putAlias(name: string, alias: string, body: SetAliasInput, actor: Actor): Promise<AliasMove> {
-  if (body.versions && body.versions.length > 1) return splitAlias(name, alias, body.versions, actor);
-  return setAlias(name, alias, body.version ?? body.versions![0].version, actor);
+  if (body.versions && body.versions.length > 1) return splitAlias(name, alias, body.versions, actor, body.reason);
+  return setAlias(name, alias, body.version ?? body.versions![0].version, actor, body.reason);
 }
 
-export async function setAlias(name: string, alias: string, number: number, actor: Actor): Promise<AliasMove> {
+export async function setAlias(name: string, alias: string, number: number, actor: Actor, comment?: string): Promise<AliasMove> {
   const model = await requireModel(name);
   const version = await requireVersion(model, number);
   // Load the new version before the alias moves, so the next request is not the one that waits.
   if (version.archivedAt === null) await serving().sessions.warm(version.sha256);
-  const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name });
+  const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name, comment });
   if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from, split: null };
 }
 
 /** Shares the alias among versions by weight; see db/queries/experiments setSplit for the champion. */
-export async function splitAlias(name: string, alias: string, entries: SplitEntry[], actor: Actor): Promise<AliasMove> {
+export async function splitAlias(name: string, alias: string, entries: SplitEntry[], actor: Actor, comment?: string): Promise<AliasMove> {
   const model = await requireModel(name);
   // Every version of the split is loaded before traffic reaches it (unknown or archived ones are
   // refused by setSplit, with the path of the entry).
@@ -41,7 +41,7 @@ export async function splitAlias(name: string, alias: string, entries: SplitEntr
     const v = await findVersion(db(), { modelId: model.id, number: e.version });
     if (v && v.archivedAt === null) await serving().sessions.warm(v.sha256);
   }
-  const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name });
+  const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name, comment });
   if (alias === 'production' && result.from !== result.champion) await refreshFlagQuietly(model.name);
   return { alias, version: result.champion, previous: result.from, split: result.versions };
 }
@@ -57,7 +57,7 @@ export async function deleteAlias(name: string, alias: string, actor: Actor): Pr
  * version it pointed at before the split began (else its champion). Without one, to the version
  * it pointed at before its current one (see lib/rollback).
  */
-export async function rollbackAlias(name: string, alias: string, actor: Actor): Promise<AliasMove> {
+export async function rollbackAlias(name: string, alias: string, actor: Actor, comment?: string): Promise<AliasMove> {
   const model = await requireModel(name);
   const current = await findAlias(db(), { modelId: model.id, alias });
   if (!current) throw new AppError('not_found', `alias: model "${name}" has no alias "${alias}"`, [{ path: 'alias', message: 'not found' }]);
@@ -76,7 +76,7 @@ export async function rollbackAlias(name: string, alias: string, actor: Actor): 
   }
   await serving().sessions.warm(target!.sha256);
   const moved = await moveAlias(db(), {
-    modelId: model.id, alias, versionId: target!.id, versionNumber: target!.number, actor: actor.name, reason: 'rollback',
+    modelId: model.id, alias, versionId: target!.id, versionNumber: target!.number, actor: actor.name, reason: 'rollback', comment,
   });
   if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from, split: null };
