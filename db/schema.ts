@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
+import { EVENT_KINDS, type EventKind } from '../lib/schemas/events';
 
 export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
 export type Task = (typeof TASKS)[number];
@@ -76,13 +77,7 @@ export const shadows = sqliteTable('shadows', {
   createdBy: text('created_by').notNull(),
 }, (t) => [primaryKey({ columns: [t.modelId, t.versionId] })]);
 
-export const EVENT_KINDS = [
-  'model_created', 'model_updated', 'version_uploaded', 'version_updated', 'version_archived',
-  'version_restored', 'alias_moved', 'alias_deleted', 'policy_updated',
-  'split_set', 'split_ended', 'shadow_set', 'shadow_ended',
-  'key_created', 'key_revoked', 'user_created', 'model_deleted',
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+export { EVENT_KINDS, type EventKind };
 
 export const events = sqliteTable('events', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -8,6 +8,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { Field, Input } from '@/components/ui/field';
 import { ApiError, api } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
+import { ReasonField, reasonOf } from './reason-field';
 
 export function AliasDialog({ name, version, aliases, splitAliases = [], initialAlias, onClose }: {
   name: string;
@@ -21,8 +22,9 @@ export function AliasDialog({ name, version, aliases, splitAliases = [], initial
   const qc = useQueryClient();
   const [alias, setAlias] = useState(initialAlias);
   const [error, setError] = useState<string | undefined>();
+  const [reason, setReason] = useState('');
   const move = useMutation({
-    mutationFn: () => api.setAlias(name, alias.trim(), { version }),
+    mutationFn: () => api.setAlias(name, alias.trim(), { version, reason: reasonOf(reason) }),
     onSuccess: (r) => {
       qc.invalidateQueries({ queryKey: keys.models.all });
       toast.success(r.previous ? `${r.alias}: v${r.previous} → v${r.version}` : `${r.alias} now points at v${r.version}`);
@@ -63,6 +65,7 @@ export function AliasDialog({ name, version, aliases, splitAliases = [], initial
             : `${alias || 'The alias'} will point at v${version}.`}
         {splitAliases.includes(alias.trim()) ? ` This ends ${alias.trim()}’s traffic split.` : ''}
       </p>
+      <ReasonField id="alias-reason" value={reason} onChange={setReason} />
     </Dialog>
   );
 }
