@@ -179,6 +179,11 @@ function side(version: VersionRow, w: WindowSum, metric: MetricPoint, latency = 
   return { version: version.number, count: w.count, labeled: metric.labeled, metric, latency_ms: { p50: q.p50, p95: q.p95, p99: q.p99 }, latency_basis: basis };
 }
 
+/** The running experiment of versions a and b of a model (the compare page's default range). */
+export async function getExperiment(name: string, a: number, b: number) {
+  return runningExperiment(await requireModel(name), a, b);
+}
+
 /** The split or shadow holding a and b now, and when it began. */
 async function runningExperiment(model: ModelRow, a: number, b: number) {
   const [splits, shadows] = await Promise.all([listSplits(db(), [model.id]), listShadows(db(), [model.id])]);
