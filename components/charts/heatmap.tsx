@@ -145,8 +145,9 @@ export const Heatmap = memo(function Heatmap({ title, description, columns, rows
         <div className="mt-1 grid" style={{ gridTemplateColumns: `minmax(6rem, 10rem) 1fr` }}>
           <div />
           <div className="relative h-4 text-[11px] text-slate-500">
-            {ticks.map((i) => (
-              <span key={i} className="absolute -translate-x-1/2 whitespace-nowrap first:translate-x-0 last:-translate-x-full" style={{ left: `${((i + 0.5) / columns.length) * 100}%` }}>
+            {ticks.map((i, k) => (
+              // On a phone only the first and last labels fit; the middle ones return from sm up.
+              <span key={i} className={`absolute -translate-x-1/2 whitespace-nowrap first:translate-x-0 last:-translate-x-full ${k > 0 && k < ticks.length - 1 ? 'hidden sm:inline' : ''}`} style={{ left: `${((i + 0.5) / columns.length) * 100}%` }}>
                 {formatTick(columns[i], unit)}
               </span>
             ))}

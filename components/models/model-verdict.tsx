@@ -4,16 +4,15 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { VerdictBadge } from '@/components/monitoring/verdict-badge';
-import { badgeState, verdictSummary } from '@/components/monitoring/verdict-words';
+import { badgeState, verdictLine } from '@/components/monitoring/verdict-words';
 import { modelQueries } from '@/lib/query/keys';
 
 export function ModelVerdict({ name, served }: { name: string; served: boolean }) {
   const { data } = useQuery(modelQueries.verdict(name));
-  const { data: policy } = useQuery(modelQueries.policy(name));
   if (!data) return null;
   const v = data.verdict;
   const state = badgeState(v, served);
-  const first = v?.reasons[0]?.message ?? (v && policy ? verdictSummary(v, policy.policy) : null);
+  const first = v ? verdictLine(v) : null;
   return (
     <div className="mt-3 flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1 text-sm" data-testid="model-verdict">
       <Link href={`/models/${encodeURIComponent(name)}/monitoring`} title="Open monitoring" className="rounded-full focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-900">

@@ -6,7 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { VerdictBadge } from '@/components/monitoring/verdict-badge';
-import { VERDICT_BADGES, type VerdictBadgeState } from '@/components/monitoring/verdict-words';
+import { VERDICT_BADGES, verdictLine, type VerdictBadgeState } from '@/components/monitoring/verdict-words';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input, Select } from '@/components/ui/field';
@@ -74,7 +74,7 @@ export function ModelsOverview() {
                   <th className="hidden px-4 py-2.5 font-medium md:table-cell">Task</th>
                   <th className="px-4 py-2.5 font-medium">Production</th>
                   <th className="hidden px-4 py-2.5 font-medium sm:table-cell">Predictions, 14 days</th>
-                  <th className="hidden px-4 py-2.5 font-medium lg:table-cell">Latest</th>
+                  <th className="hidden px-4 py-2.5 font-medium lg:table-cell">Latest prediction</th>
                   <th className="hidden px-4 py-2.5 font-medium lg:table-cell">Updated</th>
                 </tr>
               </thead>
@@ -93,8 +93,8 @@ export function ModelsOverview() {
                           ) : null}
                         </div>
                         {m.description ? <p className="mt-0.5 line-clamp-1 text-xs text-slate-500">{m.description}</p> : null}
-                        {m.verdict?.reason && s !== 'healthy' ? (
-                          <p className="mt-1 line-clamp-2 break-words text-xs text-slate-600" aria-label={`Why ${m.name} is ${VERDICT_BADGES[s].label.toLowerCase()}`}>{m.verdict.reason}</p>
+                        {m.verdict && s !== 'healthy' && verdictLine(m.verdict) ? (
+                          <p className="mt-1 line-clamp-2 break-words text-xs text-slate-600" data-testid="verdict-line">{verdictLine(m.verdict)}</p>
                         ) : null}
                       </td>
                       <td className="hidden px-4 py-3 text-slate-600 md:table-cell">{TASK_LABELS[m.task]}</td>

@@ -69,8 +69,8 @@ export function DriftDetailView({ data }: { data: DriftDetailDto }) {
               <tr key={b.label} className="border-t border-slate-100" data-testid="drift-bin">
                 <th scope="row" className="w-1/3 truncate py-1.5 pr-2 text-left font-mono font-normal text-slate-700" title={b.label}>{b.label}</th>
                 <td className="py-1.5">
-                  <Bar share={r} color={REF} label={`reference ${pct(r)}`} />
-                  <Bar share={c} color={CUR} label={`current ${pct(c)}`} />
+                  <Bar share={r} color={REF} label="reference" />
+                  <Bar share={c} color={CUR} label="this window" />
                 </td>
               </tr>
             );
@@ -88,7 +88,7 @@ function Bar({ share, color, label }: { share: number; color: string; label: str
       <div className="h-2.5 flex-1 rounded-sm bg-slate-100">
         <div className="h-2.5 rounded-sm" style={{ width: `${Math.min(100, share * 100)}%`, background: color }} />
       </div>
-      <span className="w-24 shrink-0 tabular-nums text-slate-600">{label}</span>
+      <span className="w-14 shrink-0 text-right tabular-nums text-slate-600"><span className="sr-only">{label} </span>{pct(share)}</span>
     </div>
   );
 }

@@ -40,7 +40,8 @@ export function fitToData(dto: MonitoringDto): MonitoringDto {
   if (!dto.first_prediction || dto.series.length < 2) return dto;
   const first = Date.parse(dto.first_prediction);
   const i = dto.series.findIndex((w, k) => Date.parse(w.start) <= first && (k === dto.series.length - 1 || Date.parse(dto.series[k + 1].start) > first));
-  if (i <= 0) return dto;
+  // One empty window before the first is not worth a note; two or more are.
+  if (i < 2) return dto;
   return {
     ...dto,
     from: dto.series[i].start,

@@ -2,7 +2,7 @@
 // banner states the drift it sees instead of claiming stable inputs.
 import { describe, expect, it } from 'vitest';
 import type { VerdictDto } from '@/lib/schemas/monitoring';
-import { badgeState, driftSentence, VERDICT_BADGES, verdictSummary } from './verdict-words';
+import { badgeState, driftSentence, VERDICT_BADGES, verdictLine, verdictSummary } from './verdict-words';
 
 const verdict = (over: Partial<VerdictDto>): VerdictDto => ({
   state: 'healthy', needs_retraining: false, reasons: [], version: 2, metric: 'accuracy', baseline: 0.85, threshold: 0.8,
@@ -39,5 +39,14 @@ describe('verdictSummary', () => {
   it('no labels yet and too few labels read differently', () => {
     expect(verdictSummary(verdict({ state: 'insufficient_labels', first_label: null, labeled: 0 }), POLICY)).toMatch(/^No outcomes have been reported for v2 yet/);
     expect(verdictSummary(verdict({ state: 'insufficient_labels', labeled: 40 }), POLICY)).toMatch(/^40 labeled rows in the last 30 daily windows; a window needs 100/);
+  });
+});
+
+describe('verdictLine', () => {
+  it('no labels yet awaits outcomes instead of repeating the "insufficient" reason', () => {
+    const v = verdict({ state: 'insufficient_labels', first_label: null, labeled: 0, reasons: [{ metric: 'labeled', window: '', value: 0, interval: null, baseline: null, threshold: 100, since: '', message: '0 labeled rows in the latest window; a verdict needs 100' }] });
+    expect(verdictLine(v)).toBe('No outcomes reported for v2 yet.');
+    expect(verdictLine({ ...v, first_label: '2026-03-01T00:00:00.000Z' })).toBe('0 labeled rows in the latest window; a verdict needs 100');
+    expect(verdictLine({ state: 'needs_retraining', first_label: 'x', version: 1, reason: 'accuracy 0.6 …' })).toBe('accuracy 0.6 …');
   });
 });

@@ -58,3 +58,9 @@ export function verdictSummary(v: VerdictDto, policy: Pick<Policy, 'min_labeled'
       return `Live ${metric} is within tolerance of the baseline.${drift ? ` ${drift}` : ' No reference sample to judge the inputs against.'}`;
   }
 }
+
+/** The one line shown beside a badge: the first reason, or for no labels yet, that outcomes are awaited (not an alarm). */
+export function verdictLine(v: Pick<VerdictDto, 'state' | 'first_label' | 'version'> & { reasons?: { message: string }[]; reason?: string | null }): string | null {
+  if (badgeState(v) === 'no_labels') return `No outcomes reported for v${v.version} yet.`;
+  return v.reasons?.[0]?.message ?? v.reason ?? null;
+}

@@ -3,7 +3,7 @@
 // judged in its direction against the offline metric of the same name; the policy's new fields and
 // their reset; reasons on alias moves; a drift cell's distributions; the comparison since the
 // experiment began; the overview's traffic; the favicon without a session.
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { DATA_DIR, fixture, uniqueName, uploadVersion } from '../fixtures';
@@ -43,7 +43,7 @@ test('the verdict is the policy’s: the same for every range and bucket, on eve
   // Accuracy drops on day 10 (20 days ago): the episode began well before the last 7 days.
   await importOk(request, name, 1, simulate(20261301, 10));
 
-  const views = [
+  const views: Record<string, string>[] = [
     {},
     { from: iso(Date.now() - 7 * DAY) },
     { from: iso(Date.now() - 7 * DAY), bucket: 'hour' },

@@ -9,7 +9,7 @@ import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getShadow } from '@/lib/server/experiments/shadow';
 import { getEvents } from '@/lib/server/registry/events';
 import { getModelDetail } from '@/lib/server/registry/models';
-import { getPolicy, getVerdict } from '@/lib/server/monitoring/monitoring';
+import { getVerdict } from '@/lib/server/monitoring/monitoring';
 import { requireUser } from '@/lib/server/access/require-user';
 
 export const dynamic = 'force-dynamic';
@@ -25,12 +25,11 @@ export default async function ModelDetailPage({ params }: Props) {
   const name = routeParam((await params).name);
   const qc = serverQueryClient();
   try {
-    const [detail, events, shadow, verdict, policy] = await Promise.all([
-      getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 }), getShadow(name), getVerdict(name), getPolicy(name),
+    const [detail, events, shadow, verdict] = await Promise.all([
+      getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 }), getShadow(name), getVerdict(name),
     ]);
     qc.setQueryData(keys.models.detail(name), detail);
     qc.setQueryData(keys.models.verdict(name), verdict);
-    qc.setQueryData(keys.models.policy(name), policy);
     qc.setQueryData(keys.models.events(name), events);
     qc.setQueryData(keys.models.shadow(name), shadow);
   } catch (err) {
