@@ -169,6 +169,7 @@ function experimentMarker(data: CompareDto, unit: 'hour' | 'day'): { x: string; 
 
 /** Windows one hour apart (the DTO does not repeat the bucket). */
 function isHourly(data: CompareDto): boolean {
+  if (data.from && data.to && data.series.length > 0) return (Date.parse(data.to) - Date.parse(data.from)) / data.series.length < 86_400_000;
   return data.series.length > 1 && Date.parse(data.series[1].start) - Date.parse(data.series[0].start) < 86_400_000;
 }
 

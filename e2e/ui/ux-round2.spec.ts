@@ -228,7 +228,7 @@ test('compare: since the experiment began (marked), the latency shown named, End
   // The start is marked on the chart, in its legend.
   const chart = cp.chart('Accuracy over time');
   await expect(chart.getByRole('application')).toBeVisible();
-  await expect(chart.getByRole('list', { name: 'Legend' })).toContainText(/split began \d+ \w+ \d\d:\d\d/);
+  await expect(chart.getByRole('list', { name: 'Legend' })).toContainText(/split began \d+ \w+, \d\d:\d\d/);
   await shot('ux2-compare');
 
   await page.getByRole('button', { name: 'End split' }).click();
@@ -290,4 +290,23 @@ test('every page fits a 390 px phone, with a skip link and visible focus on the 
   await page.screenshot({ path: join(SHOTS, 'ux2-focus-outcomes.png') });
 
   expect(errors).toEqual([]);
+});
+
+test('the sign-in page fits a 390 px phone too, and shows the icon without a session', async ({ browser }) => {
+  const anon = await browser.newContext({ storageState: { cookies: [], origins: [] }, viewport: { width: 390, height: 844 } });
+  const page = await anon.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto('/login');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  const icon = await page.evaluate(async () => {
+    const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href;
+    const res = href ? await fetch(href) : null;
+    return { href, status: res?.status, type: res?.headers.get('content-type') };
+  });
+  expect(icon.href).toMatch(/\/icon\.svg/);
+  expect(icon).toMatchObject({ status: 200, type: expect.stringContaining('image/svg+xml') });
+  expect(errors).toEqual([]);
+  await anon.close();
 });
