@@ -66,7 +66,7 @@ export function ModelsOverview() {
             </div>
           </div>
           <p className="mt-3 text-xs text-slate-500" role="status">{rows.length === models.length ? `${count(models.length)} models` : `${count(rows.length)} of ${count(models.length)} models`}</p>
-          <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <div className="relative mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="w-full text-sm" aria-label="Models">
               <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
                 <tr>

@@ -251,6 +251,8 @@ test('every page fits a 390 px phone, with a skip link and visible focus on the 
   expect(await addVersion(request, name, 'logits-binary-b.onnx')).toBe(2);
   expect((await request.put(`/api/v1/models/${name}/aliases/production`, { data: { versions: [{ version: 1, weight: 3 }, { version: 2, weight: 1 }] } })).status()).toBe(200);
   expect([200, 201]).toContain((await request.post('/api/v1/demo')).status());
+  // Settings lists keys in a table: have one.
+  expect((await request.post('/api/v1/keys', { data: { name: uniqueName('ux2-phone-key'), scopes: ['read', 'predict'] } })).status()).toBe(201);
   const errors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
