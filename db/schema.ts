@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
+import { EVENT_KINDS, type EventKind } from '../lib/schemas/events';
 
 export const TASKS = ['binary_classification', 'multiclass_classification', 'regression'] as const;
 export type Task = (typeof TASKS)[number];
@@ -18,6 +19,8 @@ export const models = sqliteTable('models', {
   needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
   /** The verdict's reasons, one line each, shown beside the overview's badge. */
   retrainingReason: text('retraining_reason'),
+  /** The stored retraining verdict of the production version (VerdictDto), the same on every page; null: not judged yet. */
+  verdict: text('verdict', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   /** The retraining policy (null: the defaults of ../shared/MONITORING.md). */
   policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
   createdAt: integer('created_at').notNull(),
@@ -74,13 +77,7 @@ export const shadows = sqliteTable('shadows', {
   createdBy: text('created_by').notNull(),
 }, (t) => [primaryKey({ columns: [t.modelId, t.versionId] })]);
 
-export const EVENT_KINDS = [
-  'model_created', 'model_updated', 'version_uploaded', 'version_updated', 'version_archived',
-  'version_restored', 'alias_moved', 'alias_deleted', 'policy_updated',
-  'split_set', 'split_ended', 'shadow_set', 'shadow_ended',
-  'key_created', 'key_revoked', 'user_created', 'model_deleted',
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+export { EVENT_KINDS, type EventKind };
 
 export const events = sqliteTable('events', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -232,6 +229,9 @@ export interface LabeledStats {
   matrix?: number[][];
   logLossSum?: number;
   logLossN?: number;
+  /** Σ of squared log-loss terms and how many terms it holds (hours rolled up before it existed lack it). */
+  logLossSq?: number;
+  logLossSqN?: number;
   /** Binary: counts of the positive-class probability in 100 equal bins, by actual class. */
   aucPos?: number[];
   aucNeg?: number[];

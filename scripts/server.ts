@@ -18,6 +18,7 @@ import { setSecurityHeaders } from '../lib/server/http/security-headers';
 import { removeInstance, writeInstance } from '../lib/server/instance';
 import { reportInFlight } from '../lib/server/metrics';
 import { serving } from '../lib/server/predictions/serving-state';
+import { startVerdictSweep } from '../lib/server/monitoring/verdict-sweep';
 
 /** The rollup processor runs in a worker thread with its own connection. */
 function startRollups(): { stop(): Promise<void> } {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   await app.prepare();
   await warmProduction();
   const rollups = startRollups();
+  const verdicts = startVerdictSweep();
   const handle = app.getRequestHandler();
   // Responses under way, so a shutdown can tell their connections to close once they are answered.
   const inFlight = new Set<ServerResponse>();
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
   const closeData = async () => {
     serving().log.flush();
     await serving().sessions.close();
+    verdicts.stop();
     await rollups.stop();
     await checkpointer.stop();
     closeHandle();

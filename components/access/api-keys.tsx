@@ -42,6 +42,7 @@ export function ApiKeys() {
           <EmptyState title="No API keys yet">Create one for each program that predicts, reports outcomes or reads monitoring, with only the scopes it needs.</EmptyState>
         ) : null}
         {keys.length > 0 ? (
+          <div className="relative -mx-5 overflow-x-auto px-5">
           <table className="w-full text-left text-sm">
             <thead className="text-xs uppercase tracking-wide text-slate-500">
               <tr><th className="py-2 pr-3 font-medium">Name</th><th className="pr-3 font-medium">Key</th><th className="pr-3 font-medium">Scopes</th><th className="pr-3 font-medium">Rate limit</th><th className="pr-3 font-medium">Created</th><th className="pr-3 font-medium">Last used</th><th className="font-medium"><span className="sr-only">Actions</span></th></tr>
@@ -62,6 +63,7 @@ export function ApiKeys() {
               ))}
             </tbody>
           </table>
+          </div>
         ) : null}
       </div>
       <CreateKeyDialog

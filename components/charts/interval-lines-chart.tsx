@@ -1,9 +1,9 @@
 'use client';
 // Several series over time, each a line with its confidence band (e.g. two versions' accuracy).
 import { memo, useMemo } from 'react';
-import { Area, CartesianGrid, ComposedChart, ErrorBar, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, ErrorBar, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, TooltipBox, type LegendItem, type TooltipState } from './chart-frame';
-import { niceScale } from './scale';
+import { distinctTicks, niceScale, type TickFormat } from './scale';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
 export interface BandPoint { y: number | null; lo: number | null; hi: number | null; n?: number }
@@ -12,8 +12,10 @@ export interface BandSeries { key: string; label: string; color: string }
 
 type Flat = { x: string; row: BandRow } & Record<string, unknown>;
 
+const MARKER = '#7c3aed';
+
 export const IntervalLinesChart = memo(function IntervalLinesChart({
-  title, description, rows, series, unit, format = (v) => v.toFixed(3), tickFormat, height = 280, empty,
+  title, description, rows, series, unit, format = (v) => v.toFixed(3), tickFormat, height = 280, empty, marker,
 }: {
   title: string;
   description?: string;
@@ -21,9 +23,11 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
   series: BandSeries[];
   unit: TimeUnit;
   format?: (v: number) => string;
-  tickFormat?: (v: number) => string;
+  tickFormat?: TickFormat;
   height?: number;
   empty: string;
+  /** A moment marked on the time axis (the window `x` that holds it), e.g. when an experiment began. */
+  marker?: { x: string; label: string } | null;
 }) {
   // recharts reads flat keys: `<key>` for the line, `<key>_band` ([lo, hi]) for the area, and
   // `<key>_err` for a point with no neighbour, whose band would be invisible: it gets whiskers.
@@ -43,14 +47,18 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
     return p ? [p.y, p.lo, p.hi] : [];
   }))), [rows, series]);
   const hasData = rows.some((r) => series.some((s) => r.values[s.key]?.y != null));
-  const legend: LegendItem[] = [...series.map((s): LegendItem => ({ label: s.label, color: s.color })), { label: '95% interval', color: '#94a3b8', kind: 'area' }];
+  const legend: LegendItem[] = [
+    ...series.map((s): LegendItem => ({ label: s.label, color: s.color })), { label: '95% interval', color: '#94a3b8', kind: 'area' },
+    ...(marker ? [{ label: marker.label, color: MARKER, kind: 'dashed' as const }] : []),
+  ];
 
   return (
     <ChartFrame title={title} description={description} legend={legend} height={height} empty={hasData ? undefined : empty}>
       <ComposedChart responsive style={{ width: '100%', height }} data={data} margin={{ top: 8, right: 28, bottom: 0, left: 0 }} title={title}>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
         <XAxis {...timeAxisProps(unit, rows.length)} />
-        <YAxis {...VALUE_AXIS} domain={scale?.domain ?? [0, 1]} ticks={scale?.ticks} allowDataOverflow tickFormatter={(v: number) => (tickFormat ?? format)(v)} />
+        <YAxis {...VALUE_AXIS} domain={scale?.domain ?? [0, 1]} ticks={scale?.ticks} allowDataOverflow tickFormatter={distinctTicks(scale?.ticks, tickFormat ?? format, format)} />
+        {marker ? <ReferenceLine x={marker.x} stroke={MARKER} strokeDasharray="4 3" strokeWidth={1.5} /> : null}
         {series.map((s) => (
           <Area key={`${s.key}-band`} dataKey={`${s.key}_band`} stroke="none" fill={s.color} fillOpacity={0.14} isAnimationActive={false} connectNulls={false} activeDot={false} />
         ))}

@@ -20,6 +20,7 @@ function useDifferences(name: string, alias: string, version: number, production
   const next = data.versions.find((v) => v.number === version);
   return live && next ? versionDifferences(live, next, data.model.task) : [];
 }
+import { ReasonField, reasonOf } from './reason-field';
 
 export function AliasDialog({ name, version, aliases, splitAliases = [], initialAlias, onClose }: {
   name: string;
@@ -35,10 +36,11 @@ export function AliasDialog({ name, version, aliases, splitAliases = [], initial
   const [error, setError] = useState<string | undefined>();
   const [confirmed, setConfirmed] = useState(false);
   const [refused, setRefused] = useState<string[]>([]);
+  const [reason, setReason] = useState('');
   const known = useDifferences(name, alias.trim(), version, aliases.production);
   const differences = known.length > 0 ? known : refused;
   const move = useMutation({
-    mutationFn: () => api.setAlias(name, alias.trim(), differences.length > 0 && confirmed ? { version, force: true } : { version }),
+    mutationFn: () => api.setAlias(name, alias.trim(), { version, reason: reasonOf(reason), ...(differences.length > 0 && confirmed ? { force: true } : {}) }),
     onSuccess: (r) => {
       qc.invalidateQueries({ queryKey: keys.models.all });
       toast.success(r.previous ? `${r.alias}: v${r.previous} → v${r.version}` : `${r.alias} now points at v${r.version}`);
@@ -99,6 +101,7 @@ export function AliasDialog({ name, version, aliases, splitAliases = [], initial
           </label>
         </div>
       ) : null}
+      <ReasonField id="alias-reason" value={reason} onChange={setReason} />
     </Dialog>
   );
 }

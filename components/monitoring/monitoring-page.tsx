@@ -11,18 +11,28 @@ import { modelQueries } from '@/lib/query/keys';
 import { ExportButton } from '@/components/predictions/export-button';
 import { MonitoringCharts } from './monitoring-charts';
 import { MonitoringControls } from './monitoring-controls';
-import { topDriftedFeatures } from './series';
+import { formatTick } from '@/components/charts/time';
+import { fitToData } from './series';
 import { VerdictBanner } from './verdict-banner';
 import { viewSearch } from './view';
 
-export function MonitoringPage({ name, initialView }: { name: string; initialView: MonitoringView | null }) {
+export function MonitoringPage({ name, initialView, initialMetric }: { name: string; initialView: MonitoringView | null; initialMetric: string | null }) {
   const { data: detail } = useQuery(modelQueries.detail(name));
   const [view, setView] = useState(initialView);
+  const [metric, setMetric] = useState(initialMetric);
+  // Next.js keeps useSearchParams in step with the native history API; no navigation, no server render.
+  const writeUrl = (v: MonitoringView, m: string | null) => {
+    const search = viewSearch(v, m);
+    window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+  };
   const changeView = useCallback((next: MonitoringView) => {
     setView(next);
-    // Next.js keeps useSearchParams in step with the native history API; no navigation, no server render.
-    window.history.replaceState(null, '', `${window.location.pathname}${viewSearch(next)}`);
-  }, []);
+    writeUrl(next, metric);
+  }, [metric]);
+  const changeMetric = useCallback((next: string) => {
+    setMetric(next);
+    if (view) writeUrl(view, next);
+  }, [view]);
 
   const href = `/models/${encodeURIComponent(name)}`;
   const header = (controls?: React.ReactNode) => (
@@ -49,7 +59,7 @@ export function MonitoringPage({ name, initialView }: { name: string; initialVie
     <div className="space-y-6">
       {header(<MonitoringControlsFor name={name} view={view} onChange={changeView} versions={detail.versions} aliases={detail.aliases} />)}
       <ViewExport name={name} view={view} />
-      <MonitoringBody name={name} view={view} labels={detail.model.labels} />
+      <MonitoringBody name={name} view={view} labels={detail.model.labels} metric={metric} onMetric={changeMetric} />
     </div>
   );
 }
@@ -73,20 +83,28 @@ function MonitoringControlsFor({ name, view, ...rest }: Omit<Parameters<typeof M
   return <MonitoringControls view={view} busy={isFetching} {...rest} />;
 }
 
-function MonitoringBody({ name, view, labels }: { name: string; view: MonitoringView; labels: string[] | null }) {
+function MonitoringBody({ name, view, labels, metric, onMetric }: {
+  name: string; view: MonitoringView; labels: string[] | null; metric: string | null; onMetric: (m: string) => void;
+}) {
   const { data: latest, error, isPlaceholderData, isFetching } = useQuery(modelQueries.monitoring(name, view));
   // A new answer (720 hourly windows, say) renders at low priority: controls stay responsive and
   // the previous charts stay up until the new ones are ready.
   const data = useDeferredValue(latest);
-  const drifted = useMemo(() => (data ? topDriftedFeatures(data) : null), [data]);
+  // A young model's charts start at its first prediction.
+  const fitted = useMemo(() => (data ? fitToData(data) : null), [data]);
   if (error && !data) return <p role="alert" className="text-red-600">Could not load monitoring: {error.message}</p>;
-  if (!data || !drifted) return <p className="text-sm text-slate-500" role="status">Loading monitoring…</p>;
+  if (!data || !fitted) return <p className="text-sm text-slate-500" role="status">Loading monitoring…</p>;
   const stale = (isPlaceholderData && isFetching) || data !== latest;
   return (
     <div aria-busy={stale} className={cn('space-y-6 transition-opacity', stale && 'opacity-60')}>
       {error ? <p role="alert" className="text-sm text-red-600">Could not refresh: {error.message}</p> : null}
-      <VerdictBanner data={data} drifted={drifted} />
-      <MonitoringCharts name={name} data={data} labels={labels} />
+      <VerdictBanner data={data} />
+      {fitted !== data ? (
+        <p className="text-sm text-slate-600" data-testid="fitted-range">
+          Charts start at the first prediction ({formatTick(fitted.series[0].start, data.bucket)}); the model has no traffic before it.
+        </p>
+      ) : null}
+      <MonitoringCharts name={name} data={fitted} labels={labels} metric={metric ?? data.policy.metric} onMetric={onMetric} />
     </div>
   );
 }

@@ -117,7 +117,7 @@ export interface SplitResult { champion: number; from: number | null; versions: 
  */
 export async function setSplit(
   db: Db,
-  s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string; forced?: string[] | null },
+  s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string; forced?: string[] | null; comment?: string },
 ): Promise<SplitResult> {
   const now = Date.now();
   try {
@@ -154,6 +154,7 @@ export async function setSplit(
         detail: {
           alias: s.alias, versions: entries, from, champion: champion.number, previous: previous.length ? previous : null,
           ...(s.forced ? { forced: true, differences: s.forced } : {}),
+          ...(s.comment ? { comment: s.comment } : {}),
         },
         ts: now,
       });

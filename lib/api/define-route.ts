@@ -23,11 +23,14 @@ function invalid(where: string, error: z.ZodError): AppError {
   return new AppError('invalid_input', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 
-async function readJson(req: Request): Promise<unknown> {
+/** The body as JSON; an empty body is `undefined` when the route's schema accepts no body (an optional one). */
+async function readJson(req: Request, schema: z.ZodType): Promise<unknown> {
   checkJsonContentType(req.headers.get('content-type'));
   checkContentEncoding(req.headers.get('content-encoding'));
   if (Number(req.headers.get('content-length') ?? 0) > env.MAX_BODY_MB * 1024 * 1024) throw tooLarge(env.MAX_BODY_MB);
-  return parseJsonText(await readTextLimited(req.body, env.MAX_BODY_MB));
+  const text = await readTextLimited(req.body, env.MAX_BODY_MB);
+  if (text.trim() === '' && schema.safeParse(undefined).success) return undefined;
+  return parseJsonText(text);
 }
 
 const PUBLIC: Actor = { name: 'anonymous', kind: 'user', scopes: [] };
@@ -51,7 +54,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
       if (!query.success) throw invalid('', query.error);
       let body: unknown = undefined;
       if (spec.body) {
-        const parsed = spec.body.safeParse(await readJson(req));
+        const parsed = spec.body.safeParse(await readJson(req, spec.body));
         if (!parsed.success) throw invalid('', parsed.error);
         body = parsed.data;
       }

@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
-import { monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
+import { driftDetailQuerySchema, monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
 import { browseQuerySchema, exportQuerySchema } from '../schemas/predictions';
 import {
-  createModelSchema, modelDetailQuerySchema, pageQuerySchema, predictionLookupSchema, setAliasSchema, updateModelSchema, updateVersionSchema,
+  createModelSchema, modelDetailQuerySchema, pageQuerySchema, predictionLookupSchema, rollbackBodySchema, setAliasSchema, updateModelSchema, updateVersionSchema,
 } from '../schemas/registry';
 
 type Scope = 'read' | 'predict' | 'admin' | 'public';
@@ -94,17 +94,33 @@ const OPS: Record<string, Record<string, Op>> = {
   [`${M}/aliases/{alias}`]: {
     put: {
       summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]}). Moving production onto versions whose inputs '
-        + '(names, dtypes, ranks, fixed dims), feature names or classes differ from the current one is refused with 409 naming each difference, unless force: true',
+        + '(names, dtypes, ranks, fixed dims), feature names or classes differ from the current one is refused with 409 naming each difference, unless force: true; '
+        + 'an optional reason (≤ 500 characters) is kept in the timeline',
       scope: 'admin', body: aliasBody, ok: 200, answer: '{alias, version (the champion), previous, split: [{version, weight}] | null}',
     },
     delete: { summary: 'Remove an alias', scope: 'admin', ok: 204, answer: 'empty' },
   },
-  [`${M}/aliases/{alias}/rollback`]: { post: { summary: 'Move the alias back to the version it had before (ends a split: back to the version before it)', scope: 'admin', ok: 200, answer: '{alias, version, previous, split: null}' } },
+  [`${M}/aliases/{alias}/rollback`]: {
+    post: {
+      summary: 'Move the alias back to the version it had before (ends a split: back to the version before it); an optional body {reason} is kept in the timeline',
+      scope: 'admin', body: rollbackBodySchema.unwrap(), ok: 200, answer: '{alias, version, previous, split: null}',
+    },
+  },
   [`${M}/events`]: { get: { summary: "The model's timeline, newest first", scope: 'read', query: pageQuerySchema, ok: 200, answer: '{events: [{ts, kind, actor, detail}], next_cursor}' } },
-  [`${M}/monitoring`]: { get: { summary: 'Metrics, drift, latency per window and the retraining verdict', scope: 'read', query: monitoringQuerySchema, ok: 200, answer: '{series, baseline, status}' } },
+  [`${M}/monitoring`]: {
+    get: {
+      summary: 'Metrics, drift, latency per window, and the retraining verdict as of `to` (computed on the policy\'s own windows, whatever the range and bucket asked)',
+      scope: 'read', query: monitoringQuerySchema, ok: 200, answer: '{series, baseline, status, versions, first_prediction}',
+    },
+  },
+  [`${M}/monitoring/drift`]: {
+    get: { summary: 'One feature in one window against its reference, bin by bin (deciles or categories), with its drift test and PSI', scope: 'read', query: driftDetailQuerySchema, ok: 200, answer: '{feature, kind, window, bins: [{label, reference, current}], reference_n, current_n, missing, drift}' },
+  },
+  [`${M}/verdict`]: { get: { summary: 'The model\'s retraining verdict (its production version, on the policy\'s windows), brought up to date; null without production', scope: 'read', ok: 200, answer: '{verdict}' } },
   [`${M}/policy`]: {
     get: { summary: 'The retraining policy', scope: 'read', ok: 200, answer: '{policy, defaults, custom}' },
-    put: { summary: 'Edit the retraining policy', scope: 'admin', body: policyUpdateSchema, ok: 200, answer: '{policy, defaults, custom}' },
+    put: { summary: 'Edit the retraining policy (metric: any metric the windows compute; bucket and lookback: the verdict\'s own windows)', scope: 'admin', body: policyUpdateSchema, ok: 200, answer: '{policy, defaults, custom}' },
+    delete: { summary: 'Reset the retraining policy to the defaults', scope: 'admin', ok: 200, answer: '{policy, defaults, custom: false}' },
   },
   [`${M}/shadow`]: {
     get: { summary: 'Versions receiving a copy of production traffic, with this process\'s queue counters', scope: 'read', ok: 200, answer: '{versions, queued, dropped, pending, logged, failed, last_error}' },

@@ -105,8 +105,9 @@ async function scoreAndLog(plan: ServingPlan, job: Job): Promise<void> {
   if ('error' in plan.outputs) throw new Error(plan.outputs.error);
   const outputs = plan.outputs as OutputPlan;
   const { sessions } = serving();
-  const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
+  // Timed from the session lease on, as the answered request is (less its decoding, which the copy reuses).
   const started = performance.now();
+  const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
   let results: Record<string, Tensor>;
   try {
     results = await runSession(plan, lease.session, job.feeds, job.rows, outputs.fetch);

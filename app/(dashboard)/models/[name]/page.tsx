@@ -9,6 +9,7 @@ import { serverQueryClient } from '@/lib/query/server-prefetch';
 import { getShadow } from '@/lib/server/experiments/shadow';
 import { getEvents } from '@/lib/server/registry/events';
 import { getModelDetail } from '@/lib/server/registry/models';
+import { getVerdict } from '@/lib/server/monitoring/monitoring';
 import { requireUser } from '@/lib/server/access/require-user';
 import { requestOrigin } from '@/lib/server/request-origin';
 
@@ -25,8 +26,11 @@ export default async function ModelDetailPage({ params }: Props) {
   const name = routeParam((await params).name);
   const qc = serverQueryClient();
   try {
-    const [detail, events, shadow] = await Promise.all([getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 }), getShadow(name)]);
+    const [detail, events, shadow, verdict] = await Promise.all([
+      getModelDetail(name, { includeArchived: true }), getEvents(name, { limit: 100 }), getShadow(name), getVerdict(name),
+    ]);
     qc.setQueryData(keys.models.detail(name), detail);
+    qc.setQueryData(keys.models.verdict(name), verdict);
     qc.setQueryData(keys.models.events(name), events);
     qc.setQueryData(keys.models.shadow(name), shadow);
   } catch (err) {

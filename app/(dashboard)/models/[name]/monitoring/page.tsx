@@ -4,7 +4,7 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { MonitoringPage } from '@/components/monitoring/monitoring-page';
-import { resolveView, type SearchParams } from '@/components/monitoring/view';
+import { resolveMetric, resolveView, type SearchParams } from '@/components/monitoring/view';
 import { AppError } from '@/lib/errors';
 import { routeParam } from '@/lib/route-param';
 import { monitoringQuery } from '@/lib/query/api-client';
@@ -27,10 +27,11 @@ export default async function MonitoringRoute({ params, searchParams }: Props) {
   const name = routeParam((await params).name);
   const qc = serverQueryClient();
   let view;
+  const sp = await searchParams;
   try {
     const detail = await getModelDetail(name, { includeArchived: true });
     qc.setQueryData(keys.models.detail(name), detail);
-    view = resolveView(detail.versions, detail.aliases, await searchParams);
+    view = resolveView(detail.versions, detail.aliases, sp);
     const [monitoring, policy] = await Promise.all([view ? getMonitoring(name, monitoringQuery(view)) : null, getPolicy(name)]);
     if (view && monitoring) qc.setQueryData(keys.models.monitoring(name, view), monitoring);
     qc.setQueryData(keys.models.policy(name), policy);
@@ -40,7 +41,7 @@ export default async function MonitoringRoute({ params, searchParams }: Props) {
   }
   return (
     <HydrationBoundary state={dehydrate(qc)}>
-      <MonitoringPage name={name} initialView={view} />
+      <MonitoringPage name={name} initialView={view} initialMetric={resolveMetric(sp)} />
     </HydrationBoundary>
   );
 }
