@@ -33,7 +33,7 @@ export function PredictExamples({ name, version, origin }: { name: string; versi
       />
       <div className="flex flex-wrap items-end justify-between gap-3 px-5 pt-4">
         <Segmented label="Example" value={kind} options={KINDS.map((k) => ({ value: k.value, label: k.label }))} onChange={(v) => setKind(v as Kind)} />
-        <CopyButton text={text} label={`Copy ${KINDS.find((k) => k.value === kind)!.label} example`} />
+        <CopyButton key={kind} text={text} label={`Copy ${KINDS.find((k) => k.value === kind)!.label} example`} />
       </div>
       <p className="px-5 pt-2 text-xs text-slate-500">{NOTES[kind]}</p>
       <pre className="mt-3 overflow-x-auto rounded-b-lg bg-slate-900 p-5 text-xs text-slate-100" data-testid={`${kind}-example`}>{text}</pre>

@@ -21,12 +21,15 @@ async function copyText(text: string): Promise<void> {
 }
 
 export function CopyButton({ text, label = 'Copy', className }: { text: string; label?: string; className?: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  // Each click restarts the 2 s during which the button says what happened.
+  const [result, setResult] = useState<{ state: 'idle' | 'copied' | 'failed'; at: number }>({ state: 'idle', at: 0 });
+  const state = result.state;
+  const setState = (next: 'copied' | 'failed') => setResult((r) => ({ state: next, at: r.at + 1 }));
   useEffect(() => {
-    if (state === 'idle') return;
-    const t = setTimeout(() => setState('idle'), 2000);
+    if (result.state === 'idle') return;
+    const t = setTimeout(() => setResult((r) => ({ state: 'idle', at: r.at })), 2000);
     return () => clearTimeout(t);
-  }, [state]);
+  }, [result]);
   return (
     <Button
       variant="secondary"
