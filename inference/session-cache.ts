@@ -5,6 +5,7 @@
 // onto another's); a loaded session is served without waiting on any load. Leases release an
 // evicted session only after the runs that hold it finish.
 import type { InferenceSession } from 'onnxruntime-node';
+import { OneAtATime } from './one-at-a-time';
 
 /** What a load produced and measured. */
 export interface LoadedSession {
@@ -84,9 +85,7 @@ export class SessionCache {
   private loadedOnce = new Set<string>();
   private residentBytes = 0;
   private totals = { loads: 0, evictions: 0, hits: 0 };
-  private queue: (() => void)[] = [];
-  private loadRunning = false;
-  private queued = 0;
+  private loads = new OneAtATime();
   private lastFit: boolean | null = null;
   private readonly now: () => number;
 
@@ -146,7 +145,7 @@ export class SessionCache {
     return {
       budgetBytes: this.options.budgetBytes,
       residentBytes: this.residentBytes,
-      loading: this.queued,
+      loading: this.loads.size,
       ...this.totals,
       fit: this.checkFit(serving),
       resident,
@@ -190,7 +189,7 @@ export class SessionCache {
 
   private loadEntry(entry: Entry): Promise<InferenceSession> {
     if (!entry.loading) {
-      entry.loading = this.serialized(() => this.load(entry.key)).then(
+      entry.loading = this.loads.run(() => this.load(entry.key)).then(
         (loaded) => {
           entry.loading = null;
           if (this.entries.get(entry.key) !== entry) {
@@ -211,29 +210,6 @@ export class SessionCache {
       );
     }
     return entry.loading;
-  }
-
-  /**
-   * Runs loads one at a time, in order; the next starts a macrotask after the previous settles, so
-   * requests for loaded models are answered between two loads. When idle, a load starts at once.
-   */
-  private serialized<T>(run: () => Promise<T>): Promise<T> {
-    this.queued++;
-    return new Promise<T>((resolve, reject) => {
-      const start = () => {
-        this.loadRunning = true;
-        let p: Promise<T>;
-        try { p = run(); } catch (err) { p = Promise.reject(err); }
-        void p.then(resolve, reject).finally(() => {
-          this.queued--;
-          const next = this.queue.shift();
-          if (next) setImmediate(next);
-          else this.loadRunning = false;
-        });
-      };
-      if (this.loadRunning) this.queue.push(start);
-      else start();
-    });
   }
 
   private admit(entry: Entry, loaded: LoadedSession): void {

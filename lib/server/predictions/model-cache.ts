@@ -58,5 +58,6 @@ export function createSessionCache(queries: ServingSetQueries): SessionCache {
   });
   m.observe(cache);
   console.log(`[modeldock] model cache: budget ${mib(budget.bytes)} (${budget.source})`);
+  if (process.env.SESSION_CACHE_SIZE) console.warn('[modeldock] SESSION_CACHE_SIZE is no longer used: loaded models are bounded by memory, MODEL_CACHE_MB');
   return cache;
 }
