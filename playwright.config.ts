@@ -48,10 +48,13 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'api', testDir: 'e2e/api', testIgnore: 'rejected-uploads.spec.ts', use: apiAuth },
+    { name: 'api', testDir: 'e2e/api', testIgnore: ['rejected-uploads.spec.ts', 'export-memory.spec.ts'], use: apiAuth },
     // Compares the whole artifact store before and after each refused upload, so it runs after
     // the other projects, when no other worker is uploading.
     { name: 'store', testDir: 'e2e/api', testMatch: 'rejected-uploads.spec.ts', dependencies: ['api', 'ui'], use: apiAuth },
+    // Exports a million rows on a server of its own, two cores busy for a minute: after the other
+    // projects, so their timing-sensitive specs are not starved (alone: --project=memory --no-deps).
+    { name: 'memory', testDir: 'e2e/api', testMatch: 'export-memory.spec.ts', dependencies: ['api', 'ui'], use: apiAuth },
     // Signs the browser in through the login page and saves the session for the UI specs.
     {
       name: 'setup',

@@ -18,9 +18,16 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen">
+        {/* The first stop for the keyboard: past the navigation, straight to the page. */}
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-medium focus:text-slate-900 focus:shadow-lg focus:outline-2 focus:outline-slate-900"
+        >
+          Skip to content
+        </a>
         <Providers>
           <header className="border-b border-slate-200 bg-white">
-            <nav aria-label="Main" className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-6">
+            <nav aria-label="Main" className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2 sm:px-6">
               <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
                 <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-slate-900 text-xs font-bold text-white">
                   md
@@ -29,12 +36,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               </Link>
               {user ? (
                 <>
-                  <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
+                  <Link href="/" className="hidden text-sm text-slate-600 hover:text-slate-900 sm:inline">
                     Models
                   </Link>
-                  <div className="ml-auto flex items-center gap-5">
+                  <div className="ml-auto flex items-center gap-3 sm:gap-5">
                     <UserMenu username={user.username} />
-                    <Link href="/models/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+                    <Link
+                      href="/models/new"
+                      className="whitespace-nowrap rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700"
+                    >
                       New model
                     </Link>
                   </div>
@@ -42,7 +52,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               ) : null}
             </nav>
           </header>
-          <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+          <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

@@ -4,6 +4,7 @@ import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex 
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/signature';
 import { TASKS, type Task } from '../inference/tasks';
 import type { Scope } from '../lib/schemas/access';
+import { EVENT_KINDS, type EventKind } from '../lib/schemas/events';
 import type { PredictionDistribution } from '../lib/metrics/distribution';
 import type { LabeledStats } from '../lib/metrics/labeled-stats';
 
@@ -25,6 +26,8 @@ export const models = sqliteTable(
     needsRetraining: integer('needs_retraining', { mode: 'boolean' }).notNull().default(false),
     /** The verdict's reasons, one line each, shown beside the overview's badge. */
     retrainingReason: text('retraining_reason'),
+    /** The stored retraining verdict of the production version (VerdictDto), the same on every page; null: not judged yet. */
+    verdict: text('verdict', { mode: 'json' }).$type<Record<string, unknown> | null>(),
     /** The retraining policy (null: the defaults of lib/metrics/README.md). */
     policy: text('policy', { mode: 'json' }).$type<Record<string, unknown> | null>(),
     createdAt: integer('created_at').notNull(),
@@ -113,26 +116,7 @@ export const shadows = sqliteTable(
   (t) => [primaryKey({ columns: [t.modelId, t.versionId] })],
 );
 
-export const EVENT_KINDS = [
-  'model_created',
-  'model_updated',
-  'version_uploaded',
-  'version_updated',
-  'version_archived',
-  'version_restored',
-  'alias_moved',
-  'alias_deleted',
-  'policy_updated',
-  'split_set',
-  'split_ended',
-  'shadow_set',
-  'shadow_ended',
-  'key_created',
-  'key_revoked',
-  'user_created',
-  'model_deleted',
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+export { EVENT_KINDS, type EventKind };
 
 export const events = sqliteTable(
   'events',

@@ -811,7 +811,7 @@ describe('decodeRequest: body shape', () => {
   it('refuses an unknown top-level key', () => {
     const err = refusal({ instances: [[1, 2, 3]], instance: [] });
     expect(err.path).toBe('instance');
-    expect(err.message).toBe('instance: is not a known field (formats: dataframe_split, dataframe_records, instances, inputs; also ids, params)');
+    expect(err.message).toBe('instance: is not a known field (formats: dataframe_split, dataframe_records, instances, inputs; also ids, params, dry_run)');
   });
 
   it('refuses a body without a format', () => {

@@ -11,7 +11,7 @@ import type { TensorSpec } from './signature';
 import { toTensor } from './tensors';
 
 export const FORMAT_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
-const ALLOWED_KEYS = new Set<string>([...FORMAT_KEYS, 'ids', 'params']);
+const ALLOWED_KEYS = new Set<string>([...FORMAT_KEYS, 'ids', 'params', 'dry_run']);
 
 export interface DecodeOptions {
   inputs: TensorSpec[];
@@ -98,7 +98,7 @@ function splitTable(split: unknown, max: number): Table {
 function readBody(body: unknown, max: number): { table: Table } | { named: Record<string, unknown> } {
   if (!isObject(body)) throw new InputError('body', 'expected a JSON object with one of dataframe_split, dataframe_records, instances, inputs');
   for (const k of Object.keys(body)) {
-    if (!ALLOWED_KEYS.has(k)) throw new InputError(k, `is not a known field (formats: ${FORMAT_KEYS.join(', ')}; also ids, params)`);
+    if (!ALLOWED_KEYS.has(k)) throw new InputError(k, `is not a known field (formats: ${FORMAT_KEYS.join(', ')}; also ids, params, dry_run)`);
   }
   const given = FORMAT_KEYS.filter((k) => body[k] !== undefined);
   if (given.length === 0) throw new InputError('body', `give one of ${FORMAT_KEYS.join(', ')}`);

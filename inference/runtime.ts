@@ -18,6 +18,8 @@ export type InferenceSessionOptions = ort.InferenceSession.SessionOptions;
 export interface LoadedModel {
   session: ort.InferenceSession;
   signature: ModelSignature;
+  /** Session creation alone: wall time, and the process's resident set growth across it. */
+  created: { ms: number; rssDelta: number };
 }
 
 /** An input's or output's metadata as the runtime reports it (and as the load probe prints it). */
@@ -53,12 +55,15 @@ export function prescan(bytes: Uint8Array, limits: FoldLimits = { maxConstantByt
 export async function loadModel(bytes: Uint8Array, options: InferenceSessionOptions = {}, limits?: FoldLimits): Promise<LoadedModel> {
   const scan = prescan(bytes, limits);
   let session: ort.InferenceSession;
+  const rssBefore = process.memoryUsage.rss();
+  const started = performance.now();
   try {
     session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options });
   } catch (err) {
     throw new ModelLoadError(`onnxruntime could not load the model: ${cleanOrtMessage(err)}`);
   }
-  return { session, signature: signatureOf(scan, session.inputMetadata, session.outputMetadata) };
+  const created = { ms: performance.now() - started, rssDelta: process.memoryUsage.rss() - rssBefore };
+  return { session, created, signature: signatureOf(scan, session.inputMetadata, session.outputMetadata) };
 }
 
 /** The signature: the runtime's view of inputs and outputs, the scan's of the file. */

@@ -1,8 +1,12 @@
 // SessionCache with a fake loader: single-flight loads, LRU eviction, leases that delay release,
-// failed loads, warm, isLoaded and close.
+// failed loads, warm, isLoaded and close. Budget, priorities and accounting: session-budget.test.ts.
 import type { InferenceSession } from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
-import { SessionCache } from './session-cache';
+import { SessionCache, type LoadedSession } from './session-cache';
+
+/** Every fake session weighs 1 byte, so a budget of n bytes holds n sessions. */
+const loaded = (s: unknown): LoadedSession => ({ session: s as InferenceSession, bytes: 1, ms: 0 });
+const countCache = (load: (key: string) => Promise<LoadedSession>, capacity: number) => new SessionCache(load, { budgetBytes: capacity });
 
 interface FakeSession {
   key: string;
@@ -18,7 +22,7 @@ function instantLoader() {
   const load = vi.fn(async (key: string) => {
     const s = fakeSession(key);
     made.push(s);
-    return s as unknown as InferenceSession;
+    return loaded(s);
   });
   const sessionsOf = (key: string) => made.filter((s) => s.key === key);
   return { load, made, sessionsOf };
@@ -29,8 +33,8 @@ function manualLoader() {
   const pending: { key: string; resolve: (s: InferenceSession) => void; reject: (e: unknown) => void }[] = [];
   const load = vi.fn(
     (key: string) =>
-      new Promise<InferenceSession>((resolve, reject) => {
-        pending.push({ key, resolve, reject });
+      new Promise<LoadedSession>((resolve, reject) => {
+        pending.push({ key, resolve: (s) => resolve(loaded(s)), reject });
       }),
   );
   return { load, pending };
@@ -39,7 +43,7 @@ function manualLoader() {
 describe('SessionCache: single flight', () => {
   it('10 concurrent acquires of one key load it once and share the session', async () => {
     const { load, pending } = manualLoader();
-    const cache = new SessionCache(load, 4);
+    const cache = countCache(load, 4);
     const leases = Array.from({ length: 10 }, () => cache.acquire('a'));
     expect(load).toHaveBeenCalledTimes(1);
     expect(load).toHaveBeenCalledWith('a');
@@ -56,7 +60,7 @@ describe('SessionCache: single flight', () => {
 
   it('a later acquire reuses the loaded session without loading again', async () => {
     const { load } = instantLoader();
-    const cache = new SessionCache(load, 4);
+    const cache = countCache(load, 4);
     const first = await cache.acquire('a');
     first.release();
     const second = await cache.acquire('a');
@@ -68,7 +72,7 @@ describe('SessionCache: single flight', () => {
 describe('SessionCache: LRU eviction', () => {
   it('evicts the least recently used session once over capacity and releases it', async () => {
     const { load, sessionsOf } = instantLoader();
-    const cache = new SessionCache(load, 2);
+    const cache = countCache(load, 2);
     await cache.warm('a');
     await cache.warm('b');
     (await cache.acquire('a')).release(); // a is now more recent than b
@@ -84,7 +88,7 @@ describe('SessionCache: LRU eviction', () => {
 
   it('loads an evicted key again on the next acquire', async () => {
     const { load, sessionsOf } = instantLoader();
-    const cache = new SessionCache(load, 1);
+    const cache = countCache(load, 1);
     await cache.warm('a');
     await cache.warm('b');
     expect(cache.isLoaded('a')).toBe(false);
@@ -96,7 +100,7 @@ describe('SessionCache: LRU eviction', () => {
 
   it('an evicted session with an active lease is released only when the lease is', async () => {
     const { load, sessionsOf } = instantLoader();
-    const cache = new SessionCache(load, 1);
+    const cache = countCache(load, 1);
     const lease = await cache.acquire('a');
     await cache.warm('b');
     const a = sessionsOf('a')[0];
@@ -110,7 +114,7 @@ describe('SessionCache: LRU eviction', () => {
 
   it('waits for the last of several leases', async () => {
     const { load, sessionsOf } = instantLoader();
-    const cache = new SessionCache(load, 1);
+    const cache = countCache(load, 1);
     const l1 = await cache.acquire('a');
     const l2 = await cache.acquire('a');
     await cache.warm('b');
@@ -124,7 +128,7 @@ describe('SessionCache: LRU eviction', () => {
 
   it('does not release a cached session when its leases end', async () => {
     const { load, sessionsOf } = instantLoader();
-    const cache = new SessionCache(load, 2);
+    const cache = countCache(load, 2);
     const lease = await cache.acquire('a');
     lease.release();
     expect(sessionsOf('a')[0].release).not.toHaveBeenCalled();
@@ -135,7 +139,7 @@ describe('SessionCache: LRU eviction', () => {
 describe('SessionCache: failed loads', () => {
   it('rejects every waiter with the load error, caches nothing, and retries on the next acquire', async () => {
     const { load, pending } = manualLoader();
-    const cache = new SessionCache(load, 2);
+    const cache = countCache(load, 2);
     const waiters = [cache.acquire('a'), cache.acquire('a'), cache.acquire('a')];
     const boom = new Error('corrupt model');
     pending[0].reject(boom);
@@ -153,7 +157,7 @@ describe('SessionCache: failed loads', () => {
   });
 
   it('warm rejects with the load error', async () => {
-    const cache = new SessionCache(async () => {
+    const cache = countCache(async () => {
       throw new Error('no such file');
     }, 2);
     await expect(cache.warm('a')).rejects.toThrow('no such file');
@@ -164,7 +168,7 @@ describe('SessionCache: failed loads', () => {
 describe('SessionCache: warm, isLoaded, close', () => {
   it('warm loads a key ahead of need without holding a lease', async () => {
     const { load, sessionsOf } = instantLoader();
-    const cache = new SessionCache(load, 1);
+    const cache = countCache(load, 1);
     expect(cache.isLoaded('a')).toBe(false);
     await cache.warm('a');
     expect(load).toHaveBeenCalledWith('a');
@@ -177,7 +181,7 @@ describe('SessionCache: warm, isLoaded, close', () => {
 
   it('close releases every loaded session once and empties the cache', async () => {
     const { load, sessionsOf } = instantLoader();
-    const cache = new SessionCache(load, 2);
+    const cache = countCache(load, 2);
     await cache.warm('a');
     await cache.warm('b');
     await cache.warm('c'); // evicts and releases a
@@ -191,7 +195,7 @@ describe('SessionCache: warm, isLoaded, close', () => {
   it('close does not fail when a release rejects', async () => {
     const s = fakeSession('a');
     s.release.mockRejectedValueOnce(new Error('already released'));
-    const cache = new SessionCache(async () => s as unknown as InferenceSession, 2);
+    const cache = countCache(async () => loaded(s), 2);
     await cache.warm('a');
     await expect(cache.close()).resolves.toBeUndefined();
   });

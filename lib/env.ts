@@ -13,7 +13,15 @@ const envSchema = z.object({
   // at every run), on top of the file's own size; all folded tensors together may take 4 times that.
   MAX_CONSTANT_MB: z.coerce.number().positive().default(256),
   MAX_BATCH_ROWS: z.coerce.number().int().positive().default(10_000),
-  SESSION_CACHE_SIZE: z.coerce.number().int().positive().default(16),
+  // Memory the loaded ONNX sessions may hold, in MiB (each load's size is measured); unset: a quarter
+  // of the machine's memory (or of the container's limit). See inference/session-memory.ts.
+  MODEL_CACHE_MB: z.coerce.number().positive().optional(),
+  // MatMul weight prepacking: ~2× the weights in memory and ~5× the load time (on the main thread),
+  // for ~1.3–1.7× faster multi-row runs of large models. false: for many large models served a row at a time.
+  ORT_PREPACK_WEIGHTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   ORT_INTRA_OP_THREADS: z.coerce.number().int().min(0).default(1),
   // Rows coalesced into one onnxruntime run from concurrent requests; 0 or 1 turns batching off.
   // Measured: +23 % req/s at concurrency 64, +7 % at 16, neutral at 1 (npm run bench).

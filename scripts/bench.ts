@@ -1,13 +1,16 @@
 // `npm run bench`: serving throughput and latency of the production build against the physical
 // limit of this stack (bare node:http + onnxruntime-node, no logging) on the same model, same run.
-// Prints figures and ratios to the targets; exits non-zero only when it could not run.
+// Then many models in one process (scripts/bench/models.ts, alone: `npm run bench:models`) and
+// monitoring. Prints figures and ratios to the targets; exits non-zero only when it could not run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DT, floatTensor, model, node, valueInfo } from './onnx-builder';
 import { runLoad, type LoadResult } from './bench/load';
+import { benchModels } from './bench/models';
 import { benchMonitoring } from './bench/monitoring';
+import { benchPredictionBrowser } from './bench/predictions';
 
 const ROOT = join(__dirname, '..');
 const WORK = join(ROOT, '.test-data', `bench-${Date.now()}`);
@@ -144,11 +147,17 @@ async function main(): Promise<void> {
       stop(limit);
     }
   try {
+    if (process.env.BENCH_MODELS !== '0') {
+      await benchModels(WORK, { seconds: SECONDS, count: Number(process.env.BENCH_MODELS_COUNT ?? 24) });
+    }
     if (process.env.BENCH_MONITORING !== '0') {
       await benchMonitoring(WORK, {
         ingestRows: Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000),
         totalRows: Number(process.env.BENCH_TOTAL_ROWS ?? 10_000_000),
       });
+    }
+    if (process.env.BENCH_PREDICTIONS !== '0') {
+      await benchPredictionBrowser(WORK, { totalRows: Number(process.env.BENCH_TOTAL_ROWS ?? 10_000_000) });
     }
   } finally {
     rmSync(WORK, { recursive: true, force: true });

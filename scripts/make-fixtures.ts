@@ -213,6 +213,85 @@ const fixtures: Record<string, Uint8Array> = {
       node('LinearRegressor', ['features'], ['variable'], { coefficients: [1, 10, 0.5], intercepts: [2] }, 'ai.onnx.ml'),
     ],
   }),
+  // skl2onnx binary classifier with int64 classes 0/1 and zipmap=False (the user declares labels for
+  // them, e.g. ["malignant", "benign"]): scores = [-x0, x0], softmax; class 1 iff x0 > 0.
+  'skl-binary-int.onnx': model({
+    producer: 'skl2onnx',
+    ml: true,
+    inputs: [valueInfo('float_input', DT.FLOAT, [null, 2])],
+    outputs: [valueInfo('label', DT.INT64, [null]), valueInfo('probabilities', DT.FLOAT, [null, 2])],
+    nodes: [
+      node(
+        'LinearClassifier',
+        ['float_input'],
+        ['label', 'probabilities'],
+        {
+          classlabels_ints: [0, 1],
+          coefficients: [-1, 0, 1, 0],
+          intercepts: [0, 0],
+          multi_class: 1,
+          post_transform: 'SOFTMAX',
+        },
+        'ai.onnx.ml',
+      ),
+    ],
+  }),
+  // A PyTorch CNN-like export: one image [N, 1, 4, 4] → logits [N, 2] = [-mean, mean] of its 16 pixels.
+  'cnn-4d.onnx': model({
+    producer: 'pytorch',
+    inputs: [valueInfo('image', DT.FLOAT, ['batch_size', 1, 4, 4])],
+    outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
+    initializers: [floatTensor('W', [16, 2], Array.from({ length: 16 }, () => [-1 / 16, 1 / 16]).flat()), floatTensor('B', [2], [0, 0])],
+    nodes: [node('Flatten', ['image'], ['flat'], { axis: 1 }), node('Gemm', ['flat', 'W', 'B'], ['logits'])],
+  }),
+  // A BERT-like classifier as the dynamo exporter writes it: int64 input_ids and attention_mask
+  // [N, sequence] → logits [N, 2] = [-s, s], s = 0.001 · Σ input_ids · attention_mask.
+  'bert-like.onnx': model({
+    producer: 'pytorch',
+    inputs: [valueInfo('input_ids', DT.INT64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', DT.INT64, ['batch_size', 'sequence_length'])],
+    outputs: [valueInfo('logits', DT.FLOAT, ['batch_size', 2])],
+    initializers: [{ name: 'axes', dims: [1], dataType: DT.INT64, int64Data: [1] }, floatTensor('scale', [1], [0.001])],
+    nodes: [
+      node('Mul', ['input_ids', 'attention_mask'], ['masked']),
+      node('Cast', ['masked'], ['masked_f'], { to: DT.FLOAT }),
+      node('ReduceSum', ['masked_f', 'axes'], ['sum'], { keepdims: 1 }),
+      node('Mul', ['sum', 'scale'], ['s']),
+      node('Neg', ['s'], ['neg_s']),
+      node('Concat', ['neg_s', 's'], ['logits'], { axis: 1 }),
+    ],
+  }),
+  // A two-input tabular model (PyTorch style): int64 category codes [N, 2] and float features [N, 3].
+  // y = 10·c0 + 20·c1 + 1·x0 + 2·x1 + 3·x2 + 0.5.
+  'two-input-tabular.onnx': model({
+    producer: 'pytorch',
+    inputs: [valueInfo('categories', DT.INT64, ['batch', 2]), valueInfo('numeric', DT.FLOAT, ['batch', 3])],
+    outputs: [valueInfo('variable', DT.FLOAT, ['batch', 1])],
+    initializers: [floatTensor('W', [5, 1], [10, 20, 1, 2, 3]), floatTensor('B', [1], [0.5])],
+    nodes: [
+      node('Cast', ['categories'], ['categories_f'], { to: DT.FLOAT }),
+      node('Concat', ['categories_f', 'numeric'], ['features'], { axis: 1 }),
+      node('MatMul', ['features', 'W'], ['xw']),
+      node('Add', ['xw', 'B'], ['variable']),
+    ],
+  }),
+  // A text classifier taking strings [N, 1] (skl2onnx's StringTensorType([None, 1])): "spam" → 1, anything else → 0.
+  'text-label.onnx': model({
+    producer: 'skl2onnx',
+    ml: true,
+    inputs: [valueInfo('text', DT.STRING, [null, 1])],
+    outputs: [valueInfo('label', DT.INT64, [null, 1])],
+    nodes: [node('LabelEncoder', ['text'], ['label'], { keys_strings: ['spam'], values_int64s: [1], default_int64: 0 }, 'ai.onnx.ml')],
+  }),
+  // A float64 regressor (sklearn pipelines and torch .double() exports): y = 2·x0 − x1 + 0.25.
+  'regressor-f64.onnx': model({
+    inputs: [valueInfo('input', DT.DOUBLE, ['batch', 2])],
+    outputs: [valueInfo('variable', DT.DOUBLE, ['batch', 1])],
+    initializers: [
+      { name: 'W', dims: [2, 1], dataType: DT.DOUBLE, doubleData: [2, -1] },
+      { name: 'B', dims: [1], dataType: DT.DOUBLE, doubleData: [0.25] },
+    ],
+    nodes: [node('MatMul', ['input', 'W'], ['xw']), node('Add', ['xw', 'B'], ['variable'])],
+  }),
   // An operator no runtime knows: parses as ONNX, fails to load.
   'unknown-op.onnx': model({
     inputs: [valueInfo('x', DT.FLOAT, ['batch', 2])],

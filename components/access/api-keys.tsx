@@ -62,52 +62,54 @@ export function ApiKeys() {
           </EmptyState>
         ) : null}
         {keys.length > 0 ? (
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="py-2 pr-3 font-medium">Name</th>
-                <th className="pr-3 font-medium">Key</th>
-                <th className="pr-3 font-medium">Scopes</th>
-                <th className="pr-3 font-medium">Rate limit</th>
-                <th className="pr-3 font-medium">Created</th>
-                <th className="pr-3 font-medium">Last used</th>
-                <th className="font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {keys.map((k) => (
-                <tr key={k.id} data-testid="api-key-row" className={k.revoked_at ? 'text-slate-400' : 'text-slate-800'}>
-                  <td className="py-2.5 pr-3 font-medium">{k.name}</td>
-                  <td className="pr-3 font-mono text-xs">{k.prefix}…</td>
-                  <td className="pr-3">
-                    <span className="flex flex-wrap gap-1">
-                      {k.scopes.map((s) => (
-                        <Badge key={s} tone={s === 'admin' ? 'amber' : 'blue'}>
-                          {s}
-                        </Badge>
-                      ))}
-                    </span>
-                  </td>
-                  <td className="pr-3 tabular-nums">{k.rate_limit === null ? 'default' : `${k.rate_limit}/s`}</td>
-                  <td className="pr-3" title={`by ${k.created_by}`}>
-                    {formatTime(k.created_at)}
-                  </td>
-                  <td className="pr-3">{k.last_used_at ? formatTime(k.last_used_at) : 'never'}</td>
-                  <td className="text-right">
-                    {k.revoked_at ? (
-                      <Badge>revoked</Badge>
-                    ) : (
-                      <Button size="sm" variant="secondary" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
+          <div className="relative -mx-5 overflow-x-auto px-5">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th className="py-2 pr-3 font-medium">Name</th>
+                  <th className="pr-3 font-medium">Key</th>
+                  <th className="pr-3 font-medium">Scopes</th>
+                  <th className="pr-3 font-medium">Rate limit</th>
+                  <th className="pr-3 font-medium">Created</th>
+                  <th className="pr-3 font-medium">Last used</th>
+                  <th className="font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {keys.map((k) => (
+                  <tr key={k.id} data-testid="api-key-row" className={k.revoked_at ? 'text-slate-400' : 'text-slate-800'}>
+                    <td className="py-2.5 pr-3 font-medium">{k.name}</td>
+                    <td className="pr-3 font-mono text-xs">{k.prefix}…</td>
+                    <td className="pr-3">
+                      <span className="flex flex-wrap gap-1">
+                        {k.scopes.map((s) => (
+                          <Badge key={s} tone={s === 'admin' ? 'amber' : 'blue'}>
+                            {s}
+                          </Badge>
+                        ))}
+                      </span>
+                    </td>
+                    <td className="pr-3 tabular-nums">{k.rate_limit === null ? 'default' : `${k.rate_limit}/s`}</td>
+                    <td className="pr-3" title={`by ${k.created_by}`}>
+                      {formatTime(k.created_at)}
+                    </td>
+                    <td className="pr-3">{k.last_used_at ? formatTime(k.last_used_at) : 'never'}</td>
+                    <td className="text-right">
+                      {k.revoked_at ? (
+                        <Badge>revoked</Badge>
+                      ) : (
+                        <Button size="sm" variant="secondary" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+                          Revoke
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : null}
       </div>
       <CreateKeyDialog

@@ -21,11 +21,11 @@ export function SystemEvents() {
       <ol className="divide-y divide-slate-100 px-5">
         {events.length === 0 ? <li className="py-3 text-sm text-slate-500">{q.isPending ? 'Loading…' : 'Nothing yet.'}</li> : null}
         {events.map((e) => (
-          <li key={e.id} className="flex gap-4 py-2.5 text-sm">
-            <time className="w-52 shrink-0 text-slate-500" dateTime={e.ts}>
+          <li key={e.id} className="flex flex-col gap-x-4 py-2.5 text-sm sm:flex-row">
+            <time className="shrink-0 text-slate-500 sm:w-52" dateTime={e.ts}>
               {formatTime(e.ts)}
             </time>
-            <span className="text-slate-800">
+            <span className="min-w-0 break-words text-slate-800">
               <span className="font-medium">{e.actor}</span> {(TEXT[e.kind] ?? (() => e.kind))(e.detail)}
             </span>
           </li>

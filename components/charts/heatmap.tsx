@@ -1,7 +1,7 @@
 'use client';
 // Rows × time windows as a grid of coloured cells (a div per cell: cheap, and Tailwind colours).
 // Cells are built once per data/mode; hovering moves one overlay and re-renders nothing else.
-import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import { ChartFrame, TooltipBox } from './chart-frame';
 import { formatTick, formatWindow, type TimeUnit } from './time';
 
@@ -52,6 +52,8 @@ export const Heatmap = memo(function Heatmap({
   valueLabel,
   flagLabel,
   empty,
+  onSelect,
+  legendNote,
 }: {
   title: string;
   description?: string;
@@ -62,6 +64,10 @@ export const Heatmap = memo(function Heatmap({
   valueLabel: string;
   flagLabel: string;
   empty: string;
+  /** A cell was clicked (or Enter pressed on it): its row and column. */
+  onSelect?: (row: number, column: number) => void;
+  /** What the value scale means, under the legend. */
+  legendNote?: ReactNode;
 }) {
   const [mode, setMode] = useState<Mode>('value');
   const [active, setActive] = useState<Active | null>(null);
@@ -100,7 +106,19 @@ export const Heatmap = memo(function Heatmap({
     if (active?.r !== r || active?.c !== c) place(r, c);
   };
 
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    const at = (e.target as HTMLElement).dataset.cell;
+    if (!at || !onSelect) return;
+    const [r, c] = at.split(':').map(Number);
+    if (rows[r]?.cells[c]) onSelect(r, c);
+  };
+
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if ((e.key === 'Enter' || e.key === ' ') && onSelect && active && rows[active.r]?.cells[active.c]) {
+      e.preventDefault();
+      onSelect(active.r, active.c);
+      return;
+    }
     const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const m = moves[e.key];
     if (!m) return;
@@ -154,13 +172,14 @@ export const Heatmap = memo(function Heatmap({
           ref={gridRef}
           role="application"
           aria-roledescription="heatmap"
-          aria-label={`${title}: use the arrow keys to read a cell`}
+          aria-label={`${title}: use the arrow keys to read a cell${onSelect ? ', Enter to open it' : ''}`}
           tabIndex={0}
           onMouseMove={onMove}
+          onClick={onClick}
           onMouseLeave={() => setActive(null)}
           onKeyDown={onKey}
           onBlur={() => setActive(null)}
-          className={`relative grid focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-slate-900 ${dense ? '' : 'gap-px'}`}
+          className={`relative grid ${onSelect ? 'cursor-pointer' : ''} focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-slate-900 ${dense ? '' : 'gap-px'}`}
           style={{ gridTemplateColumns: `minmax(6rem, 10rem) repeat(${columns.length}, minmax(0, 1fr))` }}
         >
           {grid}
@@ -175,10 +194,11 @@ export const Heatmap = memo(function Heatmap({
         <div className="mt-1 grid" style={{ gridTemplateColumns: `minmax(6rem, 10rem) 1fr` }}>
           <div />
           <div className="relative h-4 text-[11px] text-slate-500">
-            {ticks.map((i) => (
+            {ticks.map((i, k) => (
+              // On a phone only the first and last labels fit; the middle ones return from sm up.
               <span
                 key={i}
-                className="absolute -translate-x-1/2 whitespace-nowrap first:translate-x-0 last:-translate-x-full"
+                className={`absolute -translate-x-1/2 whitespace-nowrap first:translate-x-0 last:-translate-x-full ${k > 0 && k < ticks.length - 1 ? 'hidden sm:inline' : ''}`}
                 style={{ left: `${((i + 0.5) / columns.length) * 100}%` }}
               >
                 {formatTick(columns[i], unit)}
@@ -199,7 +219,11 @@ export const Heatmap = memo(function Heatmap({
           >
             <TooltipBox
               title={`${rows[active.r].label} · ${formatWindow(columns[active.c], unit)}`}
-              rows={activeCell ? activeCell.details : [{ label: 'no data', value: '—' }]}
+              rows={
+                activeCell
+                  ? [...activeCell.details, ...(onSelect ? [{ label: '', value: 'click for the distributions' }] : [])]
+                  : [{ label: 'no data', value: '—' }]
+              }
             />
           </div>
         ) : null}
@@ -232,6 +256,11 @@ export const Heatmap = memo(function Heatmap({
           no data
         </span>
       </div>
+      {legendNote ? (
+        <p className="mt-2 text-xs text-slate-500" data-testid="heatmap-legend-note">
+          {legendNote}
+        </p>
+      ) : null}
     </ChartFrame>
   );
 });

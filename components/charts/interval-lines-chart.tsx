@@ -1,9 +1,9 @@
 'use client';
 // Several series over time, each a line with its confidence band (e.g. two versions' accuracy).
 import { memo, useMemo } from 'react';
-import { Area, CartesianGrid, ComposedChart, ErrorBar, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, ErrorBar, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, TooltipBox, type LegendItem, type TooltipState } from './chart-frame';
-import { niceScale } from './scale';
+import { distinctTicks, niceScale, type TickFormat } from './scale';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
 export interface BandPoint {
@@ -24,6 +24,8 @@ export interface BandSeries {
 
 type Flat = { x: string; row: BandRow } & Record<string, unknown>;
 
+const MARKER = '#7c3aed';
+
 export const IntervalLinesChart = memo(function IntervalLinesChart({
   title,
   description,
@@ -34,6 +36,7 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
   tickFormat,
   height = 280,
   empty,
+  marker,
 }: {
   title: string;
   description?: string;
@@ -41,9 +44,11 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
   series: BandSeries[];
   unit: TimeUnit;
   format?: (v: number) => string;
-  tickFormat?: (v: number) => string;
+  tickFormat?: TickFormat;
   height?: number;
   empty: string;
+  /** A moment marked on the time axis (the window `x` that holds it), e.g. when an experiment began. */
+  marker?: { x: string; label: string } | null;
 }) {
   // recharts reads flat keys: `<key>` for the line, `<key>_band` ([lo, hi]) for the area, and
   // `<key>_err` for a point with no neighbour, whose band would be invisible: it gets whiskers.
@@ -78,6 +83,7 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
   const legend: LegendItem[] = [
     ...series.map((s): LegendItem => ({ label: s.label, color: s.color })),
     { label: '95% interval', color: '#94a3b8', kind: 'area' },
+    ...(marker ? [{ label: marker.label, color: MARKER, kind: 'dashed' as const }] : []),
   ];
 
   return (
@@ -90,8 +96,9 @@ export const IntervalLinesChart = memo(function IntervalLinesChart({
           domain={scale?.domain ?? [0, 1]}
           ticks={scale?.ticks}
           allowDataOverflow
-          tickFormatter={(v: number) => (tickFormat ?? format)(v)}
+          tickFormatter={distinctTicks(scale?.ticks, tickFormat ?? format, format)}
         />
+        {marker ? <ReferenceLine x={marker.x} stroke={MARKER} strokeDasharray="4 3" strokeWidth={1.5} /> : null}
         {series.map((s) => (
           <Area
             key={`${s.key}-band`}

@@ -3,7 +3,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, TooltipBox, type TooltipState } from './chart-frame';
-import { niceScale } from './scale';
+import { distinctTicks, niceScale, type TickFormat } from './scale';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
 export interface SeriesRow {
@@ -36,7 +36,7 @@ export const LineSeriesChart = memo(function LineSeriesChart({
   lines: LineSpec[];
   unit: TimeUnit;
   format?: (v: number) => string;
-  tickFormat?: (v: number) => string;
+  tickFormat?: TickFormat;
   height?: number;
   empty: string;
   /** Start the axis at zero (quantities such as latency). */
@@ -55,7 +55,12 @@ export const LineSeriesChart = memo(function LineSeriesChart({
       <LineChart responsive style={{ width: '100%', height }} data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} title={title}>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
         <XAxis {...timeAxisProps(unit, rows.length)} />
-        <YAxis {...VALUE_AXIS} domain={scale?.domain ?? ['auto', 'auto']} ticks={scale?.ticks} tickFormatter={(v: number) => (tickFormat ?? format)(v)} />
+        <YAxis
+          {...VALUE_AXIS}
+          domain={scale?.domain ?? ['auto', 'auto']}
+          ticks={scale?.ticks}
+          tickFormatter={distinctTicks(scale?.ticks, tickFormat ?? format, format)}
+        />
         {lines.map((l) => (
           <Line
             key={l.key}

@@ -1,10 +1,10 @@
 'use client';
 // One metric over time with its confidence band, a baseline, and the threshold band the retraining
 // verdict judges against (the band between baseline and threshold is shaded).
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFrame, TooltipBox, type TooltipState, type LegendItem } from './chart-frame';
-import { niceScale } from './scale';
+import { distinctTicks, niceScale, type TickFormat } from './scale';
 import { formatWindow, timeAxisProps, VALUE_AXIS, type TimeUnit } from './time';
 
 export interface IntervalPoint {
@@ -37,6 +37,7 @@ export const MetricChart = memo(function MetricChart({
   tickFormat = format,
   height = 280,
   empty,
+  action,
 }: {
   title: string;
   description?: string;
@@ -50,10 +51,12 @@ export const MetricChart = memo(function MetricChart({
   unit: TimeUnit;
   /** Values in legend and tooltip. */
   format?: (v: number) => string;
-  /** Axis ticks (often fewer digits). */
-  tickFormat?: (v: number) => string;
+  /** Axis ticks (often fewer digits); never left printing two ticks alike. */
+  tickFormat?: TickFormat;
   height?: number;
   empty: string;
+  /** A control in the chart's caption (e.g. a metric picker). */
+  action?: ReactNode;
 }) {
   const rows = useMemo(() => data.map((p) => ({ ...p, band: p.lo != null && p.hi != null ? [p.lo, p.hi] : null })), [data]);
   // Reference lines are part of the domain, so a threshold far from the data is still drawn.
@@ -68,11 +71,17 @@ export const MetricChart = memo(function MetricChart({
   ];
 
   return (
-    <ChartFrame title={title} description={description} legend={legend} height={height} empty={hasData ? undefined : empty}>
+    <ChartFrame title={title} description={description} legend={legend} height={height} empty={hasData ? undefined : empty} action={action}>
       <ComposedChart responsive style={{ width: '100%', height }} data={rows} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} title={title}>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
         <XAxis {...timeAxisProps(unit, data.length)} />
-        <YAxis {...VALUE_AXIS} domain={scale?.domain ?? [0, 1]} ticks={scale?.ticks} allowDataOverflow tickFormatter={(v: number) => tickFormat(v)} />
+        <YAxis
+          {...VALUE_AXIS}
+          domain={scale?.domain ?? [0, 1]}
+          ticks={scale?.ticks}
+          allowDataOverflow
+          tickFormatter={distinctTicks(scale?.ticks, tickFormat, format)}
+        />
         {baseline !== null && threshold !== null ? (
           <ReferenceArea y1={Math.min(baseline, threshold)} y2={Math.max(baseline, threshold)} fill="#fef3c7" fillOpacity={0.6} stroke="none" />
         ) : null}

@@ -37,3 +37,30 @@ export function niceScale(values: readonly (number | null | undefined)[], count 
   if (ticks.length < 2) return { domain: [min, max], ticks: [min, max] };
   return { domain: [ticks[0], ticks[ticks.length - 1]], ticks };
 }
+
+/** The fewest decimals (0–12) at which every tick, times `factor`, prints differently. */
+export function tickDecimals(ticks: readonly number[], factor = 1): number {
+  for (let d = 0; d < 12; d++) {
+    const labels = ticks.map((t) => (t * factor).toFixed(d));
+    if (new Set(labels).size === labels.length) return d;
+  }
+  return 12;
+}
+
+/** A tick formatter may read the axis's ticks (to choose its decimals). */
+export type TickFormat = (v: number, ticks: readonly number[]) => string;
+
+/**
+ * The axis's formatter: `preferred` when it tells every tick apart; else `fallback` (the chart's
+ * full format) when that does; else the ticks with just enough decimals. An axis never reads
+ * 0.8 / 0.8 / 0.8 (found on the comparison page: 80% / 80% / 81% for 0.800 / 0.802 / 0.805).
+ */
+export function distinctTicks(ticks: readonly number[] | undefined, preferred: TickFormat, fallback?: (v: number) => string): (v: number) => string {
+  const t = ticks ?? [];
+  const unique = (f: (v: number) => string) => new Set(t.map(f)).size === t.length;
+  const first = (v: number) => preferred(v, t);
+  if (unique(first)) return first;
+  if (fallback && unique(fallback)) return fallback;
+  const d = tickDecimals(t);
+  return (v: number) => v.toFixed(d);
+}

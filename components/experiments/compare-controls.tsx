@@ -11,11 +11,14 @@ export function CompareControls({
   detail,
   onChange,
   busy,
+  experiment,
 }: {
   view: CompareView;
   detail: ModelDetailDto;
   onChange: (view: CompareView) => void;
   busy: boolean;
+  /** The running experiment of a and b, when there is one: offers "Since start". */
+  experiment?: { kind: 'split' | 'shadow'; started_at: string } | null;
 }) {
   const versions = [...detail.versions].sort((x, y) => y.number - x.number);
   const option = (n: number, archived: boolean) => {
@@ -38,7 +41,7 @@ export function CompareControls({
         <label htmlFor="compare-a" className="block text-xs font-medium text-slate-600">
           Champion (A)
         </label>
-        <Select id="compare-a" value={String(view.a)} onChange={(e) => pick('a', Number(e.target.value))} className="h-9 w-48 py-1.5">
+        <Select id="compare-a" value={String(view.a)} onChange={(e) => pick('a', Number(e.target.value))} className="h-9 w-44 py-1.5">
           {versions.map((v) => option(v.number, v.archived))}
         </Select>
       </div>
@@ -46,11 +49,17 @@ export function CompareControls({
         <label htmlFor="compare-b" className="block text-xs font-medium text-slate-600">
           Challenger (B)
         </label>
-        <Select id="compare-b" value={String(view.b)} onChange={(e) => pick('b', Number(e.target.value))} className="h-9 w-48 py-1.5">
+        <Select id="compare-b" value={String(view.b)} onChange={(e) => pick('b', Number(e.target.value))} className="h-9 w-44 py-1.5">
           {versions.map((v) => option(v.number, v.archived))}
         </Select>
       </div>
-      <RangeWindow view={view} onChange={onChange} />
+      <RangeWindow
+        view={view}
+        onChange={onChange}
+        start={
+          experiment || view.since === 'start' ? { label: 'Since start', title: experiment ? `Since the ${experiment.kind} began` : undefined } : undefined
+        }
+      />
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { IntervalLinesChart, type BandRow } from '@/components/charts/interval-lines-chart';
+import { tickDecimals } from '@/components/charts/scale';
+import { formatTick } from '@/components/charts/time';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/components/ui/cn';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -17,14 +19,15 @@ import { AgreementCard, CompareVerdictBanner, DifferenceCard, SIDE_COLORS, SideC
 import { compareVerdict, formatValue, METRIC_NAMES } from './compare-text';
 import { compareSearch } from './compare-view';
 import { PromoteDialog, type Promotion } from './promote-dialog';
-import { isSplit, roleOf } from './traffic';
+import { isSplit, productionShares, roleOf } from './traffic';
+import { EndSplitDialog } from './traffic-panel';
 
 export function ComparePage({ name, initialView }: { name: string; initialView: CompareView | null }) {
   const { data: detail } = useQuery(modelQueries.detail(name));
   const [view, setView] = useState(initialView);
-  const changeView = useCallback((next: CompareView) => {
+  const changeView = useCallback((next: CompareView, experiment: boolean) => {
     setView(next);
-    window.history.replaceState(null, '', `${window.location.pathname}${compareSearch(next)}`);
+    window.history.replaceState(null, '', `${window.location.pathname}${compareSearch(next, { experiment })}`);
   }, []);
   const href = `/models/${encodeURIComponent(name)}`;
   const header = (controls?: React.ReactNode) => (
@@ -62,15 +65,27 @@ export function ComparePage({ name, initialView }: { name: string; initialView: 
   );
 }
 
-function ControlsFor({ name, view, detail, onChange }: { name: string; view: CompareView; detail: ModelDetailDto; onChange: (v: CompareView) => void }) {
-  const { isFetching } = useQuery(modelQueries.compare(name, view));
-  return <CompareControls view={view} detail={detail} onChange={onChange} busy={isFetching} />;
+function ControlsFor({
+  name,
+  view,
+  detail,
+  onChange,
+}: {
+  name: string;
+  view: CompareView;
+  detail: ModelDetailDto;
+  onChange: (v: CompareView, experiment: boolean) => void;
+}) {
+  const { data, isFetching } = useQuery(modelQueries.compare(name, view));
+  const experiment = data?.experiment ?? null;
+  return <CompareControls view={view} detail={detail} onChange={(v) => onChange(v, experiment !== null)} busy={isFetching} experiment={experiment} />;
 }
 
 function CompareBody({ name, view, detail }: { name: string; view: CompareView; detail: ModelDetailDto }) {
   const { data: latest, error, isPlaceholderData, isFetching } = useQuery(modelQueries.compare(name, view));
   const data = useDeferredValue(latest);
   const [confirm, setConfirm] = useState(false);
+  const [confirmEnd, setConfirmEnd] = useState(false);
   const [promoted, setPromoted] = useState<Promotion | null>(null);
   if (view.a === view.b) return <EmptyState title="Pick two different versions">Choose another version for A or for B.</EmptyState>;
   if (error && !data)
@@ -89,6 +104,8 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
   const b = data.b.version;
   const bIsProduction = detail.aliases.production === b && !isSplit(detail);
   const bArchived = detail.versions.find((v) => v.number === b)?.archived ?? false;
+  const split = isSplit(detail);
+  const champion = detail.aliases.production;
 
   return (
     <div aria-busy={stale} className={cn('space-y-6 transition-opacity', stale && 'opacity-60')}>
@@ -101,14 +118,21 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
       <CompareVerdictBanner
         data={data}
         action={
-          <Button
-            variant={compareVerdict(data).tone === 'better' ? 'primary' : 'secondary'}
-            onClick={() => setConfirm(true)}
-            disabled={bIsProduction || bArchived}
-            title={bIsProduction ? `v${b} already serves all of production` : bArchived ? `v${b} is archived: restore it first` : undefined}
-          >
-            {bIsProduction ? `v${b} is production` : 'Promote challenger'}
-          </Button>
+          <div className="flex flex-wrap gap-2">
+            <Button
+              variant={compareVerdict(data).tone === 'better' ? 'primary' : 'secondary'}
+              onClick={() => setConfirm(true)}
+              disabled={bIsProduction || bArchived}
+              title={bIsProduction ? `v${b} already serves all of production` : bArchived ? `v${b} is archived: restore it first` : undefined}
+            >
+              {bIsProduction ? `v${b} is production` : 'Promote challenger'}
+            </Button>
+            {split && champion !== undefined ? (
+              <Button variant="secondary" onClick={() => setConfirmEnd(true)} title={`v${champion} keeps all of production`}>
+                End split
+              </Button>
+            ) : null}
+          </div>
         }
       />
       <div className="grid gap-6 md:grid-cols-2">
@@ -123,6 +147,15 @@ function CompareBody({ name, view, detail }: { name: string; view: CompareView; 
       </div>
       <MetricOverTime data={data} />
       <PromoteDialog name={name} detail={detail} version={b} open={confirm} onClose={() => setConfirm(false)} onPromoted={setPromoted} />
+      {split && champion !== undefined ? (
+        <EndSplitDialog
+          name={name}
+          champion={champion}
+          others={(productionShares(detail) ?? []).filter((s) => !s.champion).map((s) => s.version)}
+          open={confirmEnd}
+          onClose={() => setConfirmEnd(false)}
+        />
+      ) : null}
     </div>
   );
 }
@@ -148,22 +181,35 @@ function MetricOverTime({ data }: { data: CompareDto }) {
   );
   const metric = METRIC_NAMES[data.metric];
   const format = (v: number) => formatValue(data.metric, v);
+  const unit = data.series.length > 0 && isHourly(data) ? 'hour' : 'day';
+  const marker = useMemo(() => experimentMarker(data, unit), [data, unit]);
   return (
     <IntervalLinesChart
       title={`${metric} over time`}
-      description={`Each window’s ${metric.toLowerCase()} over its labeled predictions, with its 95 % interval.${data.design === 'paired' ? ' Both lines score the same requests.' : ''}`}
+      description={`Each window’s ${metric.toLowerCase()} over its labeled predictions, with its 95 % interval.${data.design === 'paired' ? ' Both lines score the same requests.' : ''}${marker ? ' The dashed line marks when the experiment began.' : ''}`}
       rows={rows}
       series={series}
-      unit={data.series.length > 0 && isHourly(data) ? 'hour' : 'day'}
+      unit={unit}
+      marker={marker}
       format={format}
-      tickFormat={data.metric === 'accuracy' ? (v) => `${Math.round(v * 100)}%` : format}
+      tickFormat={data.metric === 'accuracy' ? (v, ticks) => `${(v * 100).toFixed(tickDecimals(ticks, 100))}%` : format}
       empty={`No labeled windows yet: ${metric.toLowerCase()} over time needs outcomes for both versions’ predictions.`}
     />
   );
 }
 
+/** The window in which the running experiment began, when the range shows it. */
+function experimentMarker(data: CompareDto, unit: 'hour' | 'day'): { x: string; label: string } | null {
+  const started = data.experiment ? Date.parse(data.experiment.started_at) : NaN;
+  if (!Number.isFinite(started) || data.series.length === 0) return null;
+  const i = data.series.findIndex((w, k) => Date.parse(w.start) <= started && (k === data.series.length - 1 || Date.parse(data.series[k + 1].start) > started));
+  if (i < 0) return null;
+  return { x: data.series[i].start, label: `${data.experiment!.kind} began ${formatTick(data.experiment!.started_at, unit === 'hour' ? 'hour' : 'day')}` };
+}
+
 /** Windows one hour apart (the DTO does not repeat the bucket). */
 function isHourly(data: CompareDto): boolean {
+  if (data.from && data.to && data.series.length > 0) return (Date.parse(data.to) - Date.parse(data.from)) / data.series.length < 86_400_000;
   return data.series.length > 1 && Date.parse(data.series[1].start) - Date.parse(data.series[0].start) < 86_400_000;
 }
 

@@ -11,6 +11,12 @@ import { compareVerdict, formatDifference, formatValue, higherIsBetter, METRIC_N
 
 export const SIDE_COLORS = { a: '#0f172a', b: '#0284c7' } as const;
 
+/** Which latency a side's figures are (CompareSide.latency_basis). */
+const LATENCY_BASIS = {
+  request: 'Latency: answering the request (decode, wait for the model, run it).',
+  model_run: 'Latency: its own run on the same requests (shadow; no request decoding, no queue wait).',
+} as const;
+
 const TONES: Record<VerdictTone, { box: string; dot: string; title: string }> = {
   better: { box: 'border-emerald-300 bg-emerald-50', dot: 'bg-emerald-600', title: 'text-emerald-900' },
   worse: { box: 'border-red-300 bg-red-50', dot: 'bg-red-600', title: 'text-red-900' },
@@ -75,7 +81,10 @@ export function SideCard({ side, which, metric, role }: { side: CompareSide; whi
           value={side.count.toLocaleString('en-GB')}
         />
       </dl>
-      <dl className="mt-3 grid grid-cols-3 gap-3 text-sm">
+      <p className="mt-3 text-xs text-slate-500" data-testid="latency-basis">
+        {LATENCY_BASIS[side.latency_basis ?? 'request']}
+      </p>
+      <dl className="mt-1 grid grid-cols-3 gap-3 text-sm">
         {(['p50', 'p95', 'p99'] as const).map((q) => (
           <Stat key={q} label={`Latency ${q}`} testId={`latency-${q}`} value={side.latency_ms[q] === null ? '—' : formatMs(side.latency_ms[q]!)} />
         ))}

@@ -60,3 +60,20 @@ describe('formats', () => {
     expect(formatDifference('rmse', -0.0412)).toBe('−0.0412');
   });
 });
+
+describe('identical versions', () => {
+  it('say they agree on every row instead of "not significant yet"', () => {
+    const same = compareVerdict(dto({ identical: true, test: { name: 'two_proportion_z', statistic: 0.3, p_value: 0.76, significant: false } }));
+    expect(same.headline).toBe('The versions agree on every row');
+    expect(same.detail).toContain('same file');
+    const paired = compareVerdict(
+      dto({ design: 'paired', agreement: { rate: 1, n: 240 }, test: { name: 'mcnemar', statistic: 0, p_value: 1, significant: false } }),
+    );
+    expect(paired.headline).toBe('The versions agree on every row');
+    expect(paired.detail).toContain('all 240 requests');
+    expect(
+      compareVerdict(dto({ design: 'paired', agreement: { rate: 0.98, n: 240 }, test: { name: 'mcnemar', statistic: 1, p_value: 0.5, significant: false } }))
+        .headline,
+    ).toMatch(/^No significant difference yet/);
+  });
+});

@@ -70,6 +70,21 @@ export function compareVerdict(dto: CompareDto): CompareVerdict {
   const { a, b, metric } = dto;
   const va = `v${a.version}`;
   const vb = `v${b.version}`;
+  // Identical models are not "not significant yet": there is no difference to find.
+  if (dto.identical) {
+    return {
+      tone: 'none',
+      headline: 'The versions agree on every row',
+      detail: `${va} and ${vb} are the same file (same sha256): they give the same answer to every request, so there is nothing to test.`,
+    };
+  }
+  if (dto.agreement && dto.agreement.n > 0 && dto.agreement.rate === 1) {
+    return {
+      tone: 'none',
+      headline: 'The versions agree on every row',
+      detail: `${va} and ${vb} gave the same ${metric === 'accuracy' ? 'label' : 'value'} to all ${dto.agreement.n.toLocaleString('en-GB')} requests both scored: no request tells them apart, so a test has nothing to look at.`,
+    };
+  }
   if (!dto.test || !dto.difference) {
     const missing = [a, b].filter((s) => s.labeled === 0);
     const idle = [a, b].filter((s) => s.count === 0);

@@ -32,9 +32,26 @@ export function resolveCompareView(detail: Detail, sp: SearchParams): CompareVie
 }
 
 /** The URL search of a view: a and b always (the defaults move with the traffic), range and bucket when not the default. */
-export function compareSearch(view: CompareView): string {
+export function compareSearch(view: CompareView, opts: { experiment?: boolean } = {}): string {
   const sp = new URLSearchParams({ a: String(view.a), b: String(view.b) });
-  if (view.days !== 30) sp.set('days', String(view.days));
+  if (view.since === 'start') sp.set('since', 'start');
+  // With an experiment running "since it began" is the default, so 30 days must be said.
+  else if (view.days !== 30 || opts.experiment) sp.set('days', String(view.days));
   if (view.bucket !== 'day') sp.set('bucket', view.bucket);
   return `?${sp}`;
+}
+
+/** Hourly windows when the experiment began less than this long ago. */
+const HOURLY_BELOW_MS = 3 * 86_400_000;
+
+/**
+ * The default range is "since the experiment began" when a split or shadow holds a and b (issue
+ * 11): unless the URL names a range. Hour windows while it is younger than 3 days, unless the URL
+ * names a bucket.
+ */
+export function sinceExperiment(view: CompareView, sp: SearchParams, startedAt: string | null, now = Date.now()): CompareView {
+  if (one(sp.days) !== undefined && one(sp.since) !== 'start') return view;
+  if (startedAt === null) return view;
+  const bucket = one(sp.bucket) === 'hour' || one(sp.bucket) === 'day' ? view.bucket : now - Date.parse(startedAt) < HOURLY_BELOW_MS ? 'hour' : 'day';
+  return { ...view, since: 'start', bucket };
 }

@@ -2,6 +2,8 @@
 // "Promote challenger": moves production to b (which ends any split) and, when b was a shadow,
 // takes it out of the shadow list; confirmed in a dialog first.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ReasonField, reasonOf } from '@/components/models/reason-field';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
@@ -38,9 +40,10 @@ export function PromoteDialog({
   const split = isSplit(detail);
   const shadows = detail.shadows ?? [];
   const shadowed = shadows.includes(version);
+  const [reason, setReason] = useState('');
   const promote = useMutation({
     mutationFn: async () => {
-      await api.setAlias(name, 'production', { version });
+      await api.setAlias(name, 'production', { version, reason: reasonOf(reason) });
       if (shadowed) {
         const rest = shadows.filter((v) => v !== version);
         await (rest.length > 0 ? api.setShadow(name, rest) : api.endShadow(name));
@@ -83,6 +86,7 @@ export function PromoteDialog({
         {shadowed ? <li>v{version} stops shadowing (it now answers for real).</li> : null}
         {champion !== null ? <li>v{champion} stays in the registry: roll back from the model page if needed.</li> : null}
       </ul>
+      <ReasonField id="promote-reason" value={reason} onChange={setReason} />
     </Dialog>
   );
 }

@@ -109,7 +109,19 @@ export function TrafficPanel({ name, detail }: { name: string; detail: ModelDeta
   );
 }
 
-function EndSplitDialog({ name, champion, others, open, onClose }: { name: string; champion: number; others: number[]; open: boolean; onClose: () => void }) {
+export function EndSplitDialog({
+  name,
+  champion,
+  others,
+  open,
+  onClose,
+}: {
+  name: string;
+  champion: number;
+  others: number[];
+  open: boolean;
+  onClose: () => void;
+}) {
   const qc = useQueryClient();
   const end = useMutation({
     mutationFn: () => api.setAlias(name, 'production', { version: champion }),

@@ -16,21 +16,26 @@ import { api } from '@/lib/query/api-client';
 import { keys, modelQueries } from '@/lib/query/keys';
 import { rollbackSource } from '@/lib/rollback';
 import { EventTimeline } from './event-timeline';
+import { ModelVerdict } from './model-verdict';
+import { ReasonField, reasonOf } from './reason-field';
 import { OutcomesUpload } from './outcomes-upload';
+import { ProductionEndpoint } from './production-endpoint';
 import { UploadForm } from './upload-form';
 import { VersionsTable } from './versions-table';
 
-export function ModelPage({ name }: { name: string }) {
+export function ModelPage({ name, origin }: { name: string; origin: string }) {
   const qc = useQueryClient();
   const { data, error } = useQuery(modelQueries.detail(name));
   const { data: events } = useQuery(modelQueries.events(name));
   const [confirmRollback, setConfirmRollback] = useState(false);
+  const [rollbackReason, setRollbackReason] = useState('');
   const rollback = useMutation({
-    mutationFn: () => api.rollbackAlias(name, 'production'),
+    mutationFn: () => api.rollbackAlias(name, 'production', reasonOf(rollbackReason)),
     onSuccess: (r) => {
       qc.invalidateQueries({ queryKey: keys.models.all });
       toast.success(`production rolled back: v${r.previous} → v${r.version}`);
       setConfirmRollback(false);
+      setRollbackReason('');
     },
     onError: (err) => {
       toast.error(err.message);
@@ -56,20 +61,27 @@ export function ModelPage({ name }: { name: string }) {
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">{model.name}</h1>
+        <div className="min-w-0">
+          <h1 className="break-all text-2xl font-semibold tracking-tight">{model.name}</h1>
           <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
             <Badge>{TASK_LABELS[model.task]}</Badge>
             {model.labels ? <span>labels: {model.labels.join(', ')}</span> : null}
           </div>
           {model.description ? <p className="mt-2 max-w-2xl text-sm text-slate-700">{model.description}</p> : null}
+          <ModelVerdict name={name} served={aliases.production !== undefined} />
         </div>
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           <Link
             href={`/models/${encodeURIComponent(name)}/monitoring`}
             className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-900 hover:bg-slate-50"
           >
             Monitoring
+          </Link>
+          <Link
+            href={`/models/${encodeURIComponent(name)}/predictions`}
+            className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-4 text-sm font-medium text-slate-900 hover:bg-slate-50"
+          >
+            Predictions
           </Link>
           <div className="text-right text-sm" data-testid="production-alias">
             <div className="text-xs uppercase tracking-wide text-slate-500">production</div>
@@ -86,6 +98,8 @@ export function ModelPage({ name }: { name: string }) {
           </Button>
         </div>
       </div>
+
+      <ProductionEndpoint name={name} origin={origin} production={aliases.production} />
 
       <Card>
         <CardHeader
@@ -142,6 +156,7 @@ export function ModelPage({ name }: { name: string }) {
         }
       >
         production moves from v{aliases.production} back to v{target}. The next prediction is served by v{target}.
+        <ReasonField id="rollback-reason" value={rollbackReason} onChange={setRollbackReason} />
       </Dialog>
     </div>
   );

@@ -61,13 +61,16 @@ export function OutcomesUpload({ name, regression }: { name: string; regression:
 
   return (
     <div className="space-y-3 p-5">
-      <label className="inline-flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+      <label
+        className="inline-flex cursor-pointer items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-slate-900"
+        data-testid="outcomes-picker"
+      >
         Upload outcomes (CSV)
         <input type="file" accept=".csv,text/csv" className="sr-only" aria-label="Outcomes CSV" onChange={onFile} disabled={progress !== null} />
       </label>
       <p className="text-xs text-slate-500">
         Columns, found by their header names: <code>prediction_id</code> (or <code>id</code>, the id you sent with the prediction), <code>actual</code>,
-        optional <code>ts</code>.
+        optional <code>ts</code>. A class <code>actual</code> may be the label, the graph’s class value (e.g. 0/1) or, for a binary model, true/false.
       </p>
       {progress !== null ? <Progress value={progress} label="Sending outcomes" /> : null}
       {error ? (

@@ -123,7 +123,10 @@ export function UploadForm({ name }: { name: string }) {
             Drop an <code>.onnx</code> file here, or
           </p>
         )}
-        <label className="mt-2 inline-block cursor-pointer text-sm font-medium text-slate-900 underline">
+        <label
+          className="mt-2 inline-block cursor-pointer rounded text-sm font-medium text-slate-900 underline has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-slate-900"
+          data-testid="onnx-picker"
+        >
           {file ? 'choose another file' : 'choose a file'}
           <input type="file" name="file-picker" accept=".onnx" className="sr-only" aria-label="ONNX file" onChange={(e) => pick(e.target.files?.[0])} />
         </label>
@@ -152,7 +155,13 @@ export function UploadForm({ name }: { name: string }) {
           <Input id="up-metrics" name="metrics" placeholder='{"accuracy": 0.93}' />
         </Field>
         <Field id="up-reference" label="Reference sample (optional)" error={errors.reference} hint="CSV or JSON rows of training data, for drift baselines">
-          <Input id="up-reference" name="reference" type="file" accept=".csv,.json" />
+          <Input
+            id="up-reference"
+            name="reference"
+            type="file"
+            accept=".csv,.json"
+            className="focus-visible:ring-2 focus-visible:ring-slate-900 focus-visible:ring-offset-2"
+          />
         </Field>
       </div>
       {busy ? <Progress value={progress} label={progress < 1 ? `Uploading ${file?.name}` : 'Validating in onnxruntime…'} /> : null}

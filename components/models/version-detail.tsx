@@ -5,9 +5,10 @@ import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader } from '@/components/ui/card';
 import { FeatureNames } from '@/components/models/feature-names';
+import { PredictExamples } from '@/components/models/predict-examples';
 import { formatBytes, formatShape, formatTime } from '@/lib/format';
 import { modelQueries } from '@/lib/query/keys';
-import type { TensorSpecDto, VersionDto } from '@/lib/schemas/registry';
+import type { TensorSpecDto } from '@/lib/schemas/registry';
 
 function SignatureTable({ title, specs }: { title: string; specs: TensorSpecDto[] }) {
   return (
@@ -34,16 +35,6 @@ function SignatureTable({ title, specs }: { title: string; specs: TensorSpecDto[
   );
 }
 
-function exampleBody(v: VersionDto): string {
-  const input = v.signature.inputs[0];
-  const width = typeof input?.shape?.[1] === 'number' ? (input.shape[1] as number) : (v.feature_names?.length ?? 1);
-  if (v.feature_names) {
-    const row = Object.fromEntries(v.feature_names.map((f) => [f, 0]));
-    return JSON.stringify({ dataframe_records: [row] });
-  }
-  return JSON.stringify({ instances: [Array.from({ length: width }, () => 0)] });
-}
-
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="grid grid-cols-3 gap-4 px-5 py-2.5 text-sm">
@@ -58,7 +49,6 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
   const v = data?.versions.find((x) => x.number === number);
   if (!data || !v) return null;
   const base = `/api/v1/models/${encodeURIComponent(name)}/versions/${v.number}`;
-  const curl = `curl -X POST ${origin}${base}/predict \\\n  -H "authorization: Bearer $MODELDOCK_KEY" \\\n  -H 'content-type: application/json' \\\n  -d '${exampleBody(v)}'`;
   return (
     <div className="space-y-6">
       <div>
@@ -120,15 +110,7 @@ export function VersionDetail({ name, number, origin }: { name: string; number: 
         </Card>
       </div>
 
-      <Card>
-        <CardHeader
-          title="Predict with this version"
-          description="MLflow scoring formats (dataframe_split, dataframe_records, instances, inputs) are accepted. MODELDOCK_KEY is an API key with the predict scope (Settings)."
-        />
-        <pre className="overflow-x-auto rounded-b-lg bg-slate-900 p-5 text-xs text-slate-100" data-testid="curl-example">
-          {curl}
-        </pre>
-      </Card>
+      <PredictExamples name={name} version={v} origin={origin} />
     </div>
   );
 }

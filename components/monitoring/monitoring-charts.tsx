@@ -1,22 +1,30 @@
 'use client';
 // Every chart of one monitoring answer. Memoised on the answer: the controls, the policy form and
-// a chart's own hover state never re-render the others.
-import { memo, useMemo } from 'react';
+// a chart's own hover state never re-render the others. The metric charts show the metric picked
+// (any the windows compute); the verdict above them stays the policy's.
+import { memo, useMemo, useState } from 'react';
 import { ConfusionMatrix } from '@/components/charts/confusion-matrix';
 import { Heatmap } from '@/components/charts/heatmap';
 import { LineSeriesChart } from '@/components/charts/line-series-chart';
 import { MetricChart } from '@/components/charts/metric-chart';
+import { tickDecimals, type TickFormat } from '@/components/charts/scale';
 import { StackedShareChart } from '@/components/charts/stacked-share-chart';
 import { VolumeChart } from '@/components/charts/volume-chart';
+import { Select } from '@/components/ui/field';
+import type { DriftQuery } from '@/lib/query/api-client';
+import { metricInfo } from '@/lib/metrics/catalog';
 import type { MonitoringDto } from '@/lib/schemas/monitoring';
+import { DriftDetailDialog } from './drift-detail';
+import { PSI_RATIO_EXPLAINED } from './drift-words';
 import { PolicyCard } from './policy-form';
 import {
+  chartableMetrics,
   driftHeatmap,
   formatMetric,
   formatMs,
   LATENCY_LINES,
   latencyRows,
-  METRIC_LABELS,
+  metricLabel,
   metricPoints,
   orderedConfusion,
   predictionView,
@@ -26,57 +34,91 @@ import {
 } from './series';
 
 const NO_TRAFFIC = 'No predictions in this range.';
-const twoDecimals = (v: number) => v.toFixed(2);
+/** Two decimals, more when the axis's ticks need them to differ. */
+const twoDecimals: TickFormat = (v, ticks) => v.toFixed(Math.max(2, tickDecimals(ticks)));
 const plain = (v: number) => String(v);
 
 export const MonitoringCharts = memo(function MonitoringCharts({
   name,
   data,
   labels,
+  metric,
+  onMetric,
 }: {
   name: string;
   data: MonitoringDto;
   /** The model's class labels, to keep class colours in their declared order. */
   labels: string[] | null;
+  /** The metric the metric charts show (default: the policy's). */
+  metric: string;
+  onMetric: (metric: string) => void;
 }) {
   const { policy, baseline, bucket: unit } = data;
-  const metric = METRIC_LABELS[policy.metric] ?? policy.metric;
-  const accuracy = policy.metric === 'accuracy';
-  const points = useMemo(() => metricPoints(data), [data]);
-  const versions = useMemo(() => versionLines(data), [data]);
+  const metrics = useMemo(() => chartableMetrics(data), [data]);
+  const shown = metrics.includes(metric) ? metric : policy.metric;
+  const judged = shown === policy.metric;
+  const label = metricLabel(shown);
+  const info = metricInfo(shown);
+  const bounded = info?.tolerance === 'absolute' && shown !== 'r2';
+  const points = useMemo(() => metricPoints(data, shown), [data, shown]);
+  const versions = useMemo(() => versionLines(data, shown), [data, shown]);
   const volume = useMemo(() => volumePoints(data), [data]);
   const latency = useMemo(() => latencyRows(data), [data]);
   const heat = useMemo(() => driftHeatmap(data), [data]);
   const predictions = useMemo(() => predictionView(data, labels ?? []), [data, labels]);
   const confusion = useMemo(() => orderedConfusion(data.confusion, labels), [data, labels]);
-  const threshold = thresholdOf(policy, baseline.value);
-  const noLabels = `No labeled windows yet: ${metric.toLowerCase()} needs outcomes (POST /api/v1/outcomes).`;
+  const [cell, setCell] = useState<DriftQuery | null>(null);
+  const threshold = judged ? thresholdOf(policy, baseline.value) : null;
+  const noLabels = `No labeled windows yet: ${label.toLowerCase()} needs outcomes (POST /api/v1/outcomes).`;
+  const interval = info?.interval ? `${info.interval} 95% interval` : 'no interval for this metric';
+  const direction = info?.direction === 'lower' ? 'lower is better' : 'higher is better';
+
+  const picker = (
+    <div className="flex items-center gap-2">
+      <label htmlFor="monitoring-metric" className="text-xs font-medium text-slate-600">
+        Metric
+      </label>
+      <Select id="monitoring-metric" value={shown} onChange={(e) => onMetric(e.target.value)} className="h-8 w-48 py-1 text-xs">
+        {metrics.map((m) => (
+          <option key={m} value={m}>
+            {metricLabel(m)}
+            {m === policy.metric ? ' (judged)' : ''}
+          </option>
+        ))}
+      </Select>
+    </div>
+  );
 
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <div className="lg:col-span-2">
         <MetricChart
-          title={`${metric} over time`}
-          description={`v${data.version}, ${accuracy ? 'Wilson 95% interval' : '95% interval'}. Shaded: within tolerance of the baseline. Hollow points: fewer than ${policy.min_labeled} labels, not judged.`}
-          label={policy.metric}
+          title={`${label} over time`}
+          description={`v${data.version}, ${interval}; ${direction}. ${
+            judged
+              ? `Shaded: within tolerance of the baseline. Hollow points: fewer than ${policy.min_labeled} labels, not judged.`
+              : `Not the judged metric (the policy judges ${metricLabel(policy.metric)}): no baseline or threshold drawn.`
+          }`}
+          label={shown}
           data={points}
-          baseline={baseline.value}
+          baseline={judged ? baseline.value : null}
           threshold={threshold}
-          floor={policy.floor}
+          floor={judged ? policy.floor : null}
           unit={unit}
           format={formatMetric}
-          tickFormat={accuracy ? twoDecimals : formatMetric}
+          tickFormat={bounded ? twoDecimals : formatMetric}
           empty={noLabels}
+          action={picker}
         />
       </div>
       <LineSeriesChart
-        title={`${metric} by version`}
+        title={`${label} by version`}
         description="Every version that served traffic in the range: a promotion shows as one line handing over to the next."
         rows={versions.rows}
         lines={versions.lines}
         unit={unit}
         format={formatMetric}
-        tickFormat={accuracy ? twoDecimals : formatMetric}
+        tickFormat={bounded ? twoDecimals : formatMetric}
         empty={data.versions.length ? noLabels : NO_TRAFFIC}
       />
       <VolumeChart
@@ -89,12 +131,21 @@ export const MonitoringCharts = memo(function MonitoringCharts({
       <div className="lg:col-span-2">
         <Heatmap
           title="Feature drift"
-          description="Each input against the reference sample, per window; hover or use the arrow keys for the test, its score and PSI. Rows: most drifted now first."
+          description="Each input against the reference sample, per window; hover or use the arrow keys for the test, its score and PSI; click a cell (or press Enter) for the two distributions. Rows: most drifted now first."
           columns={heat.columns}
           rows={heat.rows}
           unit={unit}
           valueLabel="PSI ÷ critical"
           flagLabel="Drift test"
+          legendNote={PSI_RATIO_EXPLAINED}
+          onSelect={(r, c) =>
+            setCell({
+              ...(data.alias ? { alias: data.alias } : { version: data.version }),
+              feature: heat.rows[r].label,
+              start: heat.columns[c],
+              bucket: unit,
+            })
+          }
           empty="No drift to show: the version needs a reference sample (uploaded with it) and traffic in the range."
         />
       </div>
@@ -139,8 +190,9 @@ export const MonitoringCharts = memo(function MonitoringCharts({
         />
       ) : null}
       <div className={data.task === 'regression' ? 'lg:col-span-2' : ''}>
-        <PolicyCard name={name} />
+        <PolicyCard name={name} classes={data.confusion?.classes ?? labels ?? []} task={data.task} />
       </div>
+      <DriftDetailDialog name={name} query={cell} onClose={() => setCell(null)} />
     </div>
   );
 });

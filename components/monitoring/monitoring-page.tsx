@@ -8,20 +8,37 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { cn } from '@/components/ui/cn';
 import type { MonitoringView } from '@/lib/query/api-client';
 import { modelQueries } from '@/lib/query/keys';
+import { ExportButton } from '@/components/predictions/export-button';
 import { MonitoringCharts } from './monitoring-charts';
 import { MonitoringControls } from './monitoring-controls';
-import { topDriftedFeatures } from './series';
+import { formatTick } from '@/components/charts/time';
+import { fitToData } from './series';
 import { VerdictBanner } from './verdict-banner';
 import { viewSearch } from './view';
 
-export function MonitoringPage({ name, initialView }: { name: string; initialView: MonitoringView | null }) {
+export function MonitoringPage({ name, initialView, initialMetric }: { name: string; initialView: MonitoringView | null; initialMetric: string | null }) {
   const { data: detail } = useQuery(modelQueries.detail(name));
   const [view, setView] = useState(initialView);
-  const changeView = useCallback((next: MonitoringView) => {
-    setView(next);
-    // Next.js keeps useSearchParams in step with the native history API; no navigation, no server render.
-    window.history.replaceState(null, '', `${window.location.pathname}${viewSearch(next)}`);
-  }, []);
+  const [metric, setMetric] = useState(initialMetric);
+  // Next.js keeps useSearchParams in step with the native history API; no navigation, no server render.
+  const writeUrl = (v: MonitoringView, m: string | null) => {
+    const search = viewSearch(v, m);
+    window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+  };
+  const changeView = useCallback(
+    (next: MonitoringView) => {
+      setView(next);
+      writeUrl(next, metric);
+    },
+    [metric],
+  );
+  const changeMetric = useCallback(
+    (next: string) => {
+      setMetric(next);
+      if (view) writeUrl(view, next);
+    },
+    [view],
+  );
 
   const href = `/models/${encodeURIComponent(name)}`;
   const header = (controls?: React.ReactNode) => (
@@ -53,7 +70,26 @@ export function MonitoringPage({ name, initialView }: { name: string; initialVie
   return (
     <div className="space-y-6">
       {header(<MonitoringControlsFor name={name} view={view} onChange={changeView} versions={detail.versions} aliases={detail.aliases} />)}
-      <MonitoringBody name={name} view={view} labels={detail.model.labels} />
+      <ViewExport name={name} view={view} />
+      <MonitoringBody name={name} view={view} labels={detail.model.labels} metric={metric} onMetric={changeMetric} />
+    </div>
+  );
+}
+
+/** The view's predictions as a file (its version and range), and the browser on the same version. */
+function ViewExport({ name, view }: { name: string; view: MonitoringView }) {
+  const target = view.version !== undefined ? { version: String(view.version) } : { alias: view.alias ?? 'production' };
+  const browse = `/models/${encodeURIComponent(name)}/predictions${view.version !== undefined ? `?version=${view.version}` : `?alias=${view.alias ?? 'production'}`}`;
+  return (
+    <div className="flex flex-wrap items-end justify-between gap-3 rounded-lg border border-slate-200 bg-white px-5 py-3 shadow-sm">
+      <p className="text-sm text-slate-600">
+        The logged predictions of this view, one row each with inputs, prediction, probabilities and actual.{' '}
+        <Link className="font-medium text-slate-900 underline" href={browse}>
+          Browse them
+        </Link>
+        .
+      </p>
+      <ExportButton name={name} query={target} days={view.days} />
     </div>
   );
 }
@@ -63,19 +99,32 @@ function MonitoringControlsFor({ name, view, ...rest }: Omit<Parameters<typeof M
   return <MonitoringControls view={view} busy={isFetching} {...rest} />;
 }
 
-function MonitoringBody({ name, view, labels }: { name: string; view: MonitoringView; labels: string[] | null }) {
+function MonitoringBody({
+  name,
+  view,
+  labels,
+  metric,
+  onMetric,
+}: {
+  name: string;
+  view: MonitoringView;
+  labels: string[] | null;
+  metric: string | null;
+  onMetric: (m: string) => void;
+}) {
   const { data: latest, error, isPlaceholderData, isFetching } = useQuery(modelQueries.monitoring(name, view));
   // A new answer (720 hourly windows, say) renders at low priority: controls stay responsive and
   // the previous charts stay up until the new ones are ready.
   const data = useDeferredValue(latest);
-  const drifted = useMemo(() => (data ? topDriftedFeatures(data) : null), [data]);
+  // A young model's charts start at its first prediction.
+  const fitted = useMemo(() => (data ? fitToData(data) : null), [data]);
   if (error && !data)
     return (
       <p role="alert" className="text-red-600">
         Could not load monitoring: {error.message}
       </p>
     );
-  if (!data || !drifted)
+  if (!data || !fitted)
     return (
       <p className="text-sm text-slate-500" role="status">
         Loading monitoring…
@@ -89,8 +138,13 @@ function MonitoringBody({ name, view, labels }: { name: string; view: Monitoring
           Could not refresh: {error.message}
         </p>
       ) : null}
-      <VerdictBanner data={data} drifted={drifted} />
-      <MonitoringCharts name={name} data={data} labels={labels} />
+      <VerdictBanner data={data} />
+      {fitted !== data ? (
+        <p className="text-sm text-slate-600" data-testid="fitted-range">
+          Charts start at the first prediction ({formatTick(fitted.series[0].start, data.bucket)}); the model has no traffic before it.
+        </p>
+      ) : null}
+      <MonitoringCharts name={name} data={fitted} labels={labels} metric={metric ?? data.policy.metric} onMetric={onMetric} />
     </div>
   );
 }

@@ -6,18 +6,37 @@ import { MAX_HOURLY_DAYS, RANGES } from './view';
 export interface RangeWindowView {
   days: number;
   bucket: 'hour' | 'day';
+  since?: 'start';
 }
 
-export function RangeWindow<V extends RangeWindowView>({ view, onChange }: { view: V; onChange: (v: V) => void }) {
+/** `start`: a "Since start" option before the presets (the comparison's running experiment). */
+export function RangeWindow<V extends RangeWindowView>({
+  view,
+  onChange,
+  start,
+}: {
+  view: V;
+  onChange: (v: V) => void;
+  start?: { label: string; title?: string };
+}) {
   return (
     <>
       <Segmented
         label="Range"
-        value={String(view.days)}
-        options={RANGES.map((d) => ({ value: String(d), label: `${d} days` }))}
+        value={view.since === 'start' ? 'start' : String(view.days)}
+        options={[
+          ...(start ? [{ value: 'start', label: start.label, title: start.title }] : []),
+          ...RANGES.map((d) => ({ value: String(d), label: `${d} days` })),
+        ]}
         onChange={(d) => {
+          if (d === 'start') {
+            onChange({ ...view, since: 'start' });
+            return;
+          }
           const days = Number(d);
-          onChange({ ...view, days, bucket: days > MAX_HOURLY_DAYS ? 'day' : view.bucket });
+          const { since: _since, ...rest } = view;
+          void _since;
+          onChange({ ...rest, days, bucket: days > MAX_HOURLY_DAYS ? 'day' : view.bucket } as V);
         }}
       />
       <Segmented

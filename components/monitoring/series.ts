@@ -3,9 +3,8 @@ import type { HeatRow } from '@/components/charts/heatmap';
 import type { LineSpec, SeriesRow } from '@/components/charts/line-series-chart';
 import type { IntervalPoint } from '@/components/charts/metric-chart';
 import type { VolumePoint } from '@/components/charts/volume-chart';
+import { metricInfo, metricLabel, thresholdFor } from '@/lib/metrics/catalog';
 import type { FeatureDrift, MonitoringDto, Policy } from '@/lib/schemas/monitoring';
-
-export const METRIC_LABELS: Record<string, string> = { accuracy: 'Accuracy', rmse: 'RMSE' };
 
 /** Distinct, colour-blind-friendly-ish series colours (Tailwind 600s). */
 export const PALETTE = ['#0284c7', '#d97706', '#7c3aed', '#059669', '#e11d48', '#475569', '#0d9488', '#c026d3'];
@@ -18,17 +17,40 @@ export function formatMs(v: number): string {
   return v < 1 ? `${v.toFixed(2)} ms` : v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`;
 }
 
-/**
- * Where the verdict draws the line (../shared/MONITORING.md): accuracy below baseline − tolerance,
- * RMSE above baseline × (1 + tolerance).
- */
+/** Where the verdict draws the line for the policy's metric, in its direction (lib/metrics/catalog). */
 export function thresholdOf(policy: Policy, baseline: number | null): number | null {
-  if (baseline === null) return null;
-  return policy.metric === 'rmse' ? baseline * (1 + policy.tolerance) : baseline - policy.tolerance;
+  return baseline === null ? null : thresholdFor(policy.metric, baseline, policy.tolerance);
 }
 
-export function metricPoints(dto: MonitoringDto): IntervalPoint[] {
-  const m = dto.policy.metric;
+/** The metrics a monitoring answer has values for, in the catalog's order (the judged one first). */
+export function chartableMetrics(dto: MonitoringDto): string[] {
+  const seen = new Set<string>();
+  for (const w of dto.series) for (const [k, v] of Object.entries(w.metrics)) if (v !== null && metricInfo(k)) seen.add(k);
+  const order = (k: string) => (k === dto.policy.metric ? -1 : k.includes('.') ? 1 : 0);
+  return [...new Set([dto.policy.metric, ...[...seen].sort((a, b) => order(a) - order(b))])];
+}
+
+export { metricLabel };
+
+/**
+ * A young model's windows: the answer from the window of its first prediction on, when that is
+ * inside the range (charts fit the model's data instead of a month of empty days).
+ */
+export function fitToData(dto: MonitoringDto): MonitoringDto {
+  if (!dto.first_prediction || dto.series.length < 2) return dto;
+  const first = Date.parse(dto.first_prediction);
+  const i = dto.series.findIndex((w, k) => Date.parse(w.start) <= first && (k === dto.series.length - 1 || Date.parse(dto.series[k + 1].start) > first));
+  // One empty window before the first is not worth a note; two or more are.
+  if (i < 2) return dto;
+  return {
+    ...dto,
+    from: dto.series[i].start,
+    series: dto.series.slice(i),
+    versions: dto.versions.map((v) => ({ ...v, series: v.series.slice(i) })),
+  };
+}
+
+export function metricPoints(dto: MonitoringDto, m = dto.policy.metric): IntervalPoint[] {
   return dto.series.map((w) => {
     const interval = w.interval[m] ?? null;
     return {
@@ -43,11 +65,13 @@ export function metricPoints(dto: MonitoringDto): IntervalPoint[] {
 }
 
 /** Every version that served traffic, one value per window; the version on view is drawn thicker. */
-export function versionLines(dto: MonitoringDto): { rows: SeriesRow[]; lines: LineSpec[] } {
+export function versionLines(dto: MonitoringDto, metric = dto.policy.metric): { rows: SeriesRow[]; lines: LineSpec[] } {
   const starts = dto.versions[0]?.series.map((p) => p.start) ?? dto.series.map((w) => w.start);
   const rows = starts.map((x, i) => ({
     x,
-    values: Object.fromEntries(dto.versions.map((v) => [`v${v.version}`, v.series[i]?.value ?? null])),
+    values: Object.fromEntries(
+      dto.versions.map((v) => [`v${v.version}`, v.series[i]?.metrics?.[metric] ?? (metric === dto.policy.metric ? (v.series[i]?.value ?? null) : null)]),
+    ),
   }));
   const lines = [...dto.versions]
     .sort((a, b) => a.version - b.version)
@@ -143,32 +167,6 @@ export function driftHeatmap(dto: MonitoringDto): { columns: string[]; rows: Hea
       }),
     }));
   return { columns, rows };
-}
-
-export interface DriftedFeature {
-  feature: string;
-  method: string;
-  score: number;
-  psi: number;
-}
-
-/** The verdict's ranked features; without any, the drifted features of the latest window with drift. */
-export function topDriftedFeatures(dto: MonitoringDto, limit = 5): { features: DriftedFeature[]; source: 'verdict' | 'latest' } {
-  const best = new Map<string, DriftedFeature>();
-  for (const r of dto.status.reasons) {
-    for (const f of r.features ?? []) {
-      const prev = best.get(f.feature);
-      if (!prev || f.psi > prev.psi) best.set(f.feature, f);
-    }
-  }
-  const source = best.size > 0 ? 'verdict' : 'latest';
-  if (best.size === 0) {
-    const last = [...dto.series].reverse().find((w) => Object.keys(w.drift_detail).length > 0);
-    for (const [feature, d] of Object.entries(last?.drift_detail ?? {})) {
-      if (d.drifted) best.set(feature, { feature, method: d.method, score: d.score, psi: d.psi });
-    }
-  }
-  return { features: [...best.values()].sort((a, b) => b.psi - a.psi).slice(0, limit), source };
 }
 
 /** The confusion matrix with its classes in the model's declared order (the server's follows first sight). */

@@ -25,12 +25,19 @@ export function resolveView(versions: Pick<VersionDto, 'number'>[], aliases: Rec
   return { version: Math.max(...versions.map((v) => v.number)), days, bucket };
 }
 
-/** The URL search of a view; defaults are left out. */
-export function viewSearch(view: MonitoringView): string {
+/** The metric the URL asks the charts to show (any name; the charts fall back to the policy's). */
+export function resolveMetric(sp: SearchParams): string | null {
+  const m = one(sp.metric);
+  return m && m.length <= 230 ? m : null;
+}
+
+/** The URL search of a view (and the charts' metric); defaults are left out. */
+export function viewSearch(view: MonitoringView, metric: string | null = null): string {
   const sp = new URLSearchParams();
   if (view.version !== undefined) sp.set('version', String(view.version));
   if (view.days !== 30) sp.set('days', String(view.days));
   if (view.bucket !== 'day') sp.set('bucket', view.bucket);
+  if (metric) sp.set('metric', metric);
   const s = sp.toString();
   return s ? `?${s}` : '';
 }

@@ -1,6 +1,7 @@
 'use client';
 // A modal built on the native <dialog> element (focus trap, Escape and backdrop come with it).
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { cn } from './cn';
 
 export function Dialog({
   open,
@@ -8,14 +9,18 @@ export function Dialog({
   title,
   children,
   footer,
+  className,
 }: {
   open: boolean;
   onClose: () => void;
   title: string;
   children: ReactNode;
   footer: ReactNode;
+  /** Width and the like (default: max-w-md). */
+  className?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -29,11 +34,11 @@ export function Dialog({
       onClick={(e) => {
         if (e.target === ref.current) onClose();
       }}
-      aria-labelledby="dialog-title"
-      className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      aria-labelledby={titleId}
+      className={cn('m-auto w-[calc(100%-1.5rem)] max-w-md rounded-lg border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40', className)}
     >
       <div className="px-5 pt-5">
-        <h2 id="dialog-title" className="text-base font-semibold text-slate-900">
+        <h2 id={titleId} className="text-base font-semibold text-slate-900">
           {title}
         </h2>
         <div className="mt-3 text-sm text-slate-600">{children}</div>

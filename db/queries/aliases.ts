@@ -33,7 +33,7 @@ export async function findAlias(db: Db, q: { modelId: number; alias: string }): 
 /** Points the alias at one version, ending any split of it; returns the number it pointed at before (null if new). */
 export async function moveAlias(
   db: Db,
-  m: { modelId: number; alias: string; versionId: number; versionNumber: number; actor: string; reason?: string },
+  m: { modelId: number; alias: string; versionId: number; versionNumber: number; actor: string; reason?: string; forced?: string[] | null; comment?: string },
 ): Promise<{ from: number | null; to: number }> {
   const now = Date.now();
   try {
@@ -58,6 +58,13 @@ export async function moveAlias(
           .run();
         const detail: Record<string, unknown> = { alias: m.alias, from, to: m.versionNumber };
         if (m.reason) detail.reason = m.reason;
+        // A promotion past the guard (inputs or classes differ from the version it replaces).
+        if (m.forced) {
+          detail.forced = true;
+          detail.differences = m.forced;
+        }
+        // The user's own words; `reason` keeps its machine meaning ('rollback').
+        if (m.comment) detail.comment = m.comment;
         recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail, ts: now });
         if (m.alias === 'production') dropShadowIn(tx, { modelId: m.modelId, versionId: m.versionId, actor: m.actor, ts: now });
         return { from, to: m.versionNumber };

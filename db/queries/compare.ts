@@ -14,6 +14,9 @@ export interface PairedRequest {
   s_values: Buffer | null;
   p_labels: string | null;
   p_values: Buffer | null;
+  /** Each side's logged latency: the shadow's own run, the answered request's. */
+  s_latency: number;
+  p_latency: number;
 }
 
 export interface LabeledOutcome {
@@ -34,7 +37,8 @@ function prepareCompareReads(sqlite: Db['$client']) {
      WHERE s.version_id = ? AND s.ts >= ? AND s.ts < ? AND s.source = ${PREDICTION_SOURCES.shadow} AND p.version_id = ?`;
   const pairedExists = sqlite.prepare(`SELECT 1 ${pairedWhere} LIMIT 1`).pluck();
   const paired = sqlite.prepare(
-    `SELECT s.id AS sid, s.ts, s.rows, s.labels AS s_labels, s.output_values AS s_values, p.labels AS p_labels, p.output_values AS p_values ${pairedWhere}`,
+    `SELECT s.id AS sid, s.ts, s.rows, s.labels AS s_labels, s.output_values AS s_values, p.labels AS p_labels, p.output_values AS p_values,
+       s.latency_us AS s_latency, p.latency_us AS p_latency ${pairedWhere}`,
   );
   const outcomes = sqlite.prepare('SELECT prediction_id, actual_label, actual_value FROM outcomes WHERE version_id = ? AND pred_ts >= ? AND pred_ts < ?');
   const outputs = sqlite.prepare('SELECT rows, output_values FROM prediction_requests WHERE id = ?');

@@ -139,7 +139,10 @@ export interface SplitResult {
  * on ties), recorded as an alias move with reason "split". Records split_set {alias, versions,
  * from, champion, previous}.
  */
-export async function setSplit(db: Db, s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string }): Promise<SplitResult> {
+export async function setSplit(
+  db: Db,
+  s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string; forced?: string[] | null; comment?: string },
+): Promise<SplitResult> {
   const now = Date.now();
   try {
     return db.transaction(
@@ -196,7 +199,15 @@ export async function setSplit(db: Db, s: { modelId: number; alias: string; entr
           modelId: s.modelId,
           kind: 'split_set',
           actor: s.actor,
-          detail: { alias: s.alias, versions: entries, from, champion: champion.number, previous: previous.length ? previous : null },
+          detail: {
+            alias: s.alias,
+            versions: entries,
+            from,
+            champion: champion.number,
+            previous: previous.length ? previous : null,
+            ...(s.forced ? { forced: true, differences: s.forced } : {}),
+            ...(s.comment ? { comment: s.comment } : {}),
+          },
           ts: now,
         });
         if (s.alias === 'production') dropShadowIn(tx, { modelId: s.modelId, versionId: champion.id, actor: s.actor, ts: now });

@@ -136,8 +136,8 @@ export async function setNeedsRetraining(db: Db, modelId: number, flag: boolean,
   db.update(models).set({ needsRetraining: flag, retrainingReason: reason }).where(eq(models.id, modelId)).run();
 }
 
-/** Replaces the retraining policy, recorded as an event. */
-export async function updatePolicy(db: Db, u: { model: ModelRow; policy: Record<string, unknown>; actor: string }): Promise<void> {
+/** Replaces the retraining policy (null: back to the defaults), recorded as an event. */
+export async function updatePolicy(db: Db, u: { model: ModelRow; policy: Record<string, unknown> | null; actor: string }): Promise<void> {
   db.transaction(
     (tx) => {
       tx.update(models).set({ policy: u.policy, updatedAt: Date.now() }).where(eq(models.id, u.model.id)).run();

@@ -427,17 +427,18 @@ test.describe('routes, aliases and hot swap', () => {
 
   test('hot swap: after moving production, the very next prediction answers with the new version', async ({ request }) => {
     const name = await servedModel(request, { prefix: 'swap', task: 'multiclass_classification', file: 'skl-strings-nozipmap.onnx', labels: TIERS });
-    // Version 2 is a different model: the ZipMap classifier (4 features) under the same labels.
+    // Version 2 is a different model: the ZipMap classifier (4 features) under the same labels, so
+    // each move passes the promotion guard with force.
     expect(await addVersion(request, name, 'skl-zipmap.onnx')).toBe(2);
     const v1Body = { instances: [[3, 0]] };
     const v2Body = { instances: [[0, 5, 1, 0]] };
     expect((await predictOk(request, name, v1Body)).model.version).toBe(1);
     for (let round = 0; round < 3; round++) {
-      await setAlias(request, name, 'production', 2);
+      await setAlias(request, name, 'production', 2, true);
       const two = await predictOk(request, name, v2Body);
       expect(two.model).toEqual({ name, version: 2, alias: 'production' });
       expect(two.predictions).toEqual(['silver']);
-      await setAlias(request, name, 'production', 1);
+      await setAlias(request, name, 'production', 1, true);
       const one = await predictOk(request, name, v1Body);
       expect(one.model).toEqual({ name, version: 1, alias: 'production' });
       expect(one.predictions).toEqual(['gold']);

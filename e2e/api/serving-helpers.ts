@@ -50,8 +50,9 @@ export async function addVersion(request: APIRequestContext, name: string, file:
   return (await res.json()).version.number;
 }
 
-export async function setAlias(request: APIRequestContext, name: string, alias: string, version: number): Promise<void> {
-  const res = await request.put(`/api/v1/models/${name}/aliases/${alias}`, { data: { version } });
+/** `force` promotes past the promotion guard (a production version whose inputs or classes differ). */
+export async function setAlias(request: APIRequestContext, name: string, alias: string, version: number, force?: true): Promise<void> {
+  const res = await request.put(`/api/v1/models/${name}/aliases/${alias}`, { data: force ? { version, force } : { version } });
   expect(res.status(), await res.text()).toBe(200);
 }
 

@@ -50,7 +50,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
       if (!query.success) throw invalid('', query.error);
       let body: unknown = undefined;
       if (spec.body) {
-        const parsed = spec.body.safeParse(await readFetchJson(req));
+        const parsed = spec.body.safeParse(await readFetchJson(req, (text) => text.trim() === '' && spec.body!.safeParse(undefined).success));
         if (!parsed.success) throw invalid('', parsed.error);
         body = parsed.data;
       }

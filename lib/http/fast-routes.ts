@@ -87,6 +87,7 @@ const predictBody = {
     instances: { type: 'array' },
     inputs: { oneOf: [{ type: 'object' }, { type: 'array' }] },
     ids: { type: 'array', items: { type: 'string' } },
+    dry_run: { type: 'boolean', description: 'Answer without logging: no prediction_ids, nothing in monitoring (the copy-paste examples send it)' },
   },
 };
 
@@ -105,7 +106,7 @@ const v2InferBody = {
       },
     },
     outputs: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
-    parameters: { type: 'object' },
+    parameters: { type: 'object', properties: { dry_run: { type: 'boolean', description: 'Answer without logging (no prediction_ids)' } } },
   },
 };
 
@@ -146,7 +147,7 @@ async function v2InferRoute({ req, res, params, actor, labels }: FastContext): P
     version: answer.model_version,
     status: 200,
     seconds: (performance.now() - started) / 1000,
-    rows: answer.parameters.prediction_ids.length,
+    rows: answer.outputs[0]?.shape[0] ?? 0,
   });
   send(res, 200, answer);
 }

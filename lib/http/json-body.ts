@@ -104,10 +104,15 @@ export function readNodeJson(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-/** A Next route handler's body: read with the same limit, parsed as JSON. */
-export async function readFetchJson(req: Request): Promise<unknown> {
+/**
+ * A Next route handler's body: read with the same limit, parsed as JSON. `absent(text)` says when
+ * the text stands for no body at all (an empty body where the route's body is optional): undefined.
+ */
+export async function readFetchJson(req: Request, absent?: (text: string) => boolean): Promise<unknown> {
   checkJsonContentType(req.headers.get('content-type'));
   checkContentEncoding(req.headers.get('content-encoding'));
   if (Number(req.headers.get('content-length') ?? 0) > env.MAX_BODY_MB * 1024 * 1024) throw tooLarge(env.MAX_BODY_MB);
-  return parseJsonText(await readTextLimited(req.body, env.MAX_BODY_MB));
+  const text = await readTextLimited(req.body, env.MAX_BODY_MB);
+  if (absent?.(text)) return undefined;
+  return parseJsonText(text);
 }

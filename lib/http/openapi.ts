@@ -6,13 +6,15 @@ import { z } from 'zod';
 import type { Scope as KeyScope } from '../schemas/access';
 import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
-import { monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
+import { driftDetailQuerySchema, monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
+import { browseQuerySchema, exportQuerySchema } from '../schemas/predictions';
 import {
   createModelSchema,
   modelDetailQuerySchema,
   pageQuerySchema,
   predictionLookupSchema,
+  rollbackBodySchema,
   setAliasSchema,
   updateModelSchema,
   updateVersionSchema,
@@ -34,7 +36,10 @@ interface Op {
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
 const aliasBody = {
-  oneOf: [schema(setAliasSchema), { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema) }, additionalProperties: false }],
+  oneOf: [
+    schema(setAliasSchema),
+    { type: 'object', required: ['versions'], properties: { versions: schema(splitSchema), force: { type: 'boolean' } }, additionalProperties: false },
+  ],
 };
 
 const M = '/api/v1/models/{name}';
@@ -98,7 +103,10 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   [`${M}/aliases/{alias}`]: {
     put: {
-      summary: 'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]})',
+      summary:
+        'Move an alias to a version ({version}), or split it by weight ({versions: [{version, weight}]}). Moving production onto versions whose inputs ' +
+        '(names, dtypes, ranks, fixed dims), feature names or classes differ from the current one is refused with 409 naming each difference, unless force: true; ' +
+        'an optional reason (≤ 500 characters) is kept in the timeline',
       scope: 'admin',
       body: aliasBody,
       ok: 200,
@@ -108,8 +116,10 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   [`${M}/aliases/{alias}/rollback`]: {
     post: {
-      summary: 'Move the alias back to the version it had before (ends a split: back to the version before it)',
+      summary:
+        'Move the alias back to the version it had before (ends a split: back to the version before it); an optional body {reason} is kept in the timeline',
       scope: 'admin',
+      body: rollbackBodySchema.unwrap(),
       ok: 200,
       answer: '{alias, version, previous, split: null}',
     },
@@ -125,16 +135,41 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   [`${M}/monitoring`]: {
     get: {
-      summary: 'Metrics, drift, latency per window and the retraining verdict',
+      summary:
+        "Metrics, drift, latency per window, and the retraining verdict as of `to` (computed on the policy's own windows, whatever the range and bucket asked)",
       scope: 'read',
       query: monitoringQuerySchema,
       ok: 200,
-      answer: '{series, baseline, status}',
+      answer: '{series, baseline, status, versions, first_prediction}',
+    },
+  },
+  [`${M}/monitoring/drift`]: {
+    get: {
+      summary: 'One feature in one window against its reference, bin by bin (deciles or categories), with its drift test and PSI',
+      scope: 'read',
+      query: driftDetailQuerySchema,
+      ok: 200,
+      answer: '{feature, kind, window, bins: [{label, reference, current}], reference_n, current_n, missing, drift}',
+    },
+  },
+  [`${M}/verdict`]: {
+    get: {
+      summary: "The model's retraining verdict (its production version, on the policy's windows), brought up to date; null without production",
+      scope: 'read',
+      ok: 200,
+      answer: '{verdict}',
     },
   },
   [`${M}/policy`]: {
     get: { summary: 'The retraining policy', scope: 'read', ok: 200, answer: '{policy, defaults, custom}' },
-    put: { summary: 'Edit the retraining policy', scope: 'admin', body: policyUpdateSchema, ok: 200, answer: '{policy, defaults, custom}' },
+    put: {
+      summary: "Edit the retraining policy (metric: any metric the windows compute; bucket and lookback: the verdict's own windows)",
+      scope: 'admin',
+      body: policyUpdateSchema,
+      ok: 200,
+      answer: '{policy, defaults, custom}',
+    },
+    delete: { summary: 'Reset the retraining policy to the defaults', scope: 'admin', ok: 200, answer: '{policy, defaults, custom: false}' },
   },
   [`${M}/shadow`]: {
     get: {
@@ -159,6 +194,29 @@ const OPS: Record<string, Record<string, Op>> = {
       query: compareQuerySchema,
       ok: 200,
       answer: '{metric, design, a, b, difference, test, agreement, series}',
+    },
+  },
+  [`${M}/predictions`]: {
+    get: {
+      summary:
+        'The prediction browser: logged predictions newest first (ts, then id), filtered by version or alias, from/to and labeled; ' +
+        'inputs by column name; cursor pagination (next_cursor), limit 1–200 (400 beyond)',
+      scope: 'read',
+      query: browseQuerySchema,
+      ok: 200,
+      answer: '{predictions: [{id, ts, version, inputs, prediction, probabilities?, outcome?, client_id?, source, alias?}], next_cursor}',
+    },
+  },
+  [`${M}/predictions/export`]: {
+    get: {
+      summary:
+        'Every logged prediction in range, oldest first, streamed as CSV or Parquet: id, ts, version, one column per input feature, ' +
+        'prediction, probability_<class> per class, actual',
+      scope: 'read',
+      query: exportQuerySchema,
+      ok: 200,
+      answer: 'text/csv or application/vnd.apache.parquet (attachment)',
+      binary: true,
     },
   },
   '/api/v1/predictions': {
@@ -198,6 +256,18 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   '/api/v1/setup': {
     post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' },
+  },
+  '/api/v1/runtime': {
+    get: {
+      summary:
+        "This process's model cache: loaded sessions (sha256, the versions stored as it and their serving roles, bytes measured at load, " +
+        'load_ms, last use, hits, loads, evictions), the budget (MODEL_CACHE_MB), resident bytes, and whether the serving set ' +
+        '(production, split and shadow versions) fits; serving versions not loaded now are listed apart',
+      scope: 'read',
+      ok: 200,
+      answer:
+        '{model_cache: {budget_bytes, resident_bytes, sessions, loading, loads, evictions, hits, serving_set: {fits, bytes, sessions, unmeasured}}, sessions, serving_not_resident}',
+    },
   },
 };
 

@@ -8,7 +8,7 @@ import { sessionUser } from '../server/access/auth';
 // Whole segments: '/v2x' or '/metrics.html' are pages (and so need a session). Paths with dot
 // segments never get here (request-guard's guardPath), and every page checks the session itself too.
 const PUBLIC_PREFIXES = ['/_next/static/', '/api/', '/v2/'];
-const PUBLIC_PATHS = new Set(['/favicon.ico', '/robots.txt', '/_next/image', '/v2', '/metrics']);
+const PUBLIC_PATHS = new Set(['/favicon.ico', '/icon.svg', '/robots.txt', '/_next/image', '/v2', '/metrics']);
 
 function redirect(res: ServerResponse, location: string): true {
   res.writeHead(303, { location, 'cache-control': 'no-store' });

@@ -18,6 +18,14 @@ export async function requireUser(): Promise<{ username: string }> {
   redirect(needsSetup() ? '/setup' : '/login');
 }
 
+/** The origin the browser used (behind a proxy: its forwarded host and protocol), for the copy-pasteable endpoints and examples pages show. */
+export async function requestOrigin(): Promise<string> {
+  const h = await headers();
+  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
+  const proto = h.get('x-forwarded-proto') ?? 'http';
+  return `${proto}://${host}`;
+}
+
 /** A page's `params`, with `name` as the page uses it (see lib/route-param). */
 export async function pageParams<P extends { name: string }>(params: Promise<P>): Promise<P> {
   const p = await params;

@@ -10,6 +10,7 @@ import { env } from '../env';
 import { abandonRuntime, runtime } from '../runtime/runtime';
 import { startRuntime } from '../runtime/start';
 import { ensureEnvAdmin } from '../server/access/accounts';
+import { startVerdictSweep } from '../server/monitoring/verdict-sweep';
 import { warmProduction } from '../server/serving/serving-state';
 import { watchBodyIdle } from './body-watch';
 import { handleFastPath } from './fast-path';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const app = next({ dev, dir: join(__dirname, '..', '..'), hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   await warmProduction();
+  const verdicts = startVerdictSweep();
   const handle = app.getRequestHandler();
   // Responses under way, so a shutdown can tell their connections to close once they are answered.
   const inFlight = new Set<ServerResponse>();
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
 
   /** Commits what the log writer holds, stops the workers (the checkpointer truncates the WAL) and closes the database. */
   const closeData = async () => {
+    verdicts.stop();
     if (dev) await app.close();
     await started.stop();
   };

@@ -11,6 +11,9 @@ export interface LabeledStats {
   matrix?: number[][];
   logLossSum?: number;
   logLossN?: number;
+  /** Σ of squared log-loss terms and how many terms it holds (hours rolled up before it existed lack it). */
+  logLossSq?: number;
+  logLossSqN?: number;
   /** Binary: counts of the positive-class probability in 100 equal bins, by actual class. */
   aucPos?: number[];
   aucNeg?: number[];
@@ -60,8 +63,11 @@ export function addOutcome(stats: LabeledStats, p: Prediction, a: Actual, lagMs:
   if (p.probabilities) {
     const pa = p.probabilities[a.label];
     if (pa !== undefined && Number.isFinite(pa)) {
-      stats.logLossSum = (stats.logLossSum ?? 0) + sign * logLossTerm(pa);
+      const term = logLossTerm(pa);
+      stats.logLossSum = (stats.logLossSum ?? 0) + sign * term;
       stats.logLossN = (stats.logLossN ?? 0) + sign;
+      stats.logLossSq = (stats.logLossSq ?? 0) + sign * term * term;
+      stats.logLossSqN = (stats.logLossSqN ?? 0) + sign;
     }
     if (p.positive !== null && Number.isFinite(p.probabilities[p.positive]) && Object.keys(p.probabilities).length === 2) {
       const bin = Math.min(AUC_BINS - 1, Math.floor(p.probabilities[p.positive] * AUC_BINS));
@@ -88,6 +94,10 @@ export function mergeLabeledStats(a: LabeledStats, b: LabeledStats): LabeledStat
   if (b.logLossN) {
     a.logLossSum = (a.logLossSum ?? 0) + (b.logLossSum ?? 0);
     a.logLossN = (a.logLossN ?? 0) + b.logLossN;
+  }
+  if (b.logLossSqN) {
+    a.logLossSq = (a.logLossSq ?? 0) + (b.logLossSq ?? 0);
+    a.logLossSqN = (a.logLossSqN ?? 0) + b.logLossSqN;
   }
   if (b.aucPos) {
     a.aucPos ??= new Array(AUC_BINS).fill(0);

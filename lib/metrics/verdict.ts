@@ -3,6 +3,7 @@
 // cleared after as many recovered windows; a single bad window, dataset drift or prediction drift
 // is "watch"; too few labels is said, never flagged.
 import type { Policy, Reason, VerdictState } from '../schemas/monitoring';
+import { higherIsBetter, thresholdFor } from './catalog';
 
 export interface WindowEval {
   start: string;
@@ -19,14 +20,17 @@ export interface Verdict {
   reasons: Reason[];
 }
 
-/** Whether a window with enough labels is beyond the policy: higher is better for accuracy, worse for RMSE. */
+/**
+ * Whether a window with enough labels is beyond the policy, in the metric's direction (lib/metrics/catalog:
+ * accuracy, AUC, F1 fall when worse; log loss and RMSE rise): the whole interval must be past the threshold.
+ */
 export function isBadWindow(w: WindowEval, baseline: number | null, policy: Policy): { bad: boolean; threshold: number } | null {
   if (w.value === null || w.labeled < policy.min_labeled) return null;
-  const higherIsBetter = policy.metric === 'accuracy';
-  const threshold = baseline === null ? NaN : higherIsBetter ? baseline - policy.tolerance : baseline * (1 + policy.tolerance);
-  const bound = w.interval ? (higherIsBetter ? w.interval[1] : w.interval[0]) : w.value;
-  const beyondBaseline = baseline !== null && (higherIsBetter ? bound < threshold : bound > threshold);
-  const beyondFloor = policy.floor !== null && (higherIsBetter ? w.value < policy.floor : w.value > policy.floor);
+  const higher = higherIsBetter(policy.metric);
+  const threshold = baseline === null ? NaN : thresholdFor(policy.metric, baseline, policy.tolerance);
+  const bound = w.interval ? (higher ? w.interval[1] : w.interval[0]) : w.value;
+  const beyondBaseline = baseline !== null && (higher ? bound < threshold : bound > threshold);
+  const beyondFloor = policy.floor !== null && (higher ? w.value < policy.floor : w.value > policy.floor);
   return { bad: beyondBaseline || beyondFloor, threshold: beyondBaseline || policy.floor === null ? threshold : policy.floor };
 }
 
@@ -126,7 +130,7 @@ function latestJudgedWindow(windows: WindowEval[], policy: Policy): WindowEval |
 function metricReason(policy: Policy, w: WindowEval, baseline: number | null, threshold: number, since: string): Reason {
   const fmt = (x: number) => x.toFixed(3);
   const iv = w.interval ? ` [${fmt(w.interval[0])}, ${fmt(w.interval[1])}]` : '';
-  const dir = policy.metric === 'accuracy' ? 'below' : 'above';
+  const dir = higherIsBetter(policy.metric) ? 'below' : 'above';
   return {
     metric: policy.metric,
     window: w.start,
@@ -137,4 +141,44 @@ function metricReason(policy: Policy, w: WindowEval, baseline: number | null, th
     since,
     message: `${policy.metric} ${fmt(w.value!)}${iv} is ${dir} ${fmt(threshold)} (baseline ${baseline === null ? 'unknown' : fmt(baseline)}) since ${since.slice(0, 10)}`,
   };
+}
+
+/**
+ * Where the episode of `reason` began when it runs back past the evaluated windows: `earlier`
+ * (oldest first, the windows just before them) continue a metric episode while judged bad (windows
+ * too thin to judge neither continue nor end it, as in evaluateVerdict), a drift episode while drifted.
+ */
+export function episodeStart(earlier: WindowEval[], reason: Reason, baseline: number | null, policy: Policy): string {
+  let since = reason.since;
+  for (let i = earlier.length - 1; i >= 0; i--) {
+    const w = earlier[i];
+    if (reason.metric === 'dataset_drift' || reason.metric === 'prediction_drift') {
+      const drifted = reason.metric === 'dataset_drift' ? w.datasetDrift?.drifted : w.predictionDrift?.drifted;
+      if (!drifted) break;
+      since = w.start;
+      continue;
+    }
+    const judged = isBadWindow(w, baseline, policy);
+    if (!judged) continue;
+    if (!judged.bad) break;
+    since = w.start;
+  }
+  return since;
+}
+
+/**
+ * The windows the verdict judges as of `asOf`: `lookback` windows of the policy's size ending with
+ * the one that holds `asOf`. That last one is still open; it takes part once it has enough labels
+ * to be judged, or when no earlier window has traffic (a model on its first day) — otherwise the
+ * verdict rests on the closed windows, so a morning with few labels so far is not "insufficient".
+ */
+export function verdictSpan(asOf: number, size: number, lookback: number): { from: number; to: number; openStart: number | null } {
+  const start = Math.floor(asOf / size) * size;
+  const to = asOf > start ? start + size : start;
+  return { from: to - lookback * size, to, openStart: asOf > start ? start : null };
+}
+
+export function keepOpenWindow(windows: { count: number; labeled: number }[], minLabeled: number): boolean {
+  const open = windows[windows.length - 1];
+  return !open || open.labeled >= minLabeled || !windows.slice(0, -1).some((w) => w.count > 0);
 }

@@ -13,7 +13,7 @@ import type {
 } from '../schemas/registry';
 import type { ErrorCode, FieldError } from '../errors';
 import type { OutcomesResultDto } from '../schemas/outcomes';
-import type { MonitoringDto, MonitoringQuery, Policy, PolicyDto } from '../schemas/monitoring';
+import type { DriftDetailDto, MonitoringDto, MonitoringQuery, Policy, PolicyDto, VerdictDto } from '../schemas/monitoring';
 import type { CompareDto, CompareQuery, ShadowDto, SplitEntry } from '../schemas/experiments';
 
 export class ApiError extends Error {
@@ -89,7 +89,8 @@ export const api = {
   /** A weighted split of the alias; `setAlias` ends it. */
   setSplit: (name: string, alias: string, versions: SplitEntry[]) => request<AliasMoveDto>('PUT', `${m(name)}/aliases/${alias}`, { versions }),
   deleteAlias: (name: string, alias: string) => request<void>('DELETE', `${m(name)}/aliases/${alias}`),
-  rollbackAlias: (name: string, alias: string) => request<AliasMoveDto>('POST', `${m(name)}/aliases/${alias}/rollback`),
+  rollbackAlias: (name: string, alias: string, reason?: string) =>
+    request<AliasMoveDto>('POST', `${m(name)}/aliases/${alias}/rollback`, reason ? { reason } : undefined),
   getEvents: (name: string) => request<EventListDto>('GET', `${m(name)}/events?limit=100`),
   getMonitoring: (name: string, view: MonitoringView) => {
     const q = monitoringQuery(view);
@@ -98,6 +99,12 @@ export const api = {
   },
   getPolicy: (name: string) => request<PolicyDto>('GET', `${m(name)}/policy`),
   putPolicy: (name: string, policy: Partial<Policy>) => request<PolicyDto>('PUT', `${m(name)}/policy`, policy),
+  resetPolicy: (name: string) => request<PolicyDto>('DELETE', `${m(name)}/policy`),
+  getVerdict: (name: string) => request<{ verdict: VerdictDto | null }>('GET', `${m(name)}/verdict`),
+  getDriftDetail: (name: string, q: DriftQuery) => {
+    const search = new URLSearchParams(Object.entries(q).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+    return request<DriftDetailDto>('GET', `${m(name)}/monitoring/drift?${search}`);
+  },
   getShadow: (name: string) => request<ShadowDto>('GET', `${m(name)}/shadow`),
   setShadow: (name: string, versions: number[]) => request<ShadowDto>('PUT', `${m(name)}/shadow`, { versions }),
   endShadow: (name: string) => request<void>('DELETE', `${m(name)}/shadow`),
@@ -109,6 +116,15 @@ export const api = {
   createDemo: () => request<{ model: string; created: boolean }>('POST', '/api/v1/demo', {}),
   postOutcomes: (outcomes: unknown[]) => request<OutcomesResultDto>('POST', '/api/v1/outcomes', { outcomes }),
 };
+
+/** One heatmap cell: a feature in one window of a version (or an alias). */
+export interface DriftQuery {
+  version?: number;
+  alias?: string;
+  feature: string;
+  start: string;
+  bucket: 'hour' | 'day';
+}
 
 /** What the monitoring page shows: a version (or an alias), the last `days` days, in hour or day windows. */
 export interface MonitoringView {
@@ -130,15 +146,19 @@ export function monitoringQuery(view: MonitoringView, now = Date.now()): Monitor
   };
 }
 
-/** What the comparison page shows: version a (champion) against b (challenger), the last `days` days, in hour or day windows. */
+/**
+ * What the comparison page shows: version a (champion) against b (challenger), since the running
+ * experiment began (`since: 'start'`) or the last `days` days, in hour or day windows.
+ */
 export interface CompareView {
   a: number;
   b: number;
   days: number;
   bucket: 'hour' | 'day';
+  since?: 'start';
 }
 
-/** The compare query of a view; like `monitoringQuery`, `from` is relative to now and `to` is the server's now. */
+/** The compare query of a view; like `monitoringQuery`, `from` is relative to now (or the experiment's start) and `to` is the server's now. */
 export function compareQuery(view: CompareView, now = Date.now()): CompareQuery {
-  return { a: view.a, b: view.b, from: new Date(now - view.days * 86_400_000).toISOString(), bucket: view.bucket };
+  return { a: view.a, b: view.b, from: view.since === 'start' ? 'experiment' : new Date(now - view.days * 86_400_000).toISOString(), bucket: view.bucket };
 }

@@ -1,6 +1,6 @@
 // React Query keys and query options, one factory per domain.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { api, type CompareView, type MonitoringView } from './api-client';
+import { api, type CompareView, type DriftQuery, type MonitoringView } from './api-client';
 
 export const keys = {
   models: {
@@ -11,11 +11,14 @@ export const keys = {
     version: (name: string, n: number) => ['models', 'version', name, n] as const,
     monitoring: (name: string, view: MonitoringView) => ['models', 'monitoring', name, view] as const,
     policy: (name: string) => ['models', 'policy', name] as const,
+    verdict: (name: string) => ['models', 'verdict', name] as const,
+    drift: (name: string, q: DriftQuery) => ['models', 'monitoring', name, 'drift', q] as const,
     shadow: (name: string) => ['models', 'shadow', name] as const,
     /** Every comparison of a model (a prefix), and one view of it. */
     compares: (name: string) => ['models', 'compare', name] as const,
     compare: (name: string, view: CompareView) => ['models', 'compare', name, view] as const,
     monitorings: (name: string) => ['models', 'monitoring', name] as const,
+    predictions: (name: string, filters: object) => ['models', 'predictions', name, filters] as const,
   },
 };
 
@@ -32,6 +35,7 @@ export function trafficKeys(name: string) {
     keys.models.compares(name),
     keys.models.monitorings(name),
     keys.models.list(),
+    keys.models.verdict(name),
   ];
 }
 
@@ -48,6 +52,8 @@ export const modelQueries = {
       placeholderData: keepPreviousData,
     }),
   policy: (name: string) => queryOptions({ queryKey: keys.models.policy(name), queryFn: () => api.getPolicy(name) }),
+  verdict: (name: string) => queryOptions({ queryKey: keys.models.verdict(name), queryFn: () => api.getVerdict(name) }),
+  drift: (name: string, q: DriftQuery) => queryOptions({ queryKey: keys.models.drift(name, q), queryFn: () => api.getDriftDetail(name, q) }),
   shadow: (name: string) => queryOptions({ queryKey: keys.models.shadow(name), queryFn: () => api.getShadow(name) }),
   compare: (name: string, view: CompareView) =>
     queryOptions({

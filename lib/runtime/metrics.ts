@@ -1,6 +1,7 @@
 // Prometheus metrics of serving (prom-client): one registry per process, on the runtime.
 // Latency buckets start at 0.1 ms: prom-client's defaults (from 5 ms) hide sub-millisecond models.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createModelCacheMetrics, type ModelCacheMetrics } from './model-cache-metrics';
 
 export const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -14,6 +15,8 @@ export class ServingMetrics {
   readonly batchRows: Histogram<'model' | 'version'>;
   readonly shadowDropped: Counter<'model'>;
   readonly shadowFailed: Counter<'model' | 'version'>;
+  /** The model cache's loads, evictions and gauges (see model-cache-metrics.ts). */
+  readonly modelCache: ModelCacheMetrics;
   /** Where the in-flight gauge reads its value (the HTTP server sets it). */
   inFlightSource: () => number = () => 0;
   private readonly labelled = new Set<string>();
@@ -53,6 +56,7 @@ export class ServingMetrics {
       labelNames: ['model', 'version'],
       registers,
     });
+    this.modelCache = createModelCacheMetrics(this.registry);
     const source = () => this.inFlightSource();
     new Gauge({
       name: 'modeldock_http_requests_in_flight',

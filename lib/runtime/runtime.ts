@@ -8,16 +8,15 @@ import { closeDatabase, openDatabase, type Handle } from '../../db/client';
 import type { KeyPrincipal } from '../../db/queries/access';
 import { predictionInserter } from '../../db/queries/predictions';
 import { Batcher } from '../../inference/batcher';
-import { loadModel } from '../../inference/runtime';
-import { SessionCache } from '../../inference/session-cache';
+import type { SessionCache } from '../../inference/session-cache';
 import type { Tensor } from 'onnxruntime-node';
 import { env } from '../env';
-import { AppError } from '../errors';
-import { ArtifactPins, readArtifact } from './artifact-store';
+import { ArtifactPins } from './artifact-store';
 import { PredictionIds } from './ids';
 import { LogWriter } from './log-writer';
 import { LoginThrottle } from './login-throttle';
 import { ServingMetrics } from './metrics';
+import { createSessionCache } from './model-cache';
 import { RateLimiter } from './rate-limit';
 import { newServingCache, type ServingCache, type ServingPlan } from './serving-cache';
 
@@ -76,30 +75,10 @@ type Holder = { [KEY]?: Runtime };
 
 function createRuntime(): Runtime {
   const database = openDatabase(env.DATA_DIR);
+  const metrics = new ServingMetrics();
   return {
     database,
-    sessions: new SessionCache(async (sha) => {
-      try {
-        const { session } = await loadModel(
-          await readArtifact(sha, 'onnx'),
-          {
-            intraOpNumThreads: env.ORT_INTRA_OP_THREADS,
-            interOpNumThreads: 1,
-            executionMode: 'sequential',
-          },
-          { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 },
-        );
-        return session;
-      } catch (err) {
-        // A stored model that no longer loads (a limit lowered since its upload, a damaged file):
-        // the server's state, not the request's fault, and never a 500.
-        console.error(`[modeldock] could not load model ${sha}`, err);
-        const why = err instanceof Error ? err.message : String(err);
-        throw new AppError('model_not_ready', `version: the model file ${sha.slice(0, 12)} cannot be loaded (${why.slice(0, 300)})`, [
-          { path: 'version', message: 'cannot be loaded' },
-        ]);
-      }
-    }, env.SESSION_CACHE_SIZE),
+    sessions: createSessionCache(database.db, metrics.modelCache),
     batcher: new Batcher(env.BATCH_MAX_ROWS),
     // The insert is prepared on the first flush, once migrations have made the table.
     log: new LogWriter((records) => predictionInserter(database.db)(records)),
@@ -114,7 +93,7 @@ function createRuntime(): Runtime {
       keysVersion: -1,
     },
     shadow: { jobs: [], running: false, counters: new Map() },
-    metrics: new ServingMetrics(),
+    metrics,
     pins: new ArtifactPins(),
   };
 }

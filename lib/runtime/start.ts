@@ -5,6 +5,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { env } from '../env';
 import { prepareStore } from './artifact-store';
 import { startCheckpointer } from './checkpointer';
+import { reportCacheBudget } from './model-cache';
 import { closeRuntime, runtime } from './runtime';
 import { startWorker } from './workers/start';
 
@@ -35,6 +36,7 @@ export interface Started {
 /** Migrates the database, prepares the artifact store and starts the background workers. */
 export async function startRuntime(): Promise<Started> {
   const { database } = runtime();
+  reportCacheBudget();
   migrateDatabase(database.db);
   const checkpointer = startCheckpointer(database);
   await prepareStore();

@@ -50,7 +50,8 @@ export interface ShadowDto {
 export const compareQuerySchema = z.object({
   a: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number'),
   b: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number'),
-  from: z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }).optional(),
+  /** An ISO time, or `experiment`: since the running split or shadow of a and b began (else the last 30 days). */
+  from: z.union([z.literal('experiment'), z.string().datetime({ offset: true })], { error: 'must be an ISO-8601 time or "experiment"' }).optional(),
   to: z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }).optional(),
   bucket: z.enum(['hour', 'day'], { error: 'must be hour or day' }).default('day'),
 });
@@ -70,6 +71,12 @@ export interface CompareSide {
   labeled: number;
   metric: MetricPoint;
   latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+  /**
+   * What latency_ms measures: `request` — answering the request (decoding, waiting for the model,
+   * running it); `model_run` — a shadow's own run of the same input (it reuses the decoded request).
+   * In a paired comparison the champion's figures come from the same requests the shadow copied.
+   */
+  latency_basis?: 'request' | 'model_run';
 }
 
 export interface CompareDto {
@@ -85,4 +92,11 @@ export interface CompareDto {
   /** Share of paired rows where a and b predict the same label (regression: within 1e-6 relative); null when not paired. */
   agreement: { rate: number; n: number } | null;
   series: { start: string; a: MetricPoint & { count: number }; b: MetricPoint & { count: number } }[];
+  /** The running split or shadow that holds a and b, and when it began; null when none does. */
+  experiment?: { kind: 'split' | 'shadow'; started_at: string } | null;
+  /** a and b are the same file (equal sha256): they answer every row alike. */
+  identical?: boolean;
+  /** The range compared (a `from` of "experiment" resolved). */
+  from?: string;
+  to?: string;
 }

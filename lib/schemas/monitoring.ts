@@ -1,25 +1,45 @@
 // Wire schemas of monitoring: the retraining policy and the monitoring query. Client-safe.
 import { z } from 'zod';
+import { metricInfo } from '../metrics/catalog';
 
-export const POLICY_METRICS = { classification: ['accuracy'], regression: ['rmse'] } as const;
+/** `lookback: null` judges this many windows, or 4 × consecutive when that is more. */
+export const AUTO_LOOKBACK = 30;
 
-/** The defaults of lib/metrics/README.md; every number is editable per model. */
+/**
+ * The defaults of lib/metrics/README.md; every number is editable per model. Policies stored
+ * before `bucket` and `lookback` existed read as these defaults for them.
+ */
 export function defaultPolicy(task: string): Policy {
   return task === 'regression'
-    ? { metric: 'rmse', tolerance: 0.1, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2 }
-    : { metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2 };
+    ? { metric: 'rmse', tolerance: 0.1, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null }
+    : { metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null };
 }
 
+/** How many windows the verdict judges: the policy's lookback, else enough for K windows and an episode. */
+export const effectiveLookback = (p: Pick<Policy, 'lookback' | 'consecutive'>) => p.lookback ?? Math.max(AUTO_LOOKBACK, 4 * p.consecutive);
+
 export const policySchema = z.strictObject({
-  metric: z.enum(['accuracy', 'rmse'], { error: 'must be accuracy (classification) or rmse (regression)' }),
-  /** Classification: absolute drop below the baseline (0.05); regression: relative rise of RMSE (0.1 = ×1.1). */
+  /** Any metric the windows compute (lib/metrics/catalog); which ones fit the model is checked on save. */
+  metric: z
+    .string({ error: 'must be a metric name' })
+    .min(1, 'must be a metric name')
+    .max(230, 'must be at most 230 characters')
+    .refine(
+      (m) => metricInfo(m) !== null,
+      'is not a metric the windows compute: accuracy, roc_auc, macro_f1, macro_precision, macro_recall, log_loss, precision.<class>, recall.<class>, f1.<class> (classification); rmse, mae, mape, r2 (regression)',
+    ),
+  /** Scores (accuracy, AUC, F1, R²): absolute drop below the baseline (0.05); losses (RMSE, MAE, log loss): relative rise (0.1 = ×1.1). */
   tolerance: z.number().min(0, 'must be 0 or more').max(10, 'must be at most 10'),
-  /** An absolute floor for accuracy (or ceiling for RMSE); null for none. */
+  /** An absolute floor for a score (or ceiling for a loss); null for none. */
   floor: z.number().finite().nullable(),
   min_labeled: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(10_000_000),
   /** Dataset drift when at least this share of features drift. */
   drift_share: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1'),
   consecutive: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(100),
+  /** The verdict's own window: it is judged on these, whatever window a chart shows. */
+  bucket: z.enum(['day', 'hour'], { error: 'must be day or hour' }),
+  /** How many of those windows the verdict reads back from now; null: automatic (see effectiveLookback). */
+  lookback: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(1000, 'must be at most 1000').nullable(),
 });
 export type Policy = z.infer<typeof policySchema>;
 export const policyUpdateSchema = policySchema.partial();
@@ -42,6 +62,37 @@ export const monitoringQuerySchema = z.object({
   bucket: z.enum(['hour', 'day'], { error: 'must be hour or day' }).default('day'),
 });
 export type MonitoringQuery = z.infer<typeof monitoringQuerySchema>;
+
+/** GET …/monitoring/drift: one feature in one window (of `bucket` starting at `start`) against the reference. */
+export const driftDetailQuerySchema = z.object({
+  version: monitoringQuerySchema.shape.version,
+  alias: monitoringQuerySchema.shape.alias,
+  feature: z.string({ error: 'required: a feature name' }).min(1, 'required: a feature name').max(200, 'must be at most 200 characters'),
+  start: z.string({ error: "required: the window's start (ISO-8601)" }).datetime({ offset: true, error: 'must be an ISO-8601 time' }),
+  bucket: monitoringQuerySchema.shape.bucket,
+});
+export type DriftDetailQuery = z.infer<typeof driftDetailQuerySchema>;
+
+/**
+ * A feature's distribution in one window against its reference: counts per bin (numeric: the
+ * reference's deciles, the bins PSI is computed on; categorical: the reference's categories and
+ * "other"), with the drift test as the heatmap cell reports it.
+ */
+export interface DriftDetailDto {
+  model: string;
+  version: number;
+  feature: string;
+  kind: 'numeric' | 'categorical';
+  window: { start: string; end: string; bucket: 'hour' | 'day' };
+  bins: { label: string; reference: number; current: number }[];
+  reference_n: number;
+  current_n: number;
+  /** Current rows whose value was missing or not a number (not in any bin). */
+  missing: number;
+  drift: FeatureDrift | null;
+  /** The reference's source: the uploaded sample, or the version's first window of traffic. */
+  reference_source: 'reference' | 'traffic';
+}
 
 export type VerdictState = 'needs_retraining' | 'watch' | 'insufficient_labels' | 'healthy';
 
@@ -94,7 +145,44 @@ export interface MonitoringDto {
   series: WindowDto[];
   baseline: { metric: string; value: number | null; source: 'offline' | 'first_window' | null };
   policy: Policy;
-  status: { state: VerdictState; needs_retraining: boolean; reasons: Reason[] };
+  /** The verdict of the version shown as of `to`, on the policy's own windows (never the chart's). */
+  status: VerdictDto;
   confusion: { classes: string[]; matrix: number[][] } | null;
-  versions: { version: number; series: { start: string; count: number; labeled: number; value: number | null }[] }[];
+  /** `value` is the policy metric's; `metrics` every metric the window computes. */
+  versions: { version: number; series: { start: string; count: number; labeled: number; value: number | null; metrics: Record<string, number | null> }[] }[];
+  /** The model's first logged prediction (any version), for charts that fit a young model's data. */
+  first_prediction: string | null;
+}
+
+/**
+ * The retraining verdict: computed on the policy's windows (`bucket`, `lookback` of them up to
+ * `as_of`), the same whatever range or window a chart shows; stored per model for its production
+ * version. `labeled` counts the outcomes in those windows (0: no labels yet).
+ */
+export interface VerdictDto {
+  state: VerdictState;
+  needs_retraining: boolean;
+  reasons: Reason[];
+  version: number;
+  metric: string;
+  baseline: number | null;
+  threshold: number | null;
+  bucket: 'hour' | 'day';
+  lookback: number;
+  from: string;
+  to: string;
+  as_of: string;
+  labeled: number;
+  /** When the version's first outcome's prediction was made; null: no labels yet. */
+  first_label: string | null;
+  /** Dataset drift in the verdict's latest window: how many features drifted, against the share that flags. */
+  drift: {
+    window: string;
+    drifted: number;
+    features: number;
+    share: number;
+    threshold: number;
+    ranked: { feature: string; method: string; score: number; psi: number }[];
+  } | null;
+  evaluated_at: string;
 }

@@ -20,7 +20,7 @@ export const importBodySchema = z.strictObject({
         inputs: z.union([z.array(cell), z.record(z.string(), z.union([cell, z.array(cell)]))], {
           error: 'must be a row: a list of values or an object of column: value',
         }),
-        prediction: z.union([z.string(), z.number().finite()]).optional(),
+        prediction: z.union([z.string(), z.number().finite(), z.boolean()]).optional(),
         actual: z.union([z.string(), z.number().finite(), z.boolean()]).optional(),
         id: z.union([z.string().min(1).max(256), z.number()]).optional(),
       }),

@@ -1,6 +1,7 @@
 // Wire schemas of the registry (requests) and the DTOs it answers with. Client-safe.
 import { z } from 'zod';
 import { splitSchema, type SplitEntry } from './experiments';
+import type { VerdictState } from './monitoring';
 import { aliasNameSchema, modelNameSchema, versionNumberSchema } from './names';
 import { TASKS, type Task } from '../../inference/tasks';
 
@@ -63,13 +64,30 @@ export const updateVersionSchema = z
   .refine((v) => v.description !== undefined || v.archived !== undefined || v.feature_names !== undefined, 'give description, archived and/or feature_names');
 export type UpdateVersionInput = z.infer<typeof updateVersionSchema>;
 
-/** `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight. */
-export const setAliasSchema = z.strictObject({ version: versionNumberSchema.optional(), versions: splitSchema.optional() }).superRefine((v, ctx) => {
-  if (v.version === undefined && v.versions === undefined)
-    ctx.addIssue({ code: 'custom', path: ['version'], message: 'required: a version number (or versions, a weighted split)' });
-  if (v.version !== undefined && v.versions !== undefined)
-    ctx.addIssue({ code: 'custom', path: [], message: 'give version, or versions (a weighted split), not both' });
-});
+/** Why an alias moved (a promotion, a rollback, a split), in the user's words: kept in the timeline. */
+export const moveReasonSchema = z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+
+/** POST …/aliases/{alias}/rollback: an optional body `{reason}` (no body: no reason). */
+export const rollbackBodySchema = z.strictObject({ reason: moveReasonSchema.optional() }).optional();
+export type RollbackInput = z.infer<typeof rollbackBodySchema>;
+
+/**
+ * `{version}` points the alias at one version (ending any split); `{versions}` splits it by weight;
+ * `reason` says why; `force: true` promotes past the guard (production's inputs or classes would change).
+ */
+export const setAliasSchema = z
+  .strictObject({
+    version: versionNumberSchema.optional(),
+    versions: splitSchema.optional(),
+    reason: moveReasonSchema.optional(),
+    force: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.version === undefined && v.versions === undefined)
+      ctx.addIssue({ code: 'custom', path: ['version'], message: 'required: a version number (or versions, a weighted split)' });
+    if (v.version !== undefined && v.versions !== undefined)
+      ctx.addIssue({ code: 'custom', path: [], message: 'give version, or versions (a weighted split), not both' });
+  });
 export type SetAliasInput = z.infer<typeof setAliasSchema>;
 
 export const modelParamsSchema = z.object({ name: modelNameSchema });
@@ -124,6 +142,21 @@ export interface ModelSummaryDto extends ModelDto {
   needs_retraining: boolean;
   /** The verdict's reasons when the production version is not healthy (one per line). */
   retraining_reason: string | null;
+  /** The stored retraining verdict in brief (the same as on the model and monitoring pages); null: no production version, or not judged yet. */
+  verdict: VerdictSummaryDto | null;
+  /** Predictions per UTC day, the last 14 days oldest first (every version, shadow copies included), and the latest answered or imported one. */
+  traffic: { daily: number[]; last_7_days: number; last_prediction_at: string | null };
+}
+
+export interface VerdictSummaryDto {
+  state: VerdictState;
+  version: number;
+  /** The first reason's message. */
+  reason: string | null;
+  since: string | null;
+  labeled: number;
+  first_label: string | null;
+  evaluated_at: string;
 }
 
 export interface VersionDto {

@@ -39,7 +39,7 @@ function percentile(sorted: number[], q: number): number {
 
 export async function runLoad(o: {
   port: number;
-  path: string;
+  path: string | (() => string);
   body: () => string;
   concurrency: number;
   seconds: number;
@@ -56,7 +56,7 @@ export async function runLoad(o: {
         while (performance.now() < end) {
           const t0 = performance.now();
           try {
-            const status = await post(agent, o.port, o.path, o.body(), o.headers ?? {});
+            const status = await post(agent, o.port, typeof o.path === 'string' ? o.path : o.path(), o.body(), o.headers ?? {});
             if (status !== 200) errors++;
           } catch {
             errors++;

@@ -2,9 +2,12 @@ import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { ApiKeys } from '@/components/access/api-keys';
 import { SystemEvents } from '@/components/access/system-events';
+import { RuntimePanel } from '@/components/runtime/runtime-panel';
 import { prefetchPage } from '@/lib/http/page';
 import { accessKeys } from '@/lib/query/access-client';
+import { runtimeKeys } from '@/lib/query/runtime-client';
 import { listKeyDtos } from '@/lib/server/access/keys';
+import { runtimeStatus } from '@/lib/server/serving/runtime-status';
 import { getEvents } from '@/lib/server/registry/events';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -15,6 +18,7 @@ export default async function SettingsPage() {
     await Promise.all([
       qc.prefetchQuery({ queryKey: accessKeys.keys, queryFn: async () => ({ api_keys: await listKeyDtos() }) }),
       qc.prefetchQuery({ queryKey: accessKeys.events, queryFn: () => getEvents(null, { limit: 50 }) }),
+      qc.prefetchQuery({ queryKey: runtimeKeys.status, queryFn: runtimeStatus }),
     ]);
   });
   return (
@@ -22,6 +26,7 @@ export default async function SettingsPage() {
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       <div className="mt-6 space-y-6">
         <ApiKeys />
+        <RuntimePanel />
         <SystemEvents />
       </div>
     </HydrationBoundary>

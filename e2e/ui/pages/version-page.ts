@@ -21,6 +21,15 @@ export class VersionPageObject {
     await expect(this.page.getByRole('heading', { level: 1, name: `${this.name} v${this.number}` })).toBeVisible();
   }
 
+  /** Shows one of the copy-paste examples (curl, Python, V2) and returns its text as the page shows it. */
+  async example(kind: 'curl' | 'Python' | 'V2 (curl)'): Promise<string> {
+    await this.page.getByRole('group', { name: 'Example' }).getByRole('button', { name: kind, exact: true }).click();
+    const testId = kind === 'curl' ? 'curl-example' : kind === 'Python' ? 'python-example' : 'v2-example';
+    const pre = this.page.getByTestId(testId);
+    await expect(pre).toBeVisible();
+    return (await pre.textContent()) ?? '';
+  }
+
   /** Opens the form, types the names and saves. */
   async setFeatureNames(text: string) {
     await this.featureNames.getByRole('button', { name: /^(Set|Edit) feature names$/ }).click();

@@ -10,11 +10,14 @@
 //   per-row squared errors the rollups do not keep, so Welch's t reads the range's labeled rows
 //   (outcomes joined to their predictions), and the paired t the paired rows. RMSE_b − RMSE_a with a
 //   delta-method interval.
-// Latency per side from the rollups' histograms (a shadow's is its own run, queue wait excluded).
+// Latency per side from the rollups' histograms (a shadow's is its own run, queue wait excluded);
+// in the paired design both sides read the paired requests only, so they cover the same requests.
+// The default range of the page is "since the experiment began" (experiment-start.ts).
 import { compareReads, type CompareReads } from '../../../db/queries/compare';
+import { listShadows, listSplits } from '../../../db/queries/experiments';
 import { monitoringReads } from '../../../db/queries/monitoring';
 import { parsePredictionId, predictionId } from '../../../db/queries/predictions';
-import type { VersionRow } from '../../../db/schema';
+import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
 import {
   addMoment,
@@ -35,10 +38,12 @@ import { wilson } from '../../metrics/intervals';
 import { mergeLabeledStats } from '../../metrics/labeled-stats';
 import { rmseInterval } from '../../metrics/regression';
 import type { CompareDto, CompareQuery, CompareSide, MetricPoint } from '../../schemas/experiments';
+import { listTrafficEvents } from '../../../db/queries/traffic-events';
+import { bucketIndex, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
 import { db, requireModel, requireVersion } from '../lookups';
-import { sumWindows } from '../monitoring/monitoring';
 import { catchUpRollups } from '../monitoring/rollup';
-import { emptyWindow, latencyQuantiles, windowMetrics, windowRange, type WindowSum } from '../monitoring/windows';
+import { emptyWindow, latencyQuantiles, sumWindows, windowMetrics, windowRange, type WindowSum } from '../monitoring/windows';
+import { experimentStart } from './experiment-start';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const NO_POINT: MetricPoint = { value: null, interval: null, labeled: 0 };
@@ -100,6 +105,9 @@ function squaredErrors(reads: Reads, versionId: number, from: number, to: number
 }
 
 interface PairedSums {
+  /** Latency bucket counts of the paired requests: a's side and b's side. */
+  latencyA: number[];
+  latencyB: number[];
   agree: number;
   pairs: number;
   table: PairedTable;
@@ -111,6 +119,8 @@ interface PairedSums {
 }
 
 const emptyPaired = (): PairedSums => ({
+  latencyA: emptyWindow(0).latency,
+  latencyB: emptyWindow(0).latency,
   agree: 0,
   pairs: 0,
   table: { both: 0, aOnly: 0, bOnly: 0, neither: 0 },
@@ -138,6 +148,9 @@ function readPaired(
   const regression = task === 'regression';
   for (const r of reads.paired(shadow.id, primary.id, from, to)) {
     const w = windows[Math.floor((r.ts - from) / size)];
+    const [la, lb] = aIsPrimary ? [r.p_latency, r.s_latency] : [r.s_latency, r.p_latency];
+    totals.latencyA[bucketIndex(la / 1000, LATENCY_BUCKETS_MS)]++;
+    totals.latencyB[bucketIndex(lb / 1000, LATENCY_BUCKETS_MS)]++;
     const sLabels = r.s_labels ? (JSON.parse(r.s_labels) as string[]) : null;
     const pLabels = r.p_labels ? (JSON.parse(r.p_labels) as string[]) : null;
     for (let i = 0; i < r.rows; i++) {
@@ -189,9 +202,23 @@ function pairedPoints(task: string, s: PairedSums): { a: MetricPoint; b: MetricP
   return { a: point(s.table.both + s.table.aOnly), b: point(s.table.both + s.table.bOnly) };
 }
 
-function side(version: VersionRow, w: WindowSum, metric: MetricPoint): CompareSide {
-  const q = latencyQuantiles(w.latency);
-  return { version: version.number, count: w.count, labeled: metric.labeled, metric, latency_ms: { p50: q.p50, p95: q.p95, p99: q.p99 } };
+function side(version: VersionRow, w: WindowSum, metric: MetricPoint, latency = w.latency, basis: CompareSide['latency_basis'] = 'request'): CompareSide {
+  const q = latencyQuantiles(latency);
+  return { version: version.number, count: w.count, labeled: metric.labeled, metric, latency_ms: { p50: q.p50, p95: q.p95, p99: q.p99 }, latency_basis: basis };
+}
+
+/** The running experiment of versions a and b of a model (the compare page's default range). */
+export async function getExperiment(name: string, a: number, b: number) {
+  return runningExperiment(await requireModel(name), a, b);
+}
+
+/** The split or shadow holding a and b now, and when it began. */
+async function runningExperiment(model: ModelRow, a: number, b: number) {
+  const [splits, shadows] = await Promise.all([listSplits(db(), [model.id]), listShadows(db(), [model.id])]);
+  return experimentStart(listTrafficEvents(db(), model.id), a, b, {
+    shadows: shadows.get(model.id) ?? [],
+    productionSplit: (splits.get(model.id)?.production ?? []).map((e) => e.version),
+  });
 }
 
 export async function getCompare(name: string, q: CompareQuery): Promise<CompareDto> {
@@ -200,7 +227,9 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
   const va = await requireVersion(model, q.a, 'a');
   const vb = await requireVersion(model, q.b, 'b');
   catchUpRollups(db());
-  const { from, to, size } = windowRange(q);
+  const experiment = await runningExperiment(model, q.a, q.b);
+  const { from, to, size } = windowRange({ ...q, from: q.from === 'experiment' ? (experiment?.started_at ?? undefined) : q.from });
+  const frame = { experiment, identical: va.sha256 === vb.sha256, from: iso(from), to: iso(to) };
 
   const monitoring = monitoringReads(db());
   const reads = compareReads(db());
@@ -231,10 +260,11 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
       test = { name: 'mcnemar', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
     }
     return {
+      ...frame,
       metric,
       design: 'paired',
-      a: side(va, totalA, points.a),
-      b: side(vb, totalB, points.b),
+      a: side(va, totalA, points.a, totals.latencyA, bShadowsA ? 'request' : 'model_run'),
+      b: side(vb, totalB, points.b, totals.latencyB, bShadowsA ? 'model_run' : 'request'),
       difference,
       test,
       agreement: totals.pairs > 0 ? { rate: totals.agree / totals.pairs, n: totals.pairs } : null,
@@ -263,6 +293,7 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
     test = t && { name: 'two_proportion_z', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };
   }
   return {
+    ...frame,
     metric,
     design: 'independent',
     a: side(va, totalA, pointA),

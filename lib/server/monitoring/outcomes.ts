@@ -16,6 +16,7 @@ import { parsePredictionId, predictionId as predictionIdOf } from '../../../db/q
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import { hourOf } from '../../metrics/buckets';
 import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type LabeledStats, type Prediction } from '../../metrics/labeled-stats';
+import { classSpace, resolveClass, type ClassSpace } from '../../class-values';
 import { REGRESSION_LIMIT } from '../../schemas/outcomes';
 import { db } from '../lookups';
 import { refreshRetrainingFlag } from './monitoring';
@@ -33,7 +34,9 @@ export interface OutcomesResult {
 type Statements = OutcomeStore;
 interface VersionCtx {
   task: string;
-  knownLabels: string[] | null;
+  classes: ClassSpace;
+  labels: string[] | null;
+  classValues: string[] | null;
   positive: string | null;
   modelName: string;
 }
@@ -45,7 +48,15 @@ function versionCtx(st: Statements, cache: Map<number, VersionCtx>, versionId: n
     const labels = v.labels ? (JSON.parse(v.labels) as string[]) : null;
     const classLabels = (JSON.parse(v.signature) as { class_labels?: string[] }).class_labels ?? null;
     const output = v.output ? (JSON.parse(v.output) as { positive_class?: string }) : null;
-    ctx = { task: v.task, knownLabels: labels ?? classLabels, positive: output?.positive_class ?? null, modelName: v.model_name };
+    const positive = output?.positive_class ?? null;
+    ctx = {
+      task: v.task,
+      labels,
+      classValues: classLabels,
+      positive,
+      modelName: v.model_name,
+      classes: classSpace({ task: v.task, labels, classValues: classLabels, positiveClass: positive }),
+    };
     cache.set(versionId, ctx);
   }
   return ctx;
@@ -65,17 +76,20 @@ function predictionOf(req: LoggedRequestForOutcome, row: number, ctx: VersionCtx
   return { kind: 'class', label, probabilities, positive };
 }
 
-function parseActual(raw: unknown, ctx: VersionCtx, knownFromRequest: string[] | null): Actual | string {
+/** The outcome's actual: a finite number (regression), or a class in any form lib/class-values accepts. */
+function parseActual(raw: unknown, ctx: VersionCtx, columns: string[] | null): Actual | string {
   if (ctx.task === 'regression') {
     if (typeof raw !== 'number' || !Number.isFinite(raw)) return 'actual: a regression outcome must be a finite number';
     if (Math.abs(raw) > REGRESSION_LIMIT) return `actual: a regression outcome must be between -${REGRESSION_LIMIT} and ${REGRESSION_LIMIT}`;
     return { kind: 'value', value: raw };
   }
-  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return 'actual: must be a class label';
-  const label = String(raw);
-  const known = ctx.knownLabels ?? knownFromRequest;
-  if (known && !known.includes(label)) return `actual: "${label.slice(0, 100)}" is not one of the model's labels (${known.slice(0, 20).join(', ')})`;
-  return { kind: 'class', label };
+  // Neither labels nor graph classes known: the request's probability columns name the classes.
+  const space =
+    ctx.classes.classes || !columns
+      ? ctx.classes
+      : classSpace({ task: ctx.task, labels: ctx.labels, classValues: ctx.classValues, columns, positiveClass: ctx.positive });
+  const resolved = resolveClass(raw, space);
+  return 'error' in resolved ? `actual: ${resolved.error}` : { kind: 'class', label: resolved.label };
 }
 
 function parseTs(raw: unknown, now: number): number | string {

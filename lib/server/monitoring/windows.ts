@@ -1,10 +1,11 @@
 // Window arithmetic over rollups: sum hours into windows, then compute the window's metrics and
 // drift with lib/metrics. Pure given the rows.
 import type { HourRow, LabeledRow } from '../../../db/queries/monitoring';
-import { parseDistribution, parseStats } from '../../../db/queries/monitoring';
+import { parseDistribution, parseStats, type MonitoringReads } from '../../../db/queries/monitoring';
 import type { LabeledStats, PredictionDistribution } from '../../../db/schema';
 import { aucFromHistograms, classificationMetrics } from '../../metrics/classification';
 import { wilson } from '../../metrics/intervals';
+import { aucInterval, bootstrapConfusionIntervals, meanInterval } from '../../metrics/metric-intervals';
 import { regressionMetrics, rmseInterval } from '../../metrics/regression';
 import { chiSquareTest, chooseDriftMethod, isDrift, jensenShannonDistance, psi, psiCritical, zTestProportions } from '../../metrics/drift';
 import { ksFromCounts, sharesFromCounts, wassersteinFromCounts } from '../../metrics/binned';
@@ -60,17 +61,39 @@ export function addLabeledHour(w: WindowSum, l: LabeledRow): void {
   mergeLabeledStats(w.stats, parseStats(l.stats));
 }
 
+/** A version's rollup hours summed into windows of `size` ms from `from` to `to`. */
+export function sumWindows(reads: MonitoringReads, versionId: number, from: number, to: number, size: number): WindowSum[] {
+  const windows: WindowSum[] = [];
+  for (let s = from; s < to; s += size) windows.push(emptyWindow(s));
+  const at = (hour: number) => windows[Math.floor((hour - from) / size)];
+  for (const h of reads.hours(versionId, from, to)) addHour(at(h.hour), h);
+  for (const l of reads.labeled(versionId, from, to)) addLabeledHour(at(l.hour), l);
+  return windows;
+}
+
 export interface WindowMetrics {
   metrics: Record<string, number | null>;
   interval: Record<string, [number, number] | null>;
 }
 
-export function windowMetrics(task: string, stats: LabeledStats, labeled: number): WindowMetrics {
+/**
+ * A window's metrics and the 95 % interval of each (lib/metrics/catalog says which): Wilson for
+ * accuracy and per-class precision/recall, Hanley–McNeil for ROC AUC, the normal approximation for
+ * log loss and MAE, χ² for RMSE, a Poisson bootstrap of the confusion matrix for F1 and the macro
+ * scores; null where a window cannot define one (R², MAPE, hours rolled up before log loss's Σx²).
+ * The bootstrap costs k² draws × 200 replicates a window, so it runs only when `bootstrapFor`
+ * names one of its metrics (the judged one); the others then get no interval.
+ */
+export function windowMetrics(task: string, stats: LabeledStats, labeled: number, bootstrapFor?: string): WindowMetrics {
   if (task === 'regression') {
     const r = stats.reg;
-    if (!r || r.n <= 0) return { metrics: { mae: null, rmse: null, mape: null, r2: null }, interval: { rmse: null } };
+    if (!r || r.n <= 0) return { metrics: { mae: null, rmse: null, mape: null, r2: null }, interval: { rmse: null, mae: null } };
     const m = regressionMetrics(r);
-    return { metrics: { mae: m.mae, rmse: m.rmse, mape: m.mape, r2: m.r2, near_zero_targets: m.near_zero_targets }, interval: { rmse: rmseInterval(r) } };
+    return {
+      metrics: { mae: m.mae, rmse: m.rmse, mape: m.mape, r2: m.r2, near_zero_targets: m.near_zero_targets },
+      // |e|² = e², so Σ|e|² is the squared-error sum the rollups already keep.
+      interval: { rmse: rmseInterval(r), mae: meanInterval(r.n, r.absErr, r.sqErr, 0), mape: null, r2: null },
+    };
   }
   if (!stats.classes || !stats.matrix || labeled <= 0) {
     return {
@@ -79,20 +102,39 @@ export function windowMetrics(task: string, stats: LabeledStats, labeled: number
     };
   }
   const c = classificationMetrics({ classes: stats.classes, matrix: stats.matrix });
+  const nPos = stats.aucPos?.reduce((a, b) => a + b, 0) ?? 0;
+  const nNeg = stats.aucNeg?.reduce((a, b) => a + b, 0) ?? 0;
+  const auc = stats.aucPos && stats.aucNeg ? aucFromHistograms(stats.aucPos, stats.aucNeg) : null;
   const metrics: Record<string, number | null> = {
     accuracy: c.accuracy,
     macro_precision: c.macro_precision,
     macro_recall: c.macro_recall,
     macro_f1: c.macro_f1,
-    roc_auc: stats.aucPos && stats.aucNeg ? aucFromHistograms(stats.aucPos, stats.aucNeg) : null,
+    roc_auc: auc,
     log_loss: stats.logLossN ? stats.logLossSum! / stats.logLossN : null,
   };
-  for (const [cls, pc] of Object.entries(c.per_class)) {
+  const boot: Record<string, [number, number] | null> =
+    bootstrapFor && /^(macro_f1|macro_precision|macro_recall|f1\.)/.test(bootstrapFor) ? bootstrapConfusionIntervals(stats.classes, stats.matrix) : {};
+  const interval: Record<string, [number, number] | null> = {
+    accuracy: wilson(c.correct, c.n),
+    roc_auc: aucInterval(auc, nPos, nNeg),
+    log_loss: stats.logLossN && stats.logLossSqN === stats.logLossN ? meanInterval(stats.logLossN, stats.logLossSum!, stats.logLossSq!, 0) : null,
+    macro_f1: boot.macro_f1 ?? null,
+    macro_precision: boot.macro_precision ?? null,
+    macro_recall: boot.macro_recall ?? null,
+  };
+  const colSums = stats.classes.map((_, j) => stats.matrix!.reduce((s, row) => s + row[j], 0));
+  stats.classes.forEach((cls, i) => {
+    const pc = c.per_class[cls];
+    const tp = stats.matrix![i][i];
     metrics[`precision.${cls}`] = pc.precision;
     metrics[`recall.${cls}`] = pc.recall;
     metrics[`f1.${cls}`] = pc.f1;
-  }
-  return { metrics, interval: { accuracy: wilson(c.correct, c.n) } };
+    interval[`precision.${cls}`] = wilson(tp, colSums[i]);
+    interval[`recall.${cls}`] = wilson(tp, pc.support);
+    interval[`f1.${cls}`] = boot[`f1.${cls}`] ?? null;
+  });
+  return { metrics, interval };
 }
 
 export function latencyQuantiles(latency: number[]) {

@@ -11,35 +11,39 @@ import { runtime } from '../../runtime/runtime';
 import type { Actor } from '../access/auth';
 import { db, noAlias, requireModel, requireVersion } from '../lookups';
 import { refreshRetrainingFlag } from '../monitoring/monitoring';
+import { guardPromotion } from './promotion-guard';
 
 export type AliasMove = AliasMoveDto;
 
 /** PUT …/aliases/{alias}: `{version}` moves the alias (ending any split); `{versions}` splits it. */
 export async function putAlias(name: string, alias: string, body: SetAliasInput, actor: Actor): Promise<AliasMove> {
-  if (body.versions && body.versions.length > 1) return splitAlias(name, alias, body.versions, actor);
-  return setAlias(name, alias, body.version ?? body.versions![0].version, actor);
+  if (body.versions && body.versions.length > 1) return splitAlias(name, alias, body.versions, actor, body.force, body.reason);
+  return setAlias(name, alias, body.version ?? body.versions![0].version, actor, body.force, body.reason);
 }
 
-export async function setAlias(name: string, alias: string, number: number, actor: Actor): Promise<AliasMove> {
+/** `force` overrides the promotion guard (a production version whose inputs or classes differ); `comment` is the user's reason. */
+export async function setAlias(name: string, alias: string, number: number, actor: Actor, force?: boolean, comment?: string): Promise<AliasMove> {
   const model = await requireModel(name);
   const version = await requireVersion(model, number);
+  const forced = await guardPromotion(model, alias, [version], force);
   // Load the new version before the alias moves, so the next request is not the one that waits.
   if (version.archivedAt === null) await runtime().sessions.warm(version.sha256);
-  const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name });
+  const moved = await moveAlias(db(), { modelId: model.id, alias, versionId: version.id, versionNumber: number, actor: actor.name, forced, comment });
   if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from, split: null };
 }
 
 /** Shares the alias among versions by weight; see db/queries/experiments setSplit for the champion. */
-export async function splitAlias(name: string, alias: string, entries: SplitEntry[], actor: Actor): Promise<AliasMove> {
+export async function splitAlias(name: string, alias: string, entries: SplitEntry[], actor: Actor, force?: boolean, comment?: string): Promise<AliasMove> {
   const model = await requireModel(name);
+  const found = (await Promise.all(entries.map((e) => findVersion(db(), { modelId: model.id, number: e.version })))).filter((v) => v !== undefined);
+  const forced = await guardPromotion(model, alias, found, force);
   // Every version of the split is loaded before traffic reaches it (unknown or archived ones are
   // refused by setSplit, with the path of the entry).
-  for (const e of entries) {
-    const v = await findVersion(db(), { modelId: model.id, number: e.version });
-    if (v && v.archivedAt === null) await runtime().sessions.warm(v.sha256);
+  for (const v of found) {
+    if (v.archivedAt === null) await runtime().sessions.warm(v.sha256);
   }
-  const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name });
+  const result = await setSplit(db(), { modelId: model.id, alias, entries, actor: actor.name, forced, comment });
   if (alias === 'production' && result.from !== result.champion) await refreshFlagQuietly(model.name);
   return { alias, version: result.champion, previous: result.from, split: result.versions };
 }
@@ -55,7 +59,7 @@ export async function deleteAlias(name: string, alias: string, actor: Actor): Pr
  * version it pointed at before the split began (else its champion). Without one, to the version
  * it pointed at before its current one (see lib/rollback).
  */
-export async function rollbackAlias(name: string, alias: string, actor: Actor): Promise<AliasMove> {
+export async function rollbackAlias(name: string, alias: string, actor: Actor, comment?: string): Promise<AliasMove> {
   const model = await requireModel(name);
   const current = await findAlias(db(), { modelId: model.id, alias });
   if (!current) throw noAlias(name, alias);
@@ -80,6 +84,7 @@ export async function rollbackAlias(name: string, alias: string, actor: Actor): 
     versionNumber: target!.number,
     actor: actor.name,
     reason: 'rollback',
+    comment,
   });
   if (alias === 'production') await refreshFlagQuietly(model.name);
   return { alias, version: moved.to, previous: moved.from, split: null };

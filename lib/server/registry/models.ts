@@ -9,6 +9,7 @@ import { removeArtifact, type ArtifactKind } from '../../runtime/artifact-store'
 import { runtime } from '../../runtime/runtime';
 import { db, requireModel } from '../lookups';
 import { toModelDto, toVersionDto } from './dto';
+import { modelTraffic, verdictSummary } from './overview';
 
 /** Removes an artifact no version uses any more (and no upload in progress is about to). */
 export async function collectArtifact(sha: string, kind: ArtifactKind): Promise<void> {
@@ -30,6 +31,7 @@ export async function listModels(page: { limit: number; cursor?: string }): Prom
   const rows = await q.listModels(db(), { limit: page.limit, afterName: page.cursor });
   const ids = rows.map((r) => r.model.id);
   const [splits, shadows] = await Promise.all([listSplits(db(), ids), listShadows(db(), ids)]);
+  const traffic = modelTraffic(ids);
   const items = rows.map((r) => ({
     ...toModelDto(r.model),
     aliases: r.aliases,
@@ -39,6 +41,8 @@ export async function listModels(page: { limit: number; cursor?: string }): Prom
     version_count: r.versionCount,
     needs_retraining: r.model.needsRetraining,
     retraining_reason: r.model.retrainingReason ?? null,
+    verdict: verdictSummary(r.model.verdict),
+    traffic: traffic.get(r.model.id)!,
   }));
   return { models: items, next_cursor: rows.length === page.limit ? rows[rows.length - 1].model.name : null };
 }

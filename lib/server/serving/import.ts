@@ -6,7 +6,8 @@ import { predictionId, type PredictionRecord } from '../../../db/queries/predict
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { decodeRequest } from '../../../inference/codecs';
 import { InputError } from '../../../inference/errors';
-import type { RowAnswer } from '../../../inference/outputs';
+import type { OutputPlan, RowAnswer } from '../../../inference/outputs';
+import { classSpace, indexColumns, resolveClass } from '../../class-values';
 import { AppError } from '../../errors';
 import { runtime } from '../../runtime/runtime';
 import { REGRESSION_LIMIT, type ImportBody, type ImportResultDto } from '../../schemas/outcomes';
@@ -64,7 +65,17 @@ export async function importPredictions(name: string, number: number, body: Impo
     throw err;
   }
   // Everything is checked before anything is written: a refused import leaves no row behind.
-  const known = plan.labels ?? plan.signature.class_labels ?? null;
+  // Classes in any form lib/class-values accepts (label, graph class value, binary true/false), stored as the label.
+  const scores = plan.signature.outputs.find((o) => o.name === (plan.outputs as OutputPlan).scores);
+  const space = classSpace({
+    task: plan.task,
+    labels: plan.labels,
+    classValues: plan.signature.class_labels ?? null,
+    columns: indexColumns(scores),
+    positiveClass: plan.output?.positive_class ?? null,
+  });
+  const predicted = new Array<string | number | undefined>(records.length);
+  const actuals = new Array<string | number | undefined>(records.length);
   records.forEach((r, i) => {
     const bad = (path: string, message: string) =>
       new AppError('unprocessable', `records[${i}].${path}: ${message}`, [{ path: `records[${i}].${path}`, message }]);
@@ -77,15 +88,19 @@ export async function importPredictions(name: string, number: number, body: Impo
       ] as const) {
         if (typeof v === 'number' && Math.abs(v) > REGRESSION_LIMIT) throw bad(field, `must be between -${REGRESSION_LIMIT} and ${REGRESSION_LIMIT}`);
       }
-    } else if (known) {
-      if (r.prediction !== undefined && !known.includes(String(r.prediction)))
-        throw bad('prediction', `"${r.prediction}" is not one of the model's labels (${known.join(', ')})`);
-      if (r.actual !== undefined && !known.includes(String(r.actual)))
-        throw bad('actual', `"${r.actual}" is not one of the model's labels (${known.join(', ')})`);
+      predicted[i] = r.prediction as number | undefined;
+      actuals[i] = r.actual as number | undefined;
+      return;
+    }
+    for (const field of ['prediction', 'actual'] as const) {
+      if (r[field] === undefined) continue;
+      const resolved = resolveClass(r[field], space);
+      if ('error' in resolved) throw bad(field, resolved.error);
+      (field === 'prediction' ? predicted : actuals)[i] = resolved.label;
     }
   });
   const answers = new Array<RowAnswer>(records.length);
-  const toScore = records.flatMap((r, i) => (r.prediction === undefined ? [i] : []));
+  const toScore = records.flatMap((_, i) => (predicted[i] === undefined ? [i] : []));
   if (toScore.length > 0) {
     // Backtests usually score every record: reuse the decode above rather than decoding again.
     const scored =
@@ -95,8 +110,8 @@ export async function importPredictions(name: string, number: number, body: Impo
       answers[i] = scoredAnswers[k];
     });
   }
-  records.forEach((r, i) => {
-    if (r.prediction !== undefined) answers[i] = { prediction: plan.task === 'regression' ? r.prediction : String(r.prediction), probabilities: null };
+  predicted.forEach((p, i) => {
+    if (p !== undefined) answers[i] = { prediction: p, probabilities: null };
   });
 
   const rt = runtime();
@@ -126,7 +141,7 @@ export async function importPredictions(name: string, number: number, body: Impo
     };
   });
   await rt.log.writeAll(log);
-  const withActual = records.flatMap((r, i) => (r.actual === undefined ? [] : [{ prediction_id: ids[i], actual: r.actual, ts: r.ts }]));
+  const withActual = records.flatMap((r, i) => (actuals[i] === undefined ? [] : [{ prediction_id: ids[i], actual: actuals[i], ts: r.ts }]));
   // ingestOutcomes also refreshes the overview's retraining flag.
   const outcomes = withActual.length ? await ingestOutcomes(withActual) : { accepted: 0, updated: 0, invalid: [], unknown: [] };
   if (outcomes.invalid.length > 0) throw new Error(`import: outcomes refused after validation: ${outcomes.invalid[0].message}`);

@@ -21,7 +21,10 @@ export async function logPredictions(
   latencyUs: number,
   shadowOf?: string,
 ): Promise<{ requestId: string; ids: string[] }> {
-  const inputs = packInputs(feeds, answers.length);
+  // Packed in the signature's input order whatever order the request named them in (V2 takes any):
+  // readers (monitoring, the prediction browser, the export) split a row by that order.
+  const ordered = Object.fromEntries(plan.signature.inputs.flatMap((s) => (feeds[s.name] ? [[s.name, feeds[s.name]]] : [])));
+  const inputs = packInputs(ordered, answers.length);
   const outputs = packOutputs(answers);
   const ts = Date.now();
   const rt = runtime();

@@ -1,6 +1,7 @@
 // The prediction use case of the REST routes: resolve the version, decode the request, score it,
 // log every row durably, answer.
 import { decodeRequest } from '../../../inference/codecs';
+import { restDryRun } from './dry-run';
 import { logPredictions } from './log-request';
 import { resolveRoute, routePlan, type Target } from './resolve';
 import { inputErrorToApp, score } from './score';
@@ -10,18 +11,22 @@ import { requestClientId } from './split-routing';
 export interface PredictResponse {
   predictions: (string | number | number[])[];
   probabilities?: (Record<string, number> | null)[];
-  prediction_ids: string[];
+  /** Absent for a dry run, which logs nothing. */
+  prediction_ids?: string[];
   model: { name: string; version: number; alias: string | null };
+  dry_run?: true;
 }
 
 /**
  * `clientHeader` is the x-client-id header: with the request's first id, what a split routes by.
  * A production request with shadows is copied to the shadow queue once its log is committed.
+ * A dry run (`"dry_run": true`) is answered without being logged or copied to shadows.
  */
 export async function predict(target: Target, body: unknown, clientHeader?: string | string[] | null): Promise<PredictResponse> {
   const started = performance.now();
   const resolved = resolveRoute(target);
   const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, body));
+  const dryRun = restDryRun(body);
   let decoded;
   try {
     decoded = decodeRequest(body, plan.decode);
@@ -30,13 +35,17 @@ export async function predict(target: Target, body: unknown, clientHeader?: stri
   }
   const { answers } = await score(plan, decoded.feeds, decoded.rows);
   const alias = 'alias' in target ? target.alias : null;
-  const { requestId, ids } = await logPredictions(plan, alias, decoded.feeds, answers, decoded.ids, Math.round((performance.now() - started) * 1000));
-  if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, decoded.feeds, decoded.rows, requestId, decoded.ids);
   const response: PredictResponse = {
     predictions: answers.map((a) => a.prediction),
-    prediction_ids: ids,
     model: { name: plan.modelName, version: plan.number, alias },
   };
+  if (dryRun) {
+    response.dry_run = true;
+  } else {
+    const { requestId, ids } = await logPredictions(plan, alias, decoded.feeds, answers, decoded.ids, Math.round((performance.now() - started) * 1000));
+    if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, decoded.feeds, decoded.rows, requestId, decoded.ids);
+    response.prediction_ids = ids;
+  }
   if (answers.some((a) => a.probabilities)) response.probabilities = answers.map((a) => a.probabilities);
   return response;
 }

@@ -22,8 +22,6 @@ export interface Scored {
   results: Record<string, Tensor>;
   /** One answer per row. */
   answers: RowAnswer[];
-  /** performance.now() once the session was leased: a run's own latency starts here. */
-  leasedAt: number;
 }
 
 /**
@@ -35,7 +33,6 @@ export async function score(plan: ServingPlan, feeds: Record<string, Tensor>, ro
   const names = fetch ?? outputs.fetch;
   const { sessions, batcher } = runtime();
   const lease = sessions.tryAcquire(plan.sha256) ?? (await sessions.acquire(plan.sha256));
-  const leasedAt = performance.now();
   let results: Record<string, Tensor>;
   try {
     results = plan.batchable
@@ -49,7 +46,7 @@ export async function score(plan: ServingPlan, feeds: Record<string, Tensor>, ro
   }
   checkFiniteOutputs(results, names);
   const answers = interpretOutputs(outputs, results, rows, { labels: plan.labels, classValues: plan.signature.class_labels ?? null, output: plan.output });
-  return { results, answers, leasedAt };
+  return { results, answers };
 }
 
 /**

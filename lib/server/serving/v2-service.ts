@@ -4,6 +4,7 @@ import type { OutputPlan } from '../../../inference/outputs';
 import { decodeInferRequest, encodeOutputs, modelMetadata, type V2ModelMetadata } from '../../../inference/v2';
 import { runtime } from '../../runtime/runtime';
 import { checkHealth } from '../operations/health';
+import { v2DryRun } from './dry-run';
 import { logPredictions } from './log-request';
 import { resolveRoute, resolveTarget, routePlan, type Target } from './resolve';
 import { inputErrorToApp, score } from './score';
@@ -38,12 +39,16 @@ export async function v2ServerReady(): Promise<boolean> {
     .every((sha) => sessions.canServe(sha));
 }
 
-/** `clientHeader` (x-client-id) is what a split of production routes by; random without it. */
+/**
+ * `clientHeader` (x-client-id) is what a split of production routes by; random without it.
+ * `parameters.dry_run: true` answers without logging: no prediction ids, no shadow copies.
+ */
 export async function v2Infer(name: string, version: number | null, body: unknown, clientHeader?: string | string[] | null) {
   const started = performance.now();
   const target = v2Target(name, version);
   const resolved = resolveRoute(target);
   const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, null));
+  const dryRun = v2DryRun(body);
   let request;
   try {
     request = decodeInferRequest(body, plan.signature, plan.decode.maxRows);
@@ -53,20 +58,26 @@ export async function v2Infer(name: string, version: number | null, body: unknow
   const outputs = plan.outputs as OutputPlan;
   const fetch = [...new Set([...request.outputs, ...outputs.fetch])];
   const { results, answers } = await score(plan, request.feeds, request.rows, fetch);
-  const { requestId, ids } = await logPredictions(
-    plan,
-    version === null ? 'production' : null,
-    request.feeds,
-    answers,
-    null,
-    Math.round((performance.now() - started) * 1000),
-  );
-  if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, request.feeds, request.rows, requestId, null);
+  let parameters: { prediction_ids: string[] } | { dry_run: true };
+  if (dryRun) {
+    parameters = { dry_run: true };
+  } else {
+    const { requestId, ids } = await logPredictions(
+      plan,
+      version === null ? 'production' : null,
+      request.feeds,
+      answers,
+      null,
+      Math.round((performance.now() - started) * 1000),
+    );
+    if (resolved.shadows !== null) enqueueShadow(resolved.shadows, plan, request.feeds, request.rows, requestId, null);
+    parameters = { prediction_ids: ids };
+  }
   return {
     model_name: plan.modelName,
     model_version: String(plan.number),
     ...(request.id !== undefined ? { id: request.id } : {}),
-    parameters: { prediction_ids: ids },
+    parameters,
     outputs: encodeOutputs(results, request.outputs),
   };
 }

@@ -3,7 +3,7 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { MonitoringPage } from '@/components/monitoring/monitoring-page';
-import { resolveView, type SearchParams } from '@/components/monitoring/view';
+import { resolveMetric, resolveView, type SearchParams } from '@/components/monitoring/view';
 import { pageParams, prefetchPage } from '@/lib/http/page';
 import { monitoringQuery, type MonitoringView } from '@/lib/query/api-client';
 import { keys } from '@/lib/query/keys';
@@ -20,10 +20,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function MonitoringRoute({ params, searchParams }: Props) {
   const { name } = await pageParams(params);
+  const sp = await searchParams;
   const { state, value: view } = await prefetchPage(async (qc): Promise<MonitoringView | null> => {
     const detail = await getModelDetail(name, { includeArchived: true });
     qc.setQueryData(keys.models.detail(name), detail);
-    const resolved = resolveView(detail.versions, detail.aliases, await searchParams);
+    const resolved = resolveView(detail.versions, detail.aliases, sp);
     const [monitoring, policy] = await Promise.all([resolved ? getMonitoring(name, monitoringQuery(resolved)) : null, getPolicy(name)]);
     if (resolved && monitoring) qc.setQueryData(keys.models.monitoring(name, resolved), monitoring);
     qc.setQueryData(keys.models.policy(name), policy);
@@ -31,7 +32,7 @@ export default async function MonitoringRoute({ params, searchParams }: Props) {
   });
   return (
     <HydrationBoundary state={state}>
-      <MonitoringPage name={name} initialView={view} />
+      <MonitoringPage name={name} initialView={view} initialMetric={resolveMetric(sp)} />
     </HydrationBoundary>
   );
 }

@@ -1,9 +1,8 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { VersionDetail } from '@/components/models/version-detail';
-import { pageParams, prefetchPage } from '@/lib/http/page';
+import { pageParams, prefetchPage, requestOrigin } from '@/lib/http/page';
 import { keys } from '@/lib/query/keys';
 import { getModelDetail } from '@/lib/server/registry/models';
 
@@ -14,14 +13,6 @@ type Props = { params: Promise<{ name: string; n: string }> };
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const p = await pageParams(params);
   return { title: `${p.name} v${p.n}` };
-}
-
-/** The origin the browser used, for copy-pasteable curl examples. */
-async function requestOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
-  const proto = h.get('x-forwarded-proto') ?? 'http';
-  return `${proto}://${host}`;
 }
 
 export default async function VersionPage({ params }: Props) {

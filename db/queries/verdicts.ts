@@ -1,0 +1,75 @@
+// The stored retraining verdict of each model, and the reads that keep it current: which models
+// are served, which got traffic since a point in the log, and when a model first and last predicted.
+import { eq } from 'drizzle-orm';
+import { prepared, type Db } from '../client';
+import { aliases, models, type ModelRow } from '../schema';
+
+/** Stores the verdict with the overview's flag and its reasons (one per line). */
+export function saveVerdict(db: Db, modelId: number, v: { verdict: Record<string, unknown> | null; flag: boolean; reason: string | null }): void {
+  db.update(models).set({ verdict: v.verdict, needsRetraining: v.flag, retrainingReason: v.reason }).where(eq(models.id, modelId)).run();
+}
+
+/** Every model that has a production alias (the ones a verdict is kept for). */
+export function listServedModels(db: Db): ModelRow[] {
+  return db
+    .select({ model: models })
+    .from(models)
+    .innerJoin(aliases, eq(aliases.modelId, models.id))
+    .where(eq(aliases.name, 'production'))
+    .all()
+    .map((r) => r.model);
+}
+
+export type VerdictReads = ReturnType<typeof prepareVerdictReads>;
+
+/** The verdict sweep's reads, prepared once per connection. */
+export function verdictReads(db: Db): VerdictReads {
+  return prepared(db, 'verdicts', prepareVerdictReads);
+}
+
+function prepareVerdictReads(sqlite: Db['$client']) {
+  const watermark = sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = 'rollup_rowid'`).pluck();
+  // rowid order is log order; the rollup watermark is a rowid, so this reads only the new tail.
+  const touched = sqlite.prepare('SELECT DISTINCT model_id FROM prediction_requests WHERE rowid > ? AND rowid <= ?').pluck();
+  const firstHour = sqlite.prepare('SELECT MIN(r.hour) FROM rollup_hours r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = ?').pluck();
+  const firstLabeledHour = sqlite.prepare('SELECT MIN(hour) FROM rollup_labeled_hours WHERE version_id = ? AND labeled > 0').pluck();
+  return {
+    /** The last prediction_requests rowid folded into the rollups. */
+    watermark: () => (watermark.get() as number | undefined) ?? 0,
+    modelsWithTrafficBetween: (afterRowid: number, upToRowid: number) => touched.all(afterRowid, upToRowid) as number[],
+    firstPredictionHour: (modelId: number) => (firstHour.get(modelId) as number | null) ?? null,
+    firstLabeledHour: (versionId: number) => (firstLabeledHour.get(versionId) as number | null) ?? null,
+  };
+}
+
+/**
+ * Traffic of the overview's models: predictions per UTC day since `since` (from the hourly rollups,
+ * every version, shadow copies included) and each model's latest logged prediction that was
+ * answered or imported (one backward step of the (version_id, ts) index per version).
+ */
+export function readModelTraffic(db: Db, modelIds: number[], since: number): Map<number, { days: Map<number, number>; last: number | null }> {
+  const sqlite = db.$client;
+  const out = new Map<number, { days: Map<number, number>; last: number | null }>();
+  if (modelIds.length === 0) return out;
+  for (const id of modelIds) out.set(id, { days: new Map(), last: null });
+  const marks = modelIds.map(() => '?').join(',');
+  const days = sqlite
+    .prepare(
+      `SELECT v.model_id AS model_id, (r.hour / 86400000) * 86400000 AS day, SUM(r.count) AS n
+     FROM model_versions v JOIN rollup_hours r ON r.version_id = v.id AND r.hour >= ?
+     WHERE v.model_id IN (${marks}) GROUP BY v.model_id, day`,
+    )
+    .all(since, ...modelIds) as { model_id: number; day: number; n: number }[];
+  for (const d of days) out.get(d.model_id)!.days.set(d.day, d.n);
+  const versions = sqlite.prepare(`SELECT id, model_id FROM model_versions WHERE model_id IN (${marks})`).all(...modelIds) as {
+    id: number;
+    model_id: number;
+  }[];
+  const last = sqlite.prepare('SELECT ts FROM prediction_requests WHERE version_id = ? AND source <> 2 ORDER BY ts DESC LIMIT 1').pluck();
+  for (const v of versions) {
+    const ts = last.get(v.id) as number | undefined;
+    const t = out.get(v.model_id)!;
+    if (ts !== undefined && (t.last === null || ts > t.last)) t.last = ts;
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+// The process's model cache: the session cache with its budget (MODEL_CACHE_MB or a share of the
+// machine's memory), the serving set it keeps resident, its metrics, and the one log line when the
+// serving set stops (or starts again) fitting.
+import { totalmem } from 'node:os';
+import type { Db } from '../../db/client';
+import { servingSetQueries } from '../../db/queries/serving-set';
+import { loadModel } from '../../inference/runtime';
+import { SessionCache, type FitReport } from '../../inference/session-cache';
+import { accountedBytes, DEFAULT_CACHE_SHARE, defaultBudgetBytes, servingSessionOptions } from '../../inference/session-memory';
+import { env } from '../env';
+import { AppError } from '../errors';
+import { readArtifact } from './artifact-store';
+import { metricObservers, type ModelCacheMetrics } from './model-cache-metrics';
+
+const MiB = 1024 * 1024;
+const mib = (n: number) => `${(n / MiB).toFixed(n < 10 * MiB ? 1 : 0)} MiB`;
+
+export function cacheBudget(): { bytes: number; source: string } {
+  if (env.MODEL_CACHE_MB !== undefined) return { bytes: Math.floor(env.MODEL_CACHE_MB * MiB), source: `MODEL_CACHE_MB=${env.MODEL_CACHE_MB}` };
+  const constrained = process.constrainedMemory?.();
+  const bytes = defaultBudgetBytes(totalmem(), constrained);
+  return { bytes, source: `default: ${DEFAULT_CACHE_SHARE * 100}% of ${mib(bytes / DEFAULT_CACHE_SHARE)}; set MODEL_CACHE_MB to change it` };
+}
+
+function reportFit(r: FitReport): void {
+  const measured = r.unmeasured > 0 ? ` (${r.unmeasured} not loaded yet, not counted)` : '';
+  if (r.fits) {
+    console.log(
+      `[modeldock] model cache: the serving set fits again: ${r.servingSessions} sessions, ${mib(r.servingBytes)} of ${mib(r.budgetBytes)}${measured}`,
+    );
+  } else {
+    console.warn(
+      `[modeldock] model cache: the serving set does not fit: its ${r.servingSessions} production, split and shadow sessions need ` +
+        `${mib(r.servingBytes)}${measured}, the budget is ${mib(r.budgetBytes)}. Serving versions will be evicted and loaded again ` +
+        'as traffic moves between them; raise MODEL_CACHE_MB or serve fewer versions.',
+    );
+  }
+}
+
+/** The session cache of the runtime; `db` gives the serving set it keeps resident, `m` the metrics it feeds. */
+export function createSessionCache(db: Db, m: ModelCacheMetrics): SessionCache {
+  const budget = cacheBudget();
+  const options = servingSessionOptions({ intraOpThreads: env.ORT_INTRA_OP_THREADS, prepackWeights: env.ORT_PREPACK_WEIGHTS });
+  const cache = new SessionCache(
+    async (sha) => {
+      try {
+        const bytes = await readArtifact(sha, 'onnx');
+        const { session, created } = await loadModel(bytes, options, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
+        return { session, bytes: accountedBytes(created.rssDelta, bytes.length, env.ORT_PREPACK_WEIGHTS), ms: created.ms };
+      } catch (err) {
+        // A stored model that no longer loads (a limit lowered since its upload, a damaged file):
+        // the server's state, not the request's fault, and never a 500.
+        console.error(`[modeldock] could not load model ${sha}`, err);
+        const why = err instanceof Error ? err.message : String(err);
+        throw new AppError('model_not_ready', `version: the model file ${sha.slice(0, 12)} cannot be loaded (${why.slice(0, 300)})`, [
+          { path: 'version', message: 'cannot be loaded' },
+        ]);
+      }
+    },
+    {
+      budgetBytes: budget.bytes,
+      servingSet: () =>
+        new Set(
+          servingSetQueries(db)
+            .servingSet()
+            .map((r) => r.sha256),
+        ),
+      ...metricObservers(m),
+      onFitChange: reportFit,
+    },
+  );
+  m.observe(cache);
+  return cache;
+}
+
+/** What the server says of the cache when it starts. */
+export function reportCacheBudget(): void {
+  const budget = cacheBudget();
+  console.log(`[modeldock] model cache: budget ${mib(budget.bytes)} (${budget.source})`);
+  if (process.env.SESSION_CACHE_SIZE) console.warn('[modeldock] SESSION_CACHE_SIZE is no longer used: loaded models are bounded by memory, MODEL_CACHE_MB');
+}
