@@ -20,7 +20,7 @@ interface App {
 /** The server itself (node, not npx), so /proc/<pid> is its resident set. */
 function startApp(dataDir: string, port: number, env: Record<string, string>): Promise<App> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/http/server.ts'], {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,7 +23,7 @@ const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_admin_key`;
 
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'scripts/server.ts'], {
+    const child = spawn('npx', ['tsx', 'lib/http/server.ts'], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
       stdio: ['ignore', 'pipe', 'inherit'],
