@@ -67,7 +67,9 @@ export function RuntimePanel() {
             </dl>
             <FitNotice cache={data.model_cache} />
             {data.sessions.length === 0 ? <p className="text-sm text-slate-500">No model is loaded yet.</p> : (
-              <table className="w-full text-left text-sm">
+              // Eight columns: on a phone the table scrolls inside its card, the page does not.
+              <div className="-mx-5 overflow-x-auto px-5">
+              <table className="w-full min-w-[40rem] text-left text-sm">
                 <thead className="text-xs uppercase tracking-wide text-slate-500">
                   <tr><th className="py-2 pr-3 font-medium">Versions</th><th className="pr-3 font-medium">Artifact</th><th className="pr-3 text-right font-medium">Memory</th><th className="pr-3 text-right font-medium">Load</th><th className="pr-3 font-medium">Last used</th><th className="pr-3 text-right font-medium">Hits</th><th className="pr-3 text-right font-medium">Loads</th><th className="text-right font-medium">Evictions</th></tr>
                 </thead>
@@ -86,6 +88,7 @@ export function RuntimePanel() {
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
             {data.serving_not_resident.length > 0 ? (
               <div>

@@ -32,7 +32,7 @@ async function runtime(server: Server): Promise<Json> {
 }
 
 test('a serving set larger than MODEL_CACHE_MB: the API, /metrics and the log say so (once); answers stay right', async () => {
-  const server = await startServer(freshDataDir('cache-small'), await freePort(), { MODEL_CACHE_MB: '5' });
+  const server = await startServer(freshDataDir('cache-small'), await freePort(), { MODEL_CACHE_MB: '8' });
   const names = [0, 1, 2, 3, 4].map((i) => `small-${i}`);
   for (let i = 0; i < names.length; i++) await setupModel(server, names[i], [model(i + 1)]);
   const sizes = new Map<string, number>();
@@ -50,7 +50,7 @@ test('a serving set larger than MODEL_CACHE_MB: the API, /metrics and the log sa
 
   const rt = await runtime(server);
   const cache = rt.model_cache;
-  expect(cache.budget_bytes).toBe(5 * MiB);
+  expect(cache.budget_bytes).toBe(8 * MiB);
   expect(cache.serving_set).toEqual({ fits: false, bytes: expect.any(Number), sessions: 5, unmeasured: 0 });
   expect(cache.serving_set.bytes).toBeGreaterThan(cache.budget_bytes);
   // Each session is charged at least its artifact; what is resident stays within the budget.
@@ -77,7 +77,7 @@ test('a serving set larger than MODEL_CACHE_MB: the API, /metrics and the log sa
 
   const text = (await api(server, 'GET', '/metrics')).json as string;
   expect(metric(text, 'modeldock_model_cache_serving_set_does_not_fit')).toBe(1);
-  expect(metric(text, 'modeldock_model_cache_budget_bytes')).toBe(5 * MiB);
+  expect(metric(text, 'modeldock_model_cache_budget_bytes')).toBe(8 * MiB);
   expect(metric(text, 'modeldock_model_cache_resident_bytes')).toBe(cache.resident_bytes);
   expect(metric(text, 'modeldock_model_cache_serving_set_bytes')).toBe(cache.serving_set.bytes);
   expect(metric(text, 'modeldock_model_cache_loads_total{result="ok"}')).toBe(cache.loads);
@@ -87,7 +87,7 @@ test('a serving set larger than MODEL_CACHE_MB: the API, /metrics and the log sa
   // Said once, with the numbers, however many loads the thrashing made.
   const said = server.output.join('').split('\n').filter((l) => l.includes('the serving set does not fit'));
   expect(said).toHaveLength(1);
-  expect(said[0]).toMatch(/its \d production, split and shadow sessions need [\d.]+ MiB, the budget is 5\.0 MiB/);
+  expect(said[0]).toMatch(/its \d production, split and shadow sessions need [\d.]+ MiB, the budget is 8\.0 MiB/);
 
   // Readiness counts versions that loaded before and were evicted since.
   expect((await api(server, 'GET', '/v2/health/ready')).status).toBe(200);
