@@ -4,6 +4,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import next from 'next';
+import { warmRuntime } from '../inference/warm-runtime';
 import { startCheckpointer } from '../db/checkpointer';
 import { closeHandle, getHandle } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
@@ -38,6 +39,7 @@ function startRollups(): { stop(): Promise<void> } {
 
 /** Loads every production version's session before the first request. */
 async function warmProduction(): Promise<void> {
+  await warmRuntime();
   const { lookups, sessions } = serving();
   for (const sha of lookups.productionShas()) {
     await sessions.warm(sha).catch((err: unknown) => console.error(`[modeldock] could not load ${sha}`, err));

@@ -97,7 +97,7 @@ test('a serving set larger than MODEL_CACHE_MB: the API, /metrics and the log sa
   const bytesOf = new Map<string, number>(all.map((s: Json) => [s.versions[0].model, s.bytes]));
   let kept = 0;
   for (let total = 0; kept < names.length && total + bytesOf.get(names[kept])! <= cache.budget_bytes; kept++) total += bytesOf.get(names[kept])!;
-  expect(kept).toBeGreaterThanOrEqual(1);
+  expect(kept, JSON.stringify({ budget: cache.budget_bytes, sizes: [...bytesOf] })).toBeGreaterThanOrEqual(1);
   for (const n of names.slice(kept)) expect((await api(server, 'DELETE', `/api/v1/models/${n}/aliases/production`)).status).toBe(204);
   for (const n of names.slice(0, kept)) await predict(server, `/api/v1/models/${n}/predict`, [0, 0, 0]);
   const after = await runtime(server);
