@@ -94,38 +94,41 @@ export function RuntimePanel() {
             {data.sessions.length === 0 ? (
               <p className="text-sm text-slate-500">No model is loaded yet.</p>
             ) : (
-              <table className="w-full text-left text-sm">
-                <thead className="text-xs uppercase tracking-wide text-slate-500">
-                  <tr>
-                    <th className="py-2 pr-3 font-medium">Versions</th>
-                    <th className="pr-3 font-medium">Artifact</th>
-                    <th className="pr-3 text-right font-medium">Memory</th>
-                    <th className="pr-3 text-right font-medium">Load</th>
-                    <th className="pr-3 font-medium">Last used</th>
-                    <th className="pr-3 text-right font-medium">Hits</th>
-                    <th className="pr-3 text-right font-medium">Loads</th>
-                    <th className="text-right font-medium">Evictions</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {data.sessions.map((s) => (
-                    <tr key={s.sha256} data-testid="runtime-session" className="text-slate-800">
-                      <td className="py-2.5 pr-3">
-                        <Versions versions={s.versions} />
-                      </td>
-                      <td className="pr-3 font-mono text-xs" title={s.sha256}>
-                        {s.sha256.slice(0, 12)}
-                      </td>
-                      <td className="pr-3 text-right tabular-nums">{formatBytes(s.bytes)}</td>
-                      <td className="pr-3 text-right tabular-nums">{s.load_ms} ms</td>
-                      <td className="pr-3">{formatTime(s.last_used_at)}</td>
-                      <td className="pr-3 text-right tabular-nums">{s.hits}</td>
-                      <td className="pr-3 text-right tabular-nums">{s.loads}</td>
-                      <td className="text-right tabular-nums">{s.evictions}</td>
+              // Eight columns: on a phone the table scrolls inside its card, the page does not.
+              <div className="-mx-5 overflow-x-auto px-5">
+                <table className="w-full min-w-[40rem] text-left text-sm">
+                  <thead className="text-xs uppercase tracking-wide text-slate-500">
+                    <tr>
+                      <th className="py-2 pr-3 font-medium">Versions</th>
+                      <th className="pr-3 font-medium">Artifact</th>
+                      <th className="pr-3 text-right font-medium">Memory</th>
+                      <th className="pr-3 text-right font-medium">Load</th>
+                      <th className="pr-3 font-medium">Last used</th>
+                      <th className="pr-3 text-right font-medium">Hits</th>
+                      <th className="pr-3 text-right font-medium">Loads</th>
+                      <th className="text-right font-medium">Evictions</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {data.sessions.map((s) => (
+                      <tr key={s.sha256} data-testid="runtime-session" className="text-slate-800">
+                        <td className="py-2.5 pr-3">
+                          <Versions versions={s.versions} />
+                        </td>
+                        <td className="pr-3 font-mono text-xs" title={s.sha256}>
+                          {s.sha256.slice(0, 12)}
+                        </td>
+                        <td className="pr-3 text-right tabular-nums">{formatBytes(s.bytes)}</td>
+                        <td className="pr-3 text-right tabular-nums">{s.load_ms} ms</td>
+                        <td className="pr-3">{formatTime(s.last_used_at)}</td>
+                        <td className="pr-3 text-right tabular-nums">{s.hits}</td>
+                        <td className="pr-3 text-right tabular-nums">{s.loads}</td>
+                        <td className="text-right tabular-nums">{s.evictions}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
             {data.serving_not_resident.length > 0 ? (
               <div>

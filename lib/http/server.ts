@@ -71,6 +71,9 @@ async function main(): Promise<void> {
       });
     },
   );
+  // Idle keep-alive connections stay open longer than clients usually keep theirs (node's default
+  // is 5 s): a client reusing a socket the server is closing at that moment gets ECONNRESET.
+  server.keepAliveTimeout = 65_000;
   server.listen(env.PORT, env.HOSTNAME, () => {
     started.listening({ port: env.PORT, hostname: env.HOSTNAME });
     console.log(`Modeldock${dev ? ' (development)' : ''} listening on http://${env.HOSTNAME}:${env.PORT} (data in ${env.DATA_DIR})`);

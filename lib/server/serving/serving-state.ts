@@ -5,6 +5,7 @@ import { servingLookups, type ServingLookups, type ServingRow } from '../../../d
 import { planOutputs, type OutputPlan } from '../../../inference/outputs';
 import type { ModelSignature, OutputSpec } from '../../../inference/signature';
 import type { Task } from '../../../inference/tasks';
+import { warmRuntime } from '../../../inference/warm-runtime';
 import { env } from '../../env';
 import { runtime } from '../../runtime/runtime';
 import type { Resolved, ServingPlan, SplitRoute } from '../../runtime/serving-cache';
@@ -18,6 +19,7 @@ export function lookups(): ServingLookups {
 
 /** Loads every production version's session before the first request. */
 export async function warmProduction(): Promise<void> {
+  await warmRuntime();
   const { sessions } = runtime();
   for (const sha of lookups().productionShas()) {
     await sessions.warm(sha).catch((err: unknown) => console.error(`[modeldock] could not load ${sha}`, err));
