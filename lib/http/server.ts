@@ -12,7 +12,7 @@ import { startRuntime } from '../runtime/start';
 import { ensureEnvAdmin } from '../server/access/accounts';
 import { startVerdictSweep } from '../server/monitoring/verdict-sweep';
 import { warmProduction } from '../server/serving/serving-state';
-import { watchBodyIdle } from './body-watch';
+import { closeIfAnsweredEarly, watchBodyIdle } from './body-watch';
 import { handleFastPath } from './fast-path';
 import { guardPage } from './page-guard';
 import { guardPath, guardRequest } from './request-guard';
@@ -47,7 +47,8 @@ async function main(): Promise<void> {
       res.once('close', () => inFlight.delete(res));
       watchBodyIdle(req, res, env.BODY_IDLE_TIMEOUT_MS);
       if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
-      setSecurityHeaders(req, res, dev);
+      closeIfAnsweredEarly(req, res);
+    setSecurityHeaders(req, res, dev);
       try {
         if (guardPage(req, res)) return;
       } catch (err) {
