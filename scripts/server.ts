@@ -88,9 +88,6 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'an internal error occurred', code: 'internal', errors: [] }));
     });
   });
-  // Idle keep-alive connections stay open longer than clients usually keep theirs (node's default
-  // is 5 s): a client reusing a socket the server is closing at that moment gets ECONNRESET.
-  server.keepAliveTimeout = 65_000;
   server.listen(env.PORT, env.HOSTNAME, () => {
     writeInstance(env.DATA_DIR, { port: env.PORT, hostname: env.HOSTNAME });
     console.log(`Modeldock listening on http://${env.HOSTNAME}:${env.PORT} (data in ${env.DATA_DIR})`);
