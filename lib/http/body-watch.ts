@@ -34,32 +34,3 @@ export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs:
   req.once('end', () => clearTimeout(timer));
   req.once('close', () => clearTimeout(timer));
 }
-
-/**
- * A response sent before its request's body has all arrived (a 413 for an upload over MAX_UPLOAD_MB):
- * node reads and discards the rest, so the client can finish sending and read the answer, but only
- * for `graceMs` (node's former 5 s keep-alive did the same); then the connection is closed. With idle
- * keep-alive at 65 s, a client that kept sending would otherwise hold the connection that long. For
- * requests handed to Next.js (the fast path reads its bodies whole before it answers).
- */
-export function closeIfAnsweredEarly(req: IncomingMessage, res: ServerResponse, graceMs = 5_000): void {
-  const length = req.headers['content-length'];
-  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return;
-  // The connection, taken now: destroying req.socket once the response was sent left the client
-  // sending (measured), this one does not.
-  const socket = req.socket;
-  res.once('finish', () => {
-    if (req.complete) return;
-    const timer = setTimeout(() => {
-      if (!req.complete) socket.destroy();
-    }, graceMs).unref();
-    // Not the request's 'close': node emits it once the response is sent, body or not.
-    const stop = () => {
-      clearTimeout(timer);
-      req.off('end', stop);
-      socket.off('close', stop);
-    };
-    req.once('end', stop);
-    socket.once('close', stop);
-  });
-}

@@ -12,7 +12,7 @@ import { startRuntime } from '../runtime/start';
 import { ensureEnvAdmin } from '../server/access/accounts';
 import { startVerdictSweep } from '../server/monitoring/verdict-sweep';
 import { warmProduction } from '../server/serving/serving-state';
-import { closeIfAnsweredEarly, watchBodyIdle } from './body-watch';
+import { watchBodyIdle } from './body-watch';
 import { handleFastPath } from './fast-path';
 import { guardPage } from './page-guard';
 import { guardPath, guardRequest } from './request-guard';
@@ -47,8 +47,7 @@ async function main(): Promise<void> {
       res.once('close', () => inFlight.delete(res));
       watchBodyIdle(req, res, env.BODY_IDLE_TIMEOUT_MS);
       if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
-      closeIfAnsweredEarly(req, res);
-    setSecurityHeaders(req, res, dev);
+      setSecurityHeaders(req, res, dev);
       try {
         if (guardPage(req, res)) return;
       } catch (err) {
@@ -72,9 +71,6 @@ async function main(): Promise<void> {
       });
     },
   );
-  // Idle keep-alive connections stay open longer than clients usually keep theirs (node's default
-  // is 5 s): a client reusing a socket the server is closing at that moment gets ECONNRESET.
-  server.keepAliveTimeout = 65_000;
   server.listen(env.PORT, env.HOSTNAME, () => {
     started.listening({ port: env.PORT, hostname: env.HOSTNAME });
     console.log(`Modeldock${dev ? ' (development)' : ''} listening on http://${env.HOSTNAME}:${env.PORT} (data in ${env.DATA_DIR})`);
