@@ -1,7 +1,7 @@
 // The monitoring half of `npm run bench`: ingest (import with outcomes, rows/s), rollup catch-up,
 // and the monitoring API and page over 10M logged predictions spread over 30 days.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { ADMIN_PASSWORD, call, pct, startServer, stopServer } from './app-server';
 import { chromium } from '@playwright/test';
 import { closeDatabase, openDatabase } from '../../db/client';
 import { migrateDatabase } from '../../db/migrate';
@@ -14,50 +14,7 @@ import { DEMO_MODEL_BASE64 } from '../../lib/server/demo/model';
 import { catchUpRollups } from '../../lib/server/monitoring/rollup';
 import { PredictionIds } from '../../lib/runtime/ids';
 
-const ROOT = join(__dirname, '..', '..');
 const DAY = 86_400_000;
-const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_admin_key`;
-const ADMIN_PASSWORD = `bench-${Date.now().toString(36)}`;
-
-function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'lib/http/server.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        PORT: String(port),
-        HOSTNAME: '127.0.0.1',
-        MODELDOCK_ADMIN_KEY: ADMIN_KEY,
-        MODELDOCK_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    });
-    child.stdout!.on('data', (d: Buffer) => {
-      if (/listening/.test(String(d))) resolve(child);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(-child.pid!, 'SIGTERM');
-  await exited;
-}
-
-async function call(port: number, method: string, path: string, body?: unknown, form?: FormData): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
-    headers: form ? { authorization: `Bearer ${ADMIN_KEY}` } : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return res.json();
-}
-
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 export async function benchMonitoring(work: string, opts: { ingestRows: number; totalRows: number }): Promise<void> {
   const dataDir = join(work, 'monitoring-data');
