@@ -9,7 +9,7 @@ import { checkRateLimit, type Actor, type Scope } from '../server/access/auth';
 import { predict } from '../server/serving/predict';
 import { resolveRoute, type Target } from '../server/serving/resolve';
 import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerReady, v2Target } from '../server/serving/v2-service';
-import { readNodeJson } from './json-body';
+import { parseJsonText, readNodeBody, readNodeJson } from './json-body';
 
 /** What kind of route a row is (a kind may serve several patterns; the fuzz suite covers every kind). */
 export type RouteKind = 'predict' | 'v2-infer' | 'v2-model' | 'v2-ready' | 'v2-live' | 'v2-server-ready' | 'v2-server' | 'metrics';
@@ -122,7 +122,8 @@ async function predictRoute({ req, res, params, actor, labels }: FastContext): P
   // Metric labels name a model only once the caller is authenticated and the model resolved
   // (before: any made-up name in the URL became a series); the body is read after that.
   labels.model = resolveRoute(target).plan.modelName;
-  const answer = await predict(target, await readNodeJson(req), req.headers['x-client-id']);
+  const raw = await readNodeBody(req);
+  const answer = await predict(target, { raw, json: () => parseJsonText(raw.toString('utf8')) }, req.headers['x-client-id']);
   runtime().metrics.observePrediction({
     route: 'rest',
     model: name,

@@ -64,7 +64,12 @@ export function tooLarge(limitMb: number): AppError {
 }
 
 /** The fast path's body: a node request read to its end (refused past MAX_BODY_MB while it streams), parsed as JSON. */
-export function readNodeJson(req: IncomingMessage): Promise<unknown> {
+export async function readNodeJson(req: IncomingMessage): Promise<unknown> {
+  return parseJsonText((await readNodeBody(req)).toString('utf8'));
+}
+
+/** A node request's body, read to its end (refused past MAX_BODY_MB while it streams), as sent. */
+export function readNodeBody(req: IncomingMessage): Promise<Buffer> {
   checkJsonContentType(req.headers['content-type']);
   checkContentEncoding(req.headers['content-encoding']);
   const limit = env.MAX_BODY_MB * 1024 * 1024;
@@ -72,7 +77,7 @@ export function readNodeJson(req: IncomingMessage): Promise<unknown> {
     req.resume();
     return Promise.reject(tooLarge(env.MAX_BODY_MB));
   }
-  return new Promise((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
@@ -89,11 +94,7 @@ export function readNodeJson(req: IncomingMessage): Promise<unknown> {
     });
     req.on('end', () => {
       if (failed) return;
-      try {
-        resolve(parseJsonText(Buffer.concat(chunks).toString('utf8')));
-      } catch (err) {
-        reject(err);
-      }
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on('error', () => {
       if (!failed) {

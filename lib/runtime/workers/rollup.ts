@@ -1,5 +1,8 @@
 // The rollup processor's thread: its own database connection folds the prediction log into hourly
-// rollups every `intervalMs`, so the serving thread never pays for it. Started by lib/runtime/start.ts.
+// rollups every `intervalMs`, so the serving thread never pays for it. Only a backlog (a slice that
+// left records behind) is folded again at once: folding whatever arrived since the last slice as
+// soon as it arrived kept this thread busy under steady traffic, one small transaction after
+// another, on the cores the requests need. Started by lib/runtime/start.ts.
 // An entry file, like the server's: it composes db/ and the monitoring use case it runs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeDatabase, openDatabase } from '../../../db/client';
@@ -13,7 +16,7 @@ function tick(): void {
   if (stopped) return;
   try {
     // Keep going while there is a backlog, yielding between slices so a stop is heard.
-    if (processPredictionLog(database.db) > 0) {
+    if (processPredictionLog(database.db).more) {
       setImmediate(tick);
       return;
     }

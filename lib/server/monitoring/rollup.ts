@@ -23,6 +23,8 @@ import { addToSlots, buildProfile, slotCount, type Cell, type VersionProfile } f
 import { requestRows, versionFeatures } from './features';
 const TRAFFIC_PROFILE_MIN_ROWS = 100;
 const TRAFFIC_PROFILE_MAX_ROWS = 2000;
+/** Most log records read per slice. */
+const SLICE_RECORDS = 5000;
 
 interface VersionInfo {
   profile: VersionProfile | null;
@@ -121,14 +123,14 @@ const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOf
 
 /**
  * Folds up to `maxRows` predicted rows of new log records into the hourly rollups; returns how many
- * records it folded. Reading and aggregating happen outside any write lock; the write (foldHours,
+ * records it folded and whether more were waiting beyond this slice (a backlog). Reading and aggregating happen outside any write lock; the write (foldHours,
  * one transaction) only merges the aggregates and moves the watermark, and gives up (returns 0)
  * when another connection moved the watermark meanwhile, so a record is never counted twice.
  */
-export function processPredictionLog(db: Db, maxRows = 20_000): number {
+export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number; more: boolean } {
   const from = rollupWatermark(db);
-  const candidates = logRecordsAfter(db, from, 5000);
-  if (candidates.length === 0) return 0;
+  const candidates = logRecordsAfter(db, from, SLICE_RECORDS);
+  if (candidates.length === 0) return { folded: 0, more: false };
   const rows: LogRow[] = [];
   let total = 0;
   for (const r of candidates) {
@@ -164,7 +166,8 @@ export function processPredictionLog(db: Db, maxRows = 20_000): number {
       };
     },
   }));
-  return foldHours(db, from, rows[rows.length - 1].rowid, writes) ? rows.length : 0;
+  const more = rows.length < candidates.length || candidates.length === SLICE_RECORDS;
+  return foldHours(db, from, rows[rows.length - 1].rowid, writes) ? { folded: rows.length, more } : { folded: 0, more: true };
 }
 
 /** Folds everything logged so far (the monitoring API calls this before it reads). */
@@ -173,7 +176,7 @@ export function catchUpRollups(db: Db): number {
   // A 0 can also mean another connection folded the same records first: look again until the
   // watermark reaches the end of the log.
   for (let i = 0; i < 100_000; i++) {
-    const n = processPredictionLog(db, 200_000);
+    const n = processPredictionLog(db, 200_000).folded;
     total += n;
     if (n === 0 && rollupWatermark(db) >= lastLogRowid(db)) break;
   }

@@ -1,6 +1,7 @@
 // The prediction use case of the REST routes: resolve the version, decode the request, score it,
 // log every row durably, answer.
-import { decodeRequest } from '../../../inference/codecs';
+import { decodeRequest, type DecodedRequest } from '../../../inference/codecs';
+import { decodeNumericRows } from '../../../inference/fast-rows';
 import { restDryRun } from './dry-run';
 import { logPredictions } from './log-request';
 import { resolveRoute, routePlan, type Target } from './resolve';
@@ -17,21 +18,35 @@ export interface PredictResponse {
   dry_run?: true;
 }
 
+/** A request body as sent (`raw`, when the edge has it) and as JSON (parsed on demand; throws the 400 of malformed JSON). */
+export interface PredictBody {
+  raw: Buffer | null;
+  json(): unknown;
+}
+
 /**
  * `clientHeader` is the x-client-id header: with the request's first id, what a split routes by.
  * A production request with shadows is copied to the shadow queue once its log is committed.
  * A dry run (`"dry_run": true`) is answered without being logged or copied to shadows.
+ * The common body (rows of numbers for one float32 input, nothing else) is decoded from its bytes;
+ * any other is parsed as JSON and decoded by inference/codecs, with the same result.
  */
-export async function predict(target: Target, body: unknown, clientHeader?: string | string[] | null): Promise<PredictResponse> {
+export async function predict(target: Target, body: PredictBody, clientHeader?: string | string[] | null): Promise<PredictResponse> {
   const started = performance.now();
   const resolved = resolveRoute(target);
-  const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, body));
-  const dryRun = restDryRun(body);
-  let decoded;
-  try {
-    decoded = decodeRequest(body, plan.decode);
-  } catch (err) {
-    throw inputErrorToApp(err);
+  // Such a body has no ids: the header alone is what a split routes it by.
+  let plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, null));
+  let decoded: DecodedRequest | null = body.raw === null ? null : decodeNumericRows(body.raw, plan.decode);
+  let dryRun = false;
+  if (decoded === null) {
+    const json = body.json();
+    if (resolved.split !== null) plan = routePlan(resolved, requestClientId(clientHeader, json));
+    dryRun = restDryRun(json);
+    try {
+      decoded = decodeRequest(json, plan.decode);
+    } catch (err) {
+      throw inputErrorToApp(err);
+    }
   }
   const { answers } = await score(plan, decoded.feeds, decoded.rows);
   const alias = 'alias' in target ? target.alias : null;
