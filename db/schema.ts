@@ -5,6 +5,7 @@ import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/sig
 import { TASKS, type Task } from '../inference/tasks';
 import type { Scope } from '../lib/schemas/access';
 import { EVENT_KINDS, type EventKind } from '../lib/schemas/events';
+import { WEBHOOK_FORMATS, type WebhookFormat } from '../lib/schemas/webhooks';
 import type { PredictionDistribution } from '../lib/metrics/distribution';
 import type { LabeledStats } from '../lib/metrics/labeled-stats';
 
@@ -322,8 +323,7 @@ export const monitoringState = sqliteTable('monitoring_state', {
 
 // ---- Operations ----
 
-export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
-export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+export { WEBHOOK_FORMATS, type WebhookFormat };
 
 /** Subscriptions to the event stream; the secret and the custom headers are stored encrypted (lib/server/operations). */
 export const webhooks = sqliteTable('webhooks', {

@@ -69,6 +69,8 @@ const WORDS: Record<EventKind, (d: Detail) => string> = {
   key_revoked: (d) => `API key ${String(d.key)} revoked`,
   user_created: (d) => `Admin account ${String(d.username)} created`,
   model_deleted: (d) => `Model ${String(d.model)} deleted`,
+  webhook_created: (d) => `Webhook to ${String(d.host)} created${Array.isArray(d.events) ? ` (${d.events.join(', ')})` : ''}`,
+  webhook_deleted: (d) => `Webhook to ${String(d.host)} deleted`,
 };
 
 /** The event's sentence; a kind this build does not know is still words ("some_kind" → "Some kind"). */

@@ -2,11 +2,31 @@
 // are served, which got traffic since a point in the log, and when a model first and last predicted.
 import { eq } from 'drizzle-orm';
 import { prepared, type Db } from '../client';
+import type { NotificationEvent } from '../../lib/webhook-payload';
 import { aliases, models, type ModelRow } from '../schema';
+import { enqueueEvent } from './outbox';
 
-/** Stores the verdict with the overview's flag and its reasons (one per line). */
-export function saveVerdict(db: Db, modelId: number, v: { verdict: Record<string, unknown> | null; flag: boolean; reason: string | null }): void {
-  db.update(models).set({ verdict: v.verdict, needsRetraining: v.flag, retrainingReason: v.reason }).where(eq(models.id, modelId)).run();
+/**
+ * Stores the verdict with the overview's flag and its reasons (one per line), and in the same
+ * transaction queues the webhook deliveries of what changed: `notify` is given the verdict stored
+ * until now and the model's name, and returns the events of the transition (none when it is no
+ * transition), so each transition is delivered once however many refreshes race to store it.
+ */
+export function saveVerdict(
+  db: Db,
+  modelId: number,
+  v: { verdict: Record<string, unknown> | null; flag: boolean; reason: string | null },
+  notify: (previous: Record<string, unknown> | null, model: string) => NotificationEvent[],
+): void {
+  db.transaction(
+    (tx) => {
+      const before = tx.select({ verdict: models.verdict, name: models.name }).from(models).where(eq(models.id, modelId)).get();
+      if (!before) return;
+      tx.update(models).set({ verdict: v.verdict, needsRetraining: v.flag, retrainingReason: v.reason }).where(eq(models.id, modelId)).run();
+      for (const e of notify(before.verdict ?? null, before.name)) enqueueEvent(tx, { ...e, modelId });
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Every model that has a production alias (the ones a verdict is kept for). */

@@ -19,6 +19,7 @@ import {
   updateModelSchema,
   updateVersionSchema,
 } from '../schemas/registry';
+import { createWebhookSchema, deliveriesQuerySchema } from '../schemas/webhooks';
 import { FAST_ROUTES } from './fast-routes';
 
 type Scope = KeyScope | 'public';
@@ -211,7 +212,8 @@ const OPS: Record<string, Record<string, Op>> = {
     get: {
       summary:
         'Every logged prediction in range, oldest first, streamed as CSV or Parquet: id, ts, version, one column per input feature, ' +
-        'prediction, probability_<class> per class, actual',
+        'prediction, probability_<class> per class, actual. A signed link (expires, sig: the export_url of a model.needs_retraining ' +
+        'delivery) opens exactly its version, range and format without credentials; altered or expired: 403',
       scope: 'read',
       query: exportQuerySchema,
       ok: 200,
@@ -256,6 +258,34 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   '/api/v1/setup': {
     post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' },
+  },
+  '/api/v1/webhooks': {
+    get: {
+      summary: 'Webhooks with their deliveries by status, and the outbox: jobs pending, retrying and failed',
+      scope: 'admin',
+      ok: 200,
+      answer: '{webhooks: [{id, url, events, models, format, description, headers (names only), created_at, created_by, deliveries}], jobs}',
+    },
+    post: {
+      summary:
+        'Create a webhook for events (model.needs_retraining, model.recovered, model.watch, model.drift, version.created, alias.moved, *) ' +
+        'of models (names or *), as json or slack; the signing secret (given or generated) is answered once, headers are never shown again',
+      scope: 'admin',
+      body: createWebhookSchema,
+      ok: 201,
+      answer: '{webhook, secret}',
+    },
+  },
+  '/api/v1/webhooks/{id}': { delete: { summary: 'Delete a webhook and its deliveries', scope: 'admin', ok: 204, answer: 'empty' } },
+  '/api/v1/webhooks/{id}/test': { post: { summary: 'Queue a ping to the webhook', scope: 'admin', ok: 202, answer: '{delivery}' } },
+  '/api/v1/webhooks/{id}/deliveries': {
+    get: {
+      summary: "The webhook's latest deliveries, newest first: status delivered | retrying | failed, attempts, response status, last error",
+      scope: 'admin',
+      query: deliveriesQuerySchema,
+      ok: 200,
+      answer: '{deliveries: [{id, event, status, attempts, response_status, last_error, created_at, delivered_at, next_attempt_at}]}',
+    },
   },
   '/api/v1/runtime': {
     get: {

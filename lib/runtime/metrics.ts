@@ -15,6 +15,8 @@ export class ServingMetrics {
   readonly batchRows: Histogram<'model' | 'version'>;
   readonly shadowDropped: Counter<'model'>;
   readonly shadowFailed: Counter<'model' | 'version'>;
+  /** Webhook delivery attempts by outcome: delivered, retry (failed, tried again later), failed (given up). */
+  readonly webhookDeliveries: Counter<'result'>;
   /** The model cache's loads, evictions and gauges (see model-cache-metrics.ts). */
   readonly modelCache: ModelCacheMetrics;
   /** Where the in-flight gauge reads its value (the HTTP server sets it). */
@@ -56,6 +58,13 @@ export class ServingMetrics {
       labelNames: ['model', 'version'],
       registers,
     });
+    this.webhookDeliveries = new Counter({
+      name: 'modeldock_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by result: delivered (2xx), retry (failed, tried again later), failed (given up, or not allowed)',
+      labelNames: ['result'],
+      registers,
+    });
+    for (const result of ['delivered', 'retry', 'failed']) this.webhookDeliveries.inc({ result }, 0);
     this.modelCache = createModelCacheMetrics(this.registry);
     const source = () => this.inFlightSource();
     new Gauge({

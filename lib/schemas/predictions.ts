@@ -41,6 +41,9 @@ export const exportQuerySchema = z
     ...scope,
     alias: aliasNameSchema.optional(),
     format: z.enum(['csv', 'parquet'], { error: 'must be csv or parquet' }).default('csv'),
+    // A signed link (a webhook's export_url) instead of credentials: until when (epoch seconds), and its signature.
+    expires: z.coerce.number({ error: 'must be epoch seconds' }).int('must be epoch seconds').min(0).max(1e11).optional(),
+    sig: z.string().max(200, 'is not a signature from this server').optional(),
   })
   .superRefine(oneTarget);
 export type ExportQuery = z.infer<typeof exportQuerySchema>;

@@ -13,6 +13,7 @@ import { episodeStart, evaluateVerdict, keepOpenWindow, verdictSpan, type Window
 import { defaultPolicy, effectiveLookback, policySchema, type Policy, type Reason, type VerdictDto } from '../../schemas/monitoring';
 import { db } from '../lookups';
 import { catchUpRollups } from './rollup';
+import { verdictNotifications } from './verdict-notifications';
 import { addHour, addLabeledHour, emptyWindow, predictionDrift, sumWindows, windowDrift, windowMetrics, type WindowSum } from './windows';
 
 export type { MonitoringReads };
@@ -175,12 +176,14 @@ export function sameVerdict(a: unknown, b: VerdictDto | null): boolean {
   return typeof a === 'object' && strip(a as Record<string, unknown>) === strip(b as unknown as Record<string, unknown>);
 }
 
-/** Stores `verdict` as the model's (and its flag and reasons for the overview) when it changed. */
+/** Stores `verdict` as the model's (and its flag and reasons for the overview) when it changed, queueing the webhook deliveries of a transition. */
 export function storeVerdict(model: ModelRow, verdict: VerdictDto | null): void {
   const flag = verdict?.needs_retraining ?? false;
   const reason = reasonText(verdict);
   if (sameVerdict(model.verdict, verdict) && flag === model.needsRetraining && reason === model.retrainingReason) return;
-  saveVerdict(db(), model.id, { verdict: verdict as unknown as Record<string, unknown> | null, flag, reason });
+  saveVerdict(db(), model.id, { verdict: verdict as unknown as Record<string, unknown> | null, flag, reason }, (previous, name) =>
+    verdictNotifications(name, previous, verdict),
+  );
 }
 
 /** Recomputes and stores the model's verdict: its production version's, as of now (null without production). */

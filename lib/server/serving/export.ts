@@ -9,6 +9,8 @@ import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-write
 import type { PagedOutcome, PagedRequest, PageStatements } from '../../../db/queries/prediction-pages';
 import { parsePredictionId } from '../../../db/queries/predictions';
 import type { ExportQuery } from '../../schemas/predictions';
+import { authenticate, type AuthRequest } from '../access/auth';
+import { verifyExportLink } from '../operations/export-links';
 import type { ColumnType } from './input-columns';
 import { expandRequest, logScope, pageStatements, type LogRow, type LogVersion } from './log-rows';
 
@@ -196,7 +198,13 @@ export interface ExportStream {
   contentType: string;
 }
 
-export async function exportPredictions(name: string, q: ExportQuery): Promise<ExportStream> {
+/**
+ * The export of `name` for a caller with `read` credentials, or for a signed link (`sig`, a webhook's
+ * export_url), which opens exactly the scope it was signed for.
+ */
+export async function exportPredictions(name: string, q: ExportQuery, credentials: AuthRequest): Promise<ExportStream> {
+  if (q.sig !== undefined) verifyExportLink(name, q);
+  else authenticate(credentials, 'read');
   const { model, versions } = await logScope(name, q);
   const from = q.from ? Date.parse(q.from) : 0;
   const to = q.to ? Date.parse(q.to) : Number.MAX_SAFE_INTEGER;
