@@ -1,6 +1,7 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { ApiKeys } from '@/components/access/api-keys';
+import { Notifications } from '@/components/operations/notifications';
 import { SystemEvents } from '@/components/access/system-events';
 import { RuntimePanel } from '@/components/runtime/runtime-panel';
 import { prefetchPage } from '@/lib/http/page';
@@ -26,6 +27,7 @@ export default async function SettingsPage() {
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       <div className="mt-6 space-y-6">
         <ApiKeys />
+        <Notifications />
         <RuntimePanel />
         <SystemEvents />
       </div>
