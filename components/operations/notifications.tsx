@@ -41,7 +41,7 @@ export function Notifications() {
         title={<span id="notifications-title">Notifications</span>}
         description="Webhooks get a signed POST when a model needs retraining (with a link to its labeled data), recovers, drifts, gets a version or moves an alias. Deliveries are retried with backoff for at least 10 minutes."
         action={
-          <Button size="sm" onClick={() => setCreating(true)}>
+          <Button size="sm" className="shrink-0 whitespace-nowrap" onClick={() => setCreating(true)}>
             Add webhook
           </Button>
         }
@@ -109,7 +109,7 @@ function WebhookItem({ hook, onDelete, onTested }: { hook: WebhookDto; onDelete:
   const panel = `deliveries-${hook.id}`;
   return (
     <li data-testid="webhook" className="rounded-md border border-slate-200 p-3">
-      <div className="flex flex-wrap items-start justify-between gap-2">
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0 flex-1">
           <p className="break-all font-mono text-xs text-slate-900">{hook.url}</p>
           {hook.description ? <p className="mt-0.5 text-sm text-slate-700">{hook.description}</p> : null}
@@ -126,7 +126,7 @@ function WebhookItem({ hook, onDelete, onTested }: { hook: WebhookDto; onDelete:
             {d.last_at ? ` · last ${formatTime(d.last_at)}` : ''}
           </p>
         </div>
-        <div className="flex flex-wrap gap-2">
+        <div className="flex shrink-0 flex-wrap gap-2">
           <Button size="sm" variant="secondary" disabled={test.isPending} onClick={() => test.mutate()} aria-label={`Test ${hook.url}`}>
             Test
           </Button>

@@ -183,10 +183,6 @@ export function listDeliveries(db: Db, q: { webhookId: number; limit: number }):
   return db.select().from(jobs).where(eq(jobs.webhookId, q.webhookId)).orderBy(desc(jobs.createdAt), desc(jobs.id)).limit(q.limit).all();
 }
 
-export function findJob(db: Db, id: string): JobRow | undefined {
-  return db.select().from(jobs).where(eq(jobs.id, id)).get();
-}
-
 export interface JobCounts {
   pending: number;
   retrying: number;

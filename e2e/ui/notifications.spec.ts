@@ -53,10 +53,10 @@ async function addTestDelete(page: Page, width: number) {
   const dialog = page.getByRole('dialog', { name: 'Add a webhook' });
   await expect(dialog).toBeVisible();
   // A bad URL is refused, naming the field.
-  await dialog.getByLabel('URL').fill('ftp://example.com/hook');
+  await dialog.getByLabel('URL', { exact: true }).fill('ftp://example.com/hook');
   await dialog.getByRole('button', { name: 'Create webhook' }).click();
   await expect(dialog.locator('#webhook-url-error')).toContainText('must be http or https');
-  await dialog.getByLabel('URL').fill(`${base}${path}`);
+  await dialog.getByLabel('URL', { exact: true }).fill(`${base}${path}`);
   await dialog.getByLabel('Models').fill(
     uniqueName('no-such-model')
       .toLowerCase()

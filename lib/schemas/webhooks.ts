@@ -52,9 +52,12 @@ export const createWebhookSchema = z.strictObject({
     .min(1, 'must name at least one event type (or *)')
     .max(WEBHOOK_EVENTS.length + 1),
   models: z
-    .array(z.string({ error: 'must be a model name or *' }).regex(/^\*$|^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a model name or *'), {
-      error: 'must be a list of model names (or *)',
-    })
+    .array(
+      z.string({ error: 'must be a model name or *' }).refine((m) => m === '*' || MODEL_NAME_RE.test(m), 'must be a model name or *'),
+      {
+        error: 'must be a list of model names (or *)',
+      },
+    )
     .min(1, 'must name at least one model (or *)')
     .max(100, 'must list at most 100 models')
     .default(['*']),
@@ -142,5 +145,3 @@ export interface WebhookListDto {
   /** The whole outbox: jobs not yet done and those given up. */
   jobs: { pending: number; retrying: number; failed: number };
 }
-
-export const isModelPattern = (m: string) => m === '*' || MODEL_NAME_RE.test(m);

@@ -6,7 +6,7 @@
 //      Modeldock was killed mid-attempt), remembering ids in OUT_DIR/deliveries.log,
 //   3. answers 200 at once (Modeldock waits 10 s at most), then downloads data.export_url (a
 //      signed link: no API key needed) to OUT_DIR and runs RETRAIN_COMMAND, if set, with
-//      MODEL, VERSION, DATA_FILE and DELIVERY_ID in its environment.
+//      MODEL, VERSION, DATA_FILE, EXPORT_URL and DELIVERY_ID in its environment.
 // Run: WEBHOOK_SECRET=whsec_... PORT=8787 OUT_DIR=./retrain-data \
 //      RETRAIN_COMMAND='python train.py' node scripts/ops/retrain-receiver.mjs
 // Each line it prints is one JSON object (what happened), for logs and tests.
@@ -56,7 +56,7 @@ async function retrain(event) {
   const child = spawn(RETRAIN_COMMAND, {
     shell: true,
     stdio: 'inherit',
-    env: { ...process.env, MODEL: model, VERSION: String(version), DATA_FILE: file, DELIVERY_ID: event.id },
+    env: { ...process.env, MODEL: model, VERSION: String(version), DATA_FILE: file, EXPORT_URL: data.export_url, DELIVERY_ID: event.id },
   });
   const code = await new Promise((resolve) => child.once('exit', resolve));
   log({ event: 'retrain_command_exited', delivery: event.id, code });
