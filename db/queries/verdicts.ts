@@ -1,6 +1,6 @@
 // The stored retraining verdict of each model, and the reads that keep it current: which models
 // are served, which got traffic since a point in the log, and when a model first and last predicted.
-import { asc, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
 import { prepared, type Db } from '../client';
 import { aliases, models, type ModelRow } from '../schema';
 
@@ -21,13 +21,14 @@ export function listServedModels(db: Db): ModelRow[] {
 }
 
 /**
- * The stored verdicts for /metrics, read at each scrape in one pass over models (a registry is small):
- * at most `limit`, flagged models first so that a cap never hides one.
+ * The stored verdicts of served models (those with a production alias) for /metrics, read at each
+ * scrape in one query (a registry is small): at most `limit`, flagged models first so a cap never hides one.
  */
 export function listStoredVerdicts(db: Db, limit: number): { name: string; verdict: Record<string, unknown> }[] {
   return db
     .select({ name: models.name, verdict: models.verdict })
     .from(models)
+    .innerJoin(aliases, and(eq(aliases.modelId, models.id), eq(aliases.name, 'production')))
     .where(isNotNull(models.verdict))
     .orderBy(desc(models.needsRetraining), asc(models.name))
     .limit(limit)
