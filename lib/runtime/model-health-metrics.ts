@@ -36,25 +36,30 @@ export interface ModelHealthMetrics {
 export function createModelHealthMetrics(registry: Registry, maxModels: number): ModelHealthMetrics {
   const registers = [registry];
   let read: ((limit: number) => ModelHealth[]) | null = null;
-  // One read per scrape, shared by the gauges below (each collect() runs in the same scrape).
+  // One read per scrape: the first gauge (prom-client collects in registration order) reads, the
+  // others reuse its rows; a gauge read on its own reads again unless those rows are under 1 s old.
   let taken: { at: number; rows: ModelHealth[] } | null = null;
-  const rows = (): ModelHealth[] => {
+  const rows = (fresh: boolean): ModelHealth[] => {
     if (!read) return [];
     const now = performance.now();
-    if (!taken || now - taken.at > 100) taken = { at: now, rows: read(maxModels).slice(0, maxModels) };
+    if (fresh || !taken || now - taken.at > 1000) taken = { at: now, rows: read(maxModels).slice(0, maxModels) };
     return taken.rows;
   };
-  const gauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (g: Gauge<L>, h: ModelHealth) => void) =>
-    new Gauge<L>({
+  let first = true;
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (g: Gauge<L>, h: ModelHealth) => void) => {
+    const fresh = first;
+    first = false;
+    return new Gauge<L>({
       name,
       help,
       labelNames,
       registers,
       collect() {
         this.reset();
-        for (const h of rows()) fill(this, h);
+        for (const h of rows(fresh)) fill(this, h);
       },
     });
+  };
   const ids = (h: ModelHealth) => ({ model: h.model, version: String(h.version) });
   const setIf = <L extends string>(g: Gauge<L>, labels: Partial<Record<L, string>>, v: number | null) => {
     if (v !== null) g.set(labels, v);
