@@ -1,6 +1,6 @@
 // The stored retraining verdict of each model, and the reads that keep it current: which models
 // are served, which got traffic since a point in the log, and when a model first and last predicted.
-import { eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
 import { prepared, type Db } from '../client';
 import type { NotificationEvent } from '../../lib/webhook-payload';
 import { aliases, models, type ModelRow } from '../schema';
@@ -38,6 +38,22 @@ export function listServedModels(db: Db): ModelRow[] {
     .where(eq(aliases.name, 'production'))
     .all()
     .map((r) => r.model);
+}
+
+/**
+ * The stored verdicts of served models (those with a production alias) for /metrics, read at each
+ * scrape in one query (a registry is small): at most `limit`, flagged models first so a cap never hides one.
+ */
+export function listStoredVerdicts(db: Db, limit: number): { name: string; verdict: Record<string, unknown> }[] {
+  return db
+    .select({ name: models.name, verdict: models.verdict })
+    .from(models)
+    .innerJoin(aliases, and(eq(aliases.modelId, models.id), eq(aliases.name, 'production')))
+    .where(isNotNull(models.verdict))
+    .orderBy(desc(models.needsRetraining), asc(models.name))
+    .limit(limit)
+    .all()
+    .filter((r): r is { name: string; verdict: Record<string, unknown> } => r.verdict !== null);
 }
 
 export type VerdictReads = ReturnType<typeof prepareVerdictReads>;

@@ -10,6 +10,7 @@ import { env } from '../env';
 import { abandonRuntime, runtime } from '../runtime/runtime';
 import { startRuntime } from '../runtime/start';
 import { ensureEnvAdmin } from '../server/access/accounts';
+import { readModelHealth } from '../server/monitoring/model-health';
 import { startVerdictSweep } from '../server/monitoring/verdict-sweep';
 import { startJobs } from '../server/operations/jobs';
 import { warmProduction } from '../server/serving/serving-state';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   // Responses under way, so a shutdown can tell their connections to close once they are answered.
   const inFlight = new Set<ServerResponse>();
   runtime().metrics.inFlightSource = () => inFlight.size;
+  runtime().metrics.modelHealth.observe(readModelHealth);
   let stopping = false;
   // connectionsCheckingInterval: how often node enforces headersTimeout/requestTimeout (default 30 s).
   const server = createServer(

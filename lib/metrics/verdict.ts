@@ -122,7 +122,8 @@ export function evaluateVerdict(windows: WindowEval[], baseline: number | null, 
   return { state, needs_retraining: state === 'needs_retraining', reasons };
 }
 
-function latestJudgedWindow(windows: WindowEval[], policy: Policy): WindowEval | undefined {
+/** The latest window with a value and enough labels to be judged. */
+export function latestJudgedWindow(windows: WindowEval[], policy: Policy): WindowEval | undefined {
   for (let i = windows.length - 1; i >= 0; i--) if (windows[i].value !== null && windows[i].labeled >= policy.min_labeled) return windows[i];
   return undefined;
 }

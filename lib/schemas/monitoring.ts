@@ -94,7 +94,8 @@ export interface DriftDetailDto {
   reference_source: 'reference' | 'traffic';
 }
 
-export type VerdictState = 'needs_retraining' | 'watch' | 'insufficient_labels' | 'healthy';
+export const VERDICT_STATES = ['needs_retraining', 'watch', 'insufficient_labels', 'healthy'] as const;
+export type VerdictState = (typeof VERDICT_STATES)[number];
 
 export interface Reason {
   metric: string;
@@ -173,6 +174,11 @@ export interface VerdictDto {
   to: string;
   as_of: string;
   labeled: number;
+  /** Predictions in those windows; `coverage` = labeled / count (null without predictions). */
+  count: number;
+  coverage: number | null;
+  /** The latest window with enough labels to be judged: its policy metric; null before any. */
+  latest: { window: string; value: number; labeled: number } | null;
   /** When the version's first outcome's prediction was made; null: no labels yet. */
   first_label: string | null;
   /** Dataset drift in the verdict's latest window: how many features drifted, against the share that flags. */

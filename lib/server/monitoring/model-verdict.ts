@@ -9,7 +9,7 @@ import type { ModelRow, VersionRow } from '../../../db/schema';
 import { DAY_MS, HOUR_MS } from '../../metrics/buckets';
 import { offlineMetric, thresholdFor } from '../../metrics/catalog';
 import type { VersionProfile } from '../../metrics/profile';
-import { episodeStart, evaluateVerdict, keepOpenWindow, verdictSpan, type WindowEval } from '../../metrics/verdict';
+import { episodeStart, evaluateVerdict, keepOpenWindow, latestJudgedWindow, verdictSpan, type WindowEval } from '../../metrics/verdict';
 import { defaultPolicy, effectiveLookback, policySchema, type Policy, type Reason, type VerdictDto } from '../../schemas/monitoring';
 import { db } from '../lookups';
 import { catchUpRollups } from './rollup';
@@ -132,6 +132,9 @@ export function computeVerdict(reads: MonitoringReads, model: ModelRow, version:
 
   const last = drift.length - 1;
   const latestDrift = last >= 0 ? drift[last] : null;
+  const judged = latestJudgedWindow(evals, policy);
+  const labeled = windows.reduce((n, w) => n + w.labeled, 0);
+  const count = windows.reduce((n, w) => n + w.count, 0);
   return {
     state: verdict.state,
     needs_retraining: verdict.needs_retraining,
@@ -145,7 +148,10 @@ export function computeVerdict(reads: MonitoringReads, model: ModelRow, version:
     from: iso(span.from),
     to: iso(span.to),
     as_of: iso(asOf),
-    labeled: windows.reduce((n, w) => n + w.labeled, 0),
+    labeled,
+    count,
+    coverage: count > 0 ? labeled / count : null,
+    latest: judged ? { window: judged.start, value: judged.value!, labeled: judged.labeled } : null,
     first_label: firstLabel(reads, version.id),
     drift: latestDrift
       ? { window: evals[last].start, ...latestDrift, threshold: policy.drift_share, ranked: evals[last].datasetDrift?.features.slice(0, 10) ?? [] }

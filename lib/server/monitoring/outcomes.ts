@@ -17,6 +17,7 @@ import { PREDICTION_SOURCES } from '../../../db/schema';
 import { hourOf } from '../../metrics/buckets';
 import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type LabeledStats, type Prediction } from '../../metrics/labeled-stats';
 import { classSpace, resolveClass, type ClassSpace } from '../../class-values';
+import { runtime } from '../../runtime/runtime';
 import { REGRESSION_LIMIT } from '../../schemas/outcomes';
 import { db } from '../lookups';
 import { refreshRetrainingFlag } from './monitoring';
@@ -287,6 +288,12 @@ export function copyPrimaryOutcomes(shadowRequestId: string, pairId: string): nu
 /** The API's use case: record, then refresh the retraining flag of every model touched. */
 export async function ingestOutcomes(items: unknown[]): Promise<OutcomesResult> {
   const { models, ...result } = recordOutcomes(items);
+  runtime().metrics.modelHealth.countOutcomes({
+    accepted: result.accepted,
+    updated: result.updated,
+    unknown: result.unknown.length,
+    invalid: result.invalid.length,
+  });
   for (const id of models) {
     const model = await findModelById(db(), id);
     if (model) await refreshRetrainingFlag(model);
