@@ -8,7 +8,7 @@ import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
 import { driftDetailQuerySchema, monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
-import { browseQuerySchema, exportQuerySchema } from '../schemas/predictions';
+import { browseQuerySchema, erasureQuerySchema, exportQuerySchema } from '../schemas/predictions';
 import {
   createModelSchema,
   modelDetailQuerySchema,
@@ -206,6 +206,15 @@ const OPS: Record<string, Record<string, Op>> = {
       ok: 200,
       answer: '{predictions: [{id, ts, version, inputs, prediction, probabilities?, outcome?, client_id?, source, alias?}], next_cursor}',
     },
+    delete: {
+      summary:
+        'Erase every logged row of a client id (GDPR): its inputs, outputs, probabilities and id, its shadow copies, keys and outcomes; ' +
+        'the rows answer 404 after; recorded in the event log (predictions_erased); the monitoring rollups are kept',
+      scope: 'admin',
+      query: erasureQuerySchema,
+      ok: 200,
+      answer: '{erased}',
+    },
   },
   [`${M}/predictions/export`]: {
     get: {
@@ -256,6 +265,17 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   '/api/v1/setup': {
     post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' },
+  },
+  '/api/v1/storage': {
+    get: {
+      summary:
+        'Database size (file and WAL, free pages, auto-vacuum mode), what the prediction log holds (requests, predictions, outcomes, oldest), ' +
+        'growth per day over the last 7 days (predictions and estimated bytes), the retention in force (RETENTION_DAYS and per-model ' +
+        'overrides) and what the last retention sweep pruned',
+      scope: 'admin',
+      ok: 200,
+      answer: '{database, log, growth, retention}',
+    },
   },
   '/api/v1/runtime': {
     get: {

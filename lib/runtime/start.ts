@@ -1,7 +1,11 @@
 // What the server starts around the runtime before it listens, and stops after the last answer:
-// migrations, the artifact store's folders, the WAL checkpointer and the rollup worker.
+// migrations (and the one-time switch to incremental auto-vacuum when retention is configured), the
+// artifact store's folders, the WAL checkpointer and the rollup worker (which also prunes).
+import type { Handle } from '../../db/client';
 import { removeInstance, writeInstance } from '../../db/instance';
 import { migrateDatabase } from '../../db/migrate';
+import { convertToIncrementalVacuum, fileSizes, pageFigures, retentionTargets } from '../../db/queries/retention';
+import { retentionDays } from '../schemas/monitoring';
 import { env } from '../env';
 import { prepareStore } from './artifact-store';
 import { startCheckpointer } from './checkpointer';
@@ -11,7 +15,12 @@ import { startWorker } from './workers/start';
 
 /** The rollup processor runs in a worker thread with its own connection. */
 function startRollups(): { stop(): Promise<void> } {
-  const worker = startWorker('rollup', { dataDir: env.DATA_DIR, intervalMs: env.ROLLUP_INTERVAL_MS });
+  const worker = startWorker('rollup', {
+    dataDir: env.DATA_DIR,
+    intervalMs: env.ROLLUP_INTERVAL_MS,
+    retentionDays: env.RETENTION_DAYS ?? null,
+    retentionIntervalMs: env.RETENTION_INTERVAL_MS,
+  });
   worker.on('error', (err) => console.error('[modeldock] rollup worker failed', err));
   worker.unref();
   return {
@@ -26,6 +35,25 @@ function startRollups(): { stop(): Promise<void> } {
   };
 }
 
+/**
+ * With a retention in force (RETENTION_DAYS, or a model's `retention_days`), a database made before
+ * incremental auto-vacuum existed is converted once, so pruned pages go back to the disk. The VACUUM
+ * this takes rewrites the file under an exclusive lock (~10 s per GB; as much free disk again), which
+ * is why it runs here, before the server listens, and never while serving (the log writer would time
+ * out on the lock). Without it pruning still works: freed pages are reused, the file stops growing.
+ */
+function ensureIncrementalVacuum(database: Handle): void {
+  const { db } = database;
+  const inForce = env.RETENTION_DAYS !== undefined || retentionTargets(db).models.some((m) => retentionDays(m.policy, null) !== null);
+  if (!inForce || pageFigures(db).autoVacuum === 'incremental') return;
+  const mb = (fileSizes(database.path).db / 1048576).toFixed(1);
+  console.log(`[modeldock] retention is configured: converting the database (${mb} MB) to incremental auto-vacuum, once…`);
+  const started = performance.now();
+  convertToIncrementalVacuum(db);
+  const after = (fileSizes(database.path).db / 1048576).toFixed(1);
+  console.log(`[modeldock] converted in ${((performance.now() - started) / 1000).toFixed(1)} s (now ${after} MB)`);
+}
+
 export interface Started {
   /** Records that this process serves the data folder (DATA_DIR/modeldock.pid, for restore and the CLI tools). */
   listening(at: { port: number; hostname: string }): void;
@@ -38,6 +66,7 @@ export async function startRuntime(): Promise<Started> {
   const { database } = runtime();
   reportCacheBudget();
   migrateDatabase(database.db);
+  ensureIncrementalVacuum(database);
   const checkpointer = startCheckpointer(database);
   await prepareStore();
   const rollups = startRollups();

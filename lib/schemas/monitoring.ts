@@ -5,14 +5,25 @@ import { metricInfo } from '../metrics/catalog';
 /** `lookback: null` judges this many windows, or 4 × consecutive when that is more. */
 export const AUTO_LOOKBACK = 30;
 
+const POLICY_COMMON = {
+  floor: null,
+  min_labeled: 100,
+  drift_share: 0.5,
+  consecutive: 2,
+  bucket: 'day',
+  lookback: null,
+  quality_threshold: null,
+  retention_days: null,
+} as const;
+
 /**
  * The defaults of lib/metrics/README.md; every number is editable per model. Policies stored
  * before `bucket` and `lookback` existed read as these defaults for them.
  */
 export function defaultPolicy(task: string): Policy {
   return task === 'regression'
-    ? { metric: 'rmse', tolerance: 0.1, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null }
-    : { metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null };
+    ? { ...POLICY_COMMON, metric: 'rmse', tolerance: 0.1 }
+    : { ...POLICY_COMMON, metric: 'accuracy', tolerance: 0.05 };
 }
 
 /** How many windows the verdict judges: the policy's lookback, else enough for K windows and an episode. */
@@ -40,8 +51,18 @@ export const policySchema = z.strictObject({
   bucket: z.enum(['day', 'hour'], { error: 'must be day or hour' }),
   /** How many of those windows the verdict reads back from now; null: automatic (see effectiveLookback). */
   lookback: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(1000, 'must be at most 1000').nullable(),
+  /** Data quality: a feature whose rate of missing, out-of-range or unseen values passes this share in the latest window is a `watch` reason; null: off. */
+  quality_threshold: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').nullable(),
+  /** Days the raw prediction log of this model is kept (rollups are kept regardless); null: RETENTION_DAYS, else forever. */
+  retention_days: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(36_500, 'must be at most 36500').nullable(),
 });
 export type Policy = z.infer<typeof policySchema>;
+
+/** The days a model's raw log is kept: its policy's `retention_days`, else the global RETENTION_DAYS; null: forever. */
+export function retentionDays(policy: Record<string, unknown> | null, globalDays: number | null): number | null {
+  const own = policy?.retention_days;
+  return typeof own === 'number' && Number.isInteger(own) && own >= 1 ? own : globalDays;
+}
 export const policyUpdateSchema = policySchema.partial();
 
 /** GET/PUT /api/v1/models/{name}/policy: the policy in force, the task's defaults, and whether it was edited. */
