@@ -4,6 +4,7 @@
 import type { Handle } from '../../db/client';
 import { removeInstance, writeInstance } from '../../db/instance';
 import { migrateDatabase } from '../../db/migrate';
+import { addValidationFailures } from '../../db/queries/quality';
 import { convertToIncrementalVacuum, fileSizes, pageFigures, retentionTargets } from '../../db/queries/retention';
 import { retentionDays } from '../schemas/monitoring';
 import { env } from '../env';
@@ -54,6 +55,26 @@ function ensureIncrementalVacuum(database: Handle): void {
   console.log(`[modeldock] converted in ${((performance.now() - started) / 1000).toFixed(1)} s (now ${after} MB)`);
 }
 
+/** Refusals counted in memory go to validation_failures every few seconds (one transaction), and at stop. */
+export const REFUSALS_FLUSH_MS = 5_000;
+function startRefusalFlush(database: Handle): { stop(): void } {
+  const flush = () => {
+    try {
+      addValidationFailures(database.db, runtime().refusals.drain());
+    } catch (err) {
+      console.error('[modeldock] could not save validation failure counts', err);
+    }
+  };
+  const timer = setInterval(flush, REFUSALS_FLUSH_MS);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      flush();
+    },
+  };
+}
+
 export interface Started {
   /** Records that this process serves the data folder (DATA_DIR/modeldock.pid, for restore and the CLI tools). */
   listening(at: { port: number; hostname: string }): void;
@@ -70,12 +91,14 @@ export async function startRuntime(): Promise<Started> {
   const checkpointer = startCheckpointer(database);
   await prepareStore();
   const rollups = startRollups();
+  const refusals = startRefusalFlush(database);
   return {
     listening: (at) => writeInstance(env.DATA_DIR, at),
     stop: async () => {
       const rt = runtime();
       await rt.log.flush();
       await rt.sessions.close();
+      refusals.stop();
       await rollups.stop();
       await checkpointer.stop();
       await closeRuntime();

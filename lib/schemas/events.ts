@@ -17,5 +17,6 @@ export const EVENT_KINDS = [
   'key_revoked',
   'user_created',
   'model_deleted',
+  'predictions_erased',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -21,9 +21,7 @@ const POLICY_COMMON = {
  * before `bucket` and `lookback` existed read as these defaults for them.
  */
 export function defaultPolicy(task: string): Policy {
-  return task === 'regression'
-    ? { ...POLICY_COMMON, metric: 'rmse', tolerance: 0.1 }
-    : { ...POLICY_COMMON, metric: 'accuracy', tolerance: 0.05 };
+  return task === 'regression' ? { ...POLICY_COMMON, metric: 'rmse', tolerance: 0.1 } : { ...POLICY_COMMON, metric: 'accuracy', tolerance: 0.05 };
 }
 
 /** How many windows the verdict judges: the policy's lookback, else enough for K windows and an episode. */
@@ -153,6 +151,31 @@ export interface WindowDto {
   prediction_drift: { score: number; drifted: boolean } | null;
   latency_ms: { p50: number | null; p95: number | null; p99: number | null };
   predictions: Record<string, number> | { mean: number | null };
+  /** Data quality of the window's inputs against the reference (null: no profile, or hours counted before it existed) and its refused requests. */
+  quality: { rows: number; features: Record<string, { missing: number; out_of_range: number; new_category: number }> } | null;
+  /** Requests refused by validation in the window (every version of the model). */
+  refused: number;
+}
+
+/** One feature's data quality over a range: counts per kind, the rows they were counted on, and the worst kind's rate. */
+export interface FeatureQualityDto {
+  feature: string;
+  kind: 'numeric' | 'categorical';
+  missing: number;
+  out_of_range: number;
+  new_category: number;
+  rows: number;
+  /** (missing + out_of_range + new_category) / rows; null without rows. */
+  rate: number | null;
+}
+
+/** GET …/monitoring's data quality over the whole range: per feature, and the refused requests by reason and field path. */
+export interface QualityDto {
+  rows: number;
+  features: FeatureQualityDto[];
+  refused: { total: number; by_path: { reason: string; path: string; count: number }[] };
+  /** The policy's quality_threshold (null: data quality is not judged). */
+  threshold: number | null;
 }
 
 export interface MonitoringDto {
@@ -173,6 +196,7 @@ export interface MonitoringDto {
   versions: { version: number; series: { start: string; count: number; labeled: number; value: number | null; metrics: Record<string, number | null> }[] }[];
   /** The model's first logged prediction (any version), for charts that fit a young model's data. */
   first_prediction: string | null;
+  quality: QualityDto;
 }
 
 /**
