@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import { ApiKeys } from '@/components/access/api-keys';
 import { SystemEvents } from '@/components/access/system-events';
 import { RuntimePanel } from '@/components/runtime/runtime-panel';
+import { StoragePanel } from '@/components/operations/storage-panel';
 import { prefetchPage } from '@/lib/http/page';
 import { accessKeys } from '@/lib/query/access-client';
 import { runtimeKeys } from '@/lib/query/runtime-client';
@@ -27,6 +28,7 @@ export default async function SettingsPage() {
       <div className="mt-6 space-y-6">
         <ApiKeys />
         <RuntimePanel />
+        <StoragePanel />
         <SystemEvents />
       </div>
     </HydrationBoundary>
