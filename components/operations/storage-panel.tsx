@@ -22,7 +22,11 @@ function Figures({ data }: { data: StorageDto }) {
       `${count(growth.predictions_per_day)} predictions`,
       growth.bytes_per_day === null ? 'no estimate yet' : `≈ ${formatBytes(growth.bytes_per_day)} a day (last 7 days)`,
     ],
-    ['Oldest kept', log.oldest ? formatTime(log.oldest) : '—', log.bytes_per_prediction === null ? '' : `≈ ${formatBytes(log.bytes_per_prediction)} a prediction`],
+    [
+      'Oldest kept',
+      log.oldest ? formatTime(log.oldest) : '—',
+      log.bytes_per_prediction === null ? '' : `≈ ${formatBytes(log.bytes_per_prediction)} a prediction`,
+    ],
   ];
   return (
     <dl className="grid gap-4 text-sm sm:grid-cols-2 lg:grid-cols-4">

@@ -58,7 +58,10 @@ function prepareRetention(sqlite: Db['$client']) {
 const statements = (db: Db) => prepared(db, 'retention', prepareRetention);
 
 /** Every model's retention input (its stored policy) and every version id, for the sweep and the storage panel. */
-export function retentionTargets(db: Db): { models: { id: number; name: string; policy: Record<string, unknown> | null }[]; versions: { id: number; model_id: number }[] } {
+export function retentionTargets(db: Db): {
+  models: { id: number; name: string; policy: Record<string, unknown> | null }[];
+  versions: { id: number; model_id: number }[];
+} {
   const st = statements(db);
   const models = (st.models.all() as { id: number; name: string; policy: string | null }[]).map((m) => ({
     id: m.id,

@@ -15,7 +15,9 @@ const REFERENCE = ['a,b,c', ...Array.from({ length: 21 }, (_, i) => `${i / 2},${
 test('out-of-range values, new categories and refusals equal hand counts; a threshold watches the worst rate', async ({ request }) => {
   const name = uniqueName('quality');
   await createModel(request, { name, task: 'regression' });
-  const up = await request.post(`/api/v1/models/${name}/versions`, { multipart: { file: onnxPart(fixture('regressor.onnx')), reference: referencePart(REFERENCE) } });
+  const up = await request.post(`/api/v1/models/${name}/versions`, {
+    multipart: { file: onnxPart(fixture('regressor.onnx')), reference: referencePart(REFERENCE) },
+  });
   expect(up.status(), await up.text()).toBe(201);
   await setAlias(request, name, 'production', 1);
 
@@ -39,7 +41,15 @@ test('out-of-range values, new categories and refusals equal hand counts; a thre
   for (const body of [
     { instances: [[1, 2, 'x']] },
     { instances: [[1, 2, 'secret-value']] },
-    { instances: [[1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 3], [1, 2, 'y']] },
+    {
+      instances: [
+        [1, 2, 3],
+        [1, 2, 3],
+        [1, 2, 3],
+        [1, 2, 3],
+        [1, 2, 'y'],
+      ],
+    },
     { instances: [[1, 'z', 3]] },
   ]) {
     expect((await postPredict(request, name, body)).status()).toBe(422);

@@ -60,19 +60,37 @@ test('RETENTION_DAYS=7 prunes raw rows older than 7 days; the monitoring series 
 
   // Pruned: the first id of the history answers 404, saying why.
   const cutoff = Date.now() - 7 * DAY;
-  await expect
-    .poll(async () => (await req.get(`/api/v1/predictions/${ids[0]}`)).status(), { timeout: 60_000, intervals: [250] })
-    .toBe(404);
+  await expect.poll(async () => (await req.get(`/api/v1/predictions/${ids[0]}`)).status(), { timeout: 60_000, intervals: [250] }).toBe(404);
   await expect.poll(() => server.output.join(''), { timeout: 30_000 }).toContain('[modeldock] retention: pruned');
   const gone = await req.get(`/api/v1/predictions/${ids[0]}`);
   expect((await gone.json()).detail).toContain('expired');
 
   const db = openDb(dataDir);
   try {
-    expect(db.prepare('SELECT count(*) FROM prediction_requests WHERE ts < ?').pluck().get(cutoff - 60_000)).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM outcomes WHERE pred_ts < ?').pluck().get(cutoff - 60_000)).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM prediction_keys WHERE ts < ?').pluck().get(cutoff - 60_000)).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM prediction_requests WHERE ts > ?').pluck().get(cutoff + 60_000)).toBeGreaterThan(900);
+    expect(
+      db
+        .prepare('SELECT count(*) FROM prediction_requests WHERE ts < ?')
+        .pluck()
+        .get(cutoff - 60_000),
+    ).toBe(0);
+    expect(
+      db
+        .prepare('SELECT count(*) FROM outcomes WHERE pred_ts < ?')
+        .pluck()
+        .get(cutoff - 60_000),
+    ).toBe(0);
+    expect(
+      db
+        .prepare('SELECT count(*) FROM prediction_keys WHERE ts < ?')
+        .pluck()
+        .get(cutoff - 60_000),
+    ).toBe(0);
+    expect(
+      db
+        .prepare('SELECT count(*) FROM prediction_requests WHERE ts > ?')
+        .pluck()
+        .get(cutoff + 60_000),
+    ).toBeGreaterThan(900);
   } finally {
     db.close();
   }

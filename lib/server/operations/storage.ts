@@ -17,7 +17,12 @@ export function storageStatus(now = Date.now()): StorageDto {
   const files = fileSizes(database.path);
   const totals = logTotals(db);
   const targets = retentionTargets(db);
-  const oldest = [...oldestPredictions(db, targets.versions.map((v) => v.id)).values()];
+  const oldest = [
+    ...oldestPredictions(
+      db,
+      targets.versions.map((v) => v.id),
+    ).values(),
+  ];
   const used = (pages.pages - pages.freePages) * pages.pageSize;
   const perPrediction = totals.rows > 0 ? used / totals.rows : null;
 
@@ -37,7 +42,14 @@ export function storageStatus(now = Date.now()): StorageDto {
   });
   const sweep = lastSweep(db);
   return {
-    database: { file_bytes: files.db, wal_bytes: files.wal, page_size: pages.pageSize, pages: pages.pages, free_pages: pages.freePages, auto_vacuum: pages.autoVacuum },
+    database: {
+      file_bytes: files.db,
+      wal_bytes: files.wal,
+      page_size: pages.pageSize,
+      pages: pages.pages,
+      free_pages: pages.freePages,
+      auto_vacuum: pages.autoVacuum,
+    },
     log: {
       requests: totals.requests,
       predictions: totals.rows,
