@@ -39,7 +39,7 @@ function startRollups(): { stop(): Promise<void> } {
 /**
  * With a retention in force (RETENTION_DAYS, or a model's `retention_days`), a database made before
  * incremental auto-vacuum existed is converted once, so pruned pages go back to the disk. The VACUUM
- * this takes rewrites the file under an exclusive lock (~10 s per GB; as much free disk again), which
+ * this takes rewrites the file under an exclusive lock (1.7 s for 232 MB measured; as much free disk again), which
  * is why it runs here, before the server listens, and never while serving (the log writer would time
  * out on the lock). Without it pruning still works: freed pages are reused, the file stops growing.
  */

@@ -97,14 +97,16 @@ async function main(): Promise<void> {
 
   await updatePolicy(db, { model, policy: { retention_days: 10 }, actor: 'bench' });
   const sweep = new RetentionSweep(db, null);
-  let longest = 0;
-  let steps = 0;
+  const longest = { prune: 0, vacuum: 0 };
+  const steps = { prune: 0, vacuum: 0 };
   const s0 = performance.now();
   for (;;) {
+    const pruned = sweep.record().requests;
     const b0 = performance.now();
     const more = sweep.step();
-    longest = Math.max(longest, performance.now() - b0);
-    steps++;
+    const kind = sweep.record().requests > pruned ? 'prune' : 'vacuum';
+    longest[kind] = Math.max(longest[kind], performance.now() - b0);
+    steps[kind]++;
     if (!more) break;
   }
   const record = sweep.record();
@@ -113,7 +115,8 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - s0) / 1000;
   console.log(
     `pruned ${record.rows} predictions (${record.requests} requests) in ${seconds.toFixed(1)} s, ${Math.round(record.rows / seconds)} rows/s, ` +
-      `${steps} steps, longest step ${longest.toFixed(1)} ms; file ${mb(before)} → ${mb(after)} (${mb(record.freedBytes)} returned)`,
+      `${steps.prune} prune batches (longest ${longest.prune.toFixed(1)} ms), ${steps.vacuum} vacuum steps (longest ${longest.vacuum.toFixed(1)} ms); ` +
+      `file ${mb(before)} → ${mb(after)} (${mb(record.freedBytes)} returned)`,
   );
   closeDatabase(handle);
   rmSync(dir, { recursive: true, force: true });
