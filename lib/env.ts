@@ -28,6 +28,11 @@ const envSchema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(0).default(64),
   // How often the rollup worker folds new predictions into the monitoring rollups.
   ROLLUP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  // Raw logged predictions older than this many days are pruned (unset: kept forever); a model's
+  // policy may set its own `retention_days`. Hourly rollups are kept, so charts and verdicts stay.
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  // How often the retention sweep looks for expired rows (it runs in the rollup worker, off the request path).
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
   // Production requests waiting to be copied to shadow versions; beyond it copies are dropped (and counted).
   SHADOW_QUEUE_SIZE: z.coerce.number().int().min(0).default(1000),
   // On SIGTERM/SIGINT: how long in-flight requests may take to finish before the server exits anyway (code 1).

@@ -71,6 +71,8 @@ const WORDS: Record<EventKind, (d: Detail) => string> = {
   model_deleted: (d) => `Model ${String(d.model)} deleted`,
   webhook_created: (d) => `Webhook to ${String(d.host)} created${Array.isArray(d.events) ? ` (${d.events.join(', ')})` : ''}`,
   webhook_deleted: (d) => `Webhook to ${String(d.host)} deleted`,
+  predictions_erased: (d) =>
+    `Erased ${typeof d.rows === 'number' ? d.rows : 0} logged prediction${d.rows === 1 ? '' : 's'} of a client id on request${typeof d.client_id_sha256 === 'string' ? ` (SHA-256 ${d.client_id_sha256.slice(0, 12)}…)` : ''}`,
 };
 
 /** The event's sentence; a kind this build does not know is still words ("some_kind" → "Some kind"). */

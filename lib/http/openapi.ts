@@ -8,7 +8,7 @@ import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
 import { driftDetailQuerySchema, monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
-import { browseQuerySchema, exportQuerySchema } from '../schemas/predictions';
+import { browseQuerySchema, erasureQuerySchema, exportQuerySchema } from '../schemas/predictions';
 import {
   createModelSchema,
   modelDetailQuerySchema,
@@ -207,6 +207,15 @@ const OPS: Record<string, Record<string, Op>> = {
       ok: 200,
       answer: '{predictions: [{id, ts, version, inputs, prediction, probabilities?, outcome?, client_id?, source, alias?}], next_cursor}',
     },
+    delete: {
+      summary:
+        'Erase every logged row of a client id (GDPR): its inputs, outputs, probabilities and id, its shadow copies, keys and outcomes; ' +
+        'the rows answer 404 after; recorded in the event log (predictions_erased); the monitoring rollups are kept',
+      scope: 'admin',
+      query: erasureQuerySchema,
+      ok: 200,
+      answer: '{erased}',
+    },
   },
   [`${M}/predictions/export`]: {
     get: {
@@ -285,6 +294,17 @@ const OPS: Record<string, Record<string, Op>> = {
       query: deliveriesQuerySchema,
       ok: 200,
       answer: '{deliveries: [{id, event, status, attempts, response_status, last_error, created_at, delivered_at, next_attempt_at}]}',
+    },
+  },
+  '/api/v1/storage': {
+    get: {
+      summary:
+        'Database size (file and WAL, free pages, auto-vacuum mode), what the prediction log holds (requests, predictions, outcomes, oldest), ' +
+        'growth per day over the last 7 days (predictions and estimated bytes), the retention in force (RETENTION_DAYS and per-model ' +
+        'overrides) and what the last retention sweep pruned',
+      scope: 'admin',
+      ok: 200,
+      answer: '{database, log, growth, retention}',
     },
   },
   '/api/v1/runtime': {

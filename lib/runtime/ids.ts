@@ -36,4 +36,16 @@ export class PredictionIds {
     this.lastMs = now;
     return encodeTime(now) + encodeRandom(last);
   }
+
+  /**
+   * An id carrying time `ms` for a prediction made then (imports of past predictions): its time is
+   * what retention reads to tell an expired id from an unknown one. Times at or after the last id
+   * issued come from `next`; an earlier time gets fresh random bits (80 of them: unique in practice).
+   */
+  at(ms: number): string {
+    if (ms >= this.lastMs && ms <= Date.now()) return this.next(ms);
+    const bytes = new Uint8Array(10);
+    randomFillSync(bytes);
+    return encodeTime(ms) + encodeRandom(bytes);
+  }
 }

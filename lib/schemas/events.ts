@@ -19,5 +19,6 @@ export const EVENT_KINDS = [
   'model_deleted',
   'webhook_created',
   'webhook_deleted',
+  'predictions_erased',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

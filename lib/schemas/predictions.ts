@@ -67,3 +67,12 @@ export interface BrowseDto {
   predictions: BrowsedPredictionDto[];
   next_cursor: string | null;
 }
+
+/** DELETE /api/v1/models/{name}/predictions?id=: the client id whose every logged row is erased. */
+export const erasureQuerySchema = z.object({
+  id: z
+    .string({ error: 'required: the client id whose predictions to erase' })
+    .min(1, 'required: the client id whose predictions to erase')
+    .max(1000, 'must be at most 1000 characters'),
+});
+export type ErasureQuery = z.infer<typeof erasureQuerySchema>;

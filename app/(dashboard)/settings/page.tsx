@@ -4,6 +4,7 @@ import { ApiKeys } from '@/components/access/api-keys';
 import { Notifications } from '@/components/operations/notifications';
 import { SystemEvents } from '@/components/access/system-events';
 import { RuntimePanel } from '@/components/runtime/runtime-panel';
+import { StoragePanel } from '@/components/operations/storage-panel';
 import { prefetchPage } from '@/lib/http/page';
 import { accessKeys } from '@/lib/query/access-client';
 import { runtimeKeys } from '@/lib/query/runtime-client';
@@ -29,6 +30,7 @@ export default async function SettingsPage() {
         <ApiKeys />
         <Notifications />
         <RuntimePanel />
+        <StoragePanel />
         <SystemEvents />
       </div>
     </HydrationBoundary>

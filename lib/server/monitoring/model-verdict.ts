@@ -9,6 +9,7 @@ import type { ModelRow, VersionRow } from '../../../db/schema';
 import { DAY_MS, HOUR_MS } from '../../metrics/buckets';
 import { offlineMetric, thresholdFor } from '../../metrics/catalog';
 import type { VersionProfile } from '../../metrics/profile';
+import { featureQuality, worstQuality } from '../../metrics/quality';
 import { episodeStart, evaluateVerdict, keepOpenWindow, latestJudgedWindow, verdictSpan, type WindowEval } from '../../metrics/verdict';
 import { defaultPolicy, effectiveLookback, policySchema, type Policy, type Reason, type VerdictDto } from '../../schemas/monitoring';
 import { db } from '../lookups';
@@ -95,6 +96,7 @@ export function judgeWindows(
       interval: interval[policy.metric] ?? null,
       datasetDrift: dataset ? { ...dataset, features: ranked } : null,
       predictionDrift: predDrift,
+      quality: profile && w.quality ? worstQuality(featureQuality(profile.features, w.quality, w.qualityRows)) : null,
     });
     drift.push(names.length ? { drifted: drifted.length, features: names.length, share } : null);
   }

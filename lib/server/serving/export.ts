@@ -36,7 +36,7 @@ class VersionRowsAsc {
   private at = 0;
   private bound: Key | null = null;
   private done = false;
-  private expanded: { id: string; rows: LogRow[] } | null = null;
+  private expanded: { id: string; rows: (LogRow | undefined)[] } | null = null;
 
   constructor(
     private readonly st: PageStatements,
@@ -80,7 +80,7 @@ class VersionRowsAsc {
     for (const req of requests) {
       this.bound = { ts: req.ts, id: req.id };
       for (const row of expandRequest(req, this.version, this.st.requestOutcomes(req.id))) {
-        if (this.labeled !== false || row.outcome === null) this.rows.push(row);
+        if (row && (this.labeled !== false || row.outcome === null)) this.rows.push(row);
       }
     }
   }
