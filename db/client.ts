@@ -1,5 +1,6 @@
 // The database connection: one SQLite handle per process (WAL, foreign keys, busy timeout,
-// synchronous=NORMAL), its drizzle instance, the change signal, and the statements db/ prepares on it.
+// synchronous=NORMAL, incremental auto-vacuum for new files), its drizzle instance, the change
+// signal, and the statements db/ prepares on it.
 // Nothing outside db/ reaches the driver: the rest of the app holds a `Handle` and passes its `db`
 // to repository functions. The handle is created once per process by lib/runtime.
 import Database from 'better-sqlite3';
@@ -33,6 +34,9 @@ export function openDatabase(dataDir: string): Handle {
   mkdirSync(dataDir, { recursive: true });
   const path = dbPath(dataDir);
   const sqlite = new Database(path);
+  // A new database gives the pages that retention frees back to the disk (PRAGMA incremental_vacuum,
+  // db/queries/retention.ts); the mode can only be set before the first table (else it takes a VACUUM).
+  if ((sqlite.pragma('page_count', { simple: true }) as number) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

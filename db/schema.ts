@@ -5,6 +5,7 @@ import type { ModelSignature, OutputSpec, ReferenceInfo } from '../inference/sig
 import { TASKS, type Task } from '../inference/tasks';
 import type { Scope } from '../lib/schemas/access';
 import { EVENT_KINDS, type EventKind } from '../lib/schemas/events';
+import { WEBHOOK_FORMATS, type WebhookFormat } from '../lib/schemas/webhooks';
 import type { PredictionDistribution } from '../lib/metrics/distribution';
 import type { LabeledStats } from '../lib/metrics/labeled-stats';
 
@@ -227,6 +228,8 @@ export const predictionRequests = sqliteTable(
     source: integer('source').notNull().default(0),
     /** Shadow rows: the id of the answered request they copy (row i pairs with row i). */
     pairId: text('pair_id'),
+    /** JSON array of row indices erased on request (GDPR): their inputs, outputs and ids are blanked; the rows answer 404. */
+    erased: text('erased'),
   },
   (t) => [
     index('prediction_requests_version_ts_idx').on(t.versionId, t.ts),
@@ -292,6 +295,8 @@ export const rollupHours = sqliteTable(
     predictions: text('predictions', { mode: 'json' }).$type<PredictionDistribution>().notNull(),
     /** u32 counts per feature over the version profile's bins (fine then decile), features in profile order. */
     features: blob('features', { mode: 'buffer' }),
+    /** Data quality: u32 × features × 3 (missing, outside the reference range, category not in the reference), features in profile order. */
+    quality: blob('quality', { mode: 'buffer' }),
   },
   (t) => [primaryKey({ columns: [t.versionId, t.hour] })],
 );
@@ -315,3 +320,73 @@ export const monitoringState = sqliteTable('monitoring_state', {
   key: text('key').primaryKey(),
   value: integer('value').notNull(),
 });
+
+// ---- Operations ----
+
+export { WEBHOOK_FORMATS, type WebhookFormat };
+
+/** Subscriptions to the event stream; the secret and the custom headers are stored encrypted (lib/server/operations). */
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  /** Event types, or ["*"]. */
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  /** Model names, or ["*"]. */
+  models: text('models', { mode: 'json' }).$type<string[]>().notNull(),
+  format: text('format', { enum: WEBHOOK_FORMATS }).notNull().default('json'),
+  /** The signing secret, encrypted. */
+  secret: text('secret').notNull(),
+  /** Extra request headers (e.g. Authorization for a CI API), encrypted JSON; never shown again. */
+  headers: text('headers'),
+  description: text('description').notNull().default(''),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+export const JOB_STATUSES = ['pending', 'retrying', 'delivered', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/**
+ * The outbox: work written in the same transaction as the change that causes it and carried out
+ * off the request path by the jobs worker, with retries and backoff. A webhook delivery is a job
+ * whose id is the delivery id (stable across retries) and whose payload is the exact body sent.
+ */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    webhookId: integer('webhook_id').references(() => webhooks.id, { onDelete: 'cascade' }),
+    /** The event type (webhook deliveries). */
+    event: text('event'),
+    modelId: integer('model_id'),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: JOB_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the next attempt is due (ms); a running attempt leases the job by moving it forward. */
+    nextAt: integer('next_at').notNull(),
+    responseStatus: integer('response_status'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('jobs_status_next_at_idx').on(t.status, t.nextAt), index('jobs_webhook_id_created_at_idx').on(t.webhookId, t.createdAt)],
+);
+
+/** Requests refused by validation, per model, UTC hour, reason and field path (indices folded to `*`, bounded per model). */
+export const validationFailures = sqliteTable(
+  'validation_failures',
+  {
+    modelId: integer('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    hour: integer('hour').notNull(),
+    reason: text('reason').notNull(),
+    path: text('path').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.modelId, t.hour, t.reason, t.path] })],
+);
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;

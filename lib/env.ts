@@ -28,6 +28,11 @@ const envSchema = z.object({
   BATCH_MAX_ROWS: z.coerce.number().int().min(0).default(64),
   // How often the rollup worker folds new predictions into the monitoring rollups.
   ROLLUP_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  // Raw logged predictions older than this many days are pruned (unset: kept forever); a model's
+  // policy may set its own `retention_days`. Hourly rollups are kept, so charts and verdicts stay.
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  // How often the retention sweep looks for expired rows (it runs in the rollup worker, off the request path).
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
   // Production requests waiting to be copied to shadow versions; beyond it copies are dropped (and counted).
   SHADOW_QUEUE_SIZE: z.coerce.number().int().min(0).default(1000),
   // On SIGTERM/SIGINT: how long in-flight requests may take to finish before the server exits anyway (code 1).
@@ -49,6 +54,26 @@ const envSchema = z.object({
   RATE_LIMIT_RPS: z.coerce.number().min(0).default(0),
   // Bucket size (0: one second's worth of the rate).
   RATE_LIMIT_BURST: z.coerce.number().min(0).default(0),
+  // Notifications (lib/server/operations): the address links in webhook payloads start with (the
+  // monitoring page, the signed export_url); unset: http://HOSTNAME:PORT.
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//i, 'must be an http(s) URL')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  // The master key (32 bytes, base64 or hex) that encrypts webhook secrets and headers and signs
+  // export links; unset: DATA_DIR/secret.key, generated on first use (mode 0600; backups carry it).
+  MODELDOCK_SECRET_KEY: z.string().min(1).optional(),
+  // Host names webhooks may reach, comma-separated (`hooks.slack.com,*.example.com`); unset: any.
+  WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
+  // The first retry's delay; each next one is 3× longer. Deliveries are given up (failed) after at
+  // least 5 attempts and 60 × this (10 minutes at the default).
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(10_000),
+  // How long a receiver may take to answer 2xx before the attempt counts as failed.
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // How long a signed export link (a webhook's export_url) stays valid.
+  EXPORT_LINK_TTL_HOURS: z.coerce.number().positive().default(168),
 });
 
 function readEnv() {
@@ -61,3 +86,10 @@ function readEnv() {
 }
 
 export const env = readEnv();
+
+/** Where links in notifications point: PUBLIC_URL, else this server's own address. */
+export function publicUrl(): string {
+  if (env.PUBLIC_URL) return env.PUBLIC_URL;
+  const host = env.HOSTNAME === '0.0.0.0' || env.HOSTNAME === '::' ? '127.0.0.1' : env.HOSTNAME;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`;
+}

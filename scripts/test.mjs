@@ -37,6 +37,7 @@ function check(name, cmd, args, env) {
 }
 
 check('chromium', 'bash', ['scripts/ensure-chromium.sh']);
+check('prometheus', 'bash', ['scripts/ensure-prometheus.sh']);
 check('lint', 'npx', ['eslint', '.']);
 check('format', 'npx', ['prettier', '--check', '.']);
 check('typecheck', 'npx', ['tsc', '--noEmit']);

@@ -69,6 +69,10 @@ const WORDS: Record<EventKind, (d: Detail) => string> = {
   key_revoked: (d) => `API key ${String(d.key)} revoked`,
   user_created: (d) => `Admin account ${String(d.username)} created`,
   model_deleted: (d) => `Model ${String(d.model)} deleted`,
+  webhook_created: (d) => `Webhook${typeof d.host === 'string' ? ` to ${d.host}` : ''} created${Array.isArray(d.events) ? ` (${d.events.join(', ')})` : ''}`,
+  webhook_deleted: (d) => `Webhook${typeof d.host === 'string' ? ` to ${d.host}` : ''} deleted`,
+  predictions_erased: (d) =>
+    `Erased ${typeof d.rows === 'number' ? d.rows : 0} logged prediction${d.rows === 1 ? '' : 's'} of a client id on request${typeof d.client_id_sha256 === 'string' ? ` (SHA-256 ${d.client_id_sha256.slice(0, 12)}…)` : ''}`,
 };
 
 /** The event's sentence; a kind this build does not know is still words ("some_kind" → "Some kind"). */

@@ -3,7 +3,8 @@
 // against its sample-size-calibrated critical value.
 import type { FeatureDrift } from '@/lib/schemas/monitoring';
 
-const sig = (v: number) => (v === 0 ? '0' : Math.abs(v) < 0.001 ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
+// JSON sends an infinite statistic (χ² with a category the reference never had) as null.
+const sig = (v: number | null) => (v === null ? '∞' : v === 0 ? '0' : Math.abs(v) < 0.001 ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
 const count = (n: number) => n.toLocaleString('en-GB');
 
 /** "p = 0.0283", or "p < 0.0001". */

@@ -17,6 +17,7 @@ import type { MonitoringDto } from '@/lib/schemas/monitoring';
 import { DriftDetailDialog } from './drift-detail';
 import { PSI_RATIO_EXPLAINED } from './drift-words';
 import { PolicyCard } from './policy-form';
+import { QualityPanel } from './quality-panel';
 import {
   chartableMetrics,
   driftHeatmap,
@@ -189,6 +190,9 @@ export const MonitoringCharts = memo(function MonitoringCharts({
           empty="No labeled predictions in this range."
         />
       ) : null}
+      <div className="lg:col-span-2">
+        <QualityPanel quality={data.quality} />
+      </div>
       <div className={data.task === 'regression' ? 'lg:col-span-2' : ''}>
         <PolicyCard name={name} classes={data.confusion?.classes ?? labels ?? []} task={data.task} />
       </div>

@@ -13,11 +13,12 @@ import { keys, modelQueries } from '@/lib/query/keys';
 import { metricInfo, metricLabel, metricsFor } from '@/lib/metrics/catalog';
 import { AUTO_LOOKBACK, policySchema, type Policy } from '@/lib/schemas/monitoring';
 
-type NumberField = 'tolerance' | 'floor' | 'min_labeled' | 'drift_share' | 'consecutive' | 'lookback';
+type NumberField = 'tolerance' | 'floor' | 'min_labeled' | 'drift_share' | 'consecutive' | 'lookback' | 'quality_threshold' | 'retention_days';
 type Values = Record<NumberField, string> & { metric: string; bucket: 'day' | 'hour' };
-const NUMBERS: NumberField[] = ['tolerance', 'floor', 'min_labeled', 'drift_share', 'consecutive', 'lookback'];
-/** Empty means none (floor) or automatic (lookback). */
-const OPTIONAL: NumberField[] = ['floor', 'lookback'];
+const NUMBERS: NumberField[] = ['tolerance', 'floor', 'min_labeled', 'drift_share', 'consecutive', 'lookback', 'quality_threshold', 'retention_days'];
+/** Empty means none (floor, quality threshold), automatic (lookback) or the server's RETENTION_DAYS (retention). */
+const OPTIONAL: NumberField[] = ['floor', 'lookback', 'quality_threshold', 'retention_days'];
+const EMPTY_MEANS: Partial<Record<NumberField, string>> = { lookback: 'automatic', retention_days: 'the server setting' };
 
 const toValues = (p: Policy): Values => ({
   metric: p.metric,
@@ -28,6 +29,8 @@ const toValues = (p: Policy): Values => ({
   drift_share: String(p.drift_share),
   consecutive: String(p.consecutive),
   lookback: p.lookback === null ? '' : String(p.lookback),
+  quality_threshold: p.quality_threshold === null ? '' : String(p.quality_threshold),
+  retention_days: p.retention_days === null ? '' : String(p.retention_days),
 });
 
 /** The boxes that do not hold a number. */
@@ -42,6 +45,8 @@ const toPolicy = (v: Values) => ({
   consecutive: Number(v.consecutive),
   bucket: v.bucket,
   lookback: v.lookback.trim() === '' ? null : Number(v.lookback),
+  quality_threshold: v.quality_threshold.trim() === '' ? null : Number(v.quality_threshold),
+  retention_days: v.retention_days.trim() === '' ? null : Number(v.retention_days),
 });
 
 export function PolicyCard({ name, task, classes }: { name: string; task: string; classes: string[] }) {
@@ -143,7 +148,7 @@ function PolicyForm({
   };
 
   const field = (f: NumberField, label: string, hint: string, props: { step: string; min?: string; max?: string; placeholder?: string }) => (
-    <Field id={`policy-${f}`} label={label} hint={`${hint} Default: ${defaults[f] ?? (f === 'lookback' ? 'automatic' : 'none')}.`} error={errors[f]}>
+    <Field id={`policy-${f}`} label={label} hint={`${hint} Default: ${defaults[f] ?? EMPTY_MEANS[f] ?? 'none'}.`} error={errors[f]}>
       <Input
         id={`policy-${f}`}
         name={f}
@@ -208,6 +213,18 @@ function PolicyForm({
           'Lookback (windows)',
           `How many windows back the verdict reads; empty: automatic (${AUTO_LOOKBACK}, or 4 × consecutive when more).`,
           { step: '1', min: '1', placeholder: 'automatic' },
+        )}
+        {field(
+          'quality_threshold',
+          'Data quality threshold',
+          'A feature whose share of missing, out-of-range or unseen values passes this in the latest window is a watch reason (0.05 = 5 %); empty: off.',
+          { step: '0.01', min: '0', max: '1', placeholder: 'off' },
+        )}
+        {field(
+          'retention_days',
+          'Keep raw predictions (days)',
+          'Older logged predictions are deleted; hourly rollups, charts and the verdict are kept. Empty: the server setting (RETENTION_DAYS, else forever).',
+          { step: '1', min: '1', placeholder: 'server setting' },
         )}
       </div>
       {formError ? (

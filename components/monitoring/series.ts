@@ -130,7 +130,8 @@ export const METHOD_LABELS: Record<FeatureDrift['method'], string> = {
 };
 const IS_TEST: Record<FeatureDrift['method'], boolean> = { ks: true, chisquare: true, ztest: true, jensenshannon: false, wasserstein: false };
 
-const num = (v: number) => (Math.abs(v) < 0.001 && v !== 0 ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
+/** A statistic as text; JSON sends an infinite one (χ² with a category the reference never had) as null. */
+const num = (v: number | null) => (v === null ? '∞' : Math.abs(v) < 0.001 && v !== 0 ? v.toExponential(1) : Number(v.toPrecision(3)).toString());
 const psiRatio = (d: FeatureDrift) => (d.psi_critical > 0 ? d.psi / d.psi_critical : d.psi > 0 ? Infinity : 0);
 
 /** Features as rows, most drifted in the latest window that has drift first; windows as columns. */

@@ -19,9 +19,11 @@ const BASELINE_SOURCES: Record<string, string> = { offline: 'offline metric give
 const REASON_LABELS: Record<string, string> = {
   dataset_drift: 'share of features drifted',
   prediction_drift: 'prediction drift distance',
+  data_quality: 'data quality issues',
   labeled: 'labeled rows',
 };
-const fmt = (metric: string, v: number) => (metric === 'dataset_drift' ? `${Math.round(v * 100)}%` : formatMetric(v));
+const fmt = (metric: string, v: number) =>
+  metric === 'dataset_drift' ? `${Math.round(v * 100)}%` : metric === 'data_quality' ? `${(v * 100).toFixed(1)}%` : formatMetric(v);
 const WINDOWS = { day: 'daily', hour: 'hourly' } as const;
 
 export function VerdictBanner({ data }: { data: MonitoringDto }) {

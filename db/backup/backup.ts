@@ -5,9 +5,9 @@
 // when complete, so an interrupted backup never looks like one.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DB_FILE, MANIFEST_FILE, sha256File, type BackupManifest } from './manifest';
+import { DB_FILE, MANIFEST_FILE, SECRET_KEY_FILE, sha256File, type BackupManifest } from './manifest';
 
 export interface BackupResult {
   dir: string;
@@ -104,6 +104,13 @@ export async function createBackup(o: { dataDir: string; outDir: string }): Prom
       const stored = await storeArtifact(dataDir, outDir, join(partial, 'artifacts', file), file);
       artifacts.push({ file, ...stored });
     }
+    // The master key that encrypts webhook secrets goes with the database that holds them.
+    let secretKey: BackupManifest['secret_key'];
+    if (existsSync(join(dataDir, SECRET_KEY_FILE))) {
+      await copyFile(join(dataDir, SECRET_KEY_FILE), join(partial, SECRET_KEY_FILE));
+      await chmod(join(partial, SECRET_KEY_FILE), 0o600);
+      secretKey = { file: SECRET_KEY_FILE, ...(await sha256File(join(partial, SECRET_KEY_FILE))) };
+    }
     const manifest: BackupManifest = {
       format: 'modeldock-backup',
       version: 1,
@@ -113,6 +120,7 @@ export async function createBackup(o: { dataDir: string; outDir: string }): Prom
       database: { file: DB_FILE, bytes: db.bytes, sha256: db.sha256, integrity: 'ok' },
       counts,
       artifacts,
+      ...(secretKey ? { secret_key: secretKey } : {}),
     };
     await writeFile(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
     await rename(partial, dir);
@@ -133,5 +141,6 @@ export function describeBackup(r: BackupResult): string {
     `  database: ${(m.database.bytes / 1024 / 1024).toFixed(1)} MB, integrity ok, sha256 ${m.database.sha256.slice(0, 16)}…`,
     `  ${c.models} models, ${c.versions} versions, ${c.aliases} aliases, ${c.predictions} predictions in ${c.prediction_requests} requests, ${c.outcomes} outcomes`,
     `  artifacts: ${m.artifacts.length} (${r.copied} copied, ${r.linked} hard-linked from an earlier backup), all verified by sha256`,
+    ...(m.secret_key ? [`  ${SECRET_KEY_FILE}: copied (it decrypts the webhook secrets: keep the backup private)`] : []),
   ].join('\n');
 }

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DB_FILE } from '../client';
 
 export const MANIFEST_FILE = 'manifest.json';
+/** The installation's master key in DATA_DIR (lib/runtime/secret-key.ts): webhook secrets are encrypted with it. */
+export const SECRET_KEY_FILE = 'secret.key';
 export { DB_FILE };
 
 const fileEntry = z.object({
@@ -23,6 +25,8 @@ export const manifestSchema = z.object({
   database: z.object({ file: z.literal(DB_FILE), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/), integrity: z.literal('ok') }),
   counts: z.record(z.string(), z.number().int().min(0)),
   artifacts: z.array(fileEntry.extend({ linked: z.boolean() })),
+  /** DATA_DIR/secret.key when the folder has one (absent: MODELDOCK_SECRET_KEY holds the key, or no secret was ever stored). */
+  secret_key: z.object({ file: z.literal(SECRET_KEY_FILE), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 

@@ -5,10 +5,10 @@
 // place, so a failed restore leaves no half-restored folder.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { databaseHolders } from '../instance';
-import { DB_FILE, MANIFEST_FILE, manifestSchema, sha256File, type BackupManifest } from './manifest';
+import { DB_FILE, MANIFEST_FILE, SECRET_KEY_FILE, manifestSchema, sha256File, type BackupManifest } from './manifest';
 
 export class RestoreRefused extends Error {}
 
@@ -32,6 +32,7 @@ async function verifyBackup(backupDir: string, m: BackupManifest): Promise<void>
   const entries = [
     { path: join(backupDir, DB_FILE), sha256: m.database.sha256, bytes: m.database.bytes },
     ...m.artifacts.map((a) => ({ path: join(backupDir, 'artifacts', a.file), sha256: a.sha256, bytes: a.bytes })),
+    ...(m.secret_key ? [{ path: join(backupDir, SECRET_KEY_FILE), sha256: m.secret_key.sha256, bytes: m.secret_key.bytes }] : []),
   ];
   for (const e of entries) {
     if (!existsSync(e.path)) throw new RestoreRefused(`the backup is incomplete: ${e.path} is missing`);
@@ -83,13 +84,19 @@ export async function restoreBackup(o: { backupDir: string; dataDir: string; for
       if ((await sha256File(dest)).sha256 !== a.sha256) throw new Error(`copying ${a.file} produced different bytes`);
     }
     if ((await sha256File(join(stage, DB_FILE))).sha256 !== manifest.database.sha256) throw new Error('copying the database produced different bytes');
+    if (manifest.secret_key) {
+      await copyFile(join(backupDir, SECRET_KEY_FILE), join(stage, SECRET_KEY_FILE));
+      await chmod(join(stage, SECRET_KEY_FILE), 0o600);
+    }
     await rename(join(stage, 'artifacts'), join(dataDir, 'artifacts'));
+    if (manifest.secret_key) await rename(join(stage, SECRET_KEY_FILE), join(dataDir, SECRET_KEY_FILE));
     await rename(join(stage, DB_FILE), join(dataDir, DB_FILE));
     await rm(stage, { recursive: true, force: true });
   } catch (err) {
     // Leave the target as it was: empty again, or the moved-aside folder back in place.
     await rm(join(dataDir, 'artifacts'), { recursive: true, force: true });
     await rm(join(dataDir, DB_FILE), { force: true });
+    await rm(join(dataDir, SECRET_KEY_FILE), { force: true });
     await rm(stage, { recursive: true, force: true });
     if (movedAside) {
       await rm(dataDir, { recursive: true, force: true });

@@ -1,15 +1,17 @@
-// Event log queries: every registry change is recorded with its actor.
+// Event log queries: every registry change is recorded with its actor, and fanned out to the
+// webhooks that listen to it in the same transaction (db/queries/outbox.ts).
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { events, type EventKind, type EventRow } from '../schema';
+import { notifyRegistryEvent } from './outbox';
 
 type Tx = Pick<Db, 'insert' | 'select'>;
 
-/** Records an event; call inside the transaction that makes the change. */
+/** Records an event, and queues its webhook deliveries; call inside the transaction that makes the change. */
 export function recordEvent(tx: Tx, e: { modelId: number | null; kind: EventKind; actor: string; detail: Record<string, unknown>; ts?: number }): void {
-  tx.insert(events)
-    .values({ modelId: e.modelId, kind: e.kind, actor: e.actor, detail: e.detail, ts: e.ts ?? Date.now() })
-    .run();
+  const ts = e.ts ?? Date.now();
+  tx.insert(events).values({ modelId: e.modelId, kind: e.kind, actor: e.actor, detail: e.detail, ts }).run();
+  notifyRegistryEvent(tx, { ...e, ts });
 }
 
 /** A model's events, or (modelId null) the events that belong to no model: keys, users, deletions. */

@@ -9,6 +9,8 @@ export interface HourRow {
   latency: Buffer;
   predictions: string;
   features: Buffer | null;
+  /** Data quality counts (u32 × features × 3), null for hours folded before they were counted. */
+  quality: Buffer | null;
 }
 export interface LabeledRow {
   version_id: number;

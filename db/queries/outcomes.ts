@@ -14,6 +14,8 @@ export interface LoggedRequestForOutcome {
   classes: string | null;
   source: number;
   alias: string | null;
+  /** Rows erased on request (JSON array of row indices), or null. */
+  erased: string | null;
 }
 /** A shadow request paired with an answered one. */
 export interface PairedRequestForOutcome extends LoggedRequestForOutcome {
@@ -50,7 +52,7 @@ export function inOutcomeTransaction<T>(db: Db, work: (store: OutcomeStore) => T
 }
 
 function prepareOutcomeStatements(sqlite: Db['$client']) {
-  const columns = 'model_id, version_id, ts, rows, labels, output_values, probabilities, classes, source, alias';
+  const columns = 'model_id, version_id, ts, rows, labels, output_values, probabilities, classes, source, alias, erased';
   const request = sqlite.prepare(`SELECT ${columns} FROM prediction_requests WHERE id = ?`);
   // Shadow copies of an answered request (prediction_requests_pair_id_idx), and whether any exist at all.
   const pairs = sqlite.prepare(`SELECT id, ${columns} FROM prediction_requests WHERE pair_id = ?`);

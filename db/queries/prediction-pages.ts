@@ -19,6 +19,8 @@ export interface PagedRequest {
   client_ids: string | null;
   source: number;
   alias: string | null;
+  /** Rows erased on request (JSON array of row indices), or null. */
+  erased: string | null;
 }
 export interface PagedOutcome {
   prediction_id: string;
@@ -34,7 +36,7 @@ export interface LogKey {
   id: string;
 }
 
-const REQUEST_COLUMNS = 'id, version_id, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, source, alias';
+const REQUEST_COLUMNS = 'id, version_id, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, source, alias, erased';
 
 /** The page reads, prepared once per connection. */
 export function pageStatements(db: Db): PageStatements {

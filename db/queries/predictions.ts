@@ -79,6 +79,25 @@ export function parsePredictionId(id: string): { requestId: string; row: number 
   return { requestId: id.slice(0, 26), row: (digits[0] << 10) | (digits[1] << 5) | digits[2] };
 }
 
+/** The rows of a request erased on request (its `erased` column: a JSON array of row indices). */
+export function erasedRows(erased: string | null): Set<number> {
+  return erased ? new Set(JSON.parse(erased) as number[]) : new Set();
+}
+
+/**
+ * The time (ms) a request id carries: a ULID's first 10 characters. It is the prediction's own time
+ * (an imported row's `ts` too, see PredictionIds.at); null when the id is not a ULID.
+ */
+export function requestTime(requestId: string): number | null {
+  let ms = 0;
+  for (let i = 0; i < 10; i++) {
+    const d = B32.indexOf(requestId[i]);
+    if (d < 0) return null;
+    ms = ms * 32 + d;
+  }
+  return ms;
+}
+
 /** What serving needs to know about one version, in one row. */
 export interface ServingRow {
   model_id: number;

@@ -28,11 +28,12 @@ export interface StoredHour {
   latency: Buffer;
   predictions: string;
   features: Buffer | null;
+  quality: Buffer | null;
 }
 export interface HourWrite {
   versionId: number;
   hour: number;
-  merge: (old: StoredHour | undefined) => { count: number; latency: Buffer; predictions: string; features: Buffer | null };
+  merge: (old: StoredHour | undefined) => StoredHour;
 }
 
 function prepareRollupStatements(sqlite: Db['$client']) {
@@ -47,8 +48,10 @@ function prepareRollupStatements(sqlite: Db['$client']) {
     version: sqlite.prepare('SELECT profile, feature_names, signature, reference FROM model_versions WHERE id = ?'),
     firstRequests: sqlite.prepare('SELECT input_codec, inputs, rows FROM prediction_requests WHERE version_id = ? ORDER BY rowid LIMIT ?'),
     saveProfile: sqlite.prepare('UPDATE model_versions SET profile = ? WHERE id = ? AND profile IS NULL'),
-    hour: sqlite.prepare('SELECT count, latency, predictions, features FROM rollup_hours WHERE version_id = ? AND hour = ?'),
-    upsertHour: sqlite.prepare('INSERT OR REPLACE INTO rollup_hours (version_id, hour, count, latency, predictions, features) VALUES (?, ?, ?, ?, ?, ?)'),
+    hour: sqlite.prepare('SELECT count, latency, predictions, features, quality FROM rollup_hours WHERE version_id = ? AND hour = ?'),
+    upsertHour: sqlite.prepare(
+      'INSERT OR REPLACE INTO rollup_hours (version_id, hour, count, latency, predictions, features, quality) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
   };
 }
 
@@ -95,7 +98,7 @@ export function foldHours(db: Db, from: number, to: number, hours: Iterable<Hour
       if (((st.watermark.get() as number | undefined) ?? 0) !== from) return false;
       for (const h of hours) {
         const merged = h.merge(st.hour.get(h.versionId, h.hour) as StoredHour | undefined);
-        st.upsertHour.run(h.versionId, h.hour, merged.count, merged.latency, merged.predictions, merged.features);
+        st.upsertHour.run(h.versionId, h.hour, merged.count, merged.latency, merged.predictions, merged.features, merged.quality);
       }
       st.setWatermark.run(to);
       return true;

@@ -1,12 +1,32 @@
 // The stored retraining verdict of each model, and the reads that keep it current: which models
 // are served, which got traffic since a point in the log, and when a model first and last predicted.
-import { eq } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
 import { prepared, type Db } from '../client';
+import type { NotificationEvent } from '../../lib/webhook-payload';
 import { aliases, models, type ModelRow } from '../schema';
+import { enqueueEvent } from './outbox';
 
-/** Stores the verdict with the overview's flag and its reasons (one per line). */
-export function saveVerdict(db: Db, modelId: number, v: { verdict: Record<string, unknown> | null; flag: boolean; reason: string | null }): void {
-  db.update(models).set({ verdict: v.verdict, needsRetraining: v.flag, retrainingReason: v.reason }).where(eq(models.id, modelId)).run();
+/**
+ * Stores the verdict with the overview's flag and its reasons (one per line), and in the same
+ * transaction queues the webhook deliveries of what changed: `notify` is given the verdict stored
+ * until now and the model's name, and returns the events of the transition (none when it is no
+ * transition), so each transition is delivered once however many refreshes race to store it.
+ */
+export function saveVerdict(
+  db: Db,
+  modelId: number,
+  v: { verdict: Record<string, unknown> | null; flag: boolean; reason: string | null },
+  notify: (previous: Record<string, unknown> | null, model: string) => NotificationEvent[],
+): void {
+  db.transaction(
+    (tx) => {
+      const before = tx.select({ verdict: models.verdict, name: models.name }).from(models).where(eq(models.id, modelId)).get();
+      if (!before) return;
+      tx.update(models).set({ verdict: v.verdict, needsRetraining: v.flag, retrainingReason: v.reason }).where(eq(models.id, modelId)).run();
+      for (const e of notify(before.verdict ?? null, before.name)) enqueueEvent(tx, { ...e, modelId });
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** Every model that has a production alias (the ones a verdict is kept for). */
@@ -18,6 +38,22 @@ export function listServedModels(db: Db): ModelRow[] {
     .where(eq(aliases.name, 'production'))
     .all()
     .map((r) => r.model);
+}
+
+/**
+ * The stored verdicts of served models (those with a production alias) for /metrics, read at each
+ * scrape in one query (a registry is small): at most `limit`, flagged models first so a cap never hides one.
+ */
+export function listStoredVerdicts(db: Db, limit: number): { name: string; verdict: Record<string, unknown> }[] {
+  return db
+    .select({ name: models.name, verdict: models.verdict })
+    .from(models)
+    .innerJoin(aliases, and(eq(aliases.modelId, models.id), eq(aliases.name, 'production')))
+    .where(isNotNull(models.verdict))
+    .orderBy(desc(models.needsRetraining), asc(models.name))
+    .limit(limit)
+    .all()
+    .filter((r): r is { name: string; verdict: Record<string, unknown> } => r.verdict !== null);
 }
 
 export type VerdictReads = ReturnType<typeof prepareVerdictReads>;

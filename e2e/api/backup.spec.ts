@@ -5,7 +5,7 @@
 // and a non-empty one unless --force (which moves it aside).
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { DT, floatTensor, model, node, valueInfo } from '../../scripts/onnx-builder';
@@ -150,6 +150,11 @@ test('backup under load, restore into a fresh folder: same registry, same answer
   // Three artifacts: the regressor, the scaled version and the reference sample.
   expect(manifest.artifacts.map((a: { file: string }) => a.file.split('.')[1]).sort()).toEqual(['json', 'onnx', 'onnx']);
   for (const a of manifest.artifacts) expect(existsSync(join(dir, 'artifacts', a.file))).toBe(true);
+  // The master key that encrypts webhook secrets goes with the data, private (0600).
+  const key = readFileSync(join(source, 'secret.key'), 'utf8');
+  expect(manifest.secret_key).toMatchObject({ file: 'secret.key', bytes: Buffer.byteLength(key) });
+  expect(readFileSync(join(dir, 'secret.key'), 'utf8')).toBe(key);
+  expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
 
   // Restore refuses the source folder while its server runs, even with --force.
   const busy = await npmRun('restore', [dir, '--data-dir', source, '--force']);
@@ -172,6 +177,8 @@ test('backup under load, restore into a fresh folder: same registry, same answer
   const target = join(freshDataDir('backup-target'), 'data');
   const restored = await npmRun('restore', [dir, '--data-dir', target]);
   expect(restored.code, restored.out).toBe(0);
+  expect(readFileSync(join(target, 'secret.key'), 'utf8')).toBe(key);
+  expect(statSync(join(target, 'secret.key')).mode & 0o777).toBe(0o600);
   const db = openDb(target);
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -186,7 +186,18 @@ test('policy: defaults, a partial edit that persists with an event, and refused 
   const name = await binaryModel(request, 'mon-policy');
   const res = await request.get(`/api/v1/models/${name}/policy`);
   expect(res.status()).toBe(200);
-  const defaults = { metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null };
+  const defaults = {
+    metric: 'accuracy',
+    tolerance: 0.05,
+    floor: null,
+    min_labeled: 100,
+    drift_share: 0.5,
+    consecutive: 2,
+    bucket: 'day',
+    lookback: null,
+    quality_threshold: null,
+    retention_days: null,
+  };
   expect(await res.json()).toEqual({ policy: defaults, defaults, custom: false });
   const reg = await regressionModel(request, 'mon-policy-r');
   expect((await (await request.get(`/api/v1/models/${reg}/policy`)).json()).policy).toMatchObject({

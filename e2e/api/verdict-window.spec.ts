@@ -184,7 +184,18 @@ test('any metric: per-class recall and MAE judged in their direction against the
 
 test('policy: the new fields have defaults, an old stored policy reads with them, refusals name the field, DELETE resets', async ({ request }) => {
   const name = await binaryModel(request, 'vw-policy');
-  const defaults = { metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null };
+  const defaults = {
+    metric: 'accuracy',
+    tolerance: 0.05,
+    floor: null,
+    min_labeled: 100,
+    drift_share: 0.5,
+    consecutive: 2,
+    bucket: 'day',
+    lookback: null,
+    quality_threshold: null,
+    retention_days: null,
+  };
   expect(await (await request.get(`/api/v1/models/${name}/policy`)).json()).toEqual({ policy: defaults, defaults, custom: false });
 
   // A policy stored before bucket and lookback existed.

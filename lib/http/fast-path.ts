@@ -42,6 +42,8 @@ function match(path: string): { route: FastRoute; params: FastParams } | null {
 }
 
 const metered = (route: FastRoute) => route.kind === 'predict' || route.kind === 'v2-infer';
+/** What counts as a refusal by validation: the request did not fit the model. */
+const REFUSED = new Set(['invalid_input', 'unprocessable', 'payload_too_large']);
 
 /** Answers the request if it is one of the fast-path routes; returns false to hand it to Next. */
 export function handleFastPath(req: IncomingMessage, res: ServerResponse): boolean {
@@ -88,6 +90,8 @@ function fail(err: unknown, isV2: boolean, res: ServerResponse, req: IncomingMes
   if (!req.complete) req.resume();
   if (route && labels && metered(route)) {
     runtime().metrics.observePrediction({ route: isV2 ? 'v2' : 'rest', model: labels.model, version: labels.version, status: app.status, seconds: 0, rows: 0 });
+    // Refused by validation, for the data-quality counts: only once the model is resolved (a made-up name never counts).
+    if (labels.model !== 'unknown' && REFUSED.has(app.code)) runtime().refusals.add(labels.model, app.message, app.errors[0]?.path ?? 'body');
   }
   if (res.headersSent) {
     res.destroy();

@@ -8,7 +8,7 @@ import { createKeySchema, loginSchema, setupSchema } from '../schemas/access';
 import { compareQuerySchema, shadowBodySchema, splitSchema } from '../schemas/experiments';
 import { driftDetailQuerySchema, monitoringQuerySchema, policyUpdateSchema } from '../schemas/monitoring';
 import { importBodySchema, outcomesBodySchema } from '../schemas/outcomes';
-import { browseQuerySchema, exportQuerySchema } from '../schemas/predictions';
+import { browseQuerySchema, erasureQuerySchema, exportQuerySchema } from '../schemas/predictions';
 import {
   createModelSchema,
   modelDetailQuerySchema,
@@ -19,6 +19,7 @@ import {
   updateModelSchema,
   updateVersionSchema,
 } from '../schemas/registry';
+import { createWebhookSchema, deliveriesQuerySchema } from '../schemas/webhooks';
 import { FAST_ROUTES } from './fast-routes';
 
 type Scope = KeyScope | 'public';
@@ -206,12 +207,22 @@ const OPS: Record<string, Record<string, Op>> = {
       ok: 200,
       answer: '{predictions: [{id, ts, version, inputs, prediction, probabilities?, outcome?, client_id?, source, alias?}], next_cursor}',
     },
+    delete: {
+      summary:
+        'Erase every logged row of a client id (GDPR): its inputs, outputs, probabilities and id, its shadow copies, keys and outcomes; ' +
+        'the rows answer 404 after; recorded in the event log (predictions_erased); the monitoring rollups are kept',
+      scope: 'admin',
+      query: erasureQuerySchema,
+      ok: 200,
+      answer: '{erased}',
+    },
   },
   [`${M}/predictions/export`]: {
     get: {
       summary:
         'Every logged prediction in range, oldest first, streamed as CSV or Parquet: id, ts, version, one column per input feature, ' +
-        'prediction, probability_<class> per class, actual',
+        'prediction, probability_<class> per class, actual. A signed link (expires, sig: the export_url of a model.needs_retraining ' +
+        'delivery) opens exactly its version, range and format without credentials; altered or expired: 403',
       scope: 'read',
       query: exportQuerySchema,
       ok: 200,
@@ -256,6 +267,45 @@ const OPS: Record<string, Record<string, Op>> = {
   },
   '/api/v1/setup': {
     post: { summary: 'First start only: create the admin account (409 afterwards)', scope: 'public', body: setupSchema, ok: 201, answer: 'Set-Cookie' },
+  },
+  '/api/v1/webhooks': {
+    get: {
+      summary: 'Webhooks with their deliveries by status, and the outbox: jobs pending, retrying and failed',
+      scope: 'admin',
+      ok: 200,
+      answer: '{webhooks: [{id, url, events, models, format, description, headers (names only), created_at, created_by, deliveries}], jobs}',
+    },
+    post: {
+      summary:
+        'Create a webhook for events (model.needs_retraining, model.recovered, model.watch, model.drift, version.created, alias.moved, *) ' +
+        'of models (names or *), as json or slack; the signing secret (given or generated) is answered once, headers are never shown again',
+      scope: 'admin',
+      body: createWebhookSchema,
+      ok: 201,
+      answer: '{webhook, secret}',
+    },
+  },
+  '/api/v1/webhooks/{id}': { delete: { summary: 'Delete a webhook and its deliveries', scope: 'admin', ok: 204, answer: 'empty' } },
+  '/api/v1/webhooks/{id}/test': { post: { summary: 'Queue a ping to the webhook', scope: 'admin', ok: 202, answer: '{delivery}' } },
+  '/api/v1/webhooks/{id}/deliveries': {
+    get: {
+      summary: "The webhook's latest deliveries, newest first: status delivered | retrying | failed, attempts, response status, last error",
+      scope: 'admin',
+      query: deliveriesQuerySchema,
+      ok: 200,
+      answer: '{deliveries: [{id, event, status, attempts, response_status, last_error, created_at, delivered_at, next_attempt_at}]}',
+    },
+  },
+  '/api/v1/storage': {
+    get: {
+      summary:
+        'Database size (file and WAL, free pages, auto-vacuum mode), what the prediction log holds (requests, predictions, outcomes, oldest), ' +
+        'growth per day over the last 7 days (predictions and estimated bytes), the retention in force (RETENTION_DAYS and per-model ' +
+        'overrides) and what the last retention sweep pruned',
+      scope: 'admin',
+      ok: 200,
+      answer: '{database, log, growth, retention}',
+    },
   },
   '/api/v1/runtime': {
     get: {

@@ -10,7 +10,9 @@ import { env } from '../env';
 import { abandonRuntime, runtime } from '../runtime/runtime';
 import { startRuntime } from '../runtime/start';
 import { ensureEnvAdmin } from '../server/access/accounts';
+import { readModelHealth } from '../server/monitoring/model-health';
 import { startVerdictSweep } from '../server/monitoring/verdict-sweep';
+import { startJobs } from '../server/operations/jobs';
 import { warmProduction } from '../server/serving/serving-state';
 import { watchBodyIdle } from './body-watch';
 import { handleFastPath } from './fast-path';
@@ -27,10 +29,12 @@ async function main(): Promise<void> {
   await app.prepare();
   await warmProduction();
   const verdicts = startVerdictSweep();
+  const jobs = startJobs();
   const handle = app.getRequestHandler();
   // Responses under way, so a shutdown can tell their connections to close once they are answered.
   const inFlight = new Set<ServerResponse>();
   runtime().metrics.inFlightSource = () => inFlight.size;
+  runtime().metrics.modelHealth.observe(readModelHealth);
   let stopping = false;
   // connectionsCheckingInterval: how often node enforces headersTimeout/requestTimeout (default 30 s).
   const server = createServer(
@@ -79,6 +83,7 @@ async function main(): Promise<void> {
   /** Commits what the log writer holds, stops the workers (the checkpointer truncates the WAL) and closes the database. */
   const closeData = async () => {
     verdicts.stop();
+    await jobs.stop();
     if (dev) await app.close();
     await started.stop();
   };

@@ -190,3 +190,28 @@ describe('evaluateVerdict', () => {
     expect(both.reasons.map((r) => r.metric)).toEqual(['accuracy', 'prediction_drift']);
   });
 });
+
+describe('data quality', () => {
+  const q = (rate: number) => ({ quality: { feature: 'age', kind: 'out_of_range' as const, count: Math.round(rate * 1000), rows: 1000, rate } });
+  it('a rate above the policy threshold in the latest window is a watch reason, since the first such window', () => {
+    const windows = [acc(0, 170, 200, q(0.01)), acc(1, 170, 200, q(0.08)), acc(2, 170, 200, q(0.071))];
+    expect(evaluateVerdict(windows, 0.85, ACC).reasons).toEqual([]);
+    const v = evaluateVerdict(windows, 0.85, policy({ quality_threshold: 0.05 }));
+    expect(v.state).toBe('watch');
+    expect(v.reasons).toEqual([
+      {
+        metric: 'data_quality',
+        window: day(2),
+        value: 0.071,
+        interval: null,
+        baseline: null,
+        threshold: 0.05,
+        since: day(1),
+        message: 'feature age: 7.1 % of values outside the reference range (threshold 5.0 %)',
+      },
+    ]);
+    // At or below the threshold, or recovered in the latest window: no reason.
+    expect(evaluateVerdict([acc(0, 170, 200, q(0.05))], 0.85, policy({ quality_threshold: 0.05 })).reasons).toEqual([]);
+    expect(evaluateVerdict([acc(0, 170, 200, q(0.2)), acc(1, 170, 200, q(0))], 0.85, policy({ quality_threshold: 0.05 })).state).toBe('healthy');
+  });
+});

@@ -1,9 +1,10 @@
 // The retraining verdict over a range of windows (lib/metrics/README.md): flagged after
 // `consecutive` windows whose interval lies wholly beyond the baseline's tolerance (or past a floor),
-// cleared after as many recovered windows; a single bad window, dataset drift or prediction drift
-// is "watch"; too few labels is said, never flagged.
+// cleared after as many recovered windows; a single bad window, dataset drift, prediction drift or
+// (with a policy threshold) poor data quality is "watch"; too few labels is said, never flagged.
 import type { Policy, Reason, VerdictState } from '../schemas/monitoring';
 import { higherIsBetter, thresholdFor } from './catalog';
+import { qualityMessage, type QualityKind } from './quality';
 
 export interface WindowEval {
   start: string;
@@ -12,6 +13,8 @@ export interface WindowEval {
   interval: [number, number] | null;
   datasetDrift: { share: number; drifted: boolean; features: { feature: string; method: string; score: number; psi: number }[] } | null;
   predictionDrift: { score: number; drifted: boolean } | null;
+  /** The window's worst data-quality rate over features and kinds (lib/metrics/quality); absent or null: none counted. */
+  quality?: { feature: string; kind: QualityKind; count: number; rows: number; rate: number } | null;
 }
 
 export interface Verdict {
@@ -102,6 +105,20 @@ export function evaluateVerdict(windows: WindowEval[], baseline: number | null, 
       message: `the distribution of predictions moved (distance ${latest.predictionDrift.score.toFixed(3)} ≥ 0.1)`,
     });
   }
+  const poor = (w: WindowEval | undefined) => policy.quality_threshold !== null && w?.quality != null && w.quality.rate > policy.quality_threshold;
+  if (latest && poor(latest)) {
+    const q = latest.quality!;
+    reasons.push({
+      metric: 'data_quality',
+      window: latest.start,
+      value: q.rate,
+      interval: null,
+      baseline: null,
+      threshold: policy.quality_threshold!,
+      since: driftSince(poor),
+      message: `${qualityMessage(q.feature, q.kind, q.rate)} (threshold ${(policy.quality_threshold! * 100).toFixed(1)} %)`,
+    });
+  }
   let state: VerdictState;
   if (flagged) state = 'needs_retraining';
   else if (reasons.length > 0) state = 'watch';
@@ -122,7 +139,8 @@ export function evaluateVerdict(windows: WindowEval[], baseline: number | null, 
   return { state, needs_retraining: state === 'needs_retraining', reasons };
 }
 
-function latestJudgedWindow(windows: WindowEval[], policy: Policy): WindowEval | undefined {
+/** The latest window with a value and enough labels to be judged. */
+export function latestJudgedWindow(windows: WindowEval[], policy: Policy): WindowEval | undefined {
   for (let i = windows.length - 1; i >= 0; i--) if (windows[i].value !== null && windows[i].labeled >= policy.min_labeled) return windows[i];
   return undefined;
 }
@@ -152,8 +170,13 @@ export function episodeStart(earlier: WindowEval[], reason: Reason, baseline: nu
   let since = reason.since;
   for (let i = earlier.length - 1; i >= 0; i--) {
     const w = earlier[i];
-    if (reason.metric === 'dataset_drift' || reason.metric === 'prediction_drift') {
-      const drifted = reason.metric === 'dataset_drift' ? w.datasetDrift?.drifted : w.predictionDrift?.drifted;
+    if (reason.metric === 'dataset_drift' || reason.metric === 'prediction_drift' || reason.metric === 'data_quality') {
+      const drifted =
+        reason.metric === 'dataset_drift'
+          ? w.datasetDrift?.drifted
+          : reason.metric === 'prediction_drift'
+            ? w.predictionDrift?.drifted
+            : policy.quality_threshold !== null && w.quality != null && w.quality.rate > policy.quality_threshold;
       if (!drifted) break;
       since = w.start;
       continue;

@@ -3,35 +3,7 @@
 // drawn from a pooled buffer: one crypto call per 512 ids. One generator per process (on the
 // runtime): two would each be monotonic, but not together.
 import { randomFillSync } from 'node:crypto';
-
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-function encodeTime(ms: number): string {
-  let out = '';
-  for (let i = 9; i >= 0; i--) {
-    const mod = ms % 32;
-    out = ALPHABET[mod] + out;
-    ms = (ms - mod) / 32;
-  }
-  return out;
-}
-
-function encodeRandom(bytes: Uint8Array): string {
-  // 80 bits → 16 base32 characters, 5 bits at a time from the most significant end.
-  let out = '';
-  let acc = 0;
-  let bits = 0;
-  for (let i = 0; i < 10; i++) {
-    acc = (acc << 8) | bytes[i];
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(acc >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    acc &= (1 << bits) - 1;
-  }
-  return out;
-}
+import { encodeRandom, encodeTime } from '../ulid';
 
 export class PredictionIds {
   private readonly pool = new Uint8Array(512 * 10);
@@ -63,5 +35,17 @@ export class PredictionIds {
     this.poolAt += 10;
     this.lastMs = now;
     return encodeTime(now) + encodeRandom(last);
+  }
+
+  /**
+   * An id carrying time `ms` for a prediction made then (imports of past predictions): its time is
+   * what retention reads to tell an expired id from an unknown one. Times at or after the last id
+   * issued come from `next`; an earlier time gets fresh random bits (80 of them: unique in practice).
+   */
+  at(ms: number): string {
+    if (ms >= this.lastMs && ms <= Date.now()) return this.next(ms);
+    const bytes = new Uint8Array(10);
+    randomFillSync(bytes);
+    return encodeTime(ms) + encodeRandom(bytes);
   }
 }

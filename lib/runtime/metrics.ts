@@ -2,6 +2,7 @@
 // Latency buckets start at 0.1 ms: prom-client's defaults (from 5 ms) hide sub-millisecond models.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { createModelCacheMetrics, type ModelCacheMetrics } from './model-cache-metrics';
+import { createModelHealthMetrics, type ModelHealthMetrics } from './model-health-metrics';
 
 export const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -15,8 +16,12 @@ export class ServingMetrics {
   readonly batchRows: Histogram<'model' | 'version'>;
   readonly shadowDropped: Counter<'model'>;
   readonly shadowFailed: Counter<'model' | 'version'>;
+  /** Webhook delivery attempts by outcome: delivered, retry (failed, tried again later), failed (given up). */
+  readonly webhookDeliveries: Counter<'result'>;
   /** The model cache's loads, evictions and gauges (see model-cache-metrics.ts). */
   readonly modelCache: ModelCacheMetrics;
+  /** Gauges of the stored verdicts and the outcome counter (see model-health-metrics.ts). */
+  readonly modelHealth: ModelHealthMetrics;
   /** Where the in-flight gauge reads its value (the HTTP server sets it). */
   inFlightSource: () => number = () => 0;
   private readonly labelled = new Set<string>();
@@ -24,6 +29,11 @@ export class ServingMetrics {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'modeldock_' });
+    // prom-client names the sums of some labelled gauges `_total` (nodejs_active_handles_total…), which
+    // `promtool check metrics` refuses on a gauge; sum() of the labelled sibling says the same.
+    for (const m of this.registry.getMetricsAsArray()) {
+      if (m.name.endsWith('_total') && m instanceof Gauge) this.registry.removeSingleMetric(m.name);
+    }
     this.requests = new Counter({
       name: 'modeldock_prediction_requests_total',
       help: 'Prediction requests by route (rest|v2), model, version and status class (2xx|4xx|5xx)',
@@ -56,7 +66,15 @@ export class ServingMetrics {
       labelNames: ['model', 'version'],
       registers,
     });
+    this.webhookDeliveries = new Counter({
+      name: 'modeldock_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by result: delivered (2xx), retry (failed, tried again later), failed (given up, or not allowed)',
+      labelNames: ['result'],
+      registers,
+    });
+    for (const result of ['delivered', 'retry', 'failed']) this.webhookDeliveries.inc({ result }, 0);
     this.modelCache = createModelCacheMetrics(this.registry);
+    this.modelHealth = createModelHealthMetrics(this.registry, MAX_LABELLED_VERSIONS);
     const source = () => this.inFlightSource();
     new Gauge({
       name: 'modeldock_http_requests_in_flight',

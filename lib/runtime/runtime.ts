@@ -18,6 +18,7 @@ import { LoginThrottle } from './login-throttle';
 import { ServingMetrics } from './metrics';
 import { createSessionCache } from './model-cache';
 import { RateLimiter } from './rate-limit';
+import { RefusalCounter } from './refusals';
 import { newServingCache, type ServingCache, type ServingPlan } from './serving-cache';
 
 /** Per-process state of authentication: limiters and the key cache. */
@@ -68,6 +69,8 @@ export interface Runtime {
   shadow: ShadowQueueState;
   metrics: ServingMetrics;
   pins: ArtifactPins;
+  /** Prediction requests refused by validation, counted until the next flush to validation_failures. */
+  refusals: RefusalCounter;
 }
 
 const KEY = Symbol.for('modeldock.runtime');
@@ -95,6 +98,7 @@ function createRuntime(): Runtime {
     shadow: { jobs: [], running: false, counters: new Map() },
     metrics,
     pins: new ArtifactPins(),
+    refusals: new RefusalCounter(),
   };
 }
 

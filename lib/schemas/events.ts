@@ -17,5 +17,8 @@ export const EVENT_KINDS = [
   'key_revoked',
   'user_created',
   'model_deleted',
+  'webhook_created',
+  'webhook_deleted',
+  'predictions_erased',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

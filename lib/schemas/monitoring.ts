@@ -5,14 +5,23 @@ import { metricInfo } from '../metrics/catalog';
 /** `lookback: null` judges this many windows, or 4 × consecutive when that is more. */
 export const AUTO_LOOKBACK = 30;
 
+const POLICY_COMMON = {
+  floor: null,
+  min_labeled: 100,
+  drift_share: 0.5,
+  consecutive: 2,
+  bucket: 'day',
+  lookback: null,
+  quality_threshold: null,
+  retention_days: null,
+} as const;
+
 /**
  * The defaults of lib/metrics/README.md; every number is editable per model. Policies stored
  * before `bucket` and `lookback` existed read as these defaults for them.
  */
 export function defaultPolicy(task: string): Policy {
-  return task === 'regression'
-    ? { metric: 'rmse', tolerance: 0.1, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null }
-    : { metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 100, drift_share: 0.5, consecutive: 2, bucket: 'day', lookback: null };
+  return task === 'regression' ? { ...POLICY_COMMON, metric: 'rmse', tolerance: 0.1 } : { ...POLICY_COMMON, metric: 'accuracy', tolerance: 0.05 };
 }
 
 /** How many windows the verdict judges: the policy's lookback, else enough for K windows and an episode. */
@@ -40,8 +49,18 @@ export const policySchema = z.strictObject({
   bucket: z.enum(['day', 'hour'], { error: 'must be day or hour' }),
   /** How many of those windows the verdict reads back from now; null: automatic (see effectiveLookback). */
   lookback: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(1000, 'must be at most 1000').nullable(),
+  /** Data quality: a feature whose rate of missing, out-of-range or unseen values passes this share in the latest window is a `watch` reason; null: off. */
+  quality_threshold: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').nullable(),
+  /** Days the raw prediction log of this model is kept (rollups are kept regardless); null: RETENTION_DAYS, else forever. */
+  retention_days: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(36_500, 'must be at most 36500').nullable(),
 });
 export type Policy = z.infer<typeof policySchema>;
+
+/** The days a model's raw log is kept: its policy's `retention_days`, else the global RETENTION_DAYS; null: forever. */
+export function retentionDays(policy: Record<string, unknown> | null, globalDays: number | null): number | null {
+  const own = policy?.retention_days;
+  return typeof own === 'number' && Number.isInteger(own) && own >= 1 ? own : globalDays;
+}
 export const policyUpdateSchema = policySchema.partial();
 
 /** GET/PUT /api/v1/models/{name}/policy: the policy in force, the task's defaults, and whether it was edited. */
@@ -94,7 +113,8 @@ export interface DriftDetailDto {
   reference_source: 'reference' | 'traffic';
 }
 
-export type VerdictState = 'needs_retraining' | 'watch' | 'insufficient_labels' | 'healthy';
+export const VERDICT_STATES = ['needs_retraining', 'watch', 'insufficient_labels', 'healthy'] as const;
+export type VerdictState = (typeof VERDICT_STATES)[number];
 
 export interface Reason {
   metric: string;
@@ -132,6 +152,31 @@ export interface WindowDto {
   prediction_drift: { score: number; drifted: boolean } | null;
   latency_ms: { p50: number | null; p95: number | null; p99: number | null };
   predictions: Record<string, number> | { mean: number | null };
+  /** Data quality of the window's inputs against the reference (null: no profile, or hours counted before it existed) and its refused requests. */
+  quality: { rows: number; features: Record<string, { missing: number; out_of_range: number; new_category: number }> } | null;
+  /** Requests refused by validation in the window (every version of the model). */
+  refused: number;
+}
+
+/** One feature's data quality over a range: counts per kind, the rows they were counted on, and the worst kind's rate. */
+export interface FeatureQualityDto {
+  feature: string;
+  kind: 'numeric' | 'categorical';
+  missing: number;
+  out_of_range: number;
+  new_category: number;
+  rows: number;
+  /** (missing + out_of_range + new_category) / rows; null without rows. */
+  rate: number | null;
+}
+
+/** GET …/monitoring's data quality over the whole range: per feature, and the refused requests by reason and field path. */
+export interface QualityDto {
+  rows: number;
+  features: FeatureQualityDto[];
+  refused: { total: number; by_path: { reason: string; path: string; count: number }[] };
+  /** The policy's quality_threshold (null: data quality is not judged). */
+  threshold: number | null;
 }
 
 export interface MonitoringDto {
@@ -152,6 +197,7 @@ export interface MonitoringDto {
   versions: { version: number; series: { start: string; count: number; labeled: number; value: number | null; metrics: Record<string, number | null> }[] }[];
   /** The model's first logged prediction (any version), for charts that fit a young model's data. */
   first_prediction: string | null;
+  quality: QualityDto;
 }
 
 /**
@@ -173,6 +219,11 @@ export interface VerdictDto {
   to: string;
   as_of: string;
   labeled: number;
+  /** Predictions in those windows; `coverage` = labeled / count (null without predictions). */
+  count: number;
+  coverage: number | null;
+  /** The latest window with enough labels to be judged: its policy metric; null before any. */
+  latest: { window: string; value: number; labeled: number } | null;
   /** When the version's first outcome's prediction was made; null: no labels yet. */
   first_label: string | null;
   /** Dataset drift in the verdict's latest window: how many features drifted, against the share that flags. */

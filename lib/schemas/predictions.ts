@@ -41,6 +41,9 @@ export const exportQuerySchema = z
     ...scope,
     alias: aliasNameSchema.optional(),
     format: z.enum(['csv', 'parquet'], { error: 'must be csv or parquet' }).default('csv'),
+    // A signed link (a webhook's export_url) instead of credentials: until when (epoch seconds), and its signature.
+    expires: z.coerce.number({ error: 'must be epoch seconds' }).int('must be epoch seconds').min(0).max(1e11).optional(),
+    sig: z.string().max(200, 'is not a signature from this server').optional(),
   })
   .superRefine(oneTarget);
 export type ExportQuery = z.infer<typeof exportQuerySchema>;
@@ -64,3 +67,12 @@ export interface BrowseDto {
   predictions: BrowsedPredictionDto[];
   next_cursor: string | null;
 }
+
+/** DELETE /api/v1/models/{name}/predictions?id=: the client id whose every logged row is erased. */
+export const erasureQuerySchema = z.object({
+  id: z
+    .string({ error: 'required: the client id whose predictions to erase' })
+    .min(1, 'required: the client id whose predictions to erase')
+    .max(1000, 'must be at most 1000 characters'),
+});
+export type ErasureQuery = z.infer<typeof erasureQuerySchema>;

@@ -1,8 +1,10 @@
 import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { ApiKeys } from '@/components/access/api-keys';
+import { Notifications } from '@/components/operations/notifications';
 import { SystemEvents } from '@/components/access/system-events';
 import { RuntimePanel } from '@/components/runtime/runtime-panel';
+import { StoragePanel } from '@/components/operations/storage-panel';
 import { prefetchPage } from '@/lib/http/page';
 import { accessKeys } from '@/lib/query/access-client';
 import { runtimeKeys } from '@/lib/query/runtime-client';
@@ -26,7 +28,9 @@ export default async function SettingsPage() {
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       <div className="mt-6 space-y-6">
         <ApiKeys />
+        <Notifications />
         <RuntimePanel />
+        <StoragePanel />
         <SystemEvents />
       </div>
     </HydrationBoundary>

@@ -9,10 +9,12 @@ import type { ModelRow, VersionRow } from '../../../db/schema';
 import { DAY_MS, HOUR_MS } from '../../metrics/buckets';
 import { offlineMetric, thresholdFor } from '../../metrics/catalog';
 import type { VersionProfile } from '../../metrics/profile';
-import { episodeStart, evaluateVerdict, keepOpenWindow, verdictSpan, type WindowEval } from '../../metrics/verdict';
+import { featureQuality, worstQuality } from '../../metrics/quality';
+import { episodeStart, evaluateVerdict, keepOpenWindow, latestJudgedWindow, verdictSpan, type WindowEval } from '../../metrics/verdict';
 import { defaultPolicy, effectiveLookback, policySchema, type Policy, type Reason, type VerdictDto } from '../../schemas/monitoring';
 import { db } from '../lookups';
 import { catchUpRollups } from './rollup';
+import { verdictNotifications } from './verdict-notifications';
 import { addHour, addLabeledHour, emptyWindow, predictionDrift, sumWindows, windowDrift, windowMetrics, type WindowSum } from './windows';
 
 export type { MonitoringReads };
@@ -94,6 +96,7 @@ export function judgeWindows(
       interval: interval[policy.metric] ?? null,
       datasetDrift: dataset ? { ...dataset, features: ranked } : null,
       predictionDrift: predDrift,
+      quality: profile && w.quality ? worstQuality(featureQuality(profile.features, w.quality, w.qualityRows)) : null,
     });
     drift.push(names.length ? { drifted: drifted.length, features: names.length, share } : null);
   }
@@ -131,6 +134,9 @@ export function computeVerdict(reads: MonitoringReads, model: ModelRow, version:
 
   const last = drift.length - 1;
   const latestDrift = last >= 0 ? drift[last] : null;
+  const judged = latestJudgedWindow(evals, policy);
+  const labeled = windows.reduce((n, w) => n + w.labeled, 0);
+  const count = windows.reduce((n, w) => n + w.count, 0);
   return {
     state: verdict.state,
     needs_retraining: verdict.needs_retraining,
@@ -144,7 +150,10 @@ export function computeVerdict(reads: MonitoringReads, model: ModelRow, version:
     from: iso(span.from),
     to: iso(span.to),
     as_of: iso(asOf),
-    labeled: windows.reduce((n, w) => n + w.labeled, 0),
+    labeled,
+    count,
+    coverage: count > 0 ? labeled / count : null,
+    latest: judged ? { window: judged.start, value: judged.value!, labeled: judged.labeled } : null,
     first_label: firstLabel(reads, version.id),
     drift: latestDrift
       ? { window: evals[last].start, ...latestDrift, threshold: policy.drift_share, ranked: evals[last].datasetDrift?.features.slice(0, 10) ?? [] }
@@ -175,12 +184,14 @@ export function sameVerdict(a: unknown, b: VerdictDto | null): boolean {
   return typeof a === 'object' && strip(a as Record<string, unknown>) === strip(b as unknown as Record<string, unknown>);
 }
 
-/** Stores `verdict` as the model's (and its flag and reasons for the overview) when it changed. */
+/** Stores `verdict` as the model's (and its flag and reasons for the overview) when it changed, queueing the webhook deliveries of a transition. */
 export function storeVerdict(model: ModelRow, verdict: VerdictDto | null): void {
   const flag = verdict?.needs_retraining ?? false;
   const reason = reasonText(verdict);
   if (sameVerdict(model.verdict, verdict) && flag === model.needsRetraining && reason === model.retrainingReason) return;
-  saveVerdict(db(), model.id, { verdict: verdict as unknown as Record<string, unknown> | null, flag, reason });
+  saveVerdict(db(), model.id, { verdict: verdict as unknown as Record<string, unknown> | null, flag, reason }, (previous, name) =>
+    verdictNotifications(name, previous, verdict),
+  );
 }
 
 /** Recomputes and stores the model's verdict: its production version's, as of now (null without production). */

@@ -4,16 +4,19 @@
 import { listAliases } from '../../../db/queries/aliases';
 import { updatePolicy } from '../../../db/queries/models';
 import { monitoringReads } from '../../../db/queries/monitoring';
+import { refusalsByHour, refusalsByPath } from '../../../db/queries/quality';
 import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
 import { metricProblem } from '../../metrics/catalog';
 import { mergeLabeledStats } from '../../metrics/labeled-stats';
 import type { VersionProfile } from '../../metrics/profile';
+import { featureQuality } from '../../metrics/quality';
 import {
   defaultPolicy,
   type MonitoringDto,
   type PolicyDto,
   type MonitoringQuery,
+  type QualityDto,
   type Policy,
   type VerdictDto,
   type WindowDto,
@@ -48,8 +51,17 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
   const windows = sumWindows(reads, version.id, from, to, size);
   const reference = predictionReference(reads, version.id);
 
+  // Refusals are the model's (a refused request never reached a version), per hour.
+  const refusedHours = refusalsByHour(db(), model.id, from, to);
+  const refusedByWindow = new Map<number, number>();
+  for (const r of refusedHours) {
+    const k = Math.floor((r.hour - from) / size);
+    refusedByWindow.set(k, (refusedByWindow.get(k) ?? 0) + r.count);
+  }
+  const refusedIn = (start: number) => refusedByWindow.get(Math.floor((start - from) / size)) ?? 0;
   const series: WindowDto[] = [];
   const confusion = emptyWindow(0).stats;
+  const qualitySum = emptyWindow(0);
   for (const w of windows) {
     const { metrics, interval } = windowMetrics(model.task, w.stats, w.labeled, policy.metric);
     const drift = windowDrift(profile, w.features);
@@ -78,7 +90,25 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
             ? w.dist.classes
             : {}
           : { mean: w.dist && 'values' in w.dist && w.count ? w.dist.values.sum / w.count : null },
+      quality:
+        profile && w.quality
+          ? {
+              rows: w.qualityRows,
+              features: Object.fromEntries(
+                featureQuality(profile.features, w.quality, w.qualityRows).map((f) => [
+                  f.feature,
+                  { missing: f.missing, out_of_range: f.out_of_range, new_category: f.new_category },
+                ]),
+              ),
+            }
+          : null,
+      refused: refusedIn(w.start),
     });
+    if (w.quality) {
+      qualitySum.quality ??= new Array<number>(w.quality.length).fill(0);
+      w.quality.forEach((n, i) => (qualitySum.quality![i] += n));
+      qualitySum.qualityRows += w.qualityRows;
+    }
     if (w.stats.classes && w.stats.matrix) mergeLabeledStats(confusion, { lag: [], classes: w.stats.classes, matrix: w.stats.matrix });
   }
   const baseline = baselineOf(reads, version, model.task, policy);
@@ -109,7 +139,29 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
     confusion: confusion.classes && confusion.matrix ? { classes: confusion.classes, matrix: confusion.matrix } : null,
     versions,
     first_prediction: firstPrediction(model.id),
+    quality: qualitySummary(profile, qualitySum.quality, qualitySum.qualityRows, policy.quality_threshold, {
+      total: refusedHours.reduce((n, r) => n + r.count, 0),
+      by_path: refusalsByPath(db(), model.id, from, to),
+    }),
   };
+}
+
+/** The range's data quality per feature (profile order) with its refusals. */
+function qualitySummary(
+  profile: VersionProfile | null,
+  counts: number[] | null,
+  rows: number,
+  threshold: number | null,
+  refused: QualityDto['refused'],
+): QualityDto {
+  const features = profile
+    ? featureQuality(profile.features, counts ?? [], counts ? rows : 0).map((f, k) => ({
+        ...f,
+        kind: profile.features[k].kind,
+        rate: f.rows > 0 ? (f.missing + f.out_of_range + f.new_category) / f.rows : null,
+      }))
+    : [];
+  return { rows: counts ? rows : 0, features, refused, threshold };
 }
 
 async function isProduction(model: ModelRow, version: VersionRow): Promise<boolean> {

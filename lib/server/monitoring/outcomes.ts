@@ -12,14 +12,17 @@ import {
   type PairedRequestForOutcome,
   type VersionForOutcome,
 } from '../../../db/queries/outcomes';
-import { parsePredictionId, predictionId as predictionIdOf } from '../../../db/queries/predictions';
+import { erasedRows, parsePredictionId, predictionId as predictionIdOf } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import { hourOf } from '../../metrics/buckets';
 import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type LabeledStats, type Prediction } from '../../metrics/labeled-stats';
 import { classSpace, resolveClass, type ClassSpace } from '../../class-values';
+import { runtime } from '../../runtime/runtime';
 import { REGRESSION_LIMIT } from '../../schemas/outcomes';
+import { env } from '../../env';
 import { db } from '../lookups';
 import { refreshRetrainingFlag } from './monitoring';
+import { Expiry } from './retention';
 
 export const MAX_OUTCOMES = 10_000;
 const CHUNK = 2_000;
@@ -27,7 +30,8 @@ const CHUNK = 2_000;
 export interface OutcomesResult {
   accepted: number;
   updated: number;
-  unknown: { index: number; prediction_id?: string; model?: string; id?: string }[];
+  /** `reason: "expired"` when the prediction was pruned by retention (absent: no such prediction). */
+  unknown: { index: number; prediction_id?: string; model?: string; id?: string; reason?: 'expired' }[];
   invalid: { index: number; message: string }[];
 }
 
@@ -163,6 +167,8 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
   const result: OutcomesResult & { models: Set<number> } = { accepted: 0, updated: 0, unknown: [], invalid: [], models: new Set() };
   const versions = new Map<number, VersionCtx>();
   const now = Date.now();
+  const expiry = new Expiry(db(), env.RETENTION_DAYS ?? null, now);
+  const expired = (days: number | null) => (days === null ? {} : { reason: 'expired' as const });
   for (let start = 0; start < items.length; start += CHUNK) {
     inOutcomeTransaction(db(), (st) => {
       const requests = new Map<string, LoggedRequestForOutcome | null>();
@@ -206,7 +212,8 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
           const modelId = st.modelId(o.model);
           predictionId = modelId === undefined ? undefined : st.predictionIdForKey(modelId, String(o.id), ts);
           if (!predictionId) {
-            result.unknown.push({ index, model: o.model, id: String(o.id) });
+            // No prediction of the id at or before ts: pruned, when ts itself is past the model's retention.
+            result.unknown.push({ index, model: o.model, id: String(o.id), ...expired(modelId === undefined ? null : expiry.at(ts, modelId)) });
             continue;
           }
         } else {
@@ -219,8 +226,10 @@ export function recordOutcomes(items: unknown[]): OutcomesResult & { models: Set
           req = st.request(ref.requestId) ?? null;
           requests.set(ref.requestId, req);
         }
-        if (!ref || !req || ref.row >= req.rows) {
-          result.unknown.push({ index, prediction_id: predictionId });
+        if (!ref || !req || ref.row >= req.rows || erasedRows(req.erased).has(ref.row)) {
+          const modelId = typeof o.model === 'string' ? (st.modelId(o.model) ?? null) : null;
+          const pruned = ref && !req && !(typeof o.model === 'string' && modelId === null) ? expiry.ofId(predictionId, modelId) : null;
+          result.unknown.push({ index, prediction_id: predictionId, ...expired(pruned) });
           continue;
         }
         const ctx = versionCtx(st, versions, req.version_id);
@@ -287,6 +296,12 @@ export function copyPrimaryOutcomes(shadowRequestId: string, pairId: string): nu
 /** The API's use case: record, then refresh the retraining flag of every model touched. */
 export async function ingestOutcomes(items: unknown[]): Promise<OutcomesResult> {
   const { models, ...result } = recordOutcomes(items);
+  runtime().metrics.modelHealth.countOutcomes({
+    accepted: result.accepted,
+    updated: result.updated,
+    unknown: result.unknown.length,
+    invalid: result.invalid.length,
+  });
   for (const id of models) {
     const model = await findModelById(db(), id);
     if (model) await refreshRetrainingFlag(model);

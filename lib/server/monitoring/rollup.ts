@@ -1,7 +1,8 @@
 // Hourly rollups of the prediction log, built behind the serving path: a watermark (the last
 // prediction_requests rowid folded in) moves in the same transaction as the rollup rows, so after a
 // crash the processor resumes exactly where it stopped, and the rollups always equal a
-// from-scratch recomputation over the raw log.
+// from-scratch recomputation over the raw log (as long as retention has pruned none of it: the
+// rollups are what stays of pruned rows). Per feature it also counts data quality (lib/metrics/quality).
 import type { Db } from '../../../db/client';
 import {
   firstRequests,
@@ -20,6 +21,7 @@ import { bucketIndex, hourOf, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
 import { mergeDistribution, type PredictionDistribution } from '../../metrics/distribution';
 import { decileEdges } from '../../metrics/drift';
 import { addToSlots, buildProfile, slotCount, type Cell, type VersionProfile } from '../../metrics/profile';
+import { addQuality } from '../../metrics/quality';
 import { requestRows, versionFeatures } from './features';
 const TRAFFIC_PROFILE_MIN_ROWS = 100;
 const TRAFFIC_PROFILE_MAX_ROWS = 2000;
@@ -39,6 +41,8 @@ interface HourAcc {
   latency: Uint32Array;
   dist: PredictionDistribution;
   features: Uint32Array | null;
+  /** Data quality: u32 × features × 3 (missing, out of range, new category), profile order. */
+  quality: Uint32Array | null;
 }
 
 function layout(profile: VersionProfile | null): Pick<VersionInfo, 'slots' | 'offsets'> {
@@ -107,10 +111,12 @@ function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
   }
   if (info.profile && info.slots > 0) {
     acc.features ??= new Uint32Array(info.slots);
+    acc.quality ??= new Uint32Array(info.profile.features.length * 3);
     const values = requestRows(row.input_codec, row.inputs, row.rows, info.features);
     info.profile.features.forEach((f, k) => {
       for (const vals of values) addToSlots(acc.features!, info.offsets[k], f, vals[f.position] ?? null);
     });
+    for (const vals of values) addQuality(acc.quality, info.profile.features, vals);
   }
 }
 
@@ -146,7 +152,15 @@ export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number
     const key = `${row.version_id}:${hour}`;
     let acc = hours.get(key);
     if (!acc) {
-      acc = { versionId: row.version_id, hour, count: 0, latency: new Uint32Array(LATENCY_BUCKETS_MS.length + 1), dist: { classes: {} }, features: null };
+      acc = {
+        versionId: row.version_id,
+        hour,
+        count: 0,
+        latency: new Uint32Array(LATENCY_BUCKETS_MS.length + 1),
+        dist: { classes: {} },
+        features: null,
+        quality: null,
+      };
       hours.set(key, acc);
     }
     addRequest(acc, row, info);
@@ -158,11 +172,14 @@ export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number
       const latency = old ? addInto(u32(old.latency), acc.latency) : acc.latency;
       let features = acc.features;
       if (old?.features) features = features ? addInto(u32(old.features), features) : u32(old.features);
+      let quality = acc.quality;
+      if (old?.quality) quality = quality ? addInto(u32(old.quality), quality) : u32(old.quality);
       return {
         count: acc.count + (old?.count ?? 0),
         latency: Buffer.from(latency.buffer),
         predictions: JSON.stringify(old ? mergeDistribution(JSON.parse(old.predictions) as PredictionDistribution, acc.dist) : acc.dist),
         features: features ? Buffer.from(features.buffer) : null,
+        quality: quality ? Buffer.from(quality.buffer) : null,
       };
     },
   }));

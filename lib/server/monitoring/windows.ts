@@ -21,12 +21,25 @@ export interface WindowSum {
   latency: number[];
   dist: PredictionDistribution | null;
   features: number[] | null;
+  /** Data quality counts (features × 3) of the hours that have them, and those hours' rows. */
+  quality: number[] | null;
+  qualityRows: number;
   labeled: number;
   stats: LabeledStats;
 }
 
 export function emptyWindow(start: number): WindowSum {
-  return { start, count: 0, latency: new Array(LATENCY_BUCKETS_MS.length + 1).fill(0), dist: null, features: null, labeled: 0, stats: emptyLabeledStats() };
+  return {
+    start,
+    count: 0,
+    latency: new Array(LATENCY_BUCKETS_MS.length + 1).fill(0),
+    dist: null,
+    features: null,
+    quality: null,
+    qualityRows: 0,
+    labeled: 0,
+    stats: emptyLabeledStats(),
+  };
 }
 
 const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -53,6 +66,14 @@ export function addHour(w: WindowSum, h: HourRow): void {
     f.forEach((n, i) => {
       w.features![i] += n;
     });
+  }
+  if (h.quality) {
+    const q = u32(h.quality);
+    w.quality ??= new Array(q.length).fill(0);
+    q.forEach((n, i) => {
+      w.quality![i] += n;
+    });
+    w.qualityRows += h.count;
   }
 }
 

@@ -52,6 +52,8 @@ export async function deleteAlias(name: string, alias: string, actor: Actor): Pr
   const model = await requireModel(name);
   const removed = await removeAlias(db(), { modelId: model.id, alias, actor: actor.name });
   if (removed === null) throw noAlias(name, alias);
+  // Without production the model has no verdict: clear the stored one (the overview's flag, /metrics).
+  if (alias === 'production') await refreshFlagQuietly(model.name);
 }
 
 /**

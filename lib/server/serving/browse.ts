@@ -38,7 +38,7 @@ class VersionRows {
   private done = false;
   private scanned = 0;
   private frontier: Key | null = null;
-  private expanded: { id: string; rows: LogRow[] } | null = null;
+  private expanded: { id: string; rows: (LogRow | undefined)[] } | null = null;
 
   constructor(
     private readonly st: PageStatements,
@@ -78,7 +78,9 @@ class VersionRows {
     this.scanned++;
     this.bound = { ts: req.ts, id: req.id };
     const rows = expandRequest(req, this.version, this.st.requestOutcomes(req.id)).reverse();
-    this.rows = rows.filter((r) => (this.cursor === null || newer(this.cursor, r)) && (this.labeled !== false || r.outcome === null));
+    this.rows = rows.filter(
+      (r): r is LogRow => r !== undefined && (this.cursor === null || newer(this.cursor, r)) && (this.labeled !== false || r.outcome === null),
+    );
   }
 
   private stepLabeled(): void {

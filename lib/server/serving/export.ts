@@ -9,6 +9,8 @@ import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-write
 import type { PagedOutcome, PagedRequest, PageStatements } from '../../../db/queries/prediction-pages';
 import { parsePredictionId } from '../../../db/queries/predictions';
 import type { ExportQuery } from '../../schemas/predictions';
+import { authenticate, type AuthRequest } from '../access/auth';
+import { verifyExportLink } from '../operations/export-links';
 import type { ColumnType } from './input-columns';
 import { expandRequest, logScope, pageStatements, type LogRow, type LogVersion } from './log-rows';
 
@@ -34,7 +36,7 @@ class VersionRowsAsc {
   private at = 0;
   private bound: Key | null = null;
   private done = false;
-  private expanded: { id: string; rows: LogRow[] } | null = null;
+  private expanded: { id: string; rows: (LogRow | undefined)[] } | null = null;
 
   constructor(
     private readonly st: PageStatements,
@@ -78,7 +80,7 @@ class VersionRowsAsc {
     for (const req of requests) {
       this.bound = { ts: req.ts, id: req.id };
       for (const row of expandRequest(req, this.version, this.st.requestOutcomes(req.id))) {
-        if (this.labeled !== false || row.outcome === null) this.rows.push(row);
+        if (row && (this.labeled !== false || row.outcome === null)) this.rows.push(row);
       }
     }
   }
@@ -196,7 +198,13 @@ export interface ExportStream {
   contentType: string;
 }
 
-export async function exportPredictions(name: string, q: ExportQuery): Promise<ExportStream> {
+/**
+ * The export of `name` for a caller with `read` credentials, or for a signed link (`sig`, a webhook's
+ * export_url), which opens exactly the scope it was signed for.
+ */
+export async function exportPredictions(name: string, q: ExportQuery, credentials: AuthRequest): Promise<ExportStream> {
+  if (q.sig !== undefined) verifyExportLink(name, q);
+  else authenticate(credentials, 'read');
   const { model, versions } = await logScope(name, q);
   const from = q.from ? Date.parse(q.from) : 0;
   const to = q.to ? Date.parse(q.to) : Number.MAX_SAFE_INTEGER;

@@ -119,7 +119,7 @@ export async function importPredictions(name: string, number: number, body: Impo
   const ids: string[] = [];
   const log: PredictionRecord[] = records.map((r, i) => {
     const ts = typeof r.ts === 'number' ? r.ts : Date.parse(r.ts);
-    const requestId = rt.ids.next(ts);
+    const requestId = rt.ids.at(ts);
     ids.push(predictionId(requestId, 0));
     const out = packOutputs([answers[i]]);
     return {

@@ -3,7 +3,7 @@
 // prediction, probabilities, client id, outcome).
 import { findAlias } from '../../../db/queries/aliases';
 import { pageStatements as pageReads, type PagedOutcome, type PagedRequest, type PageStatements } from '../../../db/queries/prediction-pages';
-import { predictionId } from '../../../db/queries/predictions';
+import { erasedRows, predictionId } from '../../../db/queries/predictions';
 import { listVersions } from '../../../db/queries/versions';
 import { PREDICTION_SOURCES, type ModelRow } from '../../../db/schema';
 import { classSpace, indexColumns } from '../../class-values';
@@ -72,15 +72,17 @@ export interface LogRow {
   outcome: { actual: string | number; ts: number } | null;
 }
 
-/** A request's rows (all of them, in row order) with their outcomes. */
-export function expandRequest(req: PagedRequest, version: LogVersion, outcomes: PagedOutcome[]): LogRow[] {
+/** A request's rows in row order (indexed by row) with their outcomes; a row erased on request is left out (undefined). */
+export function expandRequest(req: PagedRequest, version: LogVersion, outcomes: PagedOutcome[]): (LogRow | undefined)[] {
   const inputs = version.layout.rows(req.input_codec, req.inputs, req.rows);
   const labels = req.labels ? (JSON.parse(req.labels) as string[]) : null;
   const classes = req.classes ? (JSON.parse(req.classes) as string[]) : null;
   const clientIds = req.client_ids ? (JSON.parse(req.client_ids) as string[]) : null;
   const byId = new Map(outcomes.map((o) => [o.prediction_id, o]));
-  const out = new Array<LogRow>(req.rows);
+  const erased = erasedRows(req.erased);
+  const out = new Array<LogRow | undefined>(req.rows);
   for (let r = 0; r < req.rows; r++) {
+    if (erased.has(r)) continue;
     const id = predictionId(req.id, r);
     let probabilities: Record<string, number> | null = null;
     if (classes && req.probabilities) {

@@ -1,7 +1,17 @@
 // Reading the prediction log back as one record per predicted row (for the API and monitoring).
-import { findOutcomes, findRequests, parsePredictionId, predictionId, type LoggedRequest, type StoredOutcomeRow } from '../../../db/queries/predictions';
+import {
+  erasedRows,
+  findOutcomes,
+  findRequests,
+  parsePredictionId,
+  predictionId,
+  type LoggedRequest,
+  type StoredOutcomeRow,
+} from '../../../db/queries/predictions';
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
+import { env } from '../../env';
 import { notFound } from '../../errors';
+import { Expiry } from '../monitoring/retention';
 import type { LoggedPredictionDto } from '../../schemas/registry';
 import { db } from '../lookups';
 import { unpackInputRow } from './pack';
@@ -49,7 +59,11 @@ export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto
   const parsed = ids.map((id) => ({ id, ref: parsePredictionId(id) }));
   const requests = await findRequests(db(), [...new Set(parsed.flatMap((p) => (p.ref ? [p.ref.requestId] : [])))]);
   const byId = new Map(requests.map((r) => [r.id, r]));
-  const found = parsed.filter(({ ref }) => ref && ref.row < (byId.get(ref.requestId)?.rows ?? 0));
+  // Rows erased on request are gone, as if never logged.
+  const found = parsed.filter(({ ref }) => {
+    const req = ref ? byId.get(ref.requestId) : undefined;
+    return req !== undefined && ref!.row < req.rows && !erasedRows(req.erased).has(ref!.row);
+  });
   const outcomes = new Map(
     (
       await findOutcomes(
@@ -63,6 +77,7 @@ export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto
 
 export async function getPrediction(id: string): Promise<LoggedPredictionDto> {
   const [found] = await getPredictions([id]);
-  if (!found) throw notFound('id', `no prediction "${id}"`);
-  return found;
+  if (found) return found;
+  const days = parsePredictionId(id) ? new Expiry(db(), env.RETENTION_DAYS ?? null).ofId(id, null) : null;
+  throw notFound('id', days === null ? `no prediction "${id}"` : `no prediction "${id}": expired (predictions are kept ${days} days, then pruned)`);
 }

@@ -1,0 +1,134 @@
+// Erasure of a client's logged predictions (GDPR), in one transaction this module owns: every row
+// logged with that client id (found through prediction_keys) and the rows of its shadow copies. A
+// request whose every row goes is deleted; in a packed request the row is blanked — its inputs,
+// outputs and probabilities overwritten, its client id nulled — and its index added to `erased`.
+// Keys and outcomes of those rows are deleted and the erasure is an event. The hourly rollups keep
+// what they counted, which is why only rows the rollup has folded are erased (the caller folds first).
+import { INPUT_CODECS } from '../schema';
+import { prepared, type Db } from '../client';
+import { recordEvent } from './events';
+import { erasedRows, parsePredictionId, predictionId } from './predictions';
+
+interface ErasableRequest {
+  rowid: number;
+  id: string;
+  model_id: number;
+  ts: number;
+  rows: number;
+  input_codec: number;
+  inputs: Buffer;
+  labels: string | null;
+  output_values: Buffer | null;
+  probabilities: Buffer | null;
+  classes: string | null;
+  client_ids: string | null;
+  source: number;
+  erased: string | null;
+}
+
+function prepareErasure(sqlite: Db['$client']) {
+  const columns = 'rowid, id, model_id, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, source, erased';
+  return {
+    keys: sqlite.prepare('SELECT prediction_id, ts FROM prediction_keys WHERE model_id = ? AND client_id = ?'),
+    request: sqlite.prepare(`SELECT ${columns} FROM prediction_requests WHERE id = ?`),
+    copies: sqlite.prepare(`SELECT ${columns} FROM prediction_requests WHERE pair_id = ?`),
+    watermark: sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = 'rollup_rowid'`).pluck(),
+    lastRowid: sqlite.prepare('SELECT max(rowid) FROM prediction_requests').pluck(),
+    deleteKey: sqlite.prepare('DELETE FROM prediction_keys WHERE model_id = ? AND client_id = ? AND ts = ? AND prediction_id = ?'),
+    deleteOutcome: sqlite.prepare('DELETE FROM outcomes WHERE prediction_id = ?'),
+    deleteOutcomes: sqlite.prepare('DELETE FROM outcomes WHERE prediction_id > ? AND prediction_id < ?'),
+    deleteRequest: sqlite.prepare('DELETE FROM prediction_requests WHERE rowid = ?'),
+    blank: sqlite.prepare(
+      'UPDATE prediction_requests SET inputs = ?, labels = ?, output_values = ?, probabilities = ?, client_ids = ?, erased = ? WHERE rowid = ?',
+    ),
+  };
+}
+
+/** Overwrites row `r` of a packed request's columns: numbers become NaN, JSON values null. */
+function blankRow(req: ErasableRequest, r: number): void {
+  if (req.input_codec === INPUT_CODECS.json) {
+    const records = JSON.parse(req.inputs.toString('utf8')) as unknown[];
+    records[r] = {};
+    req.inputs = Buffer.from(JSON.stringify(records));
+  } else {
+    const bytes = req.input_codec === INPUT_CODECS.f32 ? 4 : 8;
+    const width = req.inputs.length / bytes / req.rows;
+    for (let j = 0; j < width; j++) {
+      if (bytes === 4) req.inputs.writeFloatLE(NaN, (r * width + j) * 4);
+      else req.inputs.writeDoubleLE(NaN, (r * width + j) * 8);
+    }
+  }
+  if (req.labels) {
+    const labels = JSON.parse(req.labels) as (string | null)[];
+    labels[r] = null;
+    req.labels = JSON.stringify(labels);
+  }
+  if (req.output_values) req.output_values.writeDoubleLE(NaN, r * 8);
+  if (req.probabilities && req.classes) {
+    const k = (JSON.parse(req.classes) as string[]).length;
+    for (let j = 0; j < k; j++) req.probabilities.writeFloatLE(NaN, (r * k + j) * 4);
+  }
+  if (req.client_ids) {
+    const ids = JSON.parse(req.client_ids) as (string | null)[];
+    ids[r] = null;
+    req.client_ids = JSON.stringify(ids);
+  }
+}
+
+export type ErasureResult = { erased: number } | { notFolded: true };
+
+/**
+ * Erases every logged row of `clientId` for the model, with its shadow copies, keys and outcomes,
+ * and records the event (its detail from the caller: no personal data). Answers `notFolded` (and
+ * changes nothing) when one of those rows is not folded into the rollups yet: fold, then call again.
+ */
+export function eraseClientRows(db: Db, e: { modelId: number; clientId: string; actor: string; detail: Record<string, unknown> }): ErasureResult {
+  const st = prepared(db, 'erasure', prepareErasure);
+  return db.$client
+    .transaction((): ErasureResult => {
+      const keys = st.keys.all(e.modelId, e.clientId) as { prediction_id: string; ts: number }[];
+      const byRequest = new Map<string, number[]>();
+      for (const k of keys) {
+        const ref = parsePredictionId(k.prediction_id);
+        if (!ref) continue;
+        byRequest.set(ref.requestId, [...(byRequest.get(ref.requestId) ?? []), ref.row]);
+      }
+      // The answered or imported requests, then the shadow copies of each (same rows).
+      const work: { req: ErasableRequest; rows: number[] }[] = [];
+      for (const [requestId, rows] of byRequest) {
+        const req = st.request.get(requestId) as ErasableRequest | undefined;
+        if (!req) continue;
+        work.push({ req, rows });
+        for (const copy of st.copies.all(requestId) as ErasableRequest[]) work.push({ req: copy, rows: rows.filter((r) => r < copy.rows) });
+      }
+      const watermark = (st.watermark.get() as number | undefined) ?? 0;
+      if (work.some((w) => w.req.rowid > watermark)) return { notFolded: true };
+      const last = (st.lastRowid.get() as number | null) ?? 0;
+
+      let erased = 0;
+      for (const { req, rows } of work) {
+        const done = erasedRows(req.erased);
+        const fresh = rows.filter((r) => !done.has(r));
+        if (fresh.length === 0) continue;
+        const ids = req.client_ids ? (JSON.parse(req.client_ids) as (string | null)[]) : null;
+        // Shadow copies never took keys.
+        if (ids) for (const r of fresh) if (ids[r] !== null && ids[r] !== undefined) st.deleteKey.run(req.model_id, ids[r], req.ts, predictionId(req.id, r));
+        erased += fresh.length;
+        for (const r of fresh) done.add(r);
+        // The table's last row stays (blanked): its rowid would go to the next prediction, below the rollup watermark.
+        if (done.size === req.rows && req.rowid !== last) {
+          st.deleteOutcomes.run(req.id, `${req.id}~`);
+          st.deleteRequest.run(req.rowid);
+          continue;
+        }
+        for (const r of fresh) {
+          blankRow(req, r);
+          st.deleteOutcome.run(predictionId(req.id, r));
+        }
+        st.blank.run(req.inputs, req.labels, req.output_values, req.probabilities, req.client_ids, JSON.stringify([...done].sort((a, b) => a - b)), req.rowid);
+      }
+      recordEvent(db, { modelId: e.modelId, kind: 'predictions_erased', actor: e.actor, detail: { ...e.detail, rows: erased } });
+      return { erased };
+    })
+    .immediate();
+}

@@ -1,0 +1,221 @@
+// The outbox (table jobs): work written in the same transaction as the change that causes it and
+// carried out off the request path by the jobs worker (lib/server/operations/jobs.ts). A webhook
+// delivery is a job whose id is the delivery id (a ULID, stable across retries: receivers dedupe by
+// it) and whose payload is the exact body sent. A worker leases a due job by moving its next_at past
+// the attempt's timeout (and counting the attempt) in one statement, so two loops never send the
+// same job at once, and a job whose sender died (SIGKILL) is due again once the lease runs out.
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { publicUrl } from '../../lib/env';
+import type { WebhookEvent } from '../../lib/schemas/webhooks';
+import { ulid } from '../../lib/ulid';
+import { renderBody, webhookWants, type NotificationEvent } from '../../lib/webhook-payload';
+import { prepared, type Db } from '../client';
+import { jobs, models, webhooks, type EventKind, type JobRow, type WebhookRow } from '../schema';
+
+type Tx = Pick<Db, 'insert' | 'select'>;
+
+export const WEBHOOK_JOB = 'webhook';
+
+/** Queues one delivery of the event to every webhook that listens to it; call inside the change's transaction. Returns how many. */
+export function enqueueEvent(tx: Tx, e: NotificationEvent & { modelId: number | null }): number {
+  const hooks = tx.select().from(webhooks).all();
+  let queued = 0;
+  for (const hook of hooks) {
+    if (!webhookWants(hook, e.type, e.model)) continue;
+    insertDelivery(tx, hook, e);
+    queued++;
+  }
+  return queued;
+}
+
+function insertDelivery(tx: Tx, hook: Pick<WebhookRow, 'id' | 'format'>, e: NotificationEvent & { modelId: number | null }): JobRow {
+  const now = Date.now();
+  const id = ulid(now);
+  return tx
+    .insert(jobs)
+    .values({
+      id,
+      kind: WEBHOOK_JOB,
+      webhookId: hook.id,
+      event: e.type,
+      modelId: e.modelId,
+      payload: renderBody(hook.format, id, e, publicUrl()),
+      status: 'pending',
+      attempts: 0,
+      nextAt: now,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+}
+
+/** Queues a ping to one webhook (its Test button). */
+export function enqueuePing(db: Db, hook: WebhookRow): JobRow {
+  const job = insertDelivery(db, hook, {
+    type: 'ping',
+    model: null,
+    modelId: null,
+    occurredAt: Date.now(),
+    data: { webhook: hook.id, message: 'Modeldock test delivery' },
+  });
+  db.changes.bump();
+  return job;
+}
+
+/**
+ * What a registry event means to webhooks: uploads are version.created; promotions, rollbacks,
+ * split changes and deletions of an alias are alias.moved. A move that also ends a split is one
+ * alias.moved (its alias_moved), and a split that moves the champion is one (its split_set).
+ */
+function registryNotification(
+  kind: EventKind,
+  d: Record<string, unknown>,
+  actor: string,
+): { type: WebhookEvent; version: number | null; data: Record<string, unknown> } | null {
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  switch (kind) {
+    case 'version_uploaded':
+      return { type: 'version.created', version: num(d.version), data: { version: d.version, sha256: d.sha256, size_bytes: d.size_bytes, actor } };
+    case 'alias_moved':
+      if (d.reason === 'split') return null;
+      return {
+        type: 'alias.moved',
+        version: num(d.to),
+        data: {
+          alias: d.alias,
+          from: d.from,
+          to: d.to,
+          change: d.reason === 'rollback' ? 'rollback' : 'moved',
+          split: null,
+          actor,
+          ...(d.comment ? { comment: d.comment } : {}),
+          ...(d.forced ? { forced: true } : {}),
+        },
+      };
+    case 'split_set':
+      return {
+        type: 'alias.moved',
+        version: num(d.champion),
+        data: { alias: d.alias, from: d.from, to: d.champion, change: 'split', split: d.versions, actor, ...(d.comment ? { comment: d.comment } : {}) },
+      };
+    case 'split_ended':
+      // Followed by alias_moved (another version) or alias_deleted in the same transaction, which say it.
+      if (d.from !== d.to) return null;
+      return { type: 'alias.moved', version: num(d.to), data: { alias: d.alias, from: d.from, to: d.to, change: 'split_ended', split: null, actor } };
+    case 'alias_deleted':
+      return { type: 'alias.moved', version: null, data: { alias: d.alias, from: d.from, to: null, change: 'deleted', split: null, actor } };
+    default:
+      return null;
+  }
+}
+
+/** Fans a registry event out to the webhooks that listen (called by recordEvent, inside its transaction). */
+export function notifyRegistryEvent(tx: Tx, e: { modelId: number | null; kind: EventKind; actor: string; detail: Record<string, unknown>; ts: number }): void {
+  if (e.modelId === null) return;
+  const n = registryNotification(e.kind, e.detail, e.actor);
+  if (!n) return;
+  if (!tx.select({ id: webhooks.id }).from(webhooks).limit(1).get()) return;
+  const model = tx.select({ name: models.name }).from(models).where(eq(models.id, e.modelId)).get();
+  if (!model) return;
+  enqueueEvent(tx, { type: n.type, model: model.name, modelId: e.modelId, version: n.version, occurredAt: e.ts, data: n.data });
+}
+
+export type JobOutcome =
+  | { result: 'delivered'; responseStatus: number }
+  | { result: 'retry'; responseStatus: number | null; error: string; nextAt: number }
+  | { result: 'failed'; responseStatus: number | null; error: string };
+
+/** The jobs worker's statements, prepared once per connection. */
+function outboxStatements(db: Db) {
+  return prepared(db, 'outbox', (sqlite) => ({
+    // One statement: which jobs are due, and leasing them (next attempt pushed past this one's timeout, the attempt counted).
+    lease: sqlite.prepare<[number, number, number], Record<string, unknown>>(
+      `UPDATE jobs SET next_at = ?, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM jobs WHERE status IN ('pending', 'retrying') AND next_at <= ? ORDER BY next_at LIMIT ?)
+       RETURNING id, kind, webhook_id, event, model_id, payload, status, attempts, next_at, response_status, last_error, created_at, finished_at`,
+    ),
+  }));
+}
+
+const toJob = (r: Record<string, unknown>): JobRow => ({
+  id: r.id as string,
+  kind: r.kind as string,
+  webhookId: r.webhook_id as number | null,
+  event: r.event as string | null,
+  modelId: r.model_id as number | null,
+  payload: r.payload as string,
+  status: r.status as JobRow['status'],
+  attempts: r.attempts as number,
+  nextAt: r.next_at as number,
+  responseStatus: r.response_status as number | null,
+  lastError: r.last_error as string | null,
+  createdAt: r.created_at as number,
+  finishedAt: r.finished_at as number | null,
+});
+
+/** Leases up to `limit` due jobs until `until` (each attempt counted); the caller sends them and records each outcome. */
+export function leaseDueJobs(db: Db, q: { now: number; until: number; limit: number }): JobRow[] {
+  if (q.limit <= 0) return [];
+  return outboxStatements(db).lease.all(q.until, q.now, q.limit).map(toJob);
+}
+
+/** Records an attempt's outcome (a job deleted meanwhile, with its webhook, is left alone). */
+export function finishAttempt(db: Db, id: string, o: JobOutcome, now = Date.now()): void {
+  const set =
+    o.result === 'delivered'
+      ? { status: 'delivered' as const, responseStatus: o.responseStatus, lastError: null, finishedAt: now }
+      : o.result === 'retry'
+        ? { status: 'retrying' as const, responseStatus: o.responseStatus, lastError: o.error, nextAt: o.nextAt }
+        : { status: 'failed' as const, responseStatus: o.responseStatus, lastError: o.error, finishedAt: now };
+  db.update(jobs).set(set).where(eq(jobs.id, id)).run();
+}
+
+/** Gives a leased job back without counting its attempt (the server is stopping): due again at once. */
+export function releaseJob(db: Db, id: string, now = Date.now()): void {
+  db.update(jobs)
+    .set({ nextAt: now, attempts: sql`max(${jobs.attempts} - 1, 0)` })
+    .where(and(eq(jobs.id, id), inArray(jobs.status, ['pending', 'retrying'])))
+    .run();
+}
+
+/** A webhook's latest deliveries, newest first. */
+export function listDeliveries(db: Db, q: { webhookId: number; limit: number }): JobRow[] {
+  return db.select().from(jobs).where(eq(jobs.webhookId, q.webhookId)).orderBy(desc(jobs.createdAt), desc(jobs.id)).limit(q.limit).all();
+}
+
+export interface JobCounts {
+  pending: number;
+  retrying: number;
+  delivered: number;
+  failed: number;
+  lastAt: number | null;
+}
+
+/** Jobs by status, per webhook (key: its id) and over the whole outbox (key: null). */
+export function jobCounts(db: Db): Map<number | null, JobCounts> {
+  const rows = db
+    .select({ webhookId: jobs.webhookId, status: jobs.status, n: sql<number>`count(*)`, last: sql<number | null>`max(${jobs.createdAt})` })
+    .from(jobs)
+    .groupBy(jobs.webhookId, jobs.status)
+    .all();
+  const out = new Map<number | null, JobCounts>();
+  const add = (key: number | null, status: JobRow['status'], n: number, last: number | null) => {
+    const c = out.get(key) ?? { pending: 0, retrying: 0, delivered: 0, failed: 0, lastAt: null };
+    c[status] += n;
+    if (last !== null && (c.lastAt === null || last > c.lastAt)) c.lastAt = last;
+    out.set(key, c);
+  };
+  for (const r of rows) {
+    add(r.webhookId, r.status, r.n, r.last);
+    add(null, r.status, r.n, r.last);
+  }
+  return out;
+}
+
+/** Deletes finished jobs (delivered or failed) older than `before`; returns how many. */
+export function pruneJobs(db: Db, before: number): number {
+  return db
+    .delete(jobs)
+    .where(and(inArray(jobs.status, ['delivered', 'failed']), lt(jobs.createdAt, before)))
+    .run().changes;
+}

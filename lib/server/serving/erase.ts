@@ -1,0 +1,26 @@
+// DELETE /api/v1/models/{name}/predictions?id=: erases every logged row of a client id (GDPR) — the
+// answered and imported rows, their shadow copies, keys and outcomes — recorded in the event log
+// with the id's SHA-256 (the audit can show an id was erased without keeping it). The monitoring
+// rollups keep what they counted: the log is committed and folded first, so nothing erased is lost
+// from them (db/queries/erasure.ts refuses rows the rollup has not folded; the fold is retried).
+import { createHash } from 'node:crypto';
+import { eraseClientRows } from '../../../db/queries/erasure';
+import { AppError } from '../../errors';
+import { runtime } from '../../runtime/runtime';
+import type { Actor } from '../access/auth';
+import { db, requireModel } from '../lookups';
+import { catchUpRollups } from '../monitoring/rollup';
+
+const ATTEMPTS = 5;
+
+export async function erasePredictions(name: string, clientId: string, actor: Pick<Actor, 'name'>): Promise<{ erased: number }> {
+  const model = await requireModel(name);
+  const digest = createHash('sha256').update(clientId).digest('hex');
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    await runtime().log.flush();
+    catchUpRollups(db());
+    const result = eraseClientRows(db(), { modelId: model.id, clientId, actor: actor.name, detail: { client_id_sha256: digest } });
+    if ('erased' in result) return result;
+  }
+  throw new AppError('model_not_ready', 'the prediction log is being written faster than it is folded; try the erasure again');
+}
