@@ -15,12 +15,13 @@ import {
   type HourWrite,
   type LogRow,
 } from '../../../db/queries/rollups';
-import { PREDICTION_SOURCES } from '../../../db/schema';
+import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import type { ModelSignature } from '../../../inference/signature';
 import { bucketIndex, hourOf, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
 import { mergeDistribution, type PredictionDistribution } from '../../metrics/distribution';
 import { decileEdges } from '../../metrics/drift';
 import { addToSlots, buildProfile, slotCount, type Cell, type VersionProfile } from '../../metrics/profile';
+import { rowFolder, type RowFolder } from '../../metrics/fold-rows';
 import { addQuality } from '../../metrics/quality';
 import { requestRows, versionFeatures } from './features';
 const TRAFFIC_PROFILE_MIN_ROWS = 100;
@@ -30,6 +31,8 @@ const SLICE_RECORDS = 5000;
 
 interface VersionInfo {
   profile: VersionProfile | null;
+  /** The profile's fold of packed numeric rows. */
+  folder: RowFolder | null;
   features: string[];
   slots: number;
   offsets: number[];
@@ -80,7 +83,7 @@ function versionInfo(db: Db, cache: Map<number, VersionInfo>, versionId: number)
     profile = trafficProfile(db, versionId, features);
     if (profile) saveTrafficProfile(db, versionId, profile);
   }
-  const info = { profile, features, ...layout(profile) };
+  const info = { profile, folder: profile ? rowFolder(profile) : null, features, ...layout(profile) };
   // A version still waiting for enough traffic to profile is looked at again next time.
   if (profile || features.length === 0) cache.set(versionId, info);
   return info;
@@ -112,6 +115,13 @@ function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
   if (info.profile && info.slots > 0) {
     acc.features ??= new Uint32Array(info.slots);
     acc.quality ??= new Uint32Array(info.profile.features.length * 3);
+    if (info.folder && (row.input_codec === INPUT_CODECS.f32 || row.input_codec === INPUT_CODECS.f64)) {
+      const f32 = row.input_codec === INPUT_CODECS.f32;
+      const data = row.inputs.buffer.slice(row.inputs.byteOffset, row.inputs.byteOffset + row.inputs.byteLength);
+      const values = f32 ? new Float32Array(data) : new Float64Array(data);
+      info.folder.fold(values, row.rows, values.length / row.rows, acc.features, acc.quality);
+      return;
+    }
     const values = requestRows(row.input_codec, row.inputs, row.rows, info.features);
     info.profile.features.forEach((f, k) => {
       for (const vals of values) addToSlots(acc.features!, info.offsets[k], f, vals[f.position] ?? null);
@@ -135,15 +145,8 @@ const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOf
  */
 export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number; more: boolean } {
   const from = rollupWatermark(db);
-  const candidates = logRecordsAfter(db, from, SLICE_RECORDS);
-  if (candidates.length === 0) return { folded: 0, more: false };
-  const rows: LogRow[] = [];
-  let total = 0;
-  for (const r of candidates) {
-    if (rows.length > 0 && total + r.rows > maxRows) break;
-    rows.push(r);
-    total += r.rows;
-  }
+  const { records: rows, more } = logRecordsAfter(db, from, SLICE_RECORDS, maxRows);
+  if (rows.length === 0) return { folded: 0, more: false };
   const cache = new Map<number, VersionInfo>();
   const hours = new Map<string, HourAcc>();
   for (const row of rows) {
@@ -183,7 +186,6 @@ export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number
       };
     },
   }));
-  const more = rows.length < candidates.length || candidates.length === SLICE_RECORDS;
   return foldHours(db, from, rows[rows.length - 1].rowid, writes) ? { folded: rows.length, more } : { folded: 0, more: true };
 }
 
