@@ -7,6 +7,7 @@ import { runtime } from '../runtime/runtime';
 import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../schemas/names';
 import { checkRateLimit, type Actor, type Scope } from '../server/access/auth';
 import { predict } from '../server/serving/predict';
+import { predictResponseJson } from '../server/serving/predict-json';
 import { resolveRoute, type Target } from '../server/serving/resolve';
 import { v2Infer, v2ModelMetadata, v2ModelReady, v2ServerReady, v2Target } from '../server/serving/v2-service';
 import { parseJsonText, readNodeBody, readNodeJson } from './json-body';
@@ -47,9 +48,9 @@ export interface FastRoute {
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, type = 'application/json', headers: Record<string, string> = {}): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': bytes.length });
+  res.end(bytes);
 }
 
 /** A path segment decoded and checked: an unknown model name is a 404, a malformed alias or version a 400. */
@@ -132,7 +133,7 @@ async function predictRoute({ req, res, params, actor, labels }: FastContext): P
     seconds: (performance.now() - started) / 1000,
     rows: answer.predictions.length,
   });
-  send(res, 200, answer);
+  send(res, 200, predictResponseJson(answer));
 }
 
 /** POST /v2/models/{name}[/versions/{n}]/infer. */

@@ -9,6 +9,12 @@ export const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0
 /** Most model/version label pairs a process keeps series for; later ones share model="other". */
 export const MAX_LABELLED_VERSIONS = 2000;
 
+interface PredictionSeries {
+  requests: { inc(): void };
+  latency: { observe(v: number): void };
+  rows: { observe(v: number): void };
+}
+
 export class ServingMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<'route' | 'model' | 'version' | 'status'>;
@@ -25,6 +31,7 @@ export class ServingMetrics {
   /** Where the in-flight gauge reads its value (the HTTP server sets it). */
   inFlightSource: () => number = () => 0;
   private readonly labelled = new Set<string>();
+  private readonly series = new Map<string, PredictionSeries>();
 
   constructor() {
     const registers = [this.registry];
@@ -98,13 +105,29 @@ export class ServingMetrics {
     return { model, version };
   }
 
+  /** The series of one route × model × version × status class, looked up once (prom-client hashes the labels on every call otherwise). */
+  private seriesOf(route: 'rest' | 'v2', model: string, version: string, status: string): PredictionSeries {
+    const key = `${route}\0${model}\0${version}\0${status}`;
+    let s = this.series.get(key);
+    if (s === undefined) {
+      const l = this.labelsOf(model, version);
+      s = {
+        requests: this.requests.labels({ route, model: l.model, version: l.version, status }),
+        latency: this.latency.labels({ route, ...l }),
+        rows: this.batchRows.labels(l),
+      };
+      // Keys are registry names ("unknown" and "other" included), bounded like the labels themselves.
+      if (this.series.size < 8 * MAX_LABELLED_VERSIONS) this.series.set(key, s);
+    }
+    return s;
+  }
+
   observePrediction(o: { route: 'rest' | 'v2'; model: string; version: string; status: number; seconds: number; rows: number }): void {
-    const status = `${Math.floor(o.status / 100)}xx`;
-    const l = this.labelsOf(o.model, o.version);
-    this.requests.inc({ route: o.route, model: l.model, version: l.version, status });
+    const s = this.seriesOf(o.route, o.model, o.version, `${Math.floor(o.status / 100)}xx`);
+    s.requests.inc();
     if (o.status < 400) {
-      this.latency.observe({ route: o.route, ...l }, o.seconds);
-      this.batchRows.observe(l, o.rows);
+      s.latency.observe(o.seconds);
+      s.rows.observe(o.rows);
     }
   }
 }
