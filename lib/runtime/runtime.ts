@@ -71,6 +71,8 @@ export interface Runtime {
   pins: ArtifactPins;
   /** Prediction requests refused by validation, counted until the next flush to validation_failures. */
   refusals: RefusalCounter;
+  /** Asks the rollup worker to fold everything logged so far; resolves once it has (null: no worker runs). */
+  foldRollups: (() => Promise<void>) | null;
 }
 
 const KEY = Symbol.for('modeldock.runtime');
@@ -99,6 +101,7 @@ function createRuntime(): Runtime {
     metrics,
     pins: new ArtifactPins(),
     refusals: new RefusalCounter(),
+    foldRollups: null,
   };
 }
 

@@ -14,7 +14,12 @@ import { reportCacheBudget } from './model-cache';
 import { closeRuntime, runtime } from './runtime';
 import { startWorker } from './workers/start';
 
-/** The rollup processor runs in a worker thread with its own connection. */
+/**
+ * The rollup processor runs in a worker thread with its own connection; it folds on its own every
+ * ROLLUP_INTERVAL_MS, and at once when a reader (monitoring, a verdict) asks for rollups caught up
+ * with the log: the serving thread never folds (a catch-up over a second of 100-row traffic held it
+ * for hundreds of milliseconds).
+ */
 function startRollups(): { stop(): Promise<void> } {
   const worker = startWorker('rollup', {
     dataDir: env.DATA_DIR,
@@ -24,15 +29,41 @@ function startRollups(): { stop(): Promise<void> } {
   });
   worker.on('error', (err) => console.error('[modeldock] rollup worker failed', err));
   worker.unref();
+  const waiting = new Map<number, () => void>();
+  let next = 0;
+  let gone = false;
+  const release = () => {
+    gone = true;
+    for (const done of waiting.values()) done();
+    waiting.clear();
+  };
+  worker.on('message', (m: unknown) => {
+    if (typeof m === 'object' && m !== null && (m as { type?: string }).type === 'caught-up') {
+      const id = (m as { id: number }).id;
+      waiting.get(id)?.();
+      waiting.delete(id);
+    }
+  });
+  worker.once('exit', release);
+  const rt = runtime();
+  rt.foldRollups = () =>
+    gone
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const id = next++;
+          waiting.set(id, resolve);
+          worker.postMessage({ type: 'catch-up', id });
+        });
   return {
     stop: () =>
-      new Promise((resolve) => {
-        worker.once('message', () => {
-          void worker.terminate().then(() => resolve());
+      new Promise<void>((resolve) => {
+        rt.foldRollups = null;
+        worker.on('message', (m) => {
+          if (m === 'stopped') void worker.terminate().then(() => resolve());
         });
         worker.once('exit', () => resolve());
         worker.postMessage('stop');
-      }),
+      }).then(release),
   };
 }
 

@@ -57,7 +57,19 @@ function tick(): void {
   setTimeout(tick, Math.min(intervalMs, Math.max(0, nextSweepAt - Date.now())));
 }
 
-parentPort!.on('message', () => {
+parentPort!.on('message', (m: unknown) => {
+  if (typeof m === 'object' && m !== null && (m as { type?: string }).type === 'catch-up') {
+    // A reader wants the rollups to include everything committed before it asked: fold to the end.
+    if (!stopped) {
+      try {
+        while (processPredictionLog(database.db).more);
+      } catch (err) {
+        console.error('[modeldock] rollup failed', err);
+      }
+    }
+    parentPort!.postMessage({ type: 'caught-up', id: (m as { id: number }).id });
+    return;
+  }
   stopped = true;
   closeDatabase(database);
   parentPort!.postMessage('stopped');

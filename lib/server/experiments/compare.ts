@@ -41,7 +41,7 @@ import type { CompareDto, CompareQuery, CompareSide, MetricPoint } from '../../s
 import { listTrafficEvents } from '../../../db/queries/traffic-events';
 import { bucketIndex, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
 import { db, requireModel, requireVersion } from '../lookups';
-import { catchUpRollups } from '../monitoring/rollup';
+import { rollupsCaughtUp } from '../monitoring/caught-up';
 import { emptyWindow, latencyQuantiles, sumWindows, windowMetrics, windowRange, type WindowSum } from '../monitoring/windows';
 import { experimentStart } from './experiment-start';
 
@@ -226,7 +226,7 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
   if (q.a === q.b) throw new AppError('invalid_input', 'b: must be another version than a', [{ path: 'b', message: 'same as a' }]);
   const va = await requireVersion(model, q.a, 'a');
   const vb = await requireVersion(model, q.b, 'b');
-  catchUpRollups(db());
+  await rollupsCaughtUp();
   const experiment = await runningExperiment(model, q.a, q.b);
   const { from, to, size } = windowRange({ ...q, from: q.from === 'experiment' ? (experiment?.started_at ?? undefined) : q.from });
   const frame = { experiment, identical: va.sha256 === vb.sha256, from: iso(from), to: iso(to) };

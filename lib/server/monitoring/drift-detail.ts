@@ -8,7 +8,7 @@ import { slotCount, type FeatureProfile, type VersionProfile } from '../../metri
 import type { DriftDetailDto, DriftDetailQuery } from '../../schemas/monitoring';
 import { db, requireModel } from '../lookups';
 import { bucketSize } from './model-verdict';
-import { catchUpRollups } from './rollup';
+import { rollupsCaughtUp } from './caught-up';
 import { featureDrift, sumWindows } from './windows';
 
 const num = (v: number) => Number(v.toPrecision(4)).toString();
@@ -45,7 +45,7 @@ export async function getDriftDetail(name: string, q: DriftDetailQuery): Promise
 
   const size = bucketSize(q.bucket);
   const start = Math.floor(Date.parse(q.start) / size) * size;
-  catchUpRollups(db());
+  await rollupsCaughtUp();
   const [w] = sumWindows(monitoringReads(db()), version.id, start, start + size, size);
   const counts = w.features ? w.features.slice(offset, offset + slotCount(f)) : new Array<number>(slotCount(f)).fill(0);
 

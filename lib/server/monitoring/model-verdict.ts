@@ -13,7 +13,7 @@ import { featureQuality, worstQuality } from '../../metrics/quality';
 import { episodeStart, evaluateVerdict, keepOpenWindow, latestJudgedWindow, verdictSpan, type WindowEval } from '../../metrics/verdict';
 import { defaultPolicy, effectiveLookback, policySchema, type Policy, type Reason, type VerdictDto } from '../../schemas/monitoring';
 import { db } from '../lookups';
-import { catchUpRollups } from './rollup';
+import { rollupsCaughtUp } from './caught-up';
 import { verdictNotifications } from './verdict-notifications';
 import { addHour, addLabeledHour, emptyWindow, predictionDrift, sumWindows, windowDrift, windowMetrics, type WindowSum } from './windows';
 
@@ -199,7 +199,7 @@ export async function refreshVerdict(model: ModelRow): Promise<VerdictDto | null
   const production = (await listAliases(db(), model.id)).find((a) => a.name === 'production');
   let verdict: VerdictDto | null = null;
   if (production) {
-    catchUpRollups(db());
+    await rollupsCaughtUp();
     const version = await findVersion(db(), { modelId: model.id, number: production.number });
     if (version) verdict = computeVerdict(monitoringReads(db()), model, version, effectivePolicy(model), Date.now());
   }

@@ -23,7 +23,7 @@ import {
 } from '../../schemas/monitoring';
 import type { Actor } from '../access/auth';
 import { db, noAlias, requireModel, requireVersion } from '../lookups';
-import { catchUpRollups } from './rollup';
+import { rollupsCaughtUp } from './caught-up';
 import { baselineOf, computeVerdict, effectivePolicy, firstPrediction, predictionReference, refreshVerdict, storeVerdict } from './model-verdict';
 import { emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, sumWindows, windowDrift, windowMetrics, windowRange } from './windows';
 
@@ -42,7 +42,7 @@ async function resolveVersion(model: ModelRow, q: MonitoringQuery): Promise<{ ve
 export async function getMonitoring(name: string, q: MonitoringQuery): Promise<MonitoringDto> {
   const model = await requireModel(name);
   const { version, alias } = await resolveVersion(model, q);
-  catchUpRollups(db());
+  await rollupsCaughtUp();
   const reads = monitoringReads(db());
   const { from, to, size } = windowRange(q);
 
