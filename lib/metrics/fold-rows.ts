@@ -5,7 +5,12 @@
 // row became an array of boxed values and each value went through two generic functions. The
 // counts are exactly those of addToSlots and addQuality (tested against them).
 import { addToSlots, slotCount, type FeatureProfile, type VersionProfile } from './profile';
-import { MISSING, NEW_CATEGORY, OUT_OF_RANGE, qualityIssue } from './quality';
+import { MISSING as MISSING_KIND, NEW_CATEGORY as NEW_CATEGORY_KIND, OUT_OF_RANGE as OUT_OF_RANGE_KIND, qualityIssue } from './quality';
+
+// Plain constants: a module's import compiles to a property read through a getter on every use.
+const MISSING = MISSING_KIND;
+const OUT_OF_RANGE = OUT_OF_RANGE_KIND;
+const NEW_CATEGORY = NEW_CATEGORY_KIND;
 
 interface NumericFeature {
   position: number;
