@@ -1,13 +1,11 @@
 // `npm run bench`: serving throughput and latency of the production build against the physical
-// limit of this stack (bare node:http + onnxruntime-node, no logging) on the same model, same run.
-// Then many models in one process (scripts/bench/models.ts, alone: `npm run bench:models`) and
+// limit of this stack (bare node:http + onnxruntime-node, no logging) on the same model, same run,
+// measured by the shared harness (the benchmark of record). Then many models in one process (scripts/bench/models.ts, alone: `npm run bench:models`) and
 // monitoring. Prints figures and ratios to the targets; exits non-zero only when it could not run.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { DT, floatTensor, model, node, valueInfo } from './onnx-builder';
-import { runLoad, type LoadResult } from './bench/load';
 import { benchModels } from './bench/models';
 import { benchMonitoring } from './bench/monitoring';
 import { benchPredictionBrowser } from './bench/predictions';
@@ -15,12 +13,11 @@ import { benchPredictionBrowser } from './bench/predictions';
 const ROOT = join(__dirname, '..');
 const WORK = join(ROOT, '.test-data', `bench-${Date.now()}`);
 const APP_PORT = 3400;
-const LIMIT_PORT = 3401;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const FEATURES = 30;
-// The app runs with an admin key for setup; the load uses a predict-scoped API key, as clients do.
+// The harness's rounds and seconds per measurement (its own defaults: 3 and 8).
+const ROUNDS = process.env.ROUNDS ?? '3';
+const DUR = process.env.DUR ?? '8';
 const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_admin_key`;
-let predictAuth: Record<string, string> = {};
 
 function start(cmd: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -50,33 +47,44 @@ function stop(child: ChildProcess | undefined): void {
     }
 }
 
-/** A 30-feature logistic model (logits [N, 2]) like a typical tabular classifier. */
-function benchModel(path: string): void {
-  const w = Array.from({ length: FEATURES * 2 }, (_, i) => Math.sin(i) / 10);
-  writeFileSync(
-    path,
-    model({
-      inputs: [valueInfo('input', DT.FLOAT, ['batch', FEATURES])],
-      outputs: [valueInfo('logits', DT.FLOAT, ['batch', 2])],
-      initializers: [floatTensor('W', [FEATURES, 2], w), floatTensor('B', [2], [0.1, -0.1])],
-      nodes: [node('Gemm', ['input', 'W', 'B'], ['logits'])],
-    }),
+/**
+ * The serving benchmark of record: the shared harness (scripts/bench/harness, a copy of
+ * ../shared/bench kept byte for byte: wrk, the app's REST predict route against limit-server.cjs, a
+ * bare node:http + onnxruntime-node server on the same model, interleaved rounds), run against the
+ * production build started the way `npm start` starts it. Its last line is the figure of record.
+ */
+async function benchServing(): Promise<void> {
+  if (spawnSync('sh', ['-c', 'command -v wrk']).status !== 0) {
+    console.error('The serving benchmark needs wrk: apt-get install -y wrk (BENCH_SERVING=0 skips it).');
+    process.exit(2);
+  }
+  const app = await start(
+    'npx',
+    ['tsx', 'lib/http/server.ts'],
+    { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
+    /listening/,
   );
+  try {
+    console.log(`Serving benchmark (the shared harness, ${cpus().length} cores): ROUNDS=${ROUNDS} DUR=${DUR}s per measurement`);
+    const harness = spawnSync('bash', [join(ROOT, 'scripts', 'bench', 'harness', 'serving-vs-limit.sh')], {
+      cwd: ROOT,
+      env: { ...process.env, BASE: `http://127.0.0.1:${APP_PORT}`, KEY: ADMIN_KEY, NODE_PATH: join(ROOT, 'node_modules'), ROUNDS, DUR },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    process.stdout.write(harness.stdout);
+    const last = /serving-vs-limit c1=([\d.]+) c64=([\d.]+) b100c16=([\d.]+)/.exec(harness.stdout);
+    if (!last) throw new Error('the harness printed no result line');
+    const floors: [string, number, number][] = [
+      ['c1', Number(last[1]), 0.5],
+      ['c64', Number(last[2]), 0.75],
+      ['b100c16', Number(last[3]), 0.6],
+    ];
+    console.log(floors.map(([k, v, f]) => `${k} ${v.toFixed(3)} ≥ ${f} ${v >= f ? 'met' : 'MISSED'}`).join('; '));
+  } finally {
+    stop(app);
+  }
 }
-
-async function api(method: string, path: string, body?: unknown, form?: FormData): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${APP_PORT}${path}`, {
-    method,
-    body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
-    headers: form ? { authorization: `Bearer ${ADMIN_KEY}` } : { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-const row = () => Array.from({ length: FEATURES }, () => Math.round(Math.random() * 1000) / 100);
-const bodyOf = (rows: number) => () => JSON.stringify({ instances: Array.from({ length: rows }, row) });
-const fmt = (n: number, d = 0) => n.toFixed(d).padStart(8);
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, '.next', 'BUILD_ID'))) {
@@ -84,68 +92,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   mkdirSync(WORK, { recursive: true });
-  const modelPath = join(WORK, 'bench.onnx');
-  benchModel(modelPath);
-  let app: ChildProcess | undefined;
-  let limit: ChildProcess | undefined;
-  if (process.env.BENCH_SERVING !== '0')
-    try {
-      app = await start(
-        'npx',
-        ['tsx', 'lib/http/server.ts'],
-        { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
-        /listening/,
-      );
-      limit = await start('npx', ['tsx', 'scripts/bench/limit-server.ts', modelPath, String(LIMIT_PORT)], {}, /ready/);
-      await api('POST', '/api/v1/models', { name: 'bench', task: 'binary_classification', labels: ['no', 'yes'] });
-      const form = new FormData();
-      form.set('file', new Blob([new Uint8Array(readFileSync(modelPath))]), 'bench.onnx');
-      await api('POST', '/api/v1/models/bench/versions', undefined, form);
-      await api('PUT', '/api/v1/models/bench/aliases/production', { version: 1 });
-      const created = (await api('POST', '/api/v1/keys', { name: 'bench', scopes: ['predict'] })) as { key: string };
-      predictAuth = { authorization: `Bearer ${created.key}` };
-
-      console.log(`Serving benchmark: ${FEATURES}-feature logistic model, ${SECONDS}s per measurement, loopback, ${cpus().length} cores`);
-      console.log(
-        `route = production build (fast path, API key auth, validation, durable logging, BATCH_MAX_ROWS=${process.env.BATCH_MAX_ROWS ?? '64 (default)'}, rollups folding in their worker); limit = bare node:http + onnxruntime-node, no logging\n`,
-      );
-      console.log('single-row      |   route req/s    p50 ms   p99 ms |   limit req/s    p50 ms   p99 ms | ratio  target');
-      const results: { label: string; route: LoadResult; limit: LoadResult }[] = [];
-      for (const c of [1, 16, 64]) {
-        const r = await runLoad({
-          port: APP_PORT,
-          path: '/api/v1/models/bench/predict',
-          body: bodyOf(1),
-          concurrency: c,
-          seconds: SECONDS,
-          headers: predictAuth,
-        });
-        const l = await runLoad({ port: LIMIT_PORT, path: '/', body: bodyOf(1), concurrency: c, seconds: SECONDS });
-        results.push({ label: `c=${c}`, route: r, limit: l });
-        const ratio = r.rps / l.rps;
-        const target = c === 1 ? 0.5 : 0.6;
-        const p99ok = r.p99 <= 2 * l.p99 + 1;
-        console.log(
-          `concurrency ${String(c).padEnd(3)} | ${fmt(r.rps)} ${fmt(r.p50, 2)} ${fmt(r.p99, 2)} | ${fmt(l.rps)} ${fmt(l.p50, 2)} ${fmt(l.p99, 2)} | ${ratio.toFixed(2)}  ≥${target} ${ratio >= target ? 'met' : 'MISSED'}; p99 ≤ 2×limit+1ms ${p99ok ? 'met' : 'MISSED'}${r.errors + l.errors ? `  errors ${r.errors}/${l.errors}` : ''}`,
-        );
-      }
-      const rb = await runLoad({
-        port: APP_PORT,
-        path: '/api/v1/models/bench/predict',
-        body: bodyOf(100),
-        concurrency: 16,
-        seconds: SECONDS,
-        headers: predictAuth,
-      });
-      const lb = await runLoad({ port: LIMIT_PORT, path: '/', body: bodyOf(100), concurrency: 16, seconds: SECONDS });
-      const ratio = rb.rps / lb.rps;
-      console.log(
-        `\n100-row batches, concurrency 16: route ${fmt(rb.rps * 100)} rows/s (p99 ${rb.p99.toFixed(2)} ms) | limit ${fmt(lb.rps * 100)} rows/s (p99 ${lb.p99.toFixed(2)} ms) | ratio ${ratio.toFixed(2)}  ≥0.7 ${ratio >= 0.7 ? 'met' : 'MISSED'}`,
-      );
-    } finally {
-      stop(app);
-      stop(limit);
-    }
+  if (process.env.BENCH_SERVING !== '0') await benchServing();
   try {
     if (process.env.BENCH_MODELS !== '0') {
       await benchModels(WORK, { seconds: SECONDS, count: Number(process.env.BENCH_MODELS_COUNT ?? 24) });
