@@ -49,7 +49,7 @@ const domainRules = Object.entries(DOMAINS).map(([domain, above]) => ({
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: ['.next/**', 'node_modules/**', 'data/**', '.test-data/**', 'next-env.d.ts'] },
+  { ignores: ['.next/**', 'node_modules/**', 'data/**', '.test-data/**', 'next-env.d.ts', 'scripts/bench/harness/**'] },
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['app/**/*.{ts,tsx}'],
