@@ -1,8 +1,10 @@
 // DELETE /api/v1/models/{name}/predictions?id=: erases every logged row of a client id (GDPR) — the
 // answered and imported rows, their shadow copies, keys and outcomes — recorded in the event log
-// with the id's SHA-256 (the audit can show an id was erased without keeping it). The monitoring
-// rollups keep what they counted: the log is committed and folded first, so nothing erased is lost
-// from them (db/queries/erasure.ts refuses rows the rollup has not folded; the fold is retried).
+// with the id's SHA-256 (the audit can show an id was erased without keeping it). Shadow copies still
+// queued in this process are scored and logged first (shadowSettled), so none is written after the
+// erasure. The monitoring rollups keep what they counted: the log is committed and folded first, so
+// nothing erased is lost from them (db/queries/erasure.ts refuses rows the rollup has not folded; the
+// fold is retried).
 import { createHash } from 'node:crypto';
 import { eraseClientRows } from '../../../db/queries/erasure';
 import { AppError } from '../../errors';
@@ -10,6 +12,7 @@ import { runtime } from '../../runtime/runtime';
 import type { Actor } from '../access/auth';
 import { db, requireModel } from '../lookups';
 import { catchUpRollups } from '../monitoring/rollup';
+import { shadowSettled } from './shadow-queue';
 
 const ATTEMPTS = 5;
 
@@ -17,6 +20,8 @@ export async function erasePredictions(name: string, clientId: string, actor: Pi
   const model = await requireModel(name);
   const digest = createHash('sha256').update(clientId).digest('hex');
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // The copies of requests already answered, then the log (with those copies' rows).
+    await shadowSettled();
     await runtime().log.flush();
     catchUpRollups(db());
     const result = eraseClientRows(db(), { modelId: model.id, clientId, actor: actor.name, detail: { client_id_sha256: digest } });
