@@ -1,6 +1,7 @@
 // erasePredictions in this process's runtime, on a real migrated SQLite file: a shadow copy of the
 // client's request still queued when the erasure starts is logged first and erased with the rest.
 // Scoring is replaced by a gate the test opens (no ONNX session is needed to log a copy).
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,9 @@ const { insertModel } = await import('../../../db/queries/models');
 const { insertVersion } = await import('../../../db/queries/versions');
 const { testSignature } = await import('../../../db/test-db');
 const { closeRuntime, runtime } = await import('../../runtime/runtime');
+const { derivedKey } = await import('../../runtime/secret-key');
+const { listEvents } = await import('../../../db/queries/events');
+const { requireModel } = await import('../lookups');
 const { erasePredictions } = await import('./erase');
 const { logPredictions } = await import('./log-request');
 const { enqueueShadow, shadowSettled } = await import('./shadow-queue');
@@ -93,5 +97,15 @@ describe('erasePredictions', () => {
     expect(sqlite().prepare(`SELECT count(*) FROM prediction_requests WHERE client_ids LIKE '%alice%'`).pluck().get()).toBe(0);
     // The copy is the table's last row: kept, blanked and marked erased.
     expect(sqlite().prepare('SELECT erased FROM prediction_requests WHERE pair_id = ?').pluck().all(requestId)).toEqual(['[0]']);
+  });
+
+  it('audits the erasure with an HMAC of the client id under a derived key, never the id or its plain hash', async () => {
+    expect(await erasePredictions('m', 'bob', { name: 'tester' })).toEqual({ erased: 0 });
+    const model = await requireModel('m');
+    const [event] = await listEvents(runtime().database.db, { modelId: model.id, limit: 1 });
+    const hmac = createHmac('sha256', derivedKey('erasure')).update('bob').digest('hex');
+    expect(event).toMatchObject({ kind: 'predictions_erased', actor: 'tester', detail: { client_id_hmac: hmac, rows: 0 } });
+    expect(JSON.stringify(event.detail)).not.toContain(createHash('sha256').update('bob').digest('hex'));
+    expect(derivedKey('erasure')).not.toEqual(derivedKey('export-links'));
   });
 });
