@@ -287,7 +287,8 @@ test('the 30-day drift scenario delivers one signed model.needs_retraining with 
   const again = await fetch(`http://127.0.0.1:${examplePort}/`, {
     method: 'POST',
     body,
-    headers: { 'x-modeldock-signature': hmac(example.secret, body), 'x-modeldock-delivery': delivered.id },
+    // replayed under another (unsigned) delivery header: the signed body's id still dedupes it
+    headers: { 'x-modeldock-signature': hmac(example.secret, body), 'x-modeldock-delivery': 'replayed-under-another-id' },
   });
   expect(await again.text()).toBe('duplicate');
 });
