@@ -67,6 +67,16 @@ export function lastLogRowid(db: Db): number {
   return (statements(db).last.get() as number | null) ?? 0;
 }
 
+/**
+ * The highest rowid of the log that may be deleted (retention, erasure) without making the rollups
+ * wrong: only rows the rollup has folded (at or below its watermark), and never the table's last
+ * row — SQLite gives a new row max(rowid) + 1, so deleting the last one would hand its rowid, already
+ * below the watermark, to the next prediction, which the rollup would then never fold.
+ */
+export function deletableLogRowid(db: Db): number {
+  return Math.min(rollupWatermark(db), lastLogRowid(db) - 1);
+}
+
 /** Up to `limit` log records after rowid `from`, in log order. */
 export function logRecordsAfter(db: Db, from: number, limit: number): LogRow[] {
   return statements(db).next.all(from, limit) as LogRow[];
