@@ -57,11 +57,18 @@ describe('webhook bodies', () => {
     expect(section.text.text).toContain('• accuracy 0.71');
     expect(section.text.text).toContain('tenure &lt;&amp;&gt; plan');
     expect(section.text.text).not.toContain('fourth');
-    // links: the monitoring page and the export
+    // links: the monitoring page only; the signed export link (no API key needed) never goes to a channel
     expect(section.text.text).toContain('<https://md.example.com/models/churn/monitoring|Open monitoring>');
-    expect(section.text.text).toContain(
-      '<https://md.example.com/api/v1/models/churn/predictions/export?version=3&amp;sig=abc|Download the labeled predictions>',
+    expect(section.text.text).toContain('The link to the labeled predictions is sent to JSON webhooks only.');
+    const body = renderBody(
+      'slack',
+      '01J',
+      { ...retrain, data: { ...retrain.data, export_urls: { parquet: 'https://md.example.com/p?sig=def' } } },
+      'https://md.example.com',
     );
+    expect(body).not.toContain('export_url');
+    expect(body).not.toContain('sig=');
+    expect(body).not.toContain('/predictions/export');
     expect(context.elements.length).toBeGreaterThan(0);
     expect(context.elements.length).toBeLessThanOrEqual(10);
     expect(context.elements[0].text).toContain('delivery 01J');

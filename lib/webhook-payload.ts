@@ -2,7 +2,9 @@
 // exact bytes, so every retry sends the same body and signature): Modeldock's JSON envelope
 // `{id, type, occurred_at, model, version?, data}`, or Slack's incoming-webhook shape (`text` for
 // notifications, Block Kit `blocks`: header, section, context; limits from Slack's Block Kit
-// reference: header ≤ 150 characters, section text ≤ 3000, context ≤ 10 elements). Pure.
+// reference: header ≤ 150 characters, section text ≤ 3000, context ≤ 10 elements). A Slack message
+// never carries the signed export links (a channel's every member, and its archive, would hold a
+// download that needs no API key for 7 days): it says the data link goes to JSON webhooks. Pure.
 import type { WebhookEvent, WebhookFormat } from './schemas/webhooks';
 
 export interface NotificationEvent {
@@ -103,8 +105,7 @@ export function slackMessage(id: string, e: NotificationEvent, baseUrl: string):
   for (const r of reasons) lines.push(`• ${esc(r)}`);
   const page = e.model ? `${baseUrl}/models/${encodeURIComponent(e.model)}${e.type.startsWith('model.') ? '/monitoring' : ''}` : null;
   if (page) lines.push(`<${esc(page)}|${e.type.startsWith('model.') ? 'Open monitoring' : 'Open the model'}>`);
-  const exportUrl = str(e.data.export_url);
-  if (exportUrl) lines.push(`<${esc(exportUrl)}|Download the labeled predictions> (expires ${str(e.data.export_expires_at)?.slice(0, 10) ?? 'soon'})`);
+  if (str(e.data.export_url)) lines.push('The link to the labeled predictions is sent to JSON webhooks only.');
   const summary = [title, reasons[0]].filter(Boolean).join(': ');
   return {
     text: cut(summary, 3000),

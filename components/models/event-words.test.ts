@@ -36,6 +36,15 @@ describe('describeEvent', () => {
     expect(describeEvent('webhook_added', {})).toBe('Webhook added');
   });
 
+  it('an erasure shows the keyed digest of the id (an older event its plain hash)', () => {
+    expect(describeEvent('predictions_erased', { client_id_hmac: 'ab'.repeat(32), rows: 4 })).toBe(
+      'Erased 4 logged predictions of a client id on request (HMAC abababababab…)',
+    );
+    expect(describeEvent('predictions_erased', { client_id_sha256: 'cd'.repeat(32), rows: 1 })).toBe(
+      'Erased 1 logged prediction of a client id on request (SHA-256 cdcdcdcdcdcd…)',
+    );
+  });
+
   it('keeps the user’s reason apart from the machine one', () => {
     expect(eventComment({ reason: 'rollback', comment: 'v3 doubled the latency' })).toBe('v3 doubled the latency');
     expect(eventComment({ reason: 'rollback' })).toBeNull();

@@ -16,6 +16,13 @@ function splitText(entries: unknown): string {
 
 const versionsText = (versions: unknown) => (Array.isArray(versions) ? versions.map((v) => `v${v}`).join(', ') : '');
 
+/** The keyed digest of an erased client id (events recorded before it was keyed hold a plain SHA-256). */
+function erasedIdDigest(d: Detail): string {
+  if (typeof d.client_id_hmac === 'string') return ` (HMAC ${d.client_id_hmac.slice(0, 12)}…)`;
+  if (typeof d.client_id_sha256 === 'string') return ` (SHA-256 ${d.client_id_sha256.slice(0, 12)}…)`;
+  return '';
+}
+
 /** Why versions left the shadow list, when the server says (e.g. one was promoted to production). */
 function left(d: Detail): string {
   if (typeof d.reason !== 'string' || !Array.isArray(d.from)) return '';
@@ -72,7 +79,7 @@ const WORDS: Record<EventKind, (d: Detail) => string> = {
   webhook_created: (d) => `Webhook${typeof d.host === 'string' ? ` to ${d.host}` : ''} created${Array.isArray(d.events) ? ` (${d.events.join(', ')})` : ''}`,
   webhook_deleted: (d) => `Webhook${typeof d.host === 'string' ? ` to ${d.host}` : ''} deleted`,
   predictions_erased: (d) =>
-    `Erased ${typeof d.rows === 'number' ? d.rows : 0} logged prediction${d.rows === 1 ? '' : 's'} of a client id on request${typeof d.client_id_sha256 === 'string' ? ` (SHA-256 ${d.client_id_sha256.slice(0, 12)}…)` : ''}`,
+    `Erased ${typeof d.rows === 'number' ? d.rows : 0} logged prediction${d.rows === 1 ? '' : 's'} of a client id on request${erasedIdDigest(d)}`,
 };
 
 /** The event's sentence; a kind this build does not know is still words ("some_kind" → "Some kind"). */

@@ -3,11 +3,14 @@
 // request whose every row goes is deleted; in a packed request the row is blanked — its inputs,
 // outputs and probabilities overwritten, its client id nulled — and its index added to `erased`.
 // Keys and outcomes of those rows are deleted and the erasure is an event. The hourly rollups keep
-// what they counted, which is why only rows the rollup has folded are erased (the caller folds first).
+// what they counted, which is why only rows the rollup has folded are erased (the caller folds first),
+// and a whole request is deleted only within deletableLogRowid (./rollups.ts): the table's last row is
+// blanked instead.
 import { INPUT_CODECS } from '../schema';
 import { prepared, type Db } from '../client';
 import { recordEvent } from './events';
 import { erasedRows, parsePredictionId, predictionId } from './predictions';
+import { deletableLogRowid, rollupWatermark } from './rollups';
 
 interface ErasableRequest {
   rowid: number;
@@ -32,8 +35,6 @@ function prepareErasure(sqlite: Db['$client']) {
     keys: sqlite.prepare('SELECT prediction_id, ts FROM prediction_keys WHERE model_id = ? AND client_id = ?'),
     request: sqlite.prepare(`SELECT ${columns} FROM prediction_requests WHERE id = ?`),
     copies: sqlite.prepare(`SELECT ${columns} FROM prediction_requests WHERE pair_id = ?`),
-    watermark: sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = 'rollup_rowid'`).pluck(),
-    lastRowid: sqlite.prepare('SELECT max(rowid) FROM prediction_requests').pluck(),
     deleteKey: sqlite.prepare('DELETE FROM prediction_keys WHERE model_id = ? AND client_id = ? AND ts = ? AND prediction_id = ?'),
     deleteOutcome: sqlite.prepare('DELETE FROM outcomes WHERE prediction_id = ?'),
     deleteOutcomes: sqlite.prepare('DELETE FROM outcomes WHERE prediction_id > ? AND prediction_id < ?'),
@@ -101,9 +102,10 @@ export function eraseClientRows(db: Db, e: { modelId: number; clientId: string; 
         work.push({ req, rows });
         for (const copy of st.copies.all(requestId) as ErasableRequest[]) work.push({ req: copy, rows: rows.filter((r) => r < copy.rows) });
       }
-      const watermark = (st.watermark.get() as number | undefined) ?? 0;
+      const watermark = rollupWatermark(db);
       if (work.some((w) => w.req.rowid > watermark)) return { notFolded: true };
-      const last = (st.lastRowid.get() as number | null) ?? 0;
+      // Every row of the work is folded; of those, all but the table's last may be deleted.
+      const deletable = deletableLogRowid(db);
 
       let erased = 0;
       for (const { req, rows } of work) {
@@ -116,7 +118,7 @@ export function eraseClientRows(db: Db, e: { modelId: number; clientId: string; 
         erased += fresh.length;
         for (const r of fresh) done.add(r);
         // The table's last row stays (blanked): its rowid would go to the next prediction, below the rollup watermark.
-        if (done.size === req.rows && req.rowid !== last) {
+        if (done.size === req.rows && req.rowid <= deletable) {
           st.deleteOutcomes.run(req.id, `${req.id}~`);
           st.deleteRequest.run(req.rowid);
           continue;

@@ -78,19 +78,41 @@ describe('the outbox', () => {
     expect(again.map((j) => j.id).sort()).toEqual(first.map((j) => j.id).sort());
     expect(again.every((j) => j.attempts === 2)).toBe(true);
 
-    finishAttempt(db, again[0].id, { result: 'delivered', responseStatus: 204 });
-    finishAttempt(db, again[1].id, { result: 'retry', responseStatus: 500, error: 'HTTP 500', nextAt: t0 + 40_000 });
+    expect(finishAttempt(db, again[0], { result: 'delivered', responseStatus: 204 })).toBe(true);
+    expect(finishAttempt(db, again[1], { result: 'retry', responseStatus: 500, error: 'HTTP 500', nextAt: t0 + 40_000 })).toBe(true);
     expect(leaseDueJobs(db, { now: t0 + 39_000, until: t0 + 60_000, limit: 8 })).toEqual([]);
     const retried = leaseDueJobs(db, { now: t0 + 40_000, until: t0 + 60_000, limit: 8 });
     expect(retried.map((j) => [j.id, j.status, j.attempts])).toEqual([[again[1].id, 'retrying', 3]]);
     // a stop gives the lease back without counting the attempt
-    releaseJob(db, retried[0].id, t0 + 41_000);
+    releaseJob(db, retried[0], t0 + 41_000);
     expect(leaseDueJobs(db, { now: t0 + 41_000, until: t0 + 60_000, limit: 8 })[0].attempts).toBe(3);
     expect(jobCounts(db).get(h.id)).toMatchObject({ delivered: 1, retrying: 1 });
 
     // deleting the webhook deletes its deliveries
     deleteWebhook(db, { id: h.id, actor: 'tester' });
     expect(jobCounts(db).get(null)).toBeUndefined();
+  });
+
+  it('a stalled sender: its jobs in flight are not leased again, and a late outcome of an earlier attempt is not recorded', async () => {
+    const db = freshDb();
+    const h = hook(db, ['version.created']);
+    await served(db, 'stall');
+    const t0 = Date.now();
+    const [a, b] = leaseDueJobs(db, { now: t0, until: t0 + 15_000, limit: 8 });
+    // The loop stalled past the lease while a and b were in flight: only what is not in flight is leased.
+    expect(leaseDueJobs(db, { now: t0 + 20_000, until: t0 + 35_000, limit: 8, inFlight: [a.id] }).map((j) => j.id)).toEqual([b.id]);
+    expect(leaseDueJobs(db, { now: t0 + 40_000, until: t0 + 55_000, limit: 8, inFlight: [a.id, b.id] })).toEqual([]);
+
+    // b was leased again (attempt 2, by another sender): its first attempt's late outcome changes nothing.
+    expect(finishAttempt(db, b, { result: 'failed', responseStatus: 500, error: 'HTTP 500' })).toBe(false);
+    releaseJob(db, b, t0 + 41_000);
+    const [row] = listDeliveries(db, { webhookId: h.id, limit: 10 }).filter((j) => j.id === b.id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 2, nextAt: t0 + 35_000, lastError: null });
+    expect(finishAttempt(db, { id: b.id, attempts: 2 }, { result: 'delivered', responseStatus: 204 })).toBe(true);
+    expect(jobCounts(db).get(h.id)).toMatchObject({ delivered: 1, pending: 1 });
+    // a, still on its first attempt, finishes normally.
+    expect(finishAttempt(db, a, { result: 'delivered', responseStatus: 200 })).toBe(true);
+    expect(jobCounts(db).get(h.id)).toMatchObject({ delivered: 2, pending: 0 });
   });
 
   it('a verdict transition is queued once, whatever the number of stores', async () => {

@@ -3,7 +3,10 @@
 // delivery is a job whose id is the delivery id (a ULID, stable across retries: receivers dedupe by
 // it) and whose payload is the exact body sent. A worker leases a due job by moving its next_at past
 // the attempt's timeout (and counting the attempt) in one statement, so two loops never send the
-// same job at once, and a job whose sender died (SIGKILL) is due again once the lease runs out.
+// same job at once, and a job whose sender died (SIGKILL) is due again once the lease runs out. A
+// lease can also run out under a sender that is alive but stalled: the worker passes the ids it
+// still has in flight, which are never leased again meanwhile, and an attempt's outcome is recorded
+// only while the job's attempt count is still that attempt's (a later lease wins over a late finish).
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { publicUrl } from '../../lib/env';
 import type { WebhookEvent } from '../../lib/schemas/webhooks';
@@ -129,9 +132,11 @@ export type JobOutcome =
 function outboxStatements(db: Db) {
   return prepared(db, 'outbox', (sqlite) => ({
     // One statement: which jobs are due, and leasing them (next attempt pushed past this one's timeout, the attempt counted).
-    lease: sqlite.prepare<[number, number, number], Record<string, unknown>>(
+    // The last parameter: a JSON array of the ids the caller still has in flight (never leased twice).
+    lease: sqlite.prepare<[number, number, string, number], Record<string, unknown>>(
       `UPDATE jobs SET next_at = ?, attempts = attempts + 1
-       WHERE id IN (SELECT id FROM jobs WHERE status IN ('pending', 'retrying') AND next_at <= ? ORDER BY next_at LIMIT ?)
+       WHERE id IN (SELECT id FROM jobs WHERE status IN ('pending', 'retrying') AND next_at <= ?
+                    AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_at LIMIT ?)
        RETURNING id, kind, webhook_id, event, model_id, payload, status, attempts, next_at, response_status, last_error, created_at, finished_at`,
     ),
   }));
@@ -153,28 +158,46 @@ const toJob = (r: Record<string, unknown>): JobRow => ({
   finishedAt: r.finished_at as number | null,
 });
 
-/** Leases up to `limit` due jobs until `until` (each attempt counted); the caller sends them and records each outcome. */
-export function leaseDueJobs(db: Db, q: { now: number; until: number; limit: number }): JobRow[] {
+/**
+ * Leases up to `limit` due jobs until `until` (each attempt counted), leaving out `inFlight` (the
+ * caller's attempts still running, whose lease may have run out); the caller sends them and records
+ * each outcome with the job as leased.
+ */
+export function leaseDueJobs(db: Db, q: { now: number; until: number; limit: number; inFlight?: Iterable<string> }): JobRow[] {
   if (q.limit <= 0) return [];
-  return outboxStatements(db).lease.all(q.until, q.now, q.limit).map(toJob);
+  return outboxStatements(db)
+    .lease.all(q.until, q.now, JSON.stringify([...(q.inFlight ?? [])]), q.limit)
+    .map(toJob);
 }
 
-/** Records an attempt's outcome (a job deleted meanwhile, with its webhook, is left alone). */
-export function finishAttempt(db: Db, id: string, o: JobOutcome, now = Date.now()): void {
+/** The job as one attempt leased it: the outcome is that attempt's only while no later lease counted another. */
+type LeasedAttempt = Pick<JobRow, 'id' | 'attempts'>;
+
+/**
+ * Records an attempt's outcome; false (nothing changed) when the job was leased again since (a
+ * later attempt owns it) or deleted meanwhile, with its webhook.
+ */
+export function finishAttempt(db: Db, job: LeasedAttempt, o: JobOutcome, now = Date.now()): boolean {
   const set =
     o.result === 'delivered'
       ? { status: 'delivered' as const, responseStatus: o.responseStatus, lastError: null, finishedAt: now }
       : o.result === 'retry'
         ? { status: 'retrying' as const, responseStatus: o.responseStatus, lastError: o.error, nextAt: o.nextAt }
         : { status: 'failed' as const, responseStatus: o.responseStatus, lastError: o.error, finishedAt: now };
-  db.update(jobs).set(set).where(eq(jobs.id, id)).run();
+  return (
+    db
+      .update(jobs)
+      .set(set)
+      .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempts)))
+      .run().changes === 1
+  );
 }
 
-/** Gives a leased job back without counting its attempt (the server is stopping): due again at once. */
-export function releaseJob(db: Db, id: string, now = Date.now()): void {
+/** Gives a leased job back without counting its attempt (the server is stopping): due again at once; not once leased again. */
+export function releaseJob(db: Db, job: LeasedAttempt, now = Date.now()): void {
   db.update(jobs)
     .set({ nextAt: now, attempts: sql`max(${jobs.attempts} - 1, 0)` })
-    .where(and(eq(jobs.id, id), inArray(jobs.status, ['pending', 'retrying'])))
+    .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempts), inArray(jobs.status, ['pending', 'retrying'])))
     .run();
 }
 

@@ -1,13 +1,12 @@
 // Retention of the raw prediction log: which logged requests are past a model's retention, their
 // deletion with everything keyed by their predictions (client keys, outcomes) in small transactions,
 // giving the freed pages back to the disk (incremental vacuum), and the sweep's own record.
-// Two rules keep the rollups exact (see lib/server/monitoring/retention.ts): only requests the rollup
-// has folded are deleted (rowid at or below its watermark), and never the last row of the table —
-// SQLite gives a new row max(rowid) + 1, so deleting the last one would hand its rowid, already
-// below the watermark, to the next prediction, which the rollup would then never fold.
+// Two rules keep the rollups exact, both in deletableLogRowid (./rollups.ts): only requests the rollup
+// has folded are deleted, and never the last row of the table.
 import { statSync } from 'node:fs';
 import { prepared, type Db } from '../client';
 import { predictionId } from './predictions';
+import { deletableLogRowid } from './rollups';
 
 export interface ExpiredRequest {
   rowid: number;
@@ -37,8 +36,6 @@ const STATE = {
 } as const;
 
 function prepareRetention(sqlite: Db['$client']) {
-  const watermark = sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = 'rollup_rowid'`).pluck();
-  const lastRowid = sqlite.prepare('SELECT max(rowid) FROM prediction_requests').pluck();
   // (version_id, ts) index range; the rowid bound is checked on the index entries.
   const expired = sqlite.prepare(
     `SELECT rowid, id, model_id, ts, rows, client_ids, source FROM prediction_requests
@@ -52,7 +49,7 @@ function prepareRetention(sqlite: Db['$client']) {
   const getState = sqlite.prepare('SELECT key, value FROM monitoring_state WHERE key LIKE ?');
   const models = sqlite.prepare('SELECT id, name, policy FROM models ORDER BY id');
   const versions = sqlite.prepare('SELECT id, model_id FROM model_versions ORDER BY id');
-  return { watermark, lastRowid, expired, deleteKey, deleteOutcomes, deleteRequest, setState, getState, models, versions };
+  return { expired, deleteKey, deleteOutcomes, deleteRequest, setState, getState, models, versions };
 }
 
 const statements = (db: Db) => prepared(db, 'retention', prepareRetention);
@@ -71,14 +68,6 @@ export function retentionTargets(db: Db): {
   return { models, versions: st.versions.all() as { id: number; model_id: number }[] };
 }
 
-/** The highest rowid the sweep may delete: folded by the rollup, and not the table's last. */
-export function prunableBelow(db: Db): number {
-  const st = statements(db);
-  const mark = (st.watermark.get() as number | undefined) ?? 0;
-  const last = (st.lastRowid.get() as number | null) ?? 0;
-  return Math.min(mark, last - 1);
-}
-
 /** Up to `limit` requests of a version logged before `cutoff` (ms) whose rowid is at most `maxRowid`, oldest first. */
 export function expiredRequests(db: Db, versionId: number, cutoff: number, maxRowid: number, limit: number): ExpiredRequest[] {
   return statements(db).expired.all(versionId, cutoff, maxRowid, limit) as ExpiredRequest[];
@@ -93,7 +82,7 @@ export function deleteRequests(db: Db, requests: ExpiredRequest[]): number {
   const st = statements(db);
   return db.$client
     .transaction(() => {
-      const bound = prunableBelow(db);
+      const bound = deletableLogRowid(db);
       let rows = 0;
       for (const r of requests) {
         if (r.rowid > bound) continue;

@@ -69,6 +69,16 @@ export function lastLogRowid(db: Db): number {
 }
 
 /**
+ * The highest rowid of the log that may be deleted (retention, erasure) without making the rollups
+ * wrong: only rows the rollup has folded (at or below its watermark), and never the table's last
+ * row — SQLite gives a new row max(rowid) + 1, so deleting the last one would hand its rowid, already
+ * below the watermark, to the next prediction, which the rollup would then never fold.
+ */
+export function deletableLogRowid(db: Db): number {
+  return Math.min(rollupWatermark(db), lastLogRowid(db) - 1);
+}
+
+/**
  * Log records after rowid `from`, in log order: up to `limit` records holding up to `maxRows`
  * predicted rows (always at least one record); `more` when records were left behind. The row
  * counts are read first (no inputs), then only the records that fit: reading `limit` whole records

@@ -64,14 +64,11 @@ export function verdictReads(db: Db): VerdictReads {
 }
 
 function prepareVerdictReads(sqlite: Db['$client']) {
-  const watermark = sqlite.prepare(`SELECT value FROM monitoring_state WHERE key = 'rollup_rowid'`).pluck();
   // rowid order is log order; the rollup watermark is a rowid, so this reads only the new tail.
   const touched = sqlite.prepare('SELECT DISTINCT model_id FROM prediction_requests WHERE rowid > ? AND rowid <= ?').pluck();
   const firstHour = sqlite.prepare('SELECT MIN(r.hour) FROM rollup_hours r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = ?').pluck();
   const firstLabeledHour = sqlite.prepare('SELECT MIN(hour) FROM rollup_labeled_hours WHERE version_id = ? AND labeled > 0').pluck();
   return {
-    /** The last prediction_requests rowid folded into the rollups. */
-    watermark: () => (watermark.get() as number | undefined) ?? 0,
     modelsWithTrafficBetween: (afterRowid: number, upToRowid: number) => touched.all(afterRowid, upToRowid) as number[],
     firstPredictionHour: (modelId: number) => (firstHour.get(modelId) as number | null) ?? null,
     firstLabeledHour: (versionId: number) => (firstLabeledHour.get(versionId) as number | null) ?? null,

@@ -1,7 +1,7 @@
 // GDPR erasure: DELETE /api/v1/models/{name}/predictions?id= erases every logged row of a client id
 // (a row of a packed request, a whole request, the shadow copies of both), their keys and outcomes;
 // the rows answer 404 and leave the browser and the export; the monitoring counts stay; the event
-// log records the erasure with the id's SHA-256 only.
+// log records the erasure with a keyed HMAC of the id only (erase.test.ts checks its value).
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -110,15 +110,16 @@ test('erasing a client id removes its rows, copies, keys and outcomes; rollups s
     db.close();
   }
 
-  // The audit log: who erased how many rows, and the id's hash, never the id.
+  // The audit log: who erased how many rows, and the id's keyed HMAC, never the id or its plain hash.
   const events = (await (await request.get(`/api/v1/models/${name}/events`)).json()).events as {
     kind: string;
     actor: string;
     detail: Record<string, unknown>;
   }[];
   const event = events.find((e) => e.kind === 'predictions_erased')!;
-  expect(event.detail).toEqual({ client_id_sha256: createHash('sha256').update('alice').digest('hex'), rows: 4 });
+  expect(event.detail).toEqual({ client_id_hmac: expect.stringMatching(/^[0-9a-f]{64}$/), rows: 4 });
   expect(JSON.stringify(event)).not.toContain('alice');
+  expect(JSON.stringify(event)).not.toContain(createHash('sha256').update('alice').digest('hex'));
   // Erasing again finds nothing.
   expect(await (await request.delete(`/api/v1/models/${name}/predictions`, { params: { id: 'alice' } })).json()).toEqual({ erased: 0 });
 });

@@ -262,6 +262,8 @@ test('the 30-day drift scenario delivers one signed model.needs_retraining with 
   expect(message.blocks[1].text.text).toContain('*Verdict:* needs retraining (version 1)');
   expect(message.blocks[1].text.text).toContain(`<${server.base}/models/demo-churn/monitoring|Open monitoring>`);
   expect(message.blocks[1].text.text.length).toBeLessThanOrEqual(3000);
+  // The signed export link (no API key needed) goes to JSON webhooks only, never to a channel.
+  expect(slack[0].raw).not.toContain('/predictions/export');
   expect(message.blocks[2].elements[0].type).toBe('mrkdwn');
   expect(slack[0].headers['x-modeldock-signature']).toBe(hmac(slackHook.secret, slack[0].raw));
 
@@ -285,7 +287,8 @@ test('the 30-day drift scenario delivers one signed model.needs_retraining with 
   const again = await fetch(`http://127.0.0.1:${examplePort}/`, {
     method: 'POST',
     body,
-    headers: { 'x-modeldock-signature': hmac(example.secret, body), 'x-modeldock-delivery': delivered.id },
+    // replayed under another (unsigned) delivery header: the signed body's id still dedupes it
+    headers: { 'x-modeldock-signature': hmac(example.secret, body), 'x-modeldock-delivery': 'replayed-under-another-id' },
   });
   expect(await again.text()).toBe('duplicate');
 });

@@ -53,6 +53,11 @@ export interface ShadowCounters {
 export interface ShadowQueueState {
   jobs: ShadowJob[];
   running: boolean;
+  /** Jobs queued, and jobs finished, since this process started (finished in queue order). */
+  queuedTotal: number;
+  finishedTotal: number;
+  /** Callers of shadowSettled waiting for the jobs queued before them (at most one per waiting erasure). */
+  waiters: { upTo: number; resolve: () => void }[];
   /** By model id, since this process started. */
   counters: Map<number, ShadowCounters>;
 }
@@ -97,7 +102,7 @@ function createRuntime(): Runtime {
       keys: new Map(),
       keysVersion: -1,
     },
-    shadow: { jobs: [], running: false, counters: new Map() },
+    shadow: { jobs: [], running: false, queuedTotal: 0, finishedTotal: 0, waiters: [], counters: new Map() },
     metrics,
     pins: new ArtifactPins(),
     refusals: new RefusalCounter(),

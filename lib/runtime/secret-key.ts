@@ -1,5 +1,6 @@
 // The master key of this installation and what is derived from it: AES-256-GCM encryption of
-// webhook secrets and headers at rest, and the HMAC key of signed export links. The key is
+// webhook secrets and headers at rest, the HMAC key of signed export links, and the HMAC key of
+// client ids in the erasure audit (a dictionary of likely ids cannot reverse it without the key). The key is
 // MODELDOCK_SECRET_KEY (32 bytes, base64 or hex: set it when several replicas share a database),
 // else DATA_DIR/secret.key, created on first use with mode 0600 (`npm run backup` copies it with
 // the database, `npm run restore` puts it back: without it the stored secrets cannot be read).
@@ -41,7 +42,7 @@ export function masterKey(): Buffer {
 }
 
 /** A key for one purpose, derived from the master key (HMAC-SHA256 of the purpose's name). */
-export function derivedKey(purpose: 'webhook-secrets' | 'export-links'): Buffer {
+export function derivedKey(purpose: 'webhook-secrets' | 'export-links' | 'erasure'): Buffer {
   return createHmac('sha256', masterKey()).update(`modeldock:${purpose}`).digest();
 }
 

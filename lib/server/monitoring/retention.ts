@@ -2,20 +2,12 @@
 // `retention_days`, else RETENTION_DAYS) are deleted off the request path, in the rollup worker,
 // a small transaction at a time; the hourly rollups are kept, so every chart and the verdict read
 // exactly what they read before (they never read the raw log). Only rows the rollup has folded are
-// deleted (db/queries/retention.ts). An outcome, or a GET, for a pruned prediction then says
+// deleted, and never the log's last row (deletableLogRowid, db/queries/rollups.ts). An outcome, or a GET, for a pruned prediction then says
 // "expired": a prediction id carries its time (a ULID), so one older than the cutoff is known gone.
 import type { Db } from '../../../db/client';
 import { requestTime } from '../../../db/queries/predictions';
-import {
-  deleteRequests,
-  expiredRequests,
-  incrementalVacuum,
-  pageFigures,
-  prunableBelow,
-  retentionTargets,
-  saveSweep,
-  type SweepRecord,
-} from '../../../db/queries/retention';
+import { deletableLogRowid } from '../../../db/queries/rollups';
+import { deleteRequests, expiredRequests, incrementalVacuum, pageFigures, retentionTargets, saveSweep, type SweepRecord } from '../../../db/queries/retention';
 import { DAY_MS } from '../../metrics/buckets';
 import { retentionDays } from '../../schemas/monitoring';
 
@@ -85,7 +77,7 @@ export interface PruneStep {
 export function pruneStep(db: Db, globalDays: number | null, now = Date.now(), batch = PRUNE_BATCH): PruneStep {
   const cutoffs = retentionCutoffs(db, globalDays, now);
   if (cutoffs.size === 0) return { requests: 0, rows: 0 };
-  const bound = prunableBelow(db);
+  const bound = deletableLogRowid(db);
   if (bound <= 0) return { requests: 0, rows: 0 };
   for (const v of retentionTargets(db).versions) {
     const cutoff = cutoffs.get(v.model_id);

@@ -84,7 +84,10 @@ describe('verdict notifications', () => {
     expect(types(verdict('healthy'), verdict('watch', [reason('accuracy', 'x')]))).toEqual(['model.watch']);
     expect(types(verdict('watch'), bad)).toEqual(['model.needs_retraining', 'model.drift']);
     expect(types(bad, verdict('healthy'))).toEqual(['model.recovered']);
-    expect(types(verdict('watch'), verdict('insufficient_labels'))).toEqual(['model.recovered']);
+    expect(types(verdict('watch'), verdict('healthy'))).toEqual(['model.recovered']);
+    // Too few labels is no recovery: nothing is sent, from either alarm.
+    expect(types(verdict('watch'), verdict('insufficient_labels'))).toEqual([]);
+    expect(types(bad, verdict('insufficient_labels'))).toEqual([]);
     expect(types(verdict('insufficient_labels'), verdict('healthy'))).toEqual([]);
     expect(types(verdict('watch', [reason('accuracy', 'x')]), verdict('watch', [reason('dataset_drift', 'x')]))).toEqual(['model.drift']);
     expect(types(null, verdict('insufficient_labels'))).toEqual([]);
@@ -93,6 +96,7 @@ describe('verdict notifications', () => {
 
   it('a new production version is a verdict of its own', () => {
     expect(types(bad, { ...bad, version: 2 })).toEqual(['model.needs_retraining', 'model.drift']);
-    expect(types(bad, verdict('insufficient_labels', [], 2))).toEqual(['model.recovered']);
+    expect(types(bad, verdict('healthy', [], 2))).toEqual(['model.recovered']);
+    expect(types(bad, verdict('insufficient_labels', [], 2))).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 // What a change of the stored verdict tells webhooks, once per transition (never once per window
 // or per refresh): model.needs_retraining when the verdict turns to needs retraining (with the
 // reasons and a signed link to the labeled predictions of the bad windows), model.watch when it
-// turns to watch, model.recovered when it leaves either for healthy (or a new production version
-// starts over), and model.drift when dataset drift starts. A new production version is a new
+// turns to watch, model.recovered when it turns healthy from either (also when a new production
+// version's verdict is healthy; leaving an alarm for insufficient_labels is no recovery: too few
+// labels say nothing of the model), and model.drift when dataset drift starts. A new production version is a new
 // verdict: its states are transitions of their own.
 import { publicUrl } from '../../env';
 import type { VerdictDto } from '../../schemas/monitoring';
@@ -62,7 +63,7 @@ export function verdictNotifications(model: string, previous: Record<string, unk
   if (turned && next.state === 'needs_retraining')
     out.push(base('model.needs_retraining', { reasons: next.reasons, verdict, ...exportLinks(model, next, now) }));
   if (turned && next.state === 'watch') out.push(base('model.watch', { reasons: next.reasons, verdict }));
-  if (before.state !== null && ALARM.has(before.state) && !ALARM.has(next.state)) out.push(base('model.recovered', { verdict }));
+  if (before.state !== null && ALARM.has(before.state) && next.state === 'healthy') out.push(base('model.recovered', { verdict }));
   if (drifting(next) && (!sameVersion || !before.drifting)) {
     out.push(base('model.drift', { reasons: next.reasons.filter((r) => r.metric === 'dataset_drift'), drift: next.drift }));
   }

@@ -3,6 +3,7 @@
 // verdict was computed in an earlier window than now (time alone moves the verdict's windows) are
 // recomputed. Outcomes, policy edits and promotions refresh at once (monitoring.ts); this covers
 // predictions and the clock. Started by lib/http/server.ts.
+import { rollupWatermark } from '../../../db/queries/rollups';
 import { listServedModels, verdictReads } from '../../../db/queries/verdicts';
 import type { ModelRow } from '../../../db/schema';
 import { db } from '../lookups';
@@ -19,7 +20,7 @@ function computedInAnotherWindow(model: ModelRow, now: number): boolean {
 /** One sweep; `since` is the watermark of the previous one (null: refresh every served model). Returns the new watermark. */
 export async function sweepVerdicts(since: number | null): Promise<number> {
   const reads = verdictReads(db());
-  const mark = reads.watermark();
+  const mark = rollupWatermark(db());
   const touched = new Set(since === null ? [] : reads.modelsWithTrafficBetween(since, mark));
   const now = Date.now();
   for (const model of listServedModels(db())) {

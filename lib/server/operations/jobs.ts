@@ -2,7 +2,9 @@
 // server process. Every second it leases the due jobs (up to CONCURRENCY in flight) and sends each
 // one; fetch is asynchronous, so a slow receiver never holds a request. A lease lasts the attempt's
 // timeout plus a margin: if the process dies mid-attempt (SIGKILL), the job is due again when it runs
-// out and is sent with the same delivery id, which receivers dedupe by. Failed attempts are retried
+// out and is sent with the same delivery id, which receivers dedupe by. If this loop stalls past a
+// lease, the ids it has in flight are still never leased twice here, and an attempt's outcome counts
+// only while no later lease (another process) has counted an attempt since. Failed attempts are retried
 // with exponential backoff (backoff.ts), then given up as failed. Started by lib/http/server.ts.
 import { createHmac } from 'node:crypto';
 import { finishAttempt, leaseDueJobs, pruneJobs, releaseJob, WEBHOOK_JOB, type JobOutcome } from '../../../db/queries/outbox';
@@ -125,10 +127,9 @@ export function startJobs(): JobsWorker {
         : Promise.resolve({ kind: 'outcome', outcome: { result: 'failed', responseStatus: null, error: `unknown job kind ${job.kind}` } });
     const done = attempt
       .then((a) => {
-        if (a.kind === 'stopped') return releaseJob(db(), job.id);
+        if (a.kind === 'stopped') return releaseJob(db(), job);
         if (a.kind === 'gone') return;
-        finishAttempt(db(), job.id, a.outcome);
-        runtime().metrics.webhookDeliveries.inc({ result: a.outcome.result });
+        if (finishAttempt(db(), job, a.outcome)) runtime().metrics.webhookDeliveries.inc({ result: a.outcome.result });
       })
       .catch((err: unknown) => console.error(`[modeldock] job ${job.id} failed`, err))
       .finally(() => inFlight.delete(job.id));
@@ -139,7 +140,12 @@ export function startJobs(): JobsWorker {
     if (stopping.signal.aborted) return;
     try {
       const now = Date.now();
-      const due = leaseDueJobs(db(), { now, until: now + env.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS, limit: CONCURRENCY - inFlight.size });
+      const due = leaseDueJobs(db(), {
+        now,
+        until: now + env.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS,
+        limit: CONCURRENCY - inFlight.size,
+        inFlight: inFlight.keys(),
+      });
       for (const job of due) run(job);
       if (now - prunedAt > PRUNE_EVERY_MS) {
         prunedAt = now;

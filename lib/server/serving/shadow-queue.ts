@@ -53,6 +53,7 @@ export function enqueueShadow(
     return;
   }
   q.jobs.push({ plans, feeds, rows, pairId, clientIds });
+  q.queuedTotal++;
   c.queued++;
   c.pending++;
   pump(q);
@@ -66,9 +67,30 @@ function pump(q: ShadowQueueState): void {
     const job = q.jobs.shift()!;
     runJob(q, job).finally(() => {
       q.running = false;
+      q.finishedTotal++;
+      settle(q);
       pump(q);
     });
   });
+}
+
+function settle(q: ShadowQueueState): void {
+  if (q.waiters.length === 0) return;
+  const ready = q.waiters.filter((w) => w.upTo <= q.finishedTotal);
+  q.waiters = q.waiters.filter((w) => w.upTo > q.finishedTotal);
+  for (const w of ready) w.resolve();
+}
+
+/**
+ * Resolves once every copy queued before the call has been scored and its rows committed (or has
+ * failed): what an erasure waits for, so that no copy of a client's request is logged after it.
+ * Copies queued later do not hold it up (the queue is bounded, so the wait is too).
+ */
+export function shadowSettled(): Promise<void> {
+  const q = state();
+  const upTo = q.queuedTotal;
+  if (q.finishedTotal >= upTo) return Promise.resolve();
+  return new Promise((resolve) => q.waiters.push({ upTo, resolve }));
 }
 
 async function runJob(q: ShadowQueueState, job: ShadowJob): Promise<void> {
