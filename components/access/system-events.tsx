@@ -1,16 +1,12 @@
 'use client';
-// Settings → activity: the events that belong to no model (keys, accounts, deleted models).
+// Settings → activity: the events that belong to no model (keys, accounts, webhooks, deleted models),
+// in the same words as a model's timeline (components/models/event-words.ts).
 import { useQuery } from '@tanstack/react-query';
+import { describeEvent } from '@/components/models/event-words';
 import { Card, CardHeader } from '@/components/ui/card';
 import { formatTime } from '@/lib/format';
 import { accessApi, accessKeys } from '@/lib/query/access-client';
 
-const TEXT: Record<string, (d: Record<string, unknown>) => string> = {
-  key_created: (d) => `created API key ${String(d.key)} (${(d.scopes as string[] | undefined)?.join(', ') ?? ''})`,
-  key_revoked: (d) => `revoked API key ${String(d.key)}`,
-  user_created: (d) => `created the admin account ${String(d.username)}`,
-  model_deleted: (d) => `deleted model ${String(d.model)}`,
-};
 
 export function SystemEvents() {
   const q = useQuery({ queryKey: accessKeys.events, queryFn: accessApi.systemEvents });
@@ -26,7 +22,7 @@ export function SystemEvents() {
               {formatTime(e.ts)}
             </time>
             <span className="min-w-0 break-words text-slate-800">
-              <span className="font-medium">{e.actor}</span> {(TEXT[e.kind] ?? (() => e.kind))(e.detail)}
+              {describeEvent(e.kind, e.detail)} <span className="text-slate-500">by {e.actor}</span>
             </span>
           </li>
         ))}

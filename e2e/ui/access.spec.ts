@@ -35,7 +35,7 @@ test('settings: create a key (shown once), use it, revoke it', async ({ page, re
   // Shown once: the page never shows the key again.
   await page.reload();
   await expect(page.getByText(key)).toHaveCount(0);
-  await expect(page.getByText(`created API key ${name}`)).toBeVisible();
+  await expect(page.getByText(`API key ${name} created`)).toBeVisible();
 
   const client = await playwright.request.newContext({ baseURL: BASE, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
   expect((await client.post(`/api/v1/models/${model}/predict`, { data: { instances: [[1, 2, 3]] } })).status()).toBe(200);
