@@ -7,7 +7,6 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { formatTime } from '@/lib/format';
 import { accessApi, accessKeys } from '@/lib/query/access-client';
 
-
 export function SystemEvents() {
   const q = useQuery({ queryKey: accessKeys.events, queryFn: accessApi.systemEvents });
   const events = q.data?.events ?? [];
