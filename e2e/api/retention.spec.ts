@@ -41,7 +41,8 @@ test('RETENTION_DAYS=7 prunes raw rows older than 7 days; the monitoring series 
     expect(res.status(), await res.text()).toBe(200);
     ids.push(...(await res.json()).prediction_ids);
   }
-  const to = iso(Math.floor(Date.now() / HOUR) * HOUR);
+  // The end of the current hour: today's rows may all fall in it (in the first hour of a UTC day).
+  const to = iso(Math.ceil(Date.now() / HOUR) * HOUR);
   const from = iso(today - 29 * DAY);
   const read = async () => ({
     day: strip(await (await req.get(`/api/v1/models/${name}/monitoring`, { params: { from, to, bucket: 'day' } })).json()),
