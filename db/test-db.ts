@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { closeDatabase, openDatabase, type Db, type Handle } from './client';
 import { migrateDatabase } from './migrate';
+import { insertVersion, type NewVersion } from './queries/versions';
+import type { VersionRow } from './schema';
 import type { ModelSignature } from '../inference/signature';
 
 /** A migrated database in its own folder (the handle: its drizzle instance and its folder). */
@@ -30,3 +32,20 @@ export const testSignature: ModelSignature = {
   opsets: [{ domain: '', version: 17 }],
   producer: 'test',
 };
+
+/** A version as unit tests seed it: a 1-byte artifact with the test signature, nothing else declared; any field can be given. */
+export function insertTestVersion(db: Db, v: Pick<NewVersion, 'modelId' | 'sha256'> & Partial<NewVersion>): Promise<VersionRow> {
+  return insertVersion(db, {
+    sizeBytes: 1,
+    signature: testSignature,
+    featureNames: null,
+    metrics: {},
+    output: null,
+    reference: null,
+    profile: null,
+    description: '',
+    source: '',
+    actor: 't',
+    ...v,
+  });
+}

@@ -3,33 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/errors';
 import type { Db } from '../client';
-import { freshDb, testSignature as signature } from '../test-db';
+import { freshDb, testSignature as signature, insertTestVersion } from '../test-db';
 import { aliasWeights, events } from '../schema';
 import { findAlias, moveAlias, removeAlias } from './aliases';
 import { listShadows, listSplits, readSplit, setShadows, setSplit } from './experiments';
 import { insertModel } from './models';
-import { insertVersion, updateVersion } from './versions';
+import { updateVersion } from './versions';
 
 async function modelWithVersions(db: Db, n: number) {
   const m = await insertModel(db, { name: 'm', task: 'regression', description: '', labels: null, actor: 'tester' });
   const versions = [];
   for (let i = 0; i < n; i++) {
-    versions.push(
-      await insertVersion(db, {
-        modelId: m.id,
-        sha256: 'a'.repeat(64),
-        sizeBytes: 1,
-        signature,
-        featureNames: null,
-        metrics: {},
-        output: null,
-        reference: null,
-        profile: null,
-        description: '',
-        source: '',
-        actor: 'tester',
-      }),
-    );
+    versions.push(await insertTestVersion(db, { modelId: m.id, sha256: 'a'.repeat(64), signature, actor: 'tester' }));
   }
   return { modelId: m.id, versions };
 }

@@ -4,12 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationEvent } from '../../lib/webhook-payload';
 import type { Db } from '../client';
-import { freshDb, testSignature as signature } from '../test-db';
+import { freshDb, testSignature as signature, insertTestVersion } from '../test-db';
 import { moveAlias } from './aliases';
 import { insertModel } from './models';
 import { finishAttempt, jobCounts, leaseDueJobs, listDeliveries, releaseJob } from './outbox';
 import { saveVerdict } from './verdicts';
-import { insertVersion } from './versions';
 import { deleteWebhook, insertWebhook } from './webhooks';
 
 const hook = (db: Db, events: string[], models = ['*'], format: 'json' | 'slack' = 'json') =>
@@ -17,21 +16,7 @@ const hook = (db: Db, events: string[], models = ['*'], format: 'json' | 'slack'
 
 async function served(db: Db, name: string) {
   const m = await insertModel(db, { name, task: 'regression', description: '', labels: null, actor: 'tester' });
-  const version = (n: number) =>
-    insertVersion(db, {
-      modelId: m.id,
-      sha256: String(n).repeat(64),
-      sizeBytes: 1,
-      signature,
-      featureNames: null,
-      metrics: {},
-      output: null,
-      reference: null,
-      profile: null,
-      description: '',
-      source: '',
-      actor: 'tester',
-    });
+  const version = (n: number) => insertTestVersion(db, { modelId: m.id, sha256: String(n).repeat(64), signature, actor: 'tester' });
   return { model: m, v1: await version(1), v2: await version(2) };
 }
 

@@ -1,12 +1,11 @@
 // The join rule of outcomes by client id, on a real migrated SQLite file: the latest prediction of
 // that id (for that model) at or before the outcome's time; shadow copies never join.
 import { describe, expect, it } from 'vitest';
-import { freshHandle, testSignature as signature } from '../test-db';
+import { freshHandle, testSignature as signature, insertTestVersion } from '../test-db';
 import { PREDICTION_SOURCES } from '../schema';
 import { insertModel } from './models';
 import { outcomeStore } from './outcomes';
 import { predictionId, predictionInserter, type PredictionRecord } from './predictions';
-import { insertVersion } from './versions';
 
 const record = (
   id: string,
@@ -38,34 +37,8 @@ describe('predictionIdForKey', () => {
     const { db } = freshHandle();
     const m = await insertModel(db, { name: 'm', task: 'regression', description: '', labels: null, actor: 't' });
     const other = await insertModel(db, { name: 'o', task: 'regression', description: '', labels: null, actor: 't' });
-    const v = await insertVersion(db, {
-      modelId: m.id,
-      sha256: 'a'.repeat(64),
-      sizeBytes: 1,
-      signature,
-      featureNames: null,
-      metrics: {},
-      output: null,
-      reference: null,
-      profile: null,
-      description: '',
-      source: '',
-      actor: 't',
-    });
-    const w = await insertVersion(db, {
-      modelId: other.id,
-      sha256: 'a'.repeat(64),
-      sizeBytes: 1,
-      signature,
-      featureNames: null,
-      metrics: {},
-      output: null,
-      reference: null,
-      profile: null,
-      description: '',
-      source: '',
-      actor: 't',
-    });
+    const v = await insertTestVersion(db, { modelId: m.id, sha256: 'a'.repeat(64), signature });
+    const w = await insertTestVersion(db, { modelId: other.id, sha256: 'a'.repeat(64), signature });
     const write = predictionInserter(db);
     const A = '01AAAAAAAAAAAAAAAAAAAAAAAA';
     const B = '01BBBBBBBBBBBBBBBBBBBBBBBB';

@@ -6,8 +6,7 @@ import { insertModel, updatePolicy } from '../../../db/queries/models';
 import { outcomeStore } from '../../../db/queries/outcomes';
 import { predictionId, predictionInserter, type PredictionRecord } from '../../../db/queries/predictions';
 import { pageFigures } from '../../../db/queries/retention';
-import { insertVersion } from '../../../db/queries/versions';
-import { freshHandle, testSignature as signature } from '../../../db/test-db';
+import { freshHandle, testSignature as signature, insertTestVersion } from '../../../db/test-db';
 import { PredictionIds } from '../../runtime/ids';
 import { DAY_MS } from '../../metrics/buckets';
 import { catchUpRollups } from './rollup';
@@ -38,20 +37,7 @@ function record(modelId: number, versionId: number, ts: number, clientIds: strin
 
 async function setup(db: Db, retention: number | null) {
   const m = await insertModel(db, { name: 'm', task: 'regression', description: '', labels: null, actor: 't' });
-  const v = await insertVersion(db, {
-    modelId: m.id,
-    sha256: 'a'.repeat(64),
-    sizeBytes: 1,
-    signature,
-    featureNames: null,
-    metrics: {},
-    output: null,
-    reference: null,
-    profile: null,
-    description: '',
-    source: '',
-    actor: 't',
-  });
+  const v = await insertTestVersion(db, { modelId: m.id, sha256: 'a'.repeat(64), signature });
   if (retention !== null) await updatePolicy(db, { model: m, policy: { retention_days: retention }, actor: 't' });
   return { modelId: m.id, versionId: v.id };
 }

@@ -26,8 +26,7 @@ vi.mock('./score', () => ({
 
 const { migrateDatabase } = await import('../../../db/migrate');
 const { insertModel } = await import('../../../db/queries/models');
-const { insertVersion } = await import('../../../db/queries/versions');
-const { testSignature } = await import('../../../db/test-db');
+const { insertTestVersion, testSignature } = await import('../../../db/test-db');
 const { closeRuntime, runtime } = await import('../../runtime/runtime');
 const { derivedKey } = await import('../../runtime/secret-key');
 const { listEvents } = await import('../../../db/queries/events');
@@ -45,20 +44,7 @@ async function servedModel(): Promise<{ production: ServingPlan; shadow: Serving
   const db = runtime().database.db;
   const m = await insertModel(db, { name: 'm', task: 'regression', description: '', labels: null, actor: 't' });
   const plan = async (n: number): Promise<ServingPlan> => {
-    const v = await insertVersion(db, {
-      modelId: m.id,
-      sha256: String(n).repeat(64),
-      sizeBytes: 1,
-      signature: testSignature,
-      featureNames: null,
-      metrics: {},
-      output: null,
-      reference: null,
-      profile: null,
-      description: '',
-      source: '',
-      actor: 't',
-    });
+    const v = await insertTestVersion(db, { modelId: m.id, sha256: String(n).repeat(64) });
     const outputs: OutputPlan = { task: 'regression', fetch: ['y'], label: null, scores: null, value: 'y' };
     return {
       modelId: m.id,
