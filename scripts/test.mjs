@@ -1,4 +1,4 @@
-// `npm test`: every suite in order (lint, format, typecheck, unit, build, e2e), then one line
+// `npm test`: every suite in order (lint, format, typecheck, unit, unit on PostgreSQL, build, e2e), then one line
 // `N passed, N failed` totalling them all. Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +38,7 @@ function check(name, cmd, args, env) {
 
 check('chromium', 'bash', ['scripts/ensure-chromium.sh']);
 check('prometheus', 'bash', ['scripts/ensure-prometheus.sh']);
+const pgReady = check('postgres', 'bash', ['scripts/ensure-postgres.sh']);
 check('lint', 'npx', ['eslint', '.']);
 check('format', 'npx', ['prettier', '--check', '.']);
 check('typecheck', 'npx', ['tsc', '--noEmit']);
@@ -48,6 +49,18 @@ const unitOk = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=js
 const unit = readJson(vitestJson);
 if (unit) record('unit', unit.numPassedTests, unit.numFailedTests + (unitOk || unit.numFailedTests > 0 ? 0 : 1));
 else record('unit', 0, 1);
+
+// The PostgreSQL suite: store-level tests against a throwaway cluster its global setup starts.
+const pgJson = join(out, 'vitest-pg.json');
+rmSync(pgJson, { force: true });
+if (pgReady) {
+  const pgOk = run('npx', ['vitest', 'run', '-c', 'vitest.pg.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${pgJson}`]);
+  const pgUnit = readJson(pgJson);
+  if (pgUnit) record('unit (PostgreSQL)', pgUnit.numPassedTests, pgUnit.numFailedTests + (pgOk || pgUnit.numFailedTests > 0 ? 0 : 1));
+  else record('unit (PostgreSQL)', 0, 1);
+} else {
+  record('unit (PostgreSQL)', 0, 1);
+}
 
 const built = check('build', 'npx', ['next', 'build']);
 if (built) {

@@ -1,0 +1,115 @@
+// A throwaway PostgreSQL cluster for tests and benchmarks: Debian's PostgreSQL 15 binaries, initdb
+// into a new temporary directory, listening on 127.0.0.1 on a free private port (and a Unix socket
+// inside the directory), trust authentication, fsync on (the durability tests kill it). initdb
+// refuses root, so under root the cluster runs as the `postgres` user Debian's package creates.
+// `node scripts/pg/cluster.mjs` starts one and prints its URL until interrupted.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/** A free TCP port on 127.0.0.1 (the kernel's choice; closed again before the cluster takes it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function pgUser() {
+  if (process.getuid?.() !== 0) return null;
+  const r = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error("running as root needs the `postgres` user of Debian's postgresql package (bash scripts/ensure-postgres.sh)");
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  return { name: 'postgres', uid: Number(r.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+function run(user, cmd, args, opts = {}) {
+  const full = user ? ['runuser', ['-u', user.name, '--', cmd, ...args]] : [cmd, args];
+  return execFileSync(full[0], full[1], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+}
+
+/**
+ * Starts a cluster. Returns { url, port, dir, stop(mode), restart(), pgCtl(args) }: `stop` removes
+ * the directory unless `keep`; `restart` is a stop in the given mode (fast by default) and a start
+ * on the same port and data.
+ */
+export async function startCluster({ port, settings = {} } = {}) {
+  for (const b of ['initdb', 'pg_ctl']) {
+    if (!existsSync(join(PG_BIN, b))) throw new Error(`${join(PG_BIN, b)} is missing: run bash scripts/ensure-postgres.sh`);
+  }
+  const user = pgUser();
+  const dir = mkdtempSync(join(process.env.PG_TMPDIR ?? tmpdir(), 'modeldock-pg-'));
+  chmodSync(dir, 0o700);
+  if (user) chownSync(dir, user.uid, user.gid);
+  const data = join(dir, 'data');
+  run(user, join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-instructions']);
+  const p = port ?? (await freePort());
+  const conf = {
+    listen_addresses: "'127.0.0.1'",
+    port: String(p),
+    unix_socket_directories: `'${dir}'`,
+    max_connections: '200',
+    shared_buffers: "'128MB'",
+    fsync: 'on',
+    synchronous_commit: 'on',
+    log_min_messages: 'warning',
+    ...settings,
+  };
+  const confFile = join(data, 'postgresql.auto.conf');
+  writeFileSync(
+    confFile,
+    Object.entries(conf)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('\n') + '\n',
+  );
+  if (user) chownSync(confFile, user.uid, user.gid);
+  const log = join(dir, 'server.log');
+  const pgCtl = (args) => run(user, join(PG_BIN, 'pg_ctl'), ['-D', data, ...args]);
+  const start = () => pgCtl(['-l', log, '-w', '-t', '60', 'start']);
+  start();
+  let stopped = false;
+  const url = `postgres://postgres@127.0.0.1:${p}/postgres`;
+  return {
+    url,
+    port: p,
+    dir,
+    log,
+    pgCtl,
+    /** fast: disconnects clients, clean shutdown; immediate: like a crash (recovery on next start). */
+    stop(mode = 'fast', { keep = false } = {}) {
+      if (!stopped) {
+        try {
+          pgCtl(['-m', mode, '-w', 'stop']);
+        } catch {
+          /* already down */
+        }
+        stopped = true;
+      }
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
+    restart(mode = 'fast') {
+      pgCtl(['-m', mode, '-w', 'stop']);
+      start();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const cluster = await startCluster();
+  console.log(cluster.url);
+  const end = () => {
+    cluster.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', end);
+  process.on('SIGTERM', end);
+  setInterval(() => {}, 1 << 30);
+}
