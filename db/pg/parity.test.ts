@@ -126,6 +126,15 @@ describe('SQLite and PostgreSQL schemas', () => {
     expect(sqliteNames.length).toBeGreaterThan(15);
   });
 
+  it('keep times in ms (…_at, ts, hour) as bigint: they pass 2^31 (hour 2026-12-01 is 1.79e12)', () => {
+    const narrow = pgTables.flatMap((t) =>
+      pgConfig(t)
+        .columns.filter((c) => /(^|_)(at|ts|hour)$/.test(c.name) && c.getSQLType() !== 'bigint')
+        .map((c) => `${pgConfig(t).name}.${c.name}: ${c.getSQLType()}`),
+    );
+    expect(narrow).toEqual([]);
+  });
+
   for (const table of sqliteTables) {
     const name = sqliteConfig(table).name;
     it(`${name}: same columns, keys, indexes and references`, () => {

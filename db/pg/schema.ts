@@ -262,7 +262,7 @@ export const rollupHours = pgTable(
     versionId: integer('version_id')
       .notNull()
       .references(() => modelVersions.id, { onDelete: 'cascade' }),
-    hour: integer('hour').notNull(),
+    hour: ms('hour').notNull(),
     count: bigint('count', { mode: 'number' }).notNull(),
     latency: bytea('latency').notNull(),
     predictions: jsonb('predictions').$type<PredictionDistribution>().notNull(),
@@ -278,7 +278,7 @@ export const rollupLabeledHours = pgTable(
     versionId: integer('version_id')
       .notNull()
       .references(() => modelVersions.id, { onDelete: 'cascade' }),
-    hour: integer('hour').notNull(),
+    hour: ms('hour').notNull(),
     labeled: bigint('labeled', { mode: 'number' }).notNull(),
     stats: jsonb('stats').$type<LabeledStats>().notNull(),
   },
@@ -329,7 +329,7 @@ export const validationFailures = pgTable(
     modelId: integer('model_id')
       .notNull()
       .references(() => models.id, { onDelete: 'cascade' }),
-    hour: integer('hour').notNull(),
+    hour: ms('hour').notNull(),
     reason: text('reason').notNull(),
     path: text('path').notNull(),
     count: bigint('count', { mode: 'number' }).notNull(),

@@ -29,7 +29,7 @@ const TRAFFIC_PROFILE_MAX_ROWS = 2000;
 /** Most log records read per slice. */
 const SLICE_RECORDS = 5000;
 
-interface VersionInfo {
+export interface VersionInfo {
   profile: VersionProfile | null;
   /** The profile's fold of packed numeric rows. */
   folder: RowFolder | null;
@@ -59,8 +59,7 @@ function layout(profile: VersionProfile | null): Pick<VersionInfo, 'slots' | 'of
 }
 
 /** A version without a reference sample gets its drift baseline from its first window of traffic. */
-function trafficProfile(db: Db, versionId: number, features: string[]): VersionProfile | null {
-  const requests = firstRequests(db, versionId, TRAFFIC_PROFILE_MAX_ROWS);
+export function trafficProfileFrom(requests: { input_codec: number; inputs: Buffer; rows: number }[], features: string[]): VersionProfile | null {
   const rows: Cell[][] = [];
   for (const r of requests) {
     for (const row of requestRows(r.input_codec, r.inputs, r.rows, features)) {
@@ -71,25 +70,47 @@ function trafficProfile(db: Db, versionId: number, features: string[]): VersionP
   return buildProfile('traffic', features, features, rows, decileEdges);
 }
 
+/** What the fold needs of a version's stored row, JSON parsed (each dialect reads it its own way). */
+export interface RollupVersion {
+  profile: VersionProfile | null;
+  featureNames: string[] | null;
+  signature: ModelSignature;
+  reference: { columns: string[] } | null;
+}
+
+/** The features a version's rows are folded by (none when the version is unknown). */
+export function rollupFeatures(v: RollupVersion | undefined): string[] {
+  return v ? versionFeatures(v.signature, v.featureNames, v.reference?.columns ?? null) : [];
+}
+
+/** A version's fold layout; cache it unless it still waits for enough traffic to profile. */
+export function versionInfoFrom(profile: VersionProfile | null, features: string[]): { info: VersionInfo; final: boolean } {
+  const info = { profile, folder: profile ? rowFolder(profile) : null, features, ...layout(profile) };
+  return { info, final: profile !== null || features.length === 0 };
+}
+
 function versionInfo(db: Db, cache: Map<number, VersionInfo>, versionId: number): VersionInfo {
   const hit = cache.get(versionId);
   if (hit) return hit;
-  const v = versionForRollup(db, versionId);
-  const signature = JSON.parse(v?.signature ?? '{"inputs":[],"outputs":[]}') as ModelSignature;
-  const reference = v?.reference ? (JSON.parse(v.reference) as { columns: string[] }) : null;
-  const features = versionFeatures(signature, v?.feature_names ? (JSON.parse(v.feature_names) as string[]) : null, reference?.columns ?? null);
-  let profile = v?.profile ? (JSON.parse(v.profile) as VersionProfile) : null;
+  const row = versionForRollup(db, versionId);
+  const v: RollupVersion | undefined = row && {
+    profile: row.profile ? (JSON.parse(row.profile) as VersionProfile) : null,
+    featureNames: row.feature_names ? (JSON.parse(row.feature_names) as string[]) : null,
+    signature: JSON.parse(row.signature) as ModelSignature,
+    reference: row.reference ? (JSON.parse(row.reference) as { columns: string[] }) : null,
+  };
+  const features = rollupFeatures(v);
+  let profile = v?.profile ?? null;
   if (!profile && features.length > 0) {
-    profile = trafficProfile(db, versionId, features);
+    profile = trafficProfileFrom(firstRequests(db, versionId, TRAFFIC_PROFILE_MAX_ROWS), features);
     if (profile) saveTrafficProfile(db, versionId, profile);
   }
-  const info = { profile, folder: profile ? rowFolder(profile) : null, features, ...layout(profile) };
-  // A version still waiting for enough traffic to profile is looked at again next time.
-  if (profile || features.length === 0) cache.set(versionId, info);
+  const { info, final } = versionInfoFrom(profile, features);
+  if (final) cache.set(versionId, info);
   return info;
 }
 
-function addRequest(acc: HourAcc, row: LogRow, info: VersionInfo): void {
+function addRequest(acc: HourAcc, row: FoldRecord, info: VersionInfo): void {
   acc.count += row.rows;
   // Serving latency is the live route's (and a shadow's own run); imported predictions were made elsewhere.
   if (row.source !== PREDICTION_SOURCES.imported) acc.latency[bucketIndex(row.latency_us / 1000, LATENCY_BUCKETS_MS)]++;
@@ -137,20 +158,17 @@ function addInto(target: Uint32Array, source: Uint32Array): Uint32Array {
 
 const u32 = (b: Buffer) => new Uint32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
+/** A log record as the fold reads it (both dialects). */
+export type FoldRecord = Omit<LogRow, 'rowid'>;
+
 /**
- * Folds up to `maxRows` predicted rows of new log records into the hourly rollups; returns how many
- * records it folded and whether more were waiting beyond this slice (a backlog). Reading and aggregating happen outside any write lock; the write (foldHours,
- * one transaction) only merges the aggregates and moves the watermark, and gives up (returns 0)
- * when another connection moved the watermark meanwhile, so a record is never counted twice.
+ * The hour aggregates of a slice of log records, each with the merge into what an hour already
+ * holds: the one fold rule of both dialects (SQLite below, PostgreSQL in ./rollup-pg.ts).
  */
-export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number; more: boolean } {
-  const from = rollupWatermark(db);
-  const { records: rows, more } = logRecordsAfter(db, from, SLICE_RECORDS, maxRows);
-  if (rows.length === 0) return { folded: 0, more: false };
-  const cache = new Map<number, VersionInfo>();
+export function aggregateHours(rows: FoldRecord[], infoOf: (versionId: number) => VersionInfo): HourWrite[] {
   const hours = new Map<string, HourAcc>();
   for (const row of rows) {
-    const info = versionInfo(db, cache, row.version_id);
+    const info = infoOf(row.version_id);
     const hour = hourOf(row.ts);
     const key = `${row.version_id}:${hour}`;
     let acc = hours.get(key);
@@ -168,7 +186,7 @@ export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number
     }
     addRequest(acc, row, info);
   }
-  const writes: HourWrite[] = [...hours.values()].map((acc) => ({
+  return [...hours.values()].map((acc) => ({
     versionId: acc.versionId,
     hour: acc.hour,
     merge: (old) => {
@@ -186,6 +204,20 @@ export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number
       };
     },
   }));
+}
+
+/**
+ * Folds up to `maxRows` predicted rows of new log records into the hourly rollups; returns how many
+ * records it folded and whether more were waiting beyond this slice (a backlog). Reading and aggregating happen outside any write lock; the write (foldHours,
+ * one transaction) only merges the aggregates and moves the watermark, and gives up (returns 0)
+ * when another connection moved the watermark meanwhile, so a record is never counted twice.
+ */
+export function processPredictionLog(db: Db, maxRows = 20_000): { folded: number; more: boolean } {
+  const from = rollupWatermark(db);
+  const { records: rows, more } = logRecordsAfter(db, from, SLICE_RECORDS, maxRows);
+  if (rows.length === 0) return { folded: 0, more: false };
+  const cache = new Map<number, VersionInfo>();
+  const writes = aggregateHours(rows, (versionId) => versionInfo(db, cache, versionId));
   return foldHours(db, from, rows[rows.length - 1].rowid, writes) ? { folded: rows.length, more } : { folded: 0, more: true };
 }
 

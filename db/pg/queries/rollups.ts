@@ -1,0 +1,127 @@
+// The rollups' side of the prediction log on PostgreSQL. A sequence or rowid watermark is wrong
+// with concurrent writers: a transaction holding sequence value 1 may commit after one holding 2,
+// and a fold that ran in between moved the watermark past 1 for good (the row is never counted).
+// So every log row carries the id of the transaction that wrote it (xid, pg_current_xact_id()),
+// and a fold takes the rows from the stored watermark up to the horizon of its own snapshot,
+// pg_snapshot_xmin(pg_current_snapshot()): every transaction below it has ended, so every row
+// below it that will ever be visible is visible now. A long transaction holds the horizon (the
+// rollups lag until it ends) but never loses a row. Folds run under a transaction-level advisory
+// lock, so any replica may fold and none counts a row twice; the watermark moves in the same
+// transaction as the hours it produced.
+// Watermarks are xid8 values as decimal strings (they may exceed 2^53 in a cluster's far future).
+import type pg from 'pg';
+import type { ModelSignature } from '../../../inference/signature';
+import type { VersionProfile } from '../../../lib/metrics/profile';
+import type { HourWrite, LogRow, StoredHour } from '../../queries/rollups';
+import { inTransaction } from '../tx';
+
+/** The advisory lock of folding ("mdrollup"). */
+const ROLLUP_LOCK = '7882551070691194224';
+const WATERMARK = 'rollup_xid';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+export type PgFoldRecord = Omit<LogRow, 'rowid'>;
+
+export interface PgRollupVersion {
+  profile: VersionProfile | null;
+  feature_names: string[] | null;
+  signature: ModelSignature;
+  reference: { columns: string[] } | null;
+}
+
+export async function versionForRollupPg(q: Queryable, versionId: number): Promise<PgRollupVersion | undefined> {
+  const { rows } = await q.query<PgRollupVersion>('SELECT profile, feature_names, signature, reference FROM model_versions WHERE id = $1', [versionId]);
+  return rows[0];
+}
+
+/** A version's first logged requests (their packed inputs), for a traffic profile. */
+export async function firstRequestsPg(q: Queryable, versionId: number, limit: number): Promise<{ input_codec: number; inputs: Buffer; rows: number }[]> {
+  const { rows } = await q.query('SELECT input_codec, inputs, rows FROM prediction_requests WHERE version_id = $1 ORDER BY logged_at, id LIMIT $2', [
+    versionId,
+    limit,
+  ]);
+  return rows;
+}
+
+export async function saveTrafficProfilePg(q: Queryable, versionId: number, profile: unknown): Promise<void> {
+  await q.query('UPDATE model_versions SET profile = $1::jsonb WHERE id = $2 AND profile IS NULL', [JSON.stringify(profile), versionId]);
+}
+
+export async function rollupWatermarkPg(q: Queryable): Promise<string> {
+  const { rows } = await q.query<{ v: string }>(`SELECT value::bigint::text AS v FROM monitoring_state WHERE key = '${WATERMARK}'`);
+  return rows[0]?.v ?? '0';
+}
+
+async function setWatermark(q: Queryable, xid: string): Promise<void> {
+  await q.query(`INSERT INTO monitoring_state (key, value) VALUES ('${WATERMARK}', $1::bigint) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [xid]);
+}
+
+export interface FoldResult {
+  /** False: another replica holds the fold; nothing was done. */
+  locked: boolean;
+  folded: number;
+  /** Rows below the horizon were left for the next slice (a backlog). */
+  more: boolean;
+}
+
+/**
+ * One slice of the fold: up to `limit` records holding up to `maxRows` predicted rows (always at
+ * least one transaction's records whole) from the watermark up to the snapshot horizon. `build`
+ * turns them into hour writes (it may read versions through the same connection); their merges,
+ * the upserts and the watermark commit together.
+ */
+export async function foldByHorizon(
+  pool: pg.Pool,
+  limit: number,
+  maxRows: number,
+  build: (records: PgFoldRecord[], q: Queryable) => Promise<HourWrite[]>,
+): Promise<FoldResult> {
+  return inTransaction(pool, async (c) => {
+    const lock = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS ok`);
+    if (!lock.rows[0].ok) return { locked: false, folded: 0, more: false };
+    const from = await rollupWatermarkPg(c);
+    const horizon = (await c.query<{ h: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h')).rows[0].h;
+    const sizes = (
+      await c.query<{ xid: string; rows: number }>(
+        'SELECT xid::text AS xid, rows FROM prediction_requests WHERE xid >= $1::xid8 AND xid < $2::xid8 ORDER BY xid LIMIT $3',
+        [from, horizon, limit + 1],
+      )
+    ).rows;
+    if (sizes.length === 0) {
+      if (from !== horizon) await setWatermark(c, horizon);
+      return { locked: true, folded: 0, more: false };
+    }
+    let take = 0;
+    let rows = 0;
+    while (take < Math.min(sizes.length, limit) && (take === 0 || rows + sizes[take].rows <= maxRows)) rows += sizes[take++].rows;
+    // Cut between two transactions: the records of the first one not taken wait for the next
+    // slice, unless that is the very first transaction, which then goes whole.
+    let cut = take === sizes.length ? horizon : sizes[take].xid;
+    if (cut === sizes[0].xid) cut = (BigInt(cut) + 1n).toString();
+    const records = (
+      await c.query<PgFoldRecord>(
+        `SELECT version_id, ts, rows, input_codec, inputs, labels, output_values, latency_us, source
+         FROM prediction_requests WHERE xid >= $1::xid8 AND xid < $2::xid8 ORDER BY xid, id`,
+        [from, cut],
+      )
+    ).rows;
+    const writes = await build(records, c);
+    for (const w of writes) {
+      const old = (
+        await c.query<StoredHour>(
+          'SELECT count, latency, predictions::text AS predictions, features, quality FROM rollup_hours WHERE version_id = $1 AND hour = $2',
+          [w.versionId, w.hour],
+        )
+      ).rows[0];
+      const m = w.merge(old);
+      await c.query(
+        `INSERT INTO rollup_hours (version_id, hour, count, latency, predictions, features, quality) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
+         ON CONFLICT (version_id, hour) DO UPDATE SET count = excluded.count, latency = excluded.latency, predictions = excluded.predictions,
+           features = excluded.features, quality = excluded.quality`,
+        [w.versionId, w.hour, m.count, m.latency, m.predictions, m.features, m.quality],
+      );
+    }
+    await setWatermark(c, cut);
+    return { locked: true, folded: records.length, more: cut !== horizon };
+  });
+}

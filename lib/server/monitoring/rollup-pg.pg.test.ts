@@ -1,0 +1,172 @@
+// Rollups on PostgreSQL are exact under concurrent writers (issue: "a slow writer holding sequence 1
+// open while 2 commits"): four replicas log for seconds while a fifth holds one log transaction open
+// and two replicas fold all along; afterwards the rollups equal a from-scratch recount, exactly.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPg, type PgHandle } from '../../../db/pg/client';
+import { migratePg } from '../../../db/pg/migrate';
+import { listPartitions, monthOf } from '../../../db/pg/partitions';
+import { insertPredictions } from '../../../db/pg/queries/log';
+import { freshDatabase } from '../../../db/pg/test-pg';
+import type { PredictionRecord } from '../../../db/prediction-ids';
+import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
+import { ulid } from '../../ulid';
+import { aggregateHours, versionInfoFrom } from './rollup';
+import { catchUpRollupsPg, processPredictionLogPg } from './rollup-pg';
+import type { VersionProfile } from '../../metrics/profile';
+
+let url: string;
+const handles: PgHandle[] = [];
+let versionId: number;
+let modelId: number;
+
+function replica(): PgHandle {
+  const h = openPg(url, { max: 4 });
+  handles.push(h);
+  return h;
+}
+
+beforeAll(async () => {
+  url = await freshDatabase('rollups');
+  const h = replica();
+  await migratePg(h.pool);
+  const now = Date.now();
+  modelId = (
+    await h.pool.query<{ id: number }>(
+      `INSERT INTO models (name, task, labels, created_at, updated_at) VALUES ('churn', 'binary_classification', '["no","yes"]', $1, $1) RETURNING id`,
+      [now],
+    )
+  ).rows[0].id;
+  const signature = { inputs: [{ name: 'x', type: 'float32', shape: ['N', 2], is_tensor: true }], outputs: [], ir_version: 8, opsets: [], producer: 'test' };
+  versionId = (
+    await h.pool.query<{ id: number }>(
+      `INSERT INTO model_versions (model_id, number, sha256, size_bytes, signature, feature_names, created_at, created_by)
+       VALUES ($1, 1, 'ab', 1, $2::jsonb, '["tenure","spend"]', $3, 'test') RETURNING id`,
+      [modelId, JSON.stringify(signature), now],
+    )
+  ).rows[0].id;
+});
+
+afterAll(async () => {
+  await Promise.all(handles.map((h) => h.pool.end()));
+});
+
+let seq = 0;
+function record(at = Date.now()): PredictionRecord {
+  const rows = 1 + (seq++ % 3);
+  const inputs = new Float32Array(rows * 2);
+  const labels: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    inputs[r * 2] = (seq * 7 + r) % 50;
+    inputs[r * 2 + 1] = ((seq * 13 + r) % 100) / 3;
+    labels.push((seq + r) % 3 === 0 ? 'yes' : 'no');
+  }
+  return {
+    id: ulid(at),
+    modelId,
+    versionId,
+    alias: 'production',
+    ts: at,
+    rows,
+    inputCodec: INPUT_CODECS.f32,
+    inputs: Buffer.from(inputs.buffer),
+    labels: JSON.stringify(labels),
+    outputValues: null,
+    probabilities: null,
+    classes: null,
+    clientIds: labels.map((_, r) => `c${seq}-${r}`),
+    latencyUs: 100 + ((seq * 37) % 5000),
+    source: PREDICTION_SOURCES.live,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('PostgreSQL prediction log and rollups', () => {
+  it('puts each record in the partition of the month inside its id; a look-up by id reads one partition', async () => {
+    const h = replica();
+    const months = new Set<string>();
+    const old = Date.UTC(2026, 9, 31, 23, 59);
+    // Four replicas starting a new month together: created once, no error.
+    await Promise.all([0, 1, 2, 3].map(() => insertPredictions(replica().pool, [record(old)], new Set())));
+    await insertPredictions(h.pool, [record(old + 2 * 60_000), record()], months);
+    const parts = (await listPartitions(h.pool)).map((p) => p.name);
+    // old + 2 minutes is the next month (1 November, 00:01).
+    expect(parts).toEqual(expect.arrayContaining([monthOf(old).name, monthOf(old + 2 * 60_000).name, monthOf(Date.now()).name]));
+    const { rows } = await h.pool.query<{ part: string; n: number }>(
+      'SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM prediction_requests GROUP BY 1 ORDER BY 1',
+    );
+    expect(rows.find((r) => r.part === monthOf(old).name)?.n).toBe(4);
+    expect(rows.find((r) => r.part === monthOf(old + 2 * 60_000).name)?.n).toBe(1);
+    const one = (await h.pool.query<{ id: string; logged_at: number }>('SELECT id, logged_at FROM prediction_requests LIMIT 1')).rows[0];
+    const plan = (await h.pool.query(`EXPLAIN SELECT * FROM prediction_requests WHERE id = $1 AND logged_at = $2`, [one.id, one.logged_at])).rows
+      .map((r) => r['QUERY PLAN'] as string)
+      .join('\n');
+    expect(plan.match(/on prediction_requests_y\d{4}m\d{2}/g)).toHaveLength(1);
+    await catchUpRollupsPg(h.pool);
+  });
+
+  it('rollups equal a recount after concurrent writers, one holding its transaction open for seconds', async () => {
+    const writers = [replica(), replica(), replica(), replica()];
+    const folders = [replica(), replica()];
+    let stop = false;
+    let answered = 0;
+    const load = writers.map(async (w) => {
+      const partitions = new Set<string>();
+      while (!stop) {
+        const batch = Array.from({ length: 1 + (seq % 5) }, () => record());
+        await insertPredictions(w.pool, batch, partitions);
+        answered += batch.length;
+      }
+    });
+    let folds = 0;
+    const folding = folders.map(async (f) => {
+      while (!stop) {
+        folds += (await processPredictionLogPg(f.pool)).folded > 0 ? 1 : 0;
+        await sleep(15);
+      }
+    });
+    // The slow writer: its row gets an xid below rows that commit long before it.
+    await sleep(300);
+    const slow = new pg.Client(url);
+    await slow.connect();
+    await slow.query('BEGIN');
+    const r = record();
+    await slow.query(
+      `INSERT INTO prediction_requests (id, logged_at, model_id, version_id, alias, ts, rows, input_codec, inputs, labels, latency_us, source)
+       VALUES ($1, $2, $3, $4, 'production', $5, $6, $7, $8, $9, $10, 0)`,
+      [r.id, r.ts, r.modelId, r.versionId, r.ts, r.rows, r.inputCodec, r.inputs, r.labels, r.latencyUs],
+    );
+    await sleep(2500);
+    const foldsWhileOpen = folds;
+    await slow.query('COMMIT');
+    await slow.end();
+    await sleep(300);
+    stop = true;
+    await Promise.all([...load, ...folding]);
+    await catchUpRollupsPg(folders[0].pool);
+    expect(answered).toBeGreaterThan(200);
+    expect(foldsWhileOpen).toBeGreaterThan(0);
+
+    const h = folders[1].pool;
+    // Counts by SQL, independent of the fold's code.
+    const byHour = (await h.query<{ hour: number; n: number }>('SELECT ts - ts % 3600000 AS hour, sum(rows)::int AS n FROM prediction_requests GROUP BY 1'))
+      .rows;
+    const stored = (await h.query<{ hour: number; count: number }>('SELECT hour, count FROM rollup_hours WHERE version_id = $1', [versionId])).rows;
+    expect(new Map(stored.map((s) => [s.hour, s.count]))).toEqual(new Map(byHour.map((b) => [b.hour, b.n])));
+    // Every aggregate, against one fold of the whole log at once.
+    const all = (await h.query('SELECT version_id, ts, rows, input_codec, inputs, labels, output_values, latency_us, source FROM prediction_requests')).rows;
+    const profile = (await h.query<{ profile: VersionProfile }>('SELECT profile FROM model_versions WHERE id = $1', [versionId])).rows[0].profile;
+    expect(profile).not.toBeNull();
+    const { info } = versionInfoFrom(profile, ['tenure', 'spend']);
+    const recount = aggregateHours(all, () => info).map((w) => ({ hour: w.hour, ...w.merge(undefined) }));
+    const full = (await h.query('SELECT hour, count, latency, predictions::text AS predictions, features, quality FROM rollup_hours ORDER BY hour')).rows;
+    expect(full).toHaveLength(recount.length);
+    for (const want of recount) {
+      const got = full.find((f) => f.hour === want.hour)!;
+      expect(got.count).toBe(want.count);
+      expect(Buffer.compare(got.latency, want.latency)).toBe(0);
+      expect(JSON.parse(got.predictions)).toEqual(JSON.parse(want.predictions));
+    }
+  }, 60_000);
+});
