@@ -34,6 +34,17 @@ export interface StoredOutcome {
   ts: number;
 }
 
+export interface OutcomeWrite {
+  predictionId: string;
+  modelId: number;
+  versionId: number;
+  predTs: number;
+  label: string | null;
+  value: number | null;
+  ts: number;
+}
+
+/** What the outcome rules (lib/server/monitoring/outcomes.ts) read and write; PostgreSQL's twin is db/pg/queries/outcomes.ts. */
 export type OutcomeStore = ReturnType<typeof prepareOutcomeStatements>;
 
 /** The outcome statements of this connection, prepared once. */
@@ -74,6 +85,7 @@ function prepareOutcomeStatements(sqlite: Db['$client']) {
   );
   const labeledHour = sqlite.prepare('SELECT labeled, stats FROM rollup_labeled_hours WHERE version_id = ? AND hour = ?');
   const saveLabeledHour = sqlite.prepare('INSERT OR REPLACE INTO rollup_labeled_hours (version_id, hour, labeled, stats) VALUES (?, ?, ?, ?)');
+  const policies = sqlite.prepare('SELECT id, policy FROM models');
   return {
     request: (id: string) => request.get(id) as LoggedRequestForOutcome | undefined,
     pairs: (requestId: string) => pairs.all(requestId) as PairedRequestForOutcome[],
@@ -85,13 +97,21 @@ function prepareOutcomeStatements(sqlite: Db['$client']) {
     /** The prediction an outcome by model + client id at time `ts` labels (see the join rule above). */
     predictionIdForKey: (modelId: number, clientId: string, ts: number) => key.get(modelId, clientId, ts) as string | undefined,
     outcome: (predictionId: string) => outcome.get(predictionId) as StoredOutcome | undefined,
-    upsertOutcome: (o: { predictionId: string; modelId: number; versionId: number; predTs: number; label: string | null; value: number | null; ts: number }) =>
-      upsert.run(o.predictionId, o.modelId, o.versionId, o.predTs, o.label, o.value, o.ts),
+    upsertOutcome: (o: OutcomeWrite) => {
+      upsert.run(o.predictionId, o.modelId, o.versionId, o.predTs, o.label, o.value, o.ts);
+    },
     labeledHour: (versionId: number, hour: number) => {
       const row = labeledHour.get(versionId, hour) as { labeled: number; stats: string } | undefined;
       return row ? { labeled: row.labeled, stats: JSON.parse(row.stats) as LabeledStats } : undefined;
     },
-    saveLabeledHour: (versionId: number, hour: number, labeled: number, stats: LabeledStats) =>
-      saveLabeledHour.run(versionId, hour, labeled, JSON.stringify(stats)),
+    saveLabeledHour: (versionId: number, hour: number, labeled: number, stats: LabeledStats) => {
+      saveLabeledHour.run(versionId, hour, labeled, JSON.stringify(stats));
+    },
+    /** Every model's stored policy (its retention), for telling a pruned prediction from an unknown one. */
+    retentionModels: () =>
+      (policies.all() as { id: number; policy: string | null }[]).map((m) => ({
+        id: m.id,
+        policy: m.policy ? (JSON.parse(m.policy) as Record<string, unknown>) : null,
+      })),
   };
 }

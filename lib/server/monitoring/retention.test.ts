@@ -5,7 +5,7 @@ import type { Db } from '../../../db/client';
 import { insertModel, updatePolicy } from '../../../db/queries/models';
 import { outcomeStore } from '../../../db/queries/outcomes';
 import { predictionId, predictionInserter, type PredictionRecord } from '../../../db/queries/predictions';
-import { pageFigures } from '../../../db/queries/retention';
+import { pageFigures, retentionTargets } from '../../../db/queries/retention';
 import { freshHandle, testSignature as signature, insertTestVersion } from '../../../db/test-db';
 import { PredictionIds } from '../../runtime/ids';
 import { DAY_MS } from '../../metrics/buckets';
@@ -124,7 +124,7 @@ describe('Expiry', () => {
     const { db } = freshHandle();
     const { modelId } = await setup(db, 7);
     const other = await insertModel(db, { name: 'forever', task: 'regression', description: '', labels: null, actor: 't' });
-    const expiry = new Expiry(db, null, NOW);
+    const expiry = new Expiry(() => retentionTargets(db).models, null, NOW);
     const oldId = predictionId(ids.at(NOW - 8 * DAY_MS), 0);
     const newId = predictionId(ids.at(NOW - 6 * DAY_MS), 0);
     expect(expiry.ofId(oldId, modelId)).toBe(7);
@@ -133,6 +133,6 @@ describe('Expiry', () => {
     expect(expiry.ofId(newId, null)).toBeNull();
     expect(expiry.ofId('not-an-id', null)).toBeNull();
     // A global retention applies to the model without its own.
-    expect(new Expiry(db, 3, NOW).at(NOW - 4 * DAY_MS, other.id)).toBe(3);
+    expect(new Expiry(() => retentionTargets(db).models, 3, NOW).at(NOW - 4 * DAY_MS, other.id)).toBe(3);
   });
 });

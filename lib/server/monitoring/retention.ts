@@ -38,8 +38,9 @@ export function retentionCutoffs(db: Db, globalDays: number | null, now: number)
 export class Expiry {
   private days: Map<number, number> | null = null;
 
+  /** `models`: every model's stored policy, read on first use (retentionTargets(db).models, or a store's). */
   constructor(
-    private readonly db: Db,
+    private readonly models: () => { id: number; policy: Record<string, unknown> | null }[],
     private readonly globalDays: number | null,
     private readonly now = Date.now(),
   ) {}
@@ -47,7 +48,7 @@ export class Expiry {
   /** The retention (days) that expired a prediction made at `ts`, or null when none did. */
   at(ts: number, modelId: number | null): number | null {
     this.days ??= new Map(
-      retentionTargets(this.db).models.flatMap((m) => {
+      this.models().flatMap((m) => {
         const d = retentionDays(m.policy, this.globalDays);
         return d === null ? [] : [[m.id, d] as [number, number]];
       }),

@@ -11,6 +11,7 @@ import {
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { env } from '../../env';
 import { notFound } from '../../errors';
+import { retentionTargets } from '../../../db/queries/retention';
 import { Expiry } from '../monitoring/retention';
 import type { LoggedPredictionDto } from '../../schemas/registry';
 import { db } from '../lookups';
@@ -78,6 +79,6 @@ export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto
 export async function getPrediction(id: string): Promise<LoggedPredictionDto> {
   const [found] = await getPredictions([id]);
   if (found) return found;
-  const days = parsePredictionId(id) ? new Expiry(db(), env.RETENTION_DAYS ?? null).ofId(id, null) : null;
+  const days = parsePredictionId(id) ? new Expiry(() => retentionTargets(db()).models, env.RETENTION_DAYS ?? null).ofId(id, null) : null;
   throw notFound('id', days === null ? `no prediction "${id}"` : `no prediction "${id}": expired (predictions are kept ${days} days, then pruned)`);
 }
