@@ -1,0 +1,43 @@
+// Outcomes on PostgreSQL: the rules of ./outcomes.ts (its flows), run against the PostgreSQL store
+// one chunk per transaction, which first locks the models the chunk names (db/pg/queries/outcomes.ts);
+// a chunk's result counts only once it has committed.
+import type pg from 'pg';
+import { inOutcomeTransactionPg, type OutcomeTargets, type PgOutcomeStore } from '../../../db/pg/queries/outcomes';
+import { parsePredictionId } from '../../../db/prediction-ids';
+import type { OutcomeStore } from '../../../db/queries/outcomes';
+import { addResult, flowContext, OUTCOME_CHUNK, recordChunk, type Flow, type RecordResult } from './outcomes';
+
+/** Runs a flow on the asynchronous store: each thing it asks for is awaited and sent back. */
+async function runFlowAsync<T>(flow: Flow<T>, st: PgOutcomeStore): Promise<T> {
+  // The flow's questions are typed against the synchronous store; the PostgreSQL store has the same
+  // methods returning promises, awaited here before the answer goes back to the flow.
+  const asked = st as unknown as OutcomeStore;
+  let step = flow.next();
+  while (!step.done) step = flow.next(await step.value(asked));
+  return step.value;
+}
+
+/** The models and logged requests a chunk of outcome items names (malformed items name nothing). */
+function targetsOf(items: unknown[]): OutcomeTargets {
+  const models = new Set<string>();
+  const requestIds = new Set<string>();
+  for (const item of items) {
+    if (typeof item !== 'object' || item === null) continue;
+    const o = item as Record<string, unknown>;
+    if (typeof o.model === 'string') models.add(o.model);
+    const ref = typeof o.prediction_id === 'string' ? parsePredictionId(o.prediction_id) : null;
+    if (ref) requestIds.add(ref.requestId);
+  }
+  return { models: [...models], requestIds: [...requestIds] };
+}
+
+export async function recordOutcomesPg(pool: pg.Pool, items: unknown[], retentionDays: number | null = null): Promise<RecordResult> {
+  const result: RecordResult = { accepted: 0, updated: 0, unknown: [], invalid: [], models: new Set() };
+  const ctx = flowContext(Date.now(), retentionDays);
+  for (let start = 0; start < items.length; start += OUTCOME_CHUNK) {
+    const end = Math.min(items.length, start + OUTCOME_CHUNK);
+    const targets = targetsOf(items.slice(start, end));
+    addResult(result, await inOutcomeTransactionPg(pool, targets, (st) => runFlowAsync(recordChunk(items, start, end, ctx), st)));
+  }
+  return result;
+}
