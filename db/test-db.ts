@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import type { AnyDb } from './any-db';
 import { closeDatabase, openDatabase, type Db, type Handle } from './client';
 import { migrateDatabase } from './migrate';
 import { insertVersion, type NewVersion } from './queries/versions';
@@ -34,7 +35,7 @@ export const testSignature: ModelSignature = {
 };
 
 /** A version as unit tests seed it: a 1-byte artifact with the test signature, nothing else declared; any field can be given. */
-export function insertTestVersion(db: Db, v: Pick<NewVersion, 'modelId' | 'sha256'> & Partial<NewVersion>): Promise<VersionRow> {
+export function insertTestVersion(db: AnyDb, v: Pick<NewVersion, 'modelId' | 'sha256'> & Partial<NewVersion>): Promise<VersionRow> {
   return insertVersion(db, {
     sizeBytes: 1,
     signature: testSignature,

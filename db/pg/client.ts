@@ -2,9 +2,19 @@
 // db/pg/schema.ts). Like db/client.ts for SQLite, nothing outside db/ reaches the driver.
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { ChangeSignal } from '../change-signal';
 import * as schema from './schema';
 
-export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+/** What PostgreSQL repository functions take: the drizzle instance with the dialect mark, the change signal and the partitions known to exist. */
+export type PgDb = NodePgDatabase<typeof schema> & {
+  $client: pg.Pool;
+  readonly engine: 'pg';
+  readonly changes: ChangeSignal;
+  /** Month partitions of the prediction log this process has made sure of (db/pg/partitions.ts). */
+  readonly partitions: Set<string>;
+};
+/** A transaction of a PgDb (what drizzle's transaction callback receives). */
+export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 export interface PgHandle {
   db: PgDb;
@@ -19,7 +29,8 @@ export function openPg(url: string, { max = 10 }: { max?: number } = {}): PgHand
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'modeldock' });
   // A connection the server drops (restart, failover) surfaces on the pool: log it, never crash.
   pool.on('error', (err) => console.error(`postgres: idle connection lost: ${err.message}`));
-  const db = drizzle(pool, { schema });
+  // Until the fleet's change feed is attached, this process's own writes move the signal.
+  const db = Object.assign(drizzle(pool, { schema }), { engine: 'pg' as const, changes: new ChangeSignal(() => 0), partitions: new Set<string>() });
   return { db, pool, url };
 }
 

@@ -1,7 +1,9 @@
 // Event log queries: every registry change is recorded with its actor, and fanned out to the
 // webhooks that listen to it in the same transaction (db/queries/outbox.ts).
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { isPg, type AnyDb } from '../any-db';
 import type { Db } from '../client';
+import { latestSplitSetPg, listAliasMovesPg, listEventsPg } from '../pg/queries/events';
 import { events, type EventKind, type EventRow } from '../schema';
 import { notifyRegistryEvent } from './outbox';
 
@@ -15,7 +17,8 @@ export function recordEvent(tx: Tx, e: { modelId: number | null; kind: EventKind
 }
 
 /** A model's events, or (modelId null) the events that belong to no model: keys, users, deletions. */
-export async function listEvents(db: Db, q: { modelId: number | null; limit: number; beforeId?: number }): Promise<EventRow[]> {
+export async function listEvents(db: AnyDb, q: { modelId: number | null; limit: number; beforeId?: number }): Promise<EventRow[]> {
+  if (isPg(db)) return listEventsPg(db, q);
   const owner = q.modelId === null ? isNull(events.modelId) : eq(events.modelId, q.modelId);
   return db
     .select()
@@ -27,7 +30,8 @@ export async function listEvents(db: Db, q: { modelId: number | null; limit: num
 }
 
 /** Alias moves of one alias, newest first (the history rollback walks). */
-export async function listAliasMoves(db: Db, q: { modelId: number; alias: string; limit: number }): Promise<EventRow[]> {
+export async function listAliasMoves(db: AnyDb, q: { modelId: number; alias: string; limit: number }): Promise<EventRow[]> {
+  if (isPg(db)) return listAliasMovesPg(db, q);
   return db
     .select()
     .from(events)
@@ -38,7 +42,8 @@ export async function listAliasMoves(db: Db, q: { modelId: number; alias: string
 }
 
 /** The alias's latest split_set event (where a rollback of the split returns to). */
-export async function latestSplitSet(db: Db, q: { modelId: number; alias: string }): Promise<EventRow | undefined> {
+export async function latestSplitSet(db: AnyDb, q: { modelId: number; alias: string }): Promise<EventRow | undefined> {
+  if (isPg(db)) return latestSplitSetPg(db, q);
   return db
     .select()
     .from(events)

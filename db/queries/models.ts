@@ -1,7 +1,17 @@
 // Model queries: create, read, list with aliases and latest version, edit, delete.
 import { and, asc, count, eq, gt, inArray, isNull, max } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
-import type { Db } from '../client';
+import { isPg, type AnyDb } from '../any-db';
+import {
+  deleteModelPg,
+  findModelByIdPg,
+  findModelPg,
+  insertModelPg,
+  listModelsPg,
+  setNeedsRetrainingPg,
+  updateModelPg,
+  updatePolicyPg,
+} from '../pg/queries/models';
 import { aliases, modelVersions, models, type ModelRow, type Task } from '../schema';
 import { recordEvent } from './events';
 
@@ -9,7 +19,8 @@ function isUniqueViolation(err: unknown): boolean {
   return err instanceof Error && 'code' in err && (err as { code: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-export async function insertModel(db: Db, m: { name: string; task: Task; description: string; labels: string[] | null; actor: string }): Promise<ModelRow> {
+export async function insertModel(db: AnyDb, m: { name: string; task: Task; description: string; labels: string[] | null; actor: string }): Promise<ModelRow> {
+  if (isPg(db)) return insertModelPg(db, m);
   const now = Date.now();
   try {
     return db.transaction(
@@ -30,11 +41,13 @@ export async function insertModel(db: Db, m: { name: string; task: Task; descrip
   }
 }
 
-export async function findModelById(db: Db, id: number): Promise<ModelRow | undefined> {
+export async function findModelById(db: AnyDb, id: number): Promise<ModelRow | undefined> {
+  if (isPg(db)) return findModelByIdPg(db, id);
   return db.select().from(models).where(eq(models.id, id)).get();
 }
 
-export async function findModel(db: Db, name: string): Promise<ModelRow | undefined> {
+export async function findModel(db: AnyDb, name: string): Promise<ModelRow | undefined> {
+  if (isPg(db)) return findModelPg(db, name);
   return db.select().from(models).where(eq(models.name, name)).get();
 }
 
@@ -46,7 +59,8 @@ export interface ModelListRow {
 }
 
 /** Models ordered by name, after `afterName` (cursor), with their aliases and live version counts. */
-export async function listModels(db: Db, q: { limit: number; afterName?: string }): Promise<ModelListRow[]> {
+export async function listModels(db: AnyDb, q: { limit: number; afterName?: string }): Promise<ModelListRow[]> {
+  if (isPg(db)) return listModelsPg(db, q);
   const rows = db
     .select()
     .from(models)
@@ -76,7 +90,8 @@ export async function listModels(db: Db, q: { limit: number; afterName?: string 
   });
 }
 
-export async function updateModel(db: Db, u: { model: ModelRow; description?: string; labels?: string[] | null; actor: string }): Promise<ModelRow> {
+export async function updateModel(db: AnyDb, u: { model: ModelRow; description?: string; labels?: string[] | null; actor: string }): Promise<ModelRow> {
+  if (isPg(db)) return updateModelPg(db, u);
   const now = Date.now();
   try {
     return db.transaction(
@@ -104,7 +119,8 @@ export async function updateModel(db: Db, u: { model: ModelRow; description?: st
 
 /** Deletes a model and its versions; refused while any alias points at one of its versions. */
 /** Returns the artifact hashes its versions used, for the caller to collect. */
-export async function deleteModel(db: Db, model: ModelRow, actor: string): Promise<{ onnx: string[]; json: string[] }> {
+export async function deleteModel(db: AnyDb, model: ModelRow, actor: string): Promise<{ onnx: string[]; json: string[] }> {
+  if (isPg(db)) return deleteModelPg(db, model, actor);
   try {
     return db.transaction(
       (tx) => {
@@ -132,12 +148,14 @@ export async function deleteModel(db: Db, model: ModelRow, actor: string): Promi
   }
 }
 
-export async function setNeedsRetraining(db: Db, modelId: number, flag: boolean, reason: string | null): Promise<void> {
+export async function setNeedsRetraining(db: AnyDb, modelId: number, flag: boolean, reason: string | null): Promise<void> {
+  if (isPg(db)) return setNeedsRetrainingPg(db, modelId, flag, reason);
   db.update(models).set({ needsRetraining: flag, retrainingReason: reason }).where(eq(models.id, modelId)).run();
 }
 
 /** Replaces the retraining policy (null: back to the defaults), recorded as an event. */
-export async function updatePolicy(db: Db, u: { model: ModelRow; policy: Record<string, unknown> | null; actor: string }): Promise<void> {
+export async function updatePolicy(db: AnyDb, u: { model: ModelRow; policy: Record<string, unknown> | null; actor: string }): Promise<void> {
+  if (isPg(db)) return updatePolicyPg(db, u);
   db.transaction(
     (tx) => {
       tx.update(models).set({ policy: u.policy, updatedAt: Date.now() }).where(eq(models.id, u.model.id)).run();

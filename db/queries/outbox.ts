@@ -70,7 +70,7 @@ export function enqueuePing(db: Db, hook: WebhookRow): JobRow {
  * split changes and deletions of an alias are alias.moved. A move that also ends a split is one
  * alias.moved (its alias_moved), and a split that moves the champion is one (its split_set).
  */
-function registryNotification(
+export function registryNotification(
   kind: EventKind,
   d: Record<string, unknown>,
   actor: string,

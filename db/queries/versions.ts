@@ -3,7 +3,9 @@
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { ModelSignature, OutputSpec, ReferenceInfo } from '../../inference/signature';
 import { AppError } from '../../lib/errors';
+import { isPg, type AnyDb } from '../any-db';
 import type { Db } from '../client';
+import { insertVersionPg } from '../pg/queries/versions';
 import { aliases, aliasWeights, modelVersions, models, shadows, type VersionRow } from '../schema';
 import { recordEvent } from './events';
 import { experimentHoldIn } from './experiments';
@@ -26,7 +28,8 @@ export interface NewVersion {
 }
 
 /** Takes the model's next number and inserts the version with its event, in one transaction. */
-export async function insertVersion(db: Db, v: NewVersion): Promise<VersionRow> {
+export async function insertVersion(db: AnyDb, v: NewVersion): Promise<VersionRow> {
+  if (isPg(db)) return insertVersionPg(db, v);
   const now = Date.now();
   try {
     return db.transaction(
