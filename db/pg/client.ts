@@ -27,8 +27,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function openPg(url: string, { max = 10 }: { max?: number } = {}): PgHandle {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'modeldock' });
-  // A connection the server drops (restart, failover) surfaces on the pool: log it, never crash.
+  // A connection the server drops (restart, failover) surfaces on the pool while idle, and on the
+  // client itself while checked out between two queries (a transaction awaiting other work): with
+  // no listener there, node would throw the 'error' event and end the process. The client is then
+  // unusable, its next query fails (the caller's transaction fails with it) and the pool discards
+  // it on release. Found by the restart test (lib/runtime/log-writer.pg.test.ts).
   pool.on('error', (err) => console.error(`postgres: idle connection lost: ${err.message}`));
+  pool.on('connect', (client) => client.on('error', (err) => console.error(`postgres: connection lost: ${err.message}`)));
   // Until the fleet's change feed is attached, this process's own writes move the signal.
   const db = Object.assign(drizzle(pool, { schema }), { engine: 'pg' as const, changes: new ChangeSignal(() => 0), partitions: new Set<string>() });
   return { db, pool, url };

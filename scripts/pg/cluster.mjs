@@ -3,7 +3,7 @@
 // inside the directory), trust authentication, fsync on (the durability tests kill it). initdb
 // refuses root, so under root the cluster runs as the `postgres` user Debian's package creates.
 // `node scripts/pg/cluster.mjs` starts one and prints its URL until interrupted.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,12 @@ function pgUser() {
 function run(user, cmd, args, opts = {}) {
   const full = user ? ['runuser', ['-u', user.name, '--', cmd, ...args]] : [cmd, args];
   return execFileSync(full[0], full[1], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+}
+
+/** The same, without blocking the event loop (a test keeps serving while the server restarts). */
+function runAsync(user, cmd, args) {
+  const full = user ? ['runuser', ['-u', user.name, '--', cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => execFile(full[0], full[1], { encoding: 'utf8' }, (err, out) => (err ? reject(err) : resolve(out))));
 }
 
 /**
@@ -98,6 +104,13 @@ export async function startCluster({ port, settings = {} } = {}) {
     restart(mode = 'fast') {
       pgCtl(['-m', mode, '-w', 'stop']);
       start();
+    },
+    /** Stops the server (fast: clean; immediate: like a crash), waits `downMs`, starts it again; the event loop keeps running. */
+    async restartAsync(mode = 'fast', downMs = 0) {
+      const ctl = (args) => runAsync(user, join(PG_BIN, 'pg_ctl'), ['-D', data, ...args]);
+      await ctl(['-m', mode, '-w', 'stop']);
+      await new Promise((r) => setTimeout(r, downMs));
+      await ctl(['-l', log, '-w', '-t', '60', 'start']);
     },
   };
 }
