@@ -5,6 +5,8 @@ import pg from 'pg';
 import * as schema from './schema';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+/** The handle inside `db.transaction(async (tx) => …)`. */
+export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 export interface PgHandle {
   db: PgDb;
