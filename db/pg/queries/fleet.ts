@@ -25,21 +25,25 @@ interface LeaseRow extends Record<string, unknown> {
 }
 
 /**
- * Refills the key's bucket and takes up to `want` tokens, in one statement. The rule is RateLimiter's
- * (`refill` in lib/runtime/rate-limit.ts: +rate per second since the last refill, capped at burst),
- * spelled in SQL because it has to run under the row's lock; db/pg/queries/fleet.pg.test.ts checks
- * the two agree. The locked subquery is how PostgreSQL before 18 returns a row's values from before an
- * UPDATE: FOR UPDATE makes a waiting replica re-read the row its predecessor committed. The refill
- * time never goes back (GREATEST), so two replicas' statements cannot refill the same interval twice.
- * A key seen for the first time starts with a full bucket, as in RateLimiter.
+ * Refills the key's bucket, gives back `refund` tokens (an expired lease's unspent ones) and takes up
+ * to `want`, in one statement. The refill is RateLimiter's rule (`refill` in lib/runtime/rate-limit.ts:
+ * +rate per second since the last refill, capped at burst), spelled in SQL because it has to run
+ * under the row's lock; lib/runtime/fleet-rate-limit.pg.test.ts checks the two agree. The locked
+ * subquery is how PostgreSQL before 18 returns a row's values from before an UPDATE: FOR UPDATE makes
+ * a waiting replica re-read the row its predecessor committed. The refill time never goes back
+ * (GREATEST), so two replicas' statements cannot refill the same interval twice. A key seen for the
+ * first time starts with a full bucket, as in RateLimiter.
  */
-export async function leaseTokens(db: PgDb, { key, rate, burst, want }: { key: string; rate: number; burst: number; want: number }): Promise<Lease> {
+export async function leaseTokens(
+  db: PgDb,
+  { key, rate, burst, want, refund }: { key: string; rate: number; burst: number; want: number; refund: number },
+): Promise<Lease> {
   const take = sql`
     UPDATE fleet_state s SET value = b.tokens - b.granted, updated_at = b.at
     FROM (
       SELECT key, at, tokens, LEAST(${want}::float8, GREATEST(0, floor(tokens))) AS granted
       FROM (
-        SELECT key, at, LEAST(${burst}::float8, value + (at - updated_at) * ${rate}::float8 / 1000) AS tokens
+        SELECT key, at, LEAST(${burst}::float8, LEAST(${burst}::float8, value + (at - updated_at) * ${rate}::float8 / 1000) + ${refund}::float8) AS tokens
         FROM (SELECT key, value, updated_at, GREATEST(updated_at, ${DB_NOW_MS}) AS at FROM fleet_state WHERE key = ${key} FOR UPDATE) locked
       ) refilled
     ) b
