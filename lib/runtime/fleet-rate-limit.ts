@@ -1,10 +1,10 @@
 // The prediction rate limit of a fleet: a key limited to 50/s gets ~50/s through four replicas, not
 // ~200/s. The bucket lives in PostgreSQL (db/pg/queries/fleet.ts: refilled and taken in one
-// statement); to keep a round trip off most requests a replica leases a few tokens at a time
-// (1/20 of a second's worth) and spends them locally. A lease lasts LEASE_MS: tokens it did not
-// spend by then are no longer spent here but given back with the replica's next lease (no round
-// trip of their own), so the fleet can exceed rate + burst only by the leases outstanding
-// (≤ replicas × lease size) and a replica's idle lease does not starve the others for long.
+// statement); so that a busy key does not cost a round trip per request, a replica leases a few
+// tokens at a time (1/20 of a second's worth) and spends them locally. A lease lasts LEASE_MS:
+// tokens it did not spend by then are no longer spent here but given back with the replica's next
+// lease (no round trip of their own), so the fleet can exceed rate + burst only by the leases
+// outstanding (≤ replicas × lease size), and an idle replica does not hold the others' burst.
 // A refused replica waits locally until a whole lease has refilled rather than asking per request.
 // Measured (local PostgreSQL 15, four replicas; lib/runtime/fleet-rate-limit.pg.test.ts): hammering a
 // key limited to 50/s (burst 50) for 3 s, 199 allowed of ~3 million requests, ~150 round trips a
@@ -26,7 +26,7 @@ export function leaseSize(rate: number, burst: number): number {
 
 interface Lease {
   tokens: number;
-  /** Local ms after which unspent tokens are dropped. */
+  /** Local ms after which unspent tokens are no longer spent here (they go back with the next lease). */
   expires: number;
   /** Local ms before which this replica refuses without asking (the bucket was empty). */
   retryAt: number;

@@ -18,11 +18,7 @@ export interface Lease {
   at: number;
 }
 
-interface LeaseRow extends Record<string, unknown> {
-  granted: number;
-  tokens: number;
-  at: number;
-}
+type LeaseRow = Lease & Record<string, unknown>;
 
 /**
  * Refills the key's bucket, gives back `refund` tokens (an expired lease's unspent ones) and takes up
