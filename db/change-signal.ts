@@ -3,8 +3,17 @@
 // process's own writes bump it at once (the repository functions that write call `bump`); another
 // process's commits (the keys CLI, `npm run demo` without a server) are noticed through SQLite's
 // data_version, read at most every 50 ms (a query; per request it measured ~1 µs of the fast path).
-// With PostgreSQL the same interface would poll a version row or LISTEN for a notification.
-export class ChangeSignal {
+// With PostgreSQL, db/pg/change-feed.ts gives the same contract from a counter row and LISTEN.
+
+/** What the caches compare per request: a sync version number, and a way to say "this process changed something". */
+export interface ChangeSource {
+  /** Equal to an earlier answer only if nothing changed since (up to the source's polling bound for other processes). */
+  current(): number;
+  /** This process changed something the caches hold. */
+  bump(): void;
+}
+
+export class ChangeSignal implements ChangeSource {
   private version = 0;
   private polledAt = 0;
   private seen = -1;

@@ -7,13 +7,13 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChangeSignal } from './change-signal';
+import { ChangeSignal, type ChangeSource } from './change-signal';
 import * as schema from './schema';
 
 /** What repository functions take: the drizzle instance, with the connection's change signal and statement cache. */
 export type Db = BetterSQLite3Database<typeof schema> & {
   $client: Database.Database;
-  readonly changes: ChangeSignal;
+  readonly changes: ChangeSource;
   /** Prepared statement groups of this connection, by name (see `prepared`). */
   readonly statements: Map<string, unknown>;
 };

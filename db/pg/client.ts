@@ -2,14 +2,15 @@
 // db/pg/schema.ts). Like db/client.ts for SQLite, nothing outside db/ reaches the driver.
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { ChangeSignal } from '../change-signal';
+import { ChangeSignal, type ChangeSource } from '../change-signal';
 import * as schema from './schema';
 
 /** What PostgreSQL repository functions take: the drizzle instance with the dialect mark, the change signal and the partitions known to exist. */
 export type PgDb = NodePgDatabase<typeof schema> & {
   $client: pg.Pool;
   readonly engine: 'pg';
-  readonly changes: ChangeSignal;
+  /** This process's signal until the fleet's feed (db/pg/change-feed.ts) replaces it at start. */
+  changes: ChangeSource;
   /** Month partitions of the prediction log this process has made sure of (db/pg/partitions.ts). */
   readonly partitions: Set<string>;
 };

@@ -8,7 +8,11 @@
 // - a browser that signed in to the account before shows a device token (a cookie): it is held
 //   only to its own failures, never to the account's or its address's. An attacker behind the same
 //   proxy as the admin (one address for everyone) therefore cannot lock the admin out.
-// Everything lives in bounded maps: request input (addresses, usernames) cannot grow memory.
+// The failure counters live in a FailureStore: bounded maps in this process (MemoryFailures), or
+// PostgreSQL for a fleet (lib/runtime/fleet-failures.ts), so failures through one replica count on
+// all. The per-address attempt limit stays in each process: it is the check a flood hits, and kept
+// local a refused attempt costs the shared database nothing; the counters that protect an account
+// are the fleet-wide ones, and with n replicas one address gets at most n × 10 attempts a minute.
 import { RateLimiter } from './rate-limit';
 
 export const ATTEMPTS_PER_MINUTE = 10;
@@ -19,17 +23,45 @@ export const MAX_BACKOFF_S = 15 * 60;
 export const FORGET_AFTER_MS = 60 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
 
-interface Failures {
+/** A failure counter: how many, and when the last one was (ms). */
+export interface Failures {
   count: number;
-  until: number;
   last: number;
 }
 
+/** Where the failure counters live. Counters last counted before `since` are forgotten: absent, and counted from 1 again. */
+export interface FailureStore {
+  read(keys: string[], since: number): Promise<Map<string, Failures>>;
+  /** Counts one failure on each key at `now`. */
+  add(keys: string[], now: number, since: number): Promise<void>;
+  clear(keys: string[]): Promise<void>;
+}
+
+/** Seconds a counter holds the next attempt: none below `free` failures, then 2^(count − free) s after the last, capped. */
+export function backoffOf(f: Failures | undefined, free: number, now: number): number {
+  if (!f || f.count < free) return 0;
+  const left = (f.last + Math.min(MAX_BACKOFF_S, 2 ** (f.count - free)) * 1000 - now) / 1000;
+  return left > 0 ? left : 0;
+}
+
+/** The counters an attempt is held to, each with the failures it lets through. */
+function countersOf(address: string, user: string, device: boolean): { key: string; free: number }[] {
+  if (device) return [{ key: `device:${user}`, free: FREE_FAILURES }];
+  return [
+    { key: `pair:${address}:${user}`, free: FREE_FAILURES },
+    { key: `account:${user}`, free: ACCOUNT_FREE_FAILURES },
+  ];
+}
+
+const normalized = (username: string) => username.trim().toLowerCase().slice(0, 64);
+
 export class LoginThrottle {
   private readonly perAddress: RateLimiter;
-  private readonly failures = new Map<string, Failures>();
 
-  constructor(private readonly now: () => number = () => Date.now()) {
+  constructor(
+    private readonly now: () => number = () => Date.now(),
+    private readonly failures: FailureStore = new MemoryFailures(),
+  ) {
     this.perAddress = new RateLimiter(() => this.now());
   }
 
@@ -37,70 +69,84 @@ export class LoginThrottle {
    * Seconds to wait before this attempt may be checked (0: go ahead). `device` is the account's
    * device token when the browser showed a valid one.
    */
-  check(address: string, username: string, device: boolean): number {
-    const user = username.trim().toLowerCase().slice(0, 64);
-    if (device) return this.waitOf(`device:${user}`);
-    const spray = this.perAddress.take(`ip:${address}`, ATTEMPTS_PER_MINUTE / 60, ATTEMPTS_PER_MINUTE);
-    return Math.max(spray, this.waitOf(`pair:${address}:${user}`), this.waitOf(`account:${user}`));
+  async check(address: string, username: string, device: boolean): Promise<number> {
+    const counters = countersOf(address, normalized(username), device);
+    if (!device) {
+      // Refused here, the attempt is not looked up in the store (a flood stays off a shared database).
+      const spray = this.perAddress.take(`ip:${address}`, ATTEMPTS_PER_MINUTE / 60, ATTEMPTS_PER_MINUTE);
+      if (spray > 0) return spray;
+    }
+    const now = this.now();
+    const found = await this.failures.read(
+      counters.map((c) => c.key),
+      now - FORGET_AFTER_MS,
+    );
+    return Math.max(...counters.map((c) => backoffOf(found.get(c.key), c.free, now)));
   }
 
-  failed(address: string, username: string, device: boolean): void {
-    const user = username.trim().toLowerCase().slice(0, 64);
-    if (device) {
-      this.bump(`device:${user}`, FREE_FAILURES);
-      return;
-    }
-    this.bump(`pair:${address}:${user}`, FREE_FAILURES);
-    this.bump(`account:${user}`, ACCOUNT_FREE_FAILURES);
+  async failed(address: string, username: string, device: boolean): Promise<void> {
+    const now = this.now();
+    await this.failures.add(
+      countersOf(address, normalized(username), device).map((c) => c.key),
+      now,
+      now - FORGET_AFTER_MS,
+    );
   }
 
   /**
    * Clears this address's and the device's failures. The account's stay (they fade after a quiet
    * hour): a sign-in by the owner says nothing about the guesses others are still making.
    */
-  succeeded(address: string, username: string): void {
-    const user = username.trim().toLowerCase().slice(0, 64);
-    this.failures.delete(`pair:${address}:${user}`);
-    this.failures.delete(`device:${user}`);
+  async succeeded(address: string, username: string): Promise<void> {
+    const user = normalized(username);
+    await this.failures.clear([`pair:${address}:${user}`, `device:${user}`]);
+  }
+}
+
+/** The counters of one process, in a map bounded in entries: request input (addresses, usernames) cannot grow memory. */
+export class MemoryFailures implements FailureStore {
+  private readonly map = new Map<string, Failures>();
+
+  get size(): number {
+    return this.map.size;
   }
 
-  private current(key: string): Failures | undefined {
-    const f = this.failures.get(key);
-    if (f && this.now() - f.last > FORGET_AFTER_MS) {
-      this.failures.delete(key);
-      return undefined;
+  async read(keys: string[], since: number): Promise<Map<string, Failures>> {
+    const found = new Map<string, Failures>();
+    for (const k of keys) {
+      const f = this.map.get(k);
+      if (f && f.last >= since) found.set(k, f);
     }
-    return f;
+    return found;
   }
 
-  private waitOf(key: string): number {
-    const f = this.current(key);
-    if (!f) return 0;
-    const left = (f.until - this.now()) / 1000;
-    return left > 0 ? left : 0;
-  }
-
-  private bump(key: string, free: number): void {
-    let f = this.current(key);
-    if (!f) {
-      if (this.failures.size >= MAX_ENTRIES) this.evict();
-      f = { count: 0, until: 0, last: 0 };
-      this.failures.set(key, f);
+  async add(keys: string[], now: number, since: number): Promise<void> {
+    for (const k of keys) {
+      let f = this.map.get(k);
+      if (!f || f.last < since) {
+        // A forgotten counter starts over as a new entry (at the end of the eviction order).
+        if (f) this.map.delete(k);
+        else if (this.map.size >= MAX_ENTRIES) this.evict(since);
+        f = { count: 0, last: 0 };
+        this.map.set(k, f);
+      }
+      f.count++;
+      f.last = now;
     }
-    f.count++;
-    f.last = this.now();
-    if (f.count >= free) f.until = this.now() + Math.min(MAX_BACKOFF_S, 2 ** (f.count - free)) * 1000;
+  }
+
+  async clear(keys: string[]): Promise<void> {
+    for (const k of keys) this.map.delete(k);
   }
 
   /** Drops forgotten entries (then, if still full, the oldest half: they were inserted first). */
-  private evict(): void {
-    const t = this.now();
-    for (const [k, f] of this.failures) if (t - f.last > FORGET_AFTER_MS) this.failures.delete(k);
-    if (this.failures.size < MAX_ENTRIES) return;
+  private evict(since: number): void {
+    for (const [k, f] of this.map) if (f.last < since) this.map.delete(k);
+    if (this.map.size < MAX_ENTRIES) return;
     let n = 0;
-    for (const k of this.failures.keys()) {
+    for (const k of this.map.keys()) {
       if (n++ > MAX_ENTRIES / 2) break;
-      this.failures.delete(k);
+      this.map.delete(k);
     }
   }
 }

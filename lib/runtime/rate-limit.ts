@@ -1,9 +1,22 @@
 // Token buckets per API key for the prediction routes: `rate` requests per second on average,
 // bursts up to `burst`; an empty bucket answers 429 with the seconds until the next token.
+// The rule (refill by elapsed time, capped at the burst) is `refill`; the fleet's buckets in
+// PostgreSQL (db/pg/queries/fleet.ts) spell the same rule in SQL, under the row's lock.
 
 export interface Bucket {
   tokens: number;
   at: number;
+}
+
+/** The bucket at time `t` (ms): refilled at `rate` per second since its last refill, never beyond `burst`. */
+export function refill(b: Bucket, t: number, rate: number, burst: number): void {
+  b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * rate);
+  b.at = t;
+}
+
+/** Seconds until a bucket holding `tokens` holds `need`. */
+export function waitFor(tokens: number, rate: number, need = 1): number {
+  return (need - tokens) / rate;
 }
 
 export class RateLimiter {
@@ -19,14 +32,13 @@ export class RateLimiter {
       b = { tokens: burst, at: t };
       this.buckets.set(key, b);
     } else {
-      b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * rate);
-      b.at = t;
+      refill(b, t, rate, burst);
     }
     if (b.tokens >= 1) {
       b.tokens -= 1;
       return 0;
     }
-    return (1 - b.tokens) / rate;
+    return waitFor(b.tokens, rate);
   }
 
   forget(key: string): void {

@@ -78,7 +78,7 @@ export async function login(username: string, password: string, client: string, 
   const { loginThrottle } = runtime().access;
   const user = await findUser(db(), username.trim());
   const device = validDevice(cookieHeader, user);
-  const wait = loginThrottle.check(client, username, device);
+  const wait = await loginThrottle.check(client, username, device);
   if (wait > 0) {
     const seconds = Math.ceil(wait);
     throw new AppError('rate_limited', `password: too many attempts; retry in ${seconds} s`, [{ path: 'password', message: 'too many attempts' }], {
@@ -87,10 +87,10 @@ export async function login(username: string, password: string, client: string, 
   }
   const ok = await withHashSlot(async () => verifyPassword(password, user?.passwordHash ?? (await decoyHash())));
   if (!user || !ok) {
-    loginThrottle.failed(client, username, device);
+    await loginThrottle.failed(client, username, device);
     throw new AppError('unauthorized', 'password: wrong username or password', [{ path: 'password', message: 'wrong username or password' }]);
   }
-  loginThrottle.succeeded(client, username);
+  await loginThrottle.succeeded(client, username);
   return newSession(user.id, secure);
 }
 
