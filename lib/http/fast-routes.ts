@@ -122,7 +122,7 @@ async function predictRoute({ req, res, params, actor, labels }: FastContext): P
       : { model: name, alias: params.alias === null ? 'production' : segment(params.alias, 'alias') };
   // Metric labels name a model only once the caller is authenticated and the model resolved
   // (before: any made-up name in the URL became a series); the body is read after that.
-  labels.model = resolveRoute(target).plan.modelName;
+  labels.model = (await resolveRoute(target)).plan.modelName;
   const raw = await readNodeBody(req);
   const answer = await predict(target, { raw, json: () => parseJsonText(raw.toString('utf8')) }, req.headers['x-client-id']);
   runtime().metrics.observePrediction({
@@ -141,7 +141,7 @@ async function v2InferRoute({ req, res, params, actor, labels }: FastContext): P
   checkRateLimit(actor!);
   const started = performance.now();
   const name = segment(params.name, 'name');
-  labels.model = resolveRoute(v2Target(name, params.version)).plan.modelName;
+  labels.model = (await resolveRoute(v2Target(name, params.version))).plan.modelName;
   const answer = await v2Infer(name, params.version, await readNodeJson(req), req.headers['x-client-id']);
   runtime().metrics.observePrediction({
     route: 'v2',
@@ -155,11 +155,11 @@ async function v2InferRoute({ req, res, params, actor, labels }: FastContext): P
 }
 
 async function v2ModelRoute({ res, params }: FastContext): Promise<void> {
-  send(res, 200, v2ModelMetadata(segment(params.name, 'name'), params.version));
+  send(res, 200, await v2ModelMetadata(segment(params.name, 'name'), params.version));
 }
 
 async function v2ReadyRoute({ res, params }: FastContext): Promise<void> {
-  const r = v2ModelReady(segment(params.name, 'name'), params.version);
+  const r = await v2ModelReady(segment(params.name, 'name'), params.version);
   send(res, r.ready ? 200 : 503, r);
 }
 

@@ -7,6 +7,7 @@
 // same model then run one after another, others in parallel. Taking the locks lazily, as requests
 // were met, deadlocked on every run of the concurrency test (two versions, lists in opposite orders).
 import type pg from 'pg';
+import type { Async } from '../../../lib/flow';
 import type { LabeledStats } from '../../../lib/metrics/labeled-stats';
 import { requestTime } from '../../prediction-ids';
 import type { LoggedRequestForOutcome, OutcomeStore, OutcomeWrite, PairedRequestForOutcome, StoredOutcome, VersionForOutcome } from '../../queries/outcomes';
@@ -16,7 +17,6 @@ import { inTransaction } from '../tx';
 const OUTCOME_LOCK_CLASS = 0x6f757463; // "outc"
 const COLUMNS = 'model_id, version_id, ts, rows, labels, output_values, probabilities, classes, source, alias, erased';
 
-type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
 export type PgOutcomeStore = Async<OutcomeStore>;
 
 /** What a batch of outcomes names: the models (by name) and the logged requests (by id) it refers to. */

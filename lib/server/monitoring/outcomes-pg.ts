@@ -2,20 +2,10 @@
 // one chunk per transaction, which first locks the models the chunk names (db/pg/queries/outcomes.ts);
 // a chunk's result counts only once it has committed.
 import type pg from 'pg';
-import { inOutcomeTransactionPg, type OutcomeTargets, type PgOutcomeStore } from '../../../db/pg/queries/outcomes';
+import { inOutcomeTransactionPg, type OutcomeTargets } from '../../../db/pg/queries/outcomes';
 import { parsePredictionId } from '../../../db/prediction-ids';
-import type { OutcomeStore } from '../../../db/queries/outcomes';
-import { addResult, flowContext, OUTCOME_CHUNK, recordChunk, type Flow, type RecordResult } from './outcomes';
-
-/** Runs a flow on the asynchronous store: each thing it asks for is awaited and sent back. */
-async function runFlowAsync<T>(flow: Flow<T>, st: PgOutcomeStore): Promise<T> {
-  // The flow's questions are typed against the synchronous store; the PostgreSQL store has the same
-  // methods returning promises, awaited here before the answer goes back to the flow.
-  const asked = st as unknown as OutcomeStore;
-  let step = flow.next();
-  while (!step.done) step = flow.next(await step.value(asked));
-  return step.value;
-}
+import { runFlowAsync } from '../../flow';
+import { addResult, flowContext, OUTCOME_CHUNK, recordChunk, type RecordResult } from './outcomes';
 
 /** The models and logged requests a chunk of outcome items names (malformed items name nothing). */
 function targetsOf(items: unknown[]): OutcomeTargets {

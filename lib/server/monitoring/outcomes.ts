@@ -8,6 +8,7 @@
 // PostgreSQL transaction in ./outcomes-pg.ts (where the store also locks each version it touches,
 // so replicas recording outcomes of the same version at once stay exact).
 import { findModelById } from '../../../db/queries/models';
+import { ask as askOf, runFlow, type Flow as GenericFlow } from '../../flow';
 import {
   inOutcomeTransaction,
   outcomeStore,
@@ -40,20 +41,10 @@ export interface OutcomesResult {
   invalid: { index: number; message: string }[];
 }
 
-/** One read or write a flow asks of the store; the driver runs it and sends the result back. */
-export type Ask = (st: OutcomeStore) => unknown;
-export type Flow<T> = Generator<Ask, T, unknown>;
+/** The outcome rules as flows over the outcome store (lib/flow.ts). */
+export type Flow<T> = GenericFlow<OutcomeStore, T>;
+const ask = <R>(op: (st: OutcomeStore) => R) => askOf<OutcomeStore, R>(op);
 
-function* ask<T>(op: (st: OutcomeStore) => T): Flow<T> {
-  return (yield op) as T;
-}
-
-/** Runs a flow on the synchronous store (SQLite, inside its transaction). */
-export function runFlow<T>(flow: Flow<T>, st: OutcomeStore): T {
-  let step = flow.next();
-  while (!step.done) step = flow.next(step.value(st));
-  return step.value;
-}
 export interface VersionCtx {
   task: string;
   classes: ClassSpace;

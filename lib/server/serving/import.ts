@@ -54,7 +54,7 @@ function checkIds(records: ImportBody['records']): void {
 }
 
 export async function importPredictions(name: string, number: number, body: ImportBody): Promise<ImportResultDto> {
-  const plan = resolveTarget({ model: name, version: number });
+  const plan = await resolveTarget({ model: name, version: number });
   const records = body.records;
   checkIds(records);
   let decoded;

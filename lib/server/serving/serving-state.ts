@@ -1,6 +1,10 @@
 // The serving view of the registry: a version's plan (parsed once, cached on the runtime under
 // what an edit can change), the lookups serving makes on a cache miss, and loading the production
 // versions before the first request.
+import { isPg, type AnyDb } from '../../../db/any-db';
+import type { Db } from '../../../db/client';
+import type { PgDb } from '../../../db/pg/client';
+import { servingLookupsPg, type PgServingLookups } from '../../../db/pg/queries/serving';
 import { servingLookups, type ServingLookups, type ServingRow } from '../../../db/queries/predictions';
 import { planOutputs, type OutputPlan } from '../../../inference/outputs';
 import type { ModelSignature, OutputSpec } from '../../../inference/signature';
@@ -13,15 +17,33 @@ import { db } from '../lookups';
 
 export type { OutputPlan, Resolved, ServingPlan, SplitRoute };
 
+/** SQLite's serving look-ups (synchronous, prepared once). */
 export function lookups(): ServingLookups {
-  return servingLookups(db());
+  return servingLookups(db() as Db);
+}
+
+/** PostgreSQL's (named statements on the pool). */
+export function lookupsPg(database: PgDb): PgServingLookups {
+  return servingLookupsPg(database);
+}
+
+/** The versions production serves (their artifacts' hashes), on either database. */
+export async function productionShas(): Promise<string[]> {
+  const database: AnyDb = db();
+  return isPg(database) ? lookupsPg(database).productionShas() : lookups().productionShas();
+}
+
+/** The version numbers a model serves (not archived). */
+export async function versionNumbers(modelId: number): Promise<number[]> {
+  const database: AnyDb = db();
+  return isPg(database) ? lookupsPg(database).versionNumbers(modelId) : lookups().versionNumbers(modelId);
 }
 
 /** Loads every production version's session before the first request. */
 export async function warmProduction(): Promise<void> {
   await warmRuntime();
   const { sessions } = runtime();
-  for (const sha of lookups().productionShas()) {
+  for (const sha of await productionShas()) {
     await sessions.warm(sha).catch((err: unknown) => console.error(`[modeldock] could not load ${sha}`, err));
   }
 }

@@ -8,7 +8,7 @@ import { v2DryRun } from './dry-run';
 import { logPredictions } from './log-request';
 import { resolveRoute, resolveTarget, routePlan, type Target } from './resolve';
 import { inputErrorToApp, score } from './score';
-import { lookups } from './serving-state';
+import { productionShas, versionNumbers } from './serving-state';
 import { enqueueShadow } from './shadow-queue';
 import { requestClientId } from './split-routing';
 
@@ -16,14 +16,14 @@ export function v2Target(name: string, version: number | null): Target {
   return version === null ? { model: name, alias: 'production' } : { model: name, version };
 }
 
-export function v2ModelMetadata(name: string, version: number | null): V2ModelMetadata {
-  const plan = resolveTarget(v2Target(name, version));
-  const versions = version === null ? lookups().versionNumbers(plan.modelId) : [plan.number];
+export async function v2ModelMetadata(name: string, version: number | null): Promise<V2ModelMetadata> {
+  const plan = await resolveTarget(v2Target(name, version));
+  const versions = version === null ? await versionNumbers(plan.modelId) : [plan.number];
   return modelMetadata(plan.modelName, versions, plan.signature);
 }
 
-export function v2ModelReady(name: string, version: number | null): { name: string; ready: boolean } {
-  const plan = resolveTarget(v2Target(name, version));
+export async function v2ModelReady(name: string, version: number | null): Promise<{ name: string; ready: boolean }> {
+  const plan = await resolveTarget(v2Target(name, version));
   return { name: plan.modelName, ready: runtime().sessions.canServe(plan.sha256) };
 }
 
@@ -34,9 +34,7 @@ export function v2ModelReady(name: string, version: number | null): { name: stri
 export async function v2ServerReady(): Promise<boolean> {
   if ((await checkHealth()).status !== 'ok') return false;
   const { sessions } = runtime();
-  return lookups()
-    .productionShas()
-    .every((sha) => sessions.canServe(sha));
+  return (await productionShas()).every((sha) => sessions.canServe(sha));
 }
 
 /**
@@ -46,7 +44,7 @@ export async function v2ServerReady(): Promise<boolean> {
 export async function v2Infer(name: string, version: number | null, body: unknown, clientHeader?: string | string[] | null) {
   const started = performance.now();
   const target = v2Target(name, version);
-  const resolved = resolveRoute(target);
+  const resolved = await resolveRoute(target);
   const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, null));
   const dryRun = v2DryRun(body);
   let request;
