@@ -5,7 +5,7 @@ import { insertPredictions } from './pg/queries/log';
 import { inOutcomeTransactionPg } from './pg/queries/outcomes';
 import { foldByHorizon } from './pg/queries/rollups';
 import type { PredictionRecord } from './prediction-ids';
-import { inOutcomeTransaction, type OutcomeWrite } from './queries/outcomes';
+import { inOutcomeTransaction, outcomeStore, type OutcomeWrite } from './queries/outcomes';
 import { predictionInserter } from './queries/predictions';
 import { foldHours, lastLogRowid, rollupWatermark } from './queries/rollups';
 import { INPUT_CODECS, PREDICTION_SOURCES } from './schema';
@@ -20,6 +20,12 @@ export async function logRecords(db: AnyDb, records: PredictionRecord[]): Promis
 export async function storeOutcomes(db: AnyDb, writes: OutcomeWrite[]): Promise<void> {
   if (isPg(db)) await inOutcomeTransactionPg(db.$client, { models: [], requestIds: [] }, async (st) => Promise.all(writes.map((w) => st.upsertOutcome(w))));
   else inOutcomeTransaction(db, (st) => writes.forEach((w) => st.upsertOutcome(w)));
+}
+
+/** The prediction an outcome by model + client id at `ts` joins (the outcome store's rule, in each dialect's store). */
+export async function predictionIdForKey(db: AnyDb, modelId: number, clientId: string, ts: number): Promise<string | undefined> {
+  if (!isPg(db)) return outcomeStore(db).predictionIdForKey(modelId, clientId, ts);
+  return inOutcomeTransactionPg(db.$client, { models: [], requestIds: [] }, (st) => st.predictionIdForKey(modelId, clientId, ts));
 }
 
 /** Marks everything logged so far as folded into the rollups (moves the watermark; the hours are left as they are). */

@@ -2,20 +2,12 @@
 // outcomes.pg.test.ts: PostgreSQL): the latest prediction of that id (for that model) at or before
 // the outcome's time; shadow copies never join.
 import { describe, expect, it } from 'vitest';
-import { isPg, type AnyDb } from '../any-db';
-import { inOutcomeTransactionPg } from '../pg/queries/outcomes';
+import type { AnyDb } from '../any-db';
 import { PREDICTION_SOURCES } from '../schema';
 import { insertTestVersion, testSignature as signature } from '../test-db';
-import { logRecord, logRecords } from '../test-log';
+import { logRecord, logRecords, predictionIdForKey } from '../test-log';
 import { insertModel } from './models';
-import { outcomeStore } from './outcomes';
 import { predictionId } from './predictions';
-
-/** The store's join (SQLite's synchronous store, PostgreSQL's inside its transaction). */
-async function predictionIdForKey(db: AnyDb, modelId: number, clientId: string, ts: number): Promise<string | undefined> {
-  if (!isPg(db)) return outcomeStore(db).predictionIdForKey(modelId, clientId, ts);
-  return inOutcomeTransactionPg(db.$client, { models: [], requestIds: [] }, (st) => st.predictionIdForKey(modelId, clientId, ts));
-}
 
 export function outcomesSuite(fresh: () => Promise<AnyDb>): void {
   describe('predictionIdForKey', () => {
