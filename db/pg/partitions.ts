@@ -8,8 +8,8 @@
 import type pg from 'pg';
 import { inTransaction } from './tx';
 
-/** The advisory lock key of partition creation and removal ("mdparts"). */
-const PARTITION_LOCK = '30791206295467123';
+/** The advisory lock key of partition creation and removal ("mdparts"; removal: ./queries/retention.ts). */
+export const PARTITION_LOCK = '30791206295467123';
 
 export interface MonthRange {
   name: string;

@@ -5,26 +5,20 @@
 // Keys and outcomes of those rows are deleted and the erasure is an event. The hourly rollups keep
 // what they counted, which is why only rows the rollup has folded are erased (the caller folds first),
 // and a whole request is deleted only within deletableLogRowid (./rollups.ts): the table's last row is
-// blanked instead.
-import { INPUT_CODECS } from '../schema';
+// blanked instead. PostgreSQL's twin: db/pg/queries/erasure.ts.
+import { isPg, type AnyDb } from '../any-db';
+import { blankRow, type PackedRequest } from '../blank-row';
 import { prepared, type Db } from '../client';
+import { eraseClientRowsPg } from '../pg/queries/erasure';
 import { recordEvent } from './events';
 import { erasedRows, parsePredictionId, predictionId } from './predictions';
 import { deletableLogRowid, rollupWatermark } from './rollups';
 
-interface ErasableRequest {
+interface ErasableRequest extends PackedRequest {
   rowid: number;
   id: string;
   model_id: number;
   ts: number;
-  rows: number;
-  input_codec: number;
-  inputs: Buffer;
-  labels: string | null;
-  output_values: Buffer | null;
-  probabilities: Buffer | null;
-  classes: string | null;
-  client_ids: string | null;
   source: number;
   erased: string | null;
 }
@@ -45,45 +39,21 @@ function prepareErasure(sqlite: Db['$client']) {
   };
 }
 
-/** Overwrites row `r` of a packed request's columns: numbers become NaN, JSON values null. */
-function blankRow(req: ErasableRequest, r: number): void {
-  if (req.input_codec === INPUT_CODECS.json) {
-    const records = JSON.parse(req.inputs.toString('utf8')) as unknown[];
-    records[r] = {};
-    req.inputs = Buffer.from(JSON.stringify(records));
-  } else {
-    const bytes = req.input_codec === INPUT_CODECS.f32 ? 4 : 8;
-    const width = req.inputs.length / bytes / req.rows;
-    for (let j = 0; j < width; j++) {
-      if (bytes === 4) req.inputs.writeFloatLE(NaN, (r * width + j) * 4);
-      else req.inputs.writeDoubleLE(NaN, (r * width + j) * 8);
-    }
-  }
-  if (req.labels) {
-    const labels = JSON.parse(req.labels) as (string | null)[];
-    labels[r] = null;
-    req.labels = JSON.stringify(labels);
-  }
-  if (req.output_values) req.output_values.writeDoubleLE(NaN, r * 8);
-  if (req.probabilities && req.classes) {
-    const k = (JSON.parse(req.classes) as string[]).length;
-    for (let j = 0; j < k; j++) req.probabilities.writeFloatLE(NaN, (r * k + j) * 4);
-  }
-  if (req.client_ids) {
-    const ids = JSON.parse(req.client_ids) as (string | null)[];
-    ids[r] = null;
-    req.client_ids = JSON.stringify(ids);
-  }
-}
-
 export type ErasureResult = { erased: number } | { notFolded: true };
+export interface ErasureRequest {
+  modelId: number;
+  clientId: string;
+  actor: string;
+  detail: Record<string, unknown>;
+}
 
 /**
  * Erases every logged row of `clientId` for the model, with its shadow copies, keys and outcomes,
  * and records the event (its detail from the caller: no personal data). Answers `notFolded` (and
  * changes nothing) when one of those rows is not folded into the rollups yet: fold, then call again.
  */
-export function eraseClientRows(db: Db, e: { modelId: number; clientId: string; actor: string; detail: Record<string, unknown> }): ErasureResult {
+export async function eraseClientRows(db: AnyDb, e: ErasureRequest): Promise<ErasureResult> {
+  if (isPg(db)) return eraseClientRowsPg(db, e);
   const st = prepared(db, 'erasure', prepareErasure);
   return db.$client
     .transaction((): ErasureResult => {

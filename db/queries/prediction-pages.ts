@@ -3,7 +3,11 @@
 // (version_id, ts), outcomes on (version_id, pred_ts) — ordered by (ts, id) so that a page is an
 // index range however deep it starts (no OFFSET). Pages are read whole with .all(): an open
 // iterator would hold the shared connection busy and fail the log writer's next commit.
+// Asynchronous in both dialects (PostgreSQL's twin: db/pg/queries/prediction-pages.ts); a page's
+// requests and their outcomes are asked for together, one round trip each on PostgreSQL.
+import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import { pageStatementsPg } from '../pg/queries/prediction-pages';
 
 export interface PagedRequest {
   id: string;
@@ -36,15 +40,31 @@ export interface LogKey {
   id: string;
 }
 
+export interface PageStatements {
+  /** Requests strictly before `before` (newest first) within [from, to]; pass id + '~' to include the bound request (ids are 26 base32 characters). */
+  requestsBefore(versionId: number, from: number, to: number, before: LogKey | null, limit: number): Promise<PagedRequest[]>;
+  /** Requests strictly after `after` (oldest first) within [from, to]. */
+  requestsAfter(versionId: number, from: number, to: number, after: LogKey | null, limit: number): Promise<PagedRequest[]>;
+  /** Outcomes of predictions strictly before `before` (newest first), by prediction time within [from, to]. */
+  outcomesBefore(versionId: number, from: number, to: number, before: LogKey | null, limit: number): Promise<PagedOutcome[]>;
+  /** Outcomes of predictions strictly after `after` (oldest first), by prediction time within [from, to]. */
+  outcomesAfter(versionId: number, from: number, to: number, after: LogKey | null, limit: number): Promise<PagedOutcome[]>;
+  /** The requests with these ids (unknown ids are left out; any order). */
+  requests(ids: string[]): Promise<PagedRequest[]>;
+  /** The outcomes of these requests' rows (any order). */
+  requestOutcomes(requestIds: string[]): Promise<PagedOutcome[]>;
+}
+
 const REQUEST_COLUMNS = 'id, version_id, ts, rows, input_codec, inputs, labels, output_values, probabilities, classes, client_ids, source, alias, erased';
 
-/** The page reads, prepared once per connection. */
-export function pageStatements(db: Db): PageStatements {
+/** The page reads of this connection (SQLite's prepared once). */
+export function pageStatements(db: AnyDb): PageStatements {
+  if (isPg(db)) return pageStatementsPg(db);
   return prepared(db, 'prediction-pages', preparePageStatements);
 }
 
-function preparePageStatements(sqlite: Db['$client']) {
-  // Newest first, before the bound (pass id + '~' to include the bound request: ids are 26 base32 characters).
+function preparePageStatements(sqlite: Db['$client']): PageStatements {
+  // Newest first, before the bound.
   const requestsDesc = sqlite.prepare(
     `SELECT ${REQUEST_COLUMNS} FROM prediction_requests
      WHERE version_id = ? AND ts >= ? AND ts <= ? AND (ts < ? OR id < ?) ORDER BY ts DESC, id DESC LIMIT ?`,
@@ -67,21 +87,15 @@ function preparePageStatements(sqlite: Db['$client']) {
   // A request's rows' outcomes: prediction ids are the request id plus 3 characters.
   const requestOutcomes = sqlite.prepare(`SELECT ${outcomeColumns} FROM outcomes WHERE prediction_id > ? AND prediction_id < ?`);
   return {
-    /** Requests strictly before `before` (newest first) within [from, to]. */
-    requestsBefore: (versionId: number, from: number, to: number, before: LogKey | null, limit: number) =>
+    requestsBefore: async (versionId, from, to, before, limit) =>
       requestsDesc.all(versionId, from, Math.min(to, before?.ts ?? to), before?.ts ?? to + 1, before?.id ?? '', limit) as PagedRequest[],
-    /** Requests strictly after `after` (oldest first) within [from, to]. */
-    requestsAfter: (versionId: number, from: number, to: number, after: LogKey | null, limit: number) =>
+    requestsAfter: async (versionId, from, to, after, limit) =>
       requestsAsc.all(versionId, Math.max(from, after?.ts ?? from), to, after?.ts ?? from - 1, after?.id ?? '', limit) as PagedRequest[],
-    /** Outcomes of predictions strictly before `before` (newest first), by prediction time within [from, to]. */
-    outcomesBefore: (versionId: number, from: number, to: number, before: LogKey | null, limit: number) =>
+    outcomesBefore: async (versionId, from, to, before, limit) =>
       outcomesDesc.all(versionId, from, Math.min(to, before?.ts ?? to), before?.ts ?? to + 1, before?.id ?? '', limit) as PagedOutcome[],
-    /** Outcomes of predictions strictly after `after` (oldest first), by prediction time within [from, to]. */
-    outcomesAfter: (versionId: number, from: number, to: number, after: LogKey | null, limit: number) =>
+    outcomesAfter: async (versionId, from, to, after, limit) =>
       outcomesAsc.all(versionId, Math.max(from, after?.ts ?? from), to, after?.ts ?? from - 1, after?.id ?? '', limit) as PagedOutcome[],
-    request: (id: string) => request.get(id) as PagedRequest | undefined,
-    requestOutcomes: (requestId: string) => requestOutcomes.all(requestId, `${requestId}~`) as PagedOutcome[],
+    requests: async (ids) => ids.flatMap((id) => (request.get(id) as PagedRequest | undefined) ?? []),
+    requestOutcomes: async (requestIds) => requestIds.flatMap((id) => requestOutcomes.all(id, `${id}~`) as PagedOutcome[]),
   };
 }
-
-export type PageStatements = ReturnType<typeof preparePageStatements>;

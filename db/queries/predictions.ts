@@ -1,7 +1,11 @@
 // Prediction log writes (prepared, batched) and the serving lookups of the hot path. These use
 // better-sqlite3 statements directly: the query builder's per-call cost shows at 5 000 req/s.
+// Those two stay SQLite's (PostgreSQL's log writer is db/pg/queries/log.ts); the reads of the log
+// by id below serve both dialects (twins in db/pg/queries/predictions.ts).
 import { eq, inArray, sql } from 'drizzle-orm';
+import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import { countPredictedRowsPg, findOutcomesPg, findRequestsPg } from '../pg/queries/predictions';
 import { predictionId, type PredictionRecord } from '../prediction-ids';
 import { modelVersions, models, outcomes, PREDICTION_SOURCES, predictionRequests, type PredictionRequestRow } from '../schema';
 
@@ -116,8 +120,9 @@ export interface LoggedRequest extends PredictionRequestRow {
 }
 
 /** The logged requests with these ids, with their model's name and version number. */
-export async function findRequests(db: Db, requestIds: string[]): Promise<LoggedRequest[]> {
+export async function findRequests(db: AnyDb, requestIds: string[]): Promise<LoggedRequest[]> {
   if (requestIds.length === 0) return [];
+  if (isPg(db)) return findRequestsPg(db, requestIds);
   const rows = db
     .select({ r: predictionRequests, modelName: models.name, versionNumber: modelVersions.number })
     .from(predictionRequests)
@@ -136,8 +141,9 @@ export interface StoredOutcomeRow {
 }
 
 /** The outcomes reported for these prediction ids (ids without one are left out). */
-export async function findOutcomes(db: Db, predictionIds: string[]): Promise<StoredOutcomeRow[]> {
+export async function findOutcomes(db: AnyDb, predictionIds: string[]): Promise<StoredOutcomeRow[]> {
   if (predictionIds.length === 0) return [];
+  if (isPg(db)) return findOutcomesPg(db, predictionIds);
   return db
     .select({ predictionId: outcomes.predictionId, actualLabel: outcomes.actualLabel, actualValue: outcomes.actualValue, ts: outcomes.ts })
     .from(outcomes)
@@ -146,7 +152,8 @@ export async function findOutcomes(db: Db, predictionIds: string[]): Promise<Sto
 }
 
 /** How many predicted rows the log holds. */
-export async function countPredictedRows(db: Db): Promise<number> {
+export async function countPredictedRows(db: AnyDb): Promise<number> {
+  if (isPg(db)) return countPredictedRowsPg(db);
   return db
     .select({ n: sql<number>`coalesce(sum(${predictionRequests.rows}), 0)` })
     .from(predictionRequests)

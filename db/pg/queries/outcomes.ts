@@ -13,8 +13,12 @@ import { requestTime } from '../../prediction-ids';
 import type { LoggedRequestForOutcome, OutcomeStore, OutcomeWrite, PairedRequestForOutcome, StoredOutcome, VersionForOutcome } from '../../queries/outcomes';
 import { inTransaction } from '../tx';
 
-/** The advisory lock class of a model's outcomes (with the model id as the second key). */
-const OUTCOME_LOCK_CLASS = 0x6f757463; // "outc"
+/**
+ * The advisory lock class of a model's outcomes (with the model id as the second key). Erasure and
+ * retention's row deletes take it too (./erasure.ts, ./retention.ts): they change the rows an
+ * outcome reads, and an outcome written meanwhile would outlive its prediction.
+ */
+export const OUTCOME_LOCK_CLASS = 0x6f757463; // "outc"
 const COLUMNS = 'model_id, version_id, ts, rows, labels, output_values, probabilities, classes, source, alias, erased';
 
 export type PgOutcomeStore = Async<OutcomeStore>;

@@ -52,6 +52,12 @@ export async function rollupWatermarkPg(q: Queryable): Promise<string> {
   return rows[0]?.v ?? '0';
 }
 
+/**
+ * The stored watermark as an SQL xid8 expression: a log row whose xid is below it is folded into the
+ * hours. Only those may be deleted or erased (./retention.ts, ./erasure.ts): the hours keep what they counted.
+ */
+export const WATERMARK_XID = `coalesce((SELECT value::text::xid8 FROM monitoring_state WHERE key = '${WATERMARK}'), '0'::xid8)`;
+
 async function setWatermark(q: Queryable, xid: string): Promise<void> {
   await q.query(`INSERT INTO monitoring_state (key, value) VALUES ('${WATERMARK}', $1::bigint) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [xid]);
 }

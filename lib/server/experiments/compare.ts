@@ -235,8 +235,7 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
   const reads = compareReads(db());
   const task = model.task;
   const metric = task === 'regression' ? 'rmse' : 'accuracy';
-  const windowsA = sumWindows(monitoring, va.id, from, to, size);
-  const windowsB = sumWindows(monitoring, vb.id, from, to, size);
+  const [windowsA, windowsB] = await Promise.all([sumWindows(monitoring, va.id, from, to, size), sumWindows(monitoring, vb.id, from, to, size)]);
   const totalA = total(windowsA);
   const totalB = total(windowsB);
 

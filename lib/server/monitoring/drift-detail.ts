@@ -46,7 +46,7 @@ export async function getDriftDetail(name: string, q: DriftDetailQuery): Promise
   const size = bucketSize(q.bucket);
   const start = Math.floor(Date.parse(q.start) / size) * size;
   await rollupsCaughtUp();
-  const [w] = sumWindows(monitoringReads(db()), version.id, start, start + size, size);
+  const [w] = await sumWindows(monitoringReads(db()), version.id, start, start + size, size);
   const counts = w.features ? w.features.slice(offset, offset + slotCount(f)) : new Array<number>(slotCount(f)).fill(0);
 
   let reference: number[];

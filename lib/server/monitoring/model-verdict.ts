@@ -35,12 +35,12 @@ export interface Baseline {
 }
 
 /** Baseline: the offline metric of the same name given at upload; else the version's first window (of the policy's size) with enough labels. */
-export function baselineOf(reads: MonitoringReads, version: VersionRow, task: string, policy: Policy): Baseline {
+export async function baselineOf(reads: MonitoringReads, version: VersionRow, task: string, policy: Policy): Promise<Baseline> {
   const offline = offlineMetric(version.metrics, policy.metric);
   if (offline !== null) return { metric: policy.metric, value: offline, source: 'offline' };
   const size = bucketSize(policy.bucket);
   let w: WindowSum | null = null;
-  for (const l of reads.firstLabeled(version.id, 24 * 60)) {
+  for (const l of await reads.firstLabeled(version.id, 24 * 60)) {
     const start = Math.floor(l.hour / size) * size;
     if (!w || w.start !== start) {
       if (w && w.labeled >= policy.min_labeled) break;
@@ -55,11 +55,16 @@ export function baselineOf(reads: MonitoringReads, version: VersionRow, task: st
 }
 
 /** The reference of prediction drift: the version's first day of traffic. */
-export function predictionReference(reads: MonitoringReads, versionId: number): { sum: WindowSum; lastHour: number | null } {
-  const first = reads.firstHours(versionId, 24);
+export async function predictionReference(reads: MonitoringReads, versionId: number): Promise<PredictionReference> {
+  const first = await reads.firstHours(versionId, 24);
   const sum = emptyWindow(0);
   for (const h of first) addHour(sum, h);
   return { sum, lastHour: first.length ? first[first.length - 1].hour : null };
+}
+
+export interface PredictionReference {
+  sum: WindowSum;
+  lastHour: number | null;
 }
 
 interface Judged {
@@ -68,13 +73,7 @@ interface Judged {
 }
 
 /** Each window as the verdict reads it: the policy metric with its interval, dataset and prediction drift. */
-export function judgeWindows(
-  task: string,
-  windows: WindowSum[],
-  profile: VersionProfile | null,
-  policy: Policy,
-  reference: ReturnType<typeof predictionReference>,
-): Judged {
+export function judgeWindows(task: string, windows: WindowSum[], profile: VersionProfile | null, policy: Policy, reference: PredictionReference): Judged {
   const evals: WindowEval[] = [];
   const drift: Judged['drift'] = [];
   for (const w of windows) {
@@ -107,30 +106,34 @@ export function judgeWindows(
 const MAX_EPISODE_MS = 400 * DAY_MS;
 
 /** The verdict of one version as of `asOf`, on the policy's windows. */
-export function computeVerdict(reads: MonitoringReads, model: ModelRow, version: VersionRow, policy: Policy, asOf: number): VerdictDto {
+export async function computeVerdict(reads: MonitoringReads, model: ModelRow, version: VersionRow, policy: Policy, asOf: number): Promise<VerdictDto> {
   const size = bucketSize(policy.bucket);
   const lookback = effectiveLookback(policy);
   const span = verdictSpan(asOf, size, lookback);
   const profile = (version.profile as VersionProfile | null) ?? null;
-  const reference = predictionReference(reads, version.id);
-  let windows = sumWindows(reads, version.id, span.from, span.to, size);
+  const reference = await predictionReference(reads, version.id);
+  let windows = await sumWindows(reads, version.id, span.from, span.to, size);
   if (span.openStart !== null && !keepOpenWindow(windows, policy.min_labeled)) windows = windows.slice(0, -1);
   const { evals, drift } = judgeWindows(model.task, windows, profile, policy, reference);
-  const baseline = baselineOf(reads, version, model.task, policy);
+  const baseline = await baselineOf(reads, version, model.task, policy);
   const verdict = evaluateVerdict(evals, baseline.value, policy);
 
   // An episode that fills the whole span began earlier: read back a span at a time to its first window.
   const first = evals[0]?.start;
-  const reasons: Reason[] = verdict.reasons.map((r) => {
-    if (r.metric === 'labeled' || r.since !== first) return r;
+  const reasons: Reason[] = [];
+  for (const r of verdict.reasons) {
+    if (r.metric === 'labeled' || r.since !== first) {
+      reasons.push(r);
+      continue;
+    }
     let since = r.since;
     for (let end = span.from; end > span.from - MAX_EPISODE_MS; end -= lookback * size) {
-      const earlier = judgeWindows(model.task, sumWindows(reads, version.id, end - lookback * size, end, size), profile, policy, reference).evals;
+      const earlier = judgeWindows(model.task, await sumWindows(reads, version.id, end - lookback * size, end, size), profile, policy, reference).evals;
       since = episodeStart(earlier, { ...r, since }, baseline.value, policy);
       if (since !== earlier[0]?.start) break;
     }
-    return withSince(r, since);
-  });
+    reasons.push(withSince(r, since));
+  }
 
   const last = drift.length - 1;
   const latestDrift = last >= 0 ? drift[last] : null;
@@ -154,7 +157,7 @@ export function computeVerdict(reads: MonitoringReads, model: ModelRow, version:
     count,
     coverage: count > 0 ? labeled / count : null,
     latest: judged ? { window: judged.start, value: judged.value!, labeled: judged.labeled } : null,
-    first_label: firstLabel(reads, version.id),
+    first_label: await firstLabel(reads, version.id),
     drift: latestDrift
       ? { window: evals[last].start, ...latestDrift, threshold: policy.drift_share, ranked: evals[last].datasetDrift?.features.slice(0, 10) ?? [] }
       : null,
@@ -162,8 +165,8 @@ export function computeVerdict(reads: MonitoringReads, model: ModelRow, version:
   };
 }
 
-function firstLabel(reads: MonitoringReads, versionId: number): string | null {
-  const row = reads.firstLabeled(versionId, 1)[0];
+async function firstLabel(reads: MonitoringReads, versionId: number): Promise<string | null> {
+  const [row] = await reads.firstLabeled(versionId, 1);
   return row ? iso(row.hour) : null;
 }
 
@@ -201,7 +204,7 @@ export async function refreshVerdict(model: ModelRow): Promise<VerdictDto | null
   if (production) {
     await rollupsCaughtUp();
     const version = await findVersion(db(), { modelId: model.id, number: production.number });
-    if (version) verdict = computeVerdict(monitoringReads(db()), model, version, effectivePolicy(model), Date.now());
+    if (version) verdict = await computeVerdict(monitoringReads(db()), model, version, effectivePolicy(model), Date.now());
   }
   storeVerdict(model, verdict);
   return verdict;

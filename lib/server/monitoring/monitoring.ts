@@ -48,8 +48,8 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
 
   const policy = effectivePolicy(model);
   const profile = (version.profile as VersionProfile | null) ?? null;
-  const windows = sumWindows(reads, version.id, from, to, size);
-  const reference = predictionReference(reads, version.id);
+  const windows = await sumWindows(reads, version.id, from, to, size);
+  const reference = await predictionReference(reads, version.id);
 
   // Refusals are the model's (a refused request never reached a version), per hour.
   const refusedHours = refusalsByHour(db(), model.id, from, to);
@@ -111,19 +111,21 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
     }
     if (w.stats.classes && w.stats.matrix) mergeLabeledStats(confusion, { lag: [], classes: w.stats.classes, matrix: w.stats.matrix });
   }
-  const baseline = baselineOf(reads, version, model.task, policy);
+  const baseline = await baselineOf(reads, version, model.task, policy);
   // The verdict as of the end of the range (now unless `to` says otherwise), on the policy's windows.
   const now = Date.now();
   const asOf = q.to ? Math.min(Date.parse(q.to), now) : now;
-  const status = computeVerdict(reads, model, version, policy, asOf);
+  const status = await computeVerdict(reads, model, version, policy, asOf);
   if (asOf === now && (await isProduction(model, version))) storeVerdict(model, status);
-  const versions = reads.versionsWithTraffic(model.id, from, to).map((v) => ({
-    version: v.number,
-    series: sumWindows(reads, v.id, from, to, size).map((w) => {
-      const { metrics } = windowMetrics(model.task, w.stats, w.labeled);
-      return { start: iso(w.start), count: w.count, labeled: w.labeled, value: metrics[policy.metric] ?? null, metrics };
-    }),
-  }));
+  const versions = await Promise.all(
+    (await reads.versionsWithTraffic(model.id, from, to)).map(async (v) => ({
+      version: v.number,
+      series: (await sumWindows(reads, v.id, from, to, size)).map((w) => {
+        const { metrics } = windowMetrics(model.task, w.stats, w.labeled);
+        return { start: iso(w.start), count: w.count, labeled: w.labeled, value: metrics[policy.metric] ?? null, metrics };
+      }),
+    })),
+  );
   return {
     model: model.name,
     task: model.task,

@@ -1,5 +1,5 @@
 // Window arithmetic over rollups: sum hours into windows, then compute the window's metrics and
-// drift with lib/metrics. Pure given the rows.
+// drift with lib/metrics. Pure given the rows (sumWindows reads them).
 import type { HourRow, LabeledRow } from '../../../db/queries/monitoring';
 import { parseDistribution, parseStats, type MonitoringReads } from '../../../db/queries/monitoring';
 import type { LabeledStats, PredictionDistribution } from '../../../db/schema';
@@ -83,12 +83,13 @@ export function addLabeledHour(w: WindowSum, l: LabeledRow): void {
 }
 
 /** A version's rollup hours summed into windows of `size` ms from `from` to `to`. */
-export function sumWindows(reads: MonitoringReads, versionId: number, from: number, to: number, size: number): WindowSum[] {
+export async function sumWindows(reads: MonitoringReads, versionId: number, from: number, to: number, size: number): Promise<WindowSum[]> {
   const windows: WindowSum[] = [];
   for (let s = from; s < to; s += size) windows.push(emptyWindow(s));
   const at = (hour: number) => windows[Math.floor((hour - from) / size)];
-  for (const h of reads.hours(versionId, from, to)) addHour(at(h.hour), h);
-  for (const l of reads.labeled(versionId, from, to)) addLabeledHour(at(l.hour), l);
+  const [hours, labeled] = await Promise.all([reads.hours(versionId, from, to), reads.labeled(versionId, from, to)]);
+  for (const h of hours) addHour(at(h.hour), h);
+  for (const l of labeled) addLabeledHour(at(l.hour), l);
   return windows;
 }
 

@@ -6,7 +6,7 @@ import type { PagedOutcome, PagedRequest, PageStatements } from '../../../db/que
 import { parsePredictionId, predictionId } from '../../../db/queries/predictions';
 import { AppError } from '../../errors';
 import type { BrowseDto, BrowsedPredictionDto, BrowseQuery } from '../../schemas/predictions';
-import { expandRequest, logScope, pageStatements, type LogRow, type LogVersion } from './log-rows';
+import { expandRequest, groupByRequest, logScope, pageStatements, requestIdsOf, type LogRow, type LogVersion } from './log-rows';
 
 interface Key {
   ts: number;
@@ -39,6 +39,8 @@ class VersionRows {
   private scanned = 0;
   private frontier: Key | null = null;
   private expanded: { id: string; rows: (LogRow | undefined)[] } | null = null;
+  /** The requests (labeled pages) and outcomes read with the current chunk, by request id. */
+  private chunk: { requests: Map<string, PagedRequest>; outcomes: Map<string, PagedOutcome[]> } = { requests: new Map(), outcomes: new Map() };
 
   constructor(
     private readonly st: PageStatements,
@@ -53,8 +55,8 @@ class VersionRows {
     this.bound = cursor === null ? null : labeled === true ? cursor : { ts: cursor.ts, id: `${cursor.id.slice(0, 26)}~` };
   }
 
-  head(): Head | null {
-    while (this.rows.length === 0 && this.frontier === null && !(this.done && this.requests.length === 0 && this.outcomes.length === 0)) this.step();
+  async head(): Promise<Head | null> {
+    while (this.rows.length === 0 && this.frontier === null && !(this.done && this.requests.length === 0 && this.outcomes.length === 0)) await this.step();
     if (this.rows.length > 0) return { row: this.rows[0], key: this.rows[0] };
     return this.frontier ? { frontier: this.frontier, key: this.frontier } : null;
   }
@@ -63,39 +65,50 @@ class VersionRows {
     this.rows.shift();
   }
 
-  private step(): void {
+  /** Reads the outcomes of these requests' rows (and, for labeled pages, the requests) in one go. */
+  private async readChunk(requestIds: string[], withRequests: boolean): Promise<void> {
+    const [requests, outcomes] = await Promise.all([withRequests ? this.st.requests(requestIds) : [], this.st.requestOutcomes(requestIds)]);
+    this.chunk = { requests: new Map(requests.map((q) => [q.id, q])), outcomes: groupByRequest(outcomes) };
+  }
+
+  private async step(): Promise<void> {
     if (this.labeled === true) return this.stepLabeled();
     if (this.requests.length === 0) {
       if (this.labeled === false && this.scanned >= SCAN_BUDGET && this.bound) {
         this.frontier = { ts: this.bound.ts, id: predictionId(this.bound.id, 0) };
         return;
       }
-      this.requests = this.st.requestsBefore(this.version.id, this.from, this.to, this.bound, CHUNK);
+      this.requests = await this.st.requestsBefore(this.version.id, this.from, this.to, this.bound, CHUNK);
       if (this.requests.length < CHUNK) this.done = true;
       if (this.requests.length === 0) return;
+      await this.readChunk(
+        this.requests.map((q) => q.id),
+        false,
+      );
     }
     const req = this.requests.shift()!;
     this.scanned++;
     this.bound = { ts: req.ts, id: req.id };
-    const rows = expandRequest(req, this.version, this.st.requestOutcomes(req.id)).reverse();
+    const rows = expandRequest(req, this.version, this.chunk.outcomes.get(req.id) ?? []).reverse();
     this.rows = rows.filter(
       (r): r is LogRow => r !== undefined && (this.cursor === null || newer(this.cursor, r)) && (this.labeled !== false || r.outcome === null),
     );
   }
 
-  private stepLabeled(): void {
+  private async stepLabeled(): Promise<void> {
     if (this.outcomes.length === 0) {
-      this.outcomes = this.st.outcomesBefore(this.version.id, this.from, this.to, this.bound, CHUNK);
+      this.outcomes = await this.st.outcomesBefore(this.version.id, this.from, this.to, this.bound, CHUNK);
       if (this.outcomes.length < CHUNK) this.done = true;
       if (this.outcomes.length === 0) return;
+      await this.readChunk(requestIdsOf(this.outcomes, this.expanded?.id), true);
     }
     const o = this.outcomes.shift()!;
     this.bound = { ts: o.pred_ts, id: o.prediction_id };
     const ref = parsePredictionId(o.prediction_id);
     if (!ref) return;
     if (this.expanded?.id !== ref.requestId) {
-      const req = this.st.request(ref.requestId);
-      this.expanded = { id: ref.requestId, rows: req ? expandRequest(req, this.version, this.st.requestOutcomes(req.id)) : [] };
+      const req = this.chunk.requests.get(ref.requestId);
+      this.expanded = { id: ref.requestId, rows: req ? expandRequest(req, this.version, this.chunk.outcomes.get(req.id) ?? []) : [] };
     }
     const row = this.expanded.rows[ref.row];
     if (row) this.rows.push(row);
@@ -131,7 +144,7 @@ export async function browsePredictions(name: string, q: BrowseQuery): Promise<B
   while (page.length < q.limit) {
     let best: { source: (typeof sources)[number]; head: Head } | null = null;
     for (const source of sources) {
-      const head = source.rows.head();
+      const head = await source.rows.head();
       if (head && (!best || newer(head.key, best.head.key))) best = { source, head };
     }
     if (!best) break;
@@ -145,6 +158,8 @@ export async function browsePredictions(name: string, q: BrowseQuery): Promise<B
     best.source.rows.shift();
   }
   let next: Key | null = stoppedAt;
-  if (!next && page.length === q.limit && sources.some((s) => s.rows.head() !== null)) next = last;
+  if (!next && page.length === q.limit) {
+    for (const s of sources) if ((await s.rows.head()) !== null) next = last;
+  }
   return { predictions: page, next_cursor: next ? formatCursor(next) : null };
 }

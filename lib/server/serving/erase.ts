@@ -26,7 +26,7 @@ export async function erasePredictions(name: string, clientId: string, actor: Pi
     await shadowSettled();
     await runtime().log.flush();
     await rollupsCaughtUp();
-    const result = eraseClientRows(db(), { modelId: model.id, clientId, actor: actor.name, detail: { client_id_hmac: digest } });
+    const result = await eraseClientRows(db(), { modelId: model.id, clientId, actor: actor.name, detail: { client_id_hmac: digest } });
     if ('erased' in result) return result;
   }
   throw new AppError('model_not_ready', 'the prediction log is being written faster than it is folded; try the erasure again');

@@ -12,7 +12,7 @@ import type { ExportQuery } from '../../schemas/predictions';
 import { authenticate, type AuthRequest } from '../access/auth';
 import { verifyExportLink } from '../operations/export-links';
 import type { ColumnType } from './input-columns';
-import { expandRequest, logScope, pageStatements, type LogRow, type LogVersion } from './log-rows';
+import { expandRequest, groupByRequest, logScope, pageStatements, requestIdsOf, type LogRow, type LogVersion } from './log-rows';
 
 /** Requests (or outcomes) read per page of one version. */
 const CHUNK = 32;
@@ -46,9 +46,18 @@ class VersionRowsAsc {
     private readonly labeled: boolean | undefined,
   ) {}
 
-  /** The next row, reading pages until one has a row (or the version has no more). */
+  /** Whether the page is used up and another may follow: `load` before `head`. */
+  get drained(): boolean {
+    return this.at === this.rows.length && !this.done;
+  }
+
+  /** Reads pages until one has a row (or the version has no more). */
+  async load(): Promise<void> {
+    while (this.drained) await this.fill();
+  }
+
+  /** The next row of the page read (null: none left, once loaded). */
   head(): LogRow | null {
-    while (this.at === this.rows.length && !this.done) this.fill();
     return this.rows[this.at] ?? null;
   }
 
@@ -56,30 +65,36 @@ class VersionRowsAsc {
     this.at++;
   }
 
-  private fill(): void {
+  private async fill(): Promise<void> {
     this.rows = [];
     this.at = 0;
     if (this.labeled === true) {
-      const outcomes: PagedOutcome[] = this.st.outcomesAfter(this.version.id, this.from, this.to, this.bound, CHUNK);
+      const outcomes: PagedOutcome[] = await this.st.outcomesAfter(this.version.id, this.from, this.to, this.bound, CHUNK);
       if (outcomes.length < CHUNK) this.done = true;
+      // The page's requests and their rows' outcomes, read together.
+      const ids = requestIdsOf(outcomes, this.expanded?.id);
+      const [requests, chunkOutcomes] = await Promise.all([this.st.requests(ids), this.st.requestOutcomes(ids)]);
+      const byId = new Map(requests.map((q) => [q.id, q]));
+      const outcomesOf = groupByRequest(chunkOutcomes);
       for (const o of outcomes) {
         this.bound = { ts: o.pred_ts, id: o.prediction_id };
         const ref = parsePredictionId(o.prediction_id);
         if (!ref) continue;
         if (this.expanded?.id !== ref.requestId) {
-          const req = this.st.request(ref.requestId);
-          this.expanded = { id: ref.requestId, rows: req ? expandRequest(req, this.version, this.st.requestOutcomes(req.id)) : [] };
+          const req = byId.get(ref.requestId);
+          this.expanded = { id: ref.requestId, rows: req ? expandRequest(req, this.version, outcomesOf.get(req.id) ?? []) : [] };
         }
         const row = this.expanded.rows[ref.row];
         if (row) this.rows.push(row);
       }
       return;
     }
-    const requests: PagedRequest[] = this.st.requestsAfter(this.version.id, this.from, this.to, this.bound, CHUNK);
+    const requests: PagedRequest[] = await this.st.requestsAfter(this.version.id, this.from, this.to, this.bound, CHUNK);
     if (requests.length < CHUNK) this.done = true;
+    const outcomesOf = groupByRequest(await this.st.requestOutcomes(requests.map((q) => q.id)));
     for (const req of requests) {
       this.bound = { ts: req.ts, id: req.id };
-      for (const row of expandRequest(req, this.version, this.st.requestOutcomes(req.id))) {
+      for (const row of expandRequest(req, this.version, outcomesOf.get(req.id) ?? [])) {
         if (row && (this.labeled !== false || row.outcome === null)) this.rows.push(row);
       }
     }
@@ -214,12 +229,14 @@ export async function exportPredictions(name: string, q: ExportQuery, credential
   const writer = q.format === 'parquet' ? parquetWriter(columns) : csvWriter(columns);
 
   /** The next rows in (ts, id) order across versions: a k-way merge of the versions' pages. */
-  const nextRows = (max: number): LogRow[] => {
+  const nextRows = async (max: number): Promise<LogRow[]> => {
     const batch: LogRow[] = [];
     while (batch.length < max) {
       let best: VersionRowsAsc | null = null;
       let bestRow: LogRow | null = null;
       for (const s of sources) {
+        // Awaited only when a page is used up: a pull merges thousands of rows.
+        if (s.drained) await s.load();
         const row = s.head();
         if (row && (!bestRow || older(row, bestRow))) {
           best = s;
@@ -244,7 +261,7 @@ export async function exportPredictions(name: string, q: ExportQuery, credential
         }
         // Let the rest of the server run between batches (predictions keep being answered).
         await yieldToLoop();
-        const rows = nextRows(BATCH[q.format]);
+        const rows = await nextRows(BATCH[q.format]);
         if (rows.length > 0) controller.enqueue(writer.batch(rows));
         if (rows.length < BATCH[q.format]) {
           const tail = writer.end();

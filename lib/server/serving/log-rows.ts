@@ -3,7 +3,7 @@
 // prediction, probabilities, client id, outcome).
 import { findAlias } from '../../../db/queries/aliases';
 import { pageStatements as pageReads, type PagedOutcome, type PagedRequest, type PageStatements } from '../../../db/queries/prediction-pages';
-import { erasedRows, predictionId } from '../../../db/queries/predictions';
+import { erasedRows, parsePredictionId, predictionId } from '../../../db/queries/predictions';
 import { listVersions } from '../../../db/queries/versions';
 import { PREDICTION_SOURCES, type ModelRow } from '../../../db/schema';
 import { classSpace, indexColumns } from '../../class-values';
@@ -53,7 +53,7 @@ export async function logScope(name: string, q: { version?: number; alias?: stri
   return { model, versions };
 }
 
-/** The page statements of this process's connection. */
+/** The page reads of this process's connection. */
 export function pageStatements(): PageStatements {
   return pageReads(db());
 }
@@ -70,6 +70,28 @@ export interface LogRow {
   prediction: string | number;
   probabilities: Record<string, number> | null;
   outcome: { actual: string | number; ts: number } | null;
+}
+
+/** Outcomes by the request their prediction belongs to. */
+export function groupByRequest(outcomes: PagedOutcome[]): Map<string, PagedOutcome[]> {
+  const out = new Map<string, PagedOutcome[]>();
+  for (const o of outcomes) {
+    const requestId = o.prediction_id.slice(0, 26);
+    const list = out.get(requestId);
+    if (list) list.push(o);
+    else out.set(requestId, [o]);
+  }
+  return out;
+}
+
+/** The distinct requests a page of outcomes belongs to, but `expanded` (the request already read). */
+export function requestIdsOf(outcomes: PagedOutcome[], expanded: string | undefined): string[] {
+  const ids = new Set<string>();
+  for (const o of outcomes) {
+    const ref = parsePredictionId(o.prediction_id);
+    if (ref && ref.requestId !== expanded) ids.add(ref.requestId);
+  }
+  return [...ids];
 }
 
 /** A request's rows in row order (indexed by row) with their outcomes; a row erased on request is left out (undefined). */
