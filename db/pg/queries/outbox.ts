@@ -78,8 +78,8 @@ export async function enqueuePingPg(db: PgDb, hook: WebhookRow): Promise<JobRow>
  * The lease of db/queries/outbox.ts on PostgreSQL. The due jobs are picked FOR UPDATE SKIP LOCKED:
  * under READ COMMITTED a plain `UPDATE … WHERE id IN (due)` on another replica would wait for this
  * one's row locks, then update the same rows again (it rechecks only `id IN …`, not that they are
- * still due) and send the jobs twice; locked rows are skipped instead, and a row whose lease
- * committed meanwhile is rechecked as locked and is no longer due.
+ * still due) and send the jobs twice. Locked rows are skipped instead, and a row another lease
+ * committed meanwhile is rechecked when this one locks it: no longer due, it is left out.
  */
 export async function leaseDueJobsPg(db: PgDb, q: { now: number; until: number; limit: number; inFlight?: Iterable<string> }): Promise<JobRow[]> {
   if (q.limit <= 0) return [];
