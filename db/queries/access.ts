@@ -2,7 +2,20 @@
 // lookups used on every request are statements prepared once per connection.
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
+import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import {
+  activeSessionCountPg,
+  deleteSessionPg,
+  findKeyByIdPg,
+  findKeysPg,
+  findUserPg,
+  insertFirstUserPg,
+  insertKeyPg,
+  insertSessionPg,
+  listKeysPg,
+  revokeKeyPg,
+} from '../pg/queries/access';
 import { apiKeys, sessions, users, type ApiKeyRow, type Scope } from '../schema';
 import { recordEvent } from './events';
 
@@ -13,6 +26,7 @@ export interface KeyPrincipal {
   rateLimit: number | null;
   lastUsedAt: number | null;
 }
+export type UserRow = typeof users.$inferSelect;
 export interface SessionPrincipal {
   userId: number;
   username: string;
@@ -26,7 +40,7 @@ export interface AccessLookups {
   userCount(): number;
 }
 
-/** The per-request lookups (synchronous: the prediction fast path pays no promise for them). */
+/** The per-request lookups (synchronous: the prediction fast path pays no promise for them; SQLite only, PostgreSQL's are async in db/pg/queries/access.ts). */
 export function accessLookups(db: Db): AccessLookups {
   return prepared(db, 'access', (sqlite): AccessLookups => {
     const key = sqlite.prepare<[string], { id: number; name: string; scopes: string; rate_limit: number | null; last_used_at: number | null }>(
@@ -57,9 +71,10 @@ export function accessLookups(db: Db): AccessLookups {
 }
 
 export async function insertKey(
-  db: Db,
+  db: AnyDb,
   k: { name: string; prefix: string; hash: string; scopes: Scope[]; rateLimit: number | null; actor: string },
 ): Promise<ApiKeyRow> {
+  if (isPg(db)) return insertKeyPg(db, k);
   let created: ApiKeyRow;
   try {
     created = db.transaction(
@@ -89,7 +104,8 @@ export async function insertKey(
   return created;
 }
 
-export async function listKeys(db: Db): Promise<ApiKeyRow[]> {
+export async function listKeys(db: AnyDb): Promise<ApiKeyRow[]> {
+  if (isPg(db)) return listKeysPg(db);
   return db
     .select()
     .from(apiKeys)
@@ -97,7 +113,8 @@ export async function listKeys(db: Db): Promise<ApiKeyRow[]> {
     .all();
 }
 
-export async function findKeys(db: Db, ref: string): Promise<ApiKeyRow[]> {
+export async function findKeys(db: AnyDb, ref: string): Promise<ApiKeyRow[]> {
+  if (isPg(db)) return findKeysPg(db, ref);
   const id = /^\d+$/.test(ref) ? Number(ref) : -1;
   return db
     .select()
@@ -107,7 +124,8 @@ export async function findKeys(db: Db, ref: string): Promise<ApiKeyRow[]> {
 }
 
 /** Revokes an active key; returns it, or undefined when there is no such active key. */
-export async function revokeKey(db: Db, r: { id: number; actor: string }): Promise<ApiKeyRow | undefined> {
+export async function revokeKey(db: AnyDb, r: { id: number; actor: string }): Promise<ApiKeyRow | undefined> {
+  if (isPg(db)) return revokeKeyPg(db, r);
   const revoked = db.transaction(
     (tx) => {
       const row = tx
@@ -125,12 +143,14 @@ export async function revokeKey(db: Db, r: { id: number; actor: string }): Promi
   return revoked;
 }
 
-export async function findKeyById(db: Db, id: number): Promise<ApiKeyRow | undefined> {
+export async function findKeyById(db: AnyDb, id: number): Promise<ApiKeyRow | undefined> {
+  if (isPg(db)) return findKeyByIdPg(db, id);
   return db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
 }
 
 /** Creates the first user; refuses (returns undefined) once any user exists. */
-export async function insertFirstUser(db: Db, u: { username: string; passwordHash: string; actor: string }): Promise<{ id: number } | undefined> {
+export async function insertFirstUser(db: AnyDb, u: { username: string; passwordHash: string; actor: string }): Promise<{ id: number } | undefined> {
+  if (isPg(db)) return insertFirstUserPg(db, u);
   return db.transaction(
     (tx) => {
       const n = tx
@@ -146,11 +166,13 @@ export async function insertFirstUser(db: Db, u: { username: string; passwordHas
   );
 }
 
-export async function findUser(db: Db, username: string) {
+export async function findUser(db: AnyDb, username: string): Promise<UserRow | undefined> {
+  if (isPg(db)) return findUserPg(db, username);
   return db.select().from(users).where(eq(users.username, username)).get();
 }
 
-export async function insertSession(db: Db, s: { tokenHash: string; userId: number; expiresAt: number }): Promise<void> {
+export async function insertSession(db: AnyDb, s: { tokenHash: string; userId: number; expiresAt: number }): Promise<void> {
+  if (isPg(db)) return insertSessionPg(db, s);
   const now = Date.now();
   db.transaction(
     (tx) => {
@@ -163,11 +185,13 @@ export async function insertSession(db: Db, s: { tokenHash: string; userId: numb
   );
 }
 
-export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
+export async function deleteSession(db: AnyDb, tokenHash: string): Promise<void> {
+  if (isPg(db)) return deleteSessionPg(db, tokenHash);
   db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
 }
 
-export async function activeSessionCount(db: Db, userId: number): Promise<number> {
+export async function activeSessionCount(db: AnyDb, userId: number): Promise<number> {
+  if (isPg(db)) return activeSessionCountPg(db, userId);
   return db
     .select({ n: sql<number>`count(*)` })
     .from(sessions)

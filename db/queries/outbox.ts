@@ -7,17 +7,20 @@
 // lease can also run out under a sender that is alive but stalled: the worker passes the ids it
 // still has in flight, which are never leased again meanwhile, and an attempt's outcome is recorded
 // only while the job's attempt count is still that attempt's (a later lease wins over a late finish).
+// On PostgreSQL (db/pg/queries/outbox.ts) the lease skips rows another replica is leasing.
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { publicUrl } from '../../lib/env';
-import type { WebhookEvent } from '../../lib/schemas/webhooks';
 import { ulid } from '../../lib/ulid';
 import { renderBody, webhookWants, type NotificationEvent } from '../../lib/webhook-payload';
+import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import { enqueuePingPg, finishAttemptPg, jobCountsPg, leaseDueJobsPg, listDeliveriesPg, pruneJobsPg, releaseJobPg } from '../pg/queries/outbox';
 import { jobs, models, webhooks, type EventKind, type JobRow, type WebhookRow } from '../schema';
+import { countJobs, registryNotification, WEBHOOK_JOB, type JobCounts } from './outbox-rules';
+
+export { registryNotification, WEBHOOK_JOB, type JobCounts };
 
 type Tx = Pick<Db, 'insert' | 'select'>;
-
-export const WEBHOOK_JOB = 'webhook';
 
 /** Queues one delivery of the event to every webhook that listens to it; call inside the change's transaction. Returns how many. */
 export function enqueueEvent(tx: Tx, e: NotificationEvent & { modelId: number | null }): number {
@@ -53,7 +56,8 @@ function insertDelivery(tx: Tx, hook: Pick<WebhookRow, 'id' | 'format'>, e: Noti
 }
 
 /** Queues a ping to one webhook (its Test button). */
-export function enqueuePing(db: Db, hook: WebhookRow): JobRow {
+export async function enqueuePing(db: AnyDb, hook: WebhookRow): Promise<JobRow> {
+  if (isPg(db)) return enqueuePingPg(db, hook);
   const job = insertDelivery(db, hook, {
     type: 'ping',
     model: null,
@@ -63,53 +67,6 @@ export function enqueuePing(db: Db, hook: WebhookRow): JobRow {
   });
   db.changes.bump();
   return job;
-}
-
-/**
- * What a registry event means to webhooks: uploads are version.created; promotions, rollbacks,
- * split changes and deletions of an alias are alias.moved. A move that also ends a split is one
- * alias.moved (its alias_moved), and a split that moves the champion is one (its split_set).
- */
-export function registryNotification(
-  kind: EventKind,
-  d: Record<string, unknown>,
-  actor: string,
-): { type: WebhookEvent; version: number | null; data: Record<string, unknown> } | null {
-  const num = (v: unknown) => (typeof v === 'number' ? v : null);
-  switch (kind) {
-    case 'version_uploaded':
-      return { type: 'version.created', version: num(d.version), data: { version: d.version, sha256: d.sha256, size_bytes: d.size_bytes, actor } };
-    case 'alias_moved':
-      if (d.reason === 'split') return null;
-      return {
-        type: 'alias.moved',
-        version: num(d.to),
-        data: {
-          alias: d.alias,
-          from: d.from,
-          to: d.to,
-          change: d.reason === 'rollback' ? 'rollback' : 'moved',
-          split: null,
-          actor,
-          ...(d.comment ? { comment: d.comment } : {}),
-          ...(d.forced ? { forced: true } : {}),
-        },
-      };
-    case 'split_set':
-      return {
-        type: 'alias.moved',
-        version: num(d.champion),
-        data: { alias: d.alias, from: d.from, to: d.champion, change: 'split', split: d.versions, actor, ...(d.comment ? { comment: d.comment } : {}) },
-      };
-    case 'split_ended':
-      // Followed by alias_moved (another version) or alias_deleted in the same transaction, which say it.
-      if (d.from !== d.to) return null;
-      return { type: 'alias.moved', version: num(d.to), data: { alias: d.alias, from: d.from, to: d.to, change: 'split_ended', split: null, actor } };
-    case 'alias_deleted':
-      return { type: 'alias.moved', version: null, data: { alias: d.alias, from: d.from, to: null, change: 'deleted', split: null, actor } };
-    default:
-      return null;
-  }
 }
 
 /** Fans a registry event out to the webhooks that listen (called by recordEvent, inside its transaction). */
@@ -163,7 +120,8 @@ const toJob = (r: Record<string, unknown>): JobRow => ({
  * caller's attempts still running, whose lease may have run out); the caller sends them and records
  * each outcome with the job as leased.
  */
-export function leaseDueJobs(db: Db, q: { now: number; until: number; limit: number; inFlight?: Iterable<string> }): JobRow[] {
+export async function leaseDueJobs(db: AnyDb, q: { now: number; until: number; limit: number; inFlight?: Iterable<string> }): Promise<JobRow[]> {
+  if (isPg(db)) return leaseDueJobsPg(db, q);
   if (q.limit <= 0) return [];
   return outboxStatements(db)
     .lease.all(q.until, q.now, JSON.stringify([...(q.inFlight ?? [])]), q.limit)
@@ -171,13 +129,14 @@ export function leaseDueJobs(db: Db, q: { now: number; until: number; limit: num
 }
 
 /** The job as one attempt leased it: the outcome is that attempt's only while no later lease counted another. */
-type LeasedAttempt = Pick<JobRow, 'id' | 'attempts'>;
+export type LeasedAttempt = Pick<JobRow, 'id' | 'attempts'>;
 
 /**
  * Records an attempt's outcome; false (nothing changed) when the job was leased again since (a
  * later attempt owns it) or deleted meanwhile, with its webhook.
  */
-export function finishAttempt(db: Db, job: LeasedAttempt, o: JobOutcome, now = Date.now()): boolean {
+export async function finishAttempt(db: AnyDb, job: LeasedAttempt, o: JobOutcome, now = Date.now()): Promise<boolean> {
+  if (isPg(db)) return finishAttemptPg(db, job, o, now);
   const set =
     o.result === 'delivered'
       ? { status: 'delivered' as const, responseStatus: o.responseStatus, lastError: null, finishedAt: now }
@@ -194,7 +153,8 @@ export function finishAttempt(db: Db, job: LeasedAttempt, o: JobOutcome, now = D
 }
 
 /** Gives a leased job back without counting its attempt (the server is stopping): due again at once; not once leased again. */
-export function releaseJob(db: Db, job: LeasedAttempt, now = Date.now()): void {
+export async function releaseJob(db: AnyDb, job: LeasedAttempt, now = Date.now()): Promise<void> {
+  if (isPg(db)) return releaseJobPg(db, job, now);
   db.update(jobs)
     .set({ nextAt: now, attempts: sql`max(${jobs.attempts} - 1, 0)` })
     .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempts), inArray(jobs.status, ['pending', 'retrying'])))
@@ -202,41 +162,25 @@ export function releaseJob(db: Db, job: LeasedAttempt, now = Date.now()): void {
 }
 
 /** A webhook's latest deliveries, newest first. */
-export function listDeliveries(db: Db, q: { webhookId: number; limit: number }): JobRow[] {
+export async function listDeliveries(db: AnyDb, q: { webhookId: number; limit: number }): Promise<JobRow[]> {
+  if (isPg(db)) return listDeliveriesPg(db, q);
   return db.select().from(jobs).where(eq(jobs.webhookId, q.webhookId)).orderBy(desc(jobs.createdAt), desc(jobs.id)).limit(q.limit).all();
 }
 
-export interface JobCounts {
-  pending: number;
-  retrying: number;
-  delivered: number;
-  failed: number;
-  lastAt: number | null;
-}
-
 /** Jobs by status, per webhook (key: its id) and over the whole outbox (key: null). */
-export function jobCounts(db: Db): Map<number | null, JobCounts> {
+export async function jobCounts(db: AnyDb): Promise<Map<number | null, JobCounts>> {
+  if (isPg(db)) return jobCountsPg(db);
   const rows = db
     .select({ webhookId: jobs.webhookId, status: jobs.status, n: sql<number>`count(*)`, last: sql<number | null>`max(${jobs.createdAt})` })
     .from(jobs)
     .groupBy(jobs.webhookId, jobs.status)
     .all();
-  const out = new Map<number | null, JobCounts>();
-  const add = (key: number | null, status: JobRow['status'], n: number, last: number | null) => {
-    const c = out.get(key) ?? { pending: 0, retrying: 0, delivered: 0, failed: 0, lastAt: null };
-    c[status] += n;
-    if (last !== null && (c.lastAt === null || last > c.lastAt)) c.lastAt = last;
-    out.set(key, c);
-  };
-  for (const r of rows) {
-    add(r.webhookId, r.status, r.n, r.last);
-    add(null, r.status, r.n, r.last);
-  }
-  return out;
+  return countJobs(rows);
 }
 
 /** Deletes finished jobs (delivered or failed) older than `before`; returns how many. */
-export function pruneJobs(db: Db, before: number): number {
+export async function pruneJobs(db: AnyDb, before: number): Promise<number> {
+  if (isPg(db)) return pruneJobsPg(db, before);
   return db
     .delete(jobs)
     .where(and(inArray(jobs.status, ['delivered', 'failed']), lt(jobs.createdAt, before)))

@@ -1,7 +1,9 @@
 // Requests refused by validation, per model, UTC hour, reason and field path: counted in memory on
 // the serving thread (lib/runtime/refusals.ts) and added here every few seconds, one transaction per
 // flush, never a write per request; read back for the monitoring API's data-quality section.
+import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import { refusalsByHourPg, refusalsByPathPg } from '../pg/queries/quality';
 
 export interface RefusalCount {
   model: string;
@@ -28,7 +30,7 @@ function prepareQuality(sqlite: Db['$client']) {
 
 const statements = (db: Db) => prepared(db, 'quality', prepareQuality);
 
-/** Adds the counts (models named; a model deleted meanwhile is skipped), in one transaction. */
+/** Adds the counts (models named; a model deleted meanwhile is skipped), in one transaction (PostgreSQL: addValidationFailuresPg). */
 export function addValidationFailures(db: Db, counts: RefusalCount[]): number {
   if (counts.length === 0) return 0;
   const st = statements(db);
@@ -47,11 +49,19 @@ export function addValidationFailures(db: Db, counts: RefusalCount[]): number {
 }
 
 /** A model's refusals in [from, to) by reason and path, most frequent first. */
-export function refusalsByPath(db: Db, modelId: number, from: number, to: number, limit = 100): { reason: string; path: string; count: number }[] {
+export async function refusalsByPath(
+  db: AnyDb,
+  modelId: number,
+  from: number,
+  to: number,
+  limit = 100,
+): Promise<{ reason: string; path: string; count: number }[]> {
+  if (isPg(db)) return refusalsByPathPg(db, modelId, from, to, limit);
   return statements(db).byPath.all(modelId, from, to, limit) as { reason: string; path: string; count: number }[];
 }
 
 /** A model's refusals per hour in [from, to). */
-export function refusalsByHour(db: Db, modelId: number, from: number, to: number): { hour: number; count: number }[] {
+export async function refusalsByHour(db: AnyDb, modelId: number, from: number, to: number): Promise<{ hour: number; count: number }[]> {
+  if (isPg(db)) return refusalsByHourPg(db, modelId, from, to);
   return statements(db).byHour.all(modelId, from, to) as { hour: number; count: number }[];
 }

@@ -1,8 +1,10 @@
 // The stored retraining verdict of each model, and the reads that keep it current: which models
 // are served, which got traffic since a point in the log, and when a model first and last predicted.
 import { and, asc, desc, eq, isNotNull } from 'drizzle-orm';
-import { prepared, type Db } from '../client';
 import type { NotificationEvent } from '../../lib/webhook-payload';
+import { isPg, type AnyDb } from '../any-db';
+import { prepared, type Db } from '../client';
+import { listServedModelsPg, readModelTrafficPg, saveVerdictPg } from '../pg/queries/verdicts';
 import { aliases, models, type ModelRow } from '../schema';
 import { enqueueEvent } from './outbox';
 
@@ -12,12 +14,13 @@ import { enqueueEvent } from './outbox';
  * until now and the model's name, and returns the events of the transition (none when it is no
  * transition), so each transition is delivered once however many refreshes race to store it.
  */
-export function saveVerdict(
-  db: Db,
+export async function saveVerdict(
+  db: AnyDb,
   modelId: number,
   v: { verdict: Record<string, unknown> | null; flag: boolean; reason: string | null },
   notify: (previous: Record<string, unknown> | null, model: string) => NotificationEvent[],
-): void {
+): Promise<void> {
+  if (isPg(db)) return saveVerdictPg(db, modelId, v, notify);
   db.transaction(
     (tx) => {
       const before = tx.select({ verdict: models.verdict, name: models.name }).from(models).where(eq(models.id, modelId)).get();
@@ -30,7 +33,8 @@ export function saveVerdict(
 }
 
 /** Every model that has a production alias (the ones a verdict is kept for). */
-export function listServedModels(db: Db): ModelRow[] {
+export async function listServedModels(db: AnyDb): Promise<ModelRow[]> {
+  if (isPg(db)) return listServedModelsPg(db);
   return db
     .select({ model: models })
     .from(models)
@@ -43,6 +47,7 @@ export function listServedModels(db: Db): ModelRow[] {
 /**
  * The stored verdicts of served models (those with a production alias) for /metrics, read at each
  * scrape in one query (a registry is small): at most `limit`, flagged models first so a cap never hides one.
+ * Synchronous, as the scrape reads it; PostgreSQL's is listStoredVerdictsPg.
  */
 export function listStoredVerdicts(db: Db, limit: number): { name: string; verdict: Record<string, unknown> }[] {
   return db
@@ -80,7 +85,8 @@ function prepareVerdictReads(sqlite: Db['$client']) {
  * every version, shadow copies included) and each model's latest logged prediction that was
  * answered or imported (one backward step of the (version_id, ts) index per version).
  */
-export function readModelTraffic(db: Db, modelIds: number[], since: number): Map<number, { days: Map<number, number>; last: number | null }> {
+export async function readModelTraffic(db: AnyDb, modelIds: number[], since: number): Promise<Map<number, { days: Map<number, number>; last: number | null }>> {
+  if (isPg(db)) return readModelTrafficPg(db, modelIds, since);
   const sqlite = db.$client;
   const out = new Map<number, { days: Map<number, number>; last: number | null }>();
   if (modelIds.length === 0) return out;

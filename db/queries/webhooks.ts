@@ -2,9 +2,11 @@
 // here already encrypted (lib/server/operations/webhooks.ts); creations and deletions are events
 // of the system's log (no model), named by the URL's host only.
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../client';
+import { isPg, type AnyDb } from '../any-db';
+import { deleteWebhookPg, findWebhookPg, insertWebhookPg, listWebhooksPg } from '../pg/queries/webhooks';
 import { webhooks, type WebhookFormat, type WebhookRow } from '../schema';
 import { recordEvent } from './events';
+import { hostOf } from './outbox-rules';
 
 export interface NewWebhook {
   url: string;
@@ -19,15 +21,8 @@ export interface NewWebhook {
   actor: string;
 }
 
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url.slice(0, 100);
-  }
-};
-
-export function insertWebhook(db: Db, w: NewWebhook): WebhookRow {
+export async function insertWebhook(db: AnyDb, w: NewWebhook): Promise<WebhookRow> {
+  if (isPg(db)) return insertWebhookPg(db, w);
   const row = db.transaction(
     (tx) => {
       const created = tx
@@ -59,16 +54,19 @@ export function insertWebhook(db: Db, w: NewWebhook): WebhookRow {
   return row;
 }
 
-export function listWebhooks(db: Db): WebhookRow[] {
+export async function listWebhooks(db: AnyDb): Promise<WebhookRow[]> {
+  if (isPg(db)) return listWebhooksPg(db);
   return db.select().from(webhooks).orderBy(asc(webhooks.id)).all();
 }
 
-export function findWebhook(db: Db, id: number): WebhookRow | undefined {
+export async function findWebhook(db: AnyDb, id: number): Promise<WebhookRow | undefined> {
+  if (isPg(db)) return findWebhookPg(db, id);
   return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
 }
 
 /** Deletes the webhook and its deliveries (queued ones are not sent); returns it, or undefined when there is none. */
-export function deleteWebhook(db: Db, d: { id: number; actor: string }): WebhookRow | undefined {
+export async function deleteWebhook(db: AnyDb, d: { id: number; actor: string }): Promise<WebhookRow | undefined> {
+  if (isPg(db)) return deleteWebhookPg(db, d);
   const row = db.transaction(
     (tx) => {
       const gone = tx.delete(webhooks).where(eq(webhooks.id, d.id)).returning().get();

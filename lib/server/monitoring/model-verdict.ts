@@ -188,11 +188,11 @@ export function sameVerdict(a: unknown, b: VerdictDto | null): boolean {
 }
 
 /** Stores `verdict` as the model's (and its flag and reasons for the overview) when it changed, queueing the webhook deliveries of a transition. */
-export function storeVerdict(model: ModelRow, verdict: VerdictDto | null): void {
+export async function storeVerdict(model: ModelRow, verdict: VerdictDto | null): Promise<void> {
   const flag = verdict?.needs_retraining ?? false;
   const reason = reasonText(verdict);
   if (sameVerdict(model.verdict, verdict) && flag === model.needsRetraining && reason === model.retrainingReason) return;
-  saveVerdict(db(), model.id, { verdict: verdict as unknown as Record<string, unknown> | null, flag, reason }, (previous, name) =>
+  await saveVerdict(db(), model.id, { verdict: verdict as unknown as Record<string, unknown> | null, flag, reason }, (previous, name) =>
     verdictNotifications(name, previous, verdict),
   );
 }
@@ -206,7 +206,7 @@ export async function refreshVerdict(model: ModelRow): Promise<VerdictDto | null
     const version = await findVersion(db(), { modelId: model.id, number: production.number });
     if (version) verdict = await computeVerdict(monitoringReads(db()), model, version, effectivePolicy(model), Date.now());
   }
-  storeVerdict(model, verdict);
+  await storeVerdict(model, verdict);
   return verdict;
 }
 

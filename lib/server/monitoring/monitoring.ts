@@ -52,7 +52,7 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
   const reference = await predictionReference(reads, version.id);
 
   // Refusals are the model's (a refused request never reached a version), per hour.
-  const refusedHours = refusalsByHour(db(), model.id, from, to);
+  const refusedHours = await refusalsByHour(db(), model.id, from, to);
   const refusedByWindow = new Map<number, number>();
   for (const r of refusedHours) {
     const k = Math.floor((r.hour - from) / size);
@@ -116,7 +116,7 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
   const now = Date.now();
   const asOf = q.to ? Math.min(Date.parse(q.to), now) : now;
   const status = await computeVerdict(reads, model, version, policy, asOf);
-  if (asOf === now && (await isProduction(model, version))) storeVerdict(model, status);
+  if (asOf === now && (await isProduction(model, version))) await storeVerdict(model, status);
   const versions = await Promise.all(
     (await reads.versionsWithTraffic(model.id, from, to)).map(async (v) => ({
       version: v.number,
@@ -143,7 +143,7 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
     first_prediction: firstPrediction(model.id),
     quality: qualitySummary(profile, qualitySum.quality, qualitySum.qualityRows, policy.quality_threshold, {
       total: refusedHours.reduce((n, r) => n + r.count, 0),
-      by_path: refusalsByPath(db(), model.id, from, to),
+      by_path: await refusalsByPath(db(), model.id, from, to),
     }),
   };
 }

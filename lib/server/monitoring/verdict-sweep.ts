@@ -23,7 +23,7 @@ export async function sweepVerdicts(since: number | null): Promise<number> {
   const mark = rollupWatermark(db());
   const touched = new Set(since === null ? [] : reads.modelsWithTrafficBetween(since, mark));
   const now = Date.now();
-  for (const model of listServedModels(db())) {
+  for (const model of await listServedModels(db())) {
     if (since === null || touched.has(model.id) || computedInAnotherWindow(model, now)) await refreshVerdict(model);
   }
   return mark;

@@ -63,7 +63,7 @@ type Attempt = { kind: 'outcome'; outcome: JobOutcome } | { kind: 'gone' } | { k
 
 /** One attempt at a webhook delivery. */
 async function attemptDelivery(job: JobRow, stop: AbortSignal): Promise<Attempt> {
-  const hook = job.webhookId === null ? undefined : findWebhook(db(), job.webhookId);
+  const hook = job.webhookId === null ? undefined : await findWebhook(db(), job.webhookId);
   if (!hook) return { kind: 'gone' };
   const failed = (error: string, responseStatus: number | null = null): Attempt => ({ kind: 'outcome', outcome: { result: 'failed', responseStatus, error } });
   if (!hostAllowed(hook.url, allowedHosts())) return failed(`${new URL(hook.url).hostname} is not in WEBHOOK_ALLOWED_HOSTS`);
@@ -126,34 +126,45 @@ export function startJobs(): JobsWorker {
         ? attemptDelivery(job, stopping.signal)
         : Promise.resolve({ kind: 'outcome', outcome: { result: 'failed', responseStatus: null, error: `unknown job kind ${job.kind}` } });
     const done = attempt
-      .then((a) => {
+      .then(async (a) => {
         if (a.kind === 'stopped') return releaseJob(db(), job);
         if (a.kind === 'gone') return;
-        if (finishAttempt(db(), job, a.outcome)) runtime().metrics.webhookDeliveries.inc({ result: a.outcome.result });
+        if (await finishAttempt(db(), job, a.outcome)) runtime().metrics.webhookDeliveries.inc({ result: a.outcome.result });
       })
       .catch((err: unknown) => console.error(`[modeldock] job ${job.id} failed`, err))
       .finally(() => inFlight.delete(job.id));
     inFlight.set(job.id, done);
   };
 
-  const tick = () => {
-    if (stopping.signal.aborted) return;
-    try {
-      const now = Date.now();
-      const due = leaseDueJobs(db(), {
-        now,
-        until: now + env.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS,
-        limit: CONCURRENCY - inFlight.size,
-        inFlight: inFlight.keys(),
-      });
-      for (const job of due) run(job);
-      if (now - prunedAt > PRUNE_EVERY_MS) {
-        prunedAt = now;
-        pruneJobs(db(), now - KEEP_FINISHED_MS);
-      }
-    } catch (err) {
-      console.error('[modeldock] the jobs worker could not read the outbox', err);
+  const lease = async () => {
+    const now = Date.now();
+    const due = await leaseDueJobs(db(), {
+      now,
+      until: now + env.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS,
+      limit: CONCURRENCY - inFlight.size,
+      inFlight: inFlight.keys(),
+    });
+    // Stopped while the lease was on its way (PostgreSQL): the jobs go back, unsent.
+    if (stopping.signal.aborted) {
+      await Promise.all(due.map((job) => releaseJob(db(), job)));
+      return;
     }
+    for (const job of due) run(job);
+    if (now - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = now;
+      await pruneJobs(db(), now - KEEP_FINISHED_MS);
+    }
+  };
+  // A tick whose lease is still on its way (a slow database) is not overlapped by the next one, so
+  // the count in flight that sizes the lease is never stale.
+  let ticking: Promise<void> | null = null;
+  const tick = () => {
+    if (stopping.signal.aborted || ticking) return;
+    ticking = lease()
+      .catch((err: unknown) => console.error('[modeldock] the jobs worker could not read the outbox', err))
+      .finally(() => {
+        ticking = null;
+      });
   };
   const timer = setInterval(tick, POLL_MS);
   timer.unref();
@@ -161,6 +172,7 @@ export function startJobs(): JobsWorker {
     stop: async () => {
       clearInterval(timer);
       stopping.abort();
+      await ticking;
       await Promise.all(inFlight.values());
     },
   };

@@ -73,7 +73,7 @@ export async function createWebhook(input: CreateWebhook, actor: string): Promis
   const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
   const headers = input.headers && Object.keys(input.headers).length > 0 ? input.headers : null;
   const stored: StoredHeaders | null = headers ? { names: Object.keys(headers), sealed: encryptText(JSON.stringify(headers)) } : null;
-  const row = insertWebhook(db(), {
+  const row = await insertWebhook(db(), {
     url: input.url,
     events: [...new Set(input.events)],
     models: [...new Set(input.models)],
@@ -87,10 +87,10 @@ export async function createWebhook(input: CreateWebhook, actor: string): Promis
 }
 
 export async function listWebhookDtos(): Promise<WebhookListDto> {
-  const counts = jobCounts(db());
+  const [counts, hooks] = await Promise.all([jobCounts(db()), listWebhooks(db())]);
   const all = counts.get(null) ?? NO_JOBS;
   return {
-    webhooks: listWebhooks(db()).map((w) => toWebhookDto(w, counts.get(w.id), headerNames(w))),
+    webhooks: hooks.map((w) => toWebhookDto(w, counts.get(w.id), headerNames(w))),
     jobs: { pending: all.pending, retrying: all.retrying, failed: all.failed },
   };
 }
@@ -98,17 +98,17 @@ export async function listWebhookDtos(): Promise<WebhookListDto> {
 const noWebhook = (id: number) => notFound('id', `no webhook ${id}`);
 
 export async function removeWebhook(id: number, actor: string): Promise<void> {
-  if (!deleteWebhook(db(), { id, actor })) throw noWebhook(id);
+  if (!(await deleteWebhook(db(), { id, actor }))) throw noWebhook(id);
 }
 
 /** Queues a ping to the webhook; the worker sends it within a second. */
 export async function testWebhook(id: number): Promise<{ delivery: DeliveryDto }> {
-  const hook = findWebhook(db(), id);
+  const hook = await findWebhook(db(), id);
   if (!hook) throw noWebhook(id);
-  return { delivery: toDeliveryDto(enqueuePing(db(), hook)) };
+  return { delivery: toDeliveryDto(await enqueuePing(db(), hook)) };
 }
 
 export async function webhookDeliveries(id: number, limit: number): Promise<{ deliveries: DeliveryDto[] }> {
-  if (!findWebhook(db(), id)) throw noWebhook(id);
-  return { deliveries: listDeliveries(db(), { webhookId: id, limit }).map(toDeliveryDto) };
+  if (!(await findWebhook(db(), id))) throw noWebhook(id);
+  return { deliveries: (await listDeliveries(db(), { webhookId: id, limit })).map(toDeliveryDto) };
 }

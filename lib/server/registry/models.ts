@@ -31,7 +31,7 @@ export async function listModels(page: { limit: number; cursor?: string }): Prom
   const rows = await q.listModels(db(), { limit: page.limit, afterName: page.cursor });
   const ids = rows.map((r) => r.model.id);
   const [splits, shadows] = await Promise.all([listSplits(db(), ids), listShadows(db(), ids)]);
-  const traffic = modelTraffic(ids);
+  const traffic = await modelTraffic(ids);
   const items = rows.map((r) => ({
     ...toModelDto(r.model),
     aliases: r.aliases,

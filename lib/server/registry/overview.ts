@@ -24,10 +24,10 @@ export function verdictSummary(stored: Record<string, unknown> | null): VerdictS
   };
 }
 
-export function modelTraffic(modelIds: number[], now = Date.now()): Map<number, ModelSummaryDto['traffic']> {
+export async function modelTraffic(modelIds: number[], now = Date.now()): Promise<Map<number, ModelSummaryDto['traffic']>> {
   const today = Math.floor(now / DAY_MS) * DAY_MS;
   const since = today - (SPARK_DAYS - 1) * DAY_MS;
-  const raw = readModelTraffic(db(), modelIds, since);
+  const raw = await readModelTraffic(db(), modelIds, since);
   const out = new Map<number, ModelSummaryDto['traffic']>();
   for (const id of modelIds) {
     const t = raw.get(id)!;

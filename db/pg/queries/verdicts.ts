@@ -1,0 +1,74 @@
+// Stored retraining verdicts and the overview's traffic on PostgreSQL (twins of db/queries/verdicts.ts).
+import { and, asc, desc, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { NotificationEvent } from '../../../lib/webhook-payload';
+import { PREDICTION_SOURCES, type ModelRow } from '../../schema';
+import type { PgDb } from '../client';
+import { aliases, models, modelVersions, predictionRequests, rollupHours } from '../schema';
+import { enqueueEventPg } from './outbox';
+
+export async function saveVerdictPg(
+  db: PgDb,
+  modelId: number,
+  v: { verdict: Record<string, unknown> | null; flag: boolean; reason: string | null },
+  notify: (previous: Record<string, unknown> | null, model: string) => NotificationEvent[],
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    // The row lock makes stores of one model's verdict take turns (SQLite's IMMEDIATE): each reads
+    // the verdict the one before it stored, so racing refreshes on several replicas queue a
+    // transition once; without it both read the old verdict and both queue it.
+    const [before] = await tx.select({ verdict: models.verdict, name: models.name }).from(models).where(eq(models.id, modelId)).for('update');
+    if (!before) return;
+    await tx.update(models).set({ verdict: v.verdict, needsRetraining: v.flag, retrainingReason: v.reason }).where(eq(models.id, modelId));
+    for (const e of notify(before.verdict ?? null, before.name)) await enqueueEventPg(tx, { ...e, modelId });
+  });
+}
+
+export async function listServedModelsPg(db: PgDb): Promise<ModelRow[]> {
+  const rows = await db.select({ model: models }).from(models).innerJoin(aliases, eq(aliases.modelId, models.id)).where(eq(aliases.name, 'production'));
+  return rows.map((r) => r.model);
+}
+
+/** listStoredVerdicts for a PostgreSQL process (SQLite's is synchronous: /metrics reads it inside a scrape). */
+export async function listStoredVerdictsPg(db: PgDb, limit: number): Promise<{ name: string; verdict: Record<string, unknown> }[]> {
+  const rows = await db
+    .select({ name: models.name, verdict: models.verdict })
+    .from(models)
+    .innerJoin(aliases, and(eq(aliases.modelId, models.id), eq(aliases.name, 'production')))
+    .where(isNotNull(models.verdict))
+    .orderBy(desc(models.needsRetraining), asc(models.name))
+    .limit(limit);
+  return rows.filter((r): r is { name: string; verdict: Record<string, unknown> } => r.verdict !== null);
+}
+
+export async function readModelTrafficPg(
+  db: PgDb,
+  modelIds: number[],
+  since: number,
+): Promise<Map<number, { days: Map<number, number>; last: number | null }>> {
+  const out = new Map<number, { days: Map<number, number>; last: number | null }>();
+  if (modelIds.length === 0) return out;
+  for (const id of modelIds) out.set(id, { days: new Map(), last: null });
+  // bigint / bigint divides as integers, as SQLite's does; sum(bigint) is numeric, hence the cast.
+  const day = sql<number>`(${rollupHours.hour} / 86400000) * 86400000`;
+  const days = await db
+    .select({ modelId: modelVersions.modelId, day, n: sql<number>`sum(${rollupHours.count})::bigint` })
+    .from(modelVersions)
+    .innerJoin(rollupHours, and(eq(rollupHours.versionId, modelVersions.id), gte(rollupHours.hour, since)))
+    .where(inArray(modelVersions.modelId, modelIds))
+    .groupBy(modelVersions.modelId, day);
+  for (const d of days) out.get(d.modelId)!.days.set(d.day, d.n);
+  // Each version's latest answered or imported prediction: one backward step of the (version_id, ts)
+  // index per version (in every month partition), as SQLite's loop of LIMIT 1 queries does.
+  const latest = await db.execute<{ model_id: number; last: number }>(sql`
+    SELECT v.model_id, max(p.ts) AS last
+    FROM ${modelVersions} v
+    CROSS JOIN LATERAL (
+      SELECT ts FROM ${predictionRequests} r
+      WHERE r.version_id = v.id AND r.source <> ${PREDICTION_SOURCES.shadow}
+      ORDER BY ts DESC LIMIT 1
+    ) p
+    WHERE v.model_id IN ${modelIds}
+    GROUP BY v.model_id`);
+  for (const r of latest.rows) out.get(r.model_id)!.last = r.last;
+  return out;
+}
