@@ -22,6 +22,10 @@ export class FsArtifactStore implements ArtifactStore {
 
   constructor(readonly dir: string) {}
 
+  get where(): string {
+    return this.dir;
+  }
+
   path(sha256: string, kind: ArtifactKind): string {
     return join(this.dir, artifactName(sha256, kind));
   }

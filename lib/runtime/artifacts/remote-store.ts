@@ -31,6 +31,10 @@ export class RemoteArtifactStore implements ArtifactStore {
     this.backend = remote.backend;
   }
 
+  get where(): string {
+    return this.remote.where;
+  }
+
   prepare(): Promise<void> {
     return this.remote.prepare();
   }

@@ -1,10 +1,10 @@
 // The contract every artifact backend keeps (fs, pg, s3): model files and JSON sidecars stored under
 // the sha256 of their bytes, so a name never changes meaning and a read can prove what it got.
 import { webcrypto } from 'node:crypto';
+import type { ArtifactStoreName } from '../../schemas/storage';
 
 export type ArtifactKind = 'onnx' | 'json';
-export const ARTIFACT_BACKENDS = ['fs', 'pg', 's3'] as const;
-export type ArtifactBackend = (typeof ARTIFACT_BACKENDS)[number];
+export type ArtifactBackend = ArtifactStoreName;
 
 /** A file written and hashed in the temp folder (lib/runtime/artifact-store.ts writeTemp), ready to be committed. */
 export interface TempFile {
@@ -15,6 +15,8 @@ export interface TempFile {
 
 export interface ArtifactStore {
   readonly backend: ArtifactBackend;
+  /** Where the artifacts live (a folder, a database, a bucket URL), for messages. */
+  readonly where: string;
   /** Creates what the backend needs (folders, tables, a reachable bucket) before the server listens. */
   prepare(): Promise<void>;
   /** Stores the temp file under its hash; the temp file is consumed (moved or removed). Idempotent for equal content. */
