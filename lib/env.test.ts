@@ -20,6 +20,8 @@ describe('ARTIFACT_STORE', () => {
         'S3_ACCESS_KEY_ID: required when ARTIFACT_STORE=s3; S3_SECRET_ACCESS_KEY: required when ARTIFACT_STORE=s3',
     );
     expect(() => parseEnv({ ARTIFACT_STORE: 's3', ...s3, S3_SECRET_ACCESS_KEY: undefined })).toThrow(/^Invalid environment: S3_SECRET_ACCESS_KEY: required/);
+    // Left empty (`S3_BUCKET=` in a compose file) is unset.
+    expect(() => parseEnv({ ARTIFACT_STORE: 's3', ...s3, S3_BUCKET: '' })).toThrow('Invalid environment: S3_BUCKET: required when ARTIFACT_STORE=s3');
     expect(() => parseEnv({ ARTIFACT_STORE: 's3', ...s3, S3_ENDPOINT: 'ftp://host' })).toThrow(/S3_ENDPOINT: must be an http\(s\) URL/);
   });
 

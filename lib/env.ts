@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ARTIFACT_STORES } from './schemas/storage';
 
+/** A setting that may be left empty (`S3_BUCKET=` in a compose file) to mean unset. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -80,20 +83,18 @@ const envSchema = z.object({
   // files, through a local cache of ARTIFACT_CACHE_MB in DATA_DIR/artifact-cache.
   ARTIFACT_STORE: z.enum(ARTIFACT_STORES).default('fs'),
   ARTIFACT_CACHE_MB: z.coerce.number().min(0).default(2048),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// URL')
-    .optional(),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// URL')),
   // Any S3-compatible endpoint, path-style (https://s3.eu-west-1.amazonaws.com, http://minio:9000…).
-  S3_ENDPOINT: z
-    .string()
-    .url()
-    .regex(/^https?:\/\//i, 'must be an http(s) URL')
-    .optional(),
-  S3_BUCKET: z.string().min(1).optional(),
+  S3_ENDPOINT: optional(
+    z
+      .string()
+      .url()
+      .regex(/^https?:\/\//i, 'must be an http(s) URL'),
+  ),
+  S3_BUCKET: optional(z.string()),
   S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
   // Prepended to object keys (`modeldock/` puts them in a folder of a shared bucket).
   S3_PREFIX: z.string().default(''),
 });

@@ -19,7 +19,8 @@ interface S3rverInstance {
   run(): Promise<{ port: number; address: string }>;
   close(): Promise<void>;
 }
-const S3rver = createRequire(import.meta.url)('s3rver') as new (o: S3rverOptions) => S3rverInstance;
+// Resolved from the project's root, so vitest (ESM) and Playwright (CommonJS) load it alike.
+const S3rver = createRequire(join(process.cwd(), 'package.json'))('s3rver') as new (o: S3rverOptions) => S3rverInstance;
 
 export interface TestS3 {
   settings: S3Settings;
