@@ -112,4 +112,18 @@ describe('artifact read cache', () => {
     expect(sha256Of(await store.get(tmp.sha256, 'onnx'))).toBe(tmp.sha256);
     expect(await readdir(dir)).toEqual([]);
   });
+
+  it('a cache folder that cannot be used costs downloads, never an upload or a read', async () => {
+    const { root, remote, dir, store } = setup(16 * MiB);
+    await writeFile(dir, 'a file where the folder should be');
+    const bytes = noise(5000);
+    const tmp = await tempFileOf(root, bytes);
+    await store.put(tmp, 'json');
+    expect(existsSync(tmp.path)).toBe(false);
+    expect((await store.get(tmp.sha256, 'json')).equals(bytes)).toBe(true);
+    expect((await store.get(tmp.sha256, 'json')).equals(bytes)).toBe(true);
+    expect(remote.downloads).toBe(2);
+    await store.remove(tmp.sha256, 'json');
+    expect(await remote.has(tmp.sha256, 'json')).toBe(false);
+  });
 });

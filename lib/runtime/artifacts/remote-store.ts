@@ -41,8 +41,9 @@ export class RemoteArtifactStore implements ArtifactStore {
 
   async put(tmp: TempFile, kind: ArtifactKind): Promise<void> {
     await this.remote.upload(tmp, kind);
-    if (this.cache) await this.cache.adopt(tmp.path, tmp.sha256, kind, tmp.size);
-    else await rm(tmp.path, { force: true });
+    // Stored: from here a failure to keep the local copy costs the first load a download, not the upload.
+    if (this.cache) await this.cache.adopt(tmp.path, tmp.sha256, kind, tmp.size).catch((err: unknown) => this.cacheFailed(tmp.sha256, kind, err));
+    await rm(tmp.path, { force: true });
   }
 
   get(sha256: string, kind: ArtifactKind): Promise<Buffer> {
@@ -56,18 +57,22 @@ export class RemoteArtifactStore implements ArtifactStore {
   }
 
   private async read(sha256: string, kind: ArtifactKind): Promise<Buffer> {
-    const cached = await this.cache?.read(sha256, kind);
+    // A cache that cannot be read (a full or broken disk) is passed by, not fatal: the remote has the file.
+    const cached = await this.cache?.read(sha256, kind).catch((err: unknown) => {
+      this.cacheFailed(sha256, kind, err);
+      return null;
+    });
     if (cached) return cached;
     const bytes = await this.remote.download(sha256, kind);
     if (!bytes) throw new ArtifactMissingError(`artifact ${artifactName(sha256, kind)} is missing from ${this.remote.where}`);
     await verifyArtifact(bytes, sha256, kind, this.remote.where);
-    if (this.cache) {
-      // The bytes are good: a full disk or a read-only cache folder costs the next load a download, not this one.
-      await this.cache
-        .store(sha256, kind, bytes)
-        .catch((err: unknown) => console.warn(`[modeldock] artifact cache: could not keep ${artifactName(sha256, kind)}`, err));
-    }
+    // The bytes are good: a full disk or a read-only cache folder costs the next load a download, not this one.
+    if (this.cache) await this.cache.store(sha256, kind, bytes).catch((err: unknown) => this.cacheFailed(sha256, kind, err));
     return bytes;
+  }
+
+  private cacheFailed(sha256: string, kind: ArtifactKind, err: unknown): void {
+    console.warn(`[modeldock] artifact cache: could not use ${this.cache?.dir} for ${artifactName(sha256, kind)}`, err);
   }
 
   exists(sha256: string, kind: ArtifactKind): Promise<boolean> {
@@ -76,7 +81,8 @@ export class RemoteArtifactStore implements ArtifactStore {
 
   async remove(sha256: string, kind: ArtifactKind): Promise<void> {
     await this.remote.delete(sha256, kind);
-    await this.cache?.drop(sha256, kind);
+    // A copy left behind is harmless: named by its hash, verified when read, evicted in its turn.
+    await this.cache?.drop(sha256, kind).catch((err: unknown) => this.cacheFailed(sha256, kind, err));
   }
 
   close(): Promise<void> {
