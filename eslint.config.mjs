@@ -6,13 +6,18 @@ import nextTs from 'eslint-config-next/typescript';
 
 const TESTS = ['**/*.test.ts', '**/*.test.tsx', 'db/test-db.ts'];
 
-/** `no-restricted-imports` for module folders: each group is [patterns, why]. */
+/** `no-restricted-imports` for module folders: each group is [patterns, why] (or a pattern object as ESLint takes it). */
 const layer = (...groups) => ({
-  'no-restricted-imports': ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }],
+  'no-restricted-imports': ['error', { patterns: groups.map((g) => (Array.isArray(g) ? { group: g[0], message: g[1] } : g)) }],
 });
 const under = (...folders) => folders.flatMap((f) => [`**/${f}/**`, `@/${f}/**`, `**/${f}`, `@/${f}`]);
 
-const DRIVER = [['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], 'Only db/ knows the database: call a repository function of db/queries.'];
+const DRIVER_WHY = 'Only db/ knows the database: call a repository function of db/queries.';
+// node-postgres by its package name only (a gitignore-style 'pg' would also match the folder db/pg).
+const DRIVER = [
+  { group: ['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], message: DRIVER_WHY },
+  { regex: '^pg(/.*)?$', message: DRIVER_WHY },
+];
 const NO_SQL = {
   selector:
     "CallExpression[callee.property.name=/^(prepare|pragma)$/][arguments.length>0], MemberExpression[property.name='$client'], Literal[value=/\\b(PRAGMA|data_version)\\b/i]",
@@ -42,7 +47,7 @@ const domainRules = Object.entries(DOMAINS).map(([domain, above]) => ({
     ],
     [under('lib/http', 'app', 'components'), 'lib/server holds use cases: the HTTP edge calls them, never the other way.'],
     [['next', 'next/*'], 'lib/server knows nothing of Next.js (pages and route handlers are the edge).'],
-    DRIVER,
+    ...DRIVER,
   ),
 }));
 
@@ -53,7 +58,7 @@ const config = [
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['app/**/*.{ts,tsx}'],
-    rules: layer([under('db', 'inference', 'lib/runtime'), 'app/ reaches data and models only through lib/server (and lib/http for the edge).'], DRIVER),
+    rules: layer([under('db', 'inference', 'lib/runtime'), 'app/ reaches data and models only through lib/server (and lib/http for the edge).'], ...DRIVER),
   },
   {
     files: ['components/**/*.{ts,tsx}'],
@@ -67,7 +72,7 @@ const config = [
     ignores: TESTS,
     rules: layer(
       [under('db', 'inference'), 'lib/http is the edge: it calls lib/server (and the runtime it starts), never the database or the models.'],
-      DRIVER,
+      ...DRIVER,
     ),
   },
   {
@@ -76,7 +81,7 @@ const config = [
     rules: layer(
       [['./*/**', '**/server/*/**', '@/lib/server/*/**'], 'lib/server/lookups.ts is below every domain.'],
       [under('lib/http'), 'lib/server holds use cases.'],
-      DRIVER,
+      ...DRIVER,
     ),
   },
   ...domainRules,
@@ -89,13 +94,13 @@ const config = [
         'lib/runtime is the process machinery below the use cases (only worker entry files compose them).',
       ],
       [['next', 'next/*'], 'lib/runtime knows nothing of Next.js.'],
-      DRIVER,
+      ...DRIVER,
     ),
   },
   {
     files: ['lib/metrics/**/*.ts', 'lib/schemas/**/*.ts', 'lib/query/**/*.ts', 'lib/*.ts'],
     ignores: TESTS,
-    rules: layer([under('db', 'lib/server', 'lib/http', 'lib/runtime'), 'Pure and client-safe parts of lib/ stand alone.'], DRIVER),
+    rules: layer([under('db', 'lib/server', 'lib/http', 'lib/runtime'), 'Pure and client-safe parts of lib/ stand alone.'], ...DRIVER),
   },
   {
     files: ['db/**/*.ts'],
@@ -110,7 +115,7 @@ const config = [
   },
   {
     files: ['scripts/**/*.ts'],
-    rules: layer(DRIVER),
+    rules: layer(...DRIVER),
   },
   {
     files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.ts', 'inference/**/*.ts', 'scripts/**/*.ts'],

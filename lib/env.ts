@@ -1,6 +1,10 @@
 // The environment, validated once. Every setting has a default so a fresh clone just runs.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ARTIFACT_STORES } from './schemas/storage';
+
+/** A setting that may be left empty (`S3_BUCKET=` in a compose file) to mean unset. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
@@ -74,10 +78,43 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   // How long a signed export link (a webhook's export_url) stays valid.
   EXPORT_LINK_TTL_HOURS: z.coerce.number().positive().default(168),
+  // Where model files live (lib/runtime/artifacts): fs, DATA_DIR/artifacts (one server); pg, chunks
+  // in PostgreSQL (DATABASE_URL); s3, objects in a bucket. With pg or s3 every replica reads the same
+  // files, through a local cache of ARTIFACT_CACHE_MB in DATA_DIR/artifact-cache.
+  ARTIFACT_STORE: z.enum(ARTIFACT_STORES).default('fs'),
+  ARTIFACT_CACHE_MB: z.coerce.number().min(0).default(2048),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// URL')),
+  // Any S3-compatible endpoint, path-style (https://s3.eu-west-1.amazonaws.com, http://minio:9000…).
+  S3_ENDPOINT: optional(
+    z
+      .string()
+      .url()
+      .regex(/^https?:\/\//i, 'must be an http(s) URL'),
+  ),
+  S3_BUCKET: optional(z.string()),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+  // Prepended to object keys (`modeldock/` puts them in a folder of a shared bucket).
+  S3_PREFIX: z.string().default(''),
 });
 
-function readEnv() {
-  const parsed = envSchema.safeParse(process.env);
+/** What ARTIFACT_STORE needs besides itself. */
+const STORE_NEEDS = {
+  fs: [],
+  pg: ['DATABASE_URL'],
+  s3: ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'],
+} as const;
+
+const checkedSchema = envSchema.superRefine((e, ctx) => {
+  for (const name of STORE_NEEDS[e.ARTIFACT_STORE]) {
+    if (e[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `required when ARTIFACT_STORE=${e.ARTIFACT_STORE}` });
+  }
+});
+
+/** Parses an environment (process.env at start); throws one message naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>) {
+  const parsed = checkedSchema.safeParse(source);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid environment: ${issues}`);
@@ -85,7 +122,8 @@ function readEnv() {
   return { ...parsed.data, DATA_DIR: resolve(parsed.data.DATA_DIR) };
 }
 
-export const env = readEnv();
+export type Env = ReturnType<typeof parseEnv>;
+export const env: Env = parseEnv(process.env);
 
 /** Where links in notifications point: PUBLIC_URL, else this server's own address. */
 export function publicUrl(): string {

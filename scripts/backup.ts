@@ -1,6 +1,10 @@
 // `npm run backup -- [--out <dir>] [--data-dir <dir>]`: an online backup of DATA_DIR (the server may
-// keep running) into <out>/modeldock-<time>/ (default out: ./backups). See README "Backup and restore".
+// keep running) into <out>/modeldock-<time>/ (default out: ./backups). With ARTIFACT_STORE=pg or s3
+// the artifacts are fetched from that store. See README "Backup and restore".
 import { describeBackup, createBackup } from '../db/backup/backup';
+import { env } from '../lib/env';
+import { storeSource } from '../lib/runtime/artifacts/backup-io';
+import { openArtifactStore } from '../lib/runtime/artifacts/open-store';
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run backup -- [--out <dir>] [--data-dir <dir>]`);
@@ -21,8 +25,14 @@ async function main(): Promise<void> {
       i++;
     } else usage(`unknown argument: ${args[i]}`);
   }
-  const result = await createBackup({ dataDir, outDir: out });
-  console.log(describeBackup(result));
+  // The server's cache is its own: the backup reads the store directly.
+  const store = env.ARTIFACT_STORE === 'fs' ? null : openArtifactStore({ ...env, DATA_DIR: dataDir }, { cache: false });
+  try {
+    const result = await createBackup({ dataDir, outDir: out, ...(store ? { artifacts: storeSource(store) } : {}) });
+    console.log(describeBackup(result));
+  } finally {
+    await store?.close();
+  }
 }
 
 main().catch((err: unknown) => {

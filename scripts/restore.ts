@@ -1,7 +1,11 @@
 // `npm run restore -- <backup dir> [--data-dir <dir>] [--force]`: verifies a backup and restores it
 // as a data folder (default: DATA_DIR). Refuses a folder a server is using, and a non-empty folder
-// unless --force (which moves its contents aside). See README "Backup and restore".
+// unless --force (which moves its contents aside). With ARTIFACT_STORE=pg or s3 the artifacts are put
+// into that store instead of the data folder. See README "Backup and restore".
 import { restoreBackup, RestoreRefused } from '../db/backup/restore';
+import { env } from '../lib/env';
+import { storeSink } from '../lib/runtime/artifacts/backup-io';
+import { openArtifactStore } from '../lib/runtime/artifacts/open-store';
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run restore -- <backup dir> [--data-dir <dir>] [--force]`);
@@ -23,11 +27,19 @@ async function main(): Promise<void> {
     else usage(`unknown argument: ${args[i]}`);
   }
   if (backupDir === null) usage('which backup? give its folder');
-  const r = await restoreBackup({ backupDir, dataDir, force });
+  const store = env.ARTIFACT_STORE === 'fs' ? null : openArtifactStore({ ...env, DATA_DIR: dataDir }, { cache: false });
+  let r: Awaited<ReturnType<typeof restoreBackup>>;
+  try {
+    await store?.prepare();
+    r = await restoreBackup({ backupDir, dataDir, force, ...(store ? { artifacts: storeSink(store) } : {}) });
+  } finally {
+    await store?.close();
+  }
   const c = r.manifest.counts;
   console.log(`restored ${backupDir} (taken ${r.manifest.created_at}) into ${r.dataDir} in ${r.durationMs} ms`);
   console.log(
-    `  ${c.models} models, ${c.versions} versions, ${c.predictions} predictions, ${c.outcomes} outcomes; ${r.manifest.artifacts.length} artifacts verified`,
+    `  ${c.models} models, ${c.versions} versions, ${c.predictions} predictions, ${c.outcomes} outcomes; ${r.manifest.artifacts.length} artifacts verified` +
+      (store ? `, put into the ${store.backend} store (${store.where})` : ''),
   );
   if (r.movedAside) console.log(`  the folder's previous contents are in ${r.movedAside}`);
   console.log('  start the server on it: DATA_DIR=' + r.dataDir + ' npm start');

@@ -2,12 +2,37 @@
 // goes through SQLite's online backup API (one consistent snapshot; the server keeps writing), then
 // the artifacts that snapshot references are copied and verified by hash — or hard-linked from an
 // earlier backup in the same folder that already holds them. Written to <name>.partial and renamed
-// when complete, so an interrupted backup never looks like one.
+// when complete, so an interrupted backup never looks like one. With ARTIFACT_STORE=pg or s3 the
+// artifacts are not in the data folder: the caller passes a source that fetches them from the store
+// (lib/runtime/artifacts/backup-io.ts), and the backup holds them all the same.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { ArtifactStoreName } from '../../lib/schemas/storage';
 import { DB_FILE, MANIFEST_FILE, SECRET_KEY_FILE, sha256File, type BackupManifest } from './manifest';
+
+/** Where the artifacts are copied from: DATA_DIR/artifacts by default, or a remote artifact store. */
+export interface ArtifactSource {
+  /** The ARTIFACT_STORE the server uses (recorded in the manifest). */
+  store: ArtifactStoreName;
+  /** For messages: a folder, a bucket, a database. */
+  where: string;
+  /** Writes the artifact named `<sha256>.<kind>` to `dest`. */
+  copy(file: string, dest: string): Promise<void>;
+}
+
+export function folderSource(dir: string): ArtifactSource {
+  return {
+    store: 'fs',
+    where: dir,
+    copy: async (file, dest) => {
+      const source = join(dir, file);
+      if (!existsSync(source)) throw new Error(`artifact ${file} is referenced by the database but missing from ${dir}`);
+      await copyFile(source, dest);
+    },
+  };
+}
 
 export interface BackupResult {
   dir: string;
@@ -65,7 +90,7 @@ async function earlierCopies(outDir: string, file: string): Promise<string[]> {
 }
 
 /** Puts the artifact in the backup: hard-linked from an earlier backup when one verifies, else copied and verified. */
-async function storeArtifact(dataDir: string, outDir: string, dest: string, file: string): Promise<{ bytes: number; sha256: string; linked: boolean }> {
+async function storeArtifact(source: ArtifactSource, outDir: string, dest: string, file: string): Promise<{ bytes: number; sha256: string; linked: boolean }> {
   const expected = file.slice(0, 64);
   for (const earlier of await earlierCopies(outDir, file)) {
     const check = await sha256File(earlier);
@@ -77,19 +102,18 @@ async function storeArtifact(dataDir: string, outDir: string, dest: string, file
       /* another filesystem: copy instead */
     }
   }
-  const source = join(dataDir, 'artifacts', file);
-  if (!existsSync(source)) throw new Error(`artifact ${file} is referenced by the database but missing from ${join(dataDir, 'artifacts')}`);
-  await copyFile(source, dest);
+  await source.copy(file, dest);
   const check = await sha256File(dest);
-  if (check.sha256 !== expected) throw new Error(`artifact ${file} is corrupt in the data folder (its content hashes to ${check.sha256})`);
+  if (check.sha256 !== expected) throw new Error(`artifact ${file} is corrupt in ${source.where} (its content hashes to ${check.sha256})`);
   return { ...check, linked: false };
 }
 
-export async function createBackup(o: { dataDir: string; outDir: string }): Promise<BackupResult> {
+export async function createBackup(o: { dataDir: string; outDir: string; artifacts?: ArtifactSource }): Promise<BackupResult> {
   const started = new Date();
   const t0 = performance.now();
   const dataDir = resolve(o.dataDir);
   const outDir = resolve(o.outDir);
+  const artifactSource = o.artifacts ?? folderSource(join(dataDir, 'artifacts'));
   const source = join(dataDir, DB_FILE);
   if (!existsSync(source)) throw new Error(`no database at ${source}: is DATA_DIR right?`);
   await mkdir(outDir, { recursive: true });
@@ -101,7 +125,7 @@ export async function createBackup(o: { dataDir: string; outDir: string }): Prom
     const db = await sha256File(join(partial, DB_FILE));
     const artifacts: BackupManifest['artifacts'] = [];
     for (const file of files.sort()) {
-      const stored = await storeArtifact(dataDir, outDir, join(partial, 'artifacts', file), file);
+      const stored = await storeArtifact(artifactSource, outDir, join(partial, 'artifacts', file), file);
       artifacts.push({ file, ...stored });
     }
     // The master key that encrypts webhook secrets goes with the database that holds them.
@@ -120,6 +144,7 @@ export async function createBackup(o: { dataDir: string; outDir: string }): Prom
       database: { file: DB_FILE, bytes: db.bytes, sha256: db.sha256, integrity: 'ok' },
       counts,
       artifacts,
+      artifact_store: artifactSource.store,
       ...(secretKey ? { secret_key: secretKey } : {}),
     };
     await writeFile(join(partial, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
@@ -140,7 +165,7 @@ export function describeBackup(r: BackupResult): string {
     `backup written to ${r.dir} in ${m.duration_ms} ms`,
     `  database: ${(m.database.bytes / 1024 / 1024).toFixed(1)} MB, integrity ok, sha256 ${m.database.sha256.slice(0, 16)}…`,
     `  ${c.models} models, ${c.versions} versions, ${c.aliases} aliases, ${c.predictions} predictions in ${c.prediction_requests} requests, ${c.outcomes} outcomes`,
-    `  artifacts: ${m.artifacts.length} (${r.copied} copied, ${r.linked} hard-linked from an earlier backup), all verified by sha256`,
+    `  artifacts: ${m.artifacts.length} (${r.copied} copied${m.artifact_store && m.artifact_store !== 'fs' ? ` from the ${m.artifact_store} store` : ''}, ${r.linked} hard-linked from an earlier backup), all verified by sha256`,
     ...(m.secret_key ? [`  ${SECRET_KEY_FILE}: copied (it decrypts the webhook secrets: keep the backup private)`] : []),
   ].join('\n');
 }

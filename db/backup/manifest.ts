@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
+import { ARTIFACT_STORES } from '../../lib/schemas/storage';
 import { DB_FILE } from '../client';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -27,6 +28,8 @@ export const manifestSchema = z.object({
   database: z.object({ file: z.literal(DB_FILE), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/), integrity: z.literal('ok') }),
   counts: z.record(z.string(), z.number().int().min(0)),
   artifacts: z.array(fileEntry.extend({ linked: z.boolean() })),
+  /** Where the server kept the artifacts copied here; absent in backups made before the store was pluggable (all fs). */
+  artifact_store: z.enum(ARTIFACT_STORES).optional(),
   /** DATA_DIR/secret.key when the folder has one (absent: MODELDOCK_SECRET_KEY holds the key, or no secret was ever stored). */
   secret_key: z.object({ file: z.literal(SECRET_KEY_FILE), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
 });

@@ -2,15 +2,26 @@
 // file against the manifest's sha256, the database against integrity_check); the target must not be
 // in use by a server and must be empty unless forced, in which case its old contents are moved aside
 // to <dir>.before-restore-<time>, never deleted. Files are staged inside the target and renamed into
-// place, so a failed restore leaves no half-restored folder.
+// place, so a failed restore leaves no half-restored folder. With ARTIFACT_STORE=pg or s3 the caller
+// passes a sink (lib/runtime/artifacts/backup-io.ts): the artifacts are put into that store (content-
+// addressed, so ones already there are kept as they are) before the database is renamed into place.
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { databaseHolders } from '../instance';
+import type { ArtifactStoreName } from '../../lib/schemas/storage';
 import { DB_FILE, MANIFEST_FILE, SECRET_KEY_FILE, manifestSchema, sha256File, type BackupManifest } from './manifest';
 
 export class RestoreRefused extends Error {}
+
+/** Where restored artifacts go when they do not go to DATA_DIR/artifacts: the server's remote artifact store. */
+export interface ArtifactSink {
+  store: ArtifactStoreName;
+  where: string;
+  /** Stores the verified file at `path` (a copy of the backup's, consumed) as `entry.file`. */
+  put(path: string, entry: { file: string; sha256: string; bytes: number }): Promise<void>;
+}
 
 export interface RestoreResult {
   dataDir: string;
@@ -53,7 +64,7 @@ function stamp(): string {
   return new Date().toISOString().replace(/:/g, '-').replace('.', '-');
 }
 
-export async function restoreBackup(o: { backupDir: string; dataDir: string; force: boolean }): Promise<RestoreResult> {
+export async function restoreBackup(o: { backupDir: string; dataDir: string; force: boolean; artifacts?: ArtifactSink }): Promise<RestoreResult> {
   const t0 = performance.now();
   const backupDir = resolve(o.backupDir);
   const dataDir = resolve(o.dataDir);
@@ -82,13 +93,14 @@ export async function restoreBackup(o: { backupDir: string; dataDir: string; for
       const dest = join(stage, 'artifacts', a.file);
       await copyFile(join(backupDir, 'artifacts', a.file), dest);
       if ((await sha256File(dest)).sha256 !== a.sha256) throw new Error(`copying ${a.file} produced different bytes`);
+      await o.artifacts?.put(dest, a);
     }
     if ((await sha256File(join(stage, DB_FILE))).sha256 !== manifest.database.sha256) throw new Error('copying the database produced different bytes');
     if (manifest.secret_key) {
       await copyFile(join(backupDir, SECRET_KEY_FILE), join(stage, SECRET_KEY_FILE));
       await chmod(join(stage, SECRET_KEY_FILE), 0o600);
     }
-    await rename(join(stage, 'artifacts'), join(dataDir, 'artifacts'));
+    if (!o.artifacts) await rename(join(stage, 'artifacts'), join(dataDir, 'artifacts'));
     if (manifest.secret_key) await rename(join(stage, SECRET_KEY_FILE), join(dataDir, SECRET_KEY_FILE));
     await rename(join(stage, DB_FILE), join(dataDir, DB_FILE));
     await rm(stage, { recursive: true, force: true });

@@ -1,29 +1,18 @@
-// Content-addressed artifact store under DATA_DIR/artifacts: <sha256>.<ext>, written to a temp
-// file, fsynced and renamed into place, verified by hash when read back.
-import { createHash, randomUUID, webcrypto } from 'node:crypto';
+// The artifact store as the app calls it: uploads stream into temp files here (DATA_DIR/tmp), then
+// are committed to the backend ARTIFACT_STORE chose (lib/runtime/artifacts: fs, pg or s3), which the
+// runtime holds. Reads are verified against the artifact's sha256 in every backend.
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { env } from '../env';
+import type { ArtifactKind, TempFile } from './artifacts/types';
+import { runtime } from './runtime';
 
-export type ArtifactKind = 'onnx' | 'json';
-const SHA_RE = /^[0-9a-f]{64}$/;
+export { ArtifactCorruptError, ArtifactMissingError, type ArtifactKind, type TempFile } from './artifacts/types';
 
-export function artifactDir(): string {
-  return join(env.DATA_DIR, 'artifacts');
-}
 export function tempDir(): string {
   return join(env.DATA_DIR, 'tmp');
-}
-export function artifactPath(sha256: string, kind: ArtifactKind): string {
-  if (!SHA_RE.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
-  return join(artifactDir(), `${sha256}.${kind}`);
-}
-
-export interface TempFile {
-  path: string;
-  sha256: string;
-  size: number;
 }
 
 /** A file part of an upload, streamed to a temp file (see lib/http/multipart.ts). */
@@ -51,11 +40,11 @@ export async function discardFiles(files: Record<string, UploadedFile>): Promise
   await Promise.all(Object.values(files).map((f) => rm(f.path, { force: true })));
 }
 
-/** Creates the store's folders; removes temp files a crash may have left. */
+/** Prepares the backend (folders; tables; a reachable bucket) and removes temp files a crash may have left. */
 export async function prepareStore(): Promise<void> {
-  mkdirSync(artifactDir(), { recursive: true });
   mkdirSync(tempDir(), { recursive: true });
   for (const f of await readdir(tempDir())) await rm(join(tempDir(), f), { force: true });
+  await runtime().artifacts.prepare();
 }
 
 /** Streams chunks to a new temp file while hashing; `onChunk` may throw to abort (size limits). */
@@ -90,66 +79,20 @@ export async function writeTempBytes(bytes: Uint8Array): Promise<TempFile> {
   );
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+/** Stores a verified temp file under its hash (moved or uploaded; idempotent for equal content). */
+export function commitArtifact(tmp: TempFile, kind: ArtifactKind): Promise<void> {
+  return runtime().artifacts.put(tmp, kind);
 }
 
-/** Moves a verified temp file into the store under its hash (idempotent for equal content). */
-export async function commitArtifact(tmp: TempFile, kind: ArtifactKind): Promise<string> {
-  const dest = artifactPath(tmp.sha256, kind);
-  mkdirSync(artifactDir(), { recursive: true });
-  await rename(tmp.path, dest);
-  await syncDir(artifactDir());
-  return dest;
+/** The artifact's bytes, verified by hash (ArtifactCorruptError otherwise). */
+export function readArtifact(sha256: string, kind: ArtifactKind): Promise<Buffer> {
+  return runtime().artifacts.get(sha256, kind);
 }
 
-export class ArtifactCorruptError extends Error {}
-
-/**
- * Reads an artifact and checks it still hashes to its name. WebCrypto hashes on libuv's thread pool:
- * createHash would hold the main thread ~5 ms per 10 MB, stalling every request during a model load.
- */
-export async function readArtifact(sha256: string, kind: ArtifactKind): Promise<Buffer> {
-  const bytes = await readFile(artifactPath(sha256, kind));
-  const actual = Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-  if (actual !== sha256) throw new ArtifactCorruptError(`artifact ${sha256}.${kind} is corrupt (hash ${actual})`);
-  return bytes;
+export function artifactExists(sha256: string, kind: ArtifactKind): Promise<boolean> {
+  return runtime().artifacts.exists(sha256, kind);
 }
 
-export async function artifactExists(sha256: string, kind: ArtifactKind): Promise<boolean> {
-  return stat(artifactPath(sha256, kind)).then(
-    () => true,
-    () => false,
-  );
-}
-
-export async function removeArtifact(sha256: string, kind: ArtifactKind): Promise<void> {
-  await rm(artifactPath(sha256, kind), { force: true });
-}
-
-/**
- * Hashes an upload in progress holds, so a concurrent cleanup never removes a file about to be
- * referenced. One set per process (on the runtime): an upload and a model deletion may run in
- * either module graph.
- */
-export class ArtifactPins {
-  private readonly pinned = new Map<string, number>();
-
-  pin(sha256: string): () => void {
-    this.pinned.set(sha256, (this.pinned.get(sha256) ?? 0) + 1);
-    return () => {
-      const n = (this.pinned.get(sha256) ?? 1) - 1;
-      if (n <= 0) this.pinned.delete(sha256);
-      else this.pinned.set(sha256, n);
-    };
-  }
-
-  isPinned(sha256: string): boolean {
-    return this.pinned.has(sha256);
-  }
+export function removeArtifact(sha256: string, kind: ArtifactKind): Promise<void> {
+  return runtime().artifacts.remove(sha256, kind);
 }

@@ -9,7 +9,7 @@ import { SessionCache, type FitReport } from '../../inference/session-cache';
 import { accountedBytes, DEFAULT_CACHE_SHARE, defaultBudgetBytes, servingSessionOptions } from '../../inference/session-memory';
 import { env } from '../env';
 import { AppError } from '../errors';
-import { readArtifact } from './artifact-store';
+import type { ArtifactStore } from './artifacts/types';
 import { metricObservers, type ModelCacheMetrics } from './model-cache-metrics';
 
 const MiB = 1024 * 1024;
@@ -37,14 +37,14 @@ function reportFit(r: FitReport): void {
   }
 }
 
-/** The session cache of the runtime; `db` gives the serving set it keeps resident, `m` the metrics it feeds. */
-export function createSessionCache(db: Db, m: ModelCacheMetrics): SessionCache {
+/** The session cache of the runtime; `db` gives the serving set it keeps resident, `m` the metrics it feeds, `store` the model files. */
+export function createSessionCache(db: Db, m: ModelCacheMetrics, store: ArtifactStore): SessionCache {
   const budget = cacheBudget();
   const options = servingSessionOptions({ intraOpThreads: env.ORT_INTRA_OP_THREADS, prepackWeights: env.ORT_PREPACK_WEIGHTS });
   const cache = new SessionCache(
     async (sha) => {
       try {
-        const bytes = await readArtifact(sha, 'onnx');
+        const bytes = await store.get(sha, 'onnx');
         const { session, created } = await loadModel(bytes, options, { maxConstantBytes: env.MAX_CONSTANT_MB * 2 ** 20 });
         return { session, bytes: accountedBytes(created.rssDelta, bytes.length, env.ORT_PREPACK_WEIGHTS), ms: created.ms };
       } catch (err) {

@@ -1,6 +1,6 @@
 // The process: one typed runtime object holding everything that lives as long as the process — the
 // database handle, ONNX sessions, the batcher, the prediction-log writer, prediction ids, serving
-// and key caches, rate limiters, the shadow queue's state, metrics, artifact pins. Created once,
+// and key caches, rate limiters, the shadow queue's state, metrics, the artifact store and its pins. Created once,
 // on first use, and reached through `runtime()`. The server entry (lib/http/server.ts) runs under
 // tsx while Next.js runs its own bundled copy of lib/: both module graphs reach this one object
 // through the one globalThis key below, so nothing exists twice. Nothing else goes on globalThis.
@@ -11,7 +11,9 @@ import { Batcher } from '../../inference/batcher';
 import type { SessionCache } from '../../inference/session-cache';
 import type { Tensor } from 'onnxruntime-node';
 import { env } from '../env';
-import { ArtifactPins } from './artifact-store';
+import { openArtifactStore } from './artifacts/open-store';
+import { ArtifactPins } from './artifacts/pins';
+import type { ArtifactStore } from './artifacts/types';
 import { PredictionIds } from './ids';
 import { LogWriter } from './log-writer';
 import { LoginThrottle } from './login-throttle';
@@ -73,6 +75,8 @@ export interface Runtime {
   access: AccessState;
   shadow: ShadowQueueState;
   metrics: ServingMetrics;
+  /** Model files and sidecars: the backend ARTIFACT_STORE names (fs, pg or s3). */
+  artifacts: ArtifactStore;
   pins: ArtifactPins;
   /** Prediction requests refused by validation, counted until the next flush to validation_failures. */
   refusals: RefusalCounter;
@@ -86,9 +90,10 @@ type Holder = { [KEY]?: Runtime };
 function createRuntime(): Runtime {
   const database = openDatabase(env.DATA_DIR);
   const metrics = new ServingMetrics();
+  const artifacts = openArtifactStore(env);
   return {
     database,
-    sessions: createSessionCache(database.db, metrics.modelCache),
+    sessions: createSessionCache(database.db, metrics.modelCache, artifacts),
     batcher: new Batcher(env.BATCH_MAX_ROWS),
     // The insert is prepared on the first flush, once migrations have made the table.
     log: new LogWriter((records) => predictionInserter(database.db)(records)),
@@ -104,6 +109,7 @@ function createRuntime(): Runtime {
     },
     shadow: { jobs: [], running: false, queuedTotal: 0, finishedTotal: 0, waiters: [], counters: new Map() },
     metrics,
+    artifacts,
     pins: new ArtifactPins(),
     refusals: new RefusalCounter(),
     foldRollups: null,
@@ -116,7 +122,7 @@ export function runtime(): Runtime {
   return (holder[KEY] ??= createRuntime());
 }
 
-/** Commits what the log writer holds, releases the sessions and closes the database; a later runtime() starts afresh. */
+/** Commits what the log writer holds, releases the sessions, closes the artifact store and the database; a later runtime() starts afresh. */
 export async function closeRuntime(): Promise<void> {
   const holder = globalThis as Holder;
   const rt = holder[KEY];
@@ -124,6 +130,7 @@ export async function closeRuntime(): Promise<void> {
   try {
     await rt.log.flush();
     await rt.sessions.close();
+    await rt.artifacts.close();
   } finally {
     closeDatabase(rt.database);
     delete holder[KEY];

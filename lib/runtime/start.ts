@@ -121,6 +121,8 @@ export async function startRuntime(): Promise<Started> {
   ensureIncrementalVacuum(database);
   const checkpointer = startCheckpointer(database);
   await prepareStore();
+  const { artifacts } = runtime();
+  console.log(`[modeldock] artifact store: ${artifacts.backend} (${artifacts.where})`);
   const rollups = startRollups();
   const refusals = startRefusalFlush(database);
   return {

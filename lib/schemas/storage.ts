@@ -1,6 +1,10 @@
 // Wire types of GET /api/v1/storage: the database's size, what the prediction log holds, how fast it
 // grows, and the retention in force (the Settings page's storage panel). Client-safe.
 
+/** Where model files live (ARTIFACT_STORE, lib/runtime/artifacts); also recorded in a backup's manifest. */
+export const ARTIFACT_STORES = ['fs', 'pg', 's3'] as const;
+export type ArtifactStoreName = (typeof ARTIFACT_STORES)[number];
+
 export interface StorageDto {
   database: {
     /** The SQLite file and its write-ahead log, in bytes. */
