@@ -18,14 +18,14 @@ export async function logRecords(db: AnyDb, records: PredictionRecord[]): Promis
 
 /** Stores outcome rows as the outcome store writes them (no rollup change). */
 export async function storeOutcomes(db: AnyDb, writes: OutcomeWrite[]): Promise<void> {
-  if (isPg(db)) await inOutcomeTransactionPg(db.$client, { models: [], requestIds: [] }, async (st) => Promise.all(writes.map((w) => st.upsertOutcome(w))));
+  if (isPg(db)) await inOutcomeTransactionPg(db, { models: [], requestIds: [] }, async (st) => Promise.all(writes.map((w) => st.upsertOutcome(w))));
   else inOutcomeTransaction(db, (st) => writes.forEach((w) => st.upsertOutcome(w)));
 }
 
 /** The prediction an outcome by model + client id at `ts` joins (the outcome store's rule, in each dialect's store). */
 export async function predictionIdForKey(db: AnyDb, modelId: number, clientId: string, ts: number): Promise<string | undefined> {
   if (!isPg(db)) return outcomeStore(db).predictionIdForKey(modelId, clientId, ts);
-  return inOutcomeTransactionPg(db.$client, { models: [], requestIds: [] }, (st) => st.predictionIdForKey(modelId, clientId, ts));
+  return inOutcomeTransactionPg(db, { models: [], requestIds: [] }, (st) => st.predictionIdForKey(modelId, clientId, ts));
 }
 
 /** Marks everything logged so far as folded into the rollups (moves the watermark; the hours are left as they are). */
@@ -34,7 +34,7 @@ export async function markFolded(db: AnyDb): Promise<void> {
     foldHours(db, rollupWatermark(db), lastLogRowid(db), []);
     return;
   }
-  while ((await foldByHorizon(db.$client, 1_000_000, 1_000_000_000, async () => [])).more);
+  while ((await foldByHorizon(db, 1_000_000, 1_000_000_000, async () => [])).more);
 }
 
 /** A regression record of `clientIds.length` rows (float32 inputs of width 2, outputs 1.5, 2.5, …). */

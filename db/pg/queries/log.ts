@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import { predictionId, requestTime, type PredictionRecord } from '../../prediction-ids';
 import { PREDICTION_SOURCES } from '../../schema';
+import type { PgDb } from '../client';
 import { ensurePartitions } from '../partitions';
 import { inTransaction } from '../tx';
 
@@ -76,4 +77,9 @@ export async function insertPredictions(pool: pg.Pool, records: PredictionRecord
     await client.query({ ...INSERT_REQUESTS, values: cols });
     if (keys[0].length > 0) await client.query({ ...INSERT_KEYS, values: keys });
   });
+}
+
+/** The log writer's insert for a PostgreSQL database (lib/runtime/log-writer.ts commits a batch per turn). */
+export function logInserterPg(db: PgDb): (records: PredictionRecord[]) => Promise<void> {
+  return (records) => insertPredictions(db.$client, records, db.partitions);
 }

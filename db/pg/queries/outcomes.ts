@@ -11,6 +11,7 @@ import type { Async } from '../../../lib/flow';
 import type { LabeledStats } from '../../../lib/metrics/labeled-stats';
 import { requestTime } from '../../prediction-ids';
 import type { LoggedRequestForOutcome, OutcomeStore, OutcomeWrite, PairedRequestForOutcome, StoredOutcome, VersionForOutcome } from '../../queries/outcomes';
+import type { PgDb } from '../client';
 import { inTransaction } from '../tx';
 
 /**
@@ -127,10 +128,10 @@ const RETRYABLE = new Set(['40P01', '40001']);
  * Runs `work` on the store inside one transaction that first locks the models `targets` names; a
  * deadlock or serialization failure runs it again (up to 5 times).
  */
-export async function inOutcomeTransactionPg<T>(pool: pg.Pool, targets: OutcomeTargets, work: (st: PgOutcomeStore) => Promise<T>): Promise<T> {
+export async function inOutcomeTransactionPg<T>(db: PgDb, targets: OutcomeTargets, work: (st: PgOutcomeStore) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(pool, async (c) => {
+      return await inTransaction(db.$client, async (c) => {
         const locked = new Set<number>();
         await lockModels(c, targets, locked);
         return work(store(c, locked));

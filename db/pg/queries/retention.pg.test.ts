@@ -23,7 +23,7 @@ const idAt = (ts: number) => encodeTime(ts) + String(++n).padStart(16, '0');
 /** Folds the whole log into hour counts (a stand-in for the real fold: what matters here is that the hours stay). */
 async function fold(db: PgDb): Promise<void> {
   for (;;) {
-    const r = await foldByHorizon(db.$client, 100_000, 1_000_000_000, async (records) => {
+    const r = await foldByHorizon(db, 100_000, 1_000_000_000, async (records) => {
       const sums = new Map<string, { versionId: number; hour: number; rows: number }>();
       for (const x of records) {
         const hour = x.ts - (x.ts % 3_600_000);

@@ -13,6 +13,7 @@ import type pg from 'pg';
 import type { ModelSignature } from '../../../inference/signature';
 import type { VersionProfile } from '../../../lib/metrics/profile';
 import type { HourWrite, LogRow, StoredHour } from '../../queries/rollups';
+import type { PgDb } from '../client';
 import { inTransaction } from '../tx';
 
 /** The advisory lock of folding ("mdrollup"). */
@@ -77,12 +78,12 @@ export interface FoldResult {
  * the upserts and the watermark commit together.
  */
 export async function foldByHorizon(
-  pool: pg.Pool,
+  db: PgDb,
   limit: number,
   maxRows: number,
   build: (records: PgFoldRecord[], q: Queryable) => Promise<HourWrite[]>,
 ): Promise<FoldResult> {
-  return inTransaction(pool, async (c) => {
+  return inTransaction(db.$client, async (c) => {
     const lock = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS ok`);
     if (!lock.rows[0].ok) return { locked: false, folded: 0, more: false };
     const from = await rollupWatermarkPg(c);

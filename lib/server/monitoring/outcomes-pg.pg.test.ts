@@ -84,7 +84,7 @@ afterAll(async () => {
 
 /** Posts the same outcomes through each replica at once; odd replicas send them in reverse order. */
 async function postEverywhere(items: Record<string, unknown>[], replicas: PgHandle[]) {
-  const results = await Promise.all(replicas.map((r, i) => recordOutcomesPg(r.pool, i % 2 ? [...items].reverse() : items)));
+  const results = await Promise.all(replicas.map((r, i) => recordOutcomesPg(r.db, i % 2 ? [...items].reverse() : items)));
   return results.reduce((a, r) => ({ accepted: a.accepted + r.accepted, updated: a.updated + r.updated, bad: a.bad + r.unknown.length + r.invalid.length }), {
     accepted: 0,
     updated: 0,

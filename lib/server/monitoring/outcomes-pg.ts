@@ -1,7 +1,7 @@
 // Outcomes on PostgreSQL: the rules of ./outcomes.ts (its flows), run against the PostgreSQL store
 // one chunk per transaction, which first locks the models the chunk names (db/pg/queries/outcomes.ts);
 // a chunk's result counts only once it has committed.
-import type pg from 'pg';
+import type { PgDb } from '../../../db/pg/client';
 import { inOutcomeTransactionPg, type OutcomeTargets } from '../../../db/pg/queries/outcomes';
 import { parsePredictionId } from '../../../db/prediction-ids';
 import { runFlowAsync } from '../../flow';
@@ -21,13 +21,13 @@ function targetsOf(items: unknown[]): OutcomeTargets {
   return { models: [...models], requestIds: [...requestIds] };
 }
 
-export async function recordOutcomesPg(pool: pg.Pool, items: unknown[], retentionDays: number | null = null): Promise<RecordResult> {
+export async function recordOutcomesPg(db: PgDb, items: unknown[], retentionDays: number | null = null): Promise<RecordResult> {
   const result: RecordResult = { accepted: 0, updated: 0, unknown: [], invalid: [], models: new Set() };
   const ctx = flowContext(Date.now(), retentionDays);
   for (let start = 0; start < items.length; start += OUTCOME_CHUNK) {
     const end = Math.min(items.length, start + OUTCOME_CHUNK);
     const targets = targetsOf(items.slice(start, end));
-    addResult(result, await inOutcomeTransactionPg(pool, targets, (st) => runFlowAsync(recordChunk(items, start, end, ctx), st)));
+    addResult(result, await inOutcomeTransactionPg(db, targets, (st) => runFlowAsync(recordChunk(items, start, end, ctx), st)));
   }
   return result;
 }

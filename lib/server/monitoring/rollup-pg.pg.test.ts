@@ -103,7 +103,7 @@ describe('PostgreSQL prediction log and rollups', () => {
       .map((r) => r['QUERY PLAN'] as string)
       .join('\n');
     expect(plan.match(/on prediction_requests_y\d{4}m\d{2}/g)).toHaveLength(1);
-    await catchUpRollupsPg(h.pool);
+    await catchUpRollupsPg(h.db);
   });
 
   it('rollups equal a recount after concurrent writers, one holding its transaction open for seconds', async () => {
@@ -122,7 +122,7 @@ describe('PostgreSQL prediction log and rollups', () => {
     let folds = 0;
     const folding = folders.map(async (f) => {
       while (!stop) {
-        folds += (await processPredictionLogPg(f.pool)).folded > 0 ? 1 : 0;
+        folds += (await processPredictionLogPg(f.db)).folded > 0 ? 1 : 0;
         await sleep(15);
       }
     });
@@ -144,7 +144,7 @@ describe('PostgreSQL prediction log and rollups', () => {
     await sleep(300);
     stop = true;
     await Promise.all([...load, ...folding]);
-    await catchUpRollupsPg(folders[0].pool);
+    await catchUpRollupsPg(folders[0].db);
     expect(answered).toBeGreaterThan(200);
     expect(foldsWhileOpen).toBeGreaterThan(0);
 

@@ -1,7 +1,7 @@
 // The hourly rollups on PostgreSQL: the same fold as SQLite's (aggregateHours in ./rollup.ts), over
 // the slices db/pg/queries/rollups.ts hands out by transaction-id horizon under an advisory lock,
 // so every replica may run it and the rollups stay exact under concurrent writers.
-import type pg from 'pg';
+import type { PgDb } from '../../../db/pg/client';
 import { firstRequestsPg, foldByHorizon, saveTrafficProfilePg, versionForRollupPg, type FoldResult } from '../../../db/pg/queries/rollups';
 import { aggregateHours, rollupFeatures, trafficProfileFrom, versionInfoFrom, type RollupVersion, type VersionInfo } from './rollup';
 
@@ -10,8 +10,8 @@ const SLICE_RECORDS = 5000;
 const TRAFFIC_PROFILE_MAX_ROWS = 2000;
 
 /** Folds one slice; `cache` keeps versions' fold layouts between calls (a worker keeps one). */
-export async function processPredictionLogPg(pool: pg.Pool, cache = new Map<number, VersionInfo>(), maxRows = 20_000): Promise<FoldResult> {
-  return foldByHorizon(pool, SLICE_RECORDS, maxRows, async (records, q) => {
+export async function processPredictionLogPg(db: PgDb, cache = new Map<number, VersionInfo>(), maxRows = 20_000): Promise<FoldResult> {
+  return foldByHorizon(db, SLICE_RECORDS, maxRows, async (records, q) => {
     const slice = new Map<number, VersionInfo>();
     for (const id of new Set(records.map((r) => r.version_id))) {
       const hit = cache.get(id);
@@ -36,10 +36,10 @@ export async function processPredictionLogPg(pool: pg.Pool, cache = new Map<numb
 }
 
 /** Folds until nothing below the horizon is left; returns the records folded (0 also when another replica held the fold). */
-export async function catchUpRollupsPg(pool: pg.Pool, cache = new Map<number, VersionInfo>()): Promise<number> {
+export async function catchUpRollupsPg(db: PgDb, cache = new Map<number, VersionInfo>()): Promise<number> {
   let total = 0;
   for (;;) {
-    const r = await processPredictionLogPg(pool, cache, 200_000);
+    const r = await processPredictionLogPg(db, cache, 200_000);
     total += r.folded;
     if (!r.more) return total;
   }
