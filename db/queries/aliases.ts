@@ -1,10 +1,12 @@
 // Alias queries: named pointers to versions; every move is an event (from → to).
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
-import type { Db } from '../client';
+import { isPg, type AnyDb } from '../any-db';
+import { findAliasPg, listAliasesPg, moveAliasPg, removeAliasPg } from '../pg/queries/aliases';
 import { aliases, modelVersions } from '../schema';
 import { recordEvent } from './events';
 import { dropShadowIn, endSplitIn } from './experiments';
+import { aliasMovedDetail } from './registry-rules';
 
 export interface AliasTarget {
   name: string;
@@ -12,7 +14,8 @@ export interface AliasTarget {
   number: number;
 }
 
-export async function listAliases(db: Db, modelId: number): Promise<AliasTarget[]> {
+export async function listAliases(db: AnyDb, modelId: number): Promise<AliasTarget[]> {
+  if (isPg(db)) return listAliasesPg(db, modelId);
   return db
     .select({ name: aliases.name, versionId: aliases.versionId, number: modelVersions.number })
     .from(aliases)
@@ -21,7 +24,8 @@ export async function listAliases(db: Db, modelId: number): Promise<AliasTarget[
     .all();
 }
 
-export async function findAlias(db: Db, q: { modelId: number; alias: string }): Promise<AliasTarget | undefined> {
+export async function findAlias(db: AnyDb, q: { modelId: number; alias: string }): Promise<AliasTarget | undefined> {
+  if (isPg(db)) return findAliasPg(db, q);
   return db
     .select({ name: aliases.name, versionId: aliases.versionId, number: modelVersions.number })
     .from(aliases)
@@ -30,11 +34,20 @@ export async function findAlias(db: Db, q: { modelId: number; alias: string }): 
     .get();
 }
 
+export interface AliasMove {
+  modelId: number;
+  alias: string;
+  versionId: number;
+  versionNumber: number;
+  actor: string;
+  reason?: string;
+  forced?: string[] | null;
+  comment?: string;
+}
+
 /** Points the alias at one version, ending any split of it; returns the number it pointed at before (null if new). */
-export async function moveAlias(
-  db: Db,
-  m: { modelId: number; alias: string; versionId: number; versionNumber: number; actor: string; reason?: string; forced?: string[] | null; comment?: string },
-): Promise<{ from: number | null; to: number }> {
+export async function moveAlias(db: AnyDb, m: AliasMove): Promise<{ from: number | null; to: number }> {
+  if (isPg(db)) return moveAliasPg(db, m);
   const now = Date.now();
   try {
     return db.transaction(
@@ -56,16 +69,7 @@ export async function moveAlias(
           .values({ modelId: m.modelId, name: m.alias, versionId: m.versionId, updatedAt: now, updatedBy: m.actor })
           .onConflictDoUpdate({ target: [aliases.modelId, aliases.name], set: { versionId: m.versionId, updatedAt: now, updatedBy: m.actor } })
           .run();
-        const detail: Record<string, unknown> = { alias: m.alias, from, to: m.versionNumber };
-        if (m.reason) detail.reason = m.reason;
-        // A promotion past the guard (inputs or classes differ from the version it replaces).
-        if (m.forced) {
-          detail.forced = true;
-          detail.differences = m.forced;
-        }
-        // The user's own words; `reason` keeps its machine meaning ('rollback').
-        if (m.comment) detail.comment = m.comment;
-        recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail, ts: now });
+        recordEvent(tx, { modelId: m.modelId, kind: 'alias_moved', actor: m.actor, detail: aliasMovedDetail(m, from), ts: now });
         if (m.alias === 'production') dropShadowIn(tx, { modelId: m.modelId, versionId: m.versionId, actor: m.actor, ts: now });
         return { from, to: m.versionNumber };
       },
@@ -77,7 +81,8 @@ export async function moveAlias(
 }
 
 /** Removes the alias; returns the version it pointed at, or null when there was none. */
-export async function removeAlias(db: Db, r: { modelId: number; alias: string; actor: string }): Promise<number | null> {
+export async function removeAlias(db: AnyDb, r: { modelId: number; alias: string; actor: string }): Promise<number | null> {
+  if (isPg(db)) return removeAliasPg(db, r);
   try {
     return db.transaction(
       (tx) => {

@@ -2,7 +2,9 @@
 // answered rows they copy (paired design), and a version's labeled rows with their predictions
 // (the variance of squared errors, for regression tests). All bounded by version and time range,
 // through prediction_requests_version_ts_idx and outcomes_version_pred_ts_idx.
+import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import { compareReadsPg } from '../pg/queries/compare';
 import { PREDICTION_SOURCES } from '../schema';
 
 export interface PairedRequest {
@@ -25,14 +27,24 @@ export interface LabeledOutcome {
   actual_value: number | null;
 }
 
-export type CompareReads = ReturnType<typeof prepareCompareReads>;
+/** The comparison's reads of the raw log; SQLite's statements are prepared once per connection. */
+export interface CompareReads {
+  /** Whether `shadow` scored copies of `primary`'s requests in the range. */
+  pairedExists(shadowVersionId: number, primaryVersionId: number, from: number, to: number): Promise<boolean>;
+  /** Hands every paired request of the range to `each`, which must not read the database (SQLite's statement is iterating). */
+  paired(shadowVersionId: number, primaryVersionId: number, from: number, to: number, each: (r: PairedRequest) => void): Promise<void>;
+  /** The version's labeled rows whose prediction time is in the range. */
+  outcomes(versionId: number, from: number, to: number): Promise<LabeledOutcome[]>;
+  /** The output values of these requests, by request id (a request not in the log is absent). */
+  outputs(requestIds: string[]): Promise<Map<string, Buffer | null>>;
+}
 
-/** The comparison's reads of the raw log, prepared once per connection. */
-export function compareReads(db: Db): CompareReads {
+export function compareReads(db: AnyDb): CompareReads {
+  if (isPg(db)) return compareReadsPg(db);
   return prepared(db, 'compare', prepareCompareReads);
 }
 
-function prepareCompareReads(sqlite: Db['$client']) {
+function prepareCompareReads(sqlite: Db['$client']): CompareReads {
   const pairedWhere = `FROM prediction_requests s JOIN prediction_requests p ON p.id = s.pair_id
      WHERE s.version_id = ? AND s.ts >= ? AND s.ts < ? AND s.source = ${PREDICTION_SOURCES.shadow} AND p.version_id = ?`;
   const pairedExists = sqlite.prepare(`SELECT 1 ${pairedWhere} LIMIT 1`).pluck();
@@ -41,16 +53,21 @@ function prepareCompareReads(sqlite: Db['$client']) {
        s.latency_us AS s_latency, p.latency_us AS p_latency ${pairedWhere}`,
   );
   const outcomes = sqlite.prepare('SELECT prediction_id, actual_label, actual_value FROM outcomes WHERE version_id = ? AND pred_ts >= ? AND pred_ts < ?');
-  const outputs = sqlite.prepare('SELECT rows, output_values FROM prediction_requests WHERE id = ?');
+  const outputs = sqlite.prepare('SELECT output_values FROM prediction_requests WHERE id = ?').pluck();
   return {
-    /** Whether `shadow` scored copies of `primary`'s requests in the range. */
-    pairedExists: (shadowVersionId: number, primaryVersionId: number, from: number, to: number) =>
-      pairedExists.get(shadowVersionId, from, to, primaryVersionId) !== undefined,
-    /** Iterated: no other statement may run on the connection until it is done. */
-    paired: (shadowVersionId: number, primaryVersionId: number, from: number, to: number) =>
-      paired.iterate(shadowVersionId, from, to, primaryVersionId) as IterableIterator<PairedRequest>,
-    /** The version's labeled rows whose prediction time is in the range. */
-    outcomes: (versionId: number, from: number, to: number) => outcomes.all(versionId, from, to) as LabeledOutcome[],
-    outputs: (requestId: string) => outputs.get(requestId) as { rows: number; output_values: Buffer | null } | undefined,
+    pairedExists: async (shadowVersionId, primaryVersionId, from, to) => pairedExists.get(shadowVersionId, from, to, primaryVersionId) !== undefined,
+    // The whole iteration runs before the first await: nothing else can use the connection meanwhile.
+    paired: async (shadowVersionId, primaryVersionId, from, to, each) => {
+      for (const r of paired.iterate(shadowVersionId, from, to, primaryVersionId) as IterableIterator<PairedRequest>) each(r);
+    },
+    outcomes: async (versionId, from, to) => outcomes.all(versionId, from, to) as LabeledOutcome[],
+    outputs: async (requestIds) => {
+      const out = new Map<string, Buffer | null>();
+      for (const id of requestIds) {
+        const values = outputs.get(id) as Buffer | null | undefined;
+        if (values !== undefined) out.set(id, values);
+      }
+      return out;
+    },
   };
 }

@@ -3,9 +3,12 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors';
 import type { SplitEntry } from '../../lib/schemas/experiments';
+import { isPg, type AnyDb } from '../any-db';
 import type { Db } from '../client';
+import { findSplitPg, listShadowsPg, listSplitsPg, setShadowsPg, setSplitPg } from '../pg/queries/experiments';
 import { aliases, aliasWeights, modelVersions, shadows, type VersionRow } from '../schema';
 import { recordEvent } from './events';
+import { championIndex, experimentHold, splitSetDetail } from './registry-rules';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -23,12 +26,14 @@ export function readSplit(tx: Pick<Db, 'select'>, modelId: number, alias: string
 }
 
 /** The alias's split (empty when it has none). */
-export async function findSplit(db: Db, q: { modelId: number; alias: string }): Promise<SplitEntry[]> {
+export async function findSplit(db: AnyDb, q: { modelId: number; alias: string }): Promise<SplitEntry[]> {
+  if (isPg(db)) return findSplitPg(db, q);
   return readSplit(db, q.modelId, q.alias);
 }
 
 /** Every split of a model (or of several), by alias. */
-export async function listSplits(db: Db, modelIds: number[]): Promise<Map<number, Record<string, SplitEntry[]>>> {
+export async function listSplits(db: AnyDb, modelIds: number[]): Promise<Map<number, Record<string, SplitEntry[]>>> {
+  if (isPg(db)) return listSplitsPg(db, modelIds);
   const out = new Map<number, Record<string, SplitEntry[]>>();
   if (modelIds.length === 0) return out;
   const rows = db
@@ -47,7 +52,8 @@ export async function listSplits(db: Db, modelIds: number[]): Promise<Map<number
 }
 
 /** Shadow version numbers of a model (or of several), ascending. */
-export async function listShadows(db: Db, modelIds: number[]): Promise<Map<number, number[]>> {
+export async function listShadows(db: AnyDb, modelIds: number[]): Promise<Map<number, number[]>> {
+  if (isPg(db)) return listShadowsPg(db, modelIds);
   const out = new Map<number, number[]>();
   if (modelIds.length === 0) return out;
   const rows = db
@@ -127,6 +133,15 @@ function requireListed(tx: Pick<Db, 'select'>, modelId: number, numbers: number[
   });
 }
 
+export interface NewSplit {
+  modelId: number;
+  alias: string;
+  entries: SplitEntry[];
+  actor: string;
+  forced?: string[] | null;
+  comment?: string;
+}
+
 export interface SplitResult {
   champion: number;
   from: number | null;
@@ -139,10 +154,8 @@ export interface SplitResult {
  * on ties), recorded as an alias move with reason "split". Records split_set {alias, versions,
  * from, champion, previous}.
  */
-export async function setSplit(
-  db: Db,
-  s: { modelId: number; alias: string; entries: SplitEntry[]; actor: string; forced?: string[] | null; comment?: string },
-): Promise<SplitResult> {
+export async function setSplit(db: AnyDb, s: NewSplit): Promise<SplitResult> {
+  if (isPg(db)) return setSplitPg(db, s);
   const now = Date.now();
   try {
     return db.transaction(
@@ -161,14 +174,7 @@ export async function setSplit(
           .where(and(eq(aliases.modelId, s.modelId), eq(aliases.name, s.alias)))
           .get();
         const from = current?.number ?? null;
-        let championAt = s.entries.findIndex((e) => e.version === from);
-        if (championAt < 0) {
-          championAt = 0;
-          s.entries.forEach((e, i) => {
-            if (e.weight > s.entries[championAt].weight) championAt = i;
-          });
-        }
-        const champion = versions[championAt];
+        const champion = versions[championIndex(s.entries, from)];
         if (from !== champion.number) {
           tx.insert(aliases)
             .values({ modelId: s.modelId, name: s.alias, versionId: champion.id, updatedAt: now, updatedBy: s.actor })
@@ -199,15 +205,7 @@ export async function setSplit(
           modelId: s.modelId,
           kind: 'split_set',
           actor: s.actor,
-          detail: {
-            alias: s.alias,
-            versions: entries,
-            from,
-            champion: champion.number,
-            previous: previous.length ? previous : null,
-            ...(s.forced ? { forced: true, differences: s.forced } : {}),
-            ...(s.comment ? { comment: s.comment } : {}),
-          },
+          detail: splitSetDetail(s, entries, from, champion.number, previous),
           ts: now,
         });
         if (s.alias === 'production') dropShadowIn(tx, { modelId: s.modelId, versionId: champion.id, actor: s.actor, ts: now });
@@ -220,15 +218,20 @@ export async function setSplit(
   }
 }
 
+export interface NewShadows {
+  modelId: number;
+  numbers: number[];
+  actor: string;
+  check: (versions: VersionRow[]) => void;
+}
+
 /**
  * Replaces the model's shadow versions (an empty list ends shadowing). `check` runs inside the
  * transaction on the listed versions and throws to refuse. Records shadow_set {versions, from} or
  * shadow_ended {from}; an unchanged set records nothing.
  */
-export async function setShadows(
-  db: Db,
-  s: { modelId: number; numbers: number[]; actor: string; check: (versions: VersionRow[]) => void },
-): Promise<{ versions: number[]; from: number[] }> {
+export async function setShadows(db: AnyDb, s: NewShadows): Promise<{ versions: number[]; from: number[] }> {
+  if (isPg(db)) return setShadowsPg(db, s);
   const now = Date.now();
   try {
     return db.transaction(
@@ -262,8 +265,9 @@ export async function setShadows(
 /** Why a version cannot be archived now (a split or a shadow holds it), or null. */
 export function experimentHoldIn(tx: Pick<Db, 'select'>, versionId: number): string | null {
   const split = tx.select({ alias: aliasWeights.name }).from(aliasWeights).where(eq(aliasWeights.versionId, versionId)).all();
-  if (split.length) return `is in the traffic split of ${[...new Set(split.map((s) => s.alias))].join(', ')}; end the split first`;
   const shadow = tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.versionId, versionId)).get();
-  if (shadow) return 'is a shadow of production; end the shadow first';
-  return null;
+  return experimentHold(
+    split.map((s) => s.alias),
+    shadow !== undefined,
+  );
 }

@@ -1,8 +1,12 @@
 // The serving set (what the model cache keeps resident while it fits): every version an alias named
 // `production` points at, every version of a weighted split (a canary), every shadow version; and the
-// versions behind loaded artifacts, for the runtime listing. Statements prepared once per connection.
+// versions behind loaded artifacts, for the runtime listing. Statements prepared once per connection:
+// the model cache asks for the set synchronously (SQLite only); async callers use listServingSet and
+// listArtifactVersions, which PostgreSQL answers too (db/pg/queries/serving-set.ts).
 import type { ServingRole } from '../../lib/schemas/runtime';
+import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import { listArtifactVersionsPg, listServingSetPg } from '../pg/queries/serving-set';
 
 export type { ServingRole };
 
@@ -27,6 +31,16 @@ export interface ServingSetQueries {
 
 export function servingSetQueries(db: Db): ServingSetQueries {
   return prepared(db, 'serving-set', prepareServingSetQueries);
+}
+
+export async function listServingSet(db: AnyDb): Promise<ServingSetRow[]> {
+  if (isPg(db)) return listServingSetPg(db);
+  return servingSetQueries(db).servingSet();
+}
+
+export async function listArtifactVersions(db: AnyDb, sha256s: string[]): Promise<ArtifactVersionRow[]> {
+  if (isPg(db)) return listArtifactVersionsPg(db, sha256s);
+  return servingSetQueries(db).versionsOf(sha256s);
 }
 
 function prepareServingSetQueries(sqlite: Db['$client']): ServingSetQueries {

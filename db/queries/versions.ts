@@ -5,10 +5,11 @@ import type { ModelSignature, OutputSpec, ReferenceInfo } from '../../inference/
 import { AppError } from '../../lib/errors';
 import { isPg, type AnyDb } from '../any-db';
 import type { Db } from '../client';
-import { insertVersionPg } from '../pg/queries/versions';
+import { findVersionPg, insertVersionPg, isArtifactReferencedPg, listVersionsPg, updateVersionPg } from '../pg/queries/versions';
 import { aliases, aliasWeights, modelVersions, models, shadows, type VersionRow } from '../schema';
 import { recordEvent } from './events';
 import { experimentHoldIn } from './experiments';
+import { shadowPairWords } from './registry-rules';
 
 export interface NewVersion {
   modelId: number;
@@ -77,7 +78,8 @@ export async function insertVersion(db: AnyDb, v: NewVersion): Promise<VersionRo
   }
 }
 
-export async function listVersions(db: Db, q: { modelId: number; includeArchived: boolean }): Promise<VersionRow[]> {
+export async function listVersions(db: AnyDb, q: { modelId: number; includeArchived: boolean }): Promise<VersionRow[]> {
+  if (isPg(db)) return listVersionsPg(db, q);
   return db
     .select()
     .from(modelVersions)
@@ -86,7 +88,8 @@ export async function listVersions(db: Db, q: { modelId: number; includeArchived
     .all();
 }
 
-export async function findVersion(db: Db, q: { modelId: number; number: number }): Promise<VersionRow | undefined> {
+export async function findVersion(db: AnyDb, q: { modelId: number; number: number }): Promise<VersionRow | undefined> {
+  if (isPg(db)) return findVersionPg(db, q);
   return db
     .select()
     .from(modelVersions)
@@ -99,9 +102,7 @@ export async function findVersion(db: Db, q: { modelId: number; number: number }
  * decoded inputs (columns in production's order), so the versions of a shadow pair keep equal names.
  */
 function shadowPairHold(tx: Pick<Db, 'select'>, row: VersionRow): string | null {
-  if (tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.versionId, row.id)).get()) {
-    return `version ${row.number} is a shadow of production and takes production's columns in production's order; end the shadow first`;
-  }
+  if (tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.versionId, row.id)).get()) return shadowPairWords(row, 'shadow');
   const serves =
     tx
       .select({ v: aliases.versionId })
@@ -114,21 +115,21 @@ function shadowPairHold(tx: Pick<Db, 'select'>, row: VersionRow): string | null 
       .where(and(eq(aliasWeights.versionId, row.id), eq(aliasWeights.name, 'production')))
       .get();
   const shadowed = tx.select({ v: shadows.versionId }).from(shadows).where(eq(shadows.modelId, row.modelId)).get();
-  if (serves && shadowed) return `version ${row.number} serves production, whose shadow versions take its columns in its order; end the shadows first`;
+  if (serves && shadowed) return shadowPairWords(row, 'production');
   return null;
 }
 
-export async function updateVersion(
-  db: Db,
-  u: {
-    version: VersionRow;
-    description?: string;
-    archived?: boolean;
-    actor: string;
-    /** New feature names (null: none known); `relabel` renames the drift profile's features to match. */
-    featureNames?: { names: string[] | null; relabel: (profile: VersionRow['profile']) => VersionRow['profile'] };
-  },
-): Promise<VersionRow> {
+export interface VersionEdit {
+  version: VersionRow;
+  description?: string;
+  archived?: boolean;
+  actor: string;
+  /** New feature names (null: none known); `relabel` renames the drift profile's features to match. */
+  featureNames?: { names: string[] | null; relabel: (profile: VersionRow['profile']) => VersionRow['profile'] };
+}
+
+export async function updateVersion(db: AnyDb, u: VersionEdit): Promise<VersionRow> {
+  if (isPg(db)) return updateVersionPg(db, u);
   const now = Date.now();
   try {
     return db.transaction(
@@ -200,7 +201,8 @@ export async function updateVersion(
 }
 
 /** Whether any version still uses this artifact (as its model or as its reference sample). */
-export async function isArtifactReferenced(db: Db, sha256: string): Promise<boolean> {
+export async function isArtifactReferenced(db: AnyDb, sha256: string): Promise<boolean> {
+  if (isPg(db)) return isArtifactReferencedPg(db, sha256);
   const hit = db
     .select({ id: modelVersions.id })
     .from(modelVersions)

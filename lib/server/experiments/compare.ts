@@ -87,19 +87,18 @@ function total(windows: WindowSum[]): WindowSum {
 }
 
 /** Squared errors of a version's labeled rows in the range (outcomes joined to their predictions). */
-function squaredErrors(reads: Reads, versionId: number, from: number, to: number): Moments {
+async function squaredErrors(reads: Reads, versionId: number, from: number, to: number): Promise<Moments> {
   const m = emptyMoments();
-  const cache = new Map<string, Buffer | null>();
-  for (const o of reads.outcomes(versionId, from, to)) {
+  const labeled = (await reads.outcomes(versionId, from, to)).flatMap((o) => {
     const ref = parsePredictionId(o.prediction_id);
-    if (!ref || o.actual_value === null) continue;
-    let values = cache.get(ref.requestId);
-    if (values === undefined) {
-      values = reads.outputs(ref.requestId)?.output_values ?? null;
-      cache.set(ref.requestId, values);
-    }
+    return ref && o.actual_value !== null ? [{ ref, actual: o.actual_value }] : [];
+  });
+  // Every request's outputs in one read (PostgreSQL: a round trip per statement, not per request).
+  const outputs = await reads.outputs([...new Set(labeled.map((l) => l.ref.requestId))]);
+  for (const { ref, actual } of labeled) {
+    const values = outputs.get(ref.requestId);
     if (!values || ref.row * 8 >= values.length) continue;
-    addMoment(m, (o.actual_value - values.readDoubleLE(ref.row * 8)) ** 2);
+    addMoment(m, (actual - values.readDoubleLE(ref.row * 8)) ** 2);
   }
   return m;
 }
@@ -131,7 +130,7 @@ const emptyPaired = (): PairedSums => ({
 });
 
 /** Reads the paired rows once, summing them per window and in total, in a/b orientation. */
-function readPaired(
+async function readPaired(
   reads: Reads,
   task: string,
   shadow: VersionRow,
@@ -140,13 +139,13 @@ function readPaired(
   from: number,
   to: number,
   size: number,
-): { totals: PairedSums; windows: PairedSums[] } {
+): Promise<{ totals: PairedSums; windows: PairedSums[] }> {
   const actuals = new Map<string, string | number>();
-  for (const o of reads.outcomes(shadow.id, from, to)) actuals.set(o.prediction_id, o.actual_label ?? o.actual_value!);
+  for (const o of await reads.outcomes(shadow.id, from, to)) actuals.set(o.prediction_id, o.actual_label ?? o.actual_value!);
   const totals = emptyPaired();
   const windows = Array.from({ length: Math.round((to - from) / size) }, emptyPaired);
   const regression = task === 'regression';
-  for (const r of reads.paired(shadow.id, primary.id, from, to)) {
+  await reads.paired(shadow.id, primary.id, from, to, (r) => {
     const w = windows[Math.floor((r.ts - from) / size)];
     const [la, lb] = aIsPrimary ? [r.p_latency, r.s_latency] : [r.s_latency, r.p_latency];
     totals.latencyA[bucketIndex(la / 1000, LATENCY_BUCKETS_MS)]++;
@@ -181,7 +180,7 @@ function readPaired(
         }
       }
     }
-  }
+  });
   return { totals, windows };
 }
 
@@ -215,7 +214,7 @@ export async function getExperiment(name: string, a: number, b: number) {
 /** The split or shadow holding a and b now, and when it began. */
 async function runningExperiment(model: ModelRow, a: number, b: number) {
   const [splits, shadows] = await Promise.all([listSplits(db(), [model.id]), listShadows(db(), [model.id])]);
-  return experimentStart(listTrafficEvents(db(), model.id), a, b, {
+  return experimentStart(await listTrafficEvents(db(), model.id), a, b, {
     shadows: shadows.get(model.id) ?? [],
     productionSplit: (splits.get(model.id)?.production ?? []).map((e) => e.version),
   });
@@ -239,11 +238,11 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
   const totalA = total(windowsA);
   const totalB = total(windowsB);
 
-  const bShadowsA = reads.pairedExists(vb.id, va.id, from, to);
-  const aShadowsB = !bShadowsA && reads.pairedExists(va.id, vb.id, from, to);
+  const bShadowsA = await reads.pairedExists(vb.id, va.id, from, to);
+  const aShadowsB = !bShadowsA && (await reads.pairedExists(va.id, vb.id, from, to));
   if (bShadowsA || aShadowsB) {
     const [shadow, primary] = bShadowsA ? [vb, va] : [va, vb];
-    const { totals, windows } = readPaired(reads, task, shadow, primary, bShadowsA, from, to, size);
+    const { totals, windows } = await readPaired(reads, task, shadow, primary, bShadowsA, from, to, size);
     const points = pairedPoints(task, totals);
     let difference: CompareDto['difference'] = null;
     let test: CompareDto['test'] = null;
@@ -279,8 +278,8 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
   let difference: CompareDto['difference'] = null;
   let test: CompareDto['test'] = null;
   if (task === 'regression') {
-    const sqA = squaredErrors(reads, va.id, from, to);
-    const sqB = squaredErrors(reads, vb.id, from, to);
+    const sqA = await squaredErrors(reads, va.id, from, to);
+    const sqB = await squaredErrors(reads, vb.id, from, to);
     difference = rmseDifference(sqA, sqB);
     const t = welchT(sqA, sqB);
     test = t && { name: 'welch_t', statistic: t.statistic, p_value: t.p_value, significant: isSignificant(t.p_value) };

@@ -1,24 +1,24 @@
 // GET /api/v1/runtime: this process's model cache — the loaded sessions with the versions behind
 // them, their measured size, use and churn; the budget; and whether the serving set fits.
-import { servingSetQueries } from '../../../db/queries/serving-set';
+import { listArtifactVersions, listServingSet } from '../../../db/queries/serving-set';
 import { runtime } from '../../runtime/runtime';
 import type { RuntimeDto, RuntimeVersionDto, ServingRole } from '../../schemas/runtime';
 import { db } from '../lookups';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function runtimeStatus(): RuntimeDto {
+export async function runtimeStatus(): Promise<RuntimeDto> {
   const { sessions } = runtime();
-  const servingSet = servingSetQueries(db());
+  const servingSet = await listServingSet(db());
   const snap = sessions.snapshot();
   const roles = new Map<string, ServingRole[]>();
-  for (const r of servingSet.servingSet()) {
+  for (const r of servingSet) {
     const key = `${r.model}\0${r.version}`;
     roles.set(key, [...(roles.get(key) ?? []), r.role]);
   }
   const versions = new Map<string, RuntimeVersionDto[]>();
   const shas = [...snap.resident.map((r) => r.key), ...snap.servingNotResident.map((r) => r.key)];
-  for (const v of servingSet.versionsOf(shas)) {
+  for (const v of await listArtifactVersions(db(), shas)) {
     versions.set(v.sha256, [...(versions.get(v.sha256) ?? []), { model: v.model, version: v.version, roles: roles.get(`${v.model}\0${v.version}`) ?? [] }]);
   }
   return {
