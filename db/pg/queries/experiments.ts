@@ -31,7 +31,7 @@ export async function lockModelPg(tx: PgTx, modelId: number): Promise<void> {
  * reused), so the order is read from the alias's latest split_set event, which setSplitPg writes in
  * the transaction that writes the weights and which lists the entries as given.
  */
-const givenPosition = sql`(
+export const givenPosition = sql`(
   SELECT o.ord FROM jsonb_array_elements((
     SELECT e.detail->'versions' FROM events e
     WHERE e.model_id = ${aliasWeights.modelId} AND e.kind = 'split_set' AND e.detail->>'alias' = ${aliasWeights.name}

@@ -4,7 +4,10 @@
 import type pg from 'pg';
 import type { Async } from '../../../lib/flow';
 import type { ServingLookups, ServingRow } from '../../queries/predictions';
+import { and, asc, eq } from 'drizzle-orm';
 import type { PgDb } from '../client';
+import { aliasWeights, modelVersions } from '../schema';
+import { givenPosition } from './experiments';
 
 export type PgServingLookups = Async<ServingLookups>;
 
@@ -32,14 +35,14 @@ export function servingLookupsPg(db: PgDb): PgServingLookups {
       ),
     byVersionId: (versionId) =>
       one<ServingRow>('md_serving_by_version', `SELECT ${COLUMNS} FROM models m JOIN model_versions v ON v.model_id = m.id WHERE v.id = $1`, [versionId]),
-    // SQLite keeps the order the split was given in (rowid); PostgreSQL has no such order, so the
-    // version id orders it: the same on every replica, which is what sticky routing needs.
+    // In the order the split was given (SQLite's rowid order; here the split_set event's, as readSplitPg reads it).
     split: (modelId, alias) =>
-      all<{ version_id: number; weight: number }>(
-        'md_serving_split',
-        'SELECT version_id, weight FROM alias_weights WHERE model_id = $1 AND name = $2 ORDER BY version_id',
-        [modelId, alias],
-      ),
+      db
+        .select({ version_id: aliasWeights.versionId, weight: aliasWeights.weight })
+        .from(aliasWeights)
+        .innerJoin(modelVersions, eq(aliasWeights.versionId, modelVersions.id))
+        .where(and(eq(aliasWeights.modelId, modelId), eq(aliasWeights.name, alias)))
+        .orderBy(givenPosition, asc(modelVersions.number)),
     shadows: async (modelId) =>
       (await all<{ version_id: number }>('md_serving_shadows', 'SELECT version_id FROM shadows WHERE model_id = $1 ORDER BY version_id', [modelId])).map(
         (r) => r.version_id,
