@@ -14,7 +14,7 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Pages are only rendered for a signed-in admin (the server's page guard); /login and /setup are the exception.
-  const user = sessionUser((await headers()).get('cookie') ?? undefined);
+  const user = await sessionUser((await headers()).get('cookie') ?? undefined);
   return (
     <html lang="en">
       <body className="min-h-screen">

@@ -1,7 +1,8 @@
 // Whether the database answers a query (readiness and /api/health).
 import { sql } from 'drizzle-orm';
-import type { Db } from './client';
+import { isPg, type AnyDb } from './any-db';
 
-export function pingDatabase(db: Db): void {
-  db.get(sql`select 1`);
+export async function pingDatabase(db: AnyDb): Promise<void> {
+  if (isPg(db)) await db.execute(sql`select 1`);
+  else db.get(sql`select 1`);
 }

@@ -22,11 +22,11 @@ async function overHttp(): Promise<{ model: string; created: boolean }> {
 }
 
 async function inProcess(): Promise<{ model: string; created: boolean }> {
-  const { migrateDatabase } = await import('../db/migrate');
-  const { closeRuntime, runtime } = await import('../lib/runtime/runtime');
+  const { migrateRuntimeDatabase } = await import('../lib/runtime/start');
+  const { closeRuntime } = await import('../lib/runtime/runtime');
   const { prepareStore } = await import('../lib/runtime/artifact-store');
   const { createDemo } = await import('../lib/server/demo/create-demo');
-  migrateDatabase(runtime().database.db);
+  await migrateRuntimeDatabase();
   await prepareStore();
   try {
     return await createDemo();

@@ -4,9 +4,9 @@
 //   list
 //   revoke <id | name | prefix>
 import { parseArgs } from 'node:util';
-import { migrateDatabase } from '../db/migrate';
+import { migrateRuntimeDatabase } from '../lib/runtime/start';
 import { AppError } from '../lib/errors';
-import { closeRuntime, runtime } from '../lib/runtime/runtime';
+import { closeRuntime } from '../lib/runtime/runtime';
 import { createKeySchema } from '../lib/schemas/access';
 import { createKey, listKeyDtos, revokeKeyByRef } from '../lib/server/access/keys';
 
@@ -22,7 +22,7 @@ function fail(message: string): never {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  migrateDatabase(runtime().database.db);
+  await migrateRuntimeDatabase();
   const actor = `cli:${process.env.USER ?? 'unknown'}`;
   switch (command) {
     case 'create': {

@@ -77,7 +77,9 @@ export function handleFastPath(req: IncomingMessage, res: ServerResponse): boole
   let answering: Promise<void>;
   try {
     const actor = route.scope === 'public' ? null : authenticate(fromNodeHeaders(req.method, req.headers), route.scope);
-    answering = route.handler({ req, res, params, actor, labels });
+    // A cached key (every key on SQLite) answers at once; a PostgreSQL look-up or a session is awaited.
+    answering =
+      actor instanceof Promise ? actor.then((a) => route.handler({ req, res, params, actor: a, labels })) : route.handler({ req, res, params, actor, labels });
   } catch (err) {
     answering = Promise.reject(err);
   }

@@ -16,15 +16,15 @@ function redirect(res: ServerResponse, location: string): true {
   return true;
 }
 
-/** Redirects when the page may not be shown; returns false to let Next render it. */
-export function guardPage(req: IncomingMessage, res: ServerResponse): boolean {
+/** Redirects when the page may not be shown; resolves false to let Next render it. */
+export async function guardPage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   if (PUBLIC_PATHS.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p))) return false;
-  const setup = needsSetup();
+  const setup = await needsSetup();
   if (path === '/setup') return setup ? false : redirect(res, '/login');
-  const signedIn = !setup && sessionUser(req.headers.cookie) !== null;
+  const signedIn = !setup && (await sessionUser(req.headers.cookie)) !== null;
   if (path === '/login') return setup ? redirect(res, '/setup') : signedIn ? redirect(res, '/') : false;
   if (signedIn) return false;
   if (setup) return redirect(res, '/setup');

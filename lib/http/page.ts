@@ -13,9 +13,9 @@ import { needsSetup } from '../server/access/accounts';
 import { sessionUser } from '../server/access/auth';
 
 export async function requireUser(): Promise<{ username: string }> {
-  const user = sessionUser((await headers()).get('cookie') ?? undefined);
+  const user = await sessionUser((await headers()).get('cookie') ?? undefined);
   if (user) return user;
-  redirect(needsSetup() ? '/setup' : '/login');
+  redirect((await needsSetup()) ? '/setup' : '/login');
 }
 
 /** The origin the browser used (behind a proxy: its forwarded host and protocol), for the copy-pasteable endpoints and examples pages show. */

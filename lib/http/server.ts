@@ -3,7 +3,7 @@
 // (lib/runtime/start.ts), the production versions are loaded, then the prediction routes, /v2 and
 // /metrics are answered on a lean fast path, pages behind the sign-in guard, and everything else
 // through Next.js, on PORT/HOSTNAME. The composition root: the only file that starts things.
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import next from 'next';
 import { env } from '../env';
@@ -39,6 +39,22 @@ async function main(): Promise<void> {
   runtime().metrics.inFlightSource = () => inFlight.size;
   runtime().metrics.modelHealth.observe(readModelHealth);
   let stopping = false;
+  const renderPage = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error('[modeldock] request failed', err);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
+      res.end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+          detail: 'an internal error occurred',
+          code: 'internal',
+          errors: [],
+        }),
+      );
+    });
+  };
   // connectionsCheckingInterval: how often node enforces headersTimeout/requestTimeout (default 30 s).
   const server = createServer(
     {
@@ -55,27 +71,16 @@ async function main(): Promise<void> {
       watchBodyIdle(req, res, env.BODY_IDLE_TIMEOUT_MS);
       if (guardPath(req, res) || handleFastPath(req, res) || guardRequest(req, res)) return;
       setSecurityHeaders(req, res, dev);
-      try {
-        if (guardPage(req, res)) return;
-      } catch (err) {
-        console.error('[modeldock] page guard failed', err);
-        res.writeHead(503, { 'content-type': 'text/plain' }).end('Modeldock cannot read its database');
-        return;
-      }
-      handle(req, res).catch((err: unknown) => {
-        console.error('[modeldock] request failed', err);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
-        res.end(
-          JSON.stringify({
-            type: 'about:blank',
-            title: 'Internal Server Error',
-            status: 500,
-            detail: 'an internal error occurred',
-            code: 'internal',
-            errors: [],
-          }),
-        );
-      });
+      guardPage(req, res).then(
+        (answered) => {
+          if (!answered) renderPage(req, res);
+        },
+        (err: unknown) => {
+          console.error('[modeldock] page guard failed', err);
+          if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain' });
+          res.end('Modeldock cannot read its database');
+        },
+      );
     },
   );
   server.listen(env.PORT, env.HOSTNAME, () => {

@@ -2,8 +2,9 @@
 // machine's memory), the serving set it keeps resident, its metrics, and the one log line when the
 // serving set stops (or starts again) fitting.
 import { totalmem } from 'node:os';
-import type { Db } from '../../db/client';
-import { servingSetQueries } from '../../db/queries/serving-set';
+import { isPg, type AnyDb } from '../../db/any-db';
+import type { PgDb } from '../../db/pg/client';
+import { listServingSet, servingSetQueries } from '../../db/queries/serving-set';
 import { loadModel } from '../../inference/runtime';
 import { SessionCache, type FitReport } from '../../inference/session-cache';
 import { accountedBytes, DEFAULT_CACHE_SHARE, defaultBudgetBytes, servingSessionOptions } from '../../inference/session-memory';
@@ -38,7 +39,7 @@ function reportFit(r: FitReport): void {
 }
 
 /** The session cache of the runtime; `db` gives the serving set it keeps resident, `m` the metrics it feeds, `store` the model files. */
-export function createSessionCache(db: Db, m: ModelCacheMetrics, store: ArtifactStore): SessionCache {
+export function createSessionCache(db: AnyDb, m: ModelCacheMetrics, store: ArtifactStore): SessionCache {
   const budget = cacheBudget();
   const options = servingSessionOptions({ intraOpThreads: env.ORT_INTRA_OP_THREADS, prepackWeights: env.ORT_PREPACK_WEIGHTS });
   const cache = new SessionCache(
@@ -59,18 +60,46 @@ export function createSessionCache(db: Db, m: ModelCacheMetrics, store: Artifact
     },
     {
       budgetBytes: budget.bytes,
-      servingSet: () =>
-        new Set(
-          servingSetQueries(db)
-            .servingSet()
-            .map((r) => r.sha256),
-        ),
+      servingSet: isPg(db)
+        ? pgServingSet(db)
+        : () =>
+            new Set(
+              servingSetQueries(db)
+                .servingSet()
+                .map((r) => r.sha256),
+            ),
       ...metricObservers(m),
       onFitChange: reportFit,
     },
   );
   m.observe(cache);
   return cache;
+}
+
+/**
+ * The serving set on PostgreSQL, where the cache's synchronous question cannot wait for a query: the
+ * last set read, read again (in the background) whenever the fleet's change signal has moved.
+ */
+function pgServingSet(db: PgDb): () => Set<string> {
+  let set = new Set<string>();
+  let readAt = -1;
+  let reading = false;
+  return () => {
+    const version = db.changes.current();
+    if (version !== readAt && !reading) {
+      reading = true;
+      listServingSet(db)
+        .then((rows) => {
+          set = new Set(rows.map((r) => r.sha256));
+          readAt = version;
+        })
+        .catch((err: unknown) => console.error('[modeldock] could not read the serving set', err))
+        .finally(() => {
+          reading = false;
+        });
+    }
+    return set;
+  };
 }
 
 /** What the server says of the cache when it starts. */

@@ -4,7 +4,10 @@
 // on first use, and reached through `runtime()`. The server entry (lib/http/server.ts) runs under
 // tsx while Next.js runs its own bundled copy of lib/: both module graphs reach this one object
 // through the one globalThis key below, so nothing exists twice. Nothing else goes on globalThis.
+import type { AnyDb } from '../../db/any-db';
 import { closeDatabase, openDatabase, type Handle } from '../../db/client';
+import { closePg, openPg, type PgHandle } from '../../db/pg/client';
+import { logInserterPg } from '../../db/pg/queries/log';
 import type { KeyPrincipal } from '../../db/queries/access';
 import { predictionInserter } from '../../db/queries/predictions';
 import { Batcher } from '../../inference/batcher';
@@ -19,13 +22,16 @@ import { LogWriter } from './log-writer';
 import { LoginThrottle } from './login-throttle';
 import { ServingMetrics } from './metrics';
 import { createSessionCache } from './model-cache';
+import { FleetRateLimiter } from './fleet-rate-limit';
+import { PgFailures } from './fleet-failures';
 import { RateLimiter } from './rate-limit';
 import { RefusalCounter } from './refusals';
 import { newServingCache, type ServingCache, type ServingPlan } from './serving-cache';
 
 /** Per-process state of authentication: limiters and the key cache. */
 export interface AccessState {
-  predictLimiter: RateLimiter;
+  /** Per replica on SQLite; fleet-wide (leased from PostgreSQL) with DATABASE_URL. */
+  predictLimiter: Pick<RateLimiter, 'take' | 'forget'> | FleetRateLimiter;
   loginThrottle: LoginThrottle;
   /** When each key's last_used_at was last written by this process. */
   touched: Map<number, number>;
@@ -65,7 +71,8 @@ export interface ShadowQueueState {
 }
 
 export interface Runtime {
-  database: Handle;
+  /** SQLite's file (the default), or PostgreSQL's pool when DATABASE_URL is set. */
+  database: Handle | PgHandle;
   sessions: SessionCache;
   batcher: Batcher;
   /** Group commit of the prediction log (one transaction per event-loop turn). */
@@ -87,8 +94,12 @@ export interface Runtime {
 const KEY = Symbol.for('modeldock.runtime');
 type Holder = { [KEY]?: Runtime };
 
+/** PostgreSQL connections a replica holds: the log writer's concurrent batches, reads, the fold. */
+const PG_POOL_SIZE = 16;
+
 function createRuntime(): Runtime {
-  const database = openDatabase(env.DATA_DIR);
+  const pg = env.DATABASE_URL ? openPg(env.DATABASE_URL, { max: PG_POOL_SIZE }) : null;
+  const database = pg ?? openDatabase(env.DATA_DIR);
   const metrics = new ServingMetrics();
   const artifacts = openArtifactStore(env);
   return {
@@ -96,12 +107,13 @@ function createRuntime(): Runtime {
     sessions: createSessionCache(database.db, metrics.modelCache, artifacts),
     batcher: new Batcher(env.BATCH_MAX_ROWS),
     // The insert is prepared on the first flush, once migrations have made the table.
-    log: new LogWriter((records) => predictionInserter(database.db)(records)),
+    log: new LogWriter(pg ? logInserterPg(pg.db) : (records) => predictionInserter((database as Handle).db)(records)),
     ids: new PredictionIds(),
     serving: newServingCache(),
     access: {
-      predictLimiter: new RateLimiter(),
-      loginThrottle: new LoginThrottle(),
+      // A key's rate and the sign-in failures hold across the fleet on PostgreSQL.
+      predictLimiter: pg ? new FleetRateLimiter(pg.db) : new RateLimiter(),
+      loginThrottle: pg ? new LoginThrottle(undefined, new PgFailures(pg.db)) : new LoginThrottle(),
       touched: new Map(),
       hashing: 0,
       keys: new Map(),
@@ -132,9 +144,30 @@ export async function closeRuntime(): Promise<void> {
     await rt.sessions.close();
     await rt.artifacts.close();
   } finally {
-    closeDatabase(rt.database);
+    await closeAnyDatabase(rt.database);
     delete holder[KEY];
   }
+}
+
+export function isPgHandle(h: Handle | PgHandle): h is PgHandle {
+  return 'pool' in h;
+}
+
+async function closeAnyDatabase(h: Handle | PgHandle): Promise<void> {
+  if (isPgHandle(h)) await closePg(h).catch(() => {});
+  else closeDatabase(h);
+}
+
+/** SQLite's handle, for tests and tools that only run on the embedded database; with DATABASE_URL set, an error. */
+export function sqliteDatabase(): Handle {
+  const { database } = runtime();
+  if (isPgHandle(database)) throw new Error('this runs on SQLite only, and DATABASE_URL selects PostgreSQL');
+  return database;
+}
+
+/** The database repository functions take, either dialect. */
+export function runtimeDb(): AnyDb {
+  return runtime().database.db;
 }
 
 /** On a forced exit: commit the log and close the database, nothing that waits. */
@@ -142,5 +175,5 @@ export function abandonRuntime(): void {
   const rt = (globalThis as Holder)[KEY];
   if (!rt) return;
   rt.log.flush();
-  closeDatabase(rt.database);
+  if (!isPgHandle(rt.database)) closeDatabase(rt.database);
 }

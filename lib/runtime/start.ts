@@ -2,6 +2,8 @@
 // migrations (and the one-time switch to incremental auto-vacuum when retention is configured), the
 // artifact store's folders, the WAL checkpointer and the rollup worker (which also prunes).
 import type { Handle } from '../../db/client';
+import type { PgHandle } from '../../db/pg/client';
+import { migratePg } from '../../db/pg/migrate';
 import { removeInstance, writeInstance } from '../../db/instance';
 import { migrateDatabase } from '../../db/migrate';
 import { addValidationFailures } from '../../db/queries/quality';
@@ -11,7 +13,8 @@ import { env } from '../env';
 import { prepareStore } from './artifact-store';
 import { startCheckpointer } from './checkpointer';
 import { reportCacheBudget } from './model-cache';
-import { closeRuntime, runtime } from './runtime';
+import { closeRuntime, isPgHandle, runtime } from './runtime';
+import { startPgRuntime } from './start-pg';
 import { startWorker } from './workers/start';
 
 /**
@@ -113,16 +116,23 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** Applies the migrations of the runtime's database (either dialect): for tools that run without the server. */
+export async function migrateRuntimeDatabase(): Promise<void> {
+  const { database } = runtime();
+  if (isPgHandle(database)) await migratePg(database.pool);
+  else migrateDatabase(database.db);
+}
+
 /** Migrates the database, prepares the artifact store and starts the background workers. */
 export async function startRuntime(): Promise<Started> {
   const { database } = runtime();
   reportCacheBudget();
+  if (isPgHandle(database)) return startOnPostgres(database);
   migrateDatabase(database.db);
   ensureIncrementalVacuum(database);
   const checkpointer = startCheckpointer(database);
   await prepareStore();
-  const { artifacts } = runtime();
-  console.log(`[modeldock] artifact store: ${artifacts.backend} (${artifacts.where})`);
+  reportStore();
   const rollups = startRollups();
   const refusals = startRefusalFlush(database);
   return {
@@ -136,6 +146,29 @@ export async function startRuntime(): Promise<Started> {
       await checkpointer.stop();
       await closeRuntime();
       removeInstance(env.DATA_DIR);
+    },
+  };
+}
+
+function reportStore(): void {
+  const { artifacts } = runtime();
+  console.log(`[modeldock] artifact store: ${artifacts.backend} (${artifacts.where})`);
+}
+
+/** A replica on PostgreSQL: no data-folder lock (replicas share the database), the background work of ./start-pg.ts. */
+async function startOnPostgres(handle: PgHandle): Promise<Started> {
+  const background = await startPgRuntime(handle);
+  await prepareStore();
+  reportStore();
+  console.log(`[modeldock] database: PostgreSQL (${new URL(handle.url).host}${new URL(handle.url).pathname})`);
+  return {
+    listening: () => {},
+    stop: async () => {
+      const rt = runtime();
+      await rt.log.flush();
+      await rt.sessions.close();
+      await background.stop();
+      await closeRuntime();
     },
   };
 }

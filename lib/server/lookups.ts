@@ -1,14 +1,14 @@
 // The look-ups every domain shares: the database of this process, and a model or version by what a
 // request names (404 naming the field when there is none). The one place those errors are worded.
-import type { Db } from '../../db/client';
+import type { AnyDb } from '../../db/any-db';
 import { findModel } from '../../db/queries/models';
 import { findVersion } from '../../db/queries/versions';
 import type { ModelRow, VersionRow } from '../../db/schema';
 import { notFound } from '../errors';
 import { runtime } from '../runtime/runtime';
 
-/** The database handle repository functions take. */
-export function db(): Db {
+/** The database handle repository functions take: SQLite's, or PostgreSQL's with DATABASE_URL. */
+export function db(): AnyDb {
   return runtime().database.db;
 }
 

@@ -72,3 +72,17 @@ export async function readModelTrafficPg(
   for (const r of latest.rows) out.get(r.model_id)!.last = r.last;
   return out;
 }
+
+/** The model's first hour with logged predictions (from the hourly rollups), or null. */
+export async function firstPredictionHourPg(db: PgDb, modelId: number): Promise<number | null> {
+  const { rows } = await db.$client.query<{ h: number | null }>(
+    'SELECT MIN(r.hour) AS h FROM rollup_hours r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = $1',
+    [modelId],
+  );
+  return rows[0]?.h ?? null;
+}
+
+/** Every model's stored policy (retention), for telling a pruned prediction from an unknown one. */
+export async function modelPoliciesPg(db: PgDb): Promise<{ id: number; policy: Record<string, unknown> | null }[]> {
+  return db.select({ id: models.id, policy: models.policy }).from(models);
+}

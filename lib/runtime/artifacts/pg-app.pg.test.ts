@@ -13,8 +13,8 @@ const url = await freshDatabase('artifact_app');
 const dataDir = testDir('pg-app');
 Object.assign(process.env, { DATA_DIR: dataDir, ARTIFACT_STORE: 'pg', DATABASE_URL: url, ARTIFACT_CACHE_MB: '64' });
 
-const { migrateDatabase } = await import('../../../db/migrate');
 const { closeRuntime, runtime } = await import('../runtime');
+const { migrateRuntimeDatabase } = await import('../start');
 const { prepareStore, writeTempBytes } = await import('../artifact-store');
 const { createModel, deleteModel } = await import('../../server/registry/models');
 const { uploadVersion } = await import('../../server/registry/upload-version');
@@ -28,7 +28,7 @@ const ROWS = [
 ];
 
 beforeAll(async () => {
-  migrateDatabase(runtime().database.db);
+  await migrateRuntimeDatabase();
   await prepareStore();
 });
 afterAll(async () => {

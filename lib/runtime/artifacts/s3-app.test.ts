@@ -25,7 +25,7 @@ Object.assign(process.env, {
 });
 
 const { migrateDatabase } = await import('../../../db/migrate');
-const { closeRuntime, runtime } = await import('../runtime');
+const { closeRuntime, runtime, sqliteDatabase } = await import('../runtime');
 const { prepareStore, writeTempBytes } = await import('../artifact-store');
 const { createModel, deleteModel } = await import('../../server/registry/models');
 const { uploadVersion } = await import('../../server/registry/upload-version');
@@ -48,7 +48,7 @@ const ROWS = [
 const EXPECTED = ROWS.map((x) => x[0] + 2 * x[1] + 3 * x[2] + 0.5); // regressor.onnx, see e2e/api/serving-helpers.ts
 
 beforeAll(async () => {
-  migrateDatabase(runtime().database.db);
+  migrateDatabase(sqliteDatabase().db);
   await prepareStore();
 });
 afterAll(async () => {

@@ -2,6 +2,8 @@
 // or MODELDOCK_ADMIN_PASSWORD does at start; login checks the scrypt hash and issues a session
 // whose random token lives only in an HttpOnly cookie (the table keeps its SHA-256).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isPg } from '../../../db/any-db';
+import { userCountPg } from '../../../db/pg/queries/access';
 import { accessLookups, deleteSession, findUser, insertFirstUser, insertSession } from '../../../db/queries/access';
 import { AppError } from '../../errors';
 import { env } from '../../env';
@@ -27,8 +29,9 @@ async function withHashSlot<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function needsSetup(): boolean {
-  return accessLookups(db()).userCount() === 0;
+export async function needsSetup(): Promise<boolean> {
+  const database = db();
+  return (isPg(database) ? await userCountPg(database) : accessLookups(database).userCount()) === 0;
 }
 
 export function isSecureRequest(forwardedProto: string | undefined): boolean {
@@ -46,7 +49,7 @@ async function newSession(userId: number, secure: boolean): Promise<string> {
 
 /** First start: creates the admin account and signs it in (returns the Set-Cookie value). */
 export async function setupAdmin(username: string, password: string, secure: boolean): Promise<string> {
-  if (!needsSetup()) throw new AppError('conflict', 'setup: an admin account already exists; sign in instead');
+  if (!(await needsSetup())) throw new AppError('conflict', 'setup: an admin account already exists; sign in instead');
   const hash = await withHashSlot(() => hashPassword(password));
   const user = await insertFirstUser(db(), { username, passwordHash: hash, actor: username });
   if (!user) throw new AppError('conflict', 'setup: an admin account already exists; sign in instead');
@@ -55,7 +58,7 @@ export async function setupAdmin(username: string, password: string, secure: boo
 
 /** MODELDOCK_ADMIN_PASSWORD: the account is created at start when none exists (headless installs). */
 export async function ensureEnvAdmin(): Promise<void> {
-  if (!env.MODELDOCK_ADMIN_PASSWORD || !needsSetup()) return;
+  if (!env.MODELDOCK_ADMIN_PASSWORD || !(await needsSetup())) return;
   const hash = await hashPassword(env.MODELDOCK_ADMIN_PASSWORD);
   await insertFirstUser(db(), { username: env.MODELDOCK_ADMIN_USER, passwordHash: hash, actor: 'environment' });
 }

@@ -4,7 +4,9 @@
 // State-changing requests that a browser marks as cross-site are refused (CSRF), whatever the
 // credentials. Synchronous: the prediction fast path should not pay a promise for it.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { accessLookups } from '../../../db/queries/access';
+import { isPg } from '../../../db/any-db';
+import { sessionByHashPg, touchKeyPg } from '../../../db/pg/queries/access';
+import { accessLookups, type KeyPrincipal } from '../../../db/queries/access';
 import { AppError } from '../../errors';
 import { env } from '../../env';
 import { runtime } from '../../runtime/runtime';
@@ -72,14 +74,18 @@ export function checkOrigin(req: AuthRequest): void {
 const ENV_KEY_DIGEST = env.MODELDOCK_ADMIN_KEY ? createHash('sha256').update(env.MODELDOCK_ADMIN_KEY).digest() : null;
 const ENV_ACTOR: Actor = { name: 'admin-key', kind: 'env-key', scopes: ['read', 'predict', 'admin'], limitId: 'env', rateLimit: null };
 
-function keyActor(token: string): Actor {
-  const state = runtime().access;
+function keyActor(token: string): Actor | Promise<Actor> {
   // The digest (compared in constant time with the admin key's, then looked up) is computed once
   // per token and cached with the lookup; any key change clears the cache (see findKey).
   const principal = findKey(token, (t) => {
     const digest = createHash('sha256').update(t).digest();
     return ENV_KEY_DIGEST && timingSafeEqual(digest, ENV_KEY_DIGEST) ? 'env' : digest.toString('hex');
   });
+  return principal instanceof Promise ? principal.then(actorOf) : actorOf(principal);
+}
+
+function actorOf(principal: KeyPrincipal | 'env' | null): Actor {
+  const state = runtime().access;
   if (principal === 'env') return ENV_ACTOR;
   const key = principal;
   if (!key) throw unauthorized('authorization: unknown or revoked API key');
@@ -87,33 +93,42 @@ function keyActor(token: string): Actor {
   const last = Math.max(key.lastUsedAt ?? 0, state.touched.get(key.id) ?? 0);
   if (now - last > TOUCH_EVERY_MS) {
     state.touched.set(key.id, now);
-    accessLookups(db()).touchKey(key.id, now);
+    const database = db();
+    // On PostgreSQL the write is not waited for: last-used is a hint, never worth a request's time.
+    if (isPg(database)) touchKeyPg(database, key.id, now).catch((err: unknown) => console.error('[modeldock] could not record a key use', err));
+    else accessLookups(database).touchKey(key.id, now);
   }
   return { name: key.name, kind: 'key', scopes: key.scopes, limitId: `k${key.id}`, rateLimit: key.rateLimit };
 }
 
 /** The browser session's user, or null (no cookie, unknown or expired). */
-export function sessionUser(cookieHeader: string | undefined): { username: string } | null {
+export async function sessionUser(cookieHeader: string | undefined): Promise<{ username: string } | null> {
   const token = readCookie(cookieHeader, SESSION_COOKIE);
   if (!token) return null;
-  const s = accessLookups(db()).sessionByHash(createHash('sha256').update(token).digest('hex'), Date.now());
+  const hash = createHash('sha256').update(token).digest('hex');
+  const database = db();
+  const s = isPg(database) ? await sessionByHashPg(database, hash, Date.now()) : accessLookups(database).sessionByHash(hash, Date.now());
   return s ? { username: s.username } : null;
 }
 
-export function authenticate(req: AuthRequest, scope: Scope): Actor {
-  let actor: Actor;
+/** The caller's actor: at once for a cached or SQLite key (the predict path stays synchronous), else a promise. */
+export function authenticate(req: AuthRequest, scope: Scope): Actor | Promise<Actor> {
   const header = req.header('authorization');
   if (header) {
     const match = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i.exec(header);
     if (!match) throw unauthorized('authorization: expected "Bearer <api key>"');
     checkOrigin(req);
-    actor = keyActor(match[1]);
-  } else {
-    const user = sessionUser(req.header('cookie'));
+    const actor = keyActor(match[1]);
+    return actor instanceof Promise ? actor.then((a) => inScope(a, scope)) : inScope(actor, scope);
+  }
+  return sessionUser(req.header('cookie')).then((user) => {
     if (!user) throw unauthorized('authorization: an API key (Authorization: Bearer <key>) or a signed-in session is required');
     checkOrigin(req);
-    actor = { name: user.username, kind: 'user', scopes: ['read', 'predict', 'admin'] };
-  }
+    return inScope({ name: user.username, kind: 'user', scopes: ['read', 'predict', 'admin'] }, scope);
+  });
+}
+
+function inScope(actor: Actor, scope: Scope): Actor {
   if (!actor.scopes.includes('admin') && !actor.scopes.includes(scope)) {
     throw new AppError('forbidden', `scope: the key "${actor.name}" has ${actor.scopes.join(', ')}; this needs ${scope}`, [
       { path: 'scope', message: `needs ${scope}` },
@@ -122,13 +137,18 @@ export function authenticate(req: AuthRequest, scope: Scope): Actor {
   return actor;
 }
 
-/** Per-key token bucket for the prediction routes (RATE_LIMIT_RPS, or the key's own rate). */
-export function checkRateLimit(actor: Actor): void {
+/** Per-key token bucket for the prediction routes (RATE_LIMIT_RPS, or the key's own rate); fleet-wide on PostgreSQL (a promise when it must ask). */
+export function checkRateLimit(actor: Actor): void | Promise<void> {
   if (!actor.limitId) return;
   const rate = actor.rateLimit ?? env.RATE_LIMIT_RPS;
   if (!rate) return;
   const burst = env.RATE_LIMIT_BURST || Math.max(1, Math.ceil(rate));
   const wait = runtime().access.predictLimiter.take(actor.limitId, rate, burst);
+  if (wait instanceof Promise) return wait.then((w) => refuseOver(actor, rate, w));
+  refuseOver(actor, rate, wait);
+}
+
+function refuseOver(actor: Actor, rate: number, wait: number): void {
   if (wait > 0) {
     const seconds = Math.max(1, Math.ceil(wait));
     throw new AppError(

@@ -4,9 +4,14 @@
 import { runtime } from '../../runtime/runtime';
 import { db } from '../lookups';
 import { catchUpRollups } from './rollup';
+import { catchUpRollupsPg } from './rollup-pg';
+import { isPg } from '../../../db/any-db';
 
 export async function rollupsCaughtUp(): Promise<void> {
   const fold = runtime().foldRollups;
-  if (fold) await fold();
-  else catchUpRollups(db());
+  if (fold) return fold();
+  const database = db();
+  // On PostgreSQL any replica may fold (under the fold's advisory lock): the reader folds what is left.
+  if (isPg(database)) await catchUpRollupsPg(database);
+  else catchUpRollups(database);
 }

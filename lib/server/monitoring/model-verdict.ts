@@ -1,6 +1,8 @@
 // The retraining verdict as a property of the model (../shared/MONITORING.md): computed on the
 // policy's own windows (its bucket, `lookback` of them up to a moment), never on the range or window
 // a chart shows; stored per model for its production version, so every page shows the same one.
+import { isPg } from '../../../db/any-db';
+import { firstPredictionHourPg } from '../../../db/pg/queries/verdicts';
 import { listAliases } from '../../../db/queries/aliases';
 import { monitoringReads, type MonitoringReads } from '../../../db/queries/monitoring';
 import { saveVerdict, verdictReads } from '../../../db/queries/verdicts';
@@ -211,7 +213,8 @@ export async function refreshVerdict(model: ModelRow): Promise<VerdictDto | null
 }
 
 /** The model's first logged prediction (any version), or null. */
-export function firstPrediction(modelId: number): string | null {
-  const hour = verdictReads(db()).firstPredictionHour(modelId);
+export async function firstPrediction(modelId: number): Promise<string | null> {
+  const database = db();
+  const hour = isPg(database) ? await firstPredictionHourPg(database, modelId) : verdictReads(database).firstPredictionHour(modelId);
   return hour === null ? null : iso(hour);
 }

@@ -140,7 +140,7 @@ export async function getMonitoring(name: string, q: MonitoringQuery): Promise<M
     status,
     confusion: confusion.classes && confusion.matrix ? { classes: confusion.classes, matrix: confusion.matrix } : null,
     versions,
-    first_prediction: firstPrediction(model.id),
+    first_prediction: await firstPrediction(model.id),
     quality: qualitySummary(profile, qualitySum.quality, qualitySum.qualityRows, policy.quality_threshold, {
       total: refusedHours.reduce((n, r) => n + r.count, 0),
       by_path: await refusalsByPath(db(), model.id, from, to),

@@ -5,7 +5,7 @@ import type { PgDb } from '../../../db/pg/client';
 import { inOutcomeTransactionPg, type OutcomeTargets } from '../../../db/pg/queries/outcomes';
 import { parsePredictionId } from '../../../db/prediction-ids';
 import { runFlowAsync } from '../../flow';
-import { addResult, flowContext, OUTCOME_CHUNK, recordChunk, type RecordResult } from './outcomes';
+import { addResult, copyFlow, flowContext, OUTCOME_CHUNK, recordChunk, type RecordResult } from './outcomes';
 
 /** The models and logged requests a chunk of outcome items names (malformed items name nothing). */
 function targetsOf(items: unknown[]): OutcomeTargets {
@@ -30,4 +30,12 @@ export async function recordOutcomesPg(db: PgDb, items: unknown[], retentionDays
     addResult(result, await inOutcomeTransactionPg(db, targets, (st) => runFlowAsync(recordChunk(items, start, end, ctx), st)));
   }
   return result;
+}
+
+/** The PostgreSQL side of copyPrimaryOutcomes (./ingest-outcomes.ts). */
+export async function copyPrimaryOutcomesPg(db: PgDb, shadowRequestId: string, pairId: string): Promise<number> {
+  return inOutcomeTransactionPg(db, { models: [], requestIds: [shadowRequestId, pairId] }, async (st) => {
+    const outcomes = await st.requestOutcomes(pairId);
+    return outcomes.length === 0 ? 0 : runFlowAsync(copyFlow(shadowRequestId, outcomes), st);
+  });
 }

@@ -7,7 +7,7 @@
 // flow runs synchronously inside one SQLite transaction here, and asynchronously inside one
 // PostgreSQL transaction in ./outcomes-pg.ts (where the store also locks each version it touches,
 // so replicas recording outcomes of the same version at once stay exact).
-import { findModelById } from '../../../db/queries/models';
+import type { Db } from '../../../db/client';
 import { ask as askOf, runFlow, type Flow as GenericFlow } from '../../flow';
 import {
   inOutcomeTransaction,
@@ -23,11 +23,8 @@ import { PREDICTION_SOURCES } from '../../../db/schema';
 import { hourOf } from '../../metrics/buckets';
 import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type LabeledStats, type Prediction } from '../../metrics/labeled-stats';
 import { classSpace, resolveClass, type ClassSpace } from '../../class-values';
-import { runtime } from '../../runtime/runtime';
 import { REGRESSION_LIMIT } from '../../schemas/outcomes';
 import { env } from '../../env';
-import { db } from '../lookups';
-import { refreshRetrainingFlag } from './monitoring';
 import { Expiry } from './retention';
 
 export const MAX_OUTCOMES = 10_000;
@@ -309,14 +306,14 @@ export function addResult(into: RecordResult, chunk: RecordResult): void {
 }
 
 /** Records the outcomes (SQLite); `models` lists the models they touched (not part of the answer). */
-export function recordOutcomes(items: unknown[]): RecordResult {
+export function recordOutcomes(db: Db, items: unknown[]): RecordResult {
   const result: RecordResult = { accepted: 0, updated: 0, unknown: [], invalid: [], models: new Set() };
   const ctx = flowContext();
   for (let start = 0; start < items.length; start += CHUNK) {
     const end = Math.min(items.length, start + CHUNK);
     addResult(
       result,
-      inOutcomeTransaction(db(), (st) => runFlow(recordChunk(items, start, end, ctx), st)),
+      inOutcomeTransaction(db, (st) => runFlow(recordChunk(items, start, end, ctx), st)),
     );
   }
   return result;
@@ -342,30 +339,10 @@ export function* copyFlow(shadowRequestId: string, outcomes: (StoredOutcome & { 
   return recorded;
 }
 
-/**
- * A shadow copy logged after its answered request already had outcomes takes them over (rows
- * that have none yet), so the order in which outcomes and shadow runs finish does not matter.
- * Returns how many it recorded.
- */
-export function copyPrimaryOutcomes(shadowRequestId: string, pairId: string): number {
+/** The SQLite side of copyPrimaryOutcomes (./ingest-outcomes.ts). */
+export function copyPrimaryOutcomesSqlite(db: Db, shadowRequestId: string, pairId: string): number {
   // Most copies have none: looked up before taking the write lock.
-  const outcomes = outcomeStore(db()).requestOutcomes(pairId);
+  const outcomes = outcomeStore(db).requestOutcomes(pairId);
   if (outcomes.length === 0) return 0;
-  return inOutcomeTransaction(db(), (st) => runFlow(copyFlow(shadowRequestId, outcomes), st));
-}
-
-/** The API's use case: record, then refresh the retraining flag of every model touched. */
-export async function ingestOutcomes(items: unknown[]): Promise<OutcomesResult> {
-  const { models, ...result } = recordOutcomes(items);
-  runtime().metrics.modelHealth.countOutcomes({
-    accepted: result.accepted,
-    updated: result.updated,
-    unknown: result.unknown.length,
-    invalid: result.invalid.length,
-  });
-  for (const id of models) {
-    const model = await findModelById(db(), id);
-    if (model) await refreshRetrainingFlag(model);
-  }
-  return result;
+  return inOutcomeTransaction(db, (st) => runFlow(copyFlow(shadowRequestId, outcomes), st));
 }

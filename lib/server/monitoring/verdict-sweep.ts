@@ -6,6 +6,7 @@
 import { rollupWatermark } from '../../../db/queries/rollups';
 import { listServedModels, verdictReads } from '../../../db/queries/verdicts';
 import type { ModelRow } from '../../../db/schema';
+import { isPg } from '../../../db/any-db';
 import { db } from '../lookups';
 import { bucketSize, effectivePolicy, refreshVerdict } from './model-verdict';
 
@@ -19,9 +20,12 @@ function computedInAnotherWindow(model: ModelRow, now: number): boolean {
 
 /** One sweep; `since` is the watermark of the previous one (null: refresh every served model). Returns the new watermark. */
 export async function sweepVerdicts(since: number | null): Promise<number> {
-  const reads = verdictReads(db());
-  const mark = rollupWatermark(db());
-  const touched = new Set(since === null ? [] : reads.modelsWithTrafficBetween(since, mark));
+  const database = db();
+  // PostgreSQL's log has no rowid to find the models with new traffic by: every served model is
+  // refreshed each sweep (a few queries per model every 30 s).
+  if (isPg(database)) since = null;
+  const mark = isPg(database) ? 0 : rollupWatermark(database);
+  const touched = new Set(since === null || isPg(database) ? [] : verdictReads(database).modelsWithTrafficBetween(since, mark));
   const now = Date.now();
   for (const model of await listServedModels(db())) {
     if (since === null || touched.has(model.id) || computedInAnotherWindow(model, now)) await refreshVerdict(model);

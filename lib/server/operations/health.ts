@@ -4,7 +4,7 @@ import { db } from '../lookups';
 
 export async function checkHealth(): Promise<{ status: 'ok' | 'unavailable'; detail?: string }> {
   try {
-    pingDatabase(db());
+    await pingDatabase(db());
     return { status: 'ok' };
   } catch (err) {
     console.error('[modeldock] health check failed', err);

@@ -5,13 +5,19 @@ import { env } from '../../env';
 import { DAY_MS } from '../../metrics/buckets';
 import { retentionDays } from '../../schemas/monitoring';
 import type { StorageDto } from '../../schemas/storage';
-import { runtime } from '../../runtime/runtime';
+import { AppError } from '../../errors';
+import { isPgHandle, runtime } from '../../runtime/runtime';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const GROWTH_DAYS = 7;
 
 export function storageStatus(now = Date.now()): StorageDto {
   const { database } = runtime();
+  if (isPgHandle(database))
+    throw new AppError(
+      'conflict',
+      'storage: these figures are of the embedded SQLite file; with DATABASE_URL, PostgreSQL reports its own (pg_database_size, pg_stat_user_tables)',
+    );
   const { db } = database;
   const pages = pageFigures(db);
   const files = fileSizes(database.path);

@@ -27,7 +27,7 @@ vi.mock('./score', () => ({
 const { migrateDatabase } = await import('../../../db/migrate');
 const { insertModel } = await import('../../../db/queries/models');
 const { insertTestVersion, testSignature } = await import('../../../db/test-db');
-const { closeRuntime, runtime } = await import('../../runtime/runtime');
+const { closeRuntime, runtime, sqliteDatabase } = await import('../../runtime/runtime');
 const { derivedKey } = await import('../../runtime/secret-key');
 const { listEvents } = await import('../../../db/queries/events');
 const { requireModel } = await import('../lookups');
@@ -35,13 +35,13 @@ const { erasePredictions } = await import('./erase');
 const { logPredictions } = await import('./log-request');
 const { enqueueShadow, shadowSettled } = await import('./shadow-queue');
 
-const sqlite = () => runtime().database.db.$client;
+const sqlite = () => sqliteDatabase().db.$client;
 
-beforeAll(() => migrateDatabase(runtime().database.db));
+beforeAll(() => migrateDatabase(sqliteDatabase().db));
 afterAll(() => closeRuntime());
 
 async function servedModel(): Promise<{ production: ServingPlan; shadow: ServingPlan }> {
-  const db = runtime().database.db;
+  const db = sqliteDatabase().db;
   const m = await insertModel(db, { name: 'm', task: 'regression', description: '', labels: null, actor: 't' });
   const plan = async (n: number): Promise<ServingPlan> => {
     const v = await insertTestVersion(db, { modelId: m.id, sha256: String(n).repeat(64) });
@@ -88,7 +88,7 @@ describe('erasePredictions', () => {
   it('audits the erasure with an HMAC of the client id under a derived key, never the id or its plain hash', async () => {
     expect(await erasePredictions('m', 'bob', { name: 'tester' })).toEqual({ erased: 0 });
     const model = await requireModel('m');
-    const [event] = await listEvents(runtime().database.db, { modelId: model.id, limit: 1 });
+    const [event] = await listEvents(sqliteDatabase().db, { modelId: model.id, limit: 1 });
     const hmac = createHmac('sha256', derivedKey('erasure')).update('bob').digest('hex');
     expect(event).toMatchObject({ kind: 'predictions_erased', actor: 'tester', detail: { client_id_hmac: hmac, rows: 0 } });
     expect(JSON.stringify(event.detail)).not.toContain(createHash('sha256').update('bob').digest('hex'));

@@ -11,7 +11,7 @@ import { classSpace, indexColumns, resolveClass } from '../../class-values';
 import { AppError } from '../../errors';
 import { runtime } from '../../runtime/runtime';
 import { REGRESSION_LIMIT, type ImportBody, type ImportResultDto } from '../../schemas/outcomes';
-import { ingestOutcomes } from '../monitoring/outcomes';
+import { ingestOutcomes } from '../monitoring/ingest-outcomes';
 import { packInputs, packOutputs } from './pack';
 import { resolveTarget } from './resolve';
 import { inputErrorToApp, score } from './score';

@@ -11,6 +11,9 @@ import {
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { env } from '../../env';
 import { notFound } from '../../errors';
+import { isPg } from '../../../db/any-db';
+import type { Db } from '../../../db/client';
+import { modelPoliciesPg } from '../../../db/pg/queries/verdicts';
 import { retentionTargets } from '../../../db/queries/retention';
 import { Expiry } from '../monitoring/retention';
 import type { LoggedPredictionDto } from '../../schemas/registry';
@@ -79,6 +82,8 @@ export async function getPredictions(ids: string[]): Promise<LoggedPredictionDto
 export async function getPrediction(id: string): Promise<LoggedPredictionDto> {
   const [found] = await getPredictions([id]);
   if (found) return found;
-  const days = parsePredictionId(id) ? new Expiry(() => retentionTargets(db()).models, env.RETENTION_DAYS ?? null).ofId(id, null) : null;
+  const database = db();
+  const policies = isPg(database) ? await modelPoliciesPg(database) : null;
+  const days = parsePredictionId(id) ? new Expiry(() => policies ?? retentionTargets(database as Db).models, env.RETENTION_DAYS ?? null).ofId(id, null) : null;
   throw notFound('id', days === null ? `no prediction "${id}"` : `no prediction "${id}": expired (predictions are kept ${days} days, then pruned)`);
 }

@@ -7,7 +7,7 @@
 import type { Tensor } from 'onnxruntime-node';
 import { env } from '../../env';
 import { runtime, type ShadowCounters, type ShadowJob, type ShadowQueueState } from '../../runtime/runtime';
-import { copyPrimaryOutcomes } from '../monitoring/outcomes';
+import { copyPrimaryOutcomes } from '../monitoring/ingest-outcomes';
 import { logPredictions } from './log-request';
 import { score } from './score';
 import type { ServingPlan } from './serving-state';
@@ -115,5 +115,5 @@ async function scoreAndLog(plan: ServingPlan, job: ShadowJob): Promise<void> {
   const started = performance.now();
   const { answers } = await score(plan, job.feeds, job.rows);
   const { requestId: id } = await logPredictions(plan, null, job.feeds, answers, job.clientIds, Math.round((performance.now() - started) * 1000), job.pairId);
-  copyPrimaryOutcomes(id, job.pairId);
+  await copyPrimaryOutcomes(id, job.pairId);
 }

@@ -6,7 +6,7 @@ import { checkOrigin, sessionUser } from '@/lib/server/access/auth';
 
 // GET /api/v1/session — who is signed in (null when nobody), and whether setup is pending
 export const GET = defineRoute({ scope: 'public' }, async ({ req }) => {
-  const dto: SessionDto = { user: sessionUser(req.headers.get('cookie') ?? undefined), needs_setup: needsSetup() };
+  const dto: SessionDto = { user: await sessionUser(req.headers.get('cookie') ?? undefined), needs_setup: await needsSetup() };
   return json(dto);
 });
 
