@@ -13,6 +13,12 @@ describe('ARTIFACT_STORE', () => {
     expect(e.S3_PREFIX).toBe('');
   });
 
+  it('defaults to pg with DATABASE_URL (replicas need nothing but the database); fs or s3 when asked', () => {
+    expect(parseEnv({ DATABASE_URL: 'postgres://db/modeldock' }).ARTIFACT_STORE).toBe('pg');
+    expect(parseEnv({ DATABASE_URL: 'postgres://db/modeldock', ARTIFACT_STORE: 'fs' }).ARTIFACT_STORE).toBe('fs');
+    expect(parseEnv({ DATABASE_URL: 'postgres://db/modeldock', ARTIFACT_STORE: 's3', ...s3 }).ARTIFACT_STORE).toBe('s3');
+  });
+
   it('s3 needs an endpoint, a bucket and both keys', () => {
     expect(parseEnv({ ARTIFACT_STORE: 's3', ...s3 }).S3_BUCKET).toBe('models');
     expect(() => parseEnv({ ARTIFACT_STORE: 's3' })).toThrow(

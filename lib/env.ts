@@ -80,8 +80,9 @@ const envSchema = z.object({
   EXPORT_LINK_TTL_HOURS: z.coerce.number().positive().default(168),
   // Where model files live (lib/runtime/artifacts): fs, DATA_DIR/artifacts (one server); pg, chunks
   // in PostgreSQL (DATABASE_URL); s3, objects in a bucket. With pg or s3 every replica reads the same
-  // files, through a local cache of ARTIFACT_CACHE_MB in DATA_DIR/artifact-cache.
-  ARTIFACT_STORE: z.enum(ARTIFACT_STORES).default('fs'),
+  // files, through a local cache of ARTIFACT_CACHE_MB in DATA_DIR/artifact-cache. Unset: fs on
+  // SQLite, pg with DATABASE_URL (replicas then need nothing but the database).
+  ARTIFACT_STORE: optional(z.enum(ARTIFACT_STORES)),
   ARTIFACT_CACHE_MB: z.coerce.number().min(0).default(2048),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/./, 'must be a postgres:// URL')),
   // Any S3-compatible endpoint, path-style (https://s3.eu-west-1.amazonaws.com, http://minio:9000…).
@@ -106,11 +107,13 @@ const STORE_NEEDS = {
   s3: ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'],
 } as const;
 
-const checkedSchema = envSchema.superRefine((e, ctx) => {
-  for (const name of STORE_NEEDS[e.ARTIFACT_STORE]) {
-    if (e[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `required when ARTIFACT_STORE=${e.ARTIFACT_STORE}` });
-  }
-});
+const checkedSchema = envSchema
+  .transform((e) => ({ ...e, ARTIFACT_STORE: e.ARTIFACT_STORE ?? (e.DATABASE_URL ? ('pg' as const) : ('fs' as const)) }))
+  .superRefine((e, ctx) => {
+    for (const name of STORE_NEEDS[e.ARTIFACT_STORE]) {
+      if (e[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `required when ARTIFACT_STORE=${e.ARTIFACT_STORE}` });
+    }
+  });
 
 /** Parses an environment (process.env at start); throws one message naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined>) {
