@@ -55,6 +55,9 @@ export default defineConfig({
     // Exports a million rows on a server of its own, two cores busy for a minute: after the other
     // projects, so their timing-sensitive specs are not starved (alone: --project=memory --no-deps).
     { name: 'memory', testDir: 'e2e/api', testMatch: 'export-memory.spec.ts', dependencies: ['api', 'ui'], use: apiAuth },
+    // Replicas on PostgreSQL behind haproxy, each spec's servers and cluster its own: after the
+    // other projects, so its latency bounds do not compete with them for the two cores.
+    { name: 'replicas', testDir: 'e2e/replicas', dependencies: ['api', 'ui'] },
     // Signs the browser in through the login page and saves the session for the UI specs.
     {
       name: 'setup',

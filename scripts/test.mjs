@@ -39,6 +39,7 @@ function check(name, cmd, args, env) {
 check('chromium', 'bash', ['scripts/ensure-chromium.sh']);
 check('prometheus', 'bash', ['scripts/ensure-prometheus.sh']);
 const pgReady = check('postgres', 'bash', ['scripts/ensure-postgres.sh']);
+check('haproxy', 'bash', ['scripts/ensure-haproxy.sh']);
 check('lint', 'npx', ['eslint', '.']);
 check('format', 'npx', ['prettier', '--check', '.']);
 check('typecheck', 'npx', ['tsc', '--noEmit']);

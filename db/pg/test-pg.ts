@@ -1,4 +1,4 @@
-// For *.pg.test.ts: a new database on the suite's throwaway cluster (scripts/pg/vitest-setup.mjs),
+// For *.pg.test.ts: a new database on the suite's throwaway cluster (scripts/pg/vitest-setup.ts),
 // empty or migrated. Store suites (db/queries/*.suite.ts) run on both dialects: *.test.ts hands them
 // SQLite's freshDb, *.pg.test.ts this file's freshPgDb.
 import { randomBytes } from 'node:crypto';

@@ -113,7 +113,8 @@ const v2InferBody = {
 
 /** POST …/predict: the production alias, an alias or a version (MLflow formats). */
 async function predictRoute({ req, res, params, actor, labels }: FastContext): Promise<void> {
-  checkRateLimit(actor!);
+  const limiting = checkRateLimit(actor!);
+  if (limiting) await limiting;
   const started = performance.now();
   const name = segment(params.name, 'name');
   const target: Target =
@@ -138,7 +139,8 @@ async function predictRoute({ req, res, params, actor, labels }: FastContext): P
 
 /** POST /v2/models/{name}[/versions/{n}]/infer. */
 async function v2InferRoute({ req, res, params, actor, labels }: FastContext): Promise<void> {
-  checkRateLimit(actor!);
+  const limiting = checkRateLimit(actor!);
+  if (limiting) await limiting;
   const started = performance.now();
   const name = segment(params.name, 'name');
   labels.model = (await resolveRoute(v2Target(name, params.version))).plan.modelName;

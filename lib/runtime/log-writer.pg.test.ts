@@ -12,14 +12,7 @@ import type { PredictionRecord } from '../../db/prediction-ids';
 import { INPUT_CODECS } from '../../db/schema';
 import { ulid } from '../ulid';
 import { LogWriter } from './log-writer';
-// @ts-expect-error: a plain ES module of the test tooling, without types
-import { startCluster } from '../../scripts/pg/cluster.mjs';
-
-interface Cluster {
-  url: string;
-  stop(mode?: string): void;
-  restartAsync(mode: string, downMs: number): Promise<void>;
-}
+import { startCluster, type Cluster } from '../../scripts/pg/cluster';
 
 let cluster: Cluster;
 let handle: PgHandle;
@@ -28,7 +21,7 @@ let modelId: number;
 
 beforeAll(async () => {
   // A cluster of its own: the suite's shared one must not restart under other test files.
-  cluster = (await startCluster()) as Cluster;
+  cluster = await startCluster();
   handle = openPg(cluster.url, { max: 8 });
   await migratePg(handle.pool);
   const now = Date.now();
