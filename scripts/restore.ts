@@ -2,6 +2,7 @@
 // as a data folder (default: DATA_DIR). Refuses a folder a server is using, and a non-empty folder
 // unless --force (which moves its contents aside). With ARTIFACT_STORE=pg or s3 the artifacts are put
 // into that store instead of the data folder. See README "Backup and restore".
+import { restorePgBackup } from '../db/backup/pg';
 import { restoreBackup, RestoreRefused } from '../db/backup/restore';
 import { env } from '../lib/env';
 import { storeSink } from '../lib/runtime/artifacts/backup-io';
@@ -27,6 +28,16 @@ async function main(): Promise<void> {
     else usage(`unknown argument: ${args[i]}`);
   }
   if (backupDir === null) usage('which backup? give its folder');
+  if (env.DATABASE_URL) {
+    // PostgreSQL mode: verified, then pg_restore in one transaction into DATABASE_URL (replicas stopped).
+    const r = await restorePgBackup({ backupDir, url: env.DATABASE_URL, force });
+    const c = r.counts;
+    console.log(`restored ${backupDir} (taken ${r.manifest.created_at}) into the database of DATABASE_URL`);
+    console.log(
+      `  ${c.models} models, ${c.versions} versions, ${c.artifacts} model files, ${c.predictions} predictions, ${c.outcomes} outcomes: the backup's counts`,
+    );
+    return;
+  }
   const store = env.ARTIFACT_STORE === 'fs' ? null : openArtifactStore({ ...env, DATA_DIR: dataDir }, { cache: false });
   let r: Awaited<ReturnType<typeof restoreBackup>>;
   try {
