@@ -123,7 +123,9 @@ async function predictRoute({ req, res, params, actor, labels }: FastContext): P
       : { model: name, alias: params.alias === null ? 'production' : segment(params.alias, 'alias') };
   // Metric labels name a model only once the caller is authenticated and the model resolved
   // (before: any made-up name in the URL became a series); the body is read after that.
-  labels.model = (await resolveRoute(target)).plan.modelName;
+  // A cached route (every route on SQLite) is used at once: the predict path awaits only what it must.
+  const route = resolveRoute(target);
+  labels.model = (route instanceof Promise ? await route : route).plan.modelName;
   const raw = await readNodeBody(req);
   const answer = await predict(target, { raw, json: () => parseJsonText(raw.toString('utf8')) }, req.headers['x-client-id']);
   runtime().metrics.observePrediction({
@@ -143,7 +145,8 @@ async function v2InferRoute({ req, res, params, actor, labels }: FastContext): P
   if (limiting) await limiting;
   const started = performance.now();
   const name = segment(params.name, 'name');
-  labels.model = (await resolveRoute(v2Target(name, params.version))).plan.modelName;
+  const route = resolveRoute(v2Target(name, params.version));
+  labels.model = (route instanceof Promise ? await route : route).plan.modelName;
   const answer = await v2Infer(name, params.version, await readNodeJson(req), req.headers['x-client-id']);
   runtime().metrics.observePrediction({
     route: 'v2',

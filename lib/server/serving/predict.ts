@@ -33,7 +33,8 @@ export interface PredictBody {
  */
 export async function predict(target: Target, body: PredictBody, clientHeader?: string | string[] | null): Promise<PredictResponse> {
   const started = performance.now();
-  const resolved = await resolveRoute(target);
+  const route = resolveRoute(target);
+  const resolved = route instanceof Promise ? await route : route;
   // Such a body has no ids: the header alone is what a split routes it by.
   let plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, null));
   let decoded: DecodedRequest | null = body.raw === null ? null : decodeNumericRows(body.raw, plan.decode);

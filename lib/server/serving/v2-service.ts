@@ -44,7 +44,8 @@ export async function v2ServerReady(): Promise<boolean> {
 export async function v2Infer(name: string, version: number | null, body: unknown, clientHeader?: string | string[] | null) {
   const started = performance.now();
   const target = v2Target(name, version);
-  const resolved = await resolveRoute(target);
+  const route = resolveRoute(target);
+  const resolved = route instanceof Promise ? await route : route;
   const plan = resolved.split === null ? resolved.plan : routePlan(resolved, requestClientId(clientHeader, null));
   const dryRun = v2DryRun(body);
   let request;
