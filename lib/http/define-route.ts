@@ -41,7 +41,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
 ) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
-      const actor = spec.scope === 'public' ? PUBLIC : authenticate(fromFetchRequest(req), spec.scope);
+      const actor = spec.scope === 'public' ? PUBLIC : await authenticate(fromFetchRequest(req), spec.scope);
       const rawParams = (await context?.params) ?? {};
       const params = spec.params ? spec.params.safeParse(rawParams) : { success: true as const, data: rawParams };
       if (!params.success) throw invalid('', params.error);

@@ -174,6 +174,6 @@ export function runtimeDb(): AnyDb {
 export function abandonRuntime(): void {
   const rt = (globalThis as Holder)[KEY];
   if (!rt) return;
-  rt.log.flush();
+  void rt.log.flush();
   if (!isPgHandle(rt.database)) closeDatabase(rt.database);
 }

@@ -44,7 +44,7 @@ export async function revokeKeyById(id: number, actor: string): Promise<ApiKeyDt
     if (!existing) throw notFound('id', `no API key ${id}`);
     return toKeyDto(existing);
   }
-  runtime().access.predictLimiter.forget(`k${id}`);
+  await runtime().access.predictLimiter.forget(`k${id}`);
   return toKeyDto(row);
 }
 

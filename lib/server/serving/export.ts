@@ -219,7 +219,7 @@ export interface ExportStream {
  */
 export async function exportPredictions(name: string, q: ExportQuery, credentials: AuthRequest): Promise<ExportStream> {
   if (q.sig !== undefined) verifyExportLink(name, q);
-  else authenticate(credentials, 'read');
+  else await authenticate(credentials, 'read');
   const { model, versions } = await logScope(name, q);
   const from = q.from ? Date.parse(q.from) : 0;
   const to = q.to ? Date.parse(q.to) : Number.MAX_SAFE_INTEGER;
