@@ -131,6 +131,15 @@ const config = [
     ignores: TESTS,
     rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },
   },
+  // Repository functions and use cases answer promises on PostgreSQL: one left unawaited is a check
+  // that does not happen (an unauthenticated request that went through) or a write raced by the
+  // answer. Type-aware, on the server side only.
+  {
+    files: ['lib/http/**/*.ts', 'lib/server/**/*.ts', 'lib/runtime/**/*.ts', 'db/**/*.ts', 'app/**/route.ts'],
+    ignores: [...TESTS, '**/*.pg.test.ts', '**/*.suite.ts', 'db/pg/test-*.ts'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
 ];
 
 export default config;

@@ -188,7 +188,8 @@ function parquetWriter(columns: Column[]): Writer {
   return {
     header: () => null,
     batch: (rows) => {
-      writer.write({
+      // Synchronous into a ByteWriter (the promise in its type is for asynchronous sinks).
+      void writer.write({
         columnData: columns.map((c) => ({
           name: c.name,
           data: rows.map((r) => {
@@ -201,7 +202,7 @@ function parquetWriter(columns: Column[]): Writer {
       return take();
     },
     end: () => {
-      writer.finish();
+      void writer.finish();
       return take();
     },
   };

@@ -65,7 +65,8 @@ function pump(q: ShadowQueueState): void {
   // After the current turn: the answer that queued this copy is written to its socket first.
   setImmediate(() => {
     const job = q.jobs.shift()!;
-    runJob(q, job).finally(() => {
+    // runJob catches each version's failure (counted); it never rejects.
+    void runJob(q, job).finally(() => {
       q.running = false;
       q.finishedTotal++;
       settle(q);
