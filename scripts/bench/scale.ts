@@ -215,10 +215,13 @@ async function step(cluster: Cluster, n: number): Promise<Step> {
     const name = await seed(base);
     const target = `${base}/api/v1/models/${name}/predict`;
     wrk(target, CONNS * n); // warm-up: sessions loaded on every replica, caches filled
+    // The warm-up's last requests (wrk stops waiting for them) commit before the count starts.
+    await new Promise((r) => setTimeout(r, 1000));
     const before = await logFigures(url);
     const cpu0 = postgresCpu(cluster.dir);
     const r = wrk(target, CONNS * n);
     const cpu1 = postgresCpu(cluster.dir);
+    await new Promise((r) => setTimeout(r, 1000));
     const wal = await walBytesSince(url, before.walLsn);
     const logged = (await logFigures(url)).requests - before.requests;
     return {
