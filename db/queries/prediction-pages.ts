@@ -7,20 +7,13 @@
 // requests and their outcomes are asked for together, one round trip each on PostgreSQL.
 import { isPg, type AnyDb } from '../any-db';
 import { prepared, type Db } from '../client';
+import type { PackedRequest } from '../blank-row';
 import { pageStatementsPg } from '../pg/queries/prediction-pages';
 
-export interface PagedRequest {
+export interface PagedRequest extends PackedRequest {
   id: string;
   version_id: number;
   ts: number;
-  rows: number;
-  input_codec: number;
-  inputs: Buffer;
-  labels: string | null;
-  output_values: Buffer | null;
-  probabilities: Buffer | null;
-  classes: string | null;
-  client_ids: string | null;
   source: number;
   alias: string | null;
   /** Rows erased on request (JSON array of row indices), or null. */
