@@ -24,10 +24,10 @@ async function overHttp(): Promise<{ model: string; created: boolean }> {
 async function inProcess(): Promise<{ model: string; created: boolean }> {
   const { migrateRuntimeDatabase } = await import('../lib/runtime/start');
   const { closeRuntime } = await import('../lib/runtime/runtime');
-  const { prepareStore } = await import('../lib/runtime/artifact-store');
+  const { initStore } = await import('../lib/runtime/artifact-store');
   const { createDemo } = await import('../lib/server/demo/create-demo');
   await migrateRuntimeDatabase();
-  await prepareStore();
+  await initStore();
   try {
     return await createDemo();
   } finally {

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const store = env.ARTIFACT_STORE === 'fs' ? null : openArtifactStore({ ...env, DATA_DIR: dataDir }, { cache: false });
   let r: Awaited<ReturnType<typeof restoreBackup>>;
   try {
-    await store?.prepare();
+    await store?.init();
     r = await restoreBackup({ backupDir, dataDir, force, ...(store ? { artifacts: storeSink(store) } : {}) });
   } finally {
     await store?.close();

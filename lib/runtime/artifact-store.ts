@@ -41,10 +41,10 @@ export async function discardFiles(files: Record<string, UploadedFile>): Promise
 }
 
 /** Prepares the backend (folders; tables; a reachable bucket) and removes temp files a crash may have left. */
-export async function prepareStore(): Promise<void> {
+export async function initStore(): Promise<void> {
   mkdirSync(tempDir(), { recursive: true });
   for (const f of await readdir(tempDir())) await rm(join(tempDir(), f), { force: true });
-  await runtime().artifacts.prepare();
+  await runtime().artifacts.init();
 }
 
 /** Streams chunks to a new temp file while hashing; `onChunk` may throw to abort (size limits). */

@@ -101,7 +101,7 @@ function createRuntime(): Runtime {
   const pg = env.DATABASE_URL ? openPg(env.DATABASE_URL, { max: PG_POOL_SIZE }) : null;
   const database = pg ?? openDatabase(env.DATA_DIR);
   const metrics = new ServingMetrics();
-  const artifacts = openArtifactStore(env);
+  const artifacts = openArtifactStore(env, pg ? { pg } : {});
   return {
     database,
     sessions: createSessionCache(database.db, metrics.modelCache, artifacts),

@@ -1,6 +1,6 @@
 // What a replica starts around its runtime on PostgreSQL (DATABASE_URL), before it listens:
 // migrations (under their advisory lock: replicas starting together migrate once), this month's and
-// next month's log partitions, the fleet's change feed in place of SQLite's data_version (registry
+// next month's log partitions, the fleet's change feed in place of SQLite's change signal (registry
 // and key changes through any replica reach this one's caches; db/pg/change-feed.ts), the rollup
 // fold (any replica may fold: the fold's advisory lock lets one at a time, by transaction-id
 // horizon, so nothing is counted twice), retention (whole months dropped, expired rows deleted),

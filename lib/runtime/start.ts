@@ -10,7 +10,7 @@ import { addValidationFailures } from '../../db/queries/quality';
 import { convertToIncrementalVacuum, fileSizes, pageFigures, retentionTargets } from '../../db/queries/retention';
 import { retentionDays } from '../schemas/monitoring';
 import { env } from '../env';
-import { prepareStore } from './artifact-store';
+import { initStore } from './artifact-store';
 import { startCheckpointer } from './checkpointer';
 import { reportCacheBudget } from './model-cache';
 import { closeRuntime, isPgHandle, runtime } from './runtime';
@@ -131,7 +131,7 @@ export async function startRuntime(): Promise<Started> {
   migrateDatabase(database.db);
   ensureIncrementalVacuum(database);
   const checkpointer = startCheckpointer(database);
-  await prepareStore();
+  await initStore();
   reportStore();
   const rollups = startRollups();
   const refusals = startRefusalFlush(database);
@@ -158,7 +158,7 @@ function reportStore(): void {
 /** A replica on PostgreSQL: no data-folder lock (replicas share the database), the background work of ./start-pg.ts. */
 async function startOnPostgres(handle: PgHandle): Promise<Started> {
   const background = await startPgRuntime(handle);
-  await prepareStore();
+  await initStore();
   reportStore();
   console.log(`[modeldock] database: PostgreSQL (${new URL(handle.url).host}${new URL(handle.url).pathname})`);
   return {

@@ -13,7 +13,7 @@ describe('FsArtifactStore', () => {
   it('moves the temp file in under its hash, reads it back verified, removes it', async () => {
     const root = testDir('fs-store');
     const store = new FsArtifactStore(join(root, 'artifacts'));
-    await store.prepare();
+    await store.init();
     const bytes = noise(3 * 1024 * 1024 + 17);
     const tmp = await tempFileOf(root, bytes);
     await store.put(tmp, 'onnx');

@@ -30,7 +30,7 @@ export class FsArtifactStore implements ArtifactStore {
     return join(this.dir, artifactName(sha256, kind));
   }
 
-  async prepare(): Promise<void> {
+  async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
   }
 

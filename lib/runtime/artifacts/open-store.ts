@@ -1,7 +1,7 @@
 // The artifact backend a process uses, chosen by ARTIFACT_STORE (lib/env.ts checked its settings):
 // the runtime opens it once; the backup and restore tools open their own.
 import { join } from 'node:path';
-import { openPg } from '../../../db/pg/client';
+import { openPg, type PgHandle } from '../../../db/pg/client';
 import type { Env } from '../../env';
 import { FsArtifactStore } from './fs-store';
 import { PgBlobs } from './pg-store';
@@ -34,11 +34,13 @@ function required(value: string | undefined, name: string): string {
 }
 
 /** `cache: false` reads past the cache (a tool running beside the server must not evict the server's files). */
-export function openArtifactStore(s: StoreSettings, { cache = true }: { cache?: boolean } = {}): ArtifactStore {
+/** `pg`: the runtime's own PostgreSQL handle, shared (one pool per replica); absent, the store opens one of its own. */
+export function openArtifactStore(s: StoreSettings, { cache = true, pg }: { cache?: boolean; pg?: PgHandle } = {}): ArtifactStore {
   if (s.ARTIFACT_STORE === 'fs') return new FsArtifactStore(join(s.DATA_DIR, 'artifacts'));
   const readCache = cache ? new ArtifactCache(join(s.DATA_DIR, 'artifact-cache'), Math.floor(s.ARTIFACT_CACHE_MB * 1024 * 1024)) : null;
   if (s.ARTIFACT_STORE === 'pg') {
-    return new RemoteArtifactStore(new PgBlobs(openPg(required(s.DATABASE_URL, 'DATABASE_URL'), { max: PG_POOL_SIZE })), readCache);
+    const blobs = pg ? new PgBlobs(pg, { owned: false }) : new PgBlobs(openPg(required(s.DATABASE_URL, 'DATABASE_URL'), { max: PG_POOL_SIZE }));
+    return new RemoteArtifactStore(blobs, readCache);
   }
   const client = new S3Client({
     endpoint: required(s.S3_ENDPOINT, 'S3_ENDPOINT'),

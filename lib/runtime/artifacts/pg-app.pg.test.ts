@@ -15,7 +15,7 @@ Object.assign(process.env, { DATA_DIR: dataDir, ARTIFACT_STORE: 'pg', DATABASE_U
 
 const { closeRuntime, runtime } = await import('../runtime');
 const { migrateRuntimeDatabase } = await import('../start');
-const { prepareStore, writeTempBytes } = await import('../artifact-store');
+const { initStore, writeTempBytes } = await import('../artifact-store');
 const { createModel, deleteModel } = await import('../../server/registry/models');
 const { uploadVersion } = await import('../../server/registry/upload-version');
 const { predict } = await import('../../server/serving/predict');
@@ -29,7 +29,7 @@ const ROWS = [
 
 beforeAll(async () => {
   await migrateRuntimeDatabase();
-  await prepareStore();
+  await initStore();
 });
 afterAll(async () => {
   await closeRuntime();

@@ -26,7 +26,7 @@ function replica(): { store: RemoteArtifactStore; pool: PgHandle['pool'] } {
 beforeAll(async () => {
   url = await freshDatabase('artifacts');
   const handle = openPg(url);
-  await new PgBlobs(handle).prepare();
+  await new PgBlobs(handle).init();
   await closePg(handle);
 });
 afterAll(async () => {

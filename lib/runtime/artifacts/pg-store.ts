@@ -18,14 +18,18 @@ export class PgBlobs implements RemoteBlobs {
   readonly backend = 'pg';
   readonly where: string;
 
-  constructor(readonly handle: PgHandle) {
+  /** `owned`: the store opened the handle and closes it (false: the runtime's, which closes it itself). */
+  constructor(
+    readonly handle: PgHandle,
+    private readonly opts: { owned: boolean } = { owned: true },
+  ) {
     const url = new URL(handle.url);
     this.where = `PostgreSQL ${url.host}${url.pathname}`;
   }
 
-  /** The tables come with the PostgreSQL schema's migrations (db/pg/migrations; idempotent, under a lock). */
-  prepare(): Promise<void> {
-    return migratePg(this.handle.pool);
+  /** The tables come with the PostgreSQL schema's migrations (idempotent, under a lock); the runtime's shared handle is migrated already. */
+  async init(): Promise<void> {
+    if (this.opts.owned) await migratePg(this.handle.pool);
   }
 
   async upload(tmp: TempFile, kind: ArtifactKind): Promise<void> {
@@ -73,7 +77,7 @@ export class PgBlobs implements RemoteBlobs {
     await deleteArtifact(this.handle.pool, key(sha256, kind));
   }
 
-  close(): Promise<void> {
-    return closePg(this.handle);
+  async close(): Promise<void> {
+    if (this.opts.owned) await closePg(this.handle);
   }
 }

@@ -19,7 +19,7 @@ class MemoryBlobs implements RemoteBlobs {
   readonly where = 'memory';
   readonly blobs = new Map<string, Buffer>();
   downloads = 0;
-  async prepare() {}
+  async init() {}
   async upload(tmp: TempFile, kind: ArtifactKind) {
     this.blobs.set(`${tmp.sha256}.${kind}`, await readFile(tmp.path));
   }

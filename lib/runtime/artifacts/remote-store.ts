@@ -9,7 +9,7 @@ export interface RemoteBlobs {
   readonly backend: Exclude<ArtifactBackend, 'fs'>;
   /** Where the blobs live, for messages (a bucket URL, a database name). */
   readonly where: string;
-  prepare(): Promise<void>;
+  init(): Promise<void>;
   upload(tmp: TempFile, kind: ArtifactKind): Promise<void>;
   /** The stored bytes as they are (unverified), or null when absent. */
   download(sha256: string, kind: ArtifactKind): Promise<Buffer | null>;
@@ -35,8 +35,8 @@ export class RemoteArtifactStore implements ArtifactStore {
     return this.remote.where;
   }
 
-  prepare(): Promise<void> {
-    return this.remote.prepare();
+  init(): Promise<void> {
+    return this.remote.init();
   }
 
   async put(tmp: TempFile, kind: ArtifactKind): Promise<void> {

@@ -26,7 +26,7 @@ Object.assign(process.env, {
 
 const { migrateDatabase } = await import('../../../db/migrate');
 const { closeRuntime, runtime, sqliteDatabase } = await import('../runtime');
-const { prepareStore, writeTempBytes } = await import('../artifact-store');
+const { initStore, writeTempBytes } = await import('../artifact-store');
 const { createModel, deleteModel } = await import('../../server/registry/models');
 const { uploadVersion } = await import('../../server/registry/upload-version');
 const { readVersionArtifact } = await import('../../server/registry/versions');
@@ -49,7 +49,7 @@ const EXPECTED = ROWS.map((x) => x[0] + 2 * x[1] + 3 * x[2] + 0.5); // regressor
 
 beforeAll(async () => {
   migrateDatabase(sqliteDatabase().db);
-  await prepareStore();
+  await initStore();
 });
 afterAll(async () => {
   await closeRuntime();

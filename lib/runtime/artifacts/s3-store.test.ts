@@ -31,7 +31,7 @@ function s3Store(prefix = 'mdk/') {
 describe('S3 artifact store', () => {
   it('puts a 3 MiB file under <prefix><sha256>.<kind>, reads it back from the cache and, cold, from the bucket', async () => {
     const { root, client, store, cache } = s3Store();
-    await store.prepare();
+    await store.init();
     const bytes = noise(3 * 1024 * 1024 + 5);
     const tmp = await tempFileOf(root, bytes);
     await store.put(tmp, 'onnx');
@@ -81,7 +81,7 @@ describe('S3 artifact store', () => {
 
   it('the start fails with the endpoint’s reason: a missing bucket, an unknown key', async () => {
     const noBucket = new S3Blobs(new S3Client({ ...s3.settings, bucket: 'no-such-bucket' }), '');
-    await expect(noBucket.prepare()).rejects.toThrow(/HeadBucket .*no-such-bucket: NotFound/);
+    await expect(noBucket.init()).rejects.toThrow(/HeadBucket .*no-such-bucket: NotFound/);
     const badKey = new S3Client({ ...s3.settings, credentials: { accessKeyId: 'WRONG', secretAccessKey: 'x' } });
     const err = await badKey.getObject('anything').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(S3Error);

@@ -21,7 +21,7 @@ export class S3Blobs implements RemoteBlobs {
   }
 
   /** Fails the start with the endpoint's answer when the bucket is missing or the keys may not use it. */
-  prepare(): Promise<void> {
+  init(): Promise<void> {
     return this.client.headBucket();
   }
 

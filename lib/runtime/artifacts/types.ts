@@ -18,7 +18,7 @@ export interface ArtifactStore {
   /** Where the artifacts live (a folder, a database, a bucket URL), for messages. */
   readonly where: string;
   /** Creates what the backend needs (folders, tables, a reachable bucket) before the server listens. */
-  prepare(): Promise<void>;
+  init(): Promise<void>;
   /** Stores the temp file under its hash; the temp file is consumed (moved or removed). Idempotent for equal content. */
   put(tmp: TempFile, kind: ArtifactKind): Promise<void>;
   /** The artifact's bytes, verified against its hash (ArtifactCorruptError otherwise; ArtifactMissingError when absent). */
