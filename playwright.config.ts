@@ -19,6 +19,10 @@ process.env.E2E_ADMIN_KEY ??= `mdk_e2e_${randomBytes(16).toString('hex')}`;
 process.env.E2E_ADMIN_PASSWORD ??= `pw-${randomBytes(8).toString('hex')}`;
 process.env.E2E_AUTH_STATE ??= join(process.env.E2E_DATA_DIR, '..', `${process.env.E2E_DATA_DIR.split(/[\\/]/).pop()}-browser.json`);
 const apiAuth = { extraHTTPHeaders: { authorization: `Bearer ${process.env.E2E_ADMIN_KEY}` } };
+// With E2E_DATABASE_URL (scripts/pg/with-cluster.ts sets it), the shared server runs on that
+// PostgreSQL database and the run is the API suite only: the same specs, the other engine.
+const pgUrl = process.env.E2E_DATABASE_URL;
+const report = pgUrl ? '.test-data/playwright-pg.json' : '.test-data/playwright.json';
 
 export default defineConfig({
   timeout: 60_000,
@@ -28,7 +32,7 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   outputDir: '.test-data/test-results',
-  reporter: [['list'], ['json', { outputFile: '.test-data/playwright.json' }]],
+  reporter: [['list'], ['json', { outputFile: report }]],
   use: { baseURL, trace: 'retain-on-failure' },
   webServer: {
     command: 'npx tsx lib/http/server.ts',
@@ -45,6 +49,7 @@ export default defineConfig({
       MAX_UPLOAD_MB: '8',
       MODELDOCK_ADMIN_KEY: process.env.E2E_ADMIN_KEY,
       MODELDOCK_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+      ...(pgUrl ? { DATABASE_URL: pgUrl } : {}),
     },
   },
   projects: [

@@ -903,7 +903,7 @@ describe('decodeRequest: ids', () => {
     for (const bad of ['x'.repeat(257), '', null, true, NaN]) {
       const err = refusal({ instances: rows2, ids: ['a', bad] });
       expect(err.path).toBe('ids[1]');
-      expect(err.message).toBe('ids[1]: expected a string of 1–256 characters');
+      expect(err.message).toBe('ids[1]: expected a string of 1–256 characters, without NUL');
     }
   });
 });

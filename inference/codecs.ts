@@ -125,7 +125,8 @@ function readIds(ids: unknown, rows: number): string[] | null {
   return ids.map((raw, i) => {
     let id: string;
     if (typeof raw === 'number' && Number.isFinite(raw)) id = String(raw);
-    else if (typeof raw !== 'string' || raw.length === 0 || raw.length > 256) throw new InputError(`ids[${i}]`, 'expected a string of 1–256 characters');
+    else if (typeof raw !== 'string' || raw.length === 0 || raw.length > 256 || raw.includes('\u0000'))
+      throw new InputError(`ids[${i}]`, 'expected a string of 1–256 characters, without NUL');
     else id = raw;
     const first = seen.get(id);
     if (first !== undefined) {

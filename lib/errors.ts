@@ -67,3 +67,28 @@ export function notFound(path: string, detail: string, short = 'not found'): App
 export function formatPath(parts: readonly PropertyKey[]): string {
   return parts.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
 }
+
+const NUL_MESSAGE = 'contains the NUL character (\\u0000), which text may not hold';
+
+/**
+ * Refuses a parsed JSON value holding U+0000 in any string or key, naming the first one (400):
+ * no text column can keep it on PostgreSQL (nor jsonb), and no name, label or id needs it, so both
+ * engines refuse it alike.
+ */
+export function refuseNul(value: unknown, path = ''): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw nulError(path || 'body');
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) refuseNul(value[i], `${path}[${i}]`);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const at = path ? `${path}.${k}` : k;
+      if (k.includes('\u0000')) throw nulError(path ? `${path}.${JSON.stringify(k).slice(1, -1)}` : JSON.stringify(k).slice(1, -1));
+      refuseNul(v, at);
+    }
+  }
+}
+
+function nulError(path: string): AppError {
+  return new AppError('invalid_input', `${path}: ${NUL_MESSAGE}`, [{ path, message: NUL_MESSAGE }]);
+}

@@ -1,4 +1,4 @@
-// `npm test`: every suite in order (lint, format, typecheck, unit, unit on PostgreSQL, build, e2e), then one line
+// `npm test`: every suite in order (lint, format, typecheck, unit, unit on PostgreSQL, build, e2e, the e2e API suite on PostgreSQL), then one line
 // `N passed, N failed` totalling them all. Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -77,6 +77,23 @@ if (built) {
   }
 } else {
   record('e2e', 0, 1);
+}
+
+// The API suite again, its shared server on PostgreSQL: a throwaway cluster for the run
+// (scripts/pg/with-cluster.ts), the same specs, their database peeks on that engine (e2e/db.ts).
+if (built && pgReady) {
+  const pwPgJson = join(out, 'playwright-pg.json');
+  rmSync(pwPgJson, { force: true });
+  const pgE2eOk = run('npx', ['tsx', 'scripts/pg/with-cluster.ts', '--', 'npx', 'playwright', 'test', '--project=api']);
+  const e2ePg = readJson(pwPgJson);
+  if (e2ePg) {
+    const failed = e2ePg.stats.unexpected + e2ePg.stats.flaky;
+    record('e2e API (PostgreSQL)', e2ePg.stats.expected, failed + (pgE2eOk || failed > 0 ? 0 : 1));
+  } else {
+    record('e2e API (PostgreSQL)', 0, 1);
+  }
+} else {
+  record('e2e API (PostgreSQL)', 0, 1);
 }
 
 console.log('\n' + rows.join('\n'));

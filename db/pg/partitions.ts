@@ -37,12 +37,24 @@ export async function ensurePartitions(pool: pg.Pool, times: Iterable<number>, k
     if (!known.has(m.name)) months.set(m.name, m);
   }
   if (months.size === 0) return;
-  await inTransaction(pool, async (client) => {
-    await client.query(`SELECT pg_advisory_xact_lock(${PARTITION_LOCK})`);
-    for (const m of months.values()) {
-      await client.query(`CREATE TABLE IF NOT EXISTS ${m.name} PARTITION OF prediction_requests FOR VALUES FROM (${m.from}) TO (${m.to})`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await inTransaction(pool, async (client) => {
+        await client.query(`SELECT pg_advisory_xact_lock(${PARTITION_LOCK})`);
+        // A partition's foreign keys lock the tables they reference (SHARE ROW EXCLUSIVE); taken
+        // here before the log's own lock, in the order a model's deletion cascades (models, then
+        // the log), so the two wait for each other instead of deadlocking (found by the fuzz suite).
+        await client.query('LOCK TABLE models, model_versions IN SHARE ROW EXCLUSIVE MODE');
+        for (const m of months.values()) {
+          await client.query(`CREATE TABLE IF NOT EXISTS ${m.name} PARTITION OF prediction_requests FOR VALUES FROM (${m.from}) TO (${m.to})`);
+        }
+      });
+      break;
+    } catch (err) {
+      // Another order of locks (a version upload touching its model) can still meet this one: run it again.
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
     }
-  });
+  }
   for (const name of months.keys()) known.add(name);
 }
 

@@ -5,6 +5,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { databaseEnv } from '../db';
 import { DATA_DIR, fixture, uniqueName, uploadVersion } from '../fixtures';
 import { servedModel } from './serving-helpers';
 
@@ -152,7 +153,7 @@ test('the admin signs in with a password: HttpOnly SameSite=Lax cookie, Secure b
 test('keys from the command line work against the running server, and revoking there takes effect at once', async ({ request, playwright }) => {
   const model = await servedModel(request, { prefix: 'cli', task: 'regression', file: 'regressor.onnx' });
   const name = uniqueName('cli');
-  const env = { ...process.env, DATA_DIR };
+  const env = { ...process.env, ...databaseEnv(DATA_DIR) };
   const created = await run('npx', ['tsx', 'scripts/keys.ts', 'create', '--name', name, '--scope', 'predict', '--scope', 'read'], { cwd: ROOT, env });
   const key = created.stdout.trim().split('\n').pop()!;
   expect(key).toMatch(/^mdk_[A-Za-z0-9]{40}$/);

@@ -2,10 +2,9 @@
 // range and categories it never had (from the rollups), requests refused by validation per reason and
 // folded field path (flushed every few seconds), in the monitoring API; a policy threshold makes a
 // `watch` reason of the worst rate.
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { createModel, DATA_DIR, fixture, uniqueName } from '../fixtures';
+import { peekValue } from '../db';
+import { createModel, fixture, uniqueName } from '../fixtures';
 import { referencePart, onnxPart } from './helpers';
 import { postPredict, predictOk, setAlias } from './serving-helpers';
 
@@ -84,13 +83,7 @@ test('out-of-range values, new categories and refusals equal hand counts; a thre
   expect(m.status.reasons.map((r: { metric: string }) => r.metric)).not.toContain('data_quality');
 
   // The same counts are in the database, by model id.
-  const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT sum(f.count) FROM validation_failures f JOIN models m ON m.id = f.model_id WHERE m.name = ?').pluck().get(name);
-    expect(rows).toBe(4);
-  } finally {
-    db.close();
-  }
+  expect(peekValue('SELECT sum(f.count) FROM validation_failures f JOIN models m ON m.id = f.model_id WHERE m.name = ?', name)).toBe(4);
 
   // A threshold of 20 %: a's 33.3 % out of range is a watch reason.
   expect((await request.put(`/api/v1/models/${name}/policy`, { data: { quality_threshold: 0.2 } })).status()).toBe(200);

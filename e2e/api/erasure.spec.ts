@@ -3,10 +3,8 @@
 // the rows answer 404 and leave the browser and the export; the monitoring counts stay; the event
 // log records the erasure with a keyed HMAC of the id only (erase.test.ts checks its value).
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DATA_DIR } from '../fixtures';
+import { peekOne, peekValue } from '../db';
 import { errorPaths, expectProblem } from './helpers';
 import { predictOk, servedModel } from './serving-helpers';
 
@@ -94,21 +92,16 @@ test('erasing a client id removes its rows, copies, keys and outcomes; rollups s
   expect(await counts()).toEqual(before);
 
   // Nothing of alice is left in the file: keys, outcomes, client ids, inputs.
-  const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    expect(db.prepare(`SELECT count(*) FROM prediction_keys WHERE client_id = 'alice'`).pluck().get()).toBe(0);
-    expect(db.prepare(`SELECT count(*) FROM prediction_requests WHERE client_ids LIKE '%alice%'`).pluck().get()).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM outcomes WHERE prediction_id IN (?, ?)').pluck().get(packed.prediction_ids[0], single.prediction_ids[0])).toBe(0);
-    const row = db.prepare('SELECT inputs, erased FROM prediction_requests WHERE id = ?').get(packed.prediction_ids[0].slice(0, 26)) as {
-      inputs: Buffer;
-      erased: string;
-    };
-    expect(JSON.parse(row.erased)).toEqual([0]);
-    expect([0, 1, 2].map((j) => row.inputs.readFloatLE(j * 4))).toEqual([NaN, NaN, NaN]);
-    expect([0, 1, 2].map((j) => row.inputs.readFloatLE(12 + j * 4))).toEqual([4, 5, 6]);
-  } finally {
-    db.close();
-  }
+  expect(peekValue(`SELECT count(*) FROM prediction_keys WHERE client_id = 'alice'`)).toBe(0);
+  expect(peekValue(`SELECT count(*) FROM prediction_requests WHERE client_ids LIKE '%alice%'`)).toBe(0);
+  expect(peekValue('SELECT count(*) FROM outcomes WHERE prediction_id IN (?, ?)', packed.prediction_ids[0], single.prediction_ids[0])).toBe(0);
+  const row = peekOne<{ inputs: Buffer; erased: string }>(
+    'SELECT inputs, erased FROM prediction_requests WHERE id = ?',
+    packed.prediction_ids[0].slice(0, 26),
+  )!;
+  expect(JSON.parse(row.erased)).toEqual([0]);
+  expect([0, 1, 2].map((j) => row.inputs.readFloatLE(j * 4))).toEqual([NaN, NaN, NaN]);
+  expect([0, 1, 2].map((j) => row.inputs.readFloatLE(12 + j * 4))).toEqual([4, 5, 6]);
 
   // The audit log: who erased how many rows, and the id's keyed HMAC, never the id or its plain hash.
   const events = (await (await request.get(`/api/v1/models/${name}/events`)).json()).events as {

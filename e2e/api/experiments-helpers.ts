@@ -1,10 +1,8 @@
 // Helpers for the experiments spec: the two binary fixtures that disagree, split/shadow/compare
-// calls, the prediction log and outcomes read straight from SQLite, and the expected statistics
+// calls, the prediction log and outcomes read straight from the server's database, and the expected statistics
 // written out here (not taken from the product's lib/metrics).
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { expect, type APIRequestContext } from '@playwright/test';
-import { DATA_DIR } from '../fixtures';
+import { peekAll } from '../db';
 import type { CompareDto, ShadowDto } from '../../lib/schemas/experiments';
 import type { AliasMoveDto, ModelDetailDto } from '../../lib/schemas/registry';
 import { addVersion, servedModel } from './serving-helpers';
@@ -81,16 +79,7 @@ export async function compare(request: APIRequestContext, name: string, params: 
   return (await res.json()) as CompareDto;
 }
 
-// ---- SQLite, read-only ----------------------------------------------------------------------------
-
-function withDb<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+// ---- The server's database, read-only -------------------------------------------------------------
 
 export interface LoggedRequest {
   id: string;
@@ -103,64 +92,48 @@ export interface LoggedRequest {
   values: number[] | null;
 }
 
-/** Every logged request of a model, with its version number. */
+/** Every logged request of a model, with its version number, in logged order. */
 export function loggedRequests(modelName: string): LoggedRequest[] {
-  return withDb((db) =>
-    (
-      db
-        .prepare(
-          `SELECT p.id, v.number AS version, p.alias, p.source, p.pair_id, p.rows, p.labels, p.output_values FROM prediction_requests p
-     JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id WHERE m.name = ? ORDER BY p.rowid`,
-        )
-        .all(modelName) as {
-        id: string;
-        version: number;
-        alias: string | null;
-        source: number;
-        pair_id: string | null;
-        rows: number;
-        labels: string | null;
-        output_values: Buffer | null;
-      }[]
-    ).map((r) => ({
-      id: r.id,
-      version: r.version,
-      alias: r.alias,
-      source: r.source,
-      pair_id: r.pair_id,
-      rows: r.rows,
-      labels: r.labels ? (JSON.parse(r.labels) as string[]) : null,
-      values: r.output_values ? Array.from({ length: r.rows }, (_, i) => r.output_values!.readDoubleLE(i * 8)) : null,
-    })),
-  );
+  const select = `SELECT p.id, v.number AS version, p.alias, p.source, p.pair_id, p.rows, p.labels, p.output_values FROM prediction_requests p
+     JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id WHERE m.name = ?`;
+  return peekAll<{
+    id: string;
+    version: number;
+    alias: string | null;
+    source: number;
+    pair_id: string | null;
+    rows: number;
+    labels: string | null;
+    output_values: Buffer | null;
+  }>({ sqlite: `${select} ORDER BY p.rowid`, pg: `${select} ORDER BY p.id` }, modelName).map((r) => ({
+    id: r.id,
+    version: r.version,
+    alias: r.alias,
+    source: r.source,
+    pair_id: r.pair_id,
+    rows: r.rows,
+    labels: r.labels ? (JSON.parse(r.labels) as string[]) : null,
+    values: r.output_values ? Array.from({ length: r.rows }, (_, i) => r.output_values!.readDoubleLE(i * 8)) : null,
+  }));
 }
 
 /** prediction id → actual label/value of a model's outcomes. */
 export function outcomesOf(modelName: string): Map<string, string | number> {
-  return withDb(
-    (db) =>
-      new Map(
-        (
-          db
-            .prepare('SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?')
-            .all(modelName) as { prediction_id: string; actual_label: string | null; actual_value: number | null }[]
-        ).map((o) => [o.prediction_id, o.actual_label ?? o.actual_value!]),
-      ),
+  return new Map(
+    peekAll<{ prediction_id: string; actual_label: string | null; actual_value: number | null }>(
+      'SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?',
+      modelName,
+    ).map((o) => [o.prediction_id, o.actual_label ?? o.actual_value!]),
   );
 }
 
 /** The client-id keys of a model: client id → prediction id. */
 export function keysOf(modelName: string): Map<string, string> {
-  return withDb(
-    (db) =>
-      new Map(
-        (
-          db.prepare('SELECT k.client_id, k.prediction_id FROM prediction_keys k JOIN models m ON m.id = k.model_id WHERE m.name = ?').all(modelName) as {
-            client_id: string;
-            prediction_id: string;
-          }[]
-        ).map((k) => [k.client_id, k.prediction_id]),
-      ),
+  return new Map(
+    peekAll<{ client_id: string; prediction_id: string }>(
+      'SELECT k.client_id, k.prediction_id FROM prediction_keys k JOIN models m ON m.id = k.model_id WHERE m.name = ?',
+      modelName,
+    ).map((k) => [k.client_id, k.prediction_id]),
   );
 }
 

@@ -5,10 +5,9 @@
 // outside DATA_DIR. Reproduce a run with FUZZ_SEED=<the printed seed>. Then the key-order property:
 // a body with its object keys shuffled is answered exactly like the body itself.
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import http from 'node:http';
-import { join } from 'node:path';
+import { onPostgres, peekAll } from '../db';
 import { DATA_DIR, uniqueName } from '../fixtures';
 import { keyOrderPairs, renderJson, validBody } from './fuzz/bodies';
 import { describe, headSize, pool, send, type Target } from './fuzz/client';
@@ -55,13 +54,23 @@ function authHeader(headers: Record<string, string> | undefined): string | null 
   return hit ? hit[1] : null;
 }
 
+/**
+ * "ok" when the database is intact: SQLite's integrity_check; on PostgreSQL, amcheck's
+ * bt_index_check of every B-tree index of the schema, each index against its table (it raises on
+ * the first one that is not).
+ */
 function integrity(): string {
-  const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
-  } finally {
-    db.close();
-  }
+  if (!onPostgres)
+    return peekAll<{ integrity_check: string }>('PRAGMA integrity_check')
+      .map((r) => r.integrity_check)
+      .join('; ');
+  peekAll('CREATE EXTENSION IF NOT EXISTS amcheck');
+  const checked = peekAll<{ name: string }>(
+    `SELECT c.relname AS name, bt_index_check(c.oid, true) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE a.amname = 'btree' AND c.relkind = 'i' AND n.nspname = 'public'`,
+  );
+  return checked.length > 0 ? 'ok' : 'no indexes checked';
 }
 
 /** 503 {"ready": false} from a V2 readiness route is the protocol's answer, not a failure. */

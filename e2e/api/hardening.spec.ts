@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { join, relative } from 'node:path';
 import { DT, model as onnxModel, node as onnxNode, valueInfo } from '../../scripts/onnx-builder';
+import { databaseEnv } from '../db';
 import { createModel, MODELS_DIR, uniqueName } from '../fixtures';
 import { onnxPart } from './helpers';
 import { monitoring, outcomesOk, postImport, regressionModel } from './monitoring-helpers';
@@ -108,7 +109,7 @@ test.describe('pages are never rendered without a session', () => {
     const port = await freePort();
     const child = spawn(join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: process.env.E2E_DATA_DIR!, PORT: String(port) },
+      env: { ...process.env, ...databaseEnv(), PORT: String(port) },
       stdio: 'ignore',
     });
     try {

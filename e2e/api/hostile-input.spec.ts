@@ -358,3 +358,49 @@ test.describe('tensors that declare far more than they hold', () => {
     expect(problem.detail).toMatch(/sparse tensor declares dense dims \[100000, 100000\]/);
   });
 });
+
+// Values one engine keeps and the other cannot (found by the fuzz suite on PostgreSQL): both engines
+// refuse them alike, with a 4xx naming the field, and nothing is written.
+test.describe('values no column can hold', () => {
+  test('NUL in any text of a body is a 400 naming the field; ids past a 32-bit integer are 400 or 404; times past any date are refused', async ({
+    request,
+  }) => {
+    const name = await servedModel(request, { prefix: 'nul', task: 'regression', file: 'regressor.onnx' });
+    const nul = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, data: JSON.stringify(body).replace(/NUL/g, '\\u0000') });
+    const cases: [string, string, unknown, string][] = [
+      ['post', '/api/v1/models', { name: uniqueName('nul'), task: 'regression', description: 'aNULb' }, 'description'],
+      ['patch', `/api/v1/models/${name}`, { labels: ['a', 'bNUL'] }, 'labels[1]'],
+      ['post', `/api/v1/models/${name}/predict`, { instances: [[1, 2, 3]], ids: ['aNUL'] }, 'ids[0]'],
+      ['post', '/api/v1/outcomes', { outcomes: [{ model: name, id: 'xNUL', actual: 1 }] }, 'outcomes[0].id'],
+      ['put', `/api/v1/models/${name}/aliases/production`, { version: 1, reason: 'NUL' }, 'reason'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await request.fetch(path, { method, ...nul(body) });
+      const problem = await expectProblem(res, 400);
+      expect(errorPaths(problem), `${method} ${path}`).toContain(field);
+      expect(problem.detail).toContain('NUL');
+    }
+    expect(loggedCount(name)).toBe(0);
+
+    for (const path of [
+      `/api/v1/models/${name}/versions/2147483648`,
+      `/v2/models/${name}/versions/2147483648`,
+      `/v2/models/${name}/versions/2147483648/infer`,
+    ]) {
+      const res = path.endsWith('infer') ? await request.post(path, { data: { inputs: [] } }) : await request.get(path);
+      expect([400, 404], `${path}: ${await res.text()}`).toContain(res.status());
+    }
+    expect((await request.get(`/api/v1/models/${name}/versions/2147483647`)).status()).toBe(404);
+    for (const path of ['/api/v1/keys/2147483648', '/api/v1/webhooks/2147483648']) expect((await request.delete(path)).status(), path).toBe(400);
+
+    // An outcome's ts past the latest date: refused as that item, the others taken.
+    const answer = await predictOk(request, name, { instances: [[1, 2, 3]] });
+    const res = await request.post('/api/v1/outcomes', {
+      data: { outcomes: [{ prediction_id: answer.prediction_ids![0], actual: 2, ts: 1.1732991009315039e196 }] },
+    });
+    expect(res.status(), await res.text()).toBeLessThan(500);
+    const body = (await res.json()) as { accepted?: number; invalid?: { index: number; message: string }[] };
+    expect(body.invalid?.[0]?.message).toMatch(/^ts: /);
+    expect((await request.get('/api/health')).status()).toBe(200);
+  });
+});

@@ -1,10 +1,8 @@
 // Helpers for the monitoring specs (outcomes, import, monitoring, the retraining verdict): a seeded
 // PRNG, fixture models with known answers, the import/outcomes/monitoring calls, and a from-scratch
-// recomputation of the windows straight from the raw prediction log and outcomes in SQLite.
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
+// recomputation of the windows straight from the raw prediction log and outcomes in the server's database.
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { DATA_DIR } from '../fixtures';
+import { peekAll } from '../db';
 import { servedModel } from './serving-helpers';
 import { seededRandom } from '../../lib/random';
 import type { MonitoringDto, WindowDto } from '../../lib/schemas/monitoring';
@@ -144,47 +142,43 @@ export interface RawWindow {
  * predicted rows by prediction time, and the outcomes joined to them by prediction id.
  */
 export function rawWindows(modelName: string, version: number, size: number): Map<number, RawWindow> {
-  const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const requests = db
-      .prepare(
-        `SELECT p.id, p.ts, p.rows, p.labels, p.output_values FROM prediction_requests p
-       JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id
-       WHERE m.name = ? AND v.number = ?`,
-      )
-      .all(modelName, version) as { id: string; ts: number; rows: number; labels: string | null; output_values: Buffer | null }[];
-    const outcomes = db
-      .prepare('SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?')
-      .all(modelName) as { prediction_id: string; actual_label: string | null; actual_value: number | null }[];
-    const byId = new Map(requests.map((r) => [r.id, r]));
-    const windows = new Map<number, RawWindow>();
-    const at = (ts: number) => {
-      const start = Math.floor(ts / size) * size;
-      let w = windows.get(start);
-      if (!w) windows.set(start, (w = { count: 0, labeled: 0, correct: 0, absErr: 0, sqErr: 0 }));
-      return w;
-    };
-    for (const r of requests) at(r.ts).count += r.rows;
-    for (const o of outcomes) {
-      const { requestId, row } = splitPredictionId(o.prediction_id);
-      const r = byId.get(requestId);
-      if (!r) continue; // another version's prediction
-      if (row >= r.rows) throw new Error(`outcome ${o.prediction_id} names row ${row} of a ${r.rows}-row request`);
-      const w = at(r.ts);
-      w.labeled++;
-      if (r.labels !== null) {
-        const predicted = (JSON.parse(r.labels) as string[])[row];
-        if (predicted === o.actual_label) w.correct++;
-      } else {
-        const e = o.actual_value! - r.output_values!.readDoubleLE(row * 8);
-        w.absErr += Math.abs(e);
-        w.sqErr += e * e;
-      }
+  const requests = peekAll<{ id: string; ts: number; rows: number; labels: string | null; output_values: Buffer | null }>(
+    `SELECT p.id, p.ts, p.rows, p.labels, p.output_values FROM prediction_requests p
+     JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id
+     WHERE m.name = ? AND v.number = ?`,
+    modelName,
+    version,
+  );
+  const outcomes = peekAll<{ prediction_id: string; actual_label: string | null; actual_value: number | null }>(
+    'SELECT o.prediction_id, o.actual_label, o.actual_value FROM outcomes o JOIN models m ON m.id = o.model_id WHERE m.name = ?',
+    modelName,
+  );
+  const byId = new Map(requests.map((r) => [r.id, r]));
+  const windows = new Map<number, RawWindow>();
+  const at = (ts: number) => {
+    const start = Math.floor(ts / size) * size;
+    let w = windows.get(start);
+    if (!w) windows.set(start, (w = { count: 0, labeled: 0, correct: 0, absErr: 0, sqErr: 0 }));
+    return w;
+  };
+  for (const r of requests) at(r.ts).count += r.rows;
+  for (const o of outcomes) {
+    const { requestId, row } = splitPredictionId(o.prediction_id);
+    const r = byId.get(requestId);
+    if (!r) continue; // another version's prediction
+    if (row >= r.rows) throw new Error(`outcome ${o.prediction_id} names row ${row} of a ${r.rows}-row request`);
+    const w = at(r.ts);
+    w.labeled++;
+    if (r.labels !== null) {
+      const predicted = (JSON.parse(r.labels) as string[])[row];
+      if (predicted === o.actual_label) w.correct++;
+    } else {
+      const e = o.actual_value! - r.output_values!.readDoubleLE(row * 8);
+      w.absErr += Math.abs(e);
+      w.sqErr += e * e;
     }
-    return windows;
-  } finally {
-    db.close();
   }
+  return windows;
 }
 
 /**

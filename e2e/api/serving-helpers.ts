@@ -1,10 +1,9 @@
 // Helpers for the serving specs (REST predictions and the Open Inference Protocol): models ready
 // to serve, prediction calls, the prediction log read straight from SQLite, and the hand-computed
 // answers of the fixture models.
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { expect, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { createModel, DATA_DIR, fixture, uniqueName, uploadVersion } from '../fixtures';
+import { peekValue } from '../db';
+import { createModel, fixture, uniqueName, uploadVersion } from '../fixtures';
 import { errorPaths, expectProblem, type Problem } from './helpers';
 
 /** A prediction id: the request's ULID (26 characters) and the row's index (3 base32 characters). */
@@ -193,18 +192,9 @@ export async function loggedPredictions(request: APIRequestContext, ids: string[
   }));
 }
 
-/** How many predictions (rows) are logged for a model, read from the server's SQLite file. */
+/** How many predictions (rows) are logged for a model, read from the server's database. */
 export function loggedCount(modelName: string): number {
-  const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return (
-      db.prepare('SELECT coalesce(sum(p.rows), 0) AS n FROM prediction_requests p JOIN models m ON m.id = p.model_id WHERE m.name = ?').get(modelName) as {
-        n: number;
-      }
-    ).n;
-  } finally {
-    db.close();
-  }
+  return peekValue<number>('SELECT coalesce(sum(p.rows), 0) AS n FROM prediction_requests p JOIN models m ON m.id = p.model_id WHERE m.name = ?', modelName);
 }
 
 /** A logged row's inputs: numbers for the packed codecs, the JSON record otherwise. */

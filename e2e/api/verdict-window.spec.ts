@@ -4,9 +4,8 @@
 // their reset; reasons on alias moves; a drift cell's distributions; the comparison since the
 // experiment began; the overview's traffic; the favicon without a session.
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { DATA_DIR, fixture, uniqueName, uploadVersion } from '../fixtures';
+import { announceChange, poke } from '../db';
+import { fixture, uniqueName, uploadVersion } from '../fixtures';
 import { expectProblem, findInModelList } from './helpers';
 import {
   binaryClass,
@@ -212,16 +211,15 @@ test('policy: the new fields have defaults, an old stored policy reads with them
   expect(await (await request.get(`/api/v1/models/${name}/policy`)).json()).toEqual({ policy: defaults, defaults, custom: false });
 
   // A policy stored before bucket and lookback existed.
-  const db = new Database(join(DATA_DIR, 'modeldock.sqlite'), { fileMustExist: true });
-  try {
-    db.prepare('UPDATE models SET policy = ? WHERE name = ?').run(
-      JSON.stringify({ metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 50, drift_share: 0.5, consecutive: 2 }),
-      name,
-    );
-  } finally {
-    db.close();
-  }
-  expect(await (await request.get(`/api/v1/models/${name}/policy`)).json()).toEqual({ policy: { ...defaults, min_labeled: 50 }, defaults, custom: true });
+  poke(
+    'UPDATE models SET policy = ? WHERE name = ?',
+    JSON.stringify({ metric: 'accuracy', tolerance: 0.05, floor: null, min_labeled: 50, drift_share: 0.5, consecutive: 2 }),
+    name,
+  );
+  announceChange();
+  await expect
+    .poll(async () => (await request.get(`/api/v1/models/${name}/policy`)).json(), { timeout: 2000 })
+    .toEqual({ policy: { ...defaults, min_labeled: 50 }, defaults, custom: true });
   expect((await monitoring(request, name)).status).toMatchObject({ bucket: 'day', lookback: 30 });
 
   for (const [data, path, status] of [

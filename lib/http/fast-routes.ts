@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from '../errors';
 import { runtime } from '../runtime/runtime';
-import { ALIAS_NAME_RE, MODEL_NAME_RE } from '../schemas/names';
+import { ALIAS_NAME_RE, MAX_ID, MODEL_NAME_RE } from '../schemas/names';
 import { checkRateLimit, type Actor, type Scope } from '../server/access/auth';
 import { predict } from '../server/serving/predict';
 import { predictResponseJson } from '../server/serving/predict-json';
@@ -61,7 +61,7 @@ export function segment(raw: string, what: 'name' | 'alias' | 'version'): string
   } catch {
     throw new AppError('invalid_input', `${what}: is not valid URL encoding`, [{ path: what, message: 'invalid encoding' }]);
   }
-  const ok = what === 'name' ? MODEL_NAME_RE.test(v) : what === 'alias' ? ALIAS_NAME_RE.test(v) : /^[1-9]\d{0,9}$/.test(v);
+  const ok = what === 'name' ? MODEL_NAME_RE.test(v) : what === 'alias' ? ALIAS_NAME_RE.test(v) : /^[1-9]\d{0,9}$/.test(v) && Number(v) <= MAX_ID;
   if (!ok)
     throw new AppError(
       what === 'name' ? 'not_found' : 'invalid_input',

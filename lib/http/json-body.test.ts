@@ -39,3 +39,26 @@ describe('parseJsonText', () => {
     if (result instanceof Error) expect(result).toBeInstanceOf(AppError);
   });
 });
+
+describe('NUL in text', () => {
+  const refusal = (text: string) => {
+    try {
+      parseJsonText(text);
+      return null;
+    } catch (err) {
+      return { status: (err as AppError).status, paths: (err as AppError).errors.map((e) => e.path) };
+    }
+  };
+
+  it('refuses U+0000 in any string or key, naming the first (PostgreSQL text and jsonb cannot hold it)', () => {
+    expect(refusal('{"a": {"b": ["x", "y\\u0000"]}}')).toEqual({ status: 400, paths: ['a.b[1]'] });
+    expect(refusal('{"outcomes": [{"id": "\\u0000"}]}')).toEqual({ status: 400, paths: ['outcomes[0].id'] });
+    expect(refusal('"\\u0000"')).toEqual({ status: 400, paths: ['body'] });
+    expect(refusal('[{"k\\u0000": 1}]')).toEqual({ status: 400, paths: ['[0].k\\u0000'] });
+  });
+
+  it('keeps the text "\\u0000" written with an escaped backslash, and U+0001', () => {
+    expect(parseJsonText('{"a": "\\\\u0000"}')).toEqual({ a: '\\u0000' });
+    expect(parseJsonText('{"a": "\\u0001"}')).toEqual({ a: '\u0001' });
+  });
+});

@@ -1,6 +1,6 @@
 // Reading a JSON request body the same way on every route (Next handlers and the fast path).
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../errors';
+import { AppError, refuseNul } from '../errors';
 import { env } from '../env';
 
 /** JSON is read whatever the declared type (curl -d sends form-urlencoded); only types that cannot carry JSON text are refused. */
@@ -52,11 +52,15 @@ export async function readTextLimited(body: ReadableStream<Uint8Array> | null, l
 
 export function parseJsonText(text: string): unknown {
   if (text.trim() === '') throw new AppError('invalid_input', 'body: required (JSON)', [{ path: 'body', message: 'required' }]);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     throw new AppError('invalid_input', `body: malformed JSON (${(err as Error).message})`, [{ path: 'body', message: 'malformed JSON' }]);
   }
+  // Only an escaped \u0000 can put NUL in a parsed string (JSON refuses a raw one): look closer only then.
+  if (text.includes('\\u0000')) refuseNul(value);
+  return value;
 }
 
 export function tooLarge(limitMb: number): AppError {

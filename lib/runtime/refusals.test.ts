@@ -13,6 +13,21 @@ describe('foldPath', () => {
 });
 
 describe('reasonOf', () => {
+  it("blanks the token JSON.parse quotes, and stores no control character (PostgreSQL's text refuses NUL)", () => {
+    let parseError = '';
+    try {
+      JSON.parse('{"a": \u0000}');
+    } catch (err) {
+      parseError = (err as Error).message;
+    }
+    const reason = reasonOf(`body: malformed JSON (${parseError})`, 'body');
+    expect(reason).toContain("token '…'");
+    expect(reason).not.toMatch(/[\u0000-\u001f]/);
+    expect(reasonOf('k\u0000: is not a known field', 'k\u0000')).toBe('is not a known field');
+    expect(reasonOf('a\u0000b is wrong', 'x')).toBe('a\ufffdb is wrong');
+    expect(foldPath('records[3].k\u0000\u001f')).toBe('records[*].k\ufffd\ufffd');
+  });
+
   it('drops the path, blanks quoted text and numbers', () => {
     expect(reasonOf('instances[3][1]: expected a number, got "abc"', 'instances[3][1]')).toBe('expected a number, got "…"');
     expect(reasonOf('instances: has 12000 rows; at most 10000 are accepted per request (MAX_BATCH_ROWS)', 'instances')).toBe(

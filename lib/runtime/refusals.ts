@@ -11,9 +11,15 @@ export const MAX_KEYS = 50;
 const MAX_REASON = 120;
 const MAX_PATH = 200;
 
+/** Control characters (NUL among them, which PostgreSQL's text refuses) become U+FFFD in what is stored. */
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
 /** `instances[12][3]` → `instances[*][3]`, `dataframe_records[5].age` → `dataframe_records[*].age`: the row index goes. */
 export function foldPath(path: string): string {
-  return path.replace(/\[\d+\]/, '[*]').slice(0, MAX_PATH);
+  return path
+    .replace(/\[\d+\]/, '[*]')
+    .replace(CONTROL, '\ufffd')
+    .slice(0, MAX_PATH);
 }
 
 /**
@@ -25,7 +31,9 @@ export function reasonOf(message: string, path: string): string {
   const text = message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
   return text
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
+    .replace(/token '(?:[^'\\]|\\.)*'/g, "token '…'")
     .replace(/-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi, 'N')
+    .replace(CONTROL, '\ufffd')
     .slice(0, MAX_REASON);
 }
 

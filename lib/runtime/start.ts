@@ -155,20 +155,24 @@ function reportStore(): void {
   console.log(`[modeldock] artifact store: ${artifacts.backend} (${artifacts.where})`);
 }
 
-/** A replica on PostgreSQL: no data-folder lock (replicas share the database), the background work of ./start-pg.ts. */
+/**
+ * A replica on PostgreSQL: the background work of ./start-pg.ts. Its pid file records which process
+ * serves this replica's local folder (cache, uploads in flight), as on SQLite; replicas share the database.
+ */
 async function startOnPostgres(handle: PgHandle): Promise<Started> {
   const background = await startPgRuntime(handle);
   await initStore();
   reportStore();
   console.log(`[modeldock] database: PostgreSQL (${new URL(handle.url).host}${new URL(handle.url).pathname})`);
   return {
-    listening: () => {},
+    listening: (at) => writeInstance(env.DATA_DIR, at),
     stop: async () => {
       const rt = runtime();
       await rt.log.flush();
       await rt.sessions.close();
       await background.stop();
       await closeRuntime();
+      removeInstance(env.DATA_DIR);
     },
   };
 }

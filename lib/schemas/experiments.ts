@@ -1,8 +1,9 @@
 // Wire shapes of experiments (lib/http/API.md, Experiments): weighted alias splits, shadow
 // versions, and the champion/challenger comparison. Client-safe.
 import { z } from 'zod';
+import { MAX_ID } from './names';
 
-const versionNumber = z.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more');
+const versionNumber = z.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more').max(MAX_ID, 'is too large');
 
 export const splitEntrySchema = z.strictObject({
   version: versionNumber,
@@ -48,8 +49,8 @@ export interface ShadowDto {
 }
 
 export const compareQuerySchema = z.object({
-  a: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number'),
-  b: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number'),
+  a: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number').max(MAX_ID, 'is too large'),
+  b: z.coerce.number({ error: 'must be a version number' }).int().min(1, 'must be a version number').max(MAX_ID, 'is too large'),
   /** An ISO time, or `experiment`: since the running split or shadow of a and b began (else the last 30 days). */
   from: z.union([z.literal('experiment'), z.string().datetime({ offset: true })], { error: 'must be an ISO-8601 time or "experiment"' }).optional(),
   to: z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }).optional(),

@@ -1,5 +1,6 @@
 // Wire schemas of monitoring: the retraining policy and the monitoring query. Client-safe.
 import { z } from 'zod';
+import { MAX_ID } from './names';
 import { metricInfo } from '../metrics/catalog';
 
 /** `lookback: null` judges this many windows, or 4 × consecutive when that is more. */
@@ -71,7 +72,7 @@ export interface PolicyDto {
 }
 
 export const monitoringQuerySchema = z.object({
-  version: z.coerce.number().int().min(1).optional(),
+  version: z.coerce.number().int().min(1).max(MAX_ID, 'is too large').optional(),
   alias: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'is not an alias name')

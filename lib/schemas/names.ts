@@ -16,15 +16,14 @@ export const aliasNameSchema = z
   .max(63, 'must be at most 63 characters')
   .regex(ALIAS_NAME_RE, 'must be lowercase letters, digits or "-", starting with a letter or digit');
 
+/** The largest id or number a path or body may name: a 32-bit integer column's, as PostgreSQL's `integer`. */
+export const MAX_ID = 2 ** 31 - 1;
+
 /**
  * A version number, given as a number (JSON bodies) or as digits (paths, queries). Only strings are
  * converted: z.coerce read `{"version": true}` as version 1 and moved the alias.
  */
 export const versionNumberSchema = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
-  z
-    .number({ error: 'must be a version number' })
-    .int('must be a whole number')
-    .min(1, 'must be 1 or more')
-    .max(2 ** 31, 'is too large'),
+  z.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more').max(MAX_ID, 'is too large'),
 );

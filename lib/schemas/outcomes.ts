@@ -7,6 +7,9 @@ import { z } from 'zod';
  */
 export const REGRESSION_LIMIT = 1e150;
 
+/** The latest time a JavaScript Date holds (ms since 1970): times past it are refused, as they fit no date. */
+export const MAX_TIME_MS = 8.64e15;
+
 export const outcomesBodySchema = z.strictObject({
   outcomes: z.array(z.unknown(), { error: 'must be a list of outcomes' }).min(1, 'give at least one outcome').max(10_000, 'at most 10000 outcomes per call'),
 });
@@ -16,7 +19,10 @@ export const importBodySchema = z.strictObject({
   records: z
     .array(
       z.strictObject({
-        ts: z.union([z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }), z.number().int().min(0)]),
+        ts: z.union([
+          z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }),
+          z.number().int().min(0).max(MAX_TIME_MS, 'must be a time before the year 275760'),
+        ]),
         inputs: z.union([z.array(cell), z.record(z.string(), z.union([cell, z.array(cell)]))], {
           error: 'must be a row: a list of values or an object of column: value',
         }),

@@ -1,6 +1,6 @@
 // Wire shapes of the prediction browser and the export (GET /api/v1/models/{name}/predictions[/export]). Client-safe.
 import { z } from 'zod';
-import { aliasNameSchema } from './names';
+import { aliasNameSchema, MAX_ID } from './names';
 
 export const MAX_BROWSE_LIMIT = 200;
 
@@ -11,7 +11,12 @@ const labeled = z
   .transform((v) => (v === undefined ? undefined : v === 'true'));
 
 const scope = {
-  version: z.coerce.number({ error: 'must be a version number' }).int('must be a whole number').min(1, 'must be 1 or more').optional(),
+  version: z.coerce
+    .number({ error: 'must be a version number' })
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(MAX_ID, 'is too large')
+    .optional(),
   from: time.optional(),
   to: time.optional(),
   labeled,

@@ -1,7 +1,7 @@
 // Wire shapes of notifications: webhooks, their deliveries (jobs of the outbox), the events they
 // carry. Client-safe.
 import { z } from 'zod';
-import { MODEL_NAME_RE } from './names';
+import { MAX_ID, MODEL_NAME_RE } from './names';
 
 export const WEBHOOK_EVENTS = ['model.needs_retraining', 'model.recovered', 'model.watch', 'model.drift', 'version.created', 'alias.moved', 'ping'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -88,11 +88,7 @@ export type CreateWebhookInput = z.input<typeof createWebhookSchema>;
 export type CreateWebhook = z.output<typeof createWebhookSchema>;
 
 export const webhookParamsSchema = z.object({
-  id: z.coerce
-    .number({ error: 'must be a webhook id' })
-    .int('must be a webhook id')
-    .min(1, 'must be a webhook id')
-    .max(2 ** 31),
+  id: z.coerce.number({ error: 'must be a webhook id' }).int('must be a webhook id').min(1, 'must be a webhook id').max(MAX_ID, 'must be a webhook id'),
 });
 
 export const deliveriesQuerySchema = z.object({

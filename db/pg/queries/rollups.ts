@@ -69,6 +69,8 @@ export interface FoldResult {
   folded: number;
   /** Rows below the horizon were left for the next slice (a backlog). */
   more: boolean;
+  /** The watermark after this fold (an xid8, as text): every transaction below it is folded. */
+  watermark: string | null;
 }
 
 /**
@@ -77,15 +79,24 @@ export interface FoldResult {
  * turns them into hour writes (it may read versions through the same connection); their merges,
  * the upserts and the watermark commit together.
  */
+/** An xid8 above every transaction committed by now (the current snapshot's xmax): folded up to it, the rollups hold them all. */
+export async function committedBeforePg(db: PgDb): Promise<bigint> {
+  return BigInt((await db.$client.query<{ x: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x')).rows[0].x);
+}
+
 export async function foldByHorizon(
   db: PgDb,
   limit: number,
   maxRows: number,
   build: (records: PgFoldRecord[], q: Queryable) => Promise<HourWrite[]>,
+  { wait = false }: { wait?: boolean } = {},
 ): Promise<FoldResult> {
   return inTransaction(db.$client, async (c) => {
-    const lock = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS ok`);
-    if (!lock.rows[0].ok) return { locked: false, folded: 0, more: false };
+    // A timer's fold skips when another replica folds; a reader's waits for it (then folds the rest).
+    if (wait) await c.query(`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+    else if (!(await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS ok`)).rows[0].ok) {
+      return { locked: false, folded: 0, more: false, watermark: null };
+    }
     const from = await rollupWatermarkPg(c);
     const horizon = (await c.query<{ h: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h')).rows[0].h;
     const sizes = (
@@ -96,7 +107,7 @@ export async function foldByHorizon(
     ).rows;
     if (sizes.length === 0) {
       if (from !== horizon) await setWatermark(c, horizon);
-      return { locked: true, folded: 0, more: false };
+      return { locked: true, folded: 0, more: false, watermark: horizon };
     }
     let take = 0;
     let rows = 0;
@@ -129,6 +140,6 @@ export async function foldByHorizon(
       );
     }
     await setWatermark(c, cut);
-    return { locked: true, folded: records.length, more: cut !== horizon };
+    return { locked: true, folded: records.length, more: cut !== horizon, watermark: cut };
   });
 }

@@ -23,7 +23,7 @@ import { PREDICTION_SOURCES } from '../../../db/schema';
 import { hourOf } from '../../metrics/buckets';
 import { addOutcome, emptyLabeledStats, mergeLabeledStats, type Actual, type LabeledStats, type Prediction } from '../../metrics/labeled-stats';
 import { classSpace, resolveClass, type ClassSpace } from '../../class-values';
-import { REGRESSION_LIMIT } from '../../schemas/outcomes';
+import { MAX_TIME_MS, REGRESSION_LIMIT } from '../../schemas/outcomes';
 import { env } from '../../env';
 import { Expiry } from './retention';
 
@@ -105,8 +105,9 @@ function parseActual(raw: unknown, ctx: VersionCtx, columns: string[] | null): A
 function parseTs(raw: unknown, now: number): number | string {
   if (raw === undefined || raw === null) return now;
   const ms = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : NaN;
-  if (!Number.isFinite(ms) || ms < 0) return 'ts: must be an ISO-8601 time or epoch milliseconds';
-  return ms;
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) return 'ts: must be an ISO-8601 time or epoch milliseconds';
+  // Whole milliseconds, as every stored time.
+  return Math.floor(ms);
 }
 
 type Deltas = Map<string, { versionId: number; hour: number; labeled: number; stats: LabeledStats }>;

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPg, type PgHandle } from '../../../db/pg/client';
 import { migratePg } from '../../../db/pg/migrate';
-import { listPartitions, monthOf } from '../../../db/pg/partitions';
+import { ensurePartitions, listPartitions, monthOf } from '../../../db/pg/partitions';
 import { insertPredictions } from '../../../db/pg/queries/log';
 import { freshDatabase } from '../../../db/pg/test-pg';
 import type { PredictionRecord } from '../../../db/prediction-ids';
@@ -169,4 +169,49 @@ describe('PostgreSQL prediction log and rollups', () => {
       expect(JSON.parse(got.predictions)).toEqual(JSON.parse(want.predictions));
     }
   }, 60_000);
+
+  it("a reader's catch-up includes every row committed before it asked, while another replica holds the fold", async () => {
+    const h = replica();
+    await catchUpRollupsPg(h.db);
+    const count = async () =>
+      (await h.pool.query<{ n: number }>('SELECT coalesce(sum(count), 0)::int AS n FROM rollup_hours WHERE version_id = $1', [versionId])).rows[0].n;
+    const before = await count();
+    const batch = Array.from({ length: 5 }, () => record());
+    await insertPredictions(h.pool, batch, new Set());
+    // Another replica's timer is folding: it holds the fold's lock for 300 ms.
+    const other = new pg.Client(url);
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query('SELECT pg_advisory_xact_lock(7882551070691194224)');
+    const release = sleep(300).then(() => other.query('COMMIT'));
+    const t0 = Date.now();
+    await catchUpRollupsPg(replica().db);
+    const waited = Date.now() - t0;
+    await release;
+    await other.end();
+    expect(waited).toBeGreaterThanOrEqual(250);
+    expect(await count()).toBe(before + batch.reduce((n, r) => n + r.rows, 0));
+  });
+
+  it("a new month's partition waits for a model's deletion rather than deadlocking with its cascade", async () => {
+    const h = replica();
+    const deleter = new pg.Client(url);
+    await deleter.connect();
+    try {
+      // The deleter checks for a deadlock first, so without the lock order it would be the one refused.
+      await deleter.query("SET deadlock_timeout = '100ms'");
+      await deleter.query('BEGIN');
+      // A model's deletion: the models row first, then (its cascade) the log.
+      await deleter.query('LOCK TABLE models IN ROW EXCLUSIVE MODE');
+      const month = Date.UTC(2031, 4, 15);
+      const creating = ensurePartitions(h.pool, [month], new Set());
+      await sleep(200);
+      await deleter.query('LOCK TABLE prediction_requests IN ROW EXCLUSIVE MODE');
+      await deleter.query('COMMIT');
+      await creating;
+      expect((await listPartitions(h.pool)).map((p) => p.name)).toContain(monthOf(month).name);
+    } finally {
+      await deleter.end();
+    }
+  });
 });

@@ -8,7 +8,7 @@ import { planOutputs } from '../../../inference/outputs';
 import { introspectBounded } from '../../../inference/bounded-load';
 import { ModelLoadError } from '../../../inference/runtime';
 import type { ModelSignature, ReferenceInfo } from '../../../inference/signature';
-import { AppError, fieldError, formatPath } from '../../errors';
+import { AppError, fieldError, formatPath, refuseNul } from '../../errors';
 import { env } from '../../env';
 import { versionMetadataSchema, type VersionDto, type VersionMetadata } from '../../schemas/registry';
 import { decileEdges } from '../../metrics/drift';
@@ -33,6 +33,7 @@ function parseMetadata(text: string | undefined): VersionMetadata {
   } catch (err) {
     throw fieldError('invalid_input', 'metadata', `is not valid JSON (${(err as Error).message})`);
   }
+  refuseNul(raw, 'metadata');
   const parsed = versionMetadataSchema.safeParse(raw);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => ({ path: formatPath(['metadata', ...i.path]), message: i.message }));
