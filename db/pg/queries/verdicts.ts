@@ -4,7 +4,9 @@ import type { NotificationEvent } from '../../../lib/webhook-payload';
 import { PREDICTION_SOURCES, type ModelRow } from '../../schema';
 import type { PgDb } from '../client';
 import { aliases, models, modelVersions, predictionRequests, rollupHours } from '../schema';
+import { inTransaction } from '../tx';
 import { enqueueEventPg } from './outbox';
+import { rollupWatermarkPg } from './rollups';
 
 export async function saveVerdictPg(
   db: PgDb,
@@ -85,4 +87,49 @@ export async function firstPredictionHourPg(db: PgDb, modelId: number): Promise<
 /** Every model's stored policy (retention), for telling a pruned prediction from an unknown one. */
 export async function modelPoliciesPg(db: PgDb): Promise<{ id: number; policy: Record<string, unknown> | null }[]> {
   return db.select({ id: models.id, policy: models.policy }).from(models);
+}
+
+const SWEEP_AT = 'verdict_sweep_at';
+const SWEEP_XID = 'verdict_sweep_xid';
+const NOW_MS = 'floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+
+export interface VerdictSweepClaim {
+  /** The fold watermark the previous sweep reached (null: no sweep yet, so every served model is refreshed). */
+  since: string | null;
+  /** The fold watermark now: the next sweep starts here once this one is done. */
+  mark: string;
+  /** Models with log rows folded between the two (SQLite's sweep finds them by rowid). */
+  touched: number[];
+}
+
+/**
+ * Claims the fleet's verdict sweep for this interval: one replica per `intervalMs` (a lease on
+ * the database's clock) refreshes the verdicts, the others skip. Null: another replica swept within it.
+ */
+export async function claimVerdictSweepPg(db: PgDb, intervalMs: number): Promise<VerdictSweepClaim | null> {
+  return inTransaction(db.$client, async (c) => {
+    const claimed = await c.query(
+      `INSERT INTO monitoring_state (key, value) VALUES ('${SWEEP_AT}', ${NOW_MS})
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE monitoring_state.value <= ${NOW_MS} - $1::bigint RETURNING 1`,
+      [Math.round(intervalMs * 0.8)],
+    );
+    if (claimed.rowCount === 0) return null;
+    const since = (await c.query<{ v: string }>(`SELECT value::text AS v FROM monitoring_state WHERE key = '${SWEEP_XID}'`)).rows[0]?.v ?? null;
+    const mark = await rollupWatermarkPg(c);
+    const touched =
+      since === null
+        ? []
+        : (
+            await c.query<{ model_id: number }>('SELECT DISTINCT model_id FROM prediction_requests WHERE xid >= $1::xid8 AND xid < $2::xid8', [since, mark])
+          ).rows.map((r) => r.model_id);
+    return { since, mark, touched };
+  });
+}
+
+/** Records that a claimed sweep refreshed everything up to `mark` (a sweep that died leaves the old mark: the next one covers its models). */
+export async function finishVerdictSweepPg(db: PgDb, mark: string): Promise<void> {
+  await db.$client.query(
+    `INSERT INTO monitoring_state (key, value) VALUES ('${SWEEP_XID}', $1::bigint) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    [mark],
+  );
 }

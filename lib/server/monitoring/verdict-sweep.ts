@@ -2,11 +2,13 @@
 // traffic since the last sweep (the rollup watermark moved past their rows) and models whose
 // verdict was computed in an earlier window than now (time alone moves the verdict's windows) are
 // recomputed. Outcomes, policy edits and promotions refresh at once (monitoring.ts); this covers
-// predictions and the clock. Started by lib/http/server.ts.
+// predictions and the clock. Started by lib/http/server.ts. On PostgreSQL one replica of the fleet
+// sweeps per interval, and "since the last sweep" is by the fold's transaction-id watermark.
 import { rollupWatermark } from '../../../db/queries/rollups';
 import { listServedModels, verdictReads } from '../../../db/queries/verdicts';
 import type { ModelRow } from '../../../db/schema';
 import { isPg } from '../../../db/any-db';
+import { claimVerdictSweepPg, finishVerdictSweepPg } from '../../../db/pg/queries/verdicts';
 import { db } from '../lookups';
 import { bucketSize, effectivePolicy, refreshVerdict } from './model-verdict';
 
@@ -18,16 +20,27 @@ function computedInAnotherWindow(model: ModelRow, now: number): boolean {
   return !Number.isFinite(at) || Math.floor(at / size) !== Math.floor(now / size);
 }
 
-/** One sweep; `since` is the watermark of the previous one (null: refresh every served model). Returns the new watermark. */
-export async function sweepVerdicts(since: number | null): Promise<number> {
+/**
+ * One sweep; `since` is the watermark of the previous one (null: refresh every served model). Returns
+ * the new watermark. On PostgreSQL one replica per interval sweeps (the others skip), and the
+ * watermark is the fold's xid, kept in the database: `since` is not used there.
+ */
+export async function sweepVerdicts(since: number | null, intervalMs = SWEEP_INTERVAL_MS): Promise<number> {
   const database = db();
-  // PostgreSQL's log has no rowid to find the models with new traffic by: every served model is
-  // refreshed each sweep (a few queries per model every 30 s).
-  if (isPg(database)) since = null;
-  const mark = isPg(database) ? 0 : rollupWatermark(database);
-  const touched = new Set(since === null || isPg(database) ? [] : verdictReads(database).modelsWithTrafficBetween(since, mark));
   const now = Date.now();
-  for (const model of await listServedModels(db())) {
+  if (isPg(database)) {
+    const claim = await claimVerdictSweepPg(database, intervalMs);
+    if (!claim) return 0;
+    const touched = new Set(claim.touched);
+    for (const model of await listServedModels(database)) {
+      if (claim.since === null || touched.has(model.id) || computedInAnotherWindow(model, now)) await refreshVerdict(model);
+    }
+    await finishVerdictSweepPg(database, claim.mark);
+    return 0;
+  }
+  const mark = rollupWatermark(database);
+  const touched = new Set(since === null ? [] : verdictReads(database).modelsWithTrafficBetween(since, mark));
+  for (const model of await listServedModels(database)) {
     if (since === null || touched.has(model.id) || computedInAnotherWindow(model, now)) await refreshVerdict(model);
   }
   return mark;
@@ -39,7 +52,7 @@ export function startVerdictSweep(intervalMs = SWEEP_INTERVAL_MS): { stop(): voi
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepVerdicts(since)
+    sweepVerdicts(since, intervalMs)
       .then((mark) => {
         since = mark;
       })
