@@ -4,6 +4,7 @@
 // a worker thread with the real driver (parameters bound, bigint and numeric as numbers, bytea as
 // Buffer) while this thread waits on an Atomics cell.
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
@@ -41,15 +42,18 @@ workerData.port.on('message', async ({ sql, params, cell }) => {
 });
 `;
 
-let pgWorker: { worker: Worker; port: MessagePort } | null = null;
+/** One worker (one connection) per database peeked at. */
+const pgWorkers = new Map<string, { worker: Worker; port: MessagePort }>();
 
-function pgQuery(sql: string, params: unknown[]): { rows: Record<string, unknown>[]; changes: number } {
+function pgQuery(sql: string, params: unknown[], url = E2E_PG_URL!): { rows: Record<string, unknown>[]; changes: number } {
+  let pgWorker = pgWorkers.get(url);
   if (!pgWorker) {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER, { eval: true, workerData: { url: E2E_PG_URL, port: port2, pg: require.resolve('pg') }, transferList: [port2] });
+    const worker = new Worker(WORKER, { eval: true, workerData: { url, port: port2, pg: require.resolve('pg') }, transferList: [port2] });
     worker.unref();
     port1.unref();
     pgWorker = { worker, port: port1 };
+    pgWorkers.set(url, pgWorker);
   }
   const cell = new Int32Array(new SharedArrayBuffer(4));
   pgWorker.port.postMessage({ sql: numbered(sql), params, cell });
@@ -113,7 +117,34 @@ export function announceChange(): void {
   if (onPostgres) pgQuery(`UPDATE fleet_state SET value = value + 1 WHERE key = 'changes' RETURNING pg_notify('modeldock_changes', value::text)`, []);
 }
 
-/** The environment that points a command-line tool (keys, backup) or a second server at the shared server's database. */
+/** The database of a server of a spec's own on PostgreSQL: one per data folder, so a restart on the same folder finds its data. */
+export function serverDatabaseUrl(dataDir: string): string {
+  const url = new URL(E2E_PG_URL!);
+  url.pathname = `/srv_${createHash('sha256').update(dataDir).digest('hex').slice(0, 20)}`;
+  return url.toString();
+}
+
+/**
+ * The environment that points a command-line tool (keys, backup) or a server at a data folder's
+ * database: the shared server's by default; on PostgreSQL another folder's is a database of its own
+ * on the run's cluster, created on first use.
+ */
 export function databaseEnv(dataDir = process.env.E2E_DATA_DIR!): Record<string, string> {
-  return onPostgres ? { DATA_DIR: dataDir, DATABASE_URL: E2E_PG_URL! } : { DATA_DIR: dataDir };
+  if (!onPostgres) return { DATA_DIR: dataDir };
+  if (dataDir === process.env.E2E_DATA_DIR) return { DATA_DIR: dataDir, DATABASE_URL: E2E_PG_URL! };
+  const url = serverDatabaseUrl(dataDir);
+  const name = new URL(url).pathname.slice(1);
+  if (pgQuery('SELECT 1 FROM pg_database WHERE datname = ?', [name]).rows.length === 0) pgQuery(`CREATE DATABASE ${name}`, []);
+  return { DATA_DIR: dataDir, DATABASE_URL: url };
+}
+
+/** Every row a query returns from the database of a server of a spec's own (its data folder's). */
+export function peekServer<T = Record<string, unknown>>(dataDir: string, sql: Sql, ...params: unknown[]): T[] {
+  if (onPostgres) return pgQuery(pick(sql), params, serverDatabaseUrl(dataDir)).rows as T[];
+  const db = new Database(sqliteFile(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(pick(sql)).all(...params) as T[];
+  } finally {
+    db.close();
+  }
 }

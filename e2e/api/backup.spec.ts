@@ -30,6 +30,10 @@ import {
   type PredictAnswer,
   type Server,
 } from './server-process';
+import { onPostgres } from '../db';
+
+// About SQLite itself: skipped when the shared server runs on PostgreSQL.
+test.skip(onPostgres, 'backup and restore of the SQLite file; on PostgreSQL pg_dump and pg_restore are db/backup/pg.pg.test.ts');
 
 test.describe.configure({ mode: 'serial' });
 test.afterAll(stopAllServers);

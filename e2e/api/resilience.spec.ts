@@ -25,6 +25,13 @@ import {
   type Json,
   type PredictAnswer,
 } from './server-process';
+import { onPostgres } from '../db';
+
+// About SQLite itself: skipped when the shared server runs on PostgreSQL.
+test.skip(
+  onPostgres,
+  'SIGKILL and restart against the SQLite file (its WAL, its integrity); on PostgreSQL the replicas suite kills replicas under load and restarts PostgreSQL (e2e/replicas)',
+);
 
 test.describe.configure({ mode: 'serial' });
 

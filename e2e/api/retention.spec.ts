@@ -6,6 +6,10 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
 import { AUTH, freePort, freshDataDir, killServer, openDb, startServer, stopAllServers, type Json, type Server } from './server-process';
 import { binaryClass, binaryModel, DAY, HOUR, iso, other, seeded, binaryRow, utcDay } from './monitoring-helpers';
+import { onPostgres } from '../db';
+
+// About SQLite itself: skipped when the shared server runs on PostgreSQL.
+test.skip(onPostgres, 'pruning and incremental vacuum of the SQLite file; on PostgreSQL month drops and row deletes are db/pg/queries/retention.pg.test.ts');
 
 test.afterAll(stopAllServers);
 

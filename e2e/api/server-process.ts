@@ -11,6 +11,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import { predictionId } from '../../db/queries/predictions';
+import { databaseEnv } from '../db';
 
 export const ROOT = join(__dirname, '..', '..');
 export const ADMIN_KEY = 'e2e-faults-admin-key-8f3c2a';
@@ -128,7 +129,8 @@ export async function startServer(
 ): Promise<Server> {
   const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, ...env },
+    // On PostgreSQL runs (E2E_DATABASE_URL) the folder's server gets a database of its own (e2e/db.ts).
+    env: { ...process.env, ...databaseEnv(dataDir), PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -314,6 +316,7 @@ export const regress = (x: number[]) => x[0] + 2 * x[1] + 3 * x[2] + 0.5;
 // ---------------------------------------------------------------------------------------------
 // The database, read straight from the file (read-only; safe next to a running server).
 
+/** The folder's SQLite file, read-only (specs about the SQLite file itself; they do not run on PostgreSQL). */
 export function openDb(dataDir: string): Database.Database {
   return new Database(join(dataDir, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
 }
