@@ -84,7 +84,7 @@ if (built) {
 if (built && pgReady) {
   const pwPgJson = join(out, 'playwright-pg.json');
   rmSync(pwPgJson, { force: true });
-  const pgE2eOk = run('npx', ['tsx', 'scripts/pg/with-cluster.ts', '--', 'npx', 'playwright', 'test', '--project=api']);
+  const pgE2eOk = run('npx', ['tsx', 'scripts/pg/with-cluster.ts', '--', 'npx', 'playwright', 'test', '--project=api', '--project=store']);
   const e2ePg = readJson(pwPgJson);
   if (e2ePg) {
     const failed = e2ePg.stats.unexpected + e2ePg.stats.flaky;
