@@ -11,6 +11,8 @@ export interface ChangeSource {
   current(): number;
   /** This process changed something the caches hold. */
   bump(): void;
+  /** Called (after the fact) whenever another process's change is seen: for a cache that reloads in the background rather than on its next question. */
+  subscribe?(listener: () => void): void;
 }
 
 export class ChangeSignal implements ChangeSource {

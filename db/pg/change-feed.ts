@@ -106,11 +106,18 @@ export class PgChangeFeed implements ChangeSource {
     if (listener) await listener.end();
   }
 
+  private readonly listeners: (() => void)[] = [];
+
+  subscribe(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
   private observe(value: number, via: 'notify' | 'poll'): void {
     if (value === this.seen) return;
     this.seen = value;
     this.version++;
     this.seenBy[via]++;
+    for (const l of this.listeners) l();
   }
 
   private async read(): Promise<number> {

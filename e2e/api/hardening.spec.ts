@@ -431,7 +431,9 @@ test.describe('a stored model that no longer loads', () => {
     test.setTimeout(120_000);
     const dataDir = freshDataDir('unloadable');
     const port = await freePort();
-    let server = await startServer(dataDir, port);
+    // Model files on disk (the default on SQLite; on PostgreSQL runs the database is there, the files here).
+    const files = { ARTIFACT_STORE: 'fs' };
+    let server = await startServer(dataDir, port, files);
     expect((await api(server, 'POST', '/api/v1/models', { name: 'broken', task: 'regression' })).status).toBe(201);
     const form = new FormData();
     form.set('file', new Blob([readFileSync(join(MODELS_DIR, 'regressor.onnx'))]), 'regressor.onnx');
@@ -441,7 +443,7 @@ test.describe('a stored model that no longer loads', () => {
     await killServer(server, 'SIGTERM');
     // The file on disk is damaged while the server is down.
     writeFileSync(join(dataDir, 'artifacts', `${up.json.version.sha256}.onnx`), Buffer.from('not an onnx model any more'));
-    server = await startServer(dataDir, port);
+    server = await startServer(dataDir, port, files);
     const res = await api(server, 'POST', '/api/v1/models/broken/predict', { instances: [[1, 2, 3]] });
     expect(res.status, JSON.stringify(res.json)).toBe(503);
     expect(res.json.errors[0].path).toBe('version');

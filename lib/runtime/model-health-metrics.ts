@@ -26,8 +26,8 @@ export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
 
 export interface ModelHealthMetrics {
   outcomes: Counter<'result'>;
-  /** Points the gauges at the stored verdicts: `read(limit)` returns at most `limit` models. */
-  observe(read: (limit: number) => ModelHealth[]): void;
+  /** Points the gauges at the stored verdicts: `read(limit)` returns at most `limit` models (a promise on PostgreSQL; a scrape awaits it). */
+  observe(read: (limit: number) => ModelHealth[] | Promise<ModelHealth[]>): void;
   /** Counts one outcomes request's results. */
   countOutcomes(counts: Record<OutcomeResult, number>): void;
 }
@@ -35,14 +35,17 @@ export interface ModelHealthMetrics {
 /** The gauges and the counter on the process's registry; at most `maxModels` models get series. */
 export function createModelHealthMetrics(registry: Registry, maxModels: number): ModelHealthMetrics {
   const registers = [registry];
-  let read: ((limit: number) => ModelHealth[]) | null = null;
+  let read: ((limit: number) => ModelHealth[] | Promise<ModelHealth[]>) | null = null;
   // One read per scrape: the first gauge (prom-client collects in registration order) reads, the
   // others reuse its rows; a gauge read on its own reads again unless those rows are under 1 s old.
-  let taken: { at: number; rows: ModelHealth[] } | null = null;
-  const rows = (fresh: boolean): ModelHealth[] => {
-    if (!read) return [];
+  let taken: { at: number; rows: Promise<ModelHealth[]> } | null = null;
+  const rows = (fresh: boolean): Promise<ModelHealth[]> => {
+    if (!read) return Promise.resolve([]);
     const now = performance.now();
-    if (fresh || !taken || now - taken.at > 1000) taken = { at: now, rows: read(maxModels).slice(0, maxModels) };
+    if (fresh || !taken || now - taken.at > 1000) {
+      const from = read;
+      taken = { at: now, rows: Promise.resolve(from(maxModels)).then((r) => r.slice(0, maxModels)) };
+    }
     return taken.rows;
   };
   let first = true;
@@ -54,9 +57,10 @@ export function createModelHealthMetrics(registry: Registry, maxModels: number):
       help,
       labelNames,
       registers,
-      collect() {
+      async collect() {
+        const health = await rows(fresh);
         this.reset();
-        for (const h of rows(fresh)) fill(this, h);
+        for (const h of health) fill(this, h);
       },
     });
   };

@@ -2,7 +2,6 @@
 // one query over models, each verdict read as it was stored, so the gauges equal
 // GET /api/v1/models/{name}/verdict. Verdicts stored before a field existed read it as absent.
 import { isPg } from '../../../db/any-db';
-import type { PgDb } from '../../../db/pg/client';
 import { listStoredVerdictsPg } from '../../../db/pg/queries/verdicts';
 import { listStoredVerdicts } from '../../../db/queries/verdicts';
 import type { ModelHealth } from '../../runtime/model-health-metrics';
@@ -31,31 +30,18 @@ export function healthOf(model: string, verdict: Record<string, unknown>): Model
   };
 }
 
-/** The served models' health, at most `limit` (flagged ones first). */
-export function readModelHealth(limit: number): ModelHealth[] {
+/** The served models' health, at most `limit` (flagged ones first): at once on SQLite, a promise on PostgreSQL (the scrape awaits it). */
+export function readModelHealth(limit: number): ModelHealth[] | Promise<ModelHealth[]> {
   const database = db();
+  if (isPg(database)) return listStoredVerdictsPg(database, limit).then(healthOfRows);
+  return healthOfRows(listStoredVerdicts(database, limit));
+}
+
+function healthOfRows(rows: { name: string; verdict: Record<string, unknown> }[]): ModelHealth[] {
   const out: ModelHealth[] = [];
-  for (const r of isPg(database) ? pgVerdicts(database, limit) : listStoredVerdicts(database, limit)) {
+  for (const r of rows) {
     const h = healthOf(r.name, r.verdict);
     if (h) out.push(h);
   }
   return out;
-}
-
-/**
- * On PostgreSQL a scrape cannot wait for a query (the metrics are read synchronously): the verdicts
- * of the previous read, read again in the background at most once a scrape.
- */
-const pgState: { rows: { name: string; verdict: Record<string, unknown> }[]; reading: boolean } = { rows: [], reading: false };
-function pgVerdicts(database: PgDb, limit: number): { name: string; verdict: Record<string, unknown> }[] {
-  if (!pgState.reading) {
-    pgState.reading = true;
-    listStoredVerdictsPg(database, limit)
-      .then((rows) => Object.assign(pgState, { rows, reading: false }))
-      .catch((err: unknown) => {
-        pgState.reading = false;
-        console.error('[modeldock] could not read the verdicts for /metrics', err);
-      });
-  }
-  return pgState.rows;
 }
