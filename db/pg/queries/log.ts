@@ -73,10 +73,21 @@ export async function insertPredictions(pool: pg.Pool, records: PredictionRecord
     }
   }
   await ensurePartitions(pool, times, partitions);
-  await inTransaction(pool, async (client) => {
-    await client.query({ ...INSERT_REQUESTS, values: cols });
-    if (keys[0].length > 0) await client.query({ ...INSERT_KEYS, values: keys });
-  });
+  const write = () =>
+    inTransaction(pool, async (client) => {
+      await client.query({ ...INSERT_REQUESTS, values: cols });
+      if (keys[0].length > 0) await client.query({ ...INSERT_KEYS, values: keys });
+    });
+  try {
+    await write();
+  } catch (err) {
+    // 23514, no partition for a row: another replica's retention dropped a month this process still
+    // believed was there. Forget what it believed, create what is missing, write once more.
+    if ((err as { code?: string }).code !== '23514') throw err;
+    partitions.clear();
+    await ensurePartitions(pool, times, partitions);
+    await write();
+  }
 }
 
 /** The log writer's insert for a PostgreSQL database (lib/runtime/log-writer.ts commits a batch per turn). */

@@ -13,6 +13,7 @@ import type { PgDb } from '../client';
 import { listPartitions, monthOf } from '../partitions';
 import { freshPgDb } from '../test-pg';
 import { deleteExpiredRowsPg, dropExpiredMonthsPg, type Cutoffs } from './retention';
+import { insertPredictions } from './log';
 import { foldByHorizon } from './rollups';
 
 const DAY = 86_400_000;
@@ -115,6 +116,26 @@ describe('PostgreSQL retention', () => {
     expect(await t.requests()).toEqual(sorted([nov[1], febKept, mar]));
     expect(await t.keys()).toEqual(sorted([nov[1], febKept, mar]));
     expect(await t.hours()).toEqual(hoursAfter);
+  });
+
+  it("an insert into a month another replica dropped creates it again (the writer's cache still had it)", async () => {
+    const t = await setup();
+    await t.log('a', month(2025, 11, 1), ['d1']);
+    await fold(t.db);
+    const dec = monthOf(month(2025, 11, 1)).name;
+    expect((await t.sweep()).dropped).toEqual([dec]);
+    const [ids] = await t.q<{ model_id: number; version_id: number }>(
+      `SELECT m.id AS model_id, v.id AS version_id FROM models m JOIN model_versions v ON v.model_id = m.id WHERE m.name = 'a'`,
+    );
+    const late = idAt(month(2025, 11, 2));
+    // Another replica: it created December before the drop and still believes it is there.
+    await insertPredictions(
+      t.db.$client,
+      [logRecord(late, { modelId: ids.model_id, versionId: ids.version_id, ts: month(2025, 11, 2) }, ['d2'])],
+      new Set([dec]),
+    );
+    expect(await t.months()).toContain(dec);
+    expect(await t.requests()).toContain(late);
   });
 
   it('keeps a month that gets a row while it is being dropped, and gives up on a lock it cannot get', async () => {
