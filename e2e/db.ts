@@ -12,7 +12,10 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 export const E2E_PG_URL = process.env.E2E_DATABASE_URL;
 export const onPostgres = E2E_PG_URL !== undefined;
 
-/** The engine's own spelling where the two differ; `?` placeholders in either (numbered for PostgreSQL here). */
+/**
+ * The engine's own spelling where the two differ; `?` placeholders in either (numbered for
+ * PostgreSQL here: every `?` is one, so no jsonb `?` operator or `?` in a literal).
+ */
 export type Sql = string | { sqlite: string; pg: string };
 
 function numbered(sql: string): string {
@@ -26,21 +29,26 @@ const pg = require(workerData.pg);
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 const client = new pg.Client({ connectionString: workerData.url });
+let broken = null;
+client.on('error', (err) => { broken = err; });
 const ready = client.connect();
-workerData.port.on('message', async ({ sql, params, cell }) => {
+workerData.port.on('message', async ({ seq, sql, params, cell }) => {
   let reply;
   try {
+    if (broken) throw broken;
     await ready;
     const r = await client.query(sql, params);
-    reply = { rows: r.rows, changes: r.rowCount };
+    reply = { seq, rows: r.rows, changes: r.rowCount };
   } catch (err) {
-    reply = { error: String(err && err.message ? err.message : err) };
+    reply = { seq, error: String(err && err.message ? err.message : err) };
   }
   workerData.port.postMessage(reply);
   Atomics.store(cell, 0, 1);
   Atomics.notify(cell, 0);
 });
 `;
+
+let peeks = 0;
 
 /** One worker (one connection) per database peeked at. */
 const pgWorkers = new Map<string, { worker: Worker; port: MessagePort }>();
@@ -56,9 +64,17 @@ function pgQuery(sql: string, params: unknown[], url = E2E_PG_URL!): { rows: Rec
     pgWorkers.set(url, pgWorker);
   }
   const cell = new Int32Array(new SharedArrayBuffer(4));
-  pgWorker.port.postMessage({ sql: numbered(sql), params, cell });
-  if (Atomics.wait(cell, 0, 0, 30_000) === 'timed-out') throw new Error(`PostgreSQL peek timed out: ${sql}`);
-  const reply = receiveMessageOnPort(pgWorker.port)?.message as { rows: Record<string, unknown>[]; changes: number; error?: string } | undefined;
+  const seq = ++peeks;
+  pgWorker.port.postMessage({ seq, sql: numbered(sql), params, cell });
+  if (Atomics.wait(cell, 0, 0, 30_000) === 'timed-out') {
+    // Its answer may still come: a fresh worker, so no later peek reads it.
+    void pgWorker.worker.terminate();
+    pgWorkers.delete(url);
+    throw new Error(`PostgreSQL peek timed out: ${sql}`);
+  }
+  let reply: { seq: number; rows: Record<string, unknown>[]; changes: number; error?: string } | undefined;
+  do reply = receiveMessageOnPort(pgWorker.port)?.message as typeof reply;
+  while (reply && reply.seq !== seq);
   if (!reply) throw new Error(`PostgreSQL peek got no answer: ${sql}`);
   if (reply.error !== undefined) throw new Error(`${reply.error}\n  in: ${sql}`);
   // A Buffer crosses the thread as a plain Uint8Array.

@@ -69,26 +69,65 @@ export function formatPath(parts: readonly PropertyKey[]): string {
 }
 
 const NUL_MESSAGE = 'contains the NUL character (\\u0000), which text may not hold';
+const SURROGATE_MESSAGE = 'contains a lone UTF-16 surrogate (\\ud800–\\udfff unpaired), which is not text';
+/** A surrogate half without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What makes a string unstorable as text (PostgreSQL's text and jsonb refuse both), or null. */
+export function badText(s: string): string | null {
+  if (s.includes('\u0000')) return NUL_MESSAGE;
+  if (LONE_SURROGATE.test(s)) return SURROGATE_MESSAGE;
+  return null;
+}
+
+/** Whether JSON text may hold a string badText refuses: only an escape can put NUL or a lone surrogate there. */
+export function mayHoldBadText(json: string): boolean {
+  return /\\u(0000|[dD][89a-fA-F])/.test(json);
+}
 
 /**
- * Refuses a parsed JSON value holding U+0000 in any string or key, naming the first one (400):
- * no text column can keep it on PostgreSQL (nor jsonb), and no name, label or id needs it, so both
- * engines refuse it alike.
+ * Refuses a parsed JSON value holding U+0000 or a lone surrogate in any string or key, naming the
+ * first one (400): no text column can keep them on PostgreSQL (nor jsonb), and no name, label or id
+ * needs them, so both engines refuse them alike. Iterative: a value nested deeper than the call stack
+ * (JSON.parse takes it) is walked all the same.
  */
 export function refuseNul(value: unknown, path = ''): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw nulError(path || 'body');
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) refuseNul(value[i], `${path}[${i}]`);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const at = path ? `${path}.${k}` : k;
-      if (k.includes('\u0000')) throw nulError(path ? `${path}.${JSON.stringify(k).slice(1, -1)}` : JSON.stringify(k).slice(1, -1));
-      refuseNul(v, at);
+  // Each entry: a value and how to name it (its parent's entry and its key or index).
+  type Entry = { value: unknown; parent: Entry | null; key: string | number | null };
+  const named = (e: Entry): string => {
+    const parts: (string | number)[] = [];
+    for (let at: Entry | null = e; at && at.key !== null; at = at.parent) parts.push(at.key);
+    return parts.reverse().reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), path) || 'body';
+  };
+  const stack: Entry[] = [{ value, parent: null, key: null }];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    const v = e.value;
+    if (typeof v === 'string') {
+      const why = badText(v);
+      if (why) throw badTextError(named(e), why);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: e, key: i });
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i];
+        const why = badText(k);
+        if (why) throw badTextError(named({ value: k, parent: e, key: JSON.stringify(k).slice(1, -1) }), why);
+        stack.push({ value: child, parent: e, key: k });
+      }
     }
   }
 }
 
-function nulError(path: string): AppError {
-  return new AppError('invalid_input', `${path}: ${NUL_MESSAGE}`, [{ path, message: NUL_MESSAGE }]);
+/** Refuses query-string values that are not storable text (400 naming the parameter). */
+export function refuseBadQuery(params: Record<string, string>): void {
+  for (const [k, v] of Object.entries(params)) {
+    const why = badText(k) ?? badText(v);
+    if (why) throw badTextError(JSON.stringify(k).slice(1, -1), why);
+  }
+}
+
+function badTextError(path: string, message: string): AppError {
+  return new AppError('invalid_input', `${path}: ${message}`, [{ path, message }]);
 }

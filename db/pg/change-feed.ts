@@ -115,9 +115,20 @@ export class PgChangeFeed implements ChangeSource {
   private observe(value: number, via: 'notify' | 'poll'): void {
     if (value === this.seen) return;
     this.seen = value;
-    this.version++;
     this.seenBy[via]++;
-    for (const l of this.listeners) l();
+    this.moved();
+  }
+
+  /** Another process's change (or a possible one): the version moves and the listeners hear of it. */
+  private moved(): void {
+    this.version++;
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (err) {
+        console.error('postgres: a change listener failed', err);
+      }
+    }
   }
 
   private async read(): Promise<number> {
@@ -151,7 +162,7 @@ export class PgChangeFeed implements ChangeSource {
       this.notified++;
       const value = Number(msg.payload);
       if (Number.isFinite(value)) this.observe(value, 'notify');
-      else this.version++;
+      else this.moved();
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, null));
@@ -168,8 +179,8 @@ export class PgChangeFeed implements ChangeSource {
     if (reconnecting) {
       // Whatever was notified while no one listened is lost: the caches look again once.
       console.error('postgres: change listener connected again');
-      this.version++;
       this.seenBy.reconnect++;
+      this.moved();
     }
   }
 

@@ -37,6 +37,14 @@ export async function ensurePartitions(pool: pg.Pool, times: Iterable<number>, k
     if (!known.has(m.name)) months.set(m.name, m);
   }
   if (months.size === 0) return;
+  // Months that exist already (another replica made them, or this process before a restart) need
+  // no lock: only a missing one takes the locks below, which hold writes to the registry for a moment.
+  const exist = await pool.query<{ name: string }>('SELECT relname AS name FROM pg_class WHERE relname = ANY($1::text[])', [[...months.keys()]]);
+  for (const { name } of exist.rows) {
+    months.delete(name);
+    known.add(name);
+  }
+  if (months.size === 0) return;
   for (let attempt = 1; ; attempt++) {
     try {
       await inTransaction(pool, async (client) => {
@@ -51,8 +59,9 @@ export async function ensurePartitions(pool: pg.Pool, times: Iterable<number>, k
       });
       break;
     } catch (err) {
-      // Another order of locks (a version upload touching its model) can still meet this one: run it again.
+      // Another order of locks (a version upload touching its model) can still meet this one: run it again, after a pause.
       if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
     }
   }
   for (const name of months.keys()) known.add(name);

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { databaseEnv, peekServer } from '../db';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { addVersion, predictOk, servedModel, setAlias, type PredictAnswer } from './serving-helpers';
 import { errorPaths, expectProblem, findInModelList } from './helpers';
@@ -689,7 +689,7 @@ test.describe('shadow queue bound', () => {
       cwd: ROOT,
       detached: true,
       stdio: 'ignore',
-      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', SHADOW_QUEUE_SIZE: '1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
+      env: { ...process.env, ...databaseEnv(dataDir), PORT: String(port), HOSTNAME: '127.0.0.1', SHADOW_QUEUE_SIZE: '1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
     });
     const base = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${ADMIN_KEY}` };
@@ -746,13 +746,8 @@ test.describe('shadow queue bound', () => {
     const metricsText = (await call('GET', '/metrics')).text;
     expect(metricsText).toContain(`modeldock_shadow_dropped_total{model="${name}"} ${s.dropped}`);
 
-    const db = new Database(join(dataDir, 'modeldock.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      const count = (source: number) => db.prepare('SELECT count(*) FROM prediction_requests WHERE source = ?').pluck().get(source) as number;
-      expect(count(0)).toBe(n);
-      expect(count(2)).toBe(2 * s.queued);
-    } finally {
-      db.close();
-    }
+    const count = (source: number) => peekServer<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM prediction_requests WHERE source = ?', source)[0].n;
+    expect(count(0)).toBe(n);
+    expect(count(2)).toBe(2 * s.queued);
   });
 });

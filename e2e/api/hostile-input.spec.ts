@@ -382,6 +382,32 @@ test.describe('values no column can hold', () => {
     }
     expect(loggedCount(name)).toBe(0);
 
+    // A lone surrogate is no text either; nesting deeper than a call stack is walked, not a 500.
+    const lone = await request.fetch(`/api/v1/models/${name}/aliases/production`, {
+      method: 'put',
+      headers: { 'content-type': 'application/json' },
+      data: '{"version": 1, "reason": "\\ud800"}',
+    });
+    expect(errorPaths(await expectProblem(lone, 400))).toContain('reason');
+    const deep = await request.post('/api/v1/outcomes', {
+      headers: { 'content-type': 'application/json' },
+      data: '{"outcomes": ' + '['.repeat(20_000) + '"\\u0000"' + ']'.repeat(20_000) + '}',
+    });
+    expect(deep.status(), await deep.text()).toBe(400);
+    // Query strings, and a reference sample's text.
+    for (const path of ['/api/v1/models?cursor=a%00', `/api/v1/models/${name}/events?cursor=2147483648`, '/api/v1/events?cursor=1e300']) {
+      expect((await request.get(path)).status(), path).toBe(400);
+    }
+    const erase = await request.delete(`/api/v1/models/${name}/predictions?id=%00`);
+    expect(erase.status(), await erase.text()).toBe(400);
+    const withReference = await request.post(`/api/v1/models/${name}/versions`, {
+      multipart: {
+        file: { name: 'regressor.onnx', mimeType: 'application/octet-stream', buffer: fixture('regressor.onnx') },
+        reference: { name: 'reference.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,x\u0000y\n') },
+      },
+    });
+    expect(errorPaths(await expectProblem(withReference, 422))).toContain('reference');
+
     for (const path of [
       `/api/v1/models/${name}/versions/2147483648`,
       `/v2/models/${name}/versions/2147483648`,

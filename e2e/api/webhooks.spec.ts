@@ -10,7 +10,7 @@
 // - bad input is a 400 naming the field, and /metrics counts the deliveries.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -150,8 +150,8 @@ test('bad webhooks are refused with 400 naming the field; the secret is shown on
   const text = JSON.stringify(list.json);
   expect(text).not.toContain(created.json.secret);
   expect(text).not.toContain('very-secret-ci-token');
-  // neither is either stored in clear: not in the SQLite file's bytes (free pages too), not in any
-  // webhook or delivery row on PostgreSQL
+  // neither is either stored in clear: not in the SQLite file's bytes nor its WAL's (free pages too),
+  // not in any webhook or delivery row on PostgreSQL; the webhook's URL is there (the check reads it)
   const stored = onPostgres
     ? Buffer.from(
         peekServer<{ t: string }>(
@@ -159,7 +159,7 @@ test('bad webhooks are refused with 400 naming the field; the secret is shown on
           "SELECT concat_ws(' ', (SELECT string_agg(w::text, ' ') FROM webhooks w), (SELECT string_agg(j::text, ' ') FROM jobs j)) AS t",
         )[0].t ?? '',
       )
-    : readFileSync(join(dataDir, 'modeldock.sqlite'));
+    : Buffer.concat(['modeldock.sqlite', 'modeldock.sqlite-wal'].filter((f) => existsSync(join(dataDir, f))).map((f) => readFileSync(join(dataDir, f))));
   expect(stored.includes(Buffer.from('ci.example.com'))).toBe(true);
   expect(stored.includes(Buffer.from(created.json.secret))).toBe(false);
   expect(stored.includes(Buffer.from('very-secret-ci-token'))).toBe(false);

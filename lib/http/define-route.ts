@@ -1,7 +1,7 @@
 // The route kit: every /api handler parses params, query and body with zod, authenticates in one
 // place, calls one lib/server function and serializes; anything thrown becomes problem+json.
 import type { z } from 'zod';
-import { AppError, formatPath } from '../errors';
+import { AppError, formatPath, refuseBadQuery } from '../errors';
 import { authenticate, type Actor, type Scope } from '../server/access/auth';
 import { fromFetchRequest } from './credentials';
 import { readFetchJson } from './json-body';
@@ -46,6 +46,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
       const params = spec.params ? spec.params.safeParse(rawParams) : { success: true as const, data: rawParams };
       if (!params.success) throw invalid('', params.error);
       const searchParams = Object.fromEntries(new URL(req.url).searchParams);
+      refuseBadQuery(searchParams);
       const query = spec.query ? spec.query.safeParse(searchParams) : { success: true as const, data: searchParams };
       if (!query.success) throw invalid('', query.error);
       let body: unknown = undefined;

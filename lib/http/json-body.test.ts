@@ -62,3 +62,26 @@ describe('NUL in text', () => {
     expect(parseJsonText('{"a": "\\u0001"}')).toEqual({ a: '\u0001' });
   });
 });
+
+describe('text no column can hold', () => {
+  const paths = (text: string) => {
+    try {
+      parseJsonText(text);
+      return null;
+    } catch (err) {
+      return (err as AppError).errors.map((e) => `${(err as AppError).status} ${e.path}`);
+    }
+  };
+
+  it('walks a value nested deeper than the call stack (a 400, not a stack overflow)', () => {
+    const deep = '['.repeat(20_000) + '"\\u0000"' + ']'.repeat(20_000);
+    expect(paths(deep)![0]).toMatch(/^400 (\[0\]){20000}$/);
+    expect(parseJsonText('['.repeat(20_000) + '"ok"' + ']'.repeat(20_000))).toBeDefined();
+  });
+
+  it('refuses a lone surrogate, keeps a pair', () => {
+    expect(paths('{"reason": "\\ud800"}')).toEqual(['400 reason']);
+    expect(paths('{"labels": ["a", "x\\udc00"]}')).toEqual(['400 labels[1]']);
+    expect(parseJsonText('{"reason": "\\ud83d\\ude00"}')).toEqual({ reason: '😀' });
+  });
+});

@@ -1,6 +1,6 @@
 // Reading a JSON request body the same way on every route (Next handlers and the fast path).
 import type { IncomingMessage } from 'node:http';
-import { AppError, refuseNul } from '../errors';
+import { AppError, mayHoldBadText, refuseNul } from '../errors';
 import { env } from '../env';
 
 /** JSON is read whatever the declared type (curl -d sends form-urlencoded); only types that cannot carry JSON text are refused. */
@@ -58,8 +58,9 @@ export function parseJsonText(text: string): unknown {
   } catch (err) {
     throw new AppError('invalid_input', `body: malformed JSON (${(err as Error).message})`, [{ path: 'body', message: 'malformed JSON' }]);
   }
-  // Only an escaped \u0000 can put NUL in a parsed string (JSON refuses a raw one): look closer only then.
-  if (text.includes('\\u0000')) refuseNul(value);
+  // Only an escape can put NUL or a lone surrogate in a parsed string (JSON refuses a raw NUL, and
+  // UTF-8 cannot carry a lone surrogate): look closer only then.
+  if (mayHoldBadText(text)) refuseNul(value);
   return value;
 }
 

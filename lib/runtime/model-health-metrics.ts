@@ -32,6 +32,8 @@ export interface ModelHealthMetrics {
   countOutcomes(counts: Record<OutcomeResult, number>): void;
 }
 
+const READ_TIMEOUT_MS = 500;
+
 /** The gauges and the counter on the process's registry; at most `maxModels` models get series. */
 export function createModelHealthMetrics(registry: Registry, maxModels: number): ModelHealthMetrics {
   const registers = [registry];
@@ -39,12 +41,31 @@ export function createModelHealthMetrics(registry: Registry, maxModels: number):
   // One read per scrape: the first gauge (prom-client collects in registration order) reads, the
   // others reuse its rows; a gauge read on its own reads again unless those rows are under 1 s old.
   let taken: { at: number; rows: Promise<ModelHealth[]> } | null = null;
+  // A read that fails or takes longer than READ_TIMEOUT_MS (the database in trouble) leaves the
+  // last good rows: the rest of the scrape (process, HTTP, log) must still answer then.
+  let lastGood: ModelHealth[] = [];
   const rows = (fresh: boolean): Promise<ModelHealth[]> => {
     if (!read) return Promise.resolve([]);
     const now = performance.now();
     if (fresh || !taken || now - taken.at > 1000) {
       const from = read;
-      taken = { at: now, rows: Promise.resolve(from(maxModels)).then((r) => r.slice(0, maxModels)) };
+      const reading = Promise.resolve()
+        .then(() => from(maxModels))
+        .then((r) => (lastGood = r.slice(0, maxModels)));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<ModelHealth[]>((resolve) => {
+        timer = setTimeout(() => resolve(lastGood), READ_TIMEOUT_MS);
+        timer.unref();
+      });
+      taken = {
+        at: now,
+        rows: Promise.race([reading, late])
+          .catch((err: unknown) => {
+            console.error('[modeldock] /metrics could not read the stored verdicts', err);
+            return lastGood;
+          })
+          .finally(() => clearTimeout(timer)),
+      };
     }
     return taken.rows;
   };

@@ -7,8 +7,11 @@ import { z } from 'zod';
  */
 export const REGRESSION_LIMIT = 1e150;
 
-/** The latest time a JavaScript Date holds (ms since 1970): times past it are refused, as they fit no date. */
-export const MAX_TIME_MS = 8.64e15;
+/**
+ * The latest time taken (ms since 1970): 9999-12-31T23:59:59.999Z, the most an ISO-8601 string
+ * writes; a prediction id keeps its time in 50 bits and a log partition is named by a 4-digit year.
+ */
+export const MAX_TIME_MS = 253_402_300_799_999;
 
 export const outcomesBodySchema = z.strictObject({
   outcomes: z.array(z.unknown(), { error: 'must be a list of outcomes' }).min(1, 'give at least one outcome').max(10_000, 'at most 10000 outcomes per call'),
@@ -21,7 +24,7 @@ export const importBodySchema = z.strictObject({
       z.strictObject({
         ts: z.union([
           z.string().datetime({ offset: true, error: 'must be an ISO-8601 time' }),
-          z.number().int().min(0).max(MAX_TIME_MS, 'must be a time before the year 275760'),
+          z.number().int().min(0).max(MAX_TIME_MS, 'must be a time before the year 10000'),
         ]),
         inputs: z.union([z.array(cell), z.record(z.string(), z.union([cell, z.array(cell)]))], {
           error: 'must be a row: a list of values or an object of column: value',

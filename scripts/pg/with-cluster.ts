@@ -13,18 +13,34 @@ async function main() {
     console.error('usage: tsx scripts/pg/with-cluster.ts -- <command> [args…]');
     process.exit(2);
   }
-  const cluster = await startCluster();
+  // A signal before the command runs stops the cluster too; once it runs, the command gets it and ends.
+  let child: ReturnType<typeof spawn> | null = null;
+  let cluster: Awaited<ReturnType<typeof startCluster>> | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (child) child.kill(sig);
+    else {
+      cluster?.stop('fast');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let status = 1;
   try {
+    cluster = await startCluster();
     const url = await createDatabase(cluster.url, 'modeldock_e2e');
     console.log(`PostgreSQL for this run: ${url}`);
-    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, E2E_DATABASE_URL: url } });
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    status = await new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+    const running = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, E2E_DATABASE_URL: url } });
+    child = running;
+    status = await new Promise<number>((resolve) => {
+      running.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+      running.on('error', (err) => {
+        console.error(`could not run ${cmd}: ${err.message}`);
+        resolve(1);
+      });
+    });
   } finally {
-    cluster.stop('fast');
+    cluster?.stop('fast');
   }
   process.exit(status);
 }

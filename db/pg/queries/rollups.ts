@@ -18,6 +18,8 @@ import { inTransaction } from '../tx';
 
 /** The advisory lock of folding ("mdrollup"). */
 const ROLLUP_LOCK = '7882551070691194224';
+/** The longest a reader waits for another replica's fold to let go of the lock. */
+const LOCK_WAIT = '2s';
 const WATERMARK = 'rollup_xid';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -92,9 +94,18 @@ export async function foldByHorizon(
   { wait = false }: { wait?: boolean } = {},
 ): Promise<FoldResult> {
   return inTransaction(db.$client, async (c) => {
-    // A timer's fold skips when another replica folds; a reader's waits for it (then folds the rest).
-    if (wait) await c.query(`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`);
-    else if (!(await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS ok`)).rows[0].ok) {
+    // A timer's fold skips when another replica folds; a reader's waits for it (then folds the rest),
+    // for at most LOCK_WAIT: then it reads what is folded.
+    if (wait) {
+      await c.query(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
+      try {
+        await c.query(`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK})`);
+      } catch (err) {
+        if ((err as { code?: string }).code === '55P03') return { locked: false, folded: 0, more: false, watermark: null };
+        throw err;
+      }
+      await c.query(`SET LOCAL lock_timeout = 0`);
+    } else if (!(await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${ROLLUP_LOCK}) AS ok`)).rows[0].ok) {
       return { locked: false, folded: 0, more: false, watermark: null };
     }
     const from = await rollupWatermarkPg(c);

@@ -10,7 +10,7 @@ const SLICE_RECORDS = 5000;
 const TRAFFIC_PROFILE_MAX_ROWS = 2000;
 
 /** How long a reader waits for the transactions it could already see committed to be folded (one that stays open longer leaves its rows for later). */
-const CATCH_UP_WAIT_MS = 1000;
+const CATCH_UP_WAIT_MS = 500;
 
 /**
  * Folds one slice; `cache` keeps versions' fold layouts between calls (a worker keeps one). `wait`:
@@ -61,17 +61,62 @@ export async function processPredictionLogPg(
  * For a reader: folds until every transaction that had committed when it was called is in the
  * rollups (waiting for another replica's fold rather than skipping it, and for transactions that
  * were still open below that point to end, up to CATCH_UP_WAIT_MS). Returns the records it folded.
+ * One catch-up runs per process at a time; callers that come while it runs share the next one (it
+ * starts after they asked, so it covers them), so a verdict sweep of many models or a burst of
+ * monitoring reads holds one pooled connection, not one each.
  */
-export async function catchUpRollupsPg(db: PgDb, cache = new Map<number, VersionInfo>()): Promise<number> {
+export function catchUpRollupsPg(db: PgDb, cache = new Map<number, VersionInfo>()): Promise<number> {
+  let c = catchUps.get(db);
+  if (!c) {
+    const mine = new Coalescer(() => catchUpOnce(db, cache));
+    catchUps.set(db, mine);
+    c = mine;
+  }
+  return c.run();
+}
+
+const catchUps = new WeakMap<PgDb, Coalescer>();
+
+/** Runs `work` once at a time: a call while it runs waits for the next run, which every such call shares. */
+export class Coalescer {
+  private running: Promise<number> | null = null;
+  private queued: Promise<number> | null = null;
+
+  constructor(private readonly work: () => Promise<number>) {}
+
+  run(): Promise<number> {
+    if (!this.running) return (this.running = this.start());
+    const after = this.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    return (this.queued ??= after.then(() => {
+      this.queued = null;
+      return (this.running = this.start());
+    }));
+  }
+
+  private start(): Promise<number> {
+    const p: Promise<number> = this.work().finally(() => {
+      if (this.running === p) this.running = null;
+    });
+    return p;
+  }
+}
+
+async function catchUpOnce(db: PgDb, cache: Map<number, VersionInfo>): Promise<number> {
   // Every transaction committed by now has an xid below the snapshot's xmax.
   const target = await committedBeforePg(db);
   const deadline = Date.now() + CATCH_UP_WAIT_MS;
   let total = 0;
+  let pause = 5;
   for (;;) {
     const r = await processPredictionLogPg(db, cache, 200_000, { wait: true });
     total += r.folded;
     if (r.more) continue;
-    if (BigInt(r.watermark!) >= target || Date.now() >= deadline) return total;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Not locked: the wait for the fold's lock ran out (another replica folds a long backlog).
+    if (!r.locked || BigInt(r.watermark!) >= target || Date.now() >= deadline) return total;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 100);
   }
 }

@@ -1,7 +1,7 @@
 // Parses a version's reference sample (training data rows, CSV or JSON) into one normalized form.
 import { readFile } from 'node:fs/promises';
 import { CsvError, csvCell, parseCsv } from '../../csv';
-import { fieldError } from '../../errors';
+import { badText, fieldError, refuseNul } from '../../errors';
 
 export type Cell = number | string | boolean | null;
 export interface ReferenceSample {
@@ -88,8 +88,15 @@ export async function readReferenceSample(path: string, filename: string, featur
     } catch (err) {
       throw bad(`is not valid JSON (${(err as Error).message})`);
     }
+    try {
+      refuseNul(parsed, 'reference');
+    } catch (err) {
+      throw bad((err as Error).message.replace(/^reference\.?/, ''));
+    }
     sample = fromJson(parsed, featureNames);
   } else {
+    const why = badText(text);
+    if (why) throw bad(why);
     sample = fromCsv(text);
   }
   if (new Set(sample.columns).size !== sample.columns.length) throw bad('repeats a column name');

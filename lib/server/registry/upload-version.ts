@@ -51,12 +51,20 @@ function checkFeatureNames(names: string[] | undefined, sig: ModelSignature): vo
 async function validateOnnx(file: UploadedFile | undefined): Promise<ModelSignature> {
   if (!file) throw fieldError('invalid_input', 'file', 'required: attach the .onnx model as the "file" part');
   if (file.size === 0) throw fieldError('unprocessable', 'file', 'is empty');
+  let signature: ModelSignature;
   try {
-    return await introspectBounded(file.path, await readFile(file.path), { maxConstantBytes: env.MAX_CONSTANT_MB * MB });
+    signature = await introspectBounded(file.path, await readFile(file.path), { maxConstantBytes: env.MAX_CONSTANT_MB * MB });
   } catch (err) {
     if (err instanceof OnnxFormatError || err instanceof ModelLoadError) throw fieldError('unprocessable', 'file', err.message);
     throw err;
   }
+  // Names and class labels from the model's own strings: stored as text, so refused as bodies are.
+  try {
+    refuseNul(signature, 'signature');
+  } catch (err) {
+    throw fieldError('unprocessable', 'file', `holds text that cannot be stored (${(err as Error).message})`);
+  }
+  return signature;
 }
 
 /**
