@@ -1,7 +1,7 @@
 // `npm test`: every suite in order (lint, format, typecheck, unit, unit on PostgreSQL, build, e2e, the e2e API suite on PostgreSQL), then one line
 // `N passed, N failed` totalling them all. Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -64,34 +64,26 @@ if (pgReady) {
 }
 
 const built = check('build', 'npx', ['next', 'build']);
-if (built) {
-  const pwJson = join(out, 'playwright.json');
-  rmSync(pwJson, { force: true });
-  const e2eOk = run('npx', ['playwright', 'test']);
-  const e2e = readJson(pwJson);
-  if (e2e && existsSync(pwJson)) {
-    const failed = e2e.stats.unexpected + e2e.stats.flaky;
-    record('e2e', e2e.stats.expected, failed + (e2eOk || failed > 0 ? 0 : 1));
-  } else {
-    record('e2e', 0, 1);
-  }
-} else {
-  record('e2e', 0, 1);
+
+/** A Playwright run recorded under `name` from the JSON report it writes (`report`, in .test-data). */
+function playwrightSuite(name, report, cmd, args) {
+  const json = join(out, report);
+  rmSync(json, { force: true });
+  const ok = run(cmd, args);
+  const result = readJson(json);
+  if (!result) return record(name, 0, 1);
+  const failed = result.stats.unexpected + result.stats.flaky;
+  record(name, result.stats.expected, failed + (ok || failed > 0 ? 0 : 1));
 }
+
+if (built) playwrightSuite('e2e', 'playwright.json', 'npx', ['playwright', 'test']);
+else record('e2e', 0, 1);
 
 // The API suite again, its shared server on PostgreSQL: a throwaway cluster for the run
 // (scripts/pg/with-cluster.ts), the same specs, their database peeks on that engine (e2e/db.ts).
 if (built && pgReady) {
-  const pwPgJson = join(out, 'playwright-pg.json');
-  rmSync(pwPgJson, { force: true });
-  const pgE2eOk = run('npx', ['tsx', 'scripts/pg/with-cluster.ts', '--', 'npx', 'playwright', 'test', '--project=api', '--project=store']);
-  const e2ePg = readJson(pwPgJson);
-  if (e2ePg) {
-    const failed = e2ePg.stats.unexpected + e2ePg.stats.flaky;
-    record('e2e API (PostgreSQL)', e2ePg.stats.expected, failed + (pgE2eOk || failed > 0 ? 0 : 1));
-  } else {
-    record('e2e API (PostgreSQL)', 0, 1);
-  }
+  const command = ['tsx', 'scripts/pg/with-cluster.ts', '--', 'npx', 'playwright', 'test', '--project=api', '--project=store'];
+  playwrightSuite('e2e API (PostgreSQL)', 'playwright-pg.json', 'npx', command);
 } else {
   record('e2e API (PostgreSQL)', 0, 1);
 }

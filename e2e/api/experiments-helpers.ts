@@ -96,16 +96,10 @@ export interface LoggedRequest {
 export function loggedRequests(modelName: string): LoggedRequest[] {
   const select = `SELECT p.id, v.number AS version, p.alias, p.source, p.pair_id, p.rows, p.labels, p.output_values FROM prediction_requests p
      JOIN models m ON m.id = p.model_id JOIN model_versions v ON v.id = p.version_id WHERE m.name = ?`;
-  return peekAll<{
-    id: string;
-    version: number;
-    alias: string | null;
-    source: number;
-    pair_id: string | null;
-    rows: number;
-    labels: string | null;
-    output_values: Buffer | null;
-  }>({ sqlite: `${select} ORDER BY p.rowid`, pg: `${select} ORDER BY p.id` }, modelName).map((r) => ({
+  return peekAll<Omit<LoggedRequest, 'labels' | 'values'> & { labels: string | null; output_values: Buffer | null }>(
+    { sqlite: `${select} ORDER BY p.rowid`, pg: `${select} ORDER BY p.id` },
+    modelName,
+  ).map((r) => ({
     id: r.id,
     version: r.version,
     alias: r.alias,

@@ -40,16 +40,17 @@ describe('parseJsonText', () => {
   });
 });
 
-describe('NUL in text', () => {
-  const refusal = (text: string) => {
-    try {
-      parseJsonText(text);
-      return null;
-    } catch (err) {
-      return { status: (err as AppError).status, paths: (err as AppError).errors.map((e) => e.path) };
-    }
-  };
+/** The refusal's status and paths, or null when the text parses. */
+const refusal = (text: string) => {
+  try {
+    parseJsonText(text);
+    return null;
+  } catch (err) {
+    return { status: (err as AppError).status, paths: (err as AppError).errors.map((e) => e.path) };
+  }
+};
 
+describe('NUL in text', () => {
   it('refuses U+0000 in any string or key, naming the first (PostgreSQL text and jsonb cannot hold it)', () => {
     expect(refusal('{"a": {"b": ["x", "y\\u0000"]}}')).toEqual({ status: 400, paths: ['a.b[1]'] });
     expect(refusal('{"outcomes": [{"id": "\\u0000"}]}')).toEqual({ status: 400, paths: ['outcomes[0].id'] });
@@ -65,12 +66,8 @@ describe('NUL in text', () => {
 
 describe('text no column can hold', () => {
   const paths = (text: string) => {
-    try {
-      parseJsonText(text);
-      return null;
-    } catch (err) {
-      return (err as AppError).errors.map((e) => `${(err as AppError).status} ${e.path}`);
-    }
+    const r = refusal(text);
+    return r && r.paths.map((p) => `${r.status} ${p}`);
   };
 
   it('walks a value nested deeper than the call stack (a 400, not a stack overflow)', () => {
