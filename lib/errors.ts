@@ -82,7 +82,7 @@ export function badText(s: string): string | null {
 
 /** Whether JSON text may hold a string badText refuses: only an escape can put NUL or a lone surrogate there. */
 export function mayHoldBadText(json: string): boolean {
-  return /\\u(0000|[dD][89a-fA-F])/.test(json);
+  return json.includes('\\u') && /\\u(0000|[dD][89a-fA-F])/.test(json);
 }
 
 /**
