@@ -135,15 +135,26 @@ export async function startRuntime(): Promise<Started> {
   reportStore();
   const rollups = startRollups();
   const refusals = startRefusalFlush(database);
+  return started(async () => {
+    refusals.stop();
+    await rollups.stop();
+    await checkpointer.stop();
+  });
+}
+
+/**
+ * What a started process does on either engine: records itself in the data folder's pid file once
+ * it listens; on stop commits the log, releases the sessions, stops the engine's background work
+ * (`stopWork`), closes the database and removes the pid file.
+ */
+function started(stopWork: () => Promise<void>): Started {
   return {
     listening: (at) => writeInstance(env.DATA_DIR, at),
     stop: async () => {
       const rt = runtime();
       await rt.log.flush();
       await rt.sessions.close();
-      refusals.stop();
-      await rollups.stop();
-      await checkpointer.stop();
+      await stopWork();
       await closeRuntime();
       removeInstance(env.DATA_DIR);
     },
@@ -164,15 +175,5 @@ async function startOnPostgres(handle: PgHandle): Promise<Started> {
   await initStore();
   reportStore();
   console.log(`[modeldock] database: PostgreSQL (${new URL(handle.url).host}${new URL(handle.url).pathname})`);
-  return {
-    listening: (at) => writeInstance(env.DATA_DIR, at),
-    stop: async () => {
-      const rt = runtime();
-      await rt.log.flush();
-      await rt.sessions.close();
-      await background.stop();
-      await closeRuntime();
-      removeInstance(env.DATA_DIR);
-    },
-  };
+  return started(() => background.stop());
 }
