@@ -22,7 +22,7 @@ const ROLLUP_LOCK = '7882551070691194224';
 const LOCK_WAIT = '2s';
 const WATERMARK = 'rollup_xid';
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
+export type Queryable = Pick<pg.PoolClient, 'query'>;
 export type PgFoldRecord = Omit<LogRow, 'rowid'>;
 
 export interface PgRollupVersion {
@@ -63,6 +63,40 @@ export const WATERMARK_XID = `coalesce((SELECT value::text::xid8 FROM monitoring
 
 async function setWatermark(q: Queryable, xid: string): Promise<void> {
   await q.query(`INSERT INTO monitoring_state (key, value) VALUES ('${WATERMARK}', $1::bigint) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [xid]);
+}
+
+const FOLD_COLUMNS = 'version_id, ts, rows, input_codec, inputs, labels, output_values, latency_us, source';
+
+/**
+ * What a reader needs to see every row committed before it asked, without waiting for any fold:
+ * a version's stored hours (`hours`, run on the same connection) and the log records that are
+ * visible but not folded into them yet (xid at or above the watermark), read in one REPEATABLE READ
+ * snapshot. A fold commits its hours together with its watermark, so in one snapshot each visible
+ * record is either in the hours or in `pending`, never both and never neither.
+ * `pendingWhere` narrows the records (by version and time); `merge` runs in the same snapshot (its
+ * reads of versions included).
+ */
+export async function withPendingPg<T, R>(
+  db: PgDb,
+  read: (q: Queryable) => Promise<T>,
+  pendingWhere: string,
+  params: unknown[],
+  merge: (stored: T, pending: PgFoldRecord[], q: Queryable) => Promise<R>,
+): Promise<R> {
+  return inTransaction(
+    db.$client,
+    async (c) => {
+      const stored = await read(c);
+      const pending = (
+        await c.query<PgFoldRecord>(
+          `SELECT ${FOLD_COLUMNS} FROM prediction_requests WHERE xid >= ${WATERMARK_XID} AND ${pendingWhere} ORDER BY xid, id`,
+          params,
+        )
+      ).rows;
+      return merge(stored, pending, c);
+    },
+    'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+  );
 }
 
 export interface FoldResult {
@@ -128,11 +162,7 @@ export async function foldByHorizon(
     let cut = take === sizes.length ? horizon : sizes[take].xid;
     if (cut === sizes[0].xid) cut = (BigInt(cut) + 1n).toString();
     const records = (
-      await c.query<PgFoldRecord>(
-        `SELECT version_id, ts, rows, input_codec, inputs, labels, output_values, latency_us, source
-         FROM prediction_requests WHERE xid >= $1::xid8 AND xid < $2::xid8 ORDER BY xid, id`,
-        [from, cut],
-      )
+      await c.query<PgFoldRecord>(`SELECT ${FOLD_COLUMNS} FROM prediction_requests WHERE xid >= $1::xid8 AND xid < $2::xid8 ORDER BY xid, id`, [from, cut])
     ).rows;
     const writes = await build(records, c);
     for (const w of writes) {

@@ -15,7 +15,6 @@
 // The default range of the page is "since the experiment began" (experiment-start.ts).
 import { compareReads, type CompareReads } from '../../../db/queries/compare';
 import { listShadows, listSplits } from '../../../db/queries/experiments';
-import { monitoringReads } from '../../../db/queries/monitoring';
 import { parsePredictionId, predictionId } from '../../../db/queries/predictions';
 import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
@@ -41,7 +40,7 @@ import type { CompareDto, CompareQuery, CompareSide, MetricPoint } from '../../s
 import { listTrafficEvents } from '../../../db/queries/traffic-events';
 import { bucketIndex, LATENCY_BUCKETS_MS } from '../../metrics/buckets';
 import { db, requireModel, requireVersion } from '../lookups';
-import { rollupsCaughtUp } from '../monitoring/caught-up';
+import { currentRollupReads } from '../monitoring/caught-up';
 import { emptyWindow, latencyQuantiles, sumWindows, windowMetrics, windowRange, type WindowSum } from '../monitoring/windows';
 import { experimentStart } from './experiment-start';
 
@@ -225,12 +224,11 @@ export async function getCompare(name: string, q: CompareQuery): Promise<Compare
   if (q.a === q.b) throw new AppError('invalid_input', 'b: must be another version than a', [{ path: 'b', message: 'same as a' }]);
   const va = await requireVersion(model, q.a, 'a');
   const vb = await requireVersion(model, q.b, 'b');
-  await rollupsCaughtUp();
+  const monitoring = await currentRollupReads();
   const experiment = await runningExperiment(model, q.a, q.b);
   const { from, to, size } = windowRange({ ...q, from: q.from === 'experiment' ? (experiment?.started_at ?? undefined) : q.from });
   const frame = { experiment, identical: va.sha256 === vb.sha256, from: iso(from), to: iso(to) };
 
-  const monitoring = monitoringReads(db());
   const reads = compareReads(db());
   const task = model.task;
   const metric = task === 'regression' ? 'rmse' : 'accuracy';

@@ -1,14 +1,13 @@
 // GET /api/v1/models/{name}/monitoring/drift: what a drift heatmap cell stands for — one feature's
 // counts in one window against the version's reference, bin by bin, with the same test and PSI.
 import { listAliases } from '../../../db/queries/aliases';
-import { monitoringReads } from '../../../db/queries/monitoring';
 import { findVersion } from '../../../db/queries/versions';
 import { AppError } from '../../errors';
 import { slotCount, type FeatureProfile, type VersionProfile } from '../../metrics/profile';
 import type { DriftDetailDto, DriftDetailQuery } from '../../schemas/monitoring';
 import { db, requireModel } from '../lookups';
 import { bucketSize } from './model-verdict';
-import { rollupsCaughtUp } from './caught-up';
+import { currentRollupReads } from './caught-up';
 import { featureDrift, sumWindows } from './windows';
 
 const num = (v: number) => Number(v.toPrecision(4)).toString();
@@ -45,8 +44,7 @@ export async function getDriftDetail(name: string, q: DriftDetailQuery): Promise
 
   const size = bucketSize(q.bucket);
   const start = Math.floor(Date.parse(q.start) / size) * size;
-  await rollupsCaughtUp();
-  const [w] = await sumWindows(monitoringReads(db()), version.id, start, start + size, size);
+  const [w] = await sumWindows(await currentRollupReads(), version.id, start, start + size, size);
   const counts = w.features ? w.features.slice(offset, offset + slotCount(f)) : new Array<number>(slotCount(f)).fill(0);
 
   let reference: number[];

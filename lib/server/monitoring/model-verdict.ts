@@ -4,7 +4,7 @@
 import { isPg } from '../../../db/any-db';
 import { firstPredictionHourPg } from '../../../db/pg/queries/verdicts';
 import { listAliases } from '../../../db/queries/aliases';
-import { monitoringReads, type MonitoringReads } from '../../../db/queries/monitoring';
+import { type MonitoringReads } from '../../../db/queries/monitoring';
 import { saveVerdict, verdictReads } from '../../../db/queries/verdicts';
 import { findVersion } from '../../../db/queries/versions';
 import type { ModelRow, VersionRow } from '../../../db/schema';
@@ -15,7 +15,7 @@ import { featureQuality, worstQuality } from '../../metrics/quality';
 import { episodeStart, evaluateVerdict, keepOpenWindow, latestJudgedWindow, verdictSpan, type WindowEval } from '../../metrics/verdict';
 import { defaultPolicy, effectiveLookback, policySchema, type Policy, type Reason, type VerdictDto } from '../../schemas/monitoring';
 import { db } from '../lookups';
-import { rollupsCaughtUp } from './caught-up';
+import { currentRollupReads } from './caught-up';
 import { verdictNotifications } from './verdict-notifications';
 import { addHour, addLabeledHour, emptyWindow, predictionDrift, sumWindows, windowDrift, windowMetrics, type WindowSum } from './windows';
 
@@ -204,9 +204,9 @@ export async function refreshVerdict(model: ModelRow): Promise<VerdictDto | null
   const production = (await listAliases(db(), model.id)).find((a) => a.name === 'production');
   let verdict: VerdictDto | null = null;
   if (production) {
-    await rollupsCaughtUp();
+    const reads = await currentRollupReads();
     const version = await findVersion(db(), { modelId: model.id, number: production.number });
-    if (version) verdict = await computeVerdict(monitoringReads(db()), model, version, effectivePolicy(model), Date.now());
+    if (version) verdict = await computeVerdict(reads, model, version, effectivePolicy(model), Date.now());
   }
   await storeVerdict(model, verdict);
   return verdict;

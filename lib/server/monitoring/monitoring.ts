@@ -3,7 +3,6 @@
 // verdict is the policy's (model-verdict.ts), not the chart's: any range or window gives the same.
 import { listAliases } from '../../../db/queries/aliases';
 import { updatePolicy } from '../../../db/queries/models';
-import { monitoringReads } from '../../../db/queries/monitoring';
 import { refusalsByHour, refusalsByPath } from '../../../db/queries/quality';
 import type { ModelRow, VersionRow } from '../../../db/schema';
 import { AppError } from '../../errors';
@@ -23,7 +22,7 @@ import {
 } from '../../schemas/monitoring';
 import type { Actor } from '../access/auth';
 import { db, noAlias, requireModel, requireVersion } from '../lookups';
-import { rollupsCaughtUp } from './caught-up';
+import { currentRollupReads } from './caught-up';
 import { baselineOf, computeVerdict, effectivePolicy, firstPrediction, predictionReference, refreshVerdict, storeVerdict } from './model-verdict';
 import { emptyWindow, latencyQuantiles, medianLagSeconds, predictionDrift, sumWindows, windowDrift, windowMetrics, windowRange } from './windows';
 
@@ -42,8 +41,7 @@ async function resolveVersion(model: ModelRow, q: MonitoringQuery): Promise<{ ve
 export async function getMonitoring(name: string, q: MonitoringQuery): Promise<MonitoringDto> {
   const model = await requireModel(name);
   const { version, alias } = await resolveVersion(model, q);
-  await rollupsCaughtUp();
-  const reads = monitoringReads(db());
+  const reads = await currentRollupReads();
   const { from, to, size } = windowRange(q);
 
   const policy = effectivePolicy(model);

@@ -12,7 +12,7 @@ import type { PredictionRecord } from '../../../db/prediction-ids';
 import { INPUT_CODECS, PREDICTION_SOURCES } from '../../../db/schema';
 import { ulid } from '../../ulid';
 import { aggregateHours, versionInfoFrom } from './rollup';
-import { catchUpRollupsPg, processPredictionLogPg } from './rollup-pg';
+import { catchUpRollupsPg, monitoringReadsWithPendingPg, processPredictionLogPg } from './rollup-pg';
 import type { VersionProfile } from '../../metrics/profile';
 
 let url: string;
@@ -191,6 +191,76 @@ describe('PostgreSQL prediction log and rollups', () => {
     await other.end();
     expect(waited).toBeGreaterThanOrEqual(250);
     expect(await count()).toBe(before + batch.reduce((n, r) => n + r.rows, 0));
+  });
+
+  it('a reader sees every row committed before it asked at once, while an open transaction holds the horizon and another replica the fold', async () => {
+    const h = replica();
+    await catchUpRollupsPg(h.db);
+    const hourNow = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const from = hourNow - 3_600_000;
+    const to = hourNow + 2 * 3_600_000;
+    const stored = async () =>
+      (
+        await h.pool.query<{ n: number }>('SELECT coalesce(sum(count), 0)::int AS n FROM rollup_hours WHERE version_id = $1 AND hour >= $2 AND hour < $3', [
+          versionId,
+          from,
+          to,
+        ])
+      ).rows[0].n;
+    const sum = (hours: { count: number }[]) => hours.reduce((n, x) => n + x.count, 0);
+    const before = await stored();
+    // A second version whose only traffic is not folded yet.
+    const v2 = (
+      await h.pool.query<{ id: number }>(
+        `INSERT INTO model_versions (model_id, number, sha256, size_bytes, signature, feature_names, created_at, created_by)
+         SELECT model_id, 2, 'cd', 1, signature, feature_names, created_at, created_by FROM model_versions WHERE id = $1 RETURNING id`,
+        [versionId],
+      )
+    ).rows[0].id;
+
+    // Some transaction elsewhere in the cluster took an xid and stays open: no fold may pass it.
+    const open = new pg.Client(url);
+    await open.connect();
+    await open.query('BEGIN');
+    await open.query('SELECT pg_current_xact_id()');
+    const batch = Array.from({ length: 6 }, () => record());
+    const batch2 = Array.from({ length: 3 }, () => ({ ...record(), versionId: v2 }));
+    await insertPredictions(h.pool, [...batch, ...batch2], new Set());
+    const rows = batch.reduce((n, r) => n + r.rows, 0);
+    // And another replica holds the fold's lock.
+    const other = new pg.Client(url);
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query('SELECT pg_advisory_xact_lock(7882551070691194224)');
+    try {
+      const reads = monitoringReadsWithPendingPg(replica().db);
+      const t0 = Date.now();
+      const hours = await reads.hours(versionId, from, to);
+      const elapsed = Date.now() - t0;
+      expect(await stored()).toBe(before); // nothing could be folded
+      expect(sum(hours)).toBe(before + rows);
+      expect(elapsed).toBeLessThan(250);
+      expect(hours.map((x) => x.hour)).toEqual([...hours.map((x) => x.hour)].sort((a, b) => a - b));
+      expect((await reads.versionsWithTraffic(modelId, from, to)).map((v) => v.number)).toEqual([1, 2]);
+      expect(sum(await reads.hours(v2, from, to))).toBe(batch2.reduce((n, r) => n + r.rows, 0));
+      expect((await reads.firstHours(v2, 5)).map((x) => x.hour)).toEqual([hourNow]);
+      // Outside the range asked: nothing.
+      expect(await reads.hours(versionId, to, to + 3_600_000)).toEqual([]);
+    } finally {
+      await other.query('COMMIT');
+      await other.end();
+      await open.query('COMMIT');
+      await open.end();
+    }
+    // Once folded, the same answer from the stored hours alone, every aggregate equal (nothing twice).
+    const reads = monitoringReadsWithPendingPg(h.db);
+    const merged = await reads.hours(versionId, from, to);
+    await catchUpRollupsPg(h.db);
+    expect(await stored()).toBe(before + rows);
+    const folded = await reads.hours(versionId, from, to);
+    expect(folded.map((x) => ({ ...x, predictions: JSON.parse(x.predictions) }))).toEqual(
+      merged.map((x) => ({ ...x, predictions: JSON.parse(x.predictions) })),
+    );
   });
 
   it("a new month's partition waits for a model's deletion rather than deadlocking with its cascade", async () => {

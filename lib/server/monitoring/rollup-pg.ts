@@ -2,7 +2,18 @@
 // the slices db/pg/queries/rollups.ts hands out by transaction-id horizon under an advisory lock,
 // so every replica may run it and the rollups stay exact under concurrent writers.
 import type { PgDb } from '../../../db/pg/client';
-import { committedBeforePg, firstRequestsPg, foldByHorizon, saveTrafficProfilePg, versionForRollupPg, type FoldResult } from '../../../db/pg/queries/rollups';
+import type { MonitoringReads } from '../../../db/queries/monitoring';
+import { firstHoursWithPendingPg, hoursWithPendingPg, monitoringReadsPg, pendingVersionsPg, type MergePending } from '../../../db/pg/queries/monitoring';
+import {
+  committedBeforePg,
+  firstRequestsPg,
+  foldByHorizon,
+  saveTrafficProfilePg,
+  versionForRollupPg,
+  type FoldResult,
+  type PgFoldRecord,
+  type Queryable,
+} from '../../../db/pg/queries/rollups';
 import { aggregateHours, rollupFeatures, trafficProfileFrom, versionInfoFrom, type RollupVersion, type VersionInfo } from './rollup';
 
 /** Most log records read per slice (as SQLite's). */
@@ -22,39 +33,77 @@ export async function processPredictionLogPg(
   maxRows = 20_000,
   { wait = false }: { wait?: boolean } = {},
 ): Promise<FoldResult> {
-  return foldByHorizon(
-    db,
-    SLICE_RECORDS,
-    maxRows,
-    async (records, q) => {
-      const slice = new Map<number, VersionInfo>();
-      for (const id of new Set(records.map((r) => r.version_id))) {
-        const hit = cache.get(id);
-        if (hit) {
-          slice.set(id, hit);
-          continue;
-        }
-        const row = await versionForRollupPg(q, id);
-        const v: RollupVersion | undefined = row && {
-          profile: row.profile,
-          featureNames: row.feature_names,
-          signature: row.signature,
-          reference: row.reference,
-        };
-        const features = rollupFeatures(v);
-        let profile = v?.profile ?? null;
-        if (!profile && features.length > 0) {
-          profile = trafficProfileFrom(await firstRequestsPg(q, id, TRAFFIC_PROFILE_MAX_ROWS), features);
-          if (profile) await saveTrafficProfilePg(q, id, profile);
-        }
-        const { info, final } = versionInfoFrom(profile, features);
-        slice.set(id, info);
-        if (final) cache.set(id, info);
-      }
-      return aggregateHours(records, (id) => slice.get(id)!);
+  return foldByHorizon(db, SLICE_RECORDS, maxRows, async (records, q) => aggregateHours(records, await versionInfosPg(q, records, cache, true)), { wait });
+}
+
+/**
+ * The fold layout of each version in `records` (cached once final). `save`: store a traffic
+ * profile made here (a fold does; a reader, in a read-only snapshot, only computes the same one).
+ */
+async function versionInfosPg(q: Queryable, records: PgFoldRecord[], cache: Map<number, VersionInfo>, save: boolean): Promise<(id: number) => VersionInfo> {
+  const slice = new Map<number, VersionInfo>();
+  for (const id of new Set(records.map((r) => r.version_id))) {
+    const hit = cache.get(id);
+    if (hit) {
+      slice.set(id, hit);
+      continue;
+    }
+    const row = await versionForRollupPg(q, id);
+    const v: RollupVersion | undefined = row && {
+      profile: row.profile,
+      featureNames: row.feature_names,
+      signature: row.signature,
+      reference: row.reference,
+    };
+    const features = rollupFeatures(v);
+    let profile = v?.profile ?? null;
+    if (!profile && features.length > 0) {
+      profile = trafficProfileFrom(await firstRequestsPg(q, id, TRAFFIC_PROFILE_MAX_ROWS), features);
+      if (profile && save) await saveTrafficProfilePg(q, id, profile);
+    }
+    const { info, final } = versionInfoFrom(profile, features);
+    slice.set(id, info);
+    if (final) cache.set(id, info);
+  }
+  return (id) => slice.get(id)!;
+}
+
+/** Versions' final fold layouts, per database, for the folds and merges readers run. */
+const readerInfos = new WeakMap<PgDb, Map<number, VersionInfo>>();
+function foldInfos(db: PgDb): Map<number, VersionInfo> {
+  let cache = readerInfos.get(db);
+  if (!cache) readerInfos.set(db, (cache = new Map()));
+  return cache;
+}
+
+/**
+ * The rollup reads of a reader on PostgreSQL: each stored hour with the records that are committed
+ * but not folded yet merged in (read in one snapshot with it: db/pg/queries/rollups.ts
+ * withPendingPg), so a reader sees every row committed before it asked without waiting for any
+ * fold: not for another replica's, nor for the horizon held back by an open transaction anywhere
+ * in the cluster. The fold stays the one rule (aggregateHours and its merge).
+ */
+export function monitoringReadsWithPendingPg(db: PgDb): MonitoringReads {
+  const infos = foldInfos(db);
+  const base = monitoringReadsPg(db);
+  const merged: MergePending = async (hours, pending, q) => {
+    if (pending.length === 0) return hours;
+    const byHour = new Map(hours.map((h) => [h.hour, h]));
+    for (const w of aggregateHours(pending, await versionInfosPg(q, pending, infos, false))) {
+      byHour.set(w.hour, { version_id: w.versionId, hour: w.hour, ...w.merge(byHour.get(w.hour)) });
+    }
+    return [...byHour.values()].sort((a, b) => a.hour - b.hour);
+  };
+  return {
+    ...base,
+    hours: (versionId, from, to) => hoursWithPendingPg(db, versionId, from, to, merged),
+    firstHours: async (versionId, n) => (await firstHoursWithPendingPg(db, versionId, n, merged)).slice(0, n),
+    versionsWithTraffic: async (modelId, from, to) => {
+      const [stored, pending] = await Promise.all([base.versionsWithTraffic(modelId, from, to), pendingVersionsPg(db, modelId, from, to)]);
+      const all = new Map([...stored, ...pending].map((v) => [v.id, { id: v.id, number: v.number }]));
+      return [...all.values()].sort((a, b) => a.number - b.number);
     },
-    { wait },
-  );
+  };
 }
 
 /**
@@ -76,6 +125,29 @@ export function catchUpRollupsPg(db: PgDb, cache = new Map<number, VersionInfo>(
 }
 
 const catchUps = new WeakMap<PgDb, Coalescer>();
+
+/**
+ * For a reader that merges what is not folded (monitoringReadsWithPendingPg): folds what it can
+ * without waiting (another replica's fold, or an open transaction holding the horizon, leaves the
+ * rest to the merge), so the merge stays small after a large import. Shared like the catch-up.
+ */
+export function foldIfFreePg(db: PgDb): Promise<number> {
+  let c = quickFolds.get(db);
+  if (!c) quickFolds.set(db, (c = new Coalescer(() => foldWhileFree(db))));
+  return c.run();
+}
+
+const quickFolds = new WeakMap<PgDb, Coalescer>();
+
+async function foldWhileFree(db: PgDb): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < 10; i++) {
+    const r = await processPredictionLogPg(db, foldInfos(db), 20_000);
+    total += r.folded;
+    if (!r.locked || !r.more) break;
+  }
+  return total;
+}
 
 /** Runs `work` once at a time: a call while it runs waits for the next run, which every such call shares. */
 export class Coalescer {
