@@ -47,10 +47,15 @@ export interface FastRoute {
   doc: { summary: string; ok: number; answer: string; body?: Record<string, unknown> };
 }
 
+/**
+ * Answers with a JSON (or other text) body, written as a string: node:http then joins the head and
+ * the body into one chunk, where a Buffer body was queued as a second chunk of a writev (and copied
+ * into a Buffer first).
+ */
 export function send(res: ServerResponse, status: number, body: unknown, type = 'application/json', headers: Record<string, string> = {}): void {
-  const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': bytes.length });
-  res.end(bytes);
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** A path segment decoded and checked: an unknown model name is a 404, a malformed alias or version a 400. */
