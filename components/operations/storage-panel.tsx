@@ -13,9 +13,16 @@ const count = (n: number) => n.toLocaleString('en-GB');
 const days = (d: number | null) => (d === null ? 'forever' : `${d} day${d === 1 ? '' : 's'}`);
 
 function Figures({ data }: { data: StorageDto }) {
-  const { database: db, log, growth } = data;
+  const { database: db, postgresql: pg, log, growth } = data;
+  const database: [string, string, string] = pg
+    ? [
+        'Database',
+        formatBytes(pg.database_bytes),
+        `PostgreSQL; the prediction log ${formatBytes(pg.log_bytes)} in ${pg.months.length} monthly partition${pg.months.length === 1 ? '' : 's'}`,
+      ]
+    : ['Database', formatBytes(db!.file_bytes), db!.wal_bytes > 0 ? `+ ${formatBytes(db!.wal_bytes)} write-ahead log` : 'no write-ahead log'];
   const figures: [string, string, string][] = [
-    ['Database', formatBytes(db.file_bytes), db.wal_bytes > 0 ? `+ ${formatBytes(db.wal_bytes)} write-ahead log` : 'no write-ahead log'],
+    database,
     ['Predictions logged', count(log.predictions), `${count(log.requests)} requests, ${count(log.outcomes)} outcomes`],
     [
       'Growth per day',
@@ -44,7 +51,7 @@ function Figures({ data }: { data: StorageDto }) {
 function Retention({ data }: { data: StorageDto }) {
   const r = data.retention;
   const last = r.last_prune;
-  const free = data.database.free_pages * data.database.page_size;
+  const free = data.database ? data.database.free_pages * data.database.page_size : 0;
   return (
     <div className="space-y-3 text-sm" data-testid="storage-retention">
       <p>
@@ -77,8 +84,11 @@ function Retention({ data }: { data: StorageDto }) {
         {last
           ? `${formatTime(last.at)}: ${count(last.rows)} predictions (${count(last.requests)} requests) in ${(last.ms / 1000).toFixed(1)} s, ${formatBytes(last.freed_bytes)} returned to the disk`
           : 'nothing pruned yet'}
+        {last && data.postgresql ? ' (whole months dropped count in the bytes, not in the predictions)' : ''}
       </p>
-      {data.database.auto_vacuum !== 'incremental' ? (
+      {data.postgresql ? (
+        <Months months={data.postgresql.months} />
+      ) : data.database && data.database.auto_vacuum !== 'incremental' ? (
         <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900">
           This database predates incremental auto-vacuum: pruned space is reused but the file does not shrink. It is converted at the next start once a
           retention is configured.
@@ -90,13 +100,34 @@ function Retention({ data }: { data: StorageDto }) {
   );
 }
 
+/** The log's monthly partitions on PostgreSQL, as bars: retention drops a month once all of it is past every model's retention. */
+function Months({ months }: { months: { month: string; bytes: number }[] }) {
+  const max = Math.max(1, ...months.map((m) => m.bytes));
+  return (
+    <figure className="space-y-2" data-testid="storage-months">
+      <figcaption className="text-slate-500">Prediction log by month (a month is dropped whole once it is past every model&apos;s retention)</figcaption>
+      <ul className="space-y-1">
+        {months.map((m) => (
+          <li key={m.month} className="grid grid-cols-[4.5rem_1fr_5.5rem] items-center gap-2 text-xs">
+            <span className="tabular-nums text-slate-700">{m.month}</span>
+            <span className="h-3 rounded bg-slate-100" aria-hidden="true">
+              <span className="block h-3 rounded bg-blue-500" style={{ width: `${Math.max(1, (100 * m.bytes) / max)}%` }} />
+            </span>
+            <span className="text-right tabular-nums text-slate-700">{formatBytes(m.bytes)}</span>
+          </li>
+        ))}
+      </ul>
+    </figure>
+  );
+}
+
 export function StoragePanel() {
   const q = useQuery(storageQuery());
   return (
     <Card aria-labelledby="storage-title">
       <CardHeader
         title={<span id="storage-title">Storage</span>}
-        description="The SQLite database: its size, the prediction log and how fast it grows, and how long raw predictions are kept."
+        description={`The ${q.data?.engine === 'postgresql' ? 'PostgreSQL' : 'SQLite'} database: its size, the prediction log and how fast it grows, and how long raw predictions are kept.`}
       />
       <div className="space-y-5 p-5">
         {q.isError ? (

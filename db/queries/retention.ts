@@ -27,7 +27,7 @@ export interface SweepRecord {
   freedBytes: number;
 }
 
-const STATE = {
+export const RETENTION_STATE = {
   at: 'retention_last_run',
   requests: 'retention_last_requests',
   rows: 'retention_last_rows',
@@ -101,25 +101,25 @@ export function deleteRequests(db: Db, requests: ExpiredRequest[]): number {
 export function saveSweep(db: Db, s: SweepRecord): void {
   const st = statements(db);
   db.$client.transaction(() => {
-    st.setState.run(STATE.at, s.at);
-    st.setState.run(STATE.requests, s.requests);
-    st.setState.run(STATE.rows, s.rows);
-    st.setState.run(STATE.ms, s.ms);
-    st.setState.run(STATE.freed, s.freedBytes);
+    st.setState.run(RETENTION_STATE.at, s.at);
+    st.setState.run(RETENTION_STATE.requests, s.requests);
+    st.setState.run(RETENTION_STATE.rows, s.rows);
+    st.setState.run(RETENTION_STATE.ms, s.ms);
+    st.setState.run(RETENTION_STATE.freed, s.freedBytes);
   })();
 }
 
 /** The last sweep that deleted anything (null: none yet). */
 export function lastSweep(db: Db): SweepRecord | null {
   const values = new Map((statements(db).getState.all('retention_last_%') as { key: string; value: number }[]).map((r) => [r.key, r.value]));
-  const at = values.get(STATE.at);
+  const at = values.get(RETENTION_STATE.at);
   if (at === undefined) return null;
   return {
     at,
-    requests: values.get(STATE.requests) ?? 0,
-    rows: values.get(STATE.rows) ?? 0,
-    ms: values.get(STATE.ms) ?? 0,
-    freedBytes: values.get(STATE.freed) ?? 0,
+    requests: values.get(RETENTION_STATE.requests) ?? 0,
+    rows: values.get(RETENTION_STATE.rows) ?? 0,
+    ms: values.get(RETENTION_STATE.ms) ?? 0,
+    freedBytes: values.get(RETENTION_STATE.freed) ?? 0,
   };
 }
 

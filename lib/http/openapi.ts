@@ -299,7 +299,7 @@ const OPS: Record<string, Record<string, Op>> = {
   '/api/v1/storage': {
     get: {
       summary:
-        'Database size (file and WAL, free pages, auto-vacuum mode), what the prediction log holds (requests, predictions, outcomes, oldest), ' +
+        "The engine, its database size (SQLite: file and WAL, free pages, auto-vacuum mode; PostgreSQL: the database and the log's monthly partitions), what the prediction log holds (requests, predictions, outcomes, oldest), " +
         'growth per day over the last 7 days (predictions and estimated bytes), the retention in force (RETENTION_DAYS and per-model ' +
         'overrides) and what the last retention sweep pruned',
       scope: 'admin',

@@ -12,6 +12,7 @@ import { migratePg } from '../../db/pg/migrate';
 import { ensurePartitions } from '../../db/pg/partitions';
 import { addValidationFailuresPg } from '../../db/pg/queries/quality';
 import { deleteExpiredRowsPg, dropExpiredMonthsPg } from '../../db/pg/queries/retention';
+import { logPartitionSizesPg, saveSweepPg } from '../../db/pg/queries/storage';
 import { modelPoliciesPg } from '../../db/pg/queries/verdicts';
 import { DAY_MS } from '../metrics/buckets';
 import { retentionDays } from '../schemas/monitoring';
@@ -82,6 +83,24 @@ async function sweepRetention(handle: PgHandle): Promise<void> {
     if (days !== null) cutoffs.set(m.id, now - days * DAY_MS);
   }
   if (cutoffs.size === 0) return;
-  await dropExpiredMonthsPg(handle.db, cutoffs);
-  for (let i = 0; i < 20 && (await deleteExpiredRowsPg(handle.db, cutoffs, PRUNE_BATCH)).requests > 0; i++);
+  const started = performance.now();
+  const sizes = new Map((await logPartitionSizesPg(handle.db)).map((p) => [p.name, p.bytes]));
+  const { dropped } = await dropExpiredMonthsPg(handle.db, cutoffs);
+  const removed = { requests: 0, rows: 0 };
+  for (let i = 0; i < 20; i++) {
+    const d = await deleteExpiredRowsPg(handle.db, cutoffs, PRUNE_BATCH);
+    if (d.requests === 0) break;
+    removed.requests += d.requests;
+    removed.rows += d.rows;
+  }
+  // What Settings → Storage reports: rows deleted one by one, and the bytes of whole months dropped
+  // (their rows are not counted: a month goes without being read).
+  if (dropped.length > 0 || removed.requests > 0)
+    await saveSweepPg(handle.db, {
+      at: Date.now(),
+      requests: removed.requests,
+      rows: removed.rows,
+      ms: performance.now() - started,
+      freedBytes: dropped.reduce((n, name) => n + (sizes.get(name) ?? 0), 0),
+    });
 }

@@ -6,6 +6,9 @@ export const ARTIFACT_STORES = ['fs', 'pg', 's3'] as const;
 export type ArtifactStoreName = (typeof ARTIFACT_STORES)[number];
 
 export interface StorageDto {
+  /** The engine the figures are of: the embedded SQLite file, or PostgreSQL (DATABASE_URL). */
+  engine: 'sqlite' | 'postgresql';
+  /** The SQLite file; null on PostgreSQL (see `postgresql`). */
   database: {
     /** The SQLite file and its write-ahead log, in bytes. */
     file_bytes: number;
@@ -16,7 +19,16 @@ export interface StorageDto {
     free_pages: number;
     /** `incremental`: pruned pages go back to the disk after each sweep; `none`: they are reused, the file does not shrink. */
     auto_vacuum: 'none' | 'full' | 'incremental';
-  };
+  } | null;
+  /** PostgreSQL's figures; null on SQLite. */
+  postgresql: {
+    /** pg_database_size of the app's database (its share of the cluster's WAL is not counted). */
+    database_bytes: number;
+    /** The prediction log: every monthly partition with its indexes. */
+    log_bytes: number;
+    /** The log's monthly partitions (UTC, YYYY-MM), oldest first: retention drops whole months. */
+    months: { month: string; bytes: number }[];
+  } | null;
   log: {
     /** Logged requests and the predicted rows they hold. */
     requests: number;
@@ -40,7 +52,7 @@ export interface StorageDto {
     interval_ms: number;
     /** Models whose retention is not the global one, or every model with a retention when there is a global one. */
     models: { model: string; days: number | null; source: 'policy' | 'global' }[];
-    /** The last sweep that deleted anything; null: none yet. */
+    /** The last sweep that deleted anything; null: none yet. On PostgreSQL freed_bytes counts the months dropped whole (their rows are not in rows). */
     last_prune: { at: string; requests: number; rows: number; ms: number; freed_bytes: number } | null;
   };
 }

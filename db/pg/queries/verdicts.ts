@@ -89,6 +89,11 @@ export async function modelPoliciesPg(db: PgDb): Promise<{ id: number; policy: R
   return db.select({ id: models.id, policy: models.policy }).from(models);
 }
 
+/** Every model's name and stored policy, for Settings → Storage's retention in force. */
+export async function retentionModelsPg(db: PgDb): Promise<{ name: string; policy: Record<string, unknown> | null }[]> {
+  return db.select({ name: models.name, policy: models.policy }).from(models).orderBy(models.id);
+}
+
 const SWEEP_AT = 'verdict_sweep_at';
 const SWEEP_XID = 'verdict_sweep_xid';
 const NOW_MS = 'floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
