@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The PostgreSQL suites start a throwaway cluster of Debian's PostgreSQL 15 (scripts/pg/cluster.mjs):
+# The PostgreSQL suites start a throwaway cluster of Debian's PostgreSQL 15 (scripts/pg/cluster.ts):
 # install the `postgresql` package when its binaries are missing. Nothing is started here (the
 # package's own cluster is stopped again if apt started it); the tests run their own.
 set -euo pipefail
