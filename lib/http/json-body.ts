@@ -42,12 +42,29 @@ export async function readTextLimited(body: ReadableStream<Uint8Array> | null, l
     if (done) break;
     size += value.length;
     if (size > limit) {
-      void reader.cancel().catch(() => undefined);
+      // Answer now, while the client is still sending. The rest is read and discarded (up to as much
+      // again) so the 413 arrives on a usable connection; cancelling at once destroyed the socket
+      // under the answer (the sender saw EPIPE, not the 413). A body far beyond that is cut off.
+      void discardThenCancel(reader, limit);
       throw tooLarge(limitMb);
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+async function discardThenCancel(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  let left = budget;
+  try {
+    while (left > 0) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.length;
+    }
+  } catch {
+    return;
+  }
+  await reader.cancel().catch(() => undefined);
 }
 
 export function parseJsonText(text: string): unknown {

@@ -56,39 +56,43 @@ export function monitoringReadsPg(db: PgDb): MonitoringReads {
 }
 
 const HOUR_SQL = 'SELECT version_id, hour, count, latency, predictions::text AS predictions, features, quality FROM rollup_hours';
-/** A record whose hour (UTC, as the fold's) is in [$2, $3); the plain bounds let the (version_id, ts) index narrow it. */
-const IN_HOURS = 'ts >= $2 AND ts < $3::bigint + 3600000 AND ts - ts % 3600000 >= $2 AND ts - ts % 3600000 < $3';
+/** A record (its time column `ts`) whose hour (UTC, as the fold's) is in [$2, $3); the plain bounds let the (version_id, ts) index narrow it. */
+const inHours = (ts: string) => `${ts} >= $2 AND ${ts} < $3::bigint + 3600000 AND ${ts} - ${ts} % 3600000 >= $2 AND ${ts} - ${ts} % 3600000 < $3`;
 
 /** Merges a version's log records not folded yet into its stored hours (in the reads' snapshot: ./rollups.ts withPendingPg). */
-export type MergePending = (hours: HourRow[], pending: PgFoldRecord[], q: Queryable) => Promise<HourRow[]>;
+export type MergePending = (hours: HourRow[], pending: PgFoldRecord[], q: Queryable, truncated: boolean) => Promise<HourRow[]>;
 
 /** A version's stored hours in [from, to) and the unfolded records of those hours. */
-export function hoursWithPendingPg(db: PgDb, versionId: number, from: number, to: number, merge: MergePending): Promise<HourRow[]> {
+export function hoursWithPendingPg(db: PgDb, versionId: number, from: number, to: number, merge: MergePending, limit: number): Promise<HourRow[]> {
   return withPendingPg(
     db,
     async (q) => (await q.query<HourRow>(`${HOUR_SQL} WHERE version_id = $1 AND hour >= $2 AND hour < $3 ORDER BY hour`, [versionId, from, to])).rows,
-    `version_id = $1 AND ${IN_HOURS}`,
+    `version_id = $1 AND ${inHours('ts')}`,
     [versionId, from, to],
     merge,
+    limit,
   );
 }
 
 /** A version's first `n` stored hours and all its unfolded records. */
-export function firstHoursWithPendingPg(db: PgDb, versionId: number, n: number, merge: MergePending): Promise<HourRow[]> {
+export function firstHoursWithPendingPg(db: PgDb, versionId: number, n: number, merge: MergePending, limit: number): Promise<HourRow[]> {
   return withPendingPg(
     db,
     async (q) => (await q.query<HourRow>(`${HOUR_SQL} WHERE version_id = $1 ORDER BY hour LIMIT $2`, [versionId, n])).rows,
     'version_id = $1',
     [versionId],
     merge,
+    limit,
   );
 }
 
-/** The model's versions with unfolded records in hours [from, to). */
-export async function pendingVersionsPg(db: PgDb, modelId: number, from: number, to: number): Promise<{ id: number; number: number }[]> {
+/** The model's versions with traffic in hours [from, to): in the rollups or in log records not folded yet (one statement: one snapshot). */
+export async function versionsWithTrafficPendingPg(db: PgDb, modelId: number, from: number, to: number): Promise<{ id: number; number: number }[]> {
   const { rows } = await db.$client.query<{ id: number; number: number }>(
-    `SELECT DISTINCT v.id, v.number FROM prediction_requests p JOIN model_versions v ON v.id = p.version_id
-     WHERE v.model_id = $1 AND p.xid >= ${WATERMARK_XID} AND ${IN_HOURS.replaceAll('ts', 'p.ts')}`,
+    `SELECT v.id, v.number FROM model_versions v WHERE v.model_id = $1 AND (
+       EXISTS (SELECT 1 FROM rollup_hours r WHERE r.version_id = v.id AND r.hour >= $2 AND r.hour < $3)
+       OR EXISTS (SELECT 1 FROM prediction_requests p WHERE p.version_id = v.id AND p.xid >= ${WATERMARK_XID} AND ${inHours('p.ts')}))
+     ORDER BY v.number`,
     [modelId, from, to],
   );
   return rows;

@@ -73,15 +73,16 @@ const FOLD_COLUMNS = 'version_id, ts, rows, input_codec, inputs, labels, output_
  * visible but not folded into them yet (xid at or above the watermark), read in one REPEATABLE READ
  * snapshot. A fold commits its hours together with its watermark, so in one snapshot each visible
  * record is either in the hours or in `pending`, never both and never neither.
- * `pendingWhere` narrows the records (by version and time); `merge` runs in the same snapshot (its
- * reads of versions included).
+ * `pendingWhere` narrows the records (by version and time); at most `limit` are read (`truncated`
+ * says there were more); `merge` runs in the same snapshot (its reads of versions included).
  */
 export async function withPendingPg<T, R>(
   db: PgDb,
   read: (q: Queryable) => Promise<T>,
   pendingWhere: string,
   params: unknown[],
-  merge: (stored: T, pending: PgFoldRecord[], q: Queryable) => Promise<R>,
+  merge: (stored: T, pending: PgFoldRecord[], q: Queryable, truncated: boolean) => Promise<R>,
+  limit: number,
 ): Promise<R> {
   return inTransaction(
     db.$client,
@@ -89,11 +90,12 @@ export async function withPendingPg<T, R>(
       const stored = await read(c);
       const pending = (
         await c.query<PgFoldRecord>(
-          `SELECT ${FOLD_COLUMNS} FROM prediction_requests WHERE xid >= ${WATERMARK_XID} AND ${pendingWhere} ORDER BY xid, id`,
+          `SELECT ${FOLD_COLUMNS} FROM prediction_requests WHERE xid >= ${WATERMARK_XID} AND ${pendingWhere} ORDER BY xid, id LIMIT ${limit + 1}`,
           params,
         )
       ).rows;
-      return merge(stored, pending, c);
+      const truncated = pending.length > limit;
+      return merge(stored, truncated ? pending.slice(0, limit) : pending, c, truncated);
     },
     'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
   );

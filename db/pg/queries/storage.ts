@@ -4,6 +4,7 @@
 import { RETENTION_STATE, type SweepRecord } from '../../queries/retention';
 import type { PgDb } from '../client';
 import { inTransaction } from '../tx';
+import type { Queryable } from './rollups';
 
 export interface PgStorageFigures {
   databaseBytes: number;
@@ -19,10 +20,14 @@ export interface PgStorageFigures {
 }
 
 export async function storageFiguresPg(db: PgDb, since: number): Promise<PgStorageFigures> {
-  const q = db.$client;
+  // One connection, one snapshot: the panel is not worth a pool's worth of connections.
+  return inTransaction(db.$client, (q) => storageFigures(q, since), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+}
+
+async function storageFigures(q: Queryable, since: number): Promise<PgStorageFigures> {
   const [size, parts, totals, outcomes, oldest, daily] = await Promise.all([
     q.query<{ b: number }>('SELECT pg_database_size(current_database())::bigint AS b'),
-    logPartitionSizesPg(db),
+    logPartitionSizes(q),
     // A full pass over the log (as SQLite's); the panel asks rarely.
     q.query<{ requests: number; rows: number }>('SELECT count(*)::bigint AS requests, coalesce(sum(rows), 0)::bigint AS rows FROM prediction_requests'),
     q.query<{ n: number }>('SELECT count(*)::bigint AS n FROM outcomes'),
@@ -80,8 +85,12 @@ export async function lastSweepPg(db: PgDb): Promise<SweepRecord | null> {
 }
 
 /** The log's monthly partitions with their sizes (table, indexes and TOAST), oldest first. */
-export async function logPartitionSizesPg(db: PgDb): Promise<{ name: string; bytes: number }[]> {
-  const { rows } = await db.$client.query<{ name: string; bytes: number }>(
+export function logPartitionSizesPg(db: PgDb): Promise<{ name: string; bytes: number }[]> {
+  return logPartitionSizes(db.$client);
+}
+
+async function logPartitionSizes(q: Queryable): Promise<{ name: string; bytes: number }[]> {
+  const { rows } = await q.query<{ name: string; bytes: number }>(
     `SELECT c.relname AS name, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'prediction_requests'::regclass ORDER BY c.relname`,
   );

@@ -6,7 +6,7 @@ import type { PgDb } from '../client';
 import { aliases, models, modelVersions, predictionRequests, rollupHours } from '../schema';
 import { inTransaction } from '../tx';
 import { enqueueEventPg } from './outbox';
-import { rollupWatermarkPg } from './rollups';
+import { rollupWatermarkPg, WATERMARK_XID } from './rollups';
 
 export async function saveVerdictPg(
   db: PgDb,
@@ -75,10 +75,14 @@ export async function readModelTrafficPg(
   return out;
 }
 
-/** The model's first hour with logged predictions (from the hourly rollups), or null. */
+/** The model's first hour with logged predictions (the hourly rollups, and the log records not folded into them yet), or null. */
 export async function firstPredictionHourPg(db: PgDb, modelId: number): Promise<number | null> {
   const { rows } = await db.$client.query<{ h: number | null }>(
-    'SELECT MIN(r.hour) AS h FROM rollup_hours r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = $1',
+    `SELECT least(
+       (SELECT MIN(r.hour) FROM rollup_hours r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = $1),
+       (SELECT MIN(p.ts - p.ts % 3600000) FROM prediction_requests p JOIN model_versions v ON v.id = p.version_id
+        WHERE v.model_id = $1 AND p.xid >= ${WATERMARK_XID})
+     )::bigint AS h`,
     [modelId],
   );
   return rows[0]?.h ?? null;

@@ -2,8 +2,14 @@
 // the slices db/pg/queries/rollups.ts hands out by transaction-id horizon under an advisory lock,
 // so every replica may run it and the rollups stay exact under concurrent writers.
 import type { PgDb } from '../../../db/pg/client';
-import type { MonitoringReads } from '../../../db/queries/monitoring';
-import { firstHoursWithPendingPg, hoursWithPendingPg, monitoringReadsPg, pendingVersionsPg, type MergePending } from '../../../db/pg/queries/monitoring';
+import type { HourRow, MonitoringReads } from '../../../db/queries/monitoring';
+import {
+  firstHoursWithPendingPg,
+  hoursWithPendingPg,
+  monitoringReadsPg,
+  versionsWithTrafficPendingPg,
+  type MergePending,
+} from '../../../db/pg/queries/monitoring';
 import {
   committedBeforePg,
   firstRequestsPg,
@@ -63,10 +69,16 @@ async function versionInfosPg(q: Queryable, records: PgFoldRecord[], cache: Map<
     }
     const { info, final } = versionInfoFrom(profile, features);
     slice.set(id, info);
-    if (final) cache.set(id, info);
+    // A profile a reader made and did not store is not the version's yet (the fold stores its own,
+    // from more rows): it serves this merge only, or later folds would bin with a layout no hour has.
+    const unstored = profile !== null && !v?.profile && !save;
+    if (final && !unstored) cache.set(id, info);
   }
   return (id) => slice.get(id)!;
 }
+
+/** The most unfolded log records one read merges (each holds its inputs and outputs). */
+const MAX_PENDING_RECORDS = 50_000;
 
 /** Versions' final fold layouts, per database, for the folds and merges readers run. */
 const readerInfos = new WeakMap<PgDb, Map<number, VersionInfo>>();
@@ -83,10 +95,10 @@ function foldInfos(db: PgDb): Map<number, VersionInfo> {
  * fold: not for another replica's, nor for the horizon held back by an open transaction anywhere
  * in the cluster. The fold stays the one rule (aggregateHours and its merge).
  */
-export function monitoringReadsWithPendingPg(db: PgDb): MonitoringReads {
+export function monitoringReadsWithPendingPg(db: PgDb, maxPending = MAX_PENDING_RECORDS): MonitoringReads {
   const infos = foldInfos(db);
   const base = monitoringReadsPg(db);
-  const merged: MergePending = async (hours, pending, q) => {
+  const merge: MergePending = async (hours, pending, q) => {
     if (pending.length === 0) return hours;
     const byHour = new Map(hours.map((h) => [h.hour, h]));
     for (const w of aggregateHours(pending, await versionInfosPg(q, pending, infos, false))) {
@@ -94,15 +106,21 @@ export function monitoringReadsWithPendingPg(db: PgDb): MonitoringReads {
     }
     return [...byHour.values()].sort((a, b) => a.hour - b.hour);
   };
+  // More unfolded records than a read should hold (a long transaction has held the horizon through
+  // a large import): fold what can be folded (the catch-up's bounded wait), then read again; what
+  // is still unfolded past the cap then is left for a later read.
+  const bounded = async (read: (merge: MergePending, limit: number) => Promise<HourRow[]>): Promise<HourRow[]> => {
+    let overflow = false;
+    const first = await read(async (hours, pending, q, truncated) => (truncated ? ((overflow = true), hours) : merge(hours, pending, q, false)), maxPending);
+    if (!overflow) return first;
+    await catchUpRollupsPg(db);
+    return read(merge, maxPending);
+  };
   return {
     ...base,
-    hours: (versionId, from, to) => hoursWithPendingPg(db, versionId, from, to, merged),
-    firstHours: async (versionId, n) => (await firstHoursWithPendingPg(db, versionId, n, merged)).slice(0, n),
-    versionsWithTraffic: async (modelId, from, to) => {
-      const [stored, pending] = await Promise.all([base.versionsWithTraffic(modelId, from, to), pendingVersionsPg(db, modelId, from, to)]);
-      const all = new Map([...stored, ...pending].map((v) => [v.id, { id: v.id, number: v.number }]));
-      return [...all.values()].sort((a, b) => a.number - b.number);
-    },
+    hours: (versionId, from, to) => bounded((m, limit) => hoursWithPendingPg(db, versionId, from, to, m, limit)),
+    firstHours: async (versionId, n) => (await bounded((m, limit) => firstHoursWithPendingPg(db, versionId, n, m, limit))).slice(0, n),
+    versionsWithTraffic: (modelId, from, to) => versionsWithTrafficPendingPg(db, modelId, from, to),
   };
 }
 

@@ -27,17 +27,18 @@ export async function storageStatus(now = Date.now()): Promise<StorageDto> {
   const since = today - GROWTH_DAYS * DAY_MS;
   if (isPgHandle(database)) {
     const f = await storageFiguresPg(database.db, since);
-    const logBytes = f.partitions.reduce((n, p) => n + p.bytes, 0);
+    const months = f.partitions.flatMap((p) => {
+      const m = /_y(\d{4})m(\d{2})$/.exec(p.name);
+      return m ? [{ month: `${m[1]}-${m[2]}`, bytes: p.bytes }] : [];
+    });
+    const logBytes = months.reduce((n, m) => n + m.bytes, 0);
     return storageDto(now, {
       engine: 'postgresql',
       database: null,
       postgresql: {
         database_bytes: f.databaseBytes,
         log_bytes: logBytes,
-        months: f.partitions.flatMap((p) => {
-          const m = /_y(\d{4})m(\d{2})$/.exec(p.name);
-          return m ? [{ month: `${m[1]}-${m[2]}`, bytes: p.bytes }] : [];
-        }),
+        months,
       },
       totals: f,
       usedBytes: logBytes,
