@@ -111,7 +111,12 @@ export function saveSweep(db: Db, s: SweepRecord): void {
 
 /** The last sweep that deleted anything (null: none yet). */
 export function lastSweep(db: Db): SweepRecord | null {
-  const values = new Map((statements(db).getState.all('retention_last_%') as { key: string; value: number }[]).map((r) => [r.key, r.value]));
+  return sweepFromState(statements(db).getState.all('retention_last_%') as { key: string; value: number }[]);
+}
+
+/** The last sweep from its state rows (keys RETENTION_STATE; both engines store them alike). */
+export function sweepFromState(rows: { key: string; value: number }[]): SweepRecord | null {
+  const values = new Map(rows.map((r) => [r.key, r.value]));
   const at = values.get(RETENTION_STATE.at);
   if (at === undefined) return null;
   return {

@@ -1,7 +1,7 @@
 // Settings → Storage on PostgreSQL (twin of the storage reads in db/queries/retention.ts): the
 // database's size, the prediction log's monthly partitions and their sizes, what the log holds, its
 // growth from the hourly rollups, and the last retention sweep that removed anything.
-import { RETENTION_STATE, type SweepRecord } from '../../queries/retention';
+import { RETENTION_STATE, sweepFromState, type SweepRecord } from '../../queries/retention';
 import type { PgDb } from '../client';
 import { inTransaction } from '../tx';
 import type { Queryable } from './rollups';
@@ -72,16 +72,7 @@ export async function saveSweepPg(db: PgDb, s: SweepRecord): Promise<void> {
 /** The last sweep that removed anything (null: none yet). */
 export async function lastSweepPg(db: PgDb): Promise<SweepRecord | null> {
   const { rows } = await db.$client.query<{ key: string; value: number }>("SELECT key, value FROM monitoring_state WHERE key LIKE 'retention_last_%'");
-  const values = new Map(rows.map((r) => [r.key, r.value]));
-  const at = values.get(RETENTION_STATE.at);
-  if (at === undefined) return null;
-  return {
-    at,
-    requests: values.get(RETENTION_STATE.requests) ?? 0,
-    rows: values.get(RETENTION_STATE.rows) ?? 0,
-    ms: values.get(RETENTION_STATE.ms) ?? 0,
-    freedBytes: values.get(RETENTION_STATE.freed) ?? 0,
-  };
+  return sweepFromState(rows);
 }
 
 /** The log's monthly partitions with their sizes (table, indexes and TOAST), oldest first. */
