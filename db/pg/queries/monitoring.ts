@@ -3,7 +3,7 @@
 import { and, asc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { HourRow, LabeledRow, MonitoringReads } from '../../queries/monitoring';
 import type { PgDb } from '../client';
-import { WATERMARK_XID, withPendingPg, type PgFoldRecord, type Queryable } from './rollups';
+import { hourOfSql, WATERMARK_XID, withPendingPg, type PgFoldRecord, type Queryable } from './rollups';
 import { modelVersions, rollupHours, rollupLabeledHours } from '../schema';
 
 const HOUR_COLUMNS = {
@@ -57,7 +57,7 @@ export function monitoringReadsPg(db: PgDb): MonitoringReads {
 
 const HOUR_SQL = 'SELECT version_id, hour, count, latency, predictions::text AS predictions, features, quality FROM rollup_hours';
 /** A record (its time column `ts`) whose hour (UTC, as the fold's) is in [$2, $3); the plain bounds let the (version_id, ts) index narrow it. */
-const inHours = (ts: string) => `${ts} >= $2 AND ${ts} < $3::bigint + 3600000 AND ${ts} - ${ts} % 3600000 >= $2 AND ${ts} - ${ts} % 3600000 < $3`;
+const inHours = (ts: string) => `${ts} >= $2 AND ${ts} < $3::bigint + 3600000 AND ${hourOfSql(ts)} >= $2 AND ${hourOfSql(ts)} < $3`;
 
 /** Merges a version's log records not folded yet into its stored hours (in the reads' snapshot: ./rollups.ts withPendingPg). */
 export type MergePending = (hours: HourRow[], pending: PgFoldRecord[], q: Queryable, truncated: boolean) => Promise<HourRow[]>;

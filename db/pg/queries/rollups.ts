@@ -59,6 +59,9 @@ export async function rollupWatermarkPg(q: Queryable): Promise<string> {
  * The stored watermark as an SQL xid8 expression: a log row whose xid is below it is folded into the
  * hours. Only those may be deleted or erased (./retention.ts, ./erasure.ts): the hours keep what they counted.
  */
+/** The UTC hour (ms) of a time column, as the fold buckets it (hourOf). */
+export const hourOfSql = (ts: string) => `(${ts} - ${ts} % 3600000)`;
+
 export const WATERMARK_XID = `coalesce((SELECT value::text::xid8 FROM monitoring_state WHERE key = '${WATERMARK}'), '0'::xid8)`;
 
 async function setWatermark(q: Queryable, xid: string): Promise<void> {

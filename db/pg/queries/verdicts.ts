@@ -6,7 +6,7 @@ import type { PgDb } from '../client';
 import { aliases, models, modelVersions, predictionRequests, rollupHours } from '../schema';
 import { inTransaction } from '../tx';
 import { enqueueEventPg } from './outbox';
-import { rollupWatermarkPg, WATERMARK_XID } from './rollups';
+import { hourOfSql, rollupWatermarkPg, WATERMARK_XID } from './rollups';
 
 export async function saveVerdictPg(
   db: PgDb,
@@ -80,7 +80,7 @@ export async function firstPredictionHourPg(db: PgDb, modelId: number): Promise<
   const { rows } = await db.$client.query<{ h: number | null }>(
     `SELECT least(
        (SELECT MIN(r.hour) FROM rollup_hours r JOIN model_versions v ON v.id = r.version_id WHERE v.model_id = $1),
-       (SELECT MIN(p.ts - p.ts % 3600000) FROM prediction_requests p JOIN model_versions v ON v.id = p.version_id
+       (SELECT MIN(${hourOfSql('p.ts')}) FROM prediction_requests p JOIN model_versions v ON v.id = p.version_id
         WHERE v.model_id = $1 AND p.xid >= ${WATERMARK_XID})
      )::bigint AS h`,
     [modelId],

@@ -32,7 +32,7 @@ export async function storageStatus(now = Date.now()): Promise<StorageDto> {
       return m ? [{ month: `${m[1]}-${m[2]}`, bytes: p.bytes }] : [];
     });
     const logBytes = months.reduce((n, m) => n + m.bytes, 0);
-    return storageDto(now, {
+    return storageDto(today, {
       engine: 'postgresql',
       database: null,
       postgresql: {
@@ -58,7 +58,7 @@ export async function storageStatus(now = Date.now()): Promise<StorageDto> {
       targets.versions.map((v) => v.id),
     ).values(),
   ];
-  return storageDto(now, {
+  return storageDto(today, {
     engine: 'sqlite',
     database: {
       file_bytes: files.db,
@@ -80,7 +80,8 @@ export async function storageStatus(now = Date.now()): Promise<StorageDto> {
 
 /** The answer from either engine's figures: growth, the estimate per prediction and the retention in force. */
 function storageDto(
-  now: number,
+  /** The start of the current UTC day: growth counts the days before it. */
+  today: number,
   f: Pick<StorageDto, 'engine' | 'database' | 'postgresql'> & {
     totals: { requests: number; rows: number; outcomes: number };
     /** The bytes the log's estimate per prediction divides: the used pages (SQLite), the log's partitions (PostgreSQL). */
@@ -93,7 +94,6 @@ function storageDto(
 ): StorageDto {
   const { totals, sweep } = f;
   const perPrediction = totals.rows > 0 ? f.usedBytes / totals.rows : null;
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
   const counted = new Map(f.daily.map((d) => [d.day, d.n]));
   const days = Array.from({ length: GROWTH_DAYS }, (_, i) => today - (GROWTH_DAYS - i) * DAY_MS).map((day) => ({
     day: iso(day).slice(0, 10),
