@@ -16,6 +16,7 @@ import { startJobs } from '../server/operations/jobs';
 import { warmProduction } from '../server/serving/serving-state';
 import { watchBodyIdle } from './body-watch';
 import { handleFastPath } from './fast-path';
+import { InFlight } from './in-flight';
 import { guardPage } from './page-guard';
 import { guardPath, guardRequest } from './request-guard';
 import { setSecurityHeaders } from './security-headers';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const jobs = startJobs();
   const handle = app.getRequestHandler();
   // Responses under way, so a shutdown can tell their connections to close once they are answered.
-  const inFlight = new Set<ServerResponse>();
+  const inFlight = new InFlight();
   runtime().metrics.inFlightSource = () => inFlight.size;
   runtime().metrics.modelHealth.observe(readModelHealth);
   let stopping = false;
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     console.log(`${signal}: draining ${inFlight.size} request(s)`);
     // Stop listening (new connections are refused), answer what is under way with "connection: close",
     // close idle keep-alive connections; the callback runs once every connection is gone.
-    for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    for (const res of inFlight.snapshot()) if (!res.headersSent) res.shouldKeepAlive = false;
     server.close(() => {
       closeData().then(
         () => {
