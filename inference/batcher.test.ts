@@ -1,6 +1,7 @@
 // Batcher: requests of one turn merged into one run along dim 0, outputs sliced back per caller.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
+import { promotedMb } from './testing/promotion';
 import { Batcher } from './batcher';
 
 /** A fake session: y = 2·x per row (dims kept), recording every run's batch size. */
@@ -110,4 +111,12 @@ describe('Batcher', () => {
     await Promise.all([b.run('k', session, x([[1]]), 1, ['y']), b.run('k', session, x([[2]]), 1, ['y'])]);
     expect(runs).toEqual([1, 1]);
   });
+
+  // Issue 13: a Map cleared every turn, once it had lived through a major GC, kept every request it
+  // had batched alive until the next one (2 MB promoted per minor GC at concurrency 64 in the server).
+  it("lets a turn's requests die young, even after the batcher has lived through a major GC", () => {
+    // The probe sees what the batcher did before: a Map clear()ed each turn promotes every request.
+    expect(promotedMb('map-clear')).toBeGreaterThan(20);
+    expect(promotedMb('batcher')).toBeLessThan(2);
+  }, 60_000);
 });
