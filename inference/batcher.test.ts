@@ -1,7 +1,7 @@
 // Batcher: requests of one turn merged into one run along dim 0, outputs sliced back per caller.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { describe, expect, it, vi } from 'vitest';
-import { promotedMb } from './testing/promotion';
+import { promotedMb } from '../scripts/testing/promotion';
 import { Batcher } from './batcher';
 
 /** A fake session: y = 2·x per row (dims kept), recording every run's batch size. */
@@ -118,5 +118,5 @@ describe('Batcher', () => {
     // The probe sees what the batcher did before: a Map clear()ed each turn promotes every request.
     expect(promotedMb('map-clear')).toBeGreaterThan(20);
     expect(promotedMb('batcher')).toBeLessThan(2);
-  }, 60_000);
+  }, 180_000);
 });

@@ -1,7 +1,7 @@
 // The server's registry of responses under way: membership, and no promotion of what it held.
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { promotedMb } from '../../inference/testing/promotion';
+import { promotedMb } from '../../scripts/testing/promotion';
 import { InFlight } from './in-flight';
 
 const res = (id: number) => ({ id }) as unknown as ServerResponse;
@@ -57,5 +57,5 @@ describe('InFlight', () => {
     // The probe sees what the server did before: a Set with an add and a delete per request promotes them all.
     expect(promotedMb('set')).toBeGreaterThan(20);
     expect(promotedMb('in-flight')).toBeLessThan(2);
-  }, 60_000);
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-// Runs scripts/testing/promotion-probe.ts in a child with V8's GC trace and returns the bytes its
+// Runs ./promotion-probe.ts in a child with V8's GC trace and returns the bytes its
 // minor GCs promoted while it measured (see the probe). For tests only.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ export function promotedMb(probeCase: 'batcher' | 'map-clear' | 'in-flight' | 's
   const out = execFileSync(
     process.execPath,
     ['--expose-gc', '--trace-gc-nvp', '--import', 'tsx', join(root, 'scripts', 'testing', 'promotion-probe.ts'), probeCase],
-    { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+    { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
   );
   const lines = out.split('\n');
   const from = lines.indexOf('promotion-probe: measuring');
