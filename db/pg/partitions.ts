@@ -67,15 +67,15 @@ export async function ensurePartitions(pool: pg.Pool, times: Iterable<number>, k
   for (const name of months.keys()) known.add(name);
 }
 
-/** The log's partitions, oldest first, with their bounds. */
-export async function listPartitions(db: Queryable): Promise<MonthRange[]> {
-  const { rows } = await db.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+/** The log's partitions, oldest first, with their bounds and sizes (table, indexes and TOAST). */
+export async function listPartitions(db: Queryable): Promise<(MonthRange & { bytes: number })[]> {
+  const { rows } = await db.query<{ name: string; bytes: number }>(
+    `SELECT c.relname AS name, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
      WHERE i.inhparent = 'prediction_requests'::regclass ORDER BY c.relname`,
   );
   return rows.flatMap((r) => {
     const m = /^prediction_requests_y(\d{4})m(\d{2})$/.exec(r.name);
-    return m ? [monthOf(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1))] : [];
+    return m ? [{ ...monthOf(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)), bytes: r.bytes }] : [];
   });
 }
 

@@ -3,13 +3,14 @@
 // growth from the hourly rollups, and the last retention sweep that removed anything.
 import { RETENTION_STATE, sweepFromState, type SweepRecord } from '../../queries/retention';
 import type { PgDb } from '../client';
+import { listPartitions, type MonthRange } from '../partitions';
 import { inTransaction } from '../tx';
 import type { Queryable } from './rollups';
 
 export interface PgStorageFigures {
   databaseBytes: number;
-  /** The log's monthly partitions, oldest first: table, indexes and TOAST. */
-  partitions: { name: string; bytes: number }[];
+  /** The log's monthly partitions, oldest first, with their sizes: table, indexes and TOAST. */
+  partitions: (MonthRange & { bytes: number })[];
   requests: number;
   rows: number;
   outcomes: number;
@@ -27,7 +28,7 @@ export async function storageFiguresPg(db: PgDb, since: number): Promise<PgStora
 async function storageFigures(q: Queryable, since: number): Promise<PgStorageFigures> {
   const [size, parts, totals, outcomes, oldest, daily] = await Promise.all([
     q.query<{ b: number }>('SELECT pg_database_size(current_database())::bigint AS b'),
-    logPartitionSizes(q),
+    listPartitions(q),
     // A full pass over the log (as SQLite's); the panel asks rarely.
     q.query<{ requests: number; rows: number }>('SELECT count(*)::bigint AS requests, coalesce(sum(rows), 0)::bigint AS rows FROM prediction_requests'),
     q.query<{ n: number }>('SELECT count(*)::bigint AS n FROM outcomes'),
@@ -75,15 +76,7 @@ export async function lastSweepPg(db: PgDb): Promise<SweepRecord | null> {
   return sweepFromState(rows);
 }
 
-/** The log's monthly partitions with their sizes (table, indexes and TOAST), oldest first. */
-export function logPartitionSizesPg(db: PgDb): Promise<{ name: string; bytes: number }[]> {
-  return logPartitionSizes(db.$client);
-}
-
-async function logPartitionSizes(q: Queryable): Promise<{ name: string; bytes: number }[]> {
-  const { rows } = await q.query<{ name: string; bytes: number }>(
-    `SELECT c.relname AS name, pg_total_relation_size(c.oid)::bigint AS bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-     WHERE i.inhparent = 'prediction_requests'::regclass ORDER BY c.relname`,
-  );
-  return rows;
+/** The log's monthly partitions with their sizes, oldest first. */
+export function logPartitionSizesPg(db: PgDb): Promise<(MonthRange & { bytes: number })[]> {
+  return listPartitions(db.$client);
 }

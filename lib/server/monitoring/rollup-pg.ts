@@ -111,7 +111,11 @@ export function monitoringReadsWithPendingPg(db: PgDb, maxPending = MAX_PENDING_
   // is still unfolded past the cap then is left for a later read.
   const bounded = async (read: (merge: MergePending, limit: number) => Promise<HourRow[]>): Promise<HourRow[]> => {
     let overflow = false;
-    const first = await read(async (hours, pending, q, truncated) => (truncated ? ((overflow = true), hours) : merge(hours, pending, q, false)), maxPending);
+    const first = await read(async (hours, pending, q, truncated) => {
+      if (!truncated) return merge(hours, pending, q, false);
+      overflow = true;
+      return hours;
+    }, maxPending);
     if (!overflow) return first;
     await catchUpRollupsPg(db);
     return read(merge, maxPending);

@@ -27,10 +27,7 @@ export async function storageStatus(now = Date.now()): Promise<StorageDto> {
   const since = today - GROWTH_DAYS * DAY_MS;
   if (isPgHandle(database)) {
     const f = await storageFiguresPg(database.db, since);
-    const months = f.partitions.flatMap((p) => {
-      const m = /_y(\d{4})m(\d{2})$/.exec(p.name);
-      return m ? [{ month: `${m[1]}-${m[2]}`, bytes: p.bytes }] : [];
-    });
+    const months = f.partitions.map((p) => ({ month: iso(p.from).slice(0, 7), bytes: p.bytes }));
     const logBytes = months.reduce((n, m) => n + m.bytes, 0);
     return storageDto(today, {
       engine: 'postgresql',
