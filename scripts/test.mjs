@@ -24,6 +24,9 @@ function readJson(path) {
 
 const totals = { passed: 0, failed: 0 };
 const rows = [];
+// The titles of failed tests, printed again just above the totals: a CI page that shows only the
+// end of the output still names them.
+const failures = [];
 function record(name, passed, failed) {
   totals.passed += passed;
   totals.failed += failed;
@@ -48,6 +51,7 @@ const vitestJson = join(out, 'vitest.json');
 rmSync(vitestJson, { force: true });
 const unitOk = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 const unit = readJson(vitestJson);
+vitestFailures('unit', unit);
 if (unit) record('unit', unit.numPassedTests, unit.numFailedTests + (unitOk || unit.numFailedTests > 0 ? 0 : 1));
 else record('unit', 0, 1);
 
@@ -57,10 +61,38 @@ rmSync(pgJson, { force: true });
 if (pgReady) {
   const pgOk = run('npx', ['vitest', 'run', '-c', 'vitest.pg.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${pgJson}`]);
   const pgUnit = readJson(pgJson);
+  vitestFailures('unit (PostgreSQL)', pgUnit);
   if (pgUnit) record('unit (PostgreSQL)', pgUnit.numPassedTests, pgUnit.numFailedTests + (pgOk || pgUnit.numFailedTests > 0 ? 0 : 1));
   else record('unit (PostgreSQL)', 0, 1);
 } else {
   record('unit (PostgreSQL)', 0, 1);
+}
+
+/** Failed tests of a vitest JSON report, as `suite: file › title`. */
+function vitestFailures(name, report) {
+  for (const file of report?.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === 'failed') failures.push(`${name}: ${file.name.replace(root + '/', '')} › ${t.fullName ?? t.title}`);
+    }
+  }
+}
+
+/** Failed, flaky and timed-out tests of a Playwright JSON report (its suites nest), with the first line of the error. */
+function playwrightFailures(name, suites) {
+  for (const suite of suites) {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected' && t.status !== 'flaky') continue;
+        const error = (t.results ?? []).map((r) => r.error?.message ?? r.errors?.[0]?.message).find(Boolean) ?? '';
+        const first = error
+          .replace(/\u001b\[[0-9;]*m/g, '')
+          .split('\n')[0]
+          .slice(0, 300);
+        failures.push(`${name}: [${t.projectName}] ${spec.file}:${spec.line} › ${spec.title}${first ? ` — ${first}` : ''}`);
+      }
+    }
+    playwrightFailures(name, suite.suites ?? []);
+  }
 }
 
 const built = check('build', 'npx', ['next', 'build']);
@@ -72,6 +104,7 @@ function playwrightSuite(name, report, cmd, args) {
   const ok = run(cmd, args);
   const result = readJson(json);
   if (!result) return record(name, 0, 1);
+  playwrightFailures(name, result.suites ?? []);
   const failed = result.stats.unexpected + result.stats.flaky;
   record(name, result.stats.expected, failed + (ok || failed > 0 ? 0 : 1));
 }
@@ -88,6 +121,7 @@ if (built && pgReady) {
   record('e2e API (PostgreSQL)', 0, 1);
 }
 
+if (failures.length) console.log('\nFailed:\n' + failures.map((f) => `  ${f}`).join('\n'));
 console.log('\n' + rows.join('\n'));
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed > 0 ? 1 : 0);
