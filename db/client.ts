@@ -26,6 +26,9 @@ export interface Handle {
 
 export const DB_FILE = 'modeldock.sqlite';
 
+/** How long a statement waits for a lock another connection holds before it fails with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
 export function dbPath(dataDir: string): string {
   return join(dataDir, DB_FILE);
 }
@@ -39,7 +42,7 @@ export function openDatabase(dataDir: string): Handle {
   if ((sqlite.pragma('page_count', { simple: true }) as number) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('synchronous = NORMAL');
   const dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
   const db = Object.assign(drizzle(sqlite, { schema }), {

@@ -96,6 +96,13 @@ function outboxStatements(db: Db) {
                     AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_at LIMIT ?)
        RETURNING id, kind, webhook_id, event, model_id, payload, status, attempts, next_at, response_status, last_error, created_at, finished_at`,
     ),
+    // Read first: the lease is a write, and a write takes the database's write lock every second even
+    // when nothing is due, on the serving thread, waiting whenever another connection holds it.
+    anyDue: sqlite
+      .prepare<[number, string], number>(
+        `SELECT 1 FROM jobs WHERE status IN ('pending', 'retrying') AND next_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
+      )
+      .pluck(),
   }));
 }
 
@@ -123,9 +130,10 @@ const toJob = (r: Record<string, unknown>): JobRow => ({
 export async function leaseDueJobs(db: AnyDb, q: { now: number; until: number; limit: number; inFlight?: Iterable<string> }): Promise<JobRow[]> {
   if (isPg(db)) return leaseDueJobsPg(db, q);
   if (q.limit <= 0) return [];
-  return outboxStatements(db)
-    .lease.all(q.until, q.now, JSON.stringify([...(q.inFlight ?? [])]), q.limit)
-    .map(toJob);
+  const st = outboxStatements(db);
+  const inFlight = JSON.stringify([...(q.inFlight ?? [])]);
+  if (st.anyDue.get(q.now, inFlight) === undefined) return [];
+  return st.lease.all(q.until, q.now, inFlight, q.limit).map(toJob);
 }
 
 /** The job as one attempt leased it: the outcome is that attempt's only while no later lease counted another. */

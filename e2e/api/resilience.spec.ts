@@ -3,7 +3,9 @@
 // prediction log and the outcomes (every prediction id and every outcome the server acknowledged
 // survives a SIGKILL). Each test runs its own server processes on a private DATA_DIR and port.
 import { expect, test } from '@playwright/test';
+import Database from 'better-sqlite3';
 import http from 'node:http';
+import { join } from 'node:path';
 import { DT, floatTensor, model, node, valueInfo } from '../../scripts/onnx-builder';
 import { fixture } from '../fixtures';
 import { seededRandom as rng } from '../../lib/random';
@@ -339,4 +341,54 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
   const line = `seed ${SEED}: ${summary.join('; ')}; checked ${predicted.size} predictions and ${acknowledged.size} outcomes (${sentUnanswered.size} cut off in flight), ${final.rows} rows in total`;
   console.log(`[resilience] crash safety ${line}`);
   test.info().annotations.push({ type: 'crash-safety', description: line });
+});
+
+test('a write lock held by another connection never freezes the server: predictions wait for it, everything else is answered meanwhile', async () => {
+  test.setTimeout(120_000);
+  const dataDir = freshDataDir('resilience-lock');
+  const server = await startServer(dataDir, await freePort());
+  await setupModel(server, 'locked', [fixture('regressor.onnx')]);
+  const path = '/api/v1/models/locked/predict';
+  expect((await api(server, 'POST', path, { instances: [[1, 2, 3]] })).status).toBe(200);
+
+  // Another process's connection (a backup, an admin's sqlite3 shell) takes the write lock.
+  const other = new Database(join(dataDir, 'modeldock.sqlite'));
+  other.pragma('busy_timeout = 5000');
+  other.exec('BEGIN IMMEDIATE');
+  let released = false;
+  const answeredAt: number[] = [];
+  const predictions = Array.from({ length: 6 }, (_, i) =>
+    postJson(false, server.port, path, { instances: [[i, 1, 1]] }).then((r) => {
+      answeredAt.push(performance.now());
+      return { r, afterRelease: released };
+    }),
+  );
+  await sleep(500);
+  // The serving thread is not asleep in SQLite's busy handler: other requests are answered at once.
+  const started = performance.now();
+  const health = await fetch(`${server.base}/api/health`);
+  const healthMs = performance.now() - started;
+  const models = await api(server, 'GET', '/api/v1/models/locked');
+  expect(health.status).toBe(200);
+  expect(models.status).toBe(200);
+  expect(healthMs, 'health answered while the lock is held (ms)').toBeLessThan(1_000);
+  // No prediction is answered before its log row can be committed.
+  expect(answeredAt).toEqual([]);
+  released = true;
+  other.exec('COMMIT');
+  const answers = await Promise.all(predictions);
+  other.close();
+  for (const { r, afterRelease } of answers) {
+    expect(r.status, r.text).toBe(200);
+    expect(afterRelease).toBe(true);
+  }
+  // Each answered prediction is in the log.
+  const db = openDb(dataDir);
+  try {
+    const logged = readLoggedIds(db);
+    for (const { r } of answers) for (const id of (JSON.parse(r.text) as PredictAnswer).prediction_ids) expect(logged.has(id), id).toBe(true);
+  } finally {
+    db.close();
+  }
+  await killServer(server, 'SIGTERM');
 });

@@ -125,4 +125,85 @@ describe('LogWriter', () => {
     expect(bad.error).toBeInstanceOf(Error);
     expect(good).toEqual({ settled: true, error: null });
   });
+
+  describe('an insert refused as busy (another connection holds the lock)', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const retryable = (err: unknown) => (err as { code?: string }).code === 'SQLITE_BUSY';
+
+    it('is tried again with what arrived meanwhile, in order, and the requests settle once it commits', async () => {
+      let refusals = 5;
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementation(() => {
+        if (refusals-- > 0) throw busy;
+      });
+      const writer = new LogWriter(insertBatch, { retryable });
+      const a = track(writer.write(row('a')));
+      await nextTurn();
+      expect(a.settled).toBe(false);
+      const b = track(writer.write(row('b')));
+      await vi.waitFor(() => expect(a.settled && b.settled).toBe(true));
+      expect([a.error, b.error]).toEqual([null, null]);
+      expect(insertBatch).toHaveBeenCalledTimes(6);
+      expect(ids(insertBatch.mock.calls[5][0])).toEqual(['a', 'b']);
+      expect(writer.pending).toBe(0);
+    });
+
+    it('never holds the event loop while it waits: timers run between the tries', async () => {
+      let free = false;
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementation(() => {
+        if (!free) throw busy;
+      });
+      const writer = new LogWriter(insertBatch, { retryable });
+      const a = track(writer.write(row('a')));
+      const ticks: number[] = [];
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          ticks.push(insertBatch.mock.calls.length);
+          if (ticks.length === 5) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 2);
+      });
+      expect(a.settled).toBe(false);
+      // The writer kept trying while the timer ran.
+      expect(ticks[4]).toBeGreaterThan(ticks[0]);
+      free = true;
+      await vi.waitFor(() => expect(a).toEqual({ settled: true, error: null }));
+    });
+
+    it('fails its requests with the last error after busyTimeoutMs, and the next batch starts afresh', async () => {
+      let refuse = true;
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementation(() => {
+        if (refuse) throw busy;
+      });
+      const writer = new LogWriter(insertBatch, { retryable, busyTimeoutMs: 40 });
+      const started = performance.now();
+      await expect(writer.write(row('a'))).rejects.toBe(busy);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+      expect(writer.pending).toBe(0);
+      refuse = false;
+      await expect(writer.write(row('b'))).resolves.toBeUndefined();
+    });
+
+    it('an error that is not retryable fails the batch at once', async () => {
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementationOnce(() => {
+        throw new Error('disk full');
+      });
+      const writer = new LogWriter(insertBatch, { retryable });
+      await expect(writer.write(row('a'))).rejects.toThrow('disk full');
+      expect(insertBatch).toHaveBeenCalledTimes(1);
+    });
+
+    it('an explicit flush (shutdown) settles only once the refused batch has committed', async () => {
+      let refusals = 4;
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementation(() => {
+        if (refusals-- > 0) throw busy;
+      });
+      const writer = new LogWriter(insertBatch, { retryable });
+      const a = track(writer.write(row('a')));
+      await writer.flush();
+      expect(a).toEqual({ settled: true, error: null });
+      expect(insertBatch).toHaveBeenCalledTimes(5);
+    });
+  });
 });

@@ -5,11 +5,11 @@
 // tsx while Next.js runs its own bundled copy of lib/: both module graphs reach this one object
 // through the one globalThis key below, so nothing exists twice. Nothing else goes on globalThis.
 import type { AnyDb } from '../../db/any-db';
-import { closeDatabase, openDatabase, type Handle } from '../../db/client';
+import { BUSY_TIMEOUT_MS, closeDatabase, openDatabase, type Handle } from '../../db/client';
 import { closePg, openPg, type PgHandle } from '../../db/pg/client';
 import { logInserterPg } from '../../db/pg/queries/log';
 import type { KeyPrincipal } from '../../db/queries/access';
-import { predictionInserter } from '../../db/queries/predictions';
+import { isLockBusy, predictionInserter } from '../../db/queries/predictions';
 import { Batcher } from '../../inference/batcher';
 import type { SessionCache } from '../../inference/session-cache';
 import type { Tensor } from 'onnxruntime-node';
@@ -107,7 +107,9 @@ function createRuntime(): Runtime {
     sessions: createSessionCache(database.db, metrics.modelCache, artifacts),
     batcher: new Batcher(env.BATCH_MAX_ROWS),
     // The insert is prepared on the first flush, once migrations have made the table.
-    log: new LogWriter(pg ? logInserterPg(pg.db) : (records) => predictionInserter((database as Handle).db)(records)),
+    log: pg
+      ? new LogWriter(logInserterPg(pg.db))
+      : new LogWriter((records) => predictionInserter((database as Handle).db)(records), { retryable: isLockBusy, busyTimeoutMs: BUSY_TIMEOUT_MS }),
     ids: new PredictionIds(),
     serving: newServingCache(),
     access: {
