@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   model_not_ready: 503,
+  /** The database is locked by another connection for longer than the busy timeout. */
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -343,7 +343,7 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
   test.info().annotations.push({ type: 'crash-safety', description: line });
 });
 
-test('a write lock held by another connection never freezes the server: predictions wait for it, everything else is answered meanwhile', async () => {
+test('a write lock held by another connection never freezes the server: predictions wait for it (503 past the busy timeout), everything else is answered meanwhile', async () => {
   test.setTimeout(120_000);
   const dataDir = freshDataDir('resilience-lock');
   const server = await startServer(dataDir, await freePort());
@@ -390,5 +390,22 @@ test('a write lock held by another connection never freezes the server: predicti
   } finally {
     db.close();
   }
+
+  // A lock held past the busy timeout (5 s): 503 with Retry-After, and nothing logged.
+  const before = openDb(dataDir);
+  const count = () => (before.prepare('SELECT count(*) AS n FROM prediction_requests').get() as { n: number }).n;
+  const loggedBefore = count();
+  const holder = new Database(join(dataDir, 'modeldock.sqlite'));
+  holder.exec('BEGIN IMMEDIATE');
+  const refused = await postJson(false, server.port, path, { instances: [[7, 7, 7]] });
+  holder.exec('COMMIT');
+  holder.close();
+  expect(refused.status, refused.text).toBe(503);
+  expect(refused.headers['retry-after']).toBe('1');
+  expect(JSON.parse(refused.text)).toMatchObject({ code: 'unavailable', status: 503 });
+  expect(count()).toBe(loggedBefore);
+  before.close();
+  // And the server goes on: the next prediction is answered and logged.
+  expect((await api(server, 'POST', path, { instances: [[1, 1, 1]] })).status).toBe(200);
   await killServer(server, 'SIGTERM');
 });

@@ -1,9 +1,10 @@
 // The prediction log's write side: one record per request (rows packed), committed before the
 // answer (or, for a shadow copy, before its outcomes are copied) — shared by REST, V2 and shadows.
 import type { Tensor } from 'onnxruntime-node';
-import { predictionId } from '../../../db/queries/predictions';
+import { isLockBusy, predictionId } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import type { RowAnswer } from '../../../inference/outputs';
+import { AppError } from '../../errors';
 import { runtime } from '../../runtime/runtime';
 import { packInputs, packOutputs } from './pack';
 import type { ServingPlan } from './serving-state';
@@ -29,7 +30,7 @@ export async function logPredictions(
   const ts = Date.now();
   const rt = runtime();
   const requestId = rt.ids.next(ts);
-  await rt.log.write({
+  const written = rt.log.write({
     id: requestId,
     modelId: plan.modelId,
     versionId: plan.versionId,
@@ -47,5 +48,17 @@ export async function logPredictions(
     source: shadowOf === undefined ? PREDICTION_SOURCES.live : PREDICTION_SOURCES.shadow,
     ...(shadowOf === undefined ? {} : { pairId: shadowOf }),
   });
+  try {
+    await written;
+  } catch (err) {
+    // Another connection (a backup, a sqlite3 shell) held the write lock past the busy timeout:
+    // nothing was logged, so nothing is answered.
+    if (isLockBusy(err)) {
+      throw new AppError('unavailable', 'the prediction log is locked by another connection to the database; nothing was logged: try again', [], {
+        'retry-after': '1',
+      });
+    }
+    throw err;
+  }
   return { requestId, ids: answers.map((_, r) => predictionId(requestId, r)) };
 }
