@@ -1,5 +1,5 @@
 // The log's inserter never sleeps the serving thread on a lock another connection holds (issue 13):
-// it is refused at once, writes nothing, and the connection's busy timeout is back for every other
+// it is refused at once, writes nothing, and the connection's busy timeout stays as it is for every other
 // statement. A real SQLite file, a second connection in the same process holding the write lock.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('predictionInserter while another connection holds the write lock', () 
     other.close();
   });
 
-  it('puts the busy timeout back: other statements on the connection still wait for the lock', async () => {
+  it('leaves the busy timeout of the connection as it is: other statements on it still wait for a lock', async () => {
     const { handle, at, other } = await seeded();
     const insert = predictionInserter(handle.db);
     other.exec('BEGIN IMMEDIATE');
