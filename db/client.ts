@@ -29,6 +29,17 @@ export const DB_FILE = 'modeldock.sqlite';
 /** How long a statement waits for a lock another connection holds before it fails with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * Whether an error is SQLite's "another connection holds the lock" (SQLITE_BUSY or one of its
+ * extended codes): the statement wrote nothing and may be tried again. A transaction that reads
+ * before it writes gets it at once instead of sleeping in the busy handler: SQLite calls the handler
+ * only for a connection that holds no transaction yet.
+ */
+export function isLockBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
 export function dbPath(dataDir: string): string {
   return join(dataDir, DB_FILE);
 }

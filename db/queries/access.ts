@@ -3,7 +3,7 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { AppError } from '../../lib/errors';
 import { isPg, type AnyDb } from '../any-db';
-import { prepared, type Db } from '../client';
+import { isLockBusy, prepared, type Db } from '../client';
 import {
   activeSessionCountPg,
   deleteSessionPg,
@@ -50,6 +50,12 @@ export function accessLookups(db: Db): AccessLookups {
       'SELECT s.user_id, u.username, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?',
     );
     const touch = sqlite.prepare<[number, number]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+    const keyExists = sqlite.prepare<[number], number>('SELECT 1 FROM api_keys WHERE id = ?').pluck();
+    // Read first: while another connection holds the write lock the update is refused at once
+    // instead of sleeping the serving thread (last-used is a hint; the next use records it).
+    const touchNow = sqlite.transaction((id: number, now: number) => {
+      if (keyExists.get(id) !== undefined) touch.run(now, id);
+    });
     const count = sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
     return {
       keyByHash(hash) {
@@ -61,7 +67,11 @@ export function accessLookups(db: Db): AccessLookups {
         return row && { userId: row.user_id, username: row.username, expiresAt: row.expires_at };
       },
       touchKey(id, now) {
-        touch.run(now, id);
+        try {
+          touchNow(id, now);
+        } catch (err) {
+          if (!isLockBusy(err)) throw err;
+        }
       },
       userCount() {
         return count.get()!.n;

@@ -9,7 +9,7 @@ import { hook, outboxSuite, served } from './outbox.suite';
 outboxSuite(async () => freshDb());
 
 describe('the poll on SQLite', () => {
-  it('with nothing due answers at once while another connection holds the write lock; a due job is leased once it is free', async () => {
+  it("never waits for another connection's write lock: nothing due, or a due job, answers at once; the job is leased once the lock is free", async () => {
     const handle = freshHandle();
     const other = new Database(handle.path);
     const t0 = Date.now();
@@ -22,6 +22,12 @@ describe('the poll on SQLite', () => {
 
     await hook(handle.db, ['version.created']);
     await served(handle.db, 'm');
+    // A job is due but the lock is held: this poll leases nothing, at once; the next one leases it.
+    other.exec('BEGIN IMMEDIATE');
+    const due = performance.now();
+    expect(await leaseDueJobs(handle.db, { now: Date.now(), until: Date.now() + 15_000, limit: 8 })).toEqual([]);
+    expect(performance.now() - due).toBeLessThan(100);
+    other.exec('COMMIT');
     const leased = await leaseDueJobs(handle.db, { now: Date.now(), until: Date.now() + 15_000, limit: 8 });
     expect(leased).toHaveLength(2);
     // Held in flight by the caller: not due for this poll.

@@ -13,7 +13,7 @@ import { publicUrl } from '../../lib/env';
 import { ulid } from '../../lib/ulid';
 import { renderBody, webhookWants, type NotificationEvent } from '../../lib/webhook-payload';
 import { isPg, type AnyDb } from '../any-db';
-import { prepared, type Db } from '../client';
+import { isLockBusy, prepared, type Db } from '../client';
 import { enqueuePingPg, finishAttemptPg, jobCountsPg, leaseDueJobsPg, listDeliveriesPg, pruneJobsPg, releaseJobPg } from '../pg/queries/outbox';
 import { jobs, models, webhooks, type EventKind, type JobRow, type WebhookRow } from '../schema';
 import { countJobs, registryNotification, WEBHOOK_JOB, type JobCounts } from './outbox-rules';
@@ -85,25 +85,33 @@ export type JobOutcome =
   | { result: 'retry'; responseStatus: number | null; error: string; nextAt: number }
   | { result: 'failed'; responseStatus: number | null; error: string };
 
-/** The jobs worker's statements, prepared once per connection. */
+/**
+ * The jobs worker's statements, prepared once per connection. The poll's lease runs in a transaction
+ * that reads first: the lease is a write, which would take the write lock every second even when
+ * nothing is due, on the serving thread; and with a read snapshot held, another connection's lock
+ * refuses it at once (SQLITE_BUSY) instead of sleeping in the busy handler.
+ */
 function outboxStatements(db: Db) {
-  return prepared(db, 'outbox', (sqlite) => ({
+  return prepared(db, 'outbox', (sqlite) => {
+    const anyDue = sqlite
+      .prepare<[number, string], number>(
+        `SELECT 1 FROM jobs WHERE status IN ('pending', 'retrying') AND next_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
+      )
+      .pluck();
     // One statement: which jobs are due, and leasing them (next attempt pushed past this one's timeout, the attempt counted).
     // The last parameter: a JSON array of the ids the caller still has in flight (never leased twice).
-    lease: sqlite.prepare<[number, number, string, number], Record<string, unknown>>(
+    const lease = sqlite.prepare<[number, number, string, number], Record<string, unknown>>(
       `UPDATE jobs SET next_at = ?, attempts = attempts + 1
        WHERE id IN (SELECT id FROM jobs WHERE status IN ('pending', 'retrying') AND next_at <= ?
                     AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_at LIMIT ?)
        RETURNING id, kind, webhook_id, event, model_id, payload, status, attempts, next_at, response_status, last_error, created_at, finished_at`,
-    ),
-    // Read first: the lease is a write, and a write takes the database's write lock every second even
-    // when nothing is due, on the serving thread, waiting whenever another connection holds it.
-    anyDue: sqlite
-      .prepare<[number, string], number>(
-        `SELECT 1 FROM jobs WHERE status IN ('pending', 'retrying') AND next_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
-      )
-      .pluck(),
-  }));
+    );
+    return {
+      leaseIfDue: sqlite.transaction((q: { now: number; until: number; limit: number }, inFlight: string): Record<string, unknown>[] =>
+        anyDue.get(q.now, inFlight) === undefined ? [] : lease.all(q.until, q.now, inFlight, q.limit),
+      ),
+    };
+  });
 }
 
 const toJob = (r: Record<string, unknown>): JobRow => ({
@@ -132,8 +140,13 @@ export async function leaseDueJobs(db: AnyDb, q: { now: number; until: number; l
   if (q.limit <= 0) return [];
   const st = outboxStatements(db);
   const inFlight = JSON.stringify([...(q.inFlight ?? [])]);
-  if (st.anyDue.get(q.now, inFlight) === undefined) return [];
-  return st.lease.all(q.until, q.now, inFlight, q.limit).map(toJob);
+  try {
+    return st.leaseIfDue(q, inFlight).map(toJob);
+  } catch (err) {
+    // Another connection holds the write lock: nothing leased, the next poll tries again.
+    if (isLockBusy(err)) return [];
+    throw err;
+  }
 }
 
 /** The job as one attempt leased it: the outcome is that attempt's only while no later lease counted another. */

@@ -3,11 +3,11 @@
 // statement. A real SQLite file, a second connection in the same process holding the write lock.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { BUSY_TIMEOUT_MS } from '../client';
+import { BUSY_TIMEOUT_MS, isLockBusy } from '../client';
 import { freshHandle, insertTestVersion } from '../test-db';
 import { logRecord } from '../test-log';
 import { insertModel } from './models';
-import { isLockBusy, predictionInserter } from './predictions';
+import { predictionInserter } from './predictions';
 
 async function seeded() {
   const handle = freshHandle();
@@ -54,6 +54,7 @@ describe('predictionInserter while another connection holds the write lock', () 
     other.exec('COMMIT');
     insert([logRecord('01D', at, null)]);
     expect(handle.db.$client.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    other.close();
   });
 
   it('knows SQLite busy codes from other errors', () => {

@@ -12,23 +12,14 @@ import { modelVersions, models, outcomes, PREDICTION_SOURCES, predictionRequests
 export { erasedRows, parsePredictionId, predictionId, requestTime, ROW_SUFFIX, type PredictionRecord } from '../prediction-ids';
 
 /**
- * Whether an error is SQLite's "another connection holds the lock" (SQLITE_BUSY or one of its
- * extended codes): the statement wrote nothing and may be tried again.
- */
-export function isLockBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
-/**
  * The function that writes a batch of request records (and their client keys, at the record's
  * time) in one transaction, which it owns. Shadow records keep their client ids but never take the
  * keys: outcomes by client id must find the answered prediction.
  *
- * It never waits for a lock: when another connection (the rollup or checkpointer thread, a backup)
- * holds one, it throws at once (`isLockBusy`), having written nothing, and the log writer tries
- * again on a later turn. The connection's busy timeout would instead sleep the serving thread in
- * steps of 1, 2, 5, 10 … ms, and every request with it (issue 13).
+ * It never waits for another connection's write lock (the rollup thread's fold, a retention batch,
+ * a `sqlite3` shell): it throws at once (`isLockBusy`), having written nothing, and the log writer
+ * tries again on a later turn. The connection's busy timeout would instead sleep the serving thread
+ * in steps of 1, 2, 5, 10 … ms, and every request with it (issue 13).
  */
 export function predictionInserter(db: Db): (records: PredictionRecord[]) => void {
   return prepared(db, 'prediction-insert', (sqlite) => {

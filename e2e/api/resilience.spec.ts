@@ -343,7 +343,7 @@ test('crash safety: 5 SIGKILLs under predictions and outcomes lose nothing ackno
   test.info().annotations.push({ type: 'crash-safety', description: line });
 });
 
-test('a write lock held by another connection never freezes the server: predictions wait for it (503 past the busy timeout), everything else is answered meanwhile', async () => {
+test('a write lock held by another connection never freezes the server: predictions wait for it (503 past the busy timeout), reads are answered meanwhile', async () => {
   test.setTimeout(120_000);
   const dataDir = freshDataDir('resilience-lock');
   const server = await startServer(dataDir, await freePort());
@@ -351,7 +351,7 @@ test('a write lock held by another connection never freezes the server: predicti
   const path = '/api/v1/models/locked/predict';
   expect((await api(server, 'POST', path, { instances: [[1, 2, 3]] })).status).toBe(200);
 
-  // Another process's connection (a backup, an admin's sqlite3 shell) takes the write lock.
+  // Another connection (an admin's sqlite3 shell) takes the write lock.
   const other = new Database(join(dataDir, 'modeldock.sqlite'));
   other.pragma('busy_timeout = 5000');
   other.exec('BEGIN IMMEDIATE');

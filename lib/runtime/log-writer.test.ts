@@ -181,8 +181,67 @@ describe('LogWriter', () => {
       await expect(writer.write(row('a'))).rejects.toBe(busy);
       expect(performance.now() - started).toBeGreaterThanOrEqual(40);
       expect(writer.pending).toBe(0);
+      // The next batch is refused once more and still gets its own time: tried again, then committed.
+      let once = true;
+      insertBatch.mockImplementation(() => {
+        if (once) {
+          once = false;
+          throw busy;
+        }
+      });
       refuse = false;
       await expect(writer.write(row('b'))).resolves.toBeUndefined();
+      expect(ids(insertBatch.mock.calls.at(-1)![0])).toEqual(['b']);
+    });
+
+    it('the time limit is each request’s own: one written later goes on waiting, and commits once the lock is free', async () => {
+      let refuse = true;
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementation(() => {
+        if (refuse) throw busy;
+      });
+      const writer = new LogWriter(insertBatch, { retryable, busyTimeoutMs: 60 });
+      const a = track(writer.write(row('a')));
+      await new Promise((r) => setTimeout(r, 30));
+      const b = track(writer.write(row('b')));
+      await vi.waitFor(() => expect(a.settled).toBe(true));
+      expect(a.error).toBe(busy);
+      expect(b.settled).toBe(false);
+      refuse = false;
+      await vi.waitFor(() => expect(b).toEqual({ settled: true, error: null }));
+      expect(ids(insertBatch.mock.calls.at(-1)![0])).toEqual(['b']);
+      expect(writer.pending).toBe(0);
+    });
+
+    it('a refusal followed by another error fails the batch with that error at once', async () => {
+      const insertBatch = vi
+        .fn<(rows: PredictionRecord[]) => void>()
+        .mockImplementationOnce(() => {
+          throw busy;
+        })
+        .mockImplementationOnce(() => {
+          throw new Error('disk full');
+        });
+      const writer = new LogWriter(insertBatch, { retryable });
+      await expect(writer.write(row('a'))).rejects.toThrow('disk full');
+      expect(insertBatch).toHaveBeenCalledTimes(2);
+      await expect(writer.write(row('b'))).resolves.toBeUndefined();
+    });
+
+    it('a flush while a refused batch waits for its retry joins that retry instead of starting another', async () => {
+      let refusals = 6;
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementation(() => {
+        if (refusals-- > 0) throw busy;
+      });
+      const writer = new LogWriter(insertBatch, { retryable });
+      const a = track(writer.write(row('a')));
+      await nextTurn();
+      expect(insertBatch).toHaveBeenCalledTimes(1);
+      const flushes = [writer.flush(), writer.flush(), writer.flush()];
+      expect(insertBatch).toHaveBeenCalledTimes(1);
+      await Promise.all(flushes);
+      expect(a).toEqual({ settled: true, error: null });
+      // Six refusals and the commit: one chain of tries, not one per flush.
+      expect(insertBatch).toHaveBeenCalledTimes(7);
     });
 
     it('an error that is not retryable fails the batch at once', async () => {

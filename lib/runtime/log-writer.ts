@@ -6,11 +6,14 @@
 // driver is asynchronous): the requests' promises settle when it has committed either way.
 // An insert refused because another connection holds the lock (`retryable`) wrote nothing: its
 // records go back to the head of the queue and are tried again, with what arrived meanwhile, on the
-// next turns and then every few ms, for up to `busyTimeoutMs`, while the event loop goes on serving.
+// next turns and then every few ms, while the event loop goes on serving; a request whose record has
+// waited `busyTimeoutMs` fails with the insert's error.
 import type { PredictionRecord } from '../../db/queries/predictions';
 
 interface Pending {
   records: PredictionRecord[];
+  /** When it was written (performance.now()): its time limit while the lock is held elsewhere. */
+  at: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -30,9 +33,9 @@ export class LogWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private inFlight = 0;
-  /** When the batch at the head of the queue was first refused as busy, and how often since. */
-  private busySince: number | null = null;
+  /** Refusals in a row, and the retry they scheduled (one at a time; a direct flush joins it). */
   private busyTries = 0;
+  private retrying: Promise<void> | null = null;
   private readonly retryable: (err: unknown) => boolean;
   private readonly busyTimeoutMs: number;
 
@@ -51,7 +54,7 @@ export class LogWriter {
   /** Queues several records that commit together (an import). */
   writeAll(records: PredictionRecord[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
+      this.queue.push({ records, at: performance.now(), resolve, reject });
       this.inFlight++;
       if (!this.scheduled) {
         this.scheduled = true;
@@ -60,8 +63,13 @@ export class LogWriter {
     });
   }
 
-  /** Commits everything queued now (the promise, for an asynchronous insert, settles once it has). */
+  /**
+   * Commits everything queued now. The promise (an asynchronous insert, or a batch refused as busy)
+   * settles once it has committed or failed; while a refused batch waits for its retry, a flush
+   * joins that retry.
+   */
   flush(): void | Promise<void> {
+    if (this.retrying) return this.retrying;
     this.scheduled = false;
     const batch = this.queue;
     if (batch.length === 0) return;
@@ -70,9 +78,17 @@ export class LogWriter {
     try {
       committing = this.insertBatch(batch.length === 1 ? batch[0].records : batch.flatMap((p) => p.records));
     } catch (err) {
-      if (this.retryable(err) && performance.now() - (this.busySince ??= performance.now()) < this.busyTimeoutMs) {
-        this.queue = batch.concat(this.queue);
-        return this.retryLater();
+      if (this.retryable(err)) {
+        const now = performance.now();
+        const expired = batch.filter((p) => now - p.at >= this.busyTimeoutMs);
+        const waiting = expired.length === 0 ? batch : batch.filter((p) => now - p.at < this.busyTimeoutMs);
+        if (expired.length > 0) this.settle(expired, { err }, false);
+        if (waiting.length > 0) {
+          this.queue = waiting.concat(this.queue);
+          return this.retryLater();
+        }
+        this.busyTries = 0;
+        return;
       }
       this.settle(batch, { err });
       return;
@@ -91,8 +107,9 @@ export class LogWriter {
   private retryLater(): Promise<void> {
     this.scheduled = true; // what is written meanwhile joins the queue and this retry
     const tries = ++this.busyTries;
-    return new Promise<void>((resolve) => {
+    const retry = new Promise<void>((resolve) => {
       const again = () => {
+        this.retrying = null;
         const r = this.flush();
         if (r) void r.then(resolve, resolve);
         else resolve();
@@ -100,11 +117,12 @@ export class LogWriter {
       if (tries <= IMMEDIATE_RETRIES) setImmediate(again);
       else setTimeout(again, Math.min(MAX_RETRY_DELAY_MS, 2 ** (tries - IMMEDIATE_RETRIES - 1)));
     });
+    this.retrying = retry;
+    return retry;
   }
 
-  private settle(batch: Pending[], failure: { err: unknown } | null): void {
-    this.busySince = null;
-    this.busyTries = 0;
+  private settle(batch: Pending[], failure: { err: unknown } | null, endsRefusals = true): void {
+    if (endsRefusals) this.busyTries = 0;
     this.inFlight -= batch.length;
     if (failure) for (const p of batch) p.reject(failure.err);
     else for (const p of batch) p.resolve();

@@ -5,11 +5,11 @@
 // tsx while Next.js runs its own bundled copy of lib/: both module graphs reach this one object
 // through the one globalThis key below, so nothing exists twice. Nothing else goes on globalThis.
 import type { AnyDb } from '../../db/any-db';
-import { BUSY_TIMEOUT_MS, closeDatabase, openDatabase, type Handle } from '../../db/client';
+import { BUSY_TIMEOUT_MS, closeDatabase, isLockBusy, openDatabase, type Handle } from '../../db/client';
 import { closePg, openPg, type PgHandle } from '../../db/pg/client';
 import { logInserterPg } from '../../db/pg/queries/log';
 import type { KeyPrincipal } from '../../db/queries/access';
-import { isLockBusy, predictionInserter } from '../../db/queries/predictions';
+import { predictionInserter } from '../../db/queries/predictions';
 import { Batcher } from '../../inference/batcher';
 import type { SessionCache } from '../../inference/session-cache';
 import type { Tensor } from 'onnxruntime-node';

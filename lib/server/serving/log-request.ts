@@ -1,7 +1,8 @@
 // The prediction log's write side: one record per request (rows packed), committed before the
 // answer (or, for a shadow copy, before its outcomes are copied) — shared by REST, V2 and shadows.
 import type { Tensor } from 'onnxruntime-node';
-import { isLockBusy, predictionId } from '../../../db/queries/predictions';
+import { isLockBusy } from '../../../db/client';
+import { predictionId } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import type { RowAnswer } from '../../../inference/outputs';
 import { AppError } from '../../errors';
@@ -48,11 +49,19 @@ export async function logPredictions(
     source: shadowOf === undefined ? PREDICTION_SOURCES.live : PREDICTION_SOURCES.shadow,
     ...(shadowOf === undefined ? {} : { pairId: shadowOf }),
   });
+  await committed(written);
+  return { requestId, ids: answers.map((_, r) => predictionId(requestId, r)) };
+}
+
+/**
+ * Waits for log records to commit. Another connection (a `sqlite3` shell, a long retention batch)
+ * that held the write lock past the busy timeout is a 503 with Retry-After, not an internal error:
+ * nothing was logged, so nothing is answered.
+ */
+export async function committed(written: Promise<void>): Promise<void> {
   try {
     await written;
   } catch (err) {
-    // Another connection (a backup, a sqlite3 shell) held the write lock past the busy timeout:
-    // nothing was logged, so nothing is answered.
     if (isLockBusy(err)) {
       throw new AppError('unavailable', 'the prediction log is locked by another connection to the database; nothing was logged: try again', [], {
         'retry-after': '1',
@@ -60,5 +69,4 @@ export async function logPredictions(
     }
     throw err;
   }
-  return { requestId, ids: answers.map((_, r) => predictionId(requestId, r)) };
 }
