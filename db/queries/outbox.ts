@@ -8,7 +8,7 @@
 // still has in flight, which are never leased again meanwhile, and an attempt's outcome is recorded
 // only while the job's attempt count is still that attempt's (a later lease wins over a late finish).
 // On PostgreSQL (db/pg/queries/outbox.ts) the lease skips rows another replica is leasing.
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { publicUrl } from '../../lib/env';
 import { ulid } from '../../lib/ulid';
 import { renderBody, webhookWants, type NotificationEvent } from '../../lib/webhook-payload';
@@ -106,7 +106,11 @@ function outboxStatements(db: Db) {
                     AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_at LIMIT ?)
        RETURNING id, kind, webhook_id, event, model_id, payload, status, attempts, next_at, response_status, last_error, created_at, finished_at`,
     );
+    // Pruning reads first too: the serving thread's first poll prunes, whatever is locked then.
+    const anyToPrune = sqlite.prepare<[number], number>(`SELECT 1 FROM jobs WHERE status IN ('delivered', 'failed') AND created_at < ? LIMIT 1`).pluck();
+    const deleteFinished = sqlite.prepare<[number]>(`DELETE FROM jobs WHERE status IN ('delivered', 'failed') AND created_at < ?`);
     return {
+      prune: sqlite.transaction((before: number): number => (anyToPrune.get(before) === undefined ? 0 : deleteFinished.run(before).changes)),
       leaseIfDue: sqlite.transaction((q: { now: number; until: number; limit: number }, inFlight: string): Record<string, unknown>[] =>
         anyDue.get(q.now, inFlight) === undefined ? [] : lease.all(q.until, q.now, inFlight, q.limit),
       ),
@@ -202,8 +206,11 @@ export async function jobCounts(db: AnyDb): Promise<Map<number | null, JobCounts
 /** Deletes finished jobs (delivered or failed) older than `before`; returns how many. */
 export async function pruneJobs(db: AnyDb, before: number): Promise<number> {
   if (isPg(db)) return pruneJobsPg(db, before);
-  return db
-    .delete(jobs)
-    .where(and(inArray(jobs.status, ['delivered', 'failed']), lt(jobs.createdAt, before)))
-    .run().changes;
+  try {
+    return outboxStatements(db).prune(before);
+  } catch (err) {
+    // Another connection holds the write lock: nothing pruned now, the next prune catches up.
+    if (isLockBusy(err)) return 0;
+    throw err;
+  }
 }

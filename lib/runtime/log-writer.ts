@@ -7,7 +7,7 @@
 // An insert refused because another connection holds the lock (`retryable`) wrote nothing: its
 // records go back to the head of the queue and are tried again, with what arrived meanwhile, on the
 // next turns and then every few ms, while the event loop goes on serving; a request whose record has
-// waited `busyTimeoutMs` fails with the insert's error.
+// waited `busyTimeoutMs` fails (with `busyError`, by default the insert's error).
 import type { PredictionRecord } from '../../db/queries/predictions';
 
 interface Pending {
@@ -21,8 +21,10 @@ interface Pending {
 export interface LogWriterOptions {
   /** Whether an insert's error means "locked by another connection, nothing written, try again". */
   retryable?: (err: unknown) => boolean;
-  /** How long a batch is tried again before its requests fail with the last error. */
+  /** How long a request's record is tried again before the request fails. */
   busyTimeoutMs?: number;
+  /** What such a request fails with (by default the insert's last error). */
+  busyError?: (err: unknown) => unknown;
 }
 
 /** Tries on the next turns first (a lock held for a few µs), then after 1, 2, 4, 8, 10, 10 … ms. */
@@ -38,6 +40,7 @@ export class LogWriter {
   private retrying: Promise<void> | null = null;
   private readonly retryable: (err: unknown) => boolean;
   private readonly busyTimeoutMs: number;
+  private readonly busyError: (err: unknown) => unknown;
 
   constructor(
     private readonly insertBatch: (records: PredictionRecord[]) => void | Promise<void>,
@@ -45,6 +48,7 @@ export class LogWriter {
   ) {
     this.retryable = options.retryable ?? (() => false);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.busyError = options.busyError ?? ((err) => err);
   }
 
   write(record: PredictionRecord): Promise<void> {
@@ -82,7 +86,7 @@ export class LogWriter {
         const now = performance.now();
         const expired = batch.filter((p) => now - p.at >= this.busyTimeoutMs);
         const waiting = expired.length === 0 ? batch : batch.filter((p) => now - p.at < this.busyTimeoutMs);
-        if (expired.length > 0) this.settle(expired, { err }, false);
+        if (expired.length > 0) this.settle(expired, { err: this.busyError(err) }, false);
         if (waiting.length > 0) {
           this.queue = waiting.concat(this.queue);
           return this.retryLater();

@@ -18,6 +18,7 @@ import { openArtifactStore } from './artifacts/open-store';
 import { ArtifactPins } from './artifacts/pins';
 import type { ArtifactStore } from './artifacts/types';
 import { PredictionIds } from './ids';
+import { AppError } from '../errors';
 import { LogWriter } from './log-writer';
 import { LoginThrottle } from './login-throttle';
 import { ServingMetrics } from './metrics';
@@ -109,7 +110,16 @@ function createRuntime(): Runtime {
     // The insert is prepared on the first flush, once migrations have made the table.
     log: pg
       ? new LogWriter(logInserterPg(pg.db))
-      : new LogWriter((records) => predictionInserter((database as Handle).db)(records), { retryable: isLockBusy, busyTimeoutMs: BUSY_TIMEOUT_MS }),
+      : new LogWriter((records) => predictionInserter((database as Handle).db)(records), {
+          retryable: isLockBusy,
+          busyTimeoutMs: BUSY_TIMEOUT_MS,
+          // Another connection (a `sqlite3` shell, a long retention batch) held the write lock past the
+          // busy timeout: nothing was logged, so nothing is answered; a 503, not an internal error.
+          busyError: () =>
+            new AppError('unavailable', 'the prediction log is locked by another connection to the database; nothing was logged: try again', [], {
+              'retry-after': '1',
+            }),
+        }),
     ids: new PredictionIds(),
     serving: newServingCache(),
     access: {

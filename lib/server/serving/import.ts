@@ -12,7 +12,6 @@ import { AppError } from '../../errors';
 import { runtime } from '../../runtime/runtime';
 import { REGRESSION_LIMIT, type ImportBody, type ImportResultDto } from '../../schemas/outcomes';
 import { ingestOutcomes } from '../monitoring/ingest-outcomes';
-import { committed } from './log-request';
 import { packInputs, packOutputs } from './pack';
 import { resolveTarget } from './resolve';
 import { inputErrorToApp, score } from './score';
@@ -141,7 +140,7 @@ export async function importPredictions(name: string, number: number, body: Impo
       source: PREDICTION_SOURCES.imported,
     };
   });
-  await committed(rt.log.writeAll(log));
+  await rt.log.writeAll(log);
   const withActual = records.flatMap((r, i) => (actuals[i] === undefined ? [] : [{ prediction_id: ids[i], actual: actuals[i], ts: r.ts }]));
   // ingestOutcomes also refreshes the overview's retraining flag.
   const outcomes = withActual.length ? await ingestOutcomes(withActual) : { accepted: 0, updated: 0, invalid: [], unknown: [] };

@@ -1,11 +1,9 @@
 // The prediction log's write side: one record per request (rows packed), committed before the
 // answer (or, for a shadow copy, before its outcomes are copied) — shared by REST, V2 and shadows.
 import type { Tensor } from 'onnxruntime-node';
-import { isLockBusy } from '../../../db/client';
 import { predictionId } from '../../../db/queries/predictions';
 import { PREDICTION_SOURCES } from '../../../db/schema';
 import type { RowAnswer } from '../../../inference/outputs';
-import { AppError } from '../../errors';
 import { runtime } from '../../runtime/runtime';
 import { packInputs, packOutputs } from './pack';
 import type { ServingPlan } from './serving-state';
@@ -31,7 +29,7 @@ export async function logPredictions(
   const ts = Date.now();
   const rt = runtime();
   const requestId = rt.ids.next(ts);
-  const written = rt.log.write({
+  await rt.log.write({
     id: requestId,
     modelId: plan.modelId,
     versionId: plan.versionId,
@@ -49,24 +47,5 @@ export async function logPredictions(
     source: shadowOf === undefined ? PREDICTION_SOURCES.live : PREDICTION_SOURCES.shadow,
     ...(shadowOf === undefined ? {} : { pairId: shadowOf }),
   });
-  await committed(written);
   return { requestId, ids: answers.map((_, r) => predictionId(requestId, r)) };
-}
-
-/**
- * Waits for log records to commit. Another connection (a `sqlite3` shell, a long retention batch)
- * that held the write lock past the busy timeout is a 503 with Retry-After, not an internal error:
- * nothing was logged, so nothing is answered.
- */
-export async function committed(written: Promise<void>): Promise<void> {
-  try {
-    await written;
-  } catch (err) {
-    if (isLockBusy(err)) {
-      throw new AppError('unavailable', 'the prediction log is locked by another connection to the database; nothing was logged: try again', [], {
-        'retry-after': '1',
-      });
-    }
-    throw err;
-  }
 }
