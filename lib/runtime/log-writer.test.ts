@@ -212,6 +212,33 @@ describe('LogWriter', () => {
       expect(writer.pending).toBe(0);
     });
 
+    it('at most maxWaiting requests wait while refused: one more fails at once with busyError, and those waiting still commit', async () => {
+      let refuse = true;
+      const insertBatch = vi.fn<(rows: PredictionRecord[]) => void>().mockImplementation(() => {
+        if (refuse) throw busy;
+      });
+      const full = new Error('too many waiting');
+      const busyError = vi.fn(() => full);
+      const writer = new LogWriter(insertBatch, { retryable, maxWaiting: 3, busyError });
+      // Before any refusal the cap does not apply: a turn may queue more than maxWaiting.
+      const first = [1, 2, 3, 4].map((i) => track(writer.write(row(`a${i}`))));
+      await nextTurn();
+      expect(insertBatch).toHaveBeenCalledTimes(1);
+      expect(first.every((t) => !t.settled)).toBe(true);
+      // Refused, 4 wait (over the cap of 3): the next one fails at once, without waiting for a try.
+      const started = performance.now();
+      await expect(writer.write(row('b'))).rejects.toBe(full);
+      expect(performance.now() - started).toBeLessThan(20);
+      expect(busyError).toHaveBeenCalledWith(busy);
+      refuse = false;
+      await vi.waitFor(() => expect(first.every((t) => t.settled)).toBe(true));
+      expect(first.map((t) => t.error)).toEqual([null, null, null, null]);
+      expect(insertBatch.mock.calls.flatMap((c) => ids(c[0]))).not.toContain('b');
+      // Once committed the writer takes requests again.
+      await expect(writer.write(row('c'))).resolves.toBeUndefined();
+      expect(writer.pending).toBe(0);
+    });
+
     it('a refusal followed by another error fails the batch with that error at once', async () => {
       const insertBatch = vi
         .fn<(rows: PredictionRecord[]) => void>()

@@ -7,7 +7,9 @@
 // An insert refused because another connection holds the lock (`retryable`) wrote nothing: its
 // records go back to the head of the queue and are tried again, with what arrived meanwhile, on the
 // next turns and then every few ms, while the event loop goes on serving; a request whose record has
-// waited `busyTimeoutMs` fails (with `busyError`, by default the insert's error).
+// waited `busyTimeoutMs` fails (with `busyError`, by default the insert's error). While refused, at
+// most `maxWaiting` requests wait: one more fails at once the same way, so a lock held elsewhere
+// never grows memory with the request rate.
 import type { PredictionRecord } from '../../db/queries/predictions';
 
 interface Pending {
@@ -25,6 +27,8 @@ export interface LogWriterOptions {
   busyTimeoutMs?: number;
   /** What such a request fails with (by default the insert's last error). */
   busyError?: (err: unknown) => unknown;
+  /** How many requests may wait while the insert is refused; one more fails at once (with busyError). */
+  maxWaiting?: number;
 }
 
 /** Tries on the next turns first (a lock held for a few µs), then after 1, 2, 4, 8, 10, 10 … ms. */
@@ -41,6 +45,9 @@ export class LogWriter {
   private readonly retryable: (err: unknown) => boolean;
   private readonly busyTimeoutMs: number;
   private readonly busyError: (err: unknown) => unknown;
+  private readonly maxWaiting: number;
+  /** The last refusal, while refused (what a request past maxWaiting fails with). */
+  private refusal: { err: unknown } | null = null;
 
   constructor(
     private readonly insertBatch: (records: PredictionRecord[]) => void | Promise<void>,
@@ -49,6 +56,7 @@ export class LogWriter {
     this.retryable = options.retryable ?? (() => false);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.busyError = options.busyError ?? ((err) => err);
+    this.maxWaiting = options.maxWaiting ?? 10_000;
   }
 
   write(record: PredictionRecord): Promise<void> {
@@ -57,6 +65,7 @@ export class LogWriter {
 
   /** Queues several records that commit together (an import). */
   writeAll(records: PredictionRecord[]): Promise<void> {
+    if (this.refusal !== null && this.queue.length >= this.maxWaiting) return Promise.reject(this.busyError(this.refusal.err));
     return new Promise((resolve, reject) => {
       this.queue.push({ records, at: performance.now(), resolve, reject });
       this.inFlight++;
@@ -83,6 +92,7 @@ export class LogWriter {
       committing = this.insertBatch(batch.length === 1 ? batch[0].records : batch.flatMap((p) => p.records));
     } catch (err) {
       if (this.retryable(err)) {
+        this.refusal = { err };
         const now = performance.now();
         const expired = batch.filter((p) => now - p.at >= this.busyTimeoutMs);
         const waiting = expired.length === 0 ? batch : batch.filter((p) => now - p.at < this.busyTimeoutMs);
@@ -92,6 +102,7 @@ export class LogWriter {
           return this.retryLater();
         }
         this.busyTries = 0;
+        this.refusal = null;
         return;
       }
       this.settle(batch, { err });
@@ -126,7 +137,10 @@ export class LogWriter {
   }
 
   private settle(batch: Pending[], failure: { err: unknown } | null, endsRefusals = true): void {
-    if (endsRefusals) this.busyTries = 0;
+    if (endsRefusals) {
+      this.busyTries = 0;
+      this.refusal = null;
+    }
     this.inFlight -= batch.length;
     if (failure) for (const p of batch) p.reject(failure.err);
     else for (const p of batch) p.resolve();
