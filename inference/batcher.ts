@@ -3,6 +3,7 @@
 // onnxruntime run, and each caller gets its own slice of the outputs. Bounded by maxRows per run;
 // no timer, and a request that finds nothing running runs at once.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
+import { pooled } from './pooled';
 
 type Results = Record<string, Tensor>;
 interface Job {
@@ -18,7 +19,8 @@ interface Queue {
   rows: number;
 }
 
-const CTOR: Record<string, new (n: number) => ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void }> = {
+type Typed = ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void };
+const CTOR: Record<string, { new (buffer: ArrayBufferLike, byteOffset: number, length: number): Typed; readonly BYTES_PER_ELEMENT: number }> = {
   float32: Float32Array,
   float64: Float64Array,
   int8: Int8Array,
@@ -42,7 +44,10 @@ function concat(tensors: Tensor[], total: number): Tensor {
       [total, ...inner],
     );
   }
-  const out = new CTOR[first.type](tensors.reduce((n, t) => n + t.size, 0));
+  const out = pooled(
+    CTOR[first.type],
+    tensors.reduce((n, t) => n + t.size, 0),
+  );
   let offset = 0;
   for (const t of tensors) {
     out.set(t.data as ArrayLike<unknown>, offset);
@@ -55,8 +60,10 @@ function slice(t: Tensor, start: number, rows: number, total: number): Tensor {
   if (t.dims[0] !== total) return t; // not batched along dim 0 (e.g. a constant output): shared
   const per = t.size / total;
   const dims = [rows, ...t.dims.slice(1)];
-  const data = t.data as unknown as { slice(a: number, b: number): unknown };
-  return new Tensor(t.type as 'float32', data.slice(start * per, (start + rows) * per) as Float32Array, dims);
+  // Numbers: a view on the run's output (a fresh array each run), not a copy; strings: a copy.
+  const data = t.data as unknown as { subarray?(a: number, b: number): unknown; slice(a: number, b: number): unknown };
+  const part = data.subarray ? data.subarray(start * per, (start + rows) * per) : data.slice(start * per, (start + rows) * per);
+  return new Tensor(t.type as 'float32', part as Float32Array, dims);
 }
 
 const sameInner = (a: Tensor, b: Tensor) => a.type === b.type && a.dims.length === b.dims.length && a.dims.every((d, i) => i === 0 || d === b.dims[i]);

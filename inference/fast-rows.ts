@@ -11,6 +11,7 @@
 
 import { Tensor } from 'onnxruntime-node';
 import type { DecodedRequest, DecodeOptions } from './codecs';
+import { pooled } from './pooled';
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -39,6 +40,14 @@ const LBRACE = 123;
 const RBRACE = 125;
 
 const KEYS = [Buffer.from('"instances"'), Buffer.from('"inputs"')];
+
+/**
+ * Where the numbers are parsed before their count is known, reused by every call (the parse is
+ * synchronous): the answer is then copied once into an array of its exact size, from the Buffer
+ * pool. Grown by doubling; one grown past SCRATCH_KEEP is dropped after the call.
+ */
+const SCRATCH_KEEP = 16 * 1024;
+let scratch = new Float32Array(1024);
 
 /** The index of the first byte at or after `i` that is not JSON whitespace. */
 function skipSpace(buf: Uint8Array, i: number, n: number): number {
@@ -76,8 +85,8 @@ export function parseNumericRows(body: Buffer, width: number | null, maxRows: nu
   i = skipSpace(buf, i, n);
   if (buf[i] !== LBRACKET) return null;
   i++;
-  let cap = (width ?? 8) * 4;
-  let data = new Float32Array(cap);
+  let data = scratch;
+  let cap = data.length;
   let count = 0;
   let rows = 0;
   let w = width;
@@ -154,6 +163,7 @@ export function parseNumericRows(body: Buffer, width: number | null, maxRows: nu
         const grown = new Float32Array(cap);
         grown.set(data);
         data = grown;
+        if (cap <= SCRATCH_KEEP) scratch = grown;
       }
       data[count] = v;
       // 3.5e38 is a finite double but an infinity as float32: the general path words that error.
@@ -193,7 +203,9 @@ export function parseNumericRows(body: Buffer, width: number | null, maxRows: nu
   i++;
   i = skipSpace(buf, i, n);
   if (i !== n) return null;
-  return { data: count === cap ? data : data.slice(0, count), rows, width: w };
+  const out = pooled(Float32Array, count);
+  out.set(count === cap ? data : data.subarray(0, count));
+  return { data: out, rows, width: w };
 }
 
 /**

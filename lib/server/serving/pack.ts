@@ -4,6 +4,7 @@
 import type { Tensor } from 'onnxruntime-node';
 import { INPUT_CODECS } from '../../../db/schema';
 import type { RowAnswer } from '../../../inference/outputs';
+import { bytesOf, pooled } from '../../../inference/pooled';
 import { tensorValues } from '../../../inference/tensors';
 
 const NUMERIC = new Set(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool']);
@@ -34,11 +35,13 @@ export function packInputs(feeds: Record<string, Tensor>, rows: number): PackedI
   const widths = tensors.map((t) => t.size / rows);
   const width = widths.reduce((a, b) => a + b, 0);
   if (f32 && tensors.length === 1) {
-    // One float32 input is already rows × width, row-major: copy it as is.
+    // One float32 input is already rows × width, row-major: copy it as is (onto the Buffer pool).
     const d = tensors[0].data as Float32Array;
-    return { codec: INPUT_CODECS.f32, data: Buffer.from(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)), width };
+    const data = Buffer.allocUnsafe(d.byteLength);
+    data.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+    return { codec: INPUT_CODECS.f32, data, width };
   }
-  const packed = f32 ? new Float32Array(rows * width) : new Float64Array(rows * width);
+  const packed = f32 ? pooled(Float32Array, rows * width) : pooled(Float64Array, rows * width);
   let o = 0;
   for (let r = 0; r < rows; r++) {
     tensors.forEach((t, k) => {
@@ -47,7 +50,7 @@ export function packInputs(feeds: Record<string, Tensor>, rows: number): PackedI
       for (let j = 0; j < w; j++) packed[o++] = Number(d[r * w + j]);
     });
   }
-  return { codec: f32 ? INPUT_CODECS.f32 : INPUT_CODECS.f64, data: Buffer.from(packed.buffer), width };
+  return { codec: f32 ? INPUT_CODECS.f32 : INPUT_CODECS.f64, data: bytesOf(packed), width };
 }
 
 /** Row `r` of packed inputs: numbers (packed codecs) or the row's object (JSON). */
@@ -69,20 +72,20 @@ export interface PackedOutputs {
 export function packOutputs(answers: RowAnswer[]): PackedOutputs {
   const first = answers[0];
   if (typeof first.prediction !== 'string') {
-    const values = new Float64Array(answers.length);
+    const values = pooled(Float64Array, answers.length);
     answers.forEach((a, r) => {
       values[r] = Array.isArray(a.prediction) ? a.prediction[0] : (a.prediction as number);
     });
-    return { labels: null, values: Buffer.from(values.buffer), probabilities: null, classes: null };
+    return { labels: null, values: bytesOf(values), probabilities: null, classes: null };
   }
   const labels = JSON.stringify(answers.map((a) => a.prediction));
   if (!first.probabilities) return { labels, values: null, probabilities: null, classes: null };
   const classes = Object.keys(first.probabilities);
-  const probs = new Float32Array(answers.length * classes.length);
+  const probs = pooled(Float32Array, answers.length * classes.length);
   answers.forEach((a, r) =>
     classes.forEach((c, j) => {
       probs[r * classes.length + j] = a.probabilities![c];
     }),
   );
-  return { labels, values: null, probabilities: Buffer.from(probs.buffer), classes: JSON.stringify(classes) };
+  return { labels, values: null, probabilities: bytesOf(probs), classes: JSON.stringify(classes) };
 }
