@@ -1,6 +1,6 @@
 // WAL checkpoints (see lib/runtime/checkpointer.ts for why they run off the request path): the
 // serving connection stops checkpointing on commit and runs a PASSIVE pass when asked; the
-// checkpointer's own connection runs them every second.
+// checkpointer's own connection runs them every 100 ms (lib/runtime/checkpointer.ts).
 import Database from 'better-sqlite3';
 import type { Db } from './client';
 

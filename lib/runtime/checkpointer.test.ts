@@ -45,6 +45,39 @@ async function steadyWrites(restartFrames: number, ms: number): Promise<{ commit
 }
 
 describe('startCheckpointer', () => {
+  it('by default copies committed frames into the database file within a few hundred ms (a pass every 100 ms)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modeldock-ckpt-'));
+    dirs.push(dir);
+    const handle = openDatabase(dir);
+    const sqlite = handle.db.$client;
+    const file = join(dir, 'modeldock.sqlite');
+    const checkpointer = startCheckpointer(handle);
+    const insert = () => sqlite.prepare('INSERT INTO t (payload) VALUES (?)').run(Buffer.alloc(200_000, 7));
+    /** How long until a checkpoint has written the last insert's pages into the file (only a checkpoint does). */
+    const untilCopied = async (limitMs: number) => {
+      const before = statSync(file).size;
+      const started = performance.now();
+      while (statSync(file).size < before + 150_000 && performance.now() - started < limitMs) await new Promise((r) => setTimeout(r, 5));
+      return performance.now() - started;
+    };
+    try {
+      sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, payload BLOB)');
+      insert();
+      expect(await untilCopied(15_000), 'the worker started and checkpointed').toBeLessThan(15_000);
+      // Five more, each waited for: at a pass per second each waits 0–1 s, and all five under 400 ms
+      // would be a 1 % chance.
+      const waits: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        insert();
+        waits.push(await untilCopied(3_000));
+      }
+      expect(Math.max(...waits), `waits ${waits.map((w) => w.toFixed(0)).join(', ')} ms`).toBeLessThan(400);
+    } finally {
+      await checkpointer.stop();
+      sqlite.close();
+    }
+  });
+
   it('keeps the WAL small under steady writes, where checkpoints from the worker alone let it grow', async () => {
     const unbounded = await steadyWrites(Number.MAX_SAFE_INTEGER, 2_000);
     const bounded = await steadyWrites(256, 2_000); // 256 frames ≈ 1 MB of 4 KB pages
