@@ -1,8 +1,9 @@
 // The common prediction body read straight from its bytes: {"instances": [[n, …], …]} (or "inputs"),
 // numbers only, every row the same width, for a model with one float32 input of rank 2. JSON.parse
 // of a 100-row body built 100 arrays of 30 boxed-or-double values that decoding then copied twice
-// (into a flat array, then a Float32Array); this writes each number once, into the tensor's
-// Float32Array. Anything else — another format, ids, dry_run, a string, a value out of float32's
+// (into a flat array, then a Float32Array); this writes each number once, into a reused scratch
+// array, and copies them once into the tensor's Float32Array (a view on Node's Buffer pool:
+// inference/pooled.ts). Anything else — another format, ids, dry_run, a string, a value out of float32's
 // range, a row of another width, malformed JSON — returns null, and the caller takes the general
 // path (JSON.parse and inference/codecs), which accepts the same bodies with the same result and
 // words every error. Numbers are converted exactly as JSON.parse does: up to 15 significant digits
