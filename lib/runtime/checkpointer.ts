@@ -15,9 +15,9 @@ export const RESTART_FRAMES = 4096;
 /**
  * Every 100 ms rather than every second: each pass (and each catch-up on the writing thread) then
  * copies and syncs a tenth of the frames. The p99 at concurrency 1 on the shared harness's model,
- * 12 interleaved 8 s rounds each on this 2-core machine: median 1.96 ms against ~2.15 ms at 1 s
- * (50 ms: about the same as 100); throughput unchanged at concurrency 1 and 64. A pass that finds
- * nothing new costs microseconds.
+ * 8 s rounds interleaved with the limit on this 2-core machine: median 1.96 ms in 12 rounds, against
+ * 2.22 ms in 18 at 1 s (50 ms: about the same as 100); throughput unchanged at concurrency 1 and 64.
+ * A pass that finds nothing new costs microseconds.
  */
 export const CHECKPOINT_INTERVAL_MS = 100;
 
