@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { serverCommand } from './scripts/testing/server-command';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // Set once in the runner process; workers inherit it, so every process agrees on the folder.
@@ -35,7 +36,7 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: report }]],
   use: { baseURL, trace: 'retain-on-failure' },
   webServer: {
-    command: 'npx tsx lib/http/server.ts',
+    command: serverCommand().join(' '),
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { benchModels } from './bench/models';
 import { benchMonitoring } from './bench/monitoring';
 import { benchPredictionBrowser } from './bench/predictions';
+import { serverCommand } from './testing/server-command';
 
 const ROOT = join(__dirname, '..');
 const WORK = join(ROOT, '.test-data', `bench-${Date.now()}`);
@@ -58,9 +59,10 @@ async function benchServing(): Promise<void> {
     console.error('The serving benchmark needs wrk: apt-get install -y wrk (BENCH_SERVING=0 skips it).');
     process.exit(2);
   }
+  const [node, ...args] = serverCommand();
   const app = await start(
-    'npx',
-    ['tsx', 'lib/http/server.ts'],
+    node,
+    args,
     { DATA_DIR: join(WORK, 'data'), PORT: String(APP_PORT), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: ADMIN_KEY },
     /listening/,
   );

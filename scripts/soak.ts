@@ -13,6 +13,7 @@ import { Agent, request } from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createBackup } from '../db/backup/backup';
+import { serverCommand } from './testing/server-command';
 
 const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
   const dataDir = join(WORK, 'data');
   mkdirSync(dataDir, { recursive: true });
   const port = Number(process.env.SOAK_PORT ?? (await freePort()));
-  const server = spawn(process.execPath, ['--import', 'tsx', 'lib/http/server.ts'], {
+  const [node, ...args] = serverCommand();
+  const server = spawn(node, args, {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOSTNAME: '127.0.0.1', MODELDOCK_ADMIN_KEY: KEY },
     stdio: ['ignore', 'pipe', 'inherit'],

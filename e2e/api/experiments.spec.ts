@@ -31,6 +31,7 @@ import {
   putSplit,
   quantile,
 } from './experiments-helpers';
+import { serverCommand } from '../../scripts/testing/server-command';
 
 const predictRow = (request: APIRequestContext, name: string, row: number[], headers?: Record<string, string>, extra: Record<string, unknown> = {}) =>
   request.post(`/api/v1/models/${name}/predict`, { data: { instances: [row], ...extra }, headers });
@@ -685,7 +686,8 @@ test.describe('shadow queue bound', () => {
     const port = await freePort();
     const dataDir = join(ROOT, '.test-data', `experiments-queue-${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(dataDir, { recursive: true });
-    child = spawn('npx', ['tsx', 'lib/http/server.ts'], {
+    const [node, ...args] = serverCommand();
+    child = spawn(node, args, {
       cwd: ROOT,
       detached: true,
       stdio: 'ignore',

@@ -1,5 +1,5 @@
 // Servers of their own for the fault and load specs (crashes, shutdown, backup): each runs
-// `node --import tsx lib/http/server.ts` (or another command, such as `npm run dev`) as the leader
+// `npm start`'s command (scripts/testing/server-command.ts), or another, such as `npm run dev`, as the leader
 // of a new process group on a private DATA_DIR and port, so a test can SIGKILL or SIGTERM the real
 // server process, read its exit status and RSS.
 // Every request carries the admin key the server was started with.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { expect } from '@playwright/test';
 import { predictionId } from '../../db/queries/predictions';
 import { databaseEnv } from '../db';
+import { serverCommand } from '../../scripts/testing/server-command';
 
 export const ROOT = join(__dirname, '..', '..');
 export const ADMIN_KEY = 'e2e-faults-admin-key-8f3c2a';
@@ -125,7 +126,7 @@ export async function startServer(
   dataDir: string,
   port: number,
   env: Record<string, string> = {},
-  command: string[] = [process.execPath, '--import', 'tsx', 'lib/http/server.ts'],
+  command: string[] = serverCommand(),
 ): Promise<Server> {
   const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,

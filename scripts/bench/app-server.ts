@@ -1,7 +1,8 @@
-// The app server as the benches start it: `tsx lib/http/server.ts` on its own DATA_DIR and port, as the
+// The app server as the benches start it: as `npm start` does (serverCommand), on its own DATA_DIR and port, as the
 // leader of a process group (stopped with SIGTERM to the group), and JSON calls with its admin key.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { serverCommand } from '../testing/server-command';
 
 const ROOT = join(__dirname, '..', '..');
 export const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_admin_key`;
@@ -9,7 +10,8 @@ export const ADMIN_PASSWORD = `bench-${Date.now().toString(36)}`;
 
 export function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'lib/http/server.ts'], {
+    const [node, ...args] = serverCommand();
+    const child = spawn(node, args, {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from './load';
 import { LARGE_FEATURES, largeModel } from './large-model';
+import { serverCommand } from '../testing/server-command';
 
 const ROOT = join(__dirname, '..', '..');
 const ADMIN_KEY = `mdk_bench_${Date.now().toString(36)}_models_key`;
@@ -20,7 +21,8 @@ interface App {
 /** The server itself (node, not npx), so /proc/<pid> is its resident set. */
 function startApp(dataDir: string, port: number, env: Record<string, string>): Promise<App> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/http/server.ts'], {
+    const [node, ...args] = serverCommand();
+    const child = spawn(node, args, {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

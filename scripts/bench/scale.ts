@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createDatabase, logFigures, walBytesSince } from '../../db/pg/cluster-ops';
 import { freePort, startCluster, type Cluster } from '../pg/cluster';
+import { serverCommand } from '../testing/server-command';
 
 const ROOT = join(__dirname, '..', '..');
 const HARNESS = join(ROOT, 'scripts', 'bench', 'harness');
@@ -66,7 +67,8 @@ function startReplica(i: number, url: string, port: number): Promise<ChildProces
   const dataDir = join(WORK, `replica-${i}`);
   mkdirSync(dataDir, { recursive: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'lib/http/server.ts'], {
+    const [node, ...args] = serverCommand();
+    const child = spawn(node, args, {
       cwd: ROOT,
       env: {
         ...process.env,

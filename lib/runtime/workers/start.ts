@@ -1,5 +1,5 @@
 // Starts a worker thread on one of the .ts entry files of this folder (type-checked and linted like
-// the rest), through a two-line bootstrap that registers tsx in the thread first.
+// the rest), through a two-line bootstrap that registers the server's TypeScript loader in the thread first.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
