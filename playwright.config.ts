@@ -36,7 +36,9 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: report }]],
   use: { baseURL, trace: 'retain-on-failure' },
   webServer: {
-    command: serverCommand().join(' '),
+    command: serverCommand()
+      .map((a) => JSON.stringify(a))
+      .join(' '),
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -122,12 +122,7 @@ export interface Server {
 const running = new Set<Server>();
 
 /** Starts the server (by default the production entry) as the leader of a new process group and waits for /api/health. */
-export async function startServer(
-  dataDir: string,
-  port: number,
-  env: Record<string, string> = {},
-  command: string[] = serverCommand(),
-): Promise<Server> {
+export async function startServer(dataDir: string, port: number, env: Record<string, string> = {}, command: string[] = serverCommand()): Promise<Server> {
   const child = spawn(command[0], command.slice(1), {
     cwd: ROOT,
     // On PostgreSQL runs (E2E_DATABASE_URL) the folder's server gets a database of its own (e2e/db.ts).

@@ -2,7 +2,7 @@
 // database handle, ONNX sessions, the batcher, the prediction-log writer, prediction ids, serving
 // and key caches, rate limiters, the shadow queue's state, metrics, the artifact store and its pins. Created once,
 // on first use, and reached through `runtime()`. The server entry (lib/http/server.ts) runs under
-// tsx while Next.js runs its own bundled copy of lib/: both module graphs reach this one object
+// the server's TypeScript loader (typescript.cjs) while Next.js runs its own bundled copy of lib/: both module graphs reach this one object
 // through the one globalThis key below, so nothing exists twice. Nothing else goes on globalThis.
 import type { AnyDb } from '../../db/any-db';
 import { BUSY_TIMEOUT_MS, closeDatabase, isLockBusy, openDatabase, type Handle } from '../../db/client';
