@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { benchModels } from './bench/models';
 import { benchMonitoring } from './bench/monitoring';
 import { benchPredictionBrowser } from './bench/predictions';
+import { judgeHarness, parseHarness } from './bench/harness-result';
 import { serverCommand } from './testing/server-command';
 
 const ROOT = join(__dirname, '..');
@@ -75,14 +76,7 @@ async function benchServing(): Promise<void> {
       encoding: 'utf8',
     });
     process.stdout.write(harness.stdout);
-    const last = /serving-vs-limit c1=([\d.]+) c64=([\d.]+) b100c16=([\d.]+)/.exec(harness.stdout);
-    if (!last) throw new Error('the harness printed no result line');
-    const floors: [string, number, number][] = [
-      ['c1', Number(last[1]), 0.5],
-      ['c64', Number(last[2]), 0.75],
-      ['b100c16', Number(last[3]), 0.6],
-    ];
-    console.log(floors.map(([k, v, f]) => `${k} ${v.toFixed(3)} ≥ ${f} ${v >= f ? 'met' : 'MISSED'}`).join('; '));
+    for (const line of judgeHarness(parseHarness(harness.stdout))) console.log(line);
   } finally {
     stop(app);
   }
