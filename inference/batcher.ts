@@ -3,7 +3,7 @@
 // onnxruntime run, and each caller gets its own slice of the outputs. Bounded by maxRows per run;
 // no timer, and a request that finds nothing running runs at once.
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
-import { pooled } from './pooled';
+import { pooled, type TypedArrayCtor } from './pooled';
 
 type Results = Record<string, Tensor>;
 interface Job {
@@ -20,7 +20,7 @@ interface Queue {
 }
 
 type Typed = ArrayLike<unknown> & { set(a: ArrayLike<unknown>, o: number): void };
-const CTOR: Record<string, { new (buffer: ArrayBufferLike, byteOffset: number, length: number): Typed; readonly BYTES_PER_ELEMENT: number }> = {
+const CTOR: Record<string, TypedArrayCtor<Typed>> = {
   float32: Float32Array,
   float64: Float64Array,
   int8: Int8Array,

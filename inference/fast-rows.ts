@@ -205,7 +205,7 @@ export function parseNumericRows(body: Buffer, width: number | null, maxRows: nu
   i = skipSpace(buf, i, n);
   if (i !== n) return null;
   const out = pooled(Float32Array, count);
-  out.set(count === cap ? data : data.subarray(0, count));
+  out.set(data.subarray(0, count));
   return { data: out, rows, width: w };
 }
 

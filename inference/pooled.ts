@@ -6,7 +6,7 @@
 // allocation of its own (~20 ns); a larger one gets its own buffer, as before. The memory is not
 // zeroed: the caller writes every element. A view keeps its slab alive while it lives.
 
-interface TypedArrayCtor<T> {
+export interface TypedArrayCtor<T> {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
   readonly BYTES_PER_ELEMENT: number;
 }

@@ -36,10 +36,7 @@ export function packInputs(feeds: Record<string, Tensor>, rows: number): PackedI
   const width = widths.reduce((a, b) => a + b, 0);
   if (f32 && tensors.length === 1) {
     // One float32 input is already rows × width, row-major: copy it as is (onto the Buffer pool).
-    const d = tensors[0].data as Float32Array;
-    const data = Buffer.allocUnsafe(d.byteLength);
-    data.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-    return { codec: INPUT_CODECS.f32, data, width };
+    return { codec: INPUT_CODECS.f32, data: Buffer.from(bytesOf(tensors[0].data as Float32Array)), width };
   }
   const packed = f32 ? pooled(Float32Array, rows * width) : pooled(Float64Array, rows * width);
   let o = 0;
